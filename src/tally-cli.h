@@ -1,0 +1,29 @@
+/* tally-cli.h: the headless command line (core only, never opens a display)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses, DESIGN.md §4 */
+typedef enum
+{
+  TALLY_CLI_EXIT_OK = 0,
+  TALLY_CLI_EXIT_USAGE = 1,
+  TALLY_CLI_EXIT_AUTH = 2,
+  TALLY_CLI_EXIT_SERVER = 3,
+  TALLY_CLI_EXIT_IO = 4,
+} TallyCliExit;
+
+/* TRUE when @arg names a subcommand (login, logout, summary, keys, trend, models, logs, ...) */
+gboolean tally_cli_is_command (const char *arg);
+
+/* Runs the subcommand in argv[1]; returns a TallyCliExit. */
+int tally_cli_run (int argc,
+                   char **argv);
+
+G_END_DECLS

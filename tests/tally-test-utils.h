@@ -1,0 +1,30 @@
+/* tally-test-utils.h: main-loop helpers shared by the tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A GAsyncReadyCallback that stores a ref of the result in *(GAsyncResult **) user_data. */
+void tally_test_store_result_cb (GObject *source,
+                                 GAsyncResult *result,
+                                 gpointer user_data);
+
+/* Iterates the thread-default main context until *slot is non-NULL; aborts the
+ * test after 20 s. Returns the (owned) result and clears the slot. */
+GAsyncResult *tally_test_wait_result (GAsyncResult **slot);
+
+/* Iterates until *flag is TRUE (20 s guard). */
+void tally_test_wait_flag (gboolean *flag);
+
+/* Iterates the main context for @ms milliseconds. */
+void tally_test_spin (guint ms);
+
+/* Reads tests/data/@name (G_TEST_SRCDIR) into a GBytes; aborts when missing. */
+GBytes *tally_test_load_fixture (const char *name);
+
+G_END_DECLS
