@@ -1,0 +1,268 @@
+/* tally-api-key.c: one of the user's API keys; the secret is masked at decode time and never kept
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tally-api-key"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tally-models-private.h"
+
+#define TYPE_NAME N_("API key")
+
+struct _TallyApiKey
+{
+  GObject parent_instance;
+
+  gint64 id;
+  gint64 user_id;
+  char *name;
+  char *status;
+  gint64 group_id;
+  GDateTime *created_at;
+  GDateTime *updated_at;
+
+  TallyGroup *group;
+  char *masked_key;
+};
+
+G_DEFINE_FINAL_TYPE (TallyApiKey, tally_api_key, G_TYPE_OBJECT)
+
+static const TallyField fields[] = {
+  TALLY_FIELD (TallyApiKey, id, INT, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, user_id, INT, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, name, STRING, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, status, STRING, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, group_id, INT_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, created_at, TIME, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, updated_at, TIME, TALLY_FIELD_REQUIRED),
+};
+
+enum {
+  PROP_0,
+  PROP_GROUP = G_N_ELEMENTS (fields) + 1,
+  PROP_MASKED_KEY,
+  N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* "sk-68f4188887…07d2" → "sk-68f4…07d2": the prefix up to and including the
+ * first '-' (when at most 8 characters), the next 4 characters, an ellipsis
+ * and the last 4. At least 4 characters always stay hidden: a key too short
+ * for that with its prefix is shown without it, and one shorter than 12
+ * characters not at all. */
+static char *
+mask_key (const char *key)
+{
+  glong n_chars = g_utf8_strlen (key, -1);
+  const char *dash = strchr (key, '-');
+  glong prefix = 0;
+  const char *head_end;
+  const char *tail;
+
+  if (n_chars < 12)
+    return g_strdup ("••••");
+
+  if (dash != NULL && g_utf8_pointer_to_offset (key, dash) + 1 <= 8)
+    prefix = g_utf8_pointer_to_offset (key, dash) + 1;
+
+  if (prefix + 4 + 4 + 4 > n_chars)
+    prefix = 0;
+
+  head_end = g_utf8_offset_to_pointer (key, prefix + 4);
+  tail = g_utf8_offset_to_pointer (key, n_chars - 4);
+
+  return g_strdup_printf ("%.*s…%s", (int) (head_end - key), key, tail);
+}
+
+static void
+tally_api_key_dispose (GObject *object)
+{
+  TallyApiKey *self = (TallyApiKey *) object;
+
+  g_clear_object (&self->group);
+
+  G_OBJECT_CLASS (tally_api_key_parent_class)->dispose (object);
+}
+
+static void
+tally_api_key_finalize (GObject *object)
+{
+  TallyApiKey *self = (TallyApiKey *) object;
+
+  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
+  g_clear_pointer (&self->masked_key, g_free);
+
+  G_OBJECT_CLASS (tally_api_key_parent_class)->finalize (object);
+}
+
+static void
+tally_api_key_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  TallyApiKey *self = TALLY_API_KEY (object);
+
+  if (_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), self, prop_id, value))
+    return;
+
+  switch (prop_id)
+    {
+    case PROP_GROUP:
+      g_value_set_object (value, self->group);
+      break;
+
+    case PROP_MASKED_KEY:
+      g_value_set_string (value, self->masked_key);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tally_api_key_class_init (TallyApiKeyClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tally_api_key_dispose;
+  object_class->finalize = tally_api_key_finalize;
+  object_class->get_property = tally_api_key_get_property;
+
+  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
+  properties[PROP_GROUP] =
+    g_param_spec_object ("group", NULL, NULL, TALLY_TYPE_GROUP,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MASKED_KEY] =
+    g_param_spec_string ("masked-key", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tally_api_key_init (TallyApiKey *self)
+{
+  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
+
+  self->masked_key = g_strdup ("");
+}
+
+TallyApiKey *
+_tally_api_key_new_from_json (JsonNode  *node,
+                              GError   **error)
+{
+  g_autoptr(TallyApiKey) self = NULL;
+  JsonObject *object;
+  const char *key;
+
+  self = _tally_json_fields_new_object (TALLY_TYPE_API_KEY, fields, G_N_ELEMENTS (fields),
+                                        node, TYPE_NAME, error);
+  if (self == NULL)
+    return NULL;
+
+  object = json_node_get_object (node);
+
+  /* The secret is only read here, never copied. */
+  if (!_tally_json_get_string_member (object, "key", TYPE_NAME, FALSE, &key, error))
+    return NULL;
+
+  if (key != NULL)
+    {
+      g_free (self->masked_key);
+      self->masked_key = mask_key (key);
+    }
+
+  if (!_tally_json_decode_optional (object, "group", TYPE_NAME,
+                                    (TallyItemFromJson) _tally_group_new_from_json,
+                                    (gpointer *) &self->group, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+gint64
+tally_api_key_get_id (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), 0);
+
+  return self->id;
+}
+
+gint64
+tally_api_key_get_user_id (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), 0);
+
+  return self->user_id;
+}
+
+const char *
+tally_api_key_get_name (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+
+  return self->name;
+}
+
+const char *
+tally_api_key_get_status (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+
+  return self->status;
+}
+
+gint64
+tally_api_key_get_group_id (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), -1);
+
+  return self->group_id;
+}
+
+GDateTime *
+tally_api_key_get_created_at (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+
+  return self->created_at;
+}
+
+GDateTime *
+tally_api_key_get_updated_at (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+
+  return self->updated_at;
+}
+
+TallyGroup *
+tally_api_key_get_group (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+
+  return self->group;
+}
+
+const char *
+tally_api_key_get_masked_key (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+
+  return self->masked_key;
+}
+
+gboolean
+tally_api_key_is_active (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), FALSE);
+
+  return g_strcmp0 (self->status, "active") == 0;
+}

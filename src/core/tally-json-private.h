@@ -1,0 +1,132 @@
+/* tally-json-private.h: table-driven decoding of sub2api JSON objects
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Core-internal. A model describes its JSON fields once in a TallyField table;
+ * these helpers then initialise the defaults, decode a JsonObject into the
+ * instance struct, create one read-only GParamSpec per field (property id =
+ * index + 1, name = JSON name with '_' → '-'), implement get_property and free
+ * the owned members. Every failure is TALLY_ERROR_BAD_RESPONSE with a message
+ * naming the type and the field.
+ *
+ * Every @type_name is an untranslated N_() string such as N_("usage log"); it
+ * is translated only when an error message is built.
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Storage per type: INT / INT_NULLABLE → gint64 (nullable: -1 for null, absent
+ * or negative), DOUBLE / DOUBLE_NULLABLE → double (nullable: NAN for null or
+ * absent), STRING → char * (owned; "" by default), BOOL → gboolean,
+ * TIME → GDateTime * (owned; NULL by default). */
+typedef enum
+{
+  TALLY_FIELD_INT,
+  TALLY_FIELD_INT_NULLABLE,
+  TALLY_FIELD_DOUBLE,
+  TALLY_FIELD_DOUBLE_NULLABLE,
+  TALLY_FIELD_STRING,
+  TALLY_FIELD_BOOL,
+  TALLY_FIELD_TIME,
+} TallyFieldType;
+
+/* REQUIRED: absent or null is an error (nullable types accept null and absence).
+ * OPTIONAL: absent and null both leave the default.
+ * KEEP_NULL: (strings) the default is NULL instead of "". */
+typedef enum
+{
+  TALLY_FIELD_REQUIRED = 0,
+  TALLY_FIELD_OPTIONAL = 1 << 0,
+  TALLY_FIELD_KEEP_NULL = 1 << 1,
+} TallyFieldFlags;
+
+typedef struct
+{
+  const char *name;    /* JSON member name */
+  TallyFieldType type;
+  gsize offset;        /* of the member in the instance struct */
+  guint flags;         /* TallyFieldFlags */
+} TallyField;
+
+/* The JSON member has the same name as the struct member. */
+#define TALLY_FIELD(Struct, member, type, flags) \
+  { #member, TALLY_FIELD_##type, G_STRUCT_OFFSET (Struct, member), (flags) }
+
+typedef gpointer (*TallyItemFromJson) (JsonNode *node,
+                                       GError **error);
+
+void        _tally_json_fields_init            (const TallyField *fields,
+                                                guint             n_fields,
+                                                gpointer          instance);
+void        _tally_json_fields_clear           (const TallyField *fields,
+                                                guint             n_fields,
+                                                gpointer          instance);
+gboolean    _tally_json_fields_decode          (const TallyField *fields,
+                                                guint             n_fields,
+                                                JsonObject       *object,
+                                                const char       *type_name,
+                                                gpointer          instance,
+                                                GError          **error);
+/* Fills pspecs[1 .. n_fields]; the caller installs the whole array. */
+void        _tally_json_fields_create_pspecs   (const TallyField *fields,
+                                                guint             n_fields,
+                                                GParamSpec      **pspecs);
+/* TRUE when prop_id belongs to the table (1 .. n_fields) and value was set. */
+gboolean    _tally_json_fields_get_property    (const TallyField *fields,
+                                                guint             n_fields,
+                                                gpointer          instance,
+                                                guint             prop_id,
+                                                GValue           *value);
+
+/* Creates an object of @type (whose instance struct the table describes) and
+ * decodes @node into it; NULL and an error when @node is not an object or a
+ * field is bad. @type_name is untranslated (N_()) and names the type in errors. */
+gpointer    _tally_json_fields_new_object      (GType             type,
+                                                const TallyField *fields,
+                                                guint             n_fields,
+                                                JsonNode         *node,
+                                                const char       *type_name,
+                                                GError          **error);
+
+/* @node must hold an object; otherwise "<type_name>: not an object". */
+JsonObject *_tally_json_node_get_object        (JsonNode         *node,
+                                                const char       *type_name,
+                                                GError          **error);
+/* Member that is absent or null → TRUE with *out = NULL; an object → TRUE with
+ * *out borrowed; anything else → FALSE and an error. */
+gboolean    _tally_json_get_optional_object    (JsonObject       *object,
+                                                const char       *member,
+                                                const char       *type_name,
+                                                JsonObject      **out,
+                                                GError          **error);
+/* Borrowed string member. Absent or null → TRUE with *out = NULL, unless
+ * @required (then an error). A non-string → FALSE and an error. */
+gboolean    _tally_json_get_string_member      (JsonObject       *object,
+                                                const char       *member,
+                                                const char       *type_name,
+                                                gboolean          required,
+                                                const char      **out,
+                                                GError          **error);
+/* Optional nested object: absent or null → TRUE with *out = NULL; otherwise
+ * *out = @item_func (node) (owned), and its error prefixed with @type_name. */
+gboolean    _tally_json_decode_optional        (JsonObject       *object,
+                                                const char       *member,
+                                                const char       *type_name,
+                                                TallyItemFromJson item_func,
+                                                gpointer         *out,
+                                                GError          **error);
+/* Decodes the array @member with @item_func into a new GListStore of
+ * @item_type. null → empty; absent → empty unless @required. */
+GListStore *_tally_json_decode_list            (JsonObject       *object,
+                                                const char       *member,
+                                                const char       *type_name,
+                                                GType             item_type,
+                                                TallyItemFromJson item_func,
+                                                gboolean          required,
+                                                GError          **error);
+
+G_END_DECLS

@@ -1,0 +1,139 @@
+/* tally-public-settings.c: GET /settings/public (every field optional)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tally-public-settings"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tally-models-private.h"
+
+#define TYPE_NAME N_("public settings")
+
+struct _TallyPublicSettings
+{
+  GObject parent_instance;
+
+  gboolean registration_enabled;
+  gboolean turnstile_enabled;
+  char *turnstile_site_key;
+  char *site_name;
+  char *site_subtitle;
+  char *version;
+};
+
+G_DEFINE_FINAL_TYPE (TallyPublicSettings, tally_public_settings, G_TYPE_OBJECT)
+
+static const TallyField fields[] = {
+  TALLY_FIELD (TallyPublicSettings, registration_enabled, BOOL, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, turnstile_enabled, BOOL, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, turnstile_site_key, STRING, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, site_name, STRING, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, site_subtitle, STRING, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, version, STRING, TALLY_FIELD_OPTIONAL),
+};
+
+enum {
+  PROP_0,
+  N_PROPS = G_N_ELEMENTS (fields) + 1,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+tally_public_settings_finalize (GObject *object)
+{
+  TallyPublicSettings *self = (TallyPublicSettings *) object;
+
+  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
+
+  G_OBJECT_CLASS (tally_public_settings_parent_class)->finalize (object);
+}
+
+static void
+tally_public_settings_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+tally_public_settings_class_init (TallyPublicSettingsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tally_public_settings_finalize;
+  object_class->get_property = tally_public_settings_get_property;
+
+  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tally_public_settings_init (TallyPublicSettings *self)
+{
+  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
+}
+
+TallyPublicSettings *
+_tally_public_settings_new_from_json (JsonNode  *node,
+                                      GError   **error)
+{
+  return _tally_json_fields_new_object (TALLY_TYPE_PUBLIC_SETTINGS, fields, G_N_ELEMENTS (fields),
+                                         node, TYPE_NAME, error);
+}
+
+gboolean
+tally_public_settings_get_registration_enabled (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), FALSE);
+
+  return self->registration_enabled;
+}
+
+gboolean
+tally_public_settings_get_turnstile_enabled (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), FALSE);
+
+  return self->turnstile_enabled;
+}
+
+const char *
+tally_public_settings_get_turnstile_site_key (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), NULL);
+
+  return self->turnstile_site_key;
+}
+
+const char *
+tally_public_settings_get_site_name (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), NULL);
+
+  return self->site_name;
+}
+
+const char *
+tally_public_settings_get_site_subtitle (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), NULL);
+
+  return self->site_subtitle;
+}
+
+const char *
+tally_public_settings_get_version (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), NULL);
+
+  return self->version;
+}
