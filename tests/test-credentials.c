@@ -1,0 +1,352 @@
+/* test-credentials.c: tally-credentials.h against a real keyring
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Under CI this runs inside `dbus-run-session -- tests/headless-session.sh`,
+ * i.e. against a throwaway, unlocked gnome-keyring. Without a session bus the
+ * libsecret file backend is used instead (PLATFORM.md §6), so the test never
+ * hangs waiting for a prompt.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+
+#include "tally-credentials.h"
+#include "tally-test-utils.h"
+
+#define SERVER_A "https://tally-test-a.invalid"
+#define SERVER_B "http://127.0.0.1:8080/tally-test-b"
+
+static const char *backend_name;
+static char *file_backend_dir;
+
+/* ---------------------------------------------------------------- helpers */
+
+static gboolean
+store (const char *server,
+       const char *email,
+       const char *token)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  gboolean ok;
+
+  tally_credentials_store_async (server, email, token, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  ok = tally_credentials_store_finish (result, &error);
+  g_assert_no_error (error);
+
+  return ok;
+}
+
+static TallyAccount *
+lookup (const char *server)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  TallyAccount *account;
+
+  tally_credentials_lookup_async (server, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  account = tally_credentials_lookup_finish (result, &error);
+  g_assert_no_error (error);
+
+  return account;
+}
+
+static gboolean
+clear (const char *server)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  gboolean ok;
+
+  tally_credentials_clear_async (server, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  ok = tally_credentials_clear_finish (result, &error);
+  g_assert_no_error (error);
+
+  return ok;
+}
+
+/* Items of the schema for @server, counted with libsecret directly. */
+static guint
+count_items (const char *server)
+{
+  static const SecretSchema schema = {
+    .name = "io.github.tallyapp.Tally.Token",
+    .flags = SECRET_SCHEMA_NONE,
+    .attributes = {
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "stored", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  GList *items;
+  guint n;
+
+  g_hash_table_insert (attributes, (gpointer) "server", (gpointer) server);
+  items = secret_password_searchv_sync (&schema, attributes, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+
+  return n;
+}
+
+static void
+assert_account (TallyAccount *account,
+                const char   *server,
+                const char   *email,
+                const char   *token)
+{
+  g_assert_nonnull (account);
+  g_assert_cmpstr (account->server_url, ==, server);
+  g_assert_cmpstr (account->email, ==, email);
+  g_assert_cmpstr (account->token, ==, token);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void
+test_account (void)
+{
+  g_autoptr(TallyAccount) account = tally_account_new (SERVER_A, NULL, "jwt-token");
+  g_autoptr(TallyAccount) copy = tally_account_copy (account);
+
+  assert_account (account, SERVER_A, "", "jwt-token");
+  assert_account (copy, SERVER_A, "", "jwt-token");
+  g_assert_true (copy->token != account->token);
+}
+
+static void
+test_environment (void)
+{
+  g_autoptr(TallyAccount) none = NULL;
+  g_autoptr(TallyAccount) empty = NULL;
+  g_autoptr(TallyAccount) blank = NULL;
+  g_autoptr(TallyAccount) with_arg = NULL;
+  g_autoptr(TallyAccount) from_env = NULL;
+  g_autoptr(TallyAccount) arg_wins = NULL;
+  g_autoptr(TallyAccount) no_server = NULL;
+
+  g_unsetenv ("TALLY_TOKEN");
+  g_unsetenv ("TALLY_SERVER");
+  none = tally_account_from_environment (SERVER_A);
+  g_assert_null (none);
+
+  g_setenv ("TALLY_TOKEN", "", TRUE);
+  empty = tally_account_from_environment (SERVER_A);
+  g_assert_null (empty);
+
+  g_setenv ("TALLY_TOKEN", " \t\n", TRUE);
+  blank = tally_account_from_environment (SERVER_A);
+  g_assert_null (blank);
+
+  g_setenv ("TALLY_TOKEN", "  eyJhbGciOi.payload.sig\n", TRUE);
+  with_arg = tally_account_from_environment (SERVER_A);
+  assert_account (with_arg, SERVER_A, "", "eyJhbGciOi.payload.sig");
+
+  g_setenv ("TALLY_SERVER", SERVER_B, TRUE);
+  from_env = tally_account_from_environment (NULL);
+  assert_account (from_env, SERVER_B, "", "eyJhbGciOi.payload.sig");
+
+  arg_wins = tally_account_from_environment (SERVER_A);
+  assert_account (arg_wins, SERVER_A, "", "eyJhbGciOi.payload.sig");
+
+  g_setenv ("TALLY_SERVER", "", TRUE);
+  no_server = tally_account_from_environment (NULL);
+  g_assert_nonnull (no_server);
+  g_assert_null (no_server->server_url);
+  g_assert_cmpstr (no_server->email, ==, "");
+
+  g_unsetenv ("TALLY_TOKEN");
+  g_unsetenv ("TALLY_SERVER");
+}
+
+static void
+test_keyring (void)
+{
+  g_autoptr(TallyAccount) a = NULL;
+  g_autoptr(TallyAccount) latest = NULL;
+  g_autoptr(TallyAccount) b = NULL;
+  g_autoptr(TallyAccount) latest_b = NULL;
+  g_autoptr(TallyAccount) a_again = NULL;
+  g_autoptr(TallyAccount) latest_a = NULL;
+  g_autoptr(TallyAccount) a_gone = NULL;
+  g_autoptr(TallyAccount) latest_after_clear = NULL;
+  g_autoptr(TallyAccount) b_gone = NULL;
+  g_autoptr(TallyAccount) latest_end = NULL;
+
+  g_test_message ("keyring backend: %s", backend_name);
+
+  /* leftovers of an interrupted run */
+  g_assert_true (clear (SERVER_A));
+  g_assert_true (clear (SERVER_B));
+
+  g_assert_true (store (SERVER_A, "alice@example.com", "token-a-1"));
+  a = lookup (SERVER_A);
+  assert_account (a, SERVER_A, "alice@example.com", "token-a-1");
+  latest = lookup (NULL);
+  assert_account (latest, SERVER_A, "alice@example.com", "token-a-1");
+
+  /* a second account, stored later, is the most recent one */
+  g_assert_true (store (SERVER_B, "王@example.com", "token-b-1"));
+  latest_b = lookup (NULL);
+  assert_account (latest_b, SERVER_B, "王@example.com", "token-b-1");
+  b = lookup (SERVER_B);
+  assert_account (b, SERVER_B, "王@example.com", "token-b-1");
+
+  /* storing again for A replaces its token (one item per server) and makes it the latest */
+  g_assert_true (store (SERVER_A, "alice@example.com", "token-a-2"));
+  g_assert_cmpuint (count_items (SERVER_A), ==, 1);
+  g_assert_cmpuint (count_items (SERVER_B), ==, 1);
+  a_again = lookup (SERVER_A);
+  assert_account (a_again, SERVER_A, "alice@example.com", "token-a-2");
+  latest_a = lookup (NULL);
+  assert_account (latest_a, SERVER_A, "alice@example.com", "token-a-2");
+
+  /* clear A: B is what is left */
+  g_assert_true (clear (SERVER_A));
+  a_gone = lookup (SERVER_A);
+  g_assert_null (a_gone);
+  g_assert_cmpuint (count_items (SERVER_A), ==, 0);
+  latest_after_clear = lookup (NULL);
+  assert_account (latest_after_clear, SERVER_B, "王@example.com", "token-b-1");
+
+  g_assert_true (clear (SERVER_B));
+  b_gone = lookup (SERVER_B);
+  g_assert_null (b_gone);
+
+  /* nothing of ours is left (a developer's own keyring may hold a real account) */
+  latest_end = lookup (NULL);
+  if (latest_end != NULL)
+    {
+      g_assert_cmpstr (latest_end->server_url, !=, SERVER_A);
+      g_assert_cmpstr (latest_end->server_url, !=, SERVER_B);
+    }
+
+  /* clearing again is not an error */
+  g_assert_true (clear (SERVER_A));
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) lookup_result = NULL;
+  g_autoptr(GAsyncResult) store_result = NULL;
+  g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(GError) store_error = NULL;
+  g_autoptr(TallyAccount) account = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_cancellable_cancel (cancellable);
+
+  tally_credentials_lookup_async (SERVER_A, cancellable, tally_test_store_result_cb, &slot);
+  lookup_result = tally_test_wait_result (&slot);
+  account = tally_credentials_lookup_finish (lookup_result, &lookup_error);
+  g_assert_null (account);
+  g_assert_error (lookup_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  tally_credentials_store_async (SERVER_A, "alice@example.com", "token-x", cancellable,
+                                 tally_test_store_result_cb, &slot);
+  store_result = tally_test_wait_result (&slot);
+  g_assert_false (tally_credentials_store_finish (store_result, &store_error));
+  g_assert_error (store_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_assert_cmpuint (count_items (SERVER_A), ==, 0);
+}
+
+/* clear (NULL) removes every Tally token: only run against the throwaway
+ * file keyring, never a developer's real one. */
+static void
+test_clear_all (void)
+{
+  g_autoptr(TallyAccount) none_a = NULL;
+  g_autoptr(TallyAccount) none_b = NULL;
+  g_autoptr(TallyAccount) latest = NULL;
+
+  if (file_backend_dir == NULL)
+    {
+      g_test_skip ("only with the file backend");
+      return;
+    }
+
+  g_assert_true (store (SERVER_A, "alice@example.com", "token-a"));
+  g_assert_true (store (SERVER_B, "bob@example.com", "token-b"));
+  g_assert_true (clear (NULL));
+  none_a = lookup (SERVER_A);
+  none_b = lookup (SERVER_B);
+  latest = lookup (NULL);
+  g_assert_null (none_a);
+  g_assert_null (none_b);
+  g_assert_null (latest);
+}
+
+static void
+remove_file_backend_dir (void)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (file_backend_dir == NULL)
+    return;
+
+  dir = g_dir_open (file_backend_dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (file_backend_dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (file_backend_dir);
+  g_clear_pointer (&file_backend_dir, g_free);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *bus = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
+  int ret;
+
+  /* Before any libsecret call: without a session bus, use the file backend. */
+  if (bus == NULL || bus[0] == '\0')
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *keyring = NULL;
+
+      file_backend_dir = g_dir_make_tmp ("tally-test-credentials-XXXXXX", &error);
+      g_assert_no_error (error);
+      keyring = g_build_filename (file_backend_dir, "x.keyring", NULL);
+      g_setenv ("SECRET_BACKEND", "file", TRUE);
+      g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+      g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+      backend_name = "libsecret file backend (no D-Bus session bus)";
+    }
+  else
+    {
+      backend_name = "Secret Service on the D-Bus session bus";
+    }
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/credentials/account", test_account);
+  g_test_add_func ("/credentials/environment", test_environment);
+  g_test_add_func ("/credentials/keyring", test_keyring);
+  g_test_add_func ("/credentials/cancelled", test_cancelled);
+  g_test_add_func ("/credentials/clear-all", test_clear_all);
+
+  ret = g_test_run ();
+  remove_file_backend_dir ();
+
+  return ret;
+}
