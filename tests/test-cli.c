@@ -1,0 +1,1080 @@
+/* test-cli.c: the real `tally` binary (TALLY_EXE), headless, against a demo server in this process
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The server lives in the test process, so the main context is iterated while
+ * the child runs (g_subprocess_communicate_utf8_async + tally_test_wait_result).
+ * The child never gets a display (DISPLAY and WAYLAND_DISPLAY are unset) nor a
+ * session bus; its keyring is libsecret's file backend in a temporary directory.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "tally-csv.h"
+#include "tally-demo-server.h"
+#include "tally-format.h"
+#include "tally-test-utils.h"
+
+#define DEMO_NOW G_GINT64_CONSTANT (1768449600) /* 2026-01-15T12:00:00+08:00 */
+#define DEMO_OFFSET 28800
+#define DEMO_ROWS 3000
+#define DEMO_SEED 11
+
+typedef struct
+{
+  TallyDemoServer *server;
+  SoupSession *session;
+  char *token;
+  char *tmpdir;
+  char *keyring;
+} Fixture;
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+static void
+fixture_setup (Fixture *f,
+               gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
+                            "seed", (guint64) DEMO_SEED,
+                            "rows", (guint) DEMO_ROWS,
+                            "now", DEMO_NOW,
+                            "utc-offset", DEMO_OFFSET,
+                            NULL);
+  g_assert_true (tally_demo_server_start (f->server, &error));
+  g_assert_no_error (error);
+  f->token = tally_demo_server_issue_token (f->server, 3600);
+  f->session = soup_session_new ();
+  f->tmpdir = g_dir_make_tmp ("tally-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->keyring = g_build_filename (f->tmpdir, "keyring", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_remove (path);
+}
+
+static void
+fixture_teardown (Fixture *f,
+                  gconstpointer data)
+{
+  g_assert_finalize_object (f->session);
+  tally_demo_server_stop (f->server);
+  g_assert_finalize_object (f->server);
+  remove_tree (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->keyring);
+  g_free (f->token);
+}
+
+/* ------------------------------------------------------------ running */
+
+typedef struct
+{
+  const char *token;         /* TALLY_TOKEN, or NULL for unset */
+  const char *stdin_text;    /* NULL = empty */
+  TallyDemoFault fault_after_usage_pages; /* set once /usage was asked this often (see below) */
+  guint fault_after;
+} RunOptions;
+
+static void
+run_tally_v (Fixture *f,
+             const RunOptions *options,
+             Run *run,
+             const char * const *args)
+{
+  const char *exe = g_getenv ("TALLY_EXE");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  gboolean fault_set = FALSE;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_nonnull (exe);
+
+  g_ptr_array_add (argv, (gpointer) exe);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  g_subprocess_launcher_unsetenv (launcher, "TALLY_SERVER");
+  g_subprocess_launcher_setenv (launcher, "SECRET_BACKEND", "file", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PATH", f->keyring, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", f->tmpdir, TRUE);
+  if (options != NULL && options->token != NULL)
+    g_subprocess_launcher_setenv (launcher, "TALLY_TOKEN", options->token, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "TALLY_TOKEN");
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process,
+                                       options != NULL && options->stdin_text != NULL ? options->stdin_text : "",
+                                       NULL, tally_test_store_result_cb, &slot);
+
+  if (options != NULL && options->fault_after > 0)
+    {
+      /* break the server in the middle of the run */
+      while (slot == NULL)
+        {
+          g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+          if (!fault_set
+              && tally_demo_server_get_request_count (f->server, "/api/v1/usage") >= options->fault_after)
+            {
+              tally_demo_server_set_fault (f->server, options->fault_after_usage_pages);
+              fault_set = TRUE;
+            }
+          g_main_context_iteration (NULL, TRUE);
+        }
+      g_assert_true (fault_set);
+    }
+
+  result = tally_test_wait_result (&slot);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &run->out, &run->err, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+
+  /* the token is never printed */
+  g_assert_null (strstr (run->err, f->token));
+  g_assert_null (strstr (run->out, f->token));
+  if (options != NULL && options->token != NULL && strlen (options->token) > 8)
+    {
+      g_assert_null (strstr (run->err, options->token));
+      g_assert_null (strstr (run->out, options->token));
+    }
+}
+
+#define run_tally(f, options, run, ...) \
+  G_STMT_START { \
+    const char *run_args_[] = { __VA_ARGS__, NULL }; \
+    run_tally_v ((f), (options), (run), run_args_); \
+  } G_STMT_END
+
+static void
+assert_ok (const Run *run)
+{
+  if (run->status != 0)
+    g_error ("tally exited with %d: %s", run->status, run->err);
+  g_assert_cmpstr (run->err, ==, "");
+}
+
+/* A failure: the status, and exactly one line on stderr starting "tally: ". */
+static void
+assert_failure (const Run *run,
+                int status,
+                const char *part)
+{
+  const char *newline;
+
+  if (run->status != status)
+    g_error ("expected exit %d, got %d: %s", status, run->status, run->err);
+
+  g_assert_true (g_str_has_prefix (run->err, "tally: "));
+  newline = strchr (run->err, '\n');
+  g_assert_nonnull (newline);
+  g_assert_cmpstr (newline, ==, "\n");
+  if (part != NULL && strstr (run->err, part) == NULL)
+    g_error ("“%s” not in stderr: %s", part, run->err);
+}
+
+/* ------------------------------------------------------------ raw fetches */
+
+static JsonNode *
+fetch_raw (Fixture *f,
+           const char *method,
+           const char *path,
+           const char *json_body)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1%s", tally_demo_server_get_url (f->server), path);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->token);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  JsonObject *root;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  body = soup_session_send_and_read_finish (f->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  return json_node_copy (json_object_get_member (root, "data"));
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static GPtrArray *
+parse_csv (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = tally_csv_parse (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (rows);
+  return rows;
+}
+
+static gint64
+parse_int (const char *cell)
+{
+  gint64 value = 0;
+
+  g_assert_true (g_ascii_string_to_signed (cell, 10, G_MININT64, G_MAXINT64, &value, NULL));
+  return value;
+}
+
+static double
+parse_double (const char *cell)
+{
+  char *end = NULL;
+  double value = g_ascii_strtod (cell, &end);
+
+  g_assert_true (end != cell && *end == '\0');
+  return value;
+}
+
+/* Every member of @expected is in @actual with the same value (numbers compared as doubles). */
+static void
+assert_members_equal (JsonObject *expected,
+                      JsonObject *actual)
+{
+  g_autoptr(GList) members = json_object_get_members (expected);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *e = json_object_get_member (expected, name);
+      JsonNode *a = json_object_get_member (actual, name);
+
+      if (a == NULL)
+        g_error ("member “%s” missing", name);
+      if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+        g_assert_cmpstr (json_node_get_string (a), ==, json_node_get_string (e));
+      else if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_BOOLEAN)
+        g_assert_cmpint (json_node_get_boolean (a), ==, json_node_get_boolean (e));
+      else if (JSON_NODE_HOLDS_VALUE (e))
+        {
+          if (json_node_get_double (a) != json_node_get_double (e))
+            g_error ("member “%s”: %.17g != %.17g", name, json_node_get_double (a), json_node_get_double (e));
+        }
+      else if (JSON_NODE_HOLDS_NULL (e))
+        g_assert_true (JSON_NODE_HOLDS_NULL (a));
+    }
+}
+
+static gint64
+usage_total (Fixture *f,
+             const char *params)
+{
+  g_autofree char *path = g_strdup_printf ("/usage?%s&page=1&page_size=1", params);
+  g_autoptr(JsonNode) data = fetch_raw (f, "GET", path, NULL);
+
+  return json_object_get_int_member (json_node_get_object (data), "total");
+}
+
+/* ids of every row of the filter, newest first */
+static GArray *
+usage_ids (Fixture *f,
+           const char *params)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (gint64 page = 1;; page++)
+    {
+      g_autofree char *path = g_strdup_printf ("/usage?%s&page=%" G_GINT64_FORMAT "&page_size=100", params, page);
+      g_autoptr(JsonNode) data = fetch_raw (f, "GET", path, NULL);
+      JsonArray *items = json_object_get_array_member (json_node_get_object (data), "items");
+
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          gint64 id = json_object_get_int_member (json_array_get_object_element (items, i), "id");
+
+          g_array_append_val (ids, id);
+        }
+      if (page >= json_object_get_int_member (json_node_get_object (data), "pages"))
+        break;
+    }
+
+  return ids;
+}
+
+/* ------------------------------------------------------------ the tests */
+
+static void
+test_summary_table (Fixture *f,
+                    gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+  g_autoptr(JsonNode) stats_node = fetch_raw (f, "GET", "/usage/dashboard/stats", NULL);
+  g_autoptr(JsonNode) me_node = fetch_raw (f, "GET", "/auth/me", NULL);
+  JsonObject *stats = json_node_get_object (stats_node);
+  g_autofree char *balance = tally_format_cost (json_object_get_double_member (json_node_get_object (me_node), "balance"));
+  g_autofree char *today = tally_format_cost (json_object_get_double_member (stats, "today_actual_cost"));
+  g_autofree char *total = tally_format_cost (json_object_get_double_member (stats, "total_actual_cost"));
+  g_autofree char *requests = tally_format_count (json_object_get_int_member (stats, "total_requests"));
+  g_autofree char *today_requests = tally_format_count (json_object_get_int_member (stats, "today_requests"));
+  g_autofree char *cache_read = tally_format_count (json_object_get_int_member (stats, "total_cache_read_tokens"));
+  g_autofree char *line = NULL;
+  g_autofree char *keys_line = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean saw_billed = FALSE;
+  gboolean saw_requests = FALSE;
+
+  run_tally (f, &options, &run, "summary", "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+
+  g_assert_nonnull (strstr (run.out, balance));
+  g_assert_nonnull (strstr (run.out, "2026-01-15 (server time UTC+08:00)"));
+  g_assert_nonnull (strstr (run.out, "demo@example.com"));
+  keys_line = g_strdup_printf ("%" G_GINT64_FORMAT " active of %" G_GINT64_FORMAT,
+                               json_object_get_int_member (stats, "active_api_keys"),
+                               json_object_get_int_member (stats, "total_api_keys"));
+  g_assert_nonnull (strstr (run.out, keys_line));
+  g_assert_nonnull (strstr (run.out, cache_read));
+
+  lines = g_strsplit (run.out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "Billed cost "))
+        {
+          g_assert_nonnull (strstr (lines[i], today));
+          g_assert_true (g_str_has_suffix (lines[i], total));
+          saw_billed = TRUE;
+        }
+      if (g_str_has_prefix (lines[i], "Requests "))
+        {
+          g_assert_nonnull (strstr (lines[i], today_requests));
+          g_assert_true (g_str_has_suffix (lines[i], requests));
+          saw_requests = TRUE;
+        }
+    }
+  g_assert_true (saw_billed);
+  g_assert_true (saw_requests);
+
+  run_clear (&run);
+}
+
+static void
+test_summary_json (Fixture *f,
+                   gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+  g_autoptr(JsonNode) stats = fetch_raw (f, "GET", "/usage/dashboard/stats", NULL);
+  g_autoptr(JsonNode) me = fetch_raw (f, "GET", "/auth/me", NULL);
+  g_autoptr(JsonNode) out = NULL;
+  JsonObject *object;
+
+  run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+
+  out = parse_json (run.out);
+  object = json_node_get_object (out);
+  assert_members_equal (json_node_get_object (stats), json_object_get_object_member (object, "stats"));
+  g_assert_true (json_object_get_double_member (json_object_get_object_member (object, "user"), "balance")
+                 == json_object_get_double_member (json_node_get_object (me), "balance"));
+  g_assert_cmpstr (json_object_get_string_member (object, "server_date"), ==, "2026-01-15");
+  g_assert_cmpstr (json_object_get_string_member (object, "server_utc_offset"), ==, "UTC+08:00");
+
+  run_clear (&run);
+}
+
+static void
+test_keys_json (Fixture *f,
+                gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+  g_autoptr(JsonNode) keys = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
+  g_autoptr(JsonNode) batch = NULL;
+  g_autoptr(JsonNode) out = NULL;
+  g_autoptr(GString) ids = g_string_new ("{\"api_key_ids\":[");
+  JsonArray *items = json_object_get_array_member (json_node_get_object (keys), "items");
+  JsonObject *stats;
+  JsonArray *printed;
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                            json_object_get_int_member (json_array_get_object_element (items, i), "id"));
+  g_string_append (ids, "]}");
+  batch = fetch_raw (f, "POST", "/usage/dashboard/api-keys-usage", ids->str);
+  stats = json_object_get_object_member (json_node_get_object (batch), "stats");
+
+  run_tally (f, &options, &run, "keys", "--json", "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+
+  out = parse_json (run.out);
+  printed = json_node_get_array (out);
+  g_assert_cmpuint (json_array_get_length (printed), ==, json_array_get_length (items));
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *e = json_array_get_object_element (items, i);
+      JsonObject *a = json_array_get_object_element (printed, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (e, "id"));
+      JsonObject *usage = json_object_has_member (stats, id) ? json_object_get_object_member (stats, id) : NULL;
+      const char *secret = json_object_get_string_member (e, "key");
+
+      g_assert_cmpint (json_object_get_int_member (a, "id"), ==, json_object_get_int_member (e, "id"));
+      g_assert_cmpstr (json_object_get_string_member (a, "name"), ==, json_object_get_string_member (e, "name"));
+      g_assert_cmpstr (json_object_get_string_member (a, "status"), ==, json_object_get_string_member (e, "status"));
+      g_assert_false (json_object_has_member (a, "key"));
+      g_assert_true (g_str_has_suffix (secret, json_object_get_string_member (a, "masked_key") + strlen (json_object_get_string_member (a, "masked_key")) - 4));
+      g_assert_null (strstr (run.out, secret));
+      g_assert_true (json_object_get_double_member (a, "today_actual_cost")
+                     == (usage ? json_object_get_double_member (usage, "today_actual_cost") : 0.0));
+      g_assert_true (json_object_get_double_member (a, "total_actual_cost")
+                     == (usage ? json_object_get_double_member (usage, "total_actual_cost") : 0.0));
+    }
+
+  run_clear (&run);
+}
+
+static void
+test_keys_table (Fixture *f,
+                 gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+
+  run_tally (f, &options, &run, "keys", "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+
+  /* names as plain text; the deleted key's usage on its own line */
+  g_assert_nonnull (strstr (run.out, "CI <b>&amp; bot"));
+  g_assert_nonnull (strstr (run.out, "订阅 Claude Max ⚡"));
+  g_assert_nonnull (strstr (run.out, "Deleted keys: "));
+  g_assert_null (strstr (run.out, "\033"));
+
+  run_clear (&run);
+}
+
+static void
+check_trend_csv (Fixture *f,
+                 const char *out,
+                 const char *from,
+                 const char *to,
+                 guint expected_rows)
+{
+  g_autoptr(GPtrArray) rows = parse_csv (out);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) trend = NULL;
+  g_autoptr(GHashTable) points = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *array;
+  const char *header[] = { "date", "requests", "input_tokens", "output_tokens", "cache_tokens",
+                           "total_tokens", "cost", "actual_cost", NULL };
+
+  path = from != NULL ? g_strdup_printf ("/usage/dashboard/trend?start_date=%s&end_date=%s", from, to)
+                      : g_strdup ("/usage/dashboard/trend");
+  trend = fetch_raw (f, "GET", path, NULL);
+  array = json_object_get_array_member (json_node_get_object (trend), "trend");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *point = json_array_get_object_element (array, i);
+
+      g_hash_table_insert (points, (gpointer) json_object_get_string_member (point, "date"), point);
+    }
+
+  g_assert_cmpstrv ((char **) g_ptr_array_index (rows, 0), header);
+  g_assert_cmpuint (rows->len - 1, ==, expected_rows);
+  g_assert_cmpstr (((char **) g_ptr_array_index (rows, rows->len - 1))[0], ==,
+                   json_object_get_string_member (json_node_get_object (trend), "end_date"));
+
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **row = g_ptr_array_index (rows, i);
+      JsonObject *point = g_hash_table_lookup (points, row[0]);
+
+      if (point == NULL)
+        {
+          g_assert_cmpstr (row[1], ==, "0");
+          g_assert_cmpstr (row[7], ==, "0");
+          continue;
+        }
+      g_assert_cmpint (parse_int (row[1]), ==, json_object_get_int_member (point, "requests"));
+      g_assert_cmpint (parse_int (row[5]), ==, json_object_get_int_member (point, "total_tokens"));
+      g_assert_true (parse_double (row[6]) == json_object_get_double_member (point, "cost"));
+      g_assert_true (parse_double (row[7]) == json_object_get_double_member (point, "actual_cost"));
+    }
+}
+
+static void
+test_trend_csv (Fixture *f,
+                gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+
+  /* server defaults: 8 days including the server's today */
+  run_tally (f, &options, &run, "trend", "--csv", "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+  check_trend_csv (f, run.out, NULL, NULL, 8);
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "trend", "--csv", "--from", "2025-12-01", "--to", "2026-01-15",
+             "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+  check_trend_csv (f, run.out, "2025-12-01", "2026-01-15", 46);
+  run_clear (&run);
+}
+
+static void
+test_models_json (Fixture *f,
+                  gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+  g_autoptr(JsonNode) raw = fetch_raw (f, "GET", "/usage/dashboard/models?start_date=2025-11-01&end_date=2026-01-10", NULL);
+  g_autoptr(JsonNode) out = NULL;
+  JsonArray *expected;
+  JsonArray *actual;
+
+  run_tally (f, &options, &run, "models", "--json", "--from", "2025-11-01", "--to", "2026-01-10",
+             "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+
+  out = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (out), "start_date"), ==, "2025-11-01");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (out), "end_date"), ==, "2026-01-10");
+  expected = json_object_get_array_member (json_node_get_object (raw), "models");
+  actual = json_object_get_array_member (json_node_get_object (out), "models");
+  g_assert_cmpuint (json_array_get_length (actual), ==, json_array_get_length (expected));
+  g_assert_cmpuint (json_array_get_length (actual), >, 3);
+  for (guint i = 0; i < json_array_get_length (expected); i++)
+    assert_members_equal (json_array_get_object_element (expected, i), json_array_get_object_element (actual, i));
+
+  run_clear (&run);
+}
+
+static void
+test_logs_csv (Fixture *f,
+               gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+  const char *params = "api_key_id=1&start_date=2025-12-01&end_date=2026-01-15";
+  g_autoptr(GArray) ids = usage_ids (f, params);
+  g_autoptr(GPtrArray) rows = NULL;
+
+  run_tally (f, &options, &run, "logs", "--csv", "--from", "2025-12-01", "--to", "2026-01-15", "--key", "1",
+             "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+
+  rows = parse_csv (run.out);
+  g_assert_cmpstr (((char **) g_ptr_array_index (rows, 0))[0], ==, "id");
+  g_assert_cmpuint (rows->len - 1, ==, usage_total (f, params));
+  g_assert_cmpuint (rows->len - 1, ==, ids->len);
+  g_assert_cmpuint (ids->len, >, 100);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **row = g_ptr_array_index (rows, i);
+
+      g_assert_cmpint (parse_int (row[0]), ==, g_array_index (ids, gint64, i - 1));
+      g_assert_cmpstr (row[2], ==, "1");
+      g_assert_cmpstr (row[3], ==, "default");
+    }
+
+  run_clear (&run);
+}
+
+static void
+test_logs_json (Fixture *f,
+                gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+  const char *params = "api_key_id=2&model=claude-opus-4-1&stream=true&billing_type=1";
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(JsonNode) out = NULL;
+  g_autoptr(JsonNode) first = NULL;
+  JsonArray *array;
+
+  run_tally (f, &options, &run, "logs", "--json", "--key", "2", "--stream", "true",
+             "--billing", "subscription", "--model", "claude-opus-4-1",
+             "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+
+  ids = usage_ids (f, params);
+  g_assert_cmpuint (ids->len, >, 0);
+  out = parse_json (run.out);
+  array = json_node_get_array (out);
+  g_assert_cmpuint (json_array_get_length (array), ==, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      JsonObject *log = json_array_get_object_element (array, i);
+
+      g_assert_cmpint (json_object_get_int_member (log, "id"), ==, g_array_index (ids, gint64, i));
+      g_assert_cmpint (json_object_get_int_member (log, "api_key_id"), ==, 2);
+      g_assert_true (json_object_get_boolean_member (log, "stream"));
+      g_assert_false (json_object_has_member (log, "account"));
+    }
+
+  /* the first row, field by field, against the server's */
+  if (ids->len > 0)
+    {
+      g_autofree char *path = g_strdup_printf ("/usage?%s&page=1&page_size=1", params);
+      JsonObject *raw_row;
+      JsonObject *printed = json_array_get_object_element (array, 0);
+
+      first = fetch_raw (f, "GET", path, NULL);
+      raw_row = json_array_get_object_element (json_object_get_array_member (json_node_get_object (first), "items"), 0);
+      json_object_remove_member (raw_row, "user");
+      json_object_remove_member (raw_row, "api_key");
+      json_object_remove_member (raw_row, "account");
+      json_object_remove_member (raw_row, "group");
+      json_object_remove_member (raw_row, "cache_creation_5m_tokens");
+      json_object_remove_member (raw_row, "cache_creation_1h_tokens");
+      assert_members_equal (raw_row, printed);
+    }
+
+  run_clear (&run);
+}
+
+static void
+test_logs_output (Fixture *f,
+                  gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+  g_autofree char *path = g_build_filename (f->tmpdir, "all.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  run_tally (f, &options, &run, "logs", "--csv", "--output", path, "--from", "2025-01-01",
+             "--to", "2026-12-31", "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+  g_assert_cmpstr (run.out, ==, "");
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  rows = parse_csv (contents);
+  g_assert_cmpuint (rows->len - 1, ==, usage_total (f, "start_date=2025-01-01&end_date=2026-12-31"));
+  g_assert_cmpuint (rows->len - 1, >, 2000);
+
+  run_clear (&run);
+}
+
+static void
+test_usage_errors (Fixture *f,
+                   gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->server);
+  Run run = { 0, };
+
+  run_tally (f, &options, &run, "summary", "--bogus", "--server", url);
+  assert_failure (&run, 1, "bogus");
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "logs", "--from", "2026-02-30", "--server", url);
+  assert_failure (&run, 1, "2026-02-30");
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "trend", "--from", "2026-01-10", "--to", "2026-01-01", "--server", url);
+  assert_failure (&run, 1, NULL);
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "trend", "--granularity", "week", "--server", url);
+  assert_failure (&run, 1, "week");
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "logs", "--output", "x.csv", "--server", url);
+  assert_failure (&run, 1, "--output");
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "logs", "--stream", "maybe", "--server", url);
+  assert_failure (&run, 1, "maybe");
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "summary", "--csv", "--server", url);
+  assert_failure (&run, 1, NULL);
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "keys", "extra", "--server", url);
+  assert_failure (&run, 1, "extra");
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "summary", "--server", "ftp://example.com");
+  assert_failure (&run, 1, NULL);
+  run_clear (&run);
+
+  /* nothing was asked of the server */
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
+}
+
+static void
+test_auth_errors (Fixture *f,
+                  gconstpointer data)
+{
+  g_autofree char *expired = tally_demo_server_issue_token (f->server, -60);
+  RunOptions no_token = { NULL, NULL, 0, 0 };
+  RunOptions bad = { "not-a-jwt-token-at-all", NULL, 0, 0 };
+  RunOptions old = { expired, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->server);
+  Run run = { 0, };
+
+  /* no TALLY_TOKEN and an empty keyring */
+  run_tally (f, &no_token, &run, "summary", "--server", "http://127.0.0.1:1");
+  assert_failure (&run, 2, "not logged in to http://127.0.0.1:1");
+  g_assert_nonnull (strstr (run.err, "tally login --server http://127.0.0.1:1"));
+  run_clear (&run);
+
+  run_tally (f, &no_token, &run, "keys");
+  assert_failure (&run, 2, "not logged in");
+  run_clear (&run);
+
+  run_tally (f, &bad, &run, "summary", "--server", url);
+  assert_failure (&run, 2, NULL);
+  run_clear (&run);
+
+  run_tally (f, &old, &run, "logs", "--csv", "--server", url);
+  assert_failure (&run, 2, NULL);
+  g_assert_cmpstr (run.out, ==, "");
+  run_clear (&run);
+}
+
+static void
+test_server_errors (Fixture *f,
+                    gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+
+  run_tally (f, &options, &run, "summary", "--server", "http://127.0.0.1:1");
+  assert_failure (&run, 3, NULL);
+  run_clear (&run);
+
+  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_HTML_502);
+  run_tally (f, &options, &run, "models", "--server", tally_demo_server_get_url (f->server));
+  assert_failure (&run, 3, NULL);
+  g_assert_null (strstr (run.err, "<"));
+  run_clear (&run);
+}
+
+static void
+test_io_errors (Fixture *f,
+                gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->server);
+  g_autofree char *missing = g_build_filename (f->tmpdir, "no-such-dir", "out.csv", NULL);
+  Run run = { 0, };
+
+  run_tally (f, &options, &run, "logs", "--csv", "--output", missing, "--server", url);
+  assert_failure (&run, 4, NULL);
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "summary", "--json", "--output", missing, "--server", url);
+  assert_failure (&run, 4, NULL);
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "logs", "--json", "--key", "3", "--output", missing, "--server", url);
+  assert_failure (&run, 4, NULL);
+  run_clear (&run);
+
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+static char *
+list_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) (gpointer) g_strcmp0);
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (",", (char **) names->pdata);
+}
+
+static void
+test_output_survives_failure (Fixture *f,
+                              gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, TALLY_DEMO_FAULT_TOKEN_EXPIRED, 3 };
+  g_autofree char *dir = g_build_filename (f->tmpdir, "out", NULL);
+  g_autofree char *path = g_build_filename (dir, "logs.csv", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "logs.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *listing = NULL;
+  const char *previous = "id,created_at\r\n1,last month's export\r\n";
+  Run run = { 0, };
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, previous, -1, NULL));
+  g_assert_true (g_file_set_contents (json_path, previous, -1, NULL));
+
+  /* ~30 pages, each answer 20 ms late; the token "expires" after the third */
+  tally_demo_server_set_delay (f->server, 20);
+  run_tally (f, &options, &run, "logs", "--csv", "--output", path,
+             "--server", tally_demo_server_get_url (f->server));
+  assert_failure (&run, 2, NULL);
+  run_clear (&run);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, previous);
+  g_clear_pointer (&contents, g_free);
+
+  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_NONE);
+  tally_demo_server_reset_request_counts (f->server);
+  run_tally (f, &options, &run, "logs", "--json", "--output", json_path,
+             "--server", tally_demo_server_get_url (f->server));
+  assert_failure (&run, 2, NULL);
+  run_clear (&run);
+
+  g_assert_true (g_file_get_contents (json_path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, previous);
+
+  /* no temporary files left behind */
+  listing = list_dir (dir);
+  g_assert_cmpstr (listing, ==, "logs.csv,logs.json");
+}
+
+static void
+test_demo (Fixture *f,
+           gconstpointer data)
+{
+  Run run = { 0, };
+  g_autoptr(JsonNode) keys = NULL;
+  g_autoptr(JsonNode) models = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  run_tally (f, NULL, &run, "summary", "--demo");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "Billed cost"));
+  g_assert_nonnull (strstr (run.out, "demo@example.com"));
+  run_clear (&run);
+
+  run_tally (f, NULL, &run, "keys", "--demo", "--json");
+  assert_ok (&run);
+  keys = parse_json (run.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (keys)), >=, 6);
+  run_clear (&run);
+
+  run_tally (f, NULL, &run, "trend", "--demo", "--csv");
+  assert_ok (&run);
+  rows = parse_csv (run.out);
+  g_assert_cmpuint (rows->len, ==, 9);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  run_clear (&run);
+
+  run_tally (f, NULL, &run, "models", "--demo", "--json");
+  assert_ok (&run);
+  models = parse_json (run.out);
+  g_assert_true (json_object_has_member (json_node_get_object (models), "models"));
+  run_clear (&run);
+
+  run_tally (f, NULL, &run, "logs", "--demo", "--key", "1");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "default (1)"));
+  run_clear (&run);
+
+  /* the demo server was in the child: nothing reached ours */
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
+}
+
+static void
+test_help (Fixture *f,
+           gconstpointer data)
+{
+  Run run = { 0, };
+
+  run_tally (f, NULL, &run, "help");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "summary"));
+  g_assert_nonnull (strstr (run.out, "logout"));
+  run_clear (&run);
+
+  run_tally (f, NULL, &run, "help", "logs");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "--billing"));
+  g_assert_nonnull (strstr (run.out, "--output"));
+  run_clear (&run);
+
+  run_tally (f, NULL, &run, "trend", "--help");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "--granularity"));
+  g_assert_null (strstr (run.out, "--billing"));
+  run_clear (&run);
+
+  run_tally (f, NULL, &run, "help", "nope");
+  assert_failure (&run, 1, "nope");
+  run_clear (&run);
+}
+
+static void
+test_login (Fixture *f,
+            gconstpointer data)
+{
+  RunOptions password = { NULL, "tally-demo\n", 0, 0 };
+  RunOptions wrong = { NULL, "wrong\n", 0, 0 };
+  RunOptions no_token = { NULL, NULL, 0, 0 };
+  RunOptions two_factor = { NULL, "tally-demo\n123456\n", 0, 0 };
+  const char *url = tally_demo_server_get_url (f->server);
+  g_autofree char *logged_in = g_strdup_printf ("Logged in to %s as demo@example.com\n", url);
+  Run run = { 0, };
+
+  run_tally (f, &wrong, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_failure (&run, 2, NULL);
+  run_clear (&run);
+
+  run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_ok (&run);
+  g_assert_cmpstr (run.out, ==, logged_in);
+  run_clear (&run);
+
+  /* the token now comes from the keyring, for this server and by default */
+  run_tally (f, &no_token, &run, "summary", "--server", url);
+  assert_ok (&run);
+  run_clear (&run);
+  run_tally (f, &no_token, &run, "models");
+  assert_ok (&run);
+  run_clear (&run);
+
+  run_tally (f, &no_token, &run, "logout");
+  assert_ok (&run);
+  run_clear (&run);
+  run_tally (f, &no_token, &run, "summary", "--server", url);
+  assert_failure (&run, 2, "not logged in");
+  run_clear (&run);
+
+  tally_demo_server_set_two_factor (f->server, TRUE);
+  run_tally (f, &two_factor, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_ok (&run);
+  g_assert_cmpstr (run.out, ==, logged_in);
+  run_clear (&run);
+  tally_demo_server_set_two_factor (f->server, FALSE);
+
+  tally_demo_server_set_turnstile (f->server, TRUE);
+  run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_failure (&run, 2, "browser");
+  g_assert_nonnull (strstr (run.err, "TALLY_TOKEN"));
+  run_clear (&run);
+
+  run_tally (f, &password, &run, "login", "--email", "demo@example.com");
+  assert_failure (&run, 1, "--server");
+  run_clear (&run);
+}
+
+/* Key names cannot smuggle terminal escapes into a table. */
+static void
+test_sanitised (Fixture *f,
+                gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = { 0, };
+
+  run_tally (f, &options, &run, "logs", "--from", "2026-01-15", "--to", "2026-01-15",
+             "--server", tally_demo_server_get_url (f->server));
+  assert_ok (&run);
+  for (const char *p = run.out; *p != '\0'; p++)
+    g_assert_true ((guchar) *p >= 0x20 || *p == '\n');
+  g_assert_nonnull (strstr (run.out, " requests, "));
+  run_clear (&run);
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/cli/summary/table", Fixture, NULL, fixture_setup, test_summary_table, fixture_teardown);
+  g_test_add ("/cli/summary/json", Fixture, NULL, fixture_setup, test_summary_json, fixture_teardown);
+  g_test_add ("/cli/keys/json", Fixture, NULL, fixture_setup, test_keys_json, fixture_teardown);
+  g_test_add ("/cli/keys/table", Fixture, NULL, fixture_setup, test_keys_table, fixture_teardown);
+  g_test_add ("/cli/trend/csv", Fixture, NULL, fixture_setup, test_trend_csv, fixture_teardown);
+  g_test_add ("/cli/models/json", Fixture, NULL, fixture_setup, test_models_json, fixture_teardown);
+  g_test_add ("/cli/logs/csv", Fixture, NULL, fixture_setup, test_logs_csv, fixture_teardown);
+  g_test_add ("/cli/logs/json", Fixture, NULL, fixture_setup, test_logs_json, fixture_teardown);
+  g_test_add ("/cli/logs/output", Fixture, NULL, fixture_setup, test_logs_output, fixture_teardown);
+  g_test_add ("/cli/logs/sanitised", Fixture, NULL, fixture_setup, test_sanitised, fixture_teardown);
+  g_test_add ("/cli/exit/usage", Fixture, NULL, fixture_setup, test_usage_errors, fixture_teardown);
+  g_test_add ("/cli/exit/auth", Fixture, NULL, fixture_setup, test_auth_errors, fixture_teardown);
+  g_test_add ("/cli/exit/server", Fixture, NULL, fixture_setup, test_server_errors, fixture_teardown);
+  g_test_add ("/cli/exit/io", Fixture, NULL, fixture_setup, test_io_errors, fixture_teardown);
+  g_test_add ("/cli/exit/output-survives", Fixture, NULL, fixture_setup, test_output_survives_failure, fixture_teardown);
+  g_test_add ("/cli/login", Fixture, NULL, fixture_setup, test_login, fixture_teardown);
+  g_test_add ("/cli/help", Fixture, NULL, fixture_setup, test_help, fixture_teardown);
+  g_test_add ("/cli/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
+
+  return g_test_run ();
+}
