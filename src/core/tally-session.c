@@ -1,0 +1,1637 @@
+/* tally-session.c: the view model the window binds to
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tally-session"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tally-auth-result.h"
+#include "tally-client.h"
+#include "tally-credentials.h"
+#include "tally-dashboard-stats.h"
+#include "tally-demo-server.h"
+#include "tally-error.h"
+#include "tally-public-settings.h"
+#include "tally-session.h"
+#include "tally-trend.h"
+#include "tally-user.h"
+
+struct _TallySession
+{
+  GObject parent_instance;
+
+  /* Owned References */
+  TallyClient *client;
+  TallyDemoServer *demo_server;
+  GCancellable *auth_cancellable;  /* the login/restore operation in flight */
+  GCancellable *load_cancellable;  /* the load in flight */
+  GPtrArray *load_waiters;         /* GTask*: completed by the next load that finishes */
+  guint reload_source;
+
+  /* Properties */
+  TallySessionState state;
+  char *last_error;
+  char *server_url;
+  char *email;
+  TallyUser *user;
+  TallyDashboardStats *dashboard_stats;
+  char *server_today;
+  int utc_offset;
+  gboolean utc_offset_known;
+  gboolean demo;
+  gboolean busy;
+
+  /* Flags */
+  guint validating : 1;       /* the load validates a pasted token: any failure logs out */
+  guint token_from_env : 1;   /* TALLY_TOKEN: never stored nor cleared in the keyring */
+};
+
+G_DEFINE_FINAL_TYPE (TallySession, tally_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_STATE,
+  PROP_BUSY,
+  PROP_LAST_ERROR,
+  PROP_SERVER_URL,
+  PROP_EMAIL,
+  PROP_USER,
+  PROP_DASHBOARD_STATS,
+  PROP_SERVER_TODAY,
+  PROP_UTC_OFFSET,
+  PROP_UTC_OFFSET_KNOWN,
+  PROP_DEMO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  guint pending;
+  GError *error;
+} LoadData;
+
+typedef struct
+{
+  GCancellable *caller;
+  gulong caller_handler;
+  char *email;
+  char *token;
+  TallyAccount *account;
+} AuthData;
+
+static void start_load (TallySession *self);
+
+GType
+tally_session_state_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { TALLY_SESSION_STATE_LOGGED_OUT, "TALLY_SESSION_STATE_LOGGED_OUT", "logged-out" },
+        { TALLY_SESSION_STATE_LOGGING_IN, "TALLY_SESSION_STATE_LOGGING_IN", "logging-in" },
+        { TALLY_SESSION_STATE_LOADING, "TALLY_SESSION_STATE_LOADING", "loading" },
+        { TALLY_SESSION_STATE_READY, "TALLY_SESSION_STATE_READY", "ready" },
+        { 0, NULL, NULL }
+      };
+      GType id = g_enum_register_static (g_intern_static_string ("TallySessionState"), values);
+
+      g_once_init_leave (&type_id, id);
+    }
+
+  return type_id;
+}
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *load = data;
+
+  g_clear_error (&load->error);
+  g_free (load);
+}
+
+static void
+auth_data_free (gpointer data)
+{
+  AuthData *auth = data;
+
+  if (auth->caller != NULL)
+    {
+      g_cancellable_disconnect (auth->caller, auth->caller_handler);
+      g_clear_object (&auth->caller);
+    }
+  g_clear_pointer (&auth->email, g_free);
+  if (auth->token != NULL)
+    {
+      memset (auth->token, 0, strlen (auth->token));
+      g_clear_pointer (&auth->token, g_free);
+    }
+  g_clear_pointer (&auth->account, tally_account_free);
+  g_free (auth);
+}
+
+static void
+cancel_cancellable_cb (GCancellable *cancellable,
+                       gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* Cancel-and-replace for login operations: the new operation's cancellable
+ * also follows the caller's. */
+static GTask *
+auth_task_new (TallySession *self,
+               GCancellable *caller,
+               GAsyncReadyCallback callback,
+               gpointer user_data,
+               gpointer source_tag)
+{
+  g_autoptr(GTask) task = NULL;
+  AuthData *auth;
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (self->auth_cancellable != NULL)
+    g_cancellable_cancel (self->auth_cancellable);
+  g_clear_object (&self->auth_cancellable);
+  self->auth_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->auth_cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  auth = g_new0 (AuthData, 1);
+  if (caller != NULL)
+    {
+      auth->caller = g_object_ref (caller);
+      auth->caller_handler = g_cancellable_connect (caller,
+                                                    G_CALLBACK (cancel_cancellable_cb),
+                                                    g_object_ref (self->auth_cancellable),
+                                                    g_object_unref);
+    }
+  g_task_set_task_data (task, auth, auth_data_free);
+
+  return g_steal_pointer (&task);
+}
+
+static gboolean
+auth_task_is_current (TallySession *self,
+                      GTask *task)
+{
+  return self->auth_cancellable != NULL &&
+         g_task_get_cancellable (task) == self->auth_cancellable;
+}
+
+static void
+update_busy (TallySession *self)
+{
+  gboolean busy;
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  busy = self->load_cancellable != NULL ||
+         self->reload_source != 0 ||
+         (self->auth_cancellable != NULL && self->state == TALLY_SESSION_STATE_LOGGING_IN);
+
+  if (busy != self->busy)
+    {
+      self->busy = busy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+static void
+set_state (TallySession *self,
+           TallySessionState state)
+{
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  update_busy (self);
+}
+
+/* Always notifies when @message is not NULL, so the same error shown twice
+ * produces two toasts. */
+static void
+set_last_error (TallySession *self,
+                const char *message)
+{
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (message == NULL && self->last_error == NULL)
+    return;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+set_string (TallySession *self,
+            char **field,
+            const char *value,
+            GParamSpec *pspec)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+static void
+set_email (TallySession *self,
+           const char *email)
+{
+  if (email != NULL && email[0] == '\0')
+    email = NULL;
+  set_string (self, &self->email, email, properties[PROP_EMAIL]);
+}
+
+static void
+set_utc_offset (TallySession *self,
+                 gboolean known,
+                 int offset)
+{
+  if (!known)
+    offset = 0;
+
+  if (self->utc_offset != offset)
+    {
+      self->utc_offset = offset;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UTC_OFFSET]);
+    }
+
+  if (self->utc_offset_known != known)
+    {
+      self->utc_offset_known = known;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UTC_OFFSET_KNOWN]);
+    }
+}
+
+static void
+set_user (TallySession *self,
+          TallyUser *user)
+{
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (g_set_object (&self->user, user))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
+
+  if (user != NULL)
+    {
+      GDateTime *created_at = tally_user_get_created_at (user);
+      const char *email = tally_user_get_email (user);
+
+      /* The server's zone is the offset of the timestamps it sends. */
+      if (created_at != NULL)
+        set_utc_offset (self, TRUE,
+                        (int)(g_date_time_get_utc_offset (created_at) / G_TIME_SPAN_SECOND));
+
+      if (email[0] != '\0')
+        set_email (self, email);
+    }
+}
+
+static void
+set_dashboard_stats (TallySession *self,
+                     TallyDashboardStats *stats)
+{
+  if (g_set_object (&self->dashboard_stats, stats))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DASHBOARD_STATS]);
+}
+
+static void
+clear_data (TallySession *self)
+{
+  set_user (self, NULL);
+  set_dashboard_stats (self, NULL);
+  set_string (self, &self->server_today, NULL, properties[PROP_SERVER_TODAY]);
+  set_utc_offset (self, FALSE, 0);
+}
+
+static void
+set_demo (TallySession *self,
+          gboolean demo)
+{
+  demo = !!demo;
+
+  if (self->demo != demo)
+    {
+      self->demo = demo;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
+    }
+}
+
+static void
+drop_demo_server (TallySession *self)
+{
+  if (self->demo_server != NULL)
+    {
+      tally_demo_server_stop (self->demo_server);
+      g_clear_object (&self->demo_server);
+    }
+  set_demo (self, FALSE);
+}
+
+static void
+cancel_load (TallySession *self)
+{
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+
+  if (self->load_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->load_cancellable);
+      g_clear_object (&self->load_cancellable);
+    }
+}
+
+static void
+complete_waiters (TallySession *self,
+                  const GError *error)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (self->load_waiters->len == 0)
+    return;
+
+  waiters = g_steal_pointer (&self->load_waiters);
+  self->load_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
+static void
+clear_credentials_cb (GObject *object,
+                      GAsyncResult *result,
+                      gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tally_credentials_clear_finish (result, &error))
+    g_debug ("Could not clear the stored token: %s", error->message);
+}
+
+static void
+expire (TallySession *self)
+{
+  g_assert (TALLY_IS_SESSION (self));
+
+  cancel_load (self);
+
+  if (self->client != NULL)
+    tally_client_set_token (self->client, NULL);
+
+  if (!self->demo && !self->token_from_env && self->server_url != NULL)
+    tally_credentials_clear_async (self->server_url, NULL, clear_credentials_cb, NULL);
+
+  self->token_from_env = FALSE;
+  set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
+  set_last_error (self, _("Your session has expired. Please log in again."));
+}
+
+static void
+finish_load (TallySession *self,
+             const GError *error)
+{
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (error == NULL)
+    {
+      self->validating = FALSE;
+      set_state (self, TALLY_SESSION_STATE_READY);
+      set_last_error (self, NULL);
+      complete_waiters (self, NULL);
+      return;
+    }
+
+  if (self->validating)
+    {
+      /* A pasted token that does not work is refused; the login page shows why. */
+      self->validating = FALSE;
+      if (self->client != NULL)
+        tally_client_set_token (self->client, NULL);
+      set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
+      complete_waiters (self, error);
+      return;
+    }
+
+  if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED))
+    {
+      expire (self);
+      complete_waiters (self, error);
+      return;
+    }
+
+  /* Keep the last good data; the error is shown as a toast. */
+  if (self->state == TALLY_SESSION_STATE_LOADING)
+    set_state (self, TALLY_SESSION_STATE_READY);
+  set_last_error (self, error->message);
+  complete_waiters (self, NULL);
+}
+
+static void
+load_done_cb (GObject *object,
+              GAsyncResult *result,
+              gpointer user_data)
+{
+  TallySession *self = TALLY_SESSION (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* replaced by a newer load, or logged out */
+
+  /* This was the current load. */
+  g_clear_object (&self->load_cancellable);
+  update_busy (self);
+
+  finish_load (self, error);
+}
+
+static void
+load_item_done (GTask *task,
+                GError *error)
+{
+  LoadData *load = g_task_get_task_data (task);
+
+  g_assert (load->pending > 0);
+
+  if (error != NULL)
+    {
+      /* Report a 401 above anything else: it decides the state. */
+      if (load->error == NULL ||
+          g_error_matches (load->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED) &&
+           !g_error_matches (load->error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED)))
+        {
+          g_clear_error (&load->error);
+          load->error = error;
+        }
+      else
+        g_error_free (error);
+    }
+
+  if (--load->pending > 0)
+    return;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (load->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&load->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+load_is_current (GTask *task)
+{
+  return !g_cancellable_is_cancelled (g_task_get_cancellable (task));
+}
+
+static void
+get_me_cb (GObject *object,
+           GAsyncResult *result,
+           gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(TallyUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  user = tally_client_get_me_finish (TALLY_CLIENT (object), result, &error);
+  if (user != NULL && load_is_current (task))
+    set_user (g_task_get_source_object (task), user);
+
+  load_item_done (task, g_steal_pointer (&error));
+}
+
+static void
+get_dashboard_stats_cb (GObject *object,
+                        GAsyncResult *result,
+                        gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(TallyDashboardStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stats = tally_client_get_dashboard_stats_finish (TALLY_CLIENT (object), result, &error);
+  if (stats != NULL && load_is_current (task))
+    set_dashboard_stats (g_task_get_source_object (task), stats);
+
+  load_item_done (task, g_steal_pointer (&error));
+}
+
+static void
+get_trend_cb (GObject *object,
+              GAsyncResult *result,
+              gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(TallyTrend) trend = NULL;
+  g_autoptr(GError) error = NULL;
+
+  trend = tally_client_get_trend_finish (TALLY_CLIENT (object), result, &error);
+  if (trend != NULL && load_is_current (task))
+    {
+      TallySession *self = g_task_get_source_object (task);
+      const char *end_date = tally_trend_get_end_date (trend);
+
+      /* With no parameters the trend ends on the server's current date. */
+      if (end_date[0] != '\0')
+        set_string (self, &self->server_today, end_date, properties[PROP_SERVER_TODAY]);
+    }
+
+  load_item_done (task, g_steal_pointer (&error));
+}
+
+static void
+start_load (TallySession *self)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *load;
+
+  g_assert (TALLY_IS_SESSION (self));
+  g_assert (self->client != NULL);
+
+  cancel_load (self);
+  self->load_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->load_cancellable, load_done_cb, NULL);
+  g_task_set_source_tag (task, start_load);
+  load = g_new0 (LoadData, 1);
+  load->pending = 3;
+  g_task_set_task_data (task, load, load_data_free);
+
+  tally_client_get_me_async (self->client,
+                             self->load_cancellable,
+                             get_me_cb,
+                             g_object_ref (task));
+  tally_client_get_dashboard_stats_async (self->client,
+                                          self->load_cancellable,
+                                          get_dashboard_stats_cb,
+                                          g_object_ref (task));
+  tally_client_get_trend_async (self->client,
+                                NULL, NULL,
+                                TALLY_GRANULARITY_DAY,
+                                self->load_cancellable,
+                                get_trend_cb,
+                                g_object_ref (task));
+
+  update_busy (self);
+}
+
+static gboolean
+reload_idle_cb (gpointer user_data)
+{
+  TallySession *self = user_data;
+
+  self->reload_source = 0;
+
+  if (self->client != NULL &&
+      (self->state == TALLY_SESSION_STATE_LOADING ||
+       self->state == TALLY_SESSION_STATE_READY))
+    start_load (self);
+  else
+    update_busy (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After a token was obtained: wait for the first load, then complete @task. */
+static void
+begin_loading (TallySession *self,
+               GTask *task)
+{
+  g_assert (TALLY_IS_SESSION (self));
+
+  g_ptr_array_add (self->load_waiters, g_object_ref (task));
+  set_state (self, TALLY_SESSION_STATE_LOADING);
+  start_load (self);
+}
+
+static void
+store_credentials_cb (GObject *object,
+                      GAsyncResult *result,
+                      gpointer user_data)
+{
+  g_autoptr(TallySession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tally_credentials_store_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = NULL;
+
+      g_debug ("Could not store the token: %s", error->message);
+      message = g_strdup_printf (_("Could not save the login in the keyring: %s"), error->message);
+      set_last_error (self, message);
+    }
+}
+
+static void
+store_credentials (TallySession *self,
+                   const char *email)
+{
+  const char *token;
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (self->demo || self->token_from_env || self->client == NULL || self->server_url == NULL)
+    return;
+
+  token = tally_client_get_token (self->client);
+  if (token == NULL || token[0] == '\0')
+    return;
+
+  tally_credentials_store_async (self->server_url,
+                                 email != NULL ? email : "",
+                                 token,
+                                 NULL,
+                                 store_credentials_cb,
+                                 g_object_ref (self));
+}
+
+/* Called by every login path when a result arrives: common failure handling.
+ * Returns TRUE if the task was completed. */
+static gboolean
+auth_failed (TallySession *self,
+             GTask *task,
+             GError *error)
+{
+  g_assert (TALLY_IS_SESSION (self));
+  g_assert (error != NULL);
+
+  if (auth_task_is_current (self, task))
+    {
+      g_clear_object (&self->auth_cancellable);
+      if (self->state == TALLY_SESSION_STATE_LOGGING_IN)
+        set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
+    }
+
+  g_task_return_error (task, error);
+  return TRUE;
+}
+
+static void
+auth_succeeded (TallySession *self,
+                GTask *task)
+{
+  AuthData *auth = g_task_get_task_data (task);
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (auth_task_is_current (self, task))
+    g_clear_object (&self->auth_cancellable);
+
+  store_credentials (self, auth->email);
+  begin_loading (self, task);
+}
+
+/* The login result is either a token, or a 2FA challenge (an error). */
+static void
+login_cb (GObject *object,
+          GAsyncResult *result,
+          gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TallySession *self = g_task_get_source_object (task);
+  g_autoptr(TallyAuthResult) auth_result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  auth_result = tally_client_login_finish (TALLY_CLIENT (object), result, &error);
+
+  if (error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+
+  if (error == NULL &&
+      (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
+    g_set_error_literal (&error, TALLY_ERROR, TALLY_ERROR_TWO_FACTOR_REQUIRED,
+                         _("This account uses two-factor authentication. Enter the code from your authenticator app."));
+
+  if (error != NULL)
+    {
+      auth_failed (self, task, g_steal_pointer (&error));
+      return;
+    }
+
+  auth_succeeded (self, task);
+}
+
+static void
+login_2fa_cb (GObject *object,
+              GAsyncResult *result,
+              gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TallySession *self = g_task_get_source_object (task);
+  g_autoptr(TallyAuthResult) auth_result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  auth_result = tally_client_login_2fa_finish (TALLY_CLIENT (object), result, &error);
+
+  if (error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+
+  if (error == NULL &&
+      (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
+    g_set_error_literal (&error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
+                         _("The server did not send an access token."));
+
+  if (error != NULL)
+    {
+      auth_failed (self, task, g_steal_pointer (&error));
+      return;
+    }
+
+  auth_succeeded (self, task);
+}
+
+/* A loaded, validated pasted token: store it under the account's e-mail. */
+static void
+use_token_loaded_cb (GObject *object,
+                     GAsyncResult *result,
+                     gpointer user_data)
+{
+  TallySession *self = TALLY_SESSION (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  store_credentials (self, self->email);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+forward_waiter_cb (GObject *object,
+                   GAsyncResult *result,
+                   gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Starts a session with a token we already have (pasted, TALLY_TOKEN or keyring). */
+static void
+begin_with_token (TallySession *self,
+                  GTask *task,
+                  const char *token,
+                  gboolean validate)
+{
+  g_autoptr(GTask) waiter = NULL;
+
+  g_assert (TALLY_IS_SESSION (self));
+  g_assert (self->client != NULL);
+
+  if (auth_task_is_current (self, task))
+    g_clear_object (&self->auth_cancellable);
+
+  tally_client_set_token (self->client, token);
+  self->validating = !!validate;
+
+  if (validate)
+    waiter = g_task_new (self, NULL, use_token_loaded_cb, g_object_ref (task));
+  else
+    waiter = g_task_new (self, NULL, forward_waiter_cb, g_object_ref (task));
+  g_task_set_source_tag (waiter, begin_with_token);
+
+  begin_loading (self, waiter);
+}
+
+static void
+lookup_cb (GObject *object,
+           GAsyncResult *result,
+           gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TallySession *self = g_task_get_source_object (task);
+  AuthData *auth = g_task_get_task_data (task);
+  g_autoptr(TallyAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = tally_credentials_lookup_finish (result, &error);
+
+  if (error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+
+  if (error != NULL)
+    {
+      auth_failed (self, task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (account == NULL || account->token == NULL || account->token[0] == '\0' ||
+      account->server_url == NULL || account->server_url[0] == '\0')
+    {
+      if (auth_task_is_current (self, task))
+        {
+          g_clear_object (&self->auth_cancellable);
+          set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
+        }
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  if (!tally_session_set_server (self, account->server_url, &error))
+    {
+      auth_failed (self, task, g_steal_pointer (&error));
+      return;
+    }
+
+  set_email (self, account->email);
+
+  /* TALLY_TOKEN without a server: the saved server, the environment's token. */
+  if (auth->token != NULL)
+    {
+      set_last_error (self, NULL);
+      self->token_from_env = TRUE;
+      begin_with_token (self, task, auth->token, FALSE);
+      return;
+    }
+
+  begin_with_token (self, task, account->token, FALSE);
+}
+
+static void
+tally_session_dispose (GObject *object)
+{
+  TallySession *self = (TallySession *)object;
+
+  cancel_load (self);
+  if (self->auth_cancellable != NULL)
+    g_cancellable_cancel (self->auth_cancellable);
+  g_clear_object (&self->auth_cancellable);
+
+  g_clear_object (&self->client);
+  if (self->demo_server != NULL)
+    tally_demo_server_stop (self->demo_server);
+  g_clear_object (&self->demo_server);
+  g_clear_object (&self->user);
+  g_clear_object (&self->dashboard_stats);
+
+  G_OBJECT_CLASS (tally_session_parent_class)->dispose (object);
+}
+
+static void
+tally_session_finalize (GObject *object)
+{
+  TallySession *self = (TallySession *)object;
+
+  g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->email, g_free);
+  g_clear_pointer (&self->server_today, g_free);
+
+  G_OBJECT_CLASS (tally_session_parent_class)->finalize (object);
+}
+
+static void
+tally_session_get_property (GObject *object,
+                            guint prop_id,
+                            GValue *value,
+                            GParamSpec *pspec)
+{
+  TallySession *self = TALLY_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+
+    case PROP_SERVER_URL:
+      g_value_set_string (value, self->server_url);
+      break;
+
+    case PROP_EMAIL:
+      g_value_set_string (value, self->email);
+      break;
+
+    case PROP_USER:
+      g_value_set_object (value, self->user);
+      break;
+
+    case PROP_DASHBOARD_STATS:
+      g_value_set_object (value, self->dashboard_stats);
+      break;
+
+    case PROP_SERVER_TODAY:
+      g_value_set_string (value, self->server_today);
+      break;
+
+    case PROP_UTC_OFFSET:
+      g_value_set_int (value, self->utc_offset);
+      break;
+
+    case PROP_UTC_OFFSET_KNOWN:
+      g_value_set_boolean (value, self->utc_offset_known);
+      break;
+
+    case PROP_DEMO:
+      g_value_set_boolean (value, self->demo);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tally_session_class_init (TallySessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tally_session_dispose;
+  object_class->finalize = tally_session_finalize;
+  object_class->get_property = tally_session_get_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         TALLY_TYPE_CLIENT,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       TALLY_TYPE_SESSION_STATE,
+                       TALLY_SESSION_STATE_LOGGED_OUT,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SERVER_URL] =
+    g_param_spec_string ("server-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_EMAIL] =
+    g_param_spec_string ("email", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_USER] =
+    g_param_spec_object ("user", NULL, NULL,
+                         TALLY_TYPE_USER,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_DASHBOARD_STATS] =
+    g_param_spec_object ("dashboard-stats", NULL, NULL,
+                         TALLY_TYPE_DASHBOARD_STATS,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SERVER_TODAY] =
+    g_param_spec_string ("server-today", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_UTC_OFFSET] =
+    g_param_spec_int ("utc-offset", NULL, NULL,
+                      -24 * 3600, 24 * 3600, 0,
+                      (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_UTC_OFFSET_KNOWN] =
+    g_param_spec_boolean ("utc-offset-known", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_DEMO] =
+    g_param_spec_boolean ("demo", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tally_session_init (TallySession *self)
+{
+  self->state = TALLY_SESSION_STATE_LOGGED_OUT;
+  self->load_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+TallySession *
+tally_session_new (void)
+{
+  return g_object_new (TALLY_TYPE_SESSION, NULL);
+}
+
+TallyClient *
+tally_session_get_client (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->client;
+}
+
+TallySessionState
+tally_session_get_state (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), TALLY_SESSION_STATE_LOGGED_OUT);
+
+  return self->state;
+}
+
+gboolean
+tally_session_get_busy (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+
+  return self->busy;
+}
+
+const char *
+tally_session_get_last_error (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->last_error;
+}
+
+const char *
+tally_session_get_server_url (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->server_url;
+}
+
+const char *
+tally_session_get_email (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->email;
+}
+
+TallyUser *
+tally_session_get_user (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->user;
+}
+
+TallyDashboardStats *
+tally_session_get_dashboard_stats (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->dashboard_stats;
+}
+
+const char *
+tally_session_get_server_today (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->server_today;
+}
+
+int
+tally_session_get_utc_offset (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), 0);
+
+  return self->utc_offset;
+}
+
+gboolean
+tally_session_get_utc_offset_known (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+
+  return self->utc_offset_known;
+}
+
+gboolean
+tally_session_get_demo (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+
+  return self->demo;
+}
+
+TallyDemoServer *
+tally_session_get_demo_server (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->demo ? self->demo_server : NULL;
+}
+
+gboolean
+tally_session_set_server (TallySession *self,
+                          const char *url,
+                          GError **error)
+{
+  g_autoptr(TallyClient) client = NULL;
+  const char *base_url;
+
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  client = tally_client_new (url, error);
+  if (client == NULL)
+    return FALSE;
+
+  base_url = tally_client_get_base_url (client);
+
+  /* Same server: keep the client (and a pending two-factor login). */
+  if (self->client != NULL && g_strcmp0 (base_url, self->server_url) == 0)
+    return TRUE;
+
+  cancel_load (self);
+  self->validating = FALSE;
+  self->token_from_env = FALSE;
+
+  if (self->demo_server != NULL &&
+      g_strcmp0 (base_url, tally_demo_server_get_url (self->demo_server)) != 0)
+    drop_demo_server (self);
+
+  if (g_strcmp0 (base_url, self->server_url) != 0)
+    clear_data (self);
+
+  if (g_set_object (&self->client, client))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+  set_string (self, &self->server_url, base_url, properties[PROP_SERVER_URL]);
+
+  if (self->state != TALLY_SESSION_STATE_LOGGING_IN)
+    set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
+
+  return TRUE;
+}
+
+static void
+check_server_cb (GObject *object,
+                 GAsyncResult *result,
+                 gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TallyPublicSettings *settings;
+  GError *error = NULL;
+
+  settings = tally_client_get_public_settings_finish (TALLY_CLIENT (object), result, &error);
+  if (settings == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, settings, g_object_unref);
+}
+
+void
+tally_session_check_server_async (TallySession *self,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tally_session_check_server_async);
+
+  if (self->client == NULL)
+    {
+      g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
+                               "%s", _("Enter the address of a server first."));
+      return;
+    }
+
+  tally_client_get_public_settings_async (self->client,
+                                          cancellable,
+                                          check_server_cb,
+                                          g_steal_pointer (&task));
+}
+
+TallyPublicSettings *
+tally_session_check_server_finish (TallySession *self,
+                                   GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+start_login (TallySession *self,
+             GTask *task,
+             const char *email,
+             const char *password,
+             const char *turnstile_token)
+{
+  AuthData *auth = g_task_get_task_data (task);
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (self->client == NULL)
+    {
+      auth_failed (self, task,
+                   g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
+                                        _("Enter the address of a server first.")));
+      return;
+    }
+
+  if (g_strcmp0 (email, self->email) != 0)
+    clear_data (self);
+
+  cancel_load (self);
+  self->validating = FALSE;
+  self->token_from_env = FALSE;
+  auth->email = g_strdup (email);
+  set_email (self, email);
+  set_last_error (self, NULL);
+  set_state (self, TALLY_SESSION_STATE_LOGGING_IN);
+
+  tally_client_login_async (self->client,
+                            email,
+                            password,
+                            turnstile_token,
+                            g_task_get_cancellable (task),
+                            login_cb,
+                            g_object_ref (task));
+}
+
+void
+tally_session_login_async (TallySession *self,
+                           const char *email,
+                           const char *password,
+                           const char *turnstile_token,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+  g_return_if_fail (email != NULL);
+  g_return_if_fail (password != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = auth_task_new (self, cancellable, callback, user_data, tally_session_login_async);
+  start_login (self, task, email, password, turnstile_token);
+}
+
+gboolean
+tally_session_login_finish (TallySession *self,
+                            GAsyncResult *result,
+                            GError **error)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+tally_session_login_2fa_async (TallySession *self,
+                               const char *totp_code,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AuthData *auth;
+  const char *temp_token;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+  g_return_if_fail (totp_code != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = auth_task_new (self, cancellable, callback, user_data, tally_session_login_2fa_async);
+  auth = g_task_get_task_data (task);
+
+  temp_token = self->client != NULL ? tally_client_get_pending_2fa_token (self->client) : NULL;
+  if (temp_token == NULL)
+    {
+      auth_failed (self, task,
+                   g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
+                                        _("The two-factor login has expired. Log in again.")));
+      return;
+    }
+
+  auth->email = g_strdup (self->email);
+  set_state (self, TALLY_SESSION_STATE_LOGGING_IN);
+
+  tally_client_login_2fa_async (self->client,
+                                temp_token,
+                                totp_code,
+                                g_task_get_cancellable (task),
+                                login_2fa_cb,
+                                g_object_ref (task));
+}
+
+gboolean
+tally_session_login_2fa_finish (TallySession *self,
+                                GAsyncResult *result,
+                                GError **error)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+tally_session_use_token_async (TallySession *self,
+                               const char *url,
+                               const char *token,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+  g_return_if_fail (token != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = auth_task_new (self, cancellable, callback, user_data, tally_session_use_token_async);
+
+  if (url != NULL && !tally_session_set_server (self, url, &error))
+    {
+      auth_failed (self, task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->client == NULL)
+    {
+      auth_failed (self, task,
+                   g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
+                                        _("Enter the address of a server first.")));
+      return;
+    }
+
+  /* People paste "Bearer eyJ…" or trailing newlines. */
+  stripped = g_strstrip (g_strdup (token));
+  if (g_str_has_prefix (stripped, "Bearer "))
+    memmove (stripped, stripped + 7, strlen (stripped + 7) + 1);
+
+  if (stripped[0] == '\0')
+    {
+      auth_failed (self, task,
+                   g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
+                                        _("Paste an access token first.")));
+      return;
+    }
+
+  if (g_str_has_prefix (stripped, "sk-"))
+    {
+      auth_failed (self, task,
+                   g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
+                                        _("This is an API key (sk-…). Tally needs the access token of a panel login instead.")));
+      return;
+    }
+
+  clear_data (self);
+  set_email (self, NULL);
+  set_last_error (self, NULL);
+  self->token_from_env = FALSE;
+  set_state (self, TALLY_SESSION_STATE_LOGGING_IN);
+  begin_with_token (self, task, stripped, TRUE);
+}
+
+gboolean
+tally_session_use_token_finish (TallySession *self,
+                                GAsyncResult *result,
+                                GError **error)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+tally_session_restore_async (TallySession *self,
+                             const char *server_url,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(TallyAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = auth_task_new (self, cancellable, callback, user_data, tally_session_restore_async);
+
+  /* TALLY_TOKEN overrides the keyring. */
+  account = tally_account_from_environment (server_url);
+  if (account != NULL && account->server_url != NULL && account->server_url[0] != '\0')
+    {
+      if (!tally_session_set_server (self, account->server_url, &error))
+        {
+          auth_failed (self, task, g_steal_pointer (&error));
+          return;
+        }
+
+      set_last_error (self, NULL);
+      self->token_from_env = TRUE;
+      set_state (self, TALLY_SESSION_STATE_LOGGING_IN);
+      begin_with_token (self, task, account->token, FALSE);
+      return;
+    }
+
+  if (account != NULL)
+    {
+      AuthData *auth = g_task_get_task_data (task);
+
+      auth->token = g_strdup (account->token);
+    }
+
+  set_state (self, TALLY_SESSION_STATE_LOGGING_IN);
+  tally_credentials_lookup_async (server_url,
+                                  g_task_get_cancellable (task),
+                                  lookup_cb,
+                                  g_object_ref (task));
+}
+
+gboolean
+tally_session_restore_finish (TallySession *self,
+                              GAsyncResult *result,
+                              GError **error)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+tally_session_start_demo_async (TallySession *self,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = auth_task_new (self, cancellable, callback, user_data, tally_session_start_demo_async);
+
+  if (self->demo_server == NULL)
+    {
+      g_autoptr(TallyDemoServer) server = tally_demo_server_new ();
+
+      if (!tally_demo_server_start (server, &error))
+        {
+          auth_failed (self, task, g_steal_pointer (&error));
+          return;
+        }
+
+      self->demo_server = g_steal_pointer (&server);
+    }
+
+  if (!tally_session_set_server (self, tally_demo_server_get_url (self->demo_server), &error))
+    {
+      auth_failed (self, task, g_steal_pointer (&error));
+      return;
+    }
+
+  set_demo (self, TRUE);
+  start_login (self, task,
+               tally_demo_server_get_email (self->demo_server),
+               tally_demo_server_get_password (self->demo_server),
+               NULL);
+}
+
+gboolean
+tally_session_start_demo_finish (TallySession *self,
+                                 GAsyncResult *result,
+                                 GError **error)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+tally_session_reload (TallySession *self)
+{
+  g_return_if_fail (TALLY_IS_SESSION (self));
+
+  if (self->client == NULL ||
+      (self->state != TALLY_SESSION_STATE_LOADING &&
+       self->state != TALLY_SESSION_STATE_READY))
+    return;
+
+  /* Cancel the load in flight; bursts coalesce into one idle. */
+  if (self->load_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->load_cancellable);
+      g_clear_object (&self->load_cancellable);
+    }
+
+  if (self->reload_source == 0)
+    self->reload_source = g_idle_add (reload_idle_cb, self);
+
+  update_busy (self);
+}
+
+void
+tally_session_logout (TallySession *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+
+  cancel_load (self);
+  if (self->auth_cancellable != NULL)
+    g_cancellable_cancel (self->auth_cancellable);
+  g_clear_object (&self->auth_cancellable);
+
+  g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  complete_waiters (self, error);
+
+  if (!self->demo && !self->token_from_env && self->server_url != NULL)
+    tally_credentials_clear_async (self->server_url, NULL, clear_credentials_cb, NULL);
+
+  if (self->client != NULL)
+    tally_client_set_token (self->client, NULL);
+
+  self->validating = FALSE;
+  self->token_from_env = FALSE;
+
+  clear_data (self);
+  set_last_error (self, NULL);
+
+  if (self->demo)
+    {
+      /* The demo is gone with its login: the next login starts from scratch. */
+      drop_demo_server (self);
+      if (self->client != NULL)
+        {
+          g_clear_object (&self->client);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+        }
+      set_string (self, &self->server_url, NULL, properties[PROP_SERVER_URL]);
+      set_email (self, NULL);
+    }
+
+  set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
+}

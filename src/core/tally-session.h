@@ -1,0 +1,156 @@
+/* tally-session.h: the view model the window binds to
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * TallySession owns the TallyClient (and, in demo mode, the in-process
+ * TallyDemoServer), the login state and the dashboard objects. Widgets bind
+ * to its properties; it never includes GTK.
+ *
+ * Loading is cancel-and-replace: tally_session_reload() cancels the load in
+ * flight and schedules one new load on idle, so a burst of reloads costs one
+ * set of requests. Properties are updated per item as responses arrive; a
+ * failed request never clears the last good value. Errors are reported in
+ * "last-error" as plain text (escape it before using it as markup). Any 401
+ * while loading returns to LOGGED_OUT with "Your session has expired…",
+ * keeping "server-url" and "email".
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tally-core-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TallySessionState:
+ * @TALLY_SESSION_STATE_LOGGED_OUT: no usable token; the login page is shown
+ * @TALLY_SESSION_STATE_LOGGING_IN: a login (password, 2FA, token or demo) is in progress
+ * @TALLY_SESSION_STATE_LOADING: logged in, the first load has not finished yet
+ * @TALLY_SESSION_STATE_READY: logged in; the dashboard shows the last good data
+ */
+typedef enum
+{
+  TALLY_SESSION_STATE_LOGGED_OUT,
+  TALLY_SESSION_STATE_LOGGING_IN,
+  TALLY_SESSION_STATE_LOADING,
+  TALLY_SESSION_STATE_READY,
+} TallySessionState;
+
+#define TALLY_TYPE_SESSION_STATE (tally_session_state_get_type ())
+GType tally_session_state_get_type (void);
+
+#define TALLY_TYPE_SESSION (tally_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (TallySession, tally_session, TALLY, SESSION, GObject)
+
+TallySession *tally_session_new (void);
+
+/* Property getters (all borrowed, may be NULL where noted). */
+TallyClient *tally_session_get_client (TallySession *self);                 /* NULL until a server is set */
+TallySessionState tally_session_get_state (TallySession *self);
+gboolean tally_session_get_busy (TallySession *self);
+const char *tally_session_get_last_error (TallySession *self);              /* plain text or NULL */
+const char *tally_session_get_server_url (TallySession *self);              /* NULL until a server is set */
+const char *tally_session_get_email (TallySession *self);                   /* NULL when unknown */
+TallyUser *tally_session_get_user (TallySession *self);                     /* NULL until loaded */
+TallyDashboardStats *tally_session_get_dashboard_stats (TallySession *self); /* NULL until loaded */
+const char *tally_session_get_server_today (TallySession *self);            /* "YYYY-MM-DD" or NULL */
+int tally_session_get_utc_offset (TallySession *self);                      /* seconds east of UTC */
+gboolean tally_session_get_utc_offset_known (TallySession *self);
+gboolean tally_session_get_demo (TallySession *self);
+/* The in-process demo server while "demo" is TRUE, else NULL. */
+TallyDemoServer *tally_session_get_demo_server (TallySession *self);
+
+/* Creates a new client for @url (an http or https site origin), unless the
+ * current client already talks to that server (then nothing changes, and a
+ * pending two-factor login is kept). A new server cancels any load in flight,
+ * clears the data, drops the token, leaves demo mode when @url is not the demo
+ * server's, and sets the state to LOGGED_OUT (unless a login is in progress). */
+gboolean tally_session_set_server (TallySession *self,
+                                   const char *url,
+                                   GError **error);
+
+/* GET /settings/public on the current server. */
+void tally_session_check_server_async (TallySession *self,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+TallyPublicSettings *tally_session_check_server_finish (TallySession *self,
+                                                        GAsyncResult *result,
+                                                        GError **error);
+
+/* Logs in on the current server, stores the token in the keyring (unless in
+ * demo mode) and completes after the first load. A two-factor challenge
+ * completes with TALLY_ERROR_TWO_FACTOR_REQUIRED; then call
+ * tally_session_login_2fa_async() with the code. Every failure leaves the
+ * state LOGGED_OUT (inline errors are the caller's to show; "last-error" is
+ * not set for them). */
+void tally_session_login_async (TallySession *self,
+                                const char *email,
+                                const char *password,
+                                const char *turnstile_token,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+gboolean tally_session_login_finish (TallySession *self,
+                                     GAsyncResult *result,
+                                     GError **error);
+
+void tally_session_login_2fa_async (TallySession *self,
+                                    const char *totp_code,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean tally_session_login_2fa_finish (TallySession *self,
+                                         GAsyncResult *result,
+                                         GError **error);
+
+/* Uses an access token (pasted by the user) on @url (NULL = the current
+ * server). It is validated by loading /auth/me; on success it is stored in
+ * the keyring under the user's e-mail. A failure leaves the state LOGGED_OUT. */
+void tally_session_use_token_async (TallySession *self,
+                                    const char *url,
+                                    const char *token,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean tally_session_use_token_finish (TallySession *self,
+                                         GAsyncResult *result,
+                                         GError **error);
+
+/* Restores a login: TALLY_TOKEN (with @server_url or TALLY_SERVER) wins over
+ * the keyring, which is searched for @server_url (NULL = the most recently
+ * stored account). Completes TRUE when logged in (state READY, possibly with
+ * "last-error" set if the first load failed), FALSE without an error when
+ * there is nothing to restore, FALSE with an error when the saved token was
+ * refused (state LOGGED_OUT, "server-url"/"email" filled in). */
+void tally_session_restore_async (TallySession *self,
+                                  const char *server_url,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+gboolean tally_session_restore_finish (TallySession *self,
+                                       GAsyncResult *result,
+                                       GError **error);
+
+/* Starts a TallyDemoServer in-process (in the caller's main context), logs in
+ * to it and loads. Never touches the keyring. */
+void tally_session_start_demo_async (TallySession *self,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
+gboolean tally_session_start_demo_finish (TallySession *self,
+                                          GAsyncResult *result,
+                                          GError **error);
+
+/* Cancel-and-replace reload of /auth/me, /usage/dashboard/stats and the
+ * default trend (for "server-today"). Ignored while logged out. */
+void tally_session_reload (TallySession *self);
+
+/* Forgets the token (and the keyring entry unless in demo mode), clears the
+ * data and cancels everything. "server-url" and "email" are kept. */
+void tally_session_logout (TallySession *self);
+
+G_END_DECLS

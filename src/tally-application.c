@@ -1,0 +1,315 @@
+/* tally-application.c: the GtkApplication; owns the one TallySession
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tally-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tally-application.h"
+#include "tally-error.h"
+#include "tally-resources.h"
+#include "tally-window.h"
+
+struct _TallyApplication
+{
+  AdwApplication parent_instance;
+
+  /* Owned References */
+  TallySession *session;
+  GCancellable *cancellable;
+
+  /* Command-line options */
+  char *server_url;
+  guint demo : 1;
+  guint started : 1;
+};
+
+G_DEFINE_FINAL_TYPE (TallyApplication, tally_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry main_entries[] = {
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show made-up data from a built-in demo server"), NULL },
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Use the server at URL (with TALLY_TOKEN set, log in with that token)"), N_("URL") },
+  { "non-unique", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Run a separate instance (for tests)"), NULL },
+  { NULL }
+};
+
+static TallyWindow *
+get_window (TallyApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (TALLY_IS_WINDOW (window))
+    return TALLY_WINDOW (window);
+
+  return NULL;
+}
+
+static void
+startup_cb (GObject *object,
+            GAsyncResult *result,
+            gpointer user_data)
+{
+  g_autoptr(TallyApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TallyWindow *window;
+
+  if (g_async_result_is_tagged (result, tally_session_start_demo_async))
+    tally_session_start_demo_finish (TALLY_SESSION (object), result, &error);
+  else
+    tally_session_restore_finish (TALLY_SESSION (object), result, &error);
+
+  if (error == NULL || tally_error_is_cancelled (error))
+    return;
+
+  /* An expired saved login already says so through "last-error". */
+  if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED))
+    return;
+
+  g_debug ("Could not restore the login: %s", error->message);
+
+  window = get_window (self);
+  if (window != NULL)
+    tally_window_add_toast (window, error->message);
+}
+
+static void
+start_session (TallyApplication *self)
+{
+  g_assert (TALLY_IS_APPLICATION (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+
+  if (self->demo)
+    {
+      tally_session_start_demo_async (self->session,
+                                      self->cancellable,
+                                      startup_cb,
+                                      g_object_ref (self));
+      return;
+    }
+
+  if (self->server_url != NULL && g_getenv ("TALLY_TOKEN") == NULL)
+    {
+      /* Only prefill: the user logs in to the server they asked for. */
+      TallyWindow *window = get_window (self);
+
+      if (window != NULL)
+        tally_window_prefill_login (window, self->server_url, NULL);
+      return;
+    }
+
+  /* TALLY_TOKEN (for --server, or TALLY_SERVER), else the keyring. */
+  tally_session_restore_async (self->session,
+                               self->server_url,
+                               self->cancellable,
+                               startup_cb,
+                               g_object_ref (self));
+}
+
+static void
+tally_application_activate (GApplication *app)
+{
+  TallyApplication *self = TALLY_APPLICATION (app);
+  TallyWindow *window;
+
+  window = get_window (self);
+  if (window == NULL)
+    window = tally_window_new (GTK_APPLICATION (self), self->session);
+
+  gtk_window_present (GTK_WINDOW (window));
+  start_session (self);
+}
+
+static int
+tally_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  TallyApplication *self = TALLY_APPLICATION (app);
+  const char *server_url = NULL;
+
+  if (g_variant_dict_contains (options, "non-unique"))
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+
+  self->demo = g_variant_dict_contains (options, "demo");
+
+  if (g_variant_dict_lookup (options, "server", "&s", &server_url))
+    {
+      g_free (self->server_url);
+      self->server_url = g_strdup (server_url);
+    }
+
+  return -1;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant *param,
+             gpointer user_data)
+{
+  TallyApplication *self = user_data;
+  GList *windows;
+
+  /* Close windows properly, so they save their size. */
+  windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  while (windows != NULL)
+    {
+      GtkWindow *window = windows->data;
+
+      windows = windows->next;
+      gtk_window_close (window);
+    }
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant *param,
+              gpointer user_data)
+{
+  TallyApplication *self = user_data;
+  static const char *developers[] = { "The Tally developers", NULL };
+  GtkWindow *parent;
+  GtkWidget *about;
+
+  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "application-name", "Tally",
+                        "application-icon", BASE_ID,
+                        "developer-name", _("The Tally developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("See what your sub2api API keys cost"),
+                        "website", "https://github.com/tallyapp/tally",
+                        "issue-url", "https://github.com/tallyapp/tally/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: put your names here, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant *param,
+                  gpointer user_data)
+{
+  TallyApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static const GActionEntry app_entries[] = {
+  { .name = "quit", .activate = quit_action },
+  { .name = "about", .activate = about_action },
+  { .name = "shortcuts", .activate = shortcuts_action },
+};
+
+static void
+tally_application_startup (GApplication *app)
+{
+  TallyApplication *self = TALLY_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (tally_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_entries,
+                                   G_N_ELEMENTS (app_entries),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+tally_application_shutdown (GApplication *app)
+{
+  TallyApplication *self = TALLY_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (tally_application_parent_class)->shutdown (app);
+}
+
+static void
+tally_application_dispose (GObject *object)
+{
+  TallyApplication *self = (TallyApplication *)object;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (tally_application_parent_class)->dispose (object);
+}
+
+static void
+tally_application_finalize (GObject *object)
+{
+  TallyApplication *self = (TallyApplication *)object;
+
+  g_clear_pointer (&self->server_url, g_free);
+
+  G_OBJECT_CLASS (tally_application_parent_class)->finalize (object);
+}
+
+static void
+tally_application_class_init (TallyApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = tally_application_dispose;
+  object_class->finalize = tally_application_finalize;
+
+  app_class->activate = tally_application_activate;
+  app_class->startup = tally_application_startup;
+  app_class->shutdown = tally_application_shutdown;
+  app_class->handle_local_options = tally_application_handle_local_options;
+}
+
+static void
+tally_application_init (TallyApplication *self)
+{
+  /* Keep the resources (and their registration) linked in from the static library. */
+  (void) tally_get_resource ();
+
+  self->session = tally_session_new ();
+  self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+}
+
+TallyApplication *
+tally_application_new (void)
+{
+  return g_object_new (TALLY_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", RESOURCE_PATH,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+TallySession *
+tally_application_get_session (TallyApplication *self)
+{
+  g_return_val_if_fail (TALLY_IS_APPLICATION (self), NULL);
+
+  return self->session;
+}

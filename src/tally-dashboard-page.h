@@ -1,0 +1,24 @@
+/* tally-dashboard-page.h: the cards (and, later, the charts) of the dashboard
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tally-session.h"
+
+G_BEGIN_DECLS
+
+#define TALLY_TYPE_DASHBOARD_PAGE (tally_dashboard_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (TallyDashboardPage, tally_dashboard_page, TALLY, DASHBOARD_PAGE, GtkWidget)
+
+GtkWidget *tally_dashboard_page_new (void);
+
+TallySession *tally_dashboard_page_get_session (TallyDashboardPage *self);
+void tally_dashboard_page_set_session (TallyDashboardPage *self,
+                                       TallySession *session);
+
+G_END_DECLS

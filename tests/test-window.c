@@ -1,0 +1,478 @@
+/* test-window.c: the window against the demo server (needs a display)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "tally-client.h"
+#include "tally-demo-server.h"
+#include "tally-format.h"
+#include "tally-login-page.h"
+#include "tally-resources.h"
+#include "tally-server-time.h"
+#include "tally-session.h"
+#include "tally-stat-card.h"
+#include "tally-test-utils.h"
+#include "tally-window.h"
+
+#define GUARD_SECONDS 20
+
+typedef gboolean (*SessionPredicate) (TallySession *session);
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (TallySession *session,
+            SessionPredicate predicate)
+{
+  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (50, wake_cb, NULL);
+
+  while (!predicate (session))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for the session");
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (wake);
+}
+
+static gboolean
+is_idle (TallySession *session)
+{
+  return !tally_session_get_busy (session);
+}
+
+static void
+start_demo (TallySession *session)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_start_demo_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+}
+
+static JsonObject *
+fetch_raw_data (TallySession *session,
+                const char *path)
+{
+  TallyClient *client = tally_session_get_client (session);
+  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autofree char *uri = g_strconcat (tally_client_get_base_url (client), path, NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", tally_client_get_token (client));
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_send_and_read_async (soup, msg, G_PRIORITY_DEFAULT, NULL,
+                                    tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  body = soup_session_send_and_read_finish (soup, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  root = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+
+  return json_object_ref (json_object_get_object_member (json_node_get_object (root), "data"));
+}
+
+static void
+collect_widgets (GtkWidget *widget,
+                 GType type,
+                 GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_type_is_a (G_OBJECT_TYPE (child), type))
+        g_ptr_array_add (found, child);
+      collect_widgets (child, type, found);
+    }
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_widgets (root, type, found);
+  g_assert_cmpuint (found->len, >=, 1);
+
+  return g_ptr_array_index (found, 0);
+}
+
+/* The labels of a card as shown on screen: title, value, caption. */
+static void
+read_card (TallyStatCard *card,
+           const char **title,
+           const char **value,
+           const char **caption)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (card), GTK_TYPE_LABEL, labels);
+  g_assert_cmpuint (labels->len, ==, 3);
+
+  *title = gtk_label_get_text (g_ptr_array_index (labels, 0));
+  *value = gtk_label_get_text (g_ptr_array_index (labels, 1));
+  *caption = gtk_label_get_text (g_ptr_array_index (labels, 2));
+}
+
+static void
+assert_card (GPtrArray *cards,
+             const char *title,
+             const char *expected_value,
+             const char *expected_caption)
+{
+  for (guint i = 0; i < cards->len; i++)
+    {
+      const char *card_title;
+      const char *value;
+      const char *caption;
+
+      read_card (g_ptr_array_index (cards, i), &card_title, &value, &caption);
+      if (g_strcmp0 (card_title, title) != 0)
+        continue;
+
+      g_test_message ("card %s: %s / %s", title, value, caption);
+      g_assert_cmpstr (value, ==, expected_value);
+      g_assert_cmpstr (caption, ==, expected_caption != NULL ? expected_caption : "");
+      return;
+    }
+
+  g_error ("No card titled “%s”", title);
+}
+
+/* The window's page stack shows @widget (and animations are off in this test). */
+static gboolean
+is_showing (GtkWidget *widget)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (widget, GTK_TYPE_STACK);
+
+  while (page != NULL && gtk_widget_get_parent (page) != NULL &&
+         gtk_widget_get_ancestor (gtk_widget_get_parent (page), GTK_TYPE_STACK) != NULL)
+    page = gtk_widget_get_ancestor (gtk_widget_get_parent (page), GTK_TYPE_STACK);
+
+  g_assert_nonnull (page);
+
+  return gtk_widget_is_ancestor (widget, gtk_stack_get_visible_child (GTK_STACK (page))) &&
+         gtk_widget_get_mapped (widget);
+}
+
+static void
+save_png (GtkWidget *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+static void
+test_dashboard (void)
+{
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(JsonObject) me = NULL;
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  TallyDemoServer *server;
+  GtkWidget *login_page;
+  GtkWidget *dashboard_page;
+  gboolean found_caption = FALSE;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  tally_test_spin (300);
+
+  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  dashboard_page = find_widget (GTK_WIDGET (window), g_type_from_name ("TallyDashboardPage"));
+  g_assert_true (is_showing (login_page));
+  g_assert_false (is_showing (dashboard_page));
+  save_png (GTK_WIDGET (window), "window-login.png");
+
+  start_demo (session);
+  tally_test_spin (300);
+  g_assert_false (is_showing (login_page));
+  g_assert_true (is_showing (dashboard_page));
+
+  server = tally_session_get_demo_server (session);
+  stats = fetch_raw_data (session, "/api/v1/usage/dashboard/stats");
+  me = fetch_raw_data (session, "/api/v1/auth/me");
+
+  collect_widgets (dashboard_page, TALLY_TYPE_STAT_CARD, cards);
+  g_assert_cmpuint (cards->len, ==, 8);
+
+#define I(name) json_object_get_int_member (stats, name)
+#define D(name) json_object_get_double_member (stats, name)
+  {
+    g_autofree char *balance = tally_format_cost (json_object_get_double_member (me, "balance"));
+    const char *who = json_object_get_string_member (me, "username");
+
+    if (who[0] == '\0')
+      who = json_object_get_string_member (me, "email");
+    assert_card (cards, "Balance", balance, who);
+  }
+  {
+    g_autofree char *billed = tally_format_cost (D ("today_actual_cost"));
+    g_autofree char *list = tally_format_cost (D ("today_cost"));
+    g_autofree char *caption = g_strdup_printf ("List price %s", list);
+
+    assert_card (cards, "Billed Today", billed, caption);
+  }
+  {
+    g_autofree char *billed = tally_format_cost (D ("total_actual_cost"));
+    g_autofree char *list = tally_format_cost (D ("total_cost"));
+    g_autofree char *caption = g_strdup_printf ("List price %s", list);
+
+    assert_card (cards, "Billed in Total", billed, caption);
+  }
+  {
+    g_autofree char *today = tally_format_count (I ("today_requests"));
+    g_autofree char *total = tally_format_count (I ("total_requests"));
+    g_autofree char *caption = g_strdup_printf ("%s in total", total);
+
+    assert_card (cards, "Requests Today", today, caption);
+  }
+  {
+    g_autofree char *today = tally_format_tokens (I ("today_tokens"));
+    g_autofree char *in = tally_format_tokens (I ("today_input_tokens"));
+    g_autofree char *out = tally_format_tokens (I ("today_output_tokens"));
+    g_autofree char *read = tally_format_tokens (I ("today_cache_read_tokens"));
+    g_autofree char *write = tally_format_tokens (I ("today_cache_creation_tokens"));
+    g_autofree char *caption = g_strdup_printf ("In %s · Out %s · Cache read %s · Cache write %s",
+                                                in, out, read, write);
+
+    assert_card (cards, "Tokens Today", today, caption);
+  }
+  {
+    g_autofree char *rpm = tally_format_count (I ("rpm"));
+    g_autofree char *tpm = tally_format_tokens (I ("tpm"));
+    g_autofree char *value = g_strdup_printf ("%s / %s", rpm, tpm);
+
+    assert_card (cards, "RPM / TPM", value, "Requests and tokens per minute over the last 5 minutes");
+  }
+  {
+    g_autofree char *value = tally_format_duration_ms (D ("average_duration_ms"));
+
+    assert_card (cards, "Average Duration", value, "Per request, all time");
+  }
+  {
+    g_autofree char *active = tally_format_count (I ("active_api_keys"));
+    g_autofree char *total = tally_format_count (I ("total_api_keys"));
+    g_autofree char *value = g_strdup_printf ("%s / %s", active, total);
+
+    assert_card (cards, "API Keys", value, "Active / all");
+  }
+#undef I
+#undef D
+
+  /* The server's zone and day. */
+  collect_widgets (dashboard_page, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
+      g_autofree char *expected = NULL;
+
+      if (!g_str_has_prefix (text, "Dates in server time"))
+        continue;
+
+      expected = g_strdup_printf ("Dates in server time, UTC+08:00 · today is %s",
+                                  tally_demo_server_get_today (server));
+      g_assert_cmpstr (text, ==, expected);
+      g_assert_true (gtk_widget_get_visible (g_ptr_array_index (labels, i)));
+      found_caption = TRUE;
+    }
+  g_assert_true (found_caption);
+
+  /* The subtitle says where the figures come from. */
+  {
+    g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+    gboolean found_demo = FALSE;
+
+    collect_widgets (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, titles);
+    for (guint i = 0; i < titles->len; i++)
+      if (g_strcmp0 (adw_window_title_get_subtitle (g_ptr_array_index (titles, i)), "Demo") == 0)
+        found_demo = TRUE;
+    g_assert_true (found_demo);
+  }
+
+  save_png (GTK_WIDGET (window), "window-dashboard.png");
+
+  /* Log out through the action: back to the login page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.logout", NULL));
+  tally_test_spin (300);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
+  g_assert_true (is_showing (login_page));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_null (window);
+  g_assert_finalize_object (session);
+}
+
+static void
+test_toast_is_plain_text (void)
+{
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  gboolean found = FALSE;
+
+  gtk_window_present (GTK_WINDOW (window));
+  tally_window_add_toast (window, "Key CI <b>&amp; bot failed");
+  tally_test_spin (300);
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), "Key CI <b>&amp; bot failed") == 0)
+      found = TRUE;
+  g_assert_true (found);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
+}
+
+static void
+test_error_toast_keeps_cards (void)
+{
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autofree char *before = NULL;
+  const char *title, *value, *caption;
+  gboolean found = FALSE;
+
+  gtk_window_present (GTK_WINDOW (window));
+  start_demo (session);
+  tally_test_spin (100);
+
+  collect_widgets (GTK_WIDGET (window), TALLY_TYPE_STAT_CARD, cards);
+  read_card (g_ptr_array_index (cards, 1), &title, &value, &caption);
+  before = g_strdup (value);
+  g_assert_cmpstr (before, !=, "—");
+
+  tally_demo_server_set_fault (tally_session_get_demo_server (session), TALLY_DEMO_FAULT_SERVER_ERROR);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  wait_until (session, is_idle);
+  tally_test_spin (300);
+
+  g_assert_nonnull (tally_session_get_last_error (session));
+  read_card (g_ptr_array_index (cards, 1), &title, &value, &caption);
+  g_assert_cmpstr (value, ==, before);
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)),
+                   tally_session_get_last_error (session)) == 0)
+      found = TRUE;
+  g_assert_true (found);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
+}
+
+static void
+test_destroy_during_reload (void)
+{
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  gtk_window_present (GTK_WINDOW (window));
+  start_demo (session);
+
+  tally_demo_server_set_delay (tally_session_get_demo_server (session), 300);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  tally_test_spin (50);
+  g_assert_true (tally_session_get_busy (session));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (10);
+  g_assert_null (window);
+
+  /* The answers arrive with no window to update. */
+  wait_until (session, is_idle);
+  tally_test_spin (50);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+  g_assert_null (tally_session_get_last_error (session));
+
+  g_assert_finalize_object (session);
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  (void) tally_get_resource ();
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  /* What TallyApplication gets from its resource base path. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    RESOURCE_PATH "/icons");
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  g_test_add_func ("/window/dashboard", test_dashboard);
+  g_test_add_func ("/window/toast-is-plain-text", test_toast_is_plain_text);
+  g_test_add_func ("/window/error-toast-keeps-cards", test_error_toast_keeps_cards);
+  g_test_add_func ("/window/destroy-during-reload", test_destroy_during_reload);
+
+  return g_test_run ();
+}
