@@ -1,0 +1,1964 @@
+/* tally-demo-data.c: deterministic synthetic sub2api data for the demo server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tally-demo-data"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally-demo-data.h"
+
+#define US_PER_HOUR (G_GINT64_CONSTANT (3600) * TALLY_DEMO_US_PER_SECOND)
+#define SECONDS_PER_DAY G_GINT64_CONSTANT (86400)
+
+/* ------------------------------------------------------------------------ */
+/* Static tables                                                            */
+
+enum
+{
+  MODEL_SONNET,
+  MODEL_SONNET_DATED,
+  MODEL_OPUS,
+  MODEL_HAIKU,
+  MODEL_GPT5,
+  MODEL_GPT5_MINI,
+  MODEL_GEMINI_PRO,
+  MODEL_GEMINI_FLASH,
+  N_MODELS
+};
+
+/* List prices in 1e-10 USD per token: $3/MTok = 3e-6 USD = 30000 units. */
+static const TallyDemoModel models[N_MODELS] = {
+  { "claude-sonnet-4-5", "anthropic", 30000, 150000, 37500, 3000 },
+  { "claude-sonnet-4-5-20250929", "anthropic", 30000, 150000, 37500, 3000 },
+  { "claude-opus-4-1", "anthropic", 150000, 750000, 187500, 15000 },
+  { "claude-haiku-4-5", "anthropic", 10000, 50000, 12500, 1000 },
+  { "gpt-5", "openai", 12500, 100000, 0, 1250 },
+  { "gpt-5-mini", "openai", 2500, 20000, 0, 250 },
+  { "gemini-2.5-pro", "gemini", 12500, 100000, 0, 3125 },
+  { "gemini-2.5-flash", "gemini", 3000, 25000, 0, 750 },
+};
+
+static const TallyDemoAccount accounts[] = {
+  { 1, "claude-oauth-01", "anthropic", "oauth" },
+  { 2, "claude-setup-02", "anthropic", "setup-token" },
+  { 3, "openai-apikey-03", "openai", "apikey" },
+  { 4, "gemini-apikey-04", "gemini", "apikey" },
+};
+
+typedef struct
+{
+  gint64 id;
+  gint64 user_id;
+  const char *name;
+  gint64 group_id;
+  const char *status;
+  gboolean deleted;
+  double active_from; /* fractions of the data span */
+  double active_to;
+  double weight;
+  guint8 n_models;
+  guint8 models[4];
+  guint8 model_weights[4];
+  double stream_share;
+} KeySpec;
+
+static const KeySpec key_specs[] = {
+  { 1, 1, "default", 1, "active", FALSE, 0.0, 1.0, 34, 4,
+    { MODEL_SONNET, MODEL_SONNET_DATED, MODEL_OPUS, MODEL_HAIKU }, { 45, 20, 10, 25 }, 0.9 },
+  { 2, 1, "订阅 Claude Max ⚡", 2, "active", FALSE, 0.0, 1.0, 20, 3,
+    { MODEL_SONNET, MODEL_OPUS, MODEL_HAIKU }, { 50, 30, 20 }, 0.95 },
+  { 3, 1, "CI <b>&amp; bot", 3, "active", FALSE, 0.05, 1.0, 14, 2,
+    { MODEL_GPT5, MODEL_GPT5_MINI }, { 60, 40 }, 0.4 },
+  { 4, 1, "old-laptop (disabled)", 0, "inactive", FALSE, 0.0, 0.55, 8, 3,
+    { MODEL_SONNET, MODEL_GPT5, MODEL_GEMINI_FLASH }, { 50, 30, 20 }, 0.85 },
+  { 5, 1, "gemini-batch", 4, "active", FALSE, 0.25, 1.0, 10, 2,
+    { MODEL_GEMINI_PRO, MODEL_GEMINI_FLASH }, { 45, 55 }, 0.3 },
+  { 6, 1, "=cmd|' /C calc'!A0", 1, "active", FALSE, 0.8, 1.0, 4, 2,
+    { MODEL_HAIKU, MODEL_SONNET }, { 70, 30 }, 0.9 },
+  { 7, 1, "deleted-key", 1, "active", TRUE, 0.0, 0.7, 7, 2,
+    { MODEL_SONNET, MODEL_HAIKU }, { 60, 40 }, 0.9 },
+  { 9, 2, "other-user-key", 1, "active", FALSE, 0.0, 1.0, 3, 1,
+    { MODEL_SONNET }, { 100 }, 0.9 },
+};
+
+#define N_KEYS G_N_ELEMENTS (key_specs)
+#define N_GROUPS 4
+#define N_USERS 2
+
+/* Relative traffic per server-local hour of a working day. */
+static const double hour_weights[24] = {
+  0.15, 0.10, 0.08, 0.06, 0.06, 0.08, 0.15, 0.35, 0.70, 1.00, 1.20, 1.20,
+  0.80, 1.00, 1.25, 1.30, 1.20, 1.00, 0.70, 0.60, 0.65, 0.60, 0.45, 0.30,
+};
+
+struct _TallyDemoData
+{
+  guint64 seed;
+  gint64 now_us;
+  int utc_offset;
+  gint64 today;
+
+  TallyDemoUser users[N_USERS];
+  TallyDemoGroup groups[N_GROUPS];
+  TallyDemoKey keys[N_KEYS];
+
+  TallyDemoRow *rows;
+  guint n_rows;
+};
+
+/* ------------------------------------------------------------------------ */
+/* PRNG: splitmix64 seeding xoshiro256**                                    */
+
+typedef struct
+{
+  guint64 s[4];
+} Rng;
+
+static guint64
+splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+static void
+rng_init (Rng *rng,
+          guint64 seed)
+{
+  guint64 state = seed;
+
+  for (guint i = 0; i < 4; i++)
+    rng->s[i] = splitmix64 (&state);
+}
+
+static inline guint64
+rotl (guint64 x,
+      int k)
+{
+  return (x << k) | (x >> (64 - k));
+}
+
+static guint64
+rng_next (Rng *rng)
+{
+  guint64 *s = rng->s;
+  guint64 result = rotl (s[1] * 5, 7) * 9;
+  guint64 t = s[1] << 17;
+
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl (s[3], 45);
+
+  return result;
+}
+
+/* [0, 1) */
+static double
+rng_double (Rng *rng)
+{
+  return (double) (rng_next (rng) >> 11) * 0x1.0p-53;
+}
+
+/* [0, n) */
+static guint64
+rng_below (Rng *rng,
+           guint64 n)
+{
+  g_assert (n > 0);
+  return rng_next (rng) % n;
+}
+
+static double
+rng_normal (Rng *rng)
+{
+  double u1 = 1.0 - rng_double (rng); /* (0, 1] */
+  double u2 = rng_double (rng);
+
+  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
+}
+
+static guint32
+rng_lognormal (Rng *rng,
+               double median,
+               double sigma,
+               guint32 min,
+               guint32 max)
+{
+  double v = median * exp (sigma * rng_normal (rng));
+
+  if (v < min)
+    return min;
+  if (v > max)
+    return max;
+  return (guint32) v;
+}
+
+static guint
+rng_pick (Rng *rng,
+          const guint8 *weights,
+          guint n)
+{
+  guint total = 0;
+  guint r;
+
+  for (guint i = 0; i < n; i++)
+    total += weights[i];
+  r = (guint) rng_below (rng, total);
+  for (guint i = 0; i < n; i++)
+    {
+      if (r < weights[i])
+        return i;
+      r -= weights[i];
+    }
+  return n - 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Calendar                                                                 */
+
+static gint64
+floor_div (gint64 a,
+           gint64 b)
+{
+  gint64 q = a / b;
+
+  if ((a % b != 0) && ((a < 0) != (b < 0)))
+    q--;
+  return q;
+}
+
+gint64
+tally_demo_days_from_civil (gint64 year,
+                            int month,
+                            int day)
+{
+  gint64 y = year - (month <= 2);
+  gint64 era = (y >= 0 ? y : y - 399) / 400;
+  gint64 yoe = y - era * 400;
+  gint64 doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  gint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+  return era * 146097 + doe - 719468;
+}
+
+void
+tally_demo_civil_from_days (gint64 days,
+                            gint64 *year,
+                            int *month,
+                            int *day)
+{
+  gint64 z = days + 719468;
+  gint64 era = (z >= 0 ? z : z - 146096) / 146097;
+  gint64 doe = z - era * 146097;
+  gint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  gint64 y = yoe + era * 400;
+  gint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  gint64 mp = (5 * doy + 2) / 153;
+  int d = (int) (doy - (153 * mp + 2) / 5 + 1);
+  int m = (int) (mp < 10 ? mp + 3 : mp - 9);
+
+  *year = y + (m <= 2);
+  *month = m;
+  *day = d;
+}
+
+static int
+days_in_month (gint64 year,
+               int month)
+{
+  static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  gboolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+  return month == 2 && leap ? 29 : dim[month - 1];
+}
+
+gboolean
+tally_demo_parse_date (const char *text,
+                       gint64 *days)
+{
+  int year, month, day;
+
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+
+  year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+  month = (text[5] - '0') * 10 + (text[6] - '0');
+  day = (text[8] - '0') * 10 + (text[9] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month (year, month))
+    return FALSE;
+
+  *days = tally_demo_days_from_civil (year, month, day);
+  return TRUE;
+}
+
+char *
+tally_demo_format_date (gint64 days)
+{
+  gint64 year;
+  int month, day;
+
+  tally_demo_civil_from_days (days, &year, &month, &day);
+  return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02d-%02d", year, month, day);
+}
+
+gint64
+tally_demo_local_day (gint64 unix_us,
+                      int utc_offset)
+{
+  return floor_div (unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND, TALLY_DEMO_US_PER_DAY);
+}
+
+gint64
+tally_demo_local_hour (gint64 unix_us,
+                       int utc_offset)
+{
+  return floor_div (unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND, US_PER_HOUR);
+}
+
+gint64
+tally_demo_day_start_us (gint64 days,
+                         int utc_offset)
+{
+  return days * TALLY_DEMO_US_PER_DAY - utc_offset * TALLY_DEMO_US_PER_SECOND;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Generation                                                               */
+
+static void
+init_entities (TallyDemoData *data,
+               gint64 start_s,
+               gint64 now_s)
+{
+  gint64 span = MAX (now_s - start_s, 1);
+  Rng rng;
+
+  data->users[0] = (TallyDemoUser) {
+    .id = TALLY_DEMO_USER_ID,
+    .email = "demo@example.com",
+    .password = "tally-demo",
+    .username = "Demo 用户",
+    .wechat = "demo_wx",
+    .notes = "演示账号; synthetic data",
+    .role = "user",
+    .balance = 123.45678901,
+    .concurrency = 5,
+    .status = "active",
+    .created_at = start_s - 150 * SECONDS_PER_DAY,
+    .updated_at = now_s - 3 * SECONDS_PER_DAY,
+  };
+  data->users[1] = (TallyDemoUser) {
+    .id = TALLY_DEMO_OTHER_USER_ID,
+    .email = "someone-else@example.com",
+    .password = NULL,
+    .username = "Someone Else",
+    .wechat = "",
+    .notes = "",
+    .role = "user",
+    .balance = 5,
+    .concurrency = 3,
+    .status = "active",
+    .created_at = start_s - 120 * SECONDS_PER_DAY,
+    .updated_at = start_s - 20 * SECONDS_PER_DAY,
+  };
+
+  data->groups[0] = (TallyDemoGroup) {
+    1, "Claude Standard", "Claude 标准渠道", "anthropic", 1000, FALSE, "active", "standard",
+    NAN, NAN, NAN, start_s - 210 * SECONDS_PER_DAY, start_s - 30 * SECONDS_PER_DAY,
+  };
+  data->groups[1] = (TallyDemoGroup) {
+    2, "Claude Max 订阅", "Claude 订阅套餐（日/周/月限额）", "anthropic", 1000, TRUE, "active",
+    "subscription", 50, 300, 1000, start_s - 208 * SECONDS_PER_DAY, start_s - 28 * SECONDS_PER_DAY,
+  };
+  data->groups[2] = (TallyDemoGroup) {
+    3, "OpenAI 0.8x", "OpenAI 渠道, 0.8 倍率", "openai", 800, FALSE, "active", "standard",
+    NAN, NAN, NAN, start_s - 200 * SECONDS_PER_DAY, start_s - 26 * SECONDS_PER_DAY,
+  };
+  data->groups[3] = (TallyDemoGroup) {
+    4, "Gemini Pro", "Gemini 渠道, 1.5 倍率", "gemini", 1500, FALSE, "active", "standard",
+    NAN, NAN, NAN, start_s - 190 * SECONDS_PER_DAY, start_s - 24 * SECONDS_PER_DAY,
+  };
+
+  /* The secrets come from their own stream so they do not depend on the rows. */
+  rng_init (&rng, data->seed ^ G_GUINT64_CONSTANT (0x6b65797365637265));
+  for (guint i = 0; i < N_KEYS; i++)
+    {
+      const KeySpec *spec = &key_specs[i];
+      TallyDemoKey *key = &data->keys[i];
+      char *p = key->secret;
+
+      key->id = spec->id;
+      key->user_id = spec->user_id;
+      key->name = spec->name;
+      key->group_id = spec->group_id;
+      key->status = spec->status;
+      key->deleted = spec->deleted;
+
+      memcpy (p, "sk-", 3);
+      p += 3;
+      for (guint j = 0; j < 4; j++)
+        {
+          guint64 v = rng_next (&rng);
+
+          for (guint k = 0; k < 16; k++)
+            *p++ = "0123456789abcdef"[(v >> (60 - 4 * k)) & 0xf];
+        }
+      *p = '\0';
+
+      if (spec->active_from <= 0)
+        key->created_at = start_s - (30 + 7 * (gint64) i) * SECONDS_PER_DAY;
+      else
+        key->created_at = start_s + (gint64) (spec->active_from * span) - 3600;
+
+      if (spec->active_to < 1)
+        key->updated_at = start_s + (gint64) (spec->active_to * span);
+      else
+        key->updated_at = MIN (key->created_at + 2 * SECONDS_PER_DAY, now_s);
+    }
+}
+
+static int
+compare_gint64 (const void *a,
+                const void *b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+fill_row (TallyDemoData *data,
+          Rng *rng,
+          TallyDemoRow *row,
+          gint64 created_us,
+          gint64 start_us,
+          gint64 span_us)
+{
+  double when = (double) (created_us - start_us) / (double) MAX (span_us, 1);
+  double total_weight = 0;
+  double r;
+  const KeySpec *spec = NULL;
+  const TallyDemoModel *model;
+  guint key_index = 0;
+  gboolean stream;
+  gint64 duration;
+  gint64 first_token = -1;
+
+  row->created_us = created_us;
+
+  for (guint i = 0; i < N_KEYS; i++)
+    if (when >= key_specs[i].active_from && when <= key_specs[i].active_to)
+      total_weight += key_specs[i].weight;
+  r = rng_double (rng) * total_weight;
+  for (guint i = 0; i < N_KEYS; i++)
+    {
+      if (!(when >= key_specs[i].active_from && when <= key_specs[i].active_to))
+        continue;
+      key_index = i;
+      if (r < key_specs[i].weight)
+        break;
+      r -= key_specs[i].weight;
+    }
+  spec = &key_specs[key_index];
+  row->key = (guint8) key_index;
+  row->model = spec->models[rng_pick (rng, spec->model_weights, spec->n_models)];
+  model = &models[row->model];
+
+  if (g_str_equal (model->platform, "anthropic"))
+    {
+      row->input_tokens = rng_lognormal (rng, 700, 1.1, 1, 150000);
+      row->output_tokens = rng_lognormal (rng, 350, 1.0, 1, 32000);
+      row->cache_creation_tokens = rng_double (rng) < 0.55 ? rng_lognormal (rng, 2500, 1.0, 1, 100000) : 0;
+      row->cache_read_tokens = rng_double (rng) < 0.88 ? rng_lognormal (rng, 28000, 0.9, 1, 600000) : 0;
+      row->account = rng_double (rng) < 0.6 ? 0 : 1;
+    }
+  else if (g_str_equal (model->platform, "openai"))
+    {
+      row->input_tokens = rng_lognormal (rng, 2500, 1.0, 1, 200000);
+      row->output_tokens = rng_lognormal (rng, 600, 1.0, 1, 64000);
+      row->cache_creation_tokens = 0;
+      row->cache_read_tokens = rng_double (rng) < 0.5 ? rng_lognormal (rng, 1800, 1.0, 1, 100000) : 0;
+      row->account = 2;
+    }
+  else if (row->model == MODEL_GEMINI_FLASH && rng_double (rng) < 0.03)
+    {
+      /* a health-check ping: costs far below a micro-dollar (1.2e-7 style) */
+      row->input_tokens = 1 + (guint32) rng_below (rng, 9);
+      row->output_tokens = 1 + (guint32) rng_below (rng, 4);
+      row->cache_creation_tokens = 0;
+      row->cache_read_tokens = 0;
+      row->account = 3;
+    }
+  else
+    {
+      row->input_tokens = rng_lognormal (rng, 6000, 1.1, 1, 500000);
+      row->output_tokens = rng_lognormal (rng, 800, 1.0, 1, 64000);
+      row->cache_creation_tokens = 0;
+      row->cache_read_tokens = rng_double (rng) < 0.25 ? rng_lognormal (rng, 4000, 1.0, 1, 200000) : 0;
+      row->account = 3;
+    }
+
+  stream = rng_double (rng) < spec->stream_share;
+  row->flags = stream ? TALLY_DEMO_ROW_STREAM : 0;
+  if (rng_double (rng) < 0.02)
+    row->flags |= TALLY_DEMO_ROW_NO_REQUEST_ID;
+
+  {
+    gint64 per_token = 8 + (gint64) rng_below (rng, 25);
+    gint64 ttft = 250 + rng_lognormal (rng, 700, 0.6, 50, 30000);
+
+    if (stream)
+      {
+        duration = ttft + (gint64) row->output_tokens * per_token;
+        if (rng_double (rng) >= 0.03)
+          first_token = ttft;
+      }
+    else
+      duration = 400 + rng_lognormal (rng, 600, 0.5, 10, 60000) + (gint64) row->output_tokens * per_token / 2;
+  }
+  if (rng_double (rng) < 0.005)
+    duration = -1;
+
+  row->duration_ms = (gint32) MIN (duration, G_MAXINT32);
+  row->first_token_ms = (gint32) MIN (first_token, G_MAXINT32);
+}
+
+static void
+generate_rows (TallyDemoData *data,
+               guint days,
+               guint n_rows_wanted)
+{
+  gint64 start_us = tally_demo_day_start_us (data->today - (gint64) days + 1, data->utc_offset);
+  gint64 span_us = data->now_us - start_us;
+  gint64 first_hour, last_hour;
+  guint n_hours;
+  g_autofree double *weights = NULL;
+  g_autofree guint *counts = NULL;
+  g_autofree gint64 *stamps = NULL;
+  double total_weight = 0;
+  double day_factor = 1;
+  double carry = 0;
+  guint64 n_total = 0;
+  guint max_count = 0;
+  Rng rng;
+
+  if (days == 0 || n_rows_wanted == 0 || span_us <= 0)
+    return;
+
+  rng_init (&rng, data->seed);
+
+  first_hour = tally_demo_local_hour (start_us, data->utc_offset);
+  last_hour = tally_demo_local_hour (data->now_us - 1, data->utc_offset);
+  n_hours = (guint) (last_hour - first_hour + 1);
+  weights = g_new0 (double, n_hours);
+  counts = g_new0 (guint, n_hours);
+
+  for (guint h = 0; h < n_hours; h++)
+    {
+      gint64 local_hour = first_hour + h;
+      gint64 day = floor_div (local_hour, 24);
+      int hour_of_day = (int) (local_hour - day * 24);
+      int weekday = (int) ((day % 7 + 7 + 4) % 7); /* 0 = Sunday; 1970-01-01 was a Thursday */
+      gint64 hour_start = local_hour * US_PER_HOUR - data->utc_offset * TALLY_DEMO_US_PER_SECOND;
+      double w = hour_weights[hour_of_day];
+
+      if (weekday == 0 || weekday == 6)
+        w *= 0.35;
+      if (h == 0 || hour_of_day == 0)
+        {
+          /* one draw per day keeps busy and quiet days apart */
+          Rng day_rng;
+
+          rng_init (&day_rng, data->seed ^ (guint64) day * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+          day_factor = 0.75 + 0.5 * rng_double (&day_rng);
+        }
+      w *= day_factor * (0.6 + 0.8 * rng_double (&rng));
+      if (hour_start + US_PER_HOUR > data->now_us)
+        w *= (double) (data->now_us - hour_start) / (double) US_PER_HOUR;
+      weights[h] = w;
+      total_weight += w;
+    }
+
+  for (guint h = 0; h < n_hours; h++)
+    {
+      double expected = total_weight > 0 ? n_rows_wanted * weights[h] / total_weight : 0;
+
+      carry += expected;
+      counts[h] = (guint) carry;
+      carry -= counts[h];
+      n_total += counts[h];
+      max_count = MAX (max_count, counts[h]);
+    }
+
+  data->rows = g_new0 (TallyDemoRow, MAX (n_total, 1));
+  stamps = g_new (gint64, MAX (max_count, 1));
+
+  for (guint h = 0; h < n_hours; h++)
+    {
+      gint64 hour_start = (first_hour + h) * US_PER_HOUR - data->utc_offset * TALLY_DEMO_US_PER_SECOND;
+      gint64 lo = MAX (hour_start, start_us);
+      gint64 hi = MIN (hour_start + US_PER_HOUR, data->now_us);
+
+      if (counts[h] == 0 || hi <= lo)
+        continue;
+
+      for (guint i = 0; i < counts[h]; i++)
+        stamps[i] = lo + (gint64) rng_below (&rng, (guint64) (hi - lo));
+      qsort (stamps, counts[h], sizeof (gint64), compare_gint64);
+
+      for (guint i = 0; i < counts[h]; i++)
+        fill_row (data, &rng, &data->rows[data->n_rows++], stamps[i], start_us, span_us);
+    }
+}
+
+TallyDemoData *
+tally_demo_data_new (guint64 seed,
+                     guint days,
+                     guint rows,
+                     gint64 now_unix,
+                     int utc_offset)
+{
+  TallyDemoData *data = g_new0 (TallyDemoData, 1);
+  gint64 start_s;
+
+  data->seed = seed;
+  data->now_us = now_unix * TALLY_DEMO_US_PER_SECOND;
+  data->utc_offset = utc_offset;
+  data->today = tally_demo_local_day (data->now_us, utc_offset);
+
+  start_s = tally_demo_day_start_us (data->today - (gint64) MAX (days, 1) + 1, utc_offset) / TALLY_DEMO_US_PER_SECOND;
+  init_entities (data, start_s, now_unix);
+  generate_rows (data, days, rows);
+
+  return data;
+}
+
+void
+tally_demo_data_free (TallyDemoData *data)
+{
+  if (data == NULL)
+    return;
+  g_free (data->rows);
+  g_free (data);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Accessors                                                                */
+
+gint64
+tally_demo_data_get_now_us (TallyDemoData *data)
+{
+  return data->now_us;
+}
+
+int
+tally_demo_data_get_utc_offset (TallyDemoData *data)
+{
+  return data->utc_offset;
+}
+
+gint64
+tally_demo_data_get_today (TallyDemoData *data)
+{
+  return data->today;
+}
+
+const TallyDemoUser *
+tally_demo_data_get_user (TallyDemoData *data,
+                          gint64 id)
+{
+  for (guint i = 0; i < N_USERS; i++)
+    if (data->users[i].id == id)
+      return &data->users[i];
+  return NULL;
+}
+
+const TallyDemoGroup *
+tally_demo_data_get_group (TallyDemoData *data,
+                           gint64 id)
+{
+  for (guint i = 0; i < N_GROUPS; i++)
+    if (data->groups[i].id == id)
+      return &data->groups[i];
+  return NULL;
+}
+
+const TallyDemoGroup *
+tally_demo_data_get_groups (TallyDemoData *data,
+                            guint *n_groups)
+{
+  *n_groups = N_GROUPS;
+  return data->groups;
+}
+
+const TallyDemoKey *
+tally_demo_data_get_keys (TallyDemoData *data,
+                          guint *n_keys)
+{
+  *n_keys = N_KEYS;
+  return data->keys;
+}
+
+int
+tally_demo_data_find_key (TallyDemoData *data,
+                          gint64 id)
+{
+  for (guint i = 0; i < N_KEYS; i++)
+    if (data->keys[i].id == id)
+      return (int) i;
+  return -1;
+}
+
+const TallyDemoAccount *
+tally_demo_data_get_account (TallyDemoData *data,
+                             guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (accounts), NULL);
+  return &accounts[index];
+}
+
+const TallyDemoModel *
+tally_demo_data_get_models (TallyDemoData *data,
+                            guint *n_models)
+{
+  *n_models = N_MODELS;
+  return models;
+}
+
+int
+tally_demo_data_find_model (TallyDemoData *data,
+                            const char *name)
+{
+  for (guint i = 0; i < N_MODELS; i++)
+    if (g_str_equal (models[i].name, name))
+      return (int) i;
+  return -1;
+}
+
+const TallyDemoRow *
+tally_demo_data_get_rows (TallyDemoData *data,
+                          guint *n_rows)
+{
+  *n_rows = data->n_rows;
+  return data->rows;
+}
+
+void
+tally_demo_data_get_extent (TallyDemoData *data,
+                            gint64 *first_us,
+                            gint64 *last_us)
+{
+  *first_us = data->n_rows > 0 ? data->rows[0].created_us : 0;
+  *last_us = data->n_rows > 0 ? data->rows[data->n_rows - 1].created_us : 0;
+}
+
+gint64
+tally_demo_row_user_id (TallyDemoData *data,
+                        const TallyDemoRow *row)
+{
+  return data->keys[row->key].user_id;
+}
+
+gint64
+tally_demo_row_group_id (TallyDemoData *data,
+                         const TallyDemoRow *row)
+{
+  return data->keys[row->key].group_id;
+}
+
+guint
+tally_demo_row_multiplier_milli (TallyDemoData *data,
+                                 const TallyDemoRow *row)
+{
+  const TallyDemoGroup *group = tally_demo_data_get_group (data, data->keys[row->key].group_id);
+
+  return group != NULL ? group->multiplier_milli : 1000;
+}
+
+int
+tally_demo_row_billing_type (TallyDemoData *data,
+                             const TallyDemoRow *row)
+{
+  const TallyDemoGroup *group = tally_demo_data_get_group (data, data->keys[row->key].group_id);
+
+  return group != NULL && g_str_equal (group->subscription_type, "subscription") ? 1 : 0;
+}
+
+void
+tally_demo_row_costs (TallyDemoData *data,
+                      const TallyDemoRow *row,
+                      TallyDemoCosts *costs)
+{
+  const TallyDemoModel *model = &models[row->model];
+  gint64 milli = tally_demo_row_multiplier_milli (data, row);
+
+  costs->input = (gint64) row->input_tokens * model->price_input;
+  costs->output = (gint64) row->output_tokens * model->price_output;
+  costs->cache_creation = (gint64) row->cache_creation_tokens * model->price_cache_creation;
+  costs->cache_read = (gint64) row->cache_read_tokens * model->price_cache_read;
+  costs->total = costs->input + costs->output + costs->cache_creation + costs->cache_read;
+  costs->actual = (costs->total * milli + 500) / 1000;
+}
+
+char *
+tally_demo_row_request_id (TallyDemoData *data,
+                           const TallyDemoRow *row)
+{
+  static const char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  guint64 id = (guint64) (row - data->rows) + 1;
+  guint64 state = data->seed ^ (id * G_GUINT64_CONSTANT (0xd1b54a32d192ed03));
+  const char *platform = models[row->model].platform;
+  GString *out;
+
+  if (row->flags & TALLY_DEMO_ROW_NO_REQUEST_ID)
+    return g_strdup ("");
+
+  if (g_str_equal (platform, "gemini"))
+    {
+      guint64 a = splitmix64 (&state);
+      guint64 b = splitmix64 (&state);
+
+      return g_strdup_printf ("%08x-%04x-%04x-%04x-%012" G_GINT64_MODIFIER "x",
+                              (guint) (a >> 32), (guint) (a >> 16) & 0xffff, (guint) a & 0xffff,
+                              (guint) (b >> 48), b & G_GUINT64_CONSTANT (0xffffffffffff));
+    }
+
+  out = g_string_new (g_str_equal (platform, "openai") ? "chatcmpl-" : "msg_01");
+  for (guint i = 0, n = g_str_equal (platform, "openai") ? 29 : 22; i < n; i++)
+    {
+      if (i % 8 == 0)
+        splitmix64 (&state);
+      g_string_append_c (out, base62[splitmix64 (&state) % 62]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Filtering and aggregation                                                */
+
+void
+tally_demo_filter_init (TallyDemoFilter *filter,
+                        gint64 user_id)
+{
+  filter->user_id = user_id;
+  filter->key = -1;
+  filter->model = -1;
+  filter->stream = -1;
+  filter->billing_type = TALLY_DEMO_FILTER_ANY;
+  filter->start_us = G_MININT64;
+  filter->end_us = G_MAXINT64;
+}
+
+/* first index with created_us >= @us */
+static guint
+lower_bound (TallyDemoData *data,
+             gint64 us)
+{
+  guint lo = 0, hi = data->n_rows;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (data->rows[mid].created_us < us)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void
+filter_span (TallyDemoData *data,
+             const TallyDemoFilter *filter,
+             guint *first,
+             guint *end)
+{
+  *first = filter->start_us == G_MININT64 ? 0 : lower_bound (data, filter->start_us);
+  *end = filter->end_us == G_MAXINT64 ? data->n_rows : lower_bound (data, filter->end_us);
+  if (*end < *first)
+    *end = *first;
+}
+
+static gboolean
+row_matches (TallyDemoData *data,
+             const TallyDemoFilter *filter,
+             const TallyDemoRow *row)
+{
+  if (data->keys[row->key].user_id != filter->user_id)
+    return FALSE;
+  if (filter->key >= 0 && row->key != filter->key)
+    return FALSE;
+  if (filter->model == -2 || (filter->model >= 0 && row->model != filter->model))
+    return FALSE;
+  if (filter->stream >= 0 && !!(row->flags & TALLY_DEMO_ROW_STREAM) != filter->stream)
+    return FALSE;
+  if (filter->billing_type != TALLY_DEMO_FILTER_ANY && tally_demo_row_billing_type (data, row) != filter->billing_type)
+    return FALSE;
+  return TRUE;
+}
+
+void
+tally_demo_data_aggregate (TallyDemoData *data,
+                           const TallyDemoFilter *filter,
+                           TallyDemoGroupBy group_by,
+                           gint64 first_bucket,
+                           guint n_buckets,
+                           TallyDemoTotals *buckets)
+{
+  guint first, end;
+
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (filter != NULL);
+  g_return_if_fail (n_buckets == 0 || buckets != NULL);
+
+  filter_span (data, filter, &first, &end);
+  for (guint i = first; i < end; i++)
+    {
+      const TallyDemoRow *row = &data->rows[i];
+      TallyDemoTotals *t;
+      TallyDemoCosts costs;
+      gint64 bucket = 0;
+
+      if (!row_matches (data, filter, row))
+        continue;
+
+      switch (group_by)
+        {
+        case TALLY_DEMO_GROUP_NONE:
+          bucket = 0;
+          break;
+        case TALLY_DEMO_GROUP_KEY:
+          bucket = row->key;
+          break;
+        case TALLY_DEMO_GROUP_MODEL:
+          bucket = row->model;
+          break;
+        case TALLY_DEMO_GROUP_DAY:
+          bucket = tally_demo_local_day (row->created_us, data->utc_offset) - first_bucket;
+          break;
+        case TALLY_DEMO_GROUP_HOUR:
+          bucket = tally_demo_local_hour (row->created_us, data->utc_offset) - first_bucket;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (bucket < 0 || bucket >= n_buckets)
+        continue;
+
+      tally_demo_row_costs (data, row, &costs);
+      t = &buckets[bucket];
+      t->requests++;
+      t->input_tokens += row->input_tokens;
+      t->output_tokens += row->output_tokens;
+      t->cache_creation_tokens += row->cache_creation_tokens;
+      t->cache_read_tokens += row->cache_read_tokens;
+      t->cost += costs.total;
+      t->actual_cost += costs.actual;
+      if (row->duration_ms >= 0)
+        {
+          t->duration_sum += row->duration_ms;
+          t->duration_rows++;
+        }
+    }
+}
+
+guint
+tally_demo_data_select (TallyDemoData *data,
+                        const TallyDemoFilter *filter,
+                        guint64 offset,
+                        guint limit,
+                        guint *indices,
+                        guint64 *total)
+{
+  guint first, end;
+  guint64 seen = 0;
+  guint written = 0;
+
+  g_return_val_if_fail (data != NULL, 0);
+  g_return_val_if_fail (filter != NULL, 0);
+
+  filter_span (data, filter, &first, &end);
+  for (guint i = end; i > first; i--)
+    {
+      const TallyDemoRow *row = &data->rows[i - 1];
+
+      if (!row_matches (data, filter, row))
+        continue;
+      if (seen >= offset && written < limit)
+        indices[written++] = i - 1;
+      seen++;
+    }
+
+  if (total != NULL)
+    *total = seen;
+  return written;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Go encoding/json: writer                                                 */
+
+void
+tally_demo_append_go_float (GString *out,
+                            double value)
+{
+  static const char *const formats[] = {
+    "%.0e", "%.1e", "%.2e", "%.3e", "%.4e", "%.5e", "%.6e", "%.7e", "%.8e",
+    "%.9e", "%.10e", "%.11e", "%.12e", "%.13e", "%.14e", "%.15e", "%.16e",
+  };
+  char buf[64];
+  char digits[24];
+  guint n_digits = 0;
+  int exponent;
+  double abs_value = fabs (value);
+  const char *p;
+
+  g_return_if_fail (isfinite (value));
+
+  if (value == 0)
+    {
+      g_string_append (out, signbit (value) ? "-0" : "0");
+      return;
+    }
+
+  /* shortest precision that round-trips */
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, sizeof buf, formats[i], value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+
+  /* buf = [-]d[.ddd]e±XX */
+  p = buf;
+  if (*p == '-')
+    {
+      g_string_append_c (out, '-');
+      p++;
+    }
+  for (; *p != 'e'; p++)
+    if (g_ascii_isdigit (*p))
+      digits[n_digits++] = *p;
+  exponent = atoi (p + 1);
+  while (n_digits > 1 && digits[n_digits - 1] == '0')
+    n_digits--;
+
+  if (abs_value < 1e-6 || abs_value >= 1e21)
+    {
+      g_string_append_c (out, digits[0]);
+      if (n_digits > 1)
+        {
+          g_string_append_c (out, '.');
+          g_string_append_len (out, digits + 1, n_digits - 1);
+        }
+      /* strconv writes at least two exponent digits; encoding/json turns e-07 into e-7 */
+      if (exponent < 0)
+        g_string_append_printf (out, "e-%d", -exponent);
+      else
+        g_string_append_printf (out, "e+%02d", exponent);
+    }
+  else if (exponent >= 0)
+    {
+      for (int i = 0; i <= exponent; i++)
+        g_string_append_c (out, i < (int) n_digits ? digits[i] : '0');
+      if ((int) n_digits > exponent + 1)
+        {
+          g_string_append_c (out, '.');
+          g_string_append_len (out, digits + exponent + 1, n_digits - exponent - 1);
+        }
+    }
+  else
+    {
+      g_string_append (out, "0.");
+      for (int i = 0; i < -exponent - 1; i++)
+        g_string_append_c (out, '0');
+      g_string_append_len (out, digits, n_digits);
+    }
+}
+
+void
+tally_demo_append_go_string (GString *out,
+                             const char *value,
+                             gssize length)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *p = value;
+  const char *end;
+
+  if (length < 0)
+    length = strlen (value);
+  end = value + length;
+
+  g_string_append_c (out, '"');
+  while (p < end)
+    {
+      guchar c = (guchar) *p;
+
+      if (c < 0x80)
+        {
+          switch (c)
+            {
+            case '"':
+              g_string_append (out, "\\\"");
+              break;
+            case '\\':
+              g_string_append (out, "\\\\");
+              break;
+            case '\b':
+              g_string_append (out, "\\b");
+              break;
+            case '\f':
+              g_string_append (out, "\\f");
+              break;
+            case '\n':
+              g_string_append (out, "\\n");
+              break;
+            case '\r':
+              g_string_append (out, "\\r");
+              break;
+            case '\t':
+              g_string_append (out, "\\t");
+              break;
+            default:
+              if (c < 0x20 || c == '<' || c == '>' || c == '&')
+                {
+                  g_string_append (out, "\\u00");
+                  g_string_append_c (out, hex[c >> 4]);
+                  g_string_append_c (out, hex[c & 0xf]);
+                }
+              else
+                g_string_append_c (out, (char) c);
+              break;
+            }
+          p++;
+        }
+      else
+        {
+          gunichar ch = g_utf8_get_char_validated (p, end - p);
+
+          if (ch == (gunichar) -1 || ch == (gunichar) -2)
+            {
+              g_string_append (out, "\\ufffd");
+              p++;
+            }
+          else
+            {
+              const char *next = g_utf8_next_char (p);
+
+              if (ch == 0x2028 || ch == 0x2029)
+                g_string_append_printf (out, "\\u%04x", ch);
+              else
+                g_string_append_len (out, p, next - p);
+              p = next;
+            }
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+tally_demo_append_rfc3339 (GString *out,
+                           gint64 unix_us,
+                           int utc_offset)
+{
+  gint64 local = unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND;
+  gint64 days = floor_div (local, TALLY_DEMO_US_PER_DAY);
+  gint64 rest = local - days * TALLY_DEMO_US_PER_DAY;
+  gint64 seconds = rest / TALLY_DEMO_US_PER_SECOND;
+  int fraction = (int) (rest % TALLY_DEMO_US_PER_SECOND);
+  gint64 year;
+  int month, day;
+
+  tally_demo_civil_from_days (days, &year, &month, &day);
+  g_string_append_printf (out, "%04" G_GINT64_FORMAT "-%02d-%02dT%02d:%02d:%02d",
+                          year, month, day,
+                          (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
+  if (fraction != 0)
+    {
+      char frac[8];
+      int len = 6;
+
+      g_snprintf (frac, sizeof frac, "%06d", fraction);
+      while (len > 0 && frac[len - 1] == '0')
+        len--;
+      g_string_append_c (out, '.');
+      g_string_append_len (out, frac, len);
+    }
+  if (utc_offset == 0)
+    g_string_append_c (out, 'Z');
+  else
+    {
+      int abs_offset = ABS (utc_offset);
+
+      g_string_append_printf (out, "%c%02d:%02d", utc_offset < 0 ? '-' : '+',
+                              abs_offset / 3600, abs_offset / 60 % 60);
+    }
+}
+
+void
+tally_demo_json_init (TallyDemoJson *json,
+                      GString *out)
+{
+  memset (json, 0, sizeof *json);
+  json->out = out;
+}
+
+static void
+json_prefix (TallyDemoJson *json,
+             const char *key)
+{
+  if (json->need_comma[json->depth])
+    g_string_append_c (json->out, ',');
+  json->need_comma[json->depth] = TRUE;
+  if (key != NULL)
+    {
+      tally_demo_append_go_string (json->out, key, -1);
+      g_string_append_c (json->out, ':');
+    }
+}
+
+void
+tally_demo_json_begin_object (TallyDemoJson *json,
+                              const char *key)
+{
+  json_prefix (json, key);
+  g_string_append_c (json->out, '{');
+  g_assert (json->depth + 1 < G_N_ELEMENTS (json->need_comma));
+  json->need_comma[++json->depth] = FALSE;
+}
+
+void
+tally_demo_json_end_object (TallyDemoJson *json)
+{
+  g_assert (json->depth > 0);
+  json->depth--;
+  g_string_append_c (json->out, '}');
+}
+
+void
+tally_demo_json_begin_array (TallyDemoJson *json,
+                             const char *key)
+{
+  json_prefix (json, key);
+  g_string_append_c (json->out, '[');
+  g_assert (json->depth + 1 < G_N_ELEMENTS (json->need_comma));
+  json->need_comma[++json->depth] = FALSE;
+}
+
+void
+tally_demo_json_end_array (TallyDemoJson *json)
+{
+  g_assert (json->depth > 0);
+  json->depth--;
+  g_string_append_c (json->out, ']');
+}
+
+void
+tally_demo_json_int (TallyDemoJson *json,
+                     const char *key,
+                     gint64 value)
+{
+  json_prefix (json, key);
+  g_string_append_printf (json->out, "%" G_GINT64_FORMAT, value);
+}
+
+void
+tally_demo_json_nullable_int (TallyDemoJson *json,
+                              const char *key,
+                              gint64 value)
+{
+  if (value < 0)
+    tally_demo_json_null (json, key);
+  else
+    tally_demo_json_int (json, key, value);
+}
+
+void
+tally_demo_json_double (TallyDemoJson *json,
+                        const char *key,
+                        double value)
+{
+  json_prefix (json, key);
+  tally_demo_append_go_float (json->out, value);
+}
+
+void
+tally_demo_json_nullable_double (TallyDemoJson *json,
+                                 const char *key,
+                                 double value)
+{
+  if (isnan (value))
+    tally_demo_json_null (json, key);
+  else
+    tally_demo_json_double (json, key, value);
+}
+
+void
+tally_demo_json_money (TallyDemoJson *json,
+                       const char *key,
+                       gint64 units)
+{
+  /* exact integer / exact power of ten, correctly rounded: the double
+   * nearest to the decimal, as Go gets when it scans a DECIMAL(20,10) */
+  tally_demo_json_double (json, key, (double) units / 1e10);
+}
+
+void
+tally_demo_json_string (TallyDemoJson *json,
+                        const char *key,
+                        const char *value)
+{
+  json_prefix (json, key);
+  tally_demo_append_go_string (json->out, value != NULL ? value : "", -1);
+}
+
+void
+tally_demo_json_bool (TallyDemoJson *json,
+                      const char *key,
+                      gboolean value)
+{
+  json_prefix (json, key);
+  g_string_append (json->out, value ? "true" : "false");
+}
+
+void
+tally_demo_json_null (TallyDemoJson *json,
+                      const char *key)
+{
+  json_prefix (json, key);
+  g_string_append (json->out, "null");
+}
+
+void
+tally_demo_json_time (TallyDemoJson *json,
+                      const char *key,
+                      gint64 unix_us,
+                      int utc_offset)
+{
+  json_prefix (json, key);
+  g_string_append_c (json->out, '"');
+  tally_demo_append_rfc3339 (json->out, unix_us, utc_offset);
+  g_string_append_c (json->out, '"');
+}
+
+void
+tally_demo_json_raw (TallyDemoJson *json,
+                     const char *key,
+                     const char *raw)
+{
+  json_prefix (json, key);
+  g_string_append (json->out, raw);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Go encoding/json: reader                                                 */
+
+#define MAX_DEPTH 10000
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+  guint depth;
+  char *error;
+} Reader;
+
+/* encoding/json quoteChar */
+static char *
+go_quote_char (guchar c)
+{
+  if (c == '\'')
+    return g_strdup ("'\\''");
+  if (c == '"')
+    return g_strdup ("'\"'");
+  switch (c)
+    {
+    case '\a':
+      return g_strdup ("'\\a'");
+    case '\b':
+      return g_strdup ("'\\b'");
+    case '\f':
+      return g_strdup ("'\\f'");
+    case '\n':
+      return g_strdup ("'\\n'");
+    case '\r':
+      return g_strdup ("'\\r'");
+    case '\t':
+      return g_strdup ("'\\t'");
+    case '\v':
+      return g_strdup ("'\\v'");
+    case '\\':
+      return g_strdup ("'\\\\'");
+    default:
+      break;
+    }
+  if (c < 0x20 || c == 0x7f)
+    return g_strdup_printf ("'\\x%02x'", c);
+  if (c < 0x80)
+    return g_strdup_printf ("'%c'", c);
+  if (c < 0xa1 || c == 0xad)
+    return g_strdup_printf ("'\\u%04x'", c);
+  {
+    char utf8[8] = { 0 };
+
+    g_unichar_to_utf8 (c, utf8);
+    return g_strdup_printf ("'%s'", utf8);
+  }
+}
+
+static gboolean
+reader_fail (Reader *reader,
+             const char *context)
+{
+  if (reader->error == NULL)
+    {
+      if (reader->p >= reader->end)
+        reader->error = g_strdup ("unexpected EOF");
+      else
+        {
+          g_autofree char *quoted = go_quote_char ((guchar) *reader->p);
+
+          reader->error = g_strdup_printf ("invalid character %s %s", quoted, context);
+        }
+    }
+  return FALSE;
+}
+
+static void
+reader_skip_space (Reader *reader)
+{
+  while (reader->p < reader->end &&
+         (*reader->p == ' ' || *reader->p == '\t' || *reader->p == '\n' || *reader->p == '\r'))
+    reader->p++;
+}
+
+static TallyDemoValue *
+value_new (TallyDemoValueKind kind)
+{
+  TallyDemoValue *value = g_new0 (TallyDemoValue, 1);
+
+  value->kind = kind;
+  if (kind == TALLY_DEMO_VALUE_ARRAY || kind == TALLY_DEMO_VALUE_OBJECT)
+    value->children = g_ptr_array_new_with_free_func ((GDestroyNotify) tally_demo_value_free);
+  return value;
+}
+
+void
+tally_demo_value_free (TallyDemoValue *value)
+{
+  if (value == NULL)
+    return;
+  g_free (value->text);
+  g_free (value->key);
+  g_clear_pointer (&value->children, g_ptr_array_unref);
+  g_free (value);
+}
+
+static TallyDemoValue *read_value (Reader *reader);
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (Reader *reader,
+           gunichar *out)
+{
+  *out = 0;
+  for (guint i = 0; i < 4; i++)
+    {
+      int v;
+
+      if (reader->p >= reader->end)
+        return reader_fail (reader, NULL);
+      v = hex_value (*reader->p);
+      if (v < 0)
+        return reader_fail (reader, "in \\u hexadecimal character escape");
+      *out = *out * 16 + v;
+      reader->p++;
+    }
+  return TRUE;
+}
+
+/* *reader->p == '"' */
+static char *
+read_string (Reader *reader)
+{
+  g_autoptr(GString) raw = g_string_new (NULL);
+
+  reader->p++;
+  for (;;)
+    {
+      guchar c;
+
+      if (reader->p >= reader->end)
+        {
+          reader_fail (reader, NULL);
+          return NULL;
+        }
+      c = (guchar) *reader->p;
+      if (c == '"')
+        {
+          reader->p++;
+          break;
+        }
+      if (c < 0x20)
+        {
+          reader_fail (reader, "in string literal");
+          return NULL;
+        }
+      if (c != '\\')
+        {
+          g_string_append_c (raw, (char) c);
+          reader->p++;
+          continue;
+        }
+
+      reader->p++;
+      if (reader->p >= reader->end)
+        {
+          reader_fail (reader, NULL);
+          return NULL;
+        }
+      c = (guchar) *reader->p;
+      reader->p++;
+      switch (c)
+        {
+        case '"':
+        case '\\':
+        case '/':
+          g_string_append_c (raw, (char) c);
+          break;
+        case 'b':
+          g_string_append_c (raw, '\b');
+          break;
+        case 'f':
+          g_string_append_c (raw, '\f');
+          break;
+        case 'n':
+          g_string_append_c (raw, '\n');
+          break;
+        case 'r':
+          g_string_append_c (raw, '\r');
+          break;
+        case 't':
+          g_string_append_c (raw, '\t');
+          break;
+        case 'u':
+          {
+            gunichar ch;
+
+            if (!read_hex4 (reader, &ch))
+              return NULL;
+            if (ch >= 0xd800 && ch < 0xdc00 && reader->end - reader->p >= 6 &&
+                reader->p[0] == '\\' && reader->p[1] == 'u')
+              {
+                const char *save = reader->p;
+                gunichar low;
+
+                reader->p += 2;
+                if (!read_hex4 (reader, &low))
+                  return NULL;
+                if (low >= 0xdc00 && low < 0xe000)
+                  ch = 0x10000 + ((ch - 0xd800) << 10) + (low - 0xdc00);
+                else
+                  reader->p = save;
+              }
+            if (ch >= 0xd800 && ch < 0xe000)
+              ch = 0xfffd;
+            g_string_append_unichar (raw, ch);
+          }
+          break;
+        default:
+          reader->p--;
+          reader_fail (reader, "in string escape code");
+          return NULL;
+        }
+    }
+
+  /* encoding/json replaces invalid UTF-8 with U+FFFD */
+  return g_utf8_make_valid (raw->str, raw->len);
+}
+
+static gboolean
+read_digits (Reader *reader)
+{
+  const char *start = reader->p;
+
+  while (reader->p < reader->end && g_ascii_isdigit (*reader->p))
+    reader->p++;
+  return reader->p > start;
+}
+
+static TallyDemoValue *
+read_number (Reader *reader)
+{
+  const char *start = reader->p;
+  TallyDemoValue *value;
+
+  if (*reader->p == '-')
+    {
+      reader->p++;
+      if (reader->p >= reader->end || !g_ascii_isdigit (*reader->p))
+        {
+          reader_fail (reader, "in numeric literal");
+          return NULL;
+        }
+    }
+  if (*reader->p == '0')
+    reader->p++;
+  else
+    read_digits (reader);
+
+  if (reader->p < reader->end && *reader->p == '.')
+    {
+      reader->p++;
+      if (!read_digits (reader))
+        {
+          reader_fail (reader, "after decimal point in numeric literal");
+          return NULL;
+        }
+    }
+  if (reader->p < reader->end && (*reader->p == 'e' || *reader->p == 'E'))
+    {
+      reader->p++;
+      if (reader->p < reader->end && (*reader->p == '+' || *reader->p == '-'))
+        reader->p++;
+      if (!read_digits (reader))
+        {
+          reader_fail (reader, "in exponent of numeric literal");
+          return NULL;
+        }
+    }
+
+  value = value_new (TALLY_DEMO_VALUE_NUMBER);
+  value->text = g_strndup (start, reader->p - start);
+  return value;
+}
+
+static TallyDemoValue *
+read_literal (Reader *reader,
+              const char *word,
+              TallyDemoValueKind kind,
+              gboolean boolean)
+{
+  TallyDemoValue *value;
+
+  reader->p++;
+  for (const char *w = word + 1; *w != '\0'; w++)
+    {
+      if (reader->p >= reader->end || *reader->p != *w)
+        {
+          g_autofree char *context = g_strdup_printf ("in literal %s (expecting '%c')", word, *w);
+
+          reader_fail (reader, context);
+          return NULL;
+        }
+      reader->p++;
+    }
+
+  value = value_new (kind);
+  value->boolean = boolean;
+  return value;
+}
+
+static TallyDemoValue *
+read_container (Reader *reader,
+                gboolean is_object)
+{
+  g_autoptr(TallyDemoValue) value = value_new (is_object ? TALLY_DEMO_VALUE_OBJECT : TALLY_DEMO_VALUE_ARRAY);
+  char close = is_object ? '}' : ']';
+
+  if (++reader->depth > MAX_DEPTH)
+    {
+      if (reader->error == NULL)
+        reader->error = g_strdup ("exceeded max depth");
+      return NULL;
+    }
+
+  reader->p++;
+  reader_skip_space (reader);
+  if (reader->p >= reader->end)
+    {
+      reader_fail (reader, NULL);
+      return NULL;
+    }
+  if (*reader->p == close)
+    {
+      reader->p++;
+      reader->depth--;
+      return g_steal_pointer (&value);
+    }
+
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+      TallyDemoValue *child;
+
+      if (is_object)
+        {
+          if (reader->p >= reader->end || *reader->p != '"')
+            {
+              reader_fail (reader, "looking for beginning of object key string");
+              return NULL;
+            }
+          key = read_string (reader);
+          if (key == NULL)
+            return NULL;
+          reader_skip_space (reader);
+          if (reader->p >= reader->end || *reader->p != ':')
+            {
+              reader_fail (reader, "after object key");
+              return NULL;
+            }
+          reader->p++;
+          reader_skip_space (reader);
+        }
+
+      child = read_value (reader);
+      if (child == NULL)
+        return NULL;
+      child->key = g_steal_pointer (&key);
+      g_ptr_array_add (value->children, child);
+
+      reader_skip_space (reader);
+      if (reader->p >= reader->end)
+        {
+          reader_fail (reader, NULL);
+          return NULL;
+        }
+      if (*reader->p == ',')
+        {
+          reader->p++;
+          reader_skip_space (reader);
+          continue;
+        }
+      if (*reader->p == close)
+        {
+          reader->p++;
+          reader->depth--;
+          return g_steal_pointer (&value);
+        }
+      reader_fail (reader, is_object ? "after object key:value pair" : "after array element");
+      return NULL;
+    }
+}
+
+static TallyDemoValue *
+read_value (Reader *reader)
+{
+  if (reader->p >= reader->end)
+    {
+      reader_fail (reader, NULL);
+      return NULL;
+    }
+
+  switch (*reader->p)
+    {
+    case '{':
+      return read_container (reader, TRUE);
+    case '[':
+      return read_container (reader, FALSE);
+    case '"':
+      {
+        char *text = read_string (reader);
+        TallyDemoValue *value;
+
+        if (text == NULL)
+          return NULL;
+        value = value_new (TALLY_DEMO_VALUE_STRING);
+        value->text = text;
+        return value;
+      }
+    case 't':
+      return read_literal (reader, "true", TALLY_DEMO_VALUE_BOOL, TRUE);
+    case 'f':
+      return read_literal (reader, "false", TALLY_DEMO_VALUE_BOOL, FALSE);
+    case 'n':
+      return read_literal (reader, "null", TALLY_DEMO_VALUE_NULL, FALSE);
+    default:
+      if (*reader->p == '-' || g_ascii_isdigit (*reader->p))
+        return read_number (reader);
+      reader_fail (reader, "looking for beginning of value");
+      return NULL;
+    }
+}
+
+TallyDemoValue *
+tally_demo_value_parse (const char *text,
+                        gsize length,
+                        char **go_error)
+{
+  Reader reader = { text, text + length, 0, NULL };
+  TallyDemoValue *value;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (go_error != NULL && *go_error == NULL, NULL);
+
+  reader_skip_space (&reader);
+  if (reader.p >= reader.end)
+    {
+      *go_error = g_strdup ("EOF");
+      return NULL;
+    }
+
+  value = read_value (&reader);
+  if (value == NULL)
+    {
+      *go_error = reader.error != NULL ? reader.error : g_strdup ("unexpected EOF");
+      return NULL;
+    }
+  g_free (reader.error);
+  return value;
+}
+
+const char *
+tally_demo_value_kind_name (const TallyDemoValue *value)
+{
+  switch (value->kind)
+    {
+    case TALLY_DEMO_VALUE_NULL:
+      return "null";
+    case TALLY_DEMO_VALUE_BOOL:
+      return "bool";
+    case TALLY_DEMO_VALUE_NUMBER:
+      return "number";
+    case TALLY_DEMO_VALUE_STRING:
+      return "string";
+    case TALLY_DEMO_VALUE_ARRAY:
+      return "array";
+    case TALLY_DEMO_VALUE_OBJECT:
+      return "object";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+tally_demo_value_write (const TallyDemoValue *value,
+                        GString *out)
+{
+  switch (value->kind)
+    {
+    case TALLY_DEMO_VALUE_NULL:
+      g_string_append (out, "null");
+      break;
+    case TALLY_DEMO_VALUE_BOOL:
+      g_string_append (out, value->boolean ? "true" : "false");
+      break;
+    case TALLY_DEMO_VALUE_NUMBER:
+      g_string_append (out, value->text);
+      break;
+    case TALLY_DEMO_VALUE_STRING:
+      tally_demo_append_go_string (out, value->text, -1);
+      break;
+    case TALLY_DEMO_VALUE_ARRAY:
+    case TALLY_DEMO_VALUE_OBJECT:
+      {
+        gboolean is_object = value->kind == TALLY_DEMO_VALUE_OBJECT;
+
+        g_string_append_c (out, is_object ? '{' : '[');
+        for (guint i = 0; i < value->children->len; i++)
+          {
+            const TallyDemoValue *child = g_ptr_array_index (value->children, i);
+
+            if (i > 0)
+              g_string_append_c (out, ',');
+            if (is_object)
+              {
+                tally_demo_append_go_string (out, child->key, -1);
+                g_string_append_c (out, ':');
+              }
+            tally_demo_value_write (child, out);
+          }
+        g_string_append_c (out, is_object ? '}' : ']');
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* strconv                                                                  */
+
+gboolean
+tally_demo_parse_go_int (const char *text,
+                         int bits,
+                         gint64 *value)
+{
+  guint64 cutoff;
+  guint64 v = 0;
+  gboolean negative = FALSE;
+  const char *p = text;
+
+  g_return_val_if_fail (bits > 0 && bits <= 64, FALSE);
+
+  if (p == NULL || *p == '\0')
+    return FALSE;
+  if (*p == '+' || *p == '-')
+    negative = *p++ == '-';
+  if (*p == '\0')
+    return FALSE;
+
+  /* magnitude limit: 2^(bits-1) - 1, or 2^(bits-1) when negative */
+  cutoff = (G_GUINT64_CONSTANT (1) << (bits - 1)) - (negative ? 0 : 1);
+  for (; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      if (v > (cutoff - (guint64) (*p - '0')) / 10)
+        return FALSE;
+      v = v * 10 + (guint64) (*p - '0');
+    }
+
+  *value = negative ? (gint64) (0 - v) : (gint64) v;
+  return TRUE;
+}
+
+gboolean
+tally_demo_parse_go_bool (const char *text,
+                          gboolean *value)
+{
+  static const char *const truthy[] = { "1", "t", "T", "TRUE", "true", "True" };
+  static const char *const falsy[] = { "0", "f", "F", "FALSE", "false", "False" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (truthy); i++)
+    {
+      if (g_str_equal (text, truthy[i]))
+        {
+          *value = TRUE;
+          return TRUE;
+        }
+      if (g_str_equal (text, falsy[i]))
+        {
+          *value = FALSE;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -1,0 +1,97 @@
+/* tally-demo-server.h: an in-process sub2api (S shape) server with synthetic data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Serves the panel API of API.md on http://127.0.0.1:<ephemeral port>, in the
+ * thread-default main context of the caller of tally_demo_server_start().
+ * Used by `tally --demo` and by the tests. The data is deterministic for a
+ * given seed, days, rows, utc-offset and now. Nothing here logs a token.
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "tally-core-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TallyDemoFault:
+ * @TALLY_DEMO_FAULT_NONE: answer normally
+ * @TALLY_DEMO_FAULT_HTML_502: 502, text/html "502 Bad Gateway" page (a reverse proxy)
+ * @TALLY_DEMO_FAULT_SPA_HTML: 200, text/html index page (a wrong base URL)
+ * @TALLY_DEMO_FAULT_TRUNCATED_JSON: the normal body cut in half (application/json)
+ * @TALLY_DEMO_FAULT_WRONG_TYPES: every number inside `data` sent as a string
+ * @TALLY_DEMO_FAULT_NULL_ARRAYS: `items`, `trend`, `models` and `stats` sent as null
+ * @TALLY_DEMO_FAULT_SERVER_ERROR: 500 {"code":500,"message":"internal error"}
+ * @TALLY_DEMO_FAULT_TOKEN_EXPIRED: 401 {"code":"TOKEN_EXPIRED",…}
+ * @TALLY_DEMO_FAULT_RATE_LIMITED: 429 {"code":"RATE_LIMITED",…} with Retry-After: 7
+ * @TALLY_DEMO_FAULT_STALL: the answer comes only after 60 s
+ * @TALLY_DEMO_FAULT_RESET: the connection is closed without an answer
+ *
+ * Faults apply to the /api/v1 routes except /settings/public and /auth/… (login, 2FA, me).
+ */
+typedef enum
+{
+  TALLY_DEMO_FAULT_NONE,
+  TALLY_DEMO_FAULT_HTML_502,
+  TALLY_DEMO_FAULT_SPA_HTML,
+  TALLY_DEMO_FAULT_TRUNCATED_JSON,
+  TALLY_DEMO_FAULT_WRONG_TYPES,
+  TALLY_DEMO_FAULT_NULL_ARRAYS,
+  TALLY_DEMO_FAULT_SERVER_ERROR,
+  TALLY_DEMO_FAULT_TOKEN_EXPIRED,
+  TALLY_DEMO_FAULT_RATE_LIMITED,
+  TALLY_DEMO_FAULT_STALL,
+  TALLY_DEMO_FAULT_RESET,
+} TallyDemoFault;
+
+#define TALLY_TYPE_DEMO_SERVER (tally_demo_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (TallyDemoServer, tally_demo_server, TALLY, DEMO_SERVER, GObject)
+
+/* Properties (read when the server starts): "seed" (guint64, default 42),
+ * "days" (guint, 90), "rows" (guint, about that many usage rows, 17000),
+ * "utc-offset" (int seconds, 28800 = Asia/Shanghai), "now" (gint64 unix
+ * seconds, 0 = the real time at start). */
+TallyDemoServer *tally_demo_server_new (void);
+
+/* Generates the data and listens on 127.0.0.1, ephemeral port. Serves in the
+ * thread-default main context of the caller. */
+gboolean tally_demo_server_start (TallyDemoServer *self,
+                                  GError **error);
+/* Disconnects every client and drops pending (delayed) answers. Safe to call twice. */
+void tally_demo_server_stop (TallyDemoServer *self);
+
+/* "http://127.0.0.1:PORT" while started, else NULL */
+const char *tally_demo_server_get_url (TallyDemoServer *self);
+const char *tally_demo_server_get_email (TallyDemoServer *self);
+const char *tally_demo_server_get_password (TallyDemoServer *self);
+
+/* A valid HS256 JWT for the demo user, issued now, lasting @lifetime_seconds
+ * (negative: already expired). Works before start too. */
+char *tally_demo_server_issue_token (TallyDemoServer *self,
+                                     gint64 lifetime_seconds);
+
+/* Every answer is held back @ms milliseconds (0 = none). */
+void tally_demo_server_set_delay (TallyDemoServer *self,
+                                  guint ms);
+void tally_demo_server_set_fault (TallyDemoServer *self,
+                                  TallyDemoFault fault);
+/* Turnstile on: /settings/public says so and login needs turnstile_token "demo-turnstile-ok". */
+void tally_demo_server_set_turnstile (TallyDemoServer *self,
+                                      gboolean enabled);
+/* Two-factor on: login answers the (L) requires_2fa challenge; /auth/login/2fa takes "123456". */
+void tally_demo_server_set_two_factor (TallyDemoServer *self,
+                                       gboolean enabled);
+
+/* Requests received for @path (without the query, e.g. "/api/v1/usage"); NULL = all. */
+guint tally_demo_server_get_request_count (TallyDemoServer *self,
+                                           const char *path);
+void tally_demo_server_reset_request_counts (TallyDemoServer *self);
+
+/* The server's calendar day "YYYY-MM-DD" of "now" (NULL before the first start). */
+const char *tally_demo_server_get_today (TallyDemoServer *self);
+
+G_END_DECLS
