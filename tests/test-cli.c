@@ -850,6 +850,13 @@ test_io_errors (Fixture *f,
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static char *
 list_dir (const char *path)
 {
@@ -859,7 +866,7 @@ list_dir (const char *path)
 
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) (gpointer) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   g_ptr_array_add (names, NULL);
 
   return g_strjoinv (",", (char **) names->pdata);
