@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tally-api-key.h"
 #include "tally-auth-result.h"
 #include "tally-client.h"
 #include "tally-credentials.h"
@@ -19,6 +20,7 @@
 #include "tally-public-settings.h"
 #include "tally-session.h"
 #include "tally-trend.h"
+#include "tally-usage-query.h"
 #include "tally-user.h"
 
 struct _TallySession
@@ -45,6 +47,8 @@ struct _TallySession
   gboolean utc_offset_known;
   gboolean demo;
   gboolean busy;
+  TallyUsageQuery *usage_query;    /* the usage view's filter; never NULL */
+  GListStore *keys;                /* TallyApiKey, every page of /keys; stable object */
 
   /* Flags */
   guint validating : 1;       /* the load validates a pasted token: any failure logs out */
@@ -67,6 +71,8 @@ enum {
   PROP_UTC_OFFSET,
   PROP_UTC_OFFSET_KNOWN,
   PROP_DEMO,
+  PROP_USAGE_QUERY,
+  PROP_KEYS,
   N_PROPS
 };
 
@@ -316,8 +322,23 @@ set_dashboard_stats (TallySession *self,
 }
 
 static void
+set_keys (TallySession *self,
+          GListModel *keys)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = keys != NULL ? g_list_model_get_n_items (keys) : 0;
+
+  /* Replace the contents in one splice: views see a single items-changed. */
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (keys, i));
+  g_list_store_splice (self->keys, 0, g_list_model_get_n_items (G_LIST_MODEL (self->keys)),
+                       items->pdata, items->len);
+}
+
+static void
 clear_data (TallySession *self)
 {
+  set_keys (self, NULL);
   set_user (self, NULL);
   set_dashboard_stats (self, NULL);
   set_string (self, &self->server_today, NULL, properties[PROP_SERVER_TODAY]);
@@ -570,6 +591,22 @@ get_trend_cb (GObject *object,
 }
 
 static void
+list_all_keys_cb (GObject *object,
+                  GAsyncResult *result,
+                  gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GListModel) keys = NULL;
+  g_autoptr(GError) error = NULL;
+
+  keys = tally_client_list_all_keys_finish (TALLY_CLIENT (object), result, &error);
+  if (keys != NULL && load_is_current (task))
+    set_keys (g_task_get_source_object (task), keys);
+
+  load_item_done (task, g_steal_pointer (&error));
+}
+
+static void
 start_load (TallySession *self)
 {
   g_autoptr(GTask) task = NULL;
@@ -584,7 +621,7 @@ start_load (TallySession *self)
   task = g_task_new (self, self->load_cancellable, load_done_cb, NULL);
   g_task_set_source_tag (task, start_load);
   load = g_new0 (LoadData, 1);
-  load->pending = 3;
+  load->pending = 4;
   g_task_set_task_data (task, load, load_data_free);
 
   tally_client_get_me_async (self->client,
@@ -601,6 +638,10 @@ start_load (TallySession *self)
                                 self->load_cancellable,
                                 get_trend_cb,
                                 g_object_ref (task));
+  tally_client_list_all_keys_async (self->client,
+                                    self->load_cancellable,
+                                    list_all_keys_cb,
+                                    g_object_ref (task));
 
   update_busy (self);
 }
@@ -902,6 +943,7 @@ tally_session_dispose (GObject *object)
   g_clear_object (&self->demo_server);
   g_clear_object (&self->user);
   g_clear_object (&self->dashboard_stats);
+  g_clear_object (&self->keys);
 
   G_OBJECT_CLASS (tally_session_parent_class)->dispose (object);
 }
@@ -916,6 +958,7 @@ tally_session_finalize (GObject *object)
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->email, g_free);
   g_clear_pointer (&self->server_today, g_free);
+  g_clear_pointer (&self->usage_query, tally_usage_query_free);
 
   G_OBJECT_CLASS (tally_session_parent_class)->finalize (object);
 }
@@ -978,6 +1021,33 @@ tally_session_get_property (GObject *object,
       g_value_set_boolean (value, self->demo);
       break;
 
+    case PROP_USAGE_QUERY:
+      g_value_set_boxed (value, self->usage_query);
+      break;
+
+    case PROP_KEYS:
+      g_value_set_object (value, self->keys);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tally_session_set_property (GObject *object,
+                            guint prop_id,
+                            const GValue *value,
+                            GParamSpec *pspec)
+{
+  TallySession *self = TALLY_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_USAGE_QUERY:
+      tally_session_set_usage_query (self, g_value_get_boxed (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -991,6 +1061,7 @@ tally_session_class_init (TallySessionClass *klass)
   object_class->dispose = tally_session_dispose;
   object_class->finalize = tally_session_finalize;
   object_class->get_property = tally_session_get_property;
+  object_class->set_property = tally_session_set_property;
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL,
@@ -1053,6 +1124,18 @@ tally_session_class_init (TallySessionClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /* The usage view's filter. It lives here so that "show this key's usage" from
+   * the dashboard lands in the usage view. */
+  properties[PROP_USAGE_QUERY] =
+    g_param_spec_boxed ("usage-query", NULL, NULL,
+                        TALLY_TYPE_USAGE_QUERY,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_KEYS] =
+    g_param_spec_object ("keys", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1061,6 +1144,8 @@ tally_session_init (TallySession *self)
 {
   self->state = TALLY_SESSION_STATE_LOGGED_OUT;
   self->load_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->usage_query = tally_usage_query_new ();
+  self->keys = g_list_store_new (TALLY_TYPE_API_KEY);
 }
 
 TallySession *
@@ -1634,4 +1719,55 @@ tally_session_logout (TallySession *self)
     }
 
   set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
+}
+
+/**
+ * tally_session_get_usage_query:
+ *
+ * Returns: (transfer none): the usage view's current filter (never %NULL)
+ */
+const TallyUsageQuery *
+tally_session_get_usage_query (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->usage_query;
+}
+
+/**
+ * tally_session_set_usage_query:
+ * @query: (nullable): the new filter; %NULL means "everything"
+ */
+void
+tally_session_set_usage_query (TallySession *self,
+                               const TallyUsageQuery *query)
+{
+  g_autoptr(TallyUsageQuery) fresh = NULL;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+
+  if (query == NULL)
+    query = fresh = tally_usage_query_new ();
+
+  if (tally_usage_query_equal (self->usage_query, query))
+    return;
+
+  g_clear_pointer (&self->usage_query, tally_usage_query_free);
+  self->usage_query = tally_usage_query_copy (query);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USAGE_QUERY]);
+}
+
+/**
+ * tally_session_get_keys:
+ *
+ * Returns: (transfer none): a #GListModel of #TallyApiKey: every key of the
+ *   account (all pages of /keys), refreshed by each reload. The object stays the
+ *   same for the life of the session; its contents are replaced in one splice.
+ */
+GListModel *
+tally_session_get_keys (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return G_LIST_MODEL (self->keys);
 }

@@ -62,6 +62,10 @@ gboolean tally_session_get_utc_offset_known (TallySession *self);
 gboolean tally_session_get_demo (TallySession *self);
 /* The in-process demo server while "demo" is TRUE, else NULL. */
 TallyDemoServer *tally_session_get_demo_server (TallySession *self);
+GListModel *tally_session_get_keys (TallySession *self);                    /* TallyApiKey, all pages */
+const TallyUsageQuery *tally_session_get_usage_query (TallySession *self);  /* never NULL */
+void tally_session_set_usage_query (TallySession *self,
+                                    const TallyUsageQuery *query);
 
 /* Creates a new client for @url (an http or https site origin), unless the
  * current client already talks to that server (then nothing changes, and a
