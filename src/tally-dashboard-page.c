@@ -9,8 +9,13 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "tally-dashboard-page.h"
+#include "tally-dashboard.h"
+#include "tally-key-cost-row.h"
+#include "tally-pie-chart.h"
+#include "tally-trend-chart.h"
 #include "tally-dashboard-stats.h"
 #include "tally-format.h"
 #include "tally-server-time.h"
@@ -19,6 +24,8 @@
 
 #define NO_VALUE "—"
 
+static void update_today_changes (TallyDashboardPage *self);
+
 struct _TallyDashboardPage
 {
   GtkWidget parent_instance;
@@ -26,6 +33,7 @@ struct _TallyDashboardPage
   /* Template Widgets */
   GtkWidget *scroller;
   GtkFlowBox *cards_box;
+  GtkFlowBox *range_cards_box;
   TallyStatCard *balance_card;
   TallyStatCard *today_cost_card;
   TallyStatCard *total_cost_card;
@@ -35,11 +43,23 @@ struct _TallyDashboardPage
   TallyStatCard *duration_card;
   TallyStatCard *keys_card;
   GtkLabel *server_time_label;
+  GtkStack *content_stack;
+  GtkSpinner *loading_spinner;
   GtkBox *sections_box;
+  TallyStatCard *range_cost_card;
+  TallyStatCard *range_requests_card;
+  TallyStatCard *range_tokens_card;
+  GtkDropDown *series_dropdown;
+  TallyTrendChart *trend_chart;
+  GtkDropDown *measure_dropdown;
+  TallyPieChart *pie_chart;
+  GtkListBox *keys_list;
 
   /* Owned References */
   TallySession *session;
   GSignalGroup *session_signals;
+  TallyDashboard *dashboard;
+  GSignalGroup *dashboard_signals;
 };
 
 G_DEFINE_FINAL_TYPE (TallyDashboardPage, tally_dashboard_page, GTK_TYPE_WIDGET)
@@ -47,6 +67,7 @@ G_DEFINE_FINAL_TYPE (TallyDashboardPage, tally_dashboard_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_DASHBOARD,
   N_PROPS
 };
 
@@ -170,6 +191,103 @@ update_stats (TallyDashboardPage *self)
 
     set_card (self->keys_card, value, _("Active / all"));
   }
+
+  update_today_changes (self);
+}
+
+/* "+12% vs yesterday"; NULL when there is nothing to compare with. */
+static char *
+format_change (double current,
+               double previous,
+               const char *versus)
+{
+  double change = tally_change_fraction (current, previous);
+  g_autofree char *percent = NULL;
+
+  if (isnan (change))
+    return NULL;
+
+  percent = tally_format_percent (fabs (change));
+  if (change > 0)
+    /* Translators: a rise, e.g. "+12% vs yesterday" */
+    return g_strdup_printf (_("+%s %s"), percent, versus);
+  else if (change < 0)
+    /* Translators: a fall, e.g. "−12% vs yesterday" (U+2212 minus sign) */
+    return g_strdup_printf (_("−%s %s"), percent, versus);
+  else
+    /* Translators: no change, e.g. "No change vs yesterday" */
+    return g_strdup_printf (_("No change %s"), versus);
+}
+
+static char *
+join_caption (const char *first,
+              const char *second)
+{
+  if (first == NULL)
+    return g_strdup (second);
+  if (second == NULL)
+    return g_strdup (first);
+  return g_strdup_printf ("%s · %s", first, second);
+}
+
+static void
+update_today_changes (TallyDashboardPage *self)
+{
+  TallyDashboardStats *stats = NULL;
+  const TallyPeriodTotals *yesterday = NULL;
+
+  if (self->session != NULL)
+    stats = tally_session_get_dashboard_stats (self->session);
+  if (self->dashboard != NULL)
+    yesterday = tally_dashboard_get_yesterday_totals (self->dashboard);
+  if (stats == NULL)
+    return;
+
+  {
+    g_autofree char *list = tally_format_cost (tally_dashboard_stats_get_today_cost (stats));
+    /* Translators: the standard (undiscounted) cost, e.g. "List price $1.23" */
+    g_autofree char *price = g_strdup_printf (_("List price %s"), list);
+    g_autofree char *change = NULL;
+    g_autofree char *caption = NULL;
+
+    if (yesterday != NULL)
+      change = format_change (tally_dashboard_stats_get_today_actual_cost (stats),
+                              yesterday->actual_cost, _("vs yesterday"));
+    caption = join_caption (price, change);
+    tally_stat_card_set_caption (self->today_cost_card, caption);
+  }
+  {
+    g_autofree char *total = tally_format_count (tally_dashboard_stats_get_total_requests (stats));
+    /* Translators: all-time number of requests, e.g. "17,003 in total" */
+    g_autofree char *in_total = g_strdup_printf (_("%s in total"), total);
+    g_autofree char *change = NULL;
+    g_autofree char *caption = NULL;
+
+    if (yesterday != NULL)
+      change = format_change (tally_dashboard_stats_get_today_requests (stats),
+                              yesterday->requests, _("vs yesterday"));
+    caption = join_caption (in_total, change);
+    tally_stat_card_set_caption (self->requests_card, caption);
+  }
+}
+
+static char *
+describe_range (const char *start,
+                const char *end)
+{
+  GDate a, b;
+  char sa[64], sb[64];
+
+  if (!tally_date_parse (start, &a) || !tally_date_parse (end, &b))
+    return NULL;
+
+  /* Translators: strftime format of a day, e.g. "Jan 9, 2026" */
+  g_date_strftime (sa, sizeof sa, _("%b %-d, %Y"), &a);
+  if (g_date_compare (&a, &b) == 0)
+    return g_strdup (sa);
+  g_date_strftime (sb, sizeof sb, _("%b %-d, %Y"), &b);
+  /* Translators: a range of days, e.g. "Jan 9, 2026 – Jan 15, 2026" */
+  return g_strdup_printf (_("%s – %s"), sa, sb);
 }
 
 static void
@@ -177,27 +295,171 @@ update_server_time (TallyDashboardPage *self)
 {
   g_autofree char *text = NULL;
   g_autofree char *zone = NULL;
-  const char *today = NULL;
+  g_autofree char *range = NULL;
 
   g_assert (TALLY_IS_DASHBOARD_PAGE (self));
 
-  if (self->session != NULL)
+  if (self->session != NULL && tally_session_get_utc_offset_known (self->session))
     {
-      today = tally_session_get_server_today (self->session);
-      if (tally_session_get_utc_offset_known (self->session))
-        zone = tally_format_utc_offset (tally_session_get_utc_offset (self->session));
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      int server_offset = tally_session_get_utc_offset (self->session);
+      int local_offset = (int)(g_date_time_get_utc_offset (now) / G_TIME_SPAN_SECOND);
+
+      /* Say which zone only when it is not the user's own. */
+      if (server_offset != local_offset)
+        zone = tally_format_utc_offset (server_offset);
     }
 
-  if (zone != NULL && today != NULL)
-    /* Translators: the server's time zone and calendar day, e.g. "UTC+08:00" and "2026-01-15" */
-    text = g_strdup_printf (_("Dates in server time, %s · today is %s"), zone, today);
+  if (self->dashboard != NULL)
+    range = describe_range (tally_dashboard_get_start_date (self->dashboard),
+                            tally_dashboard_get_end_date (self->dashboard));
+
+  if (range != NULL && zone != NULL)
+    /* Translators: the range shown and the server's time zone, e.g. "Jan 9 – Jan 15 · server time, UTC+08:00" */
+    text = g_strdup_printf (_("%s · server time, %s"), range, zone);
   else if (zone != NULL)
     text = g_strdup_printf (_("Dates in server time, %s"), zone);
-  else if (today != NULL)
-    text = g_strdup_printf (_("Dates in server time · today is %s"), today);
+  else
+    text = g_steal_pointer (&range);
 
   gtk_label_set_text (self->server_time_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->server_time_label), text != NULL);
+}
+
+static void
+update_range_cards (TallyDashboardPage *self)
+{
+  const TallyPeriodTotals *totals = NULL;
+  const TallyPeriodTotals *previous = NULL;
+  g_autofree char *versus = NULL;
+
+  if (self->dashboard != NULL)
+    {
+      totals = tally_dashboard_get_range_totals (self->dashboard);
+      previous = tally_dashboard_get_previous_totals (self->dashboard);
+    }
+
+  if (totals == NULL)
+    {
+      set_card (self->range_cost_card, NULL, NULL);
+      set_card (self->range_requests_card, NULL, NULL);
+      set_card (self->range_tokens_card, NULL, NULL);
+      return;
+    }
+
+  if (totals->n_days == 1)
+    versus = g_strdup (_("vs previous day"));
+  else
+    /* Translators: comparison basis, e.g. "vs previous 7 days" */
+    versus = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "vs previous %d day", "vs previous %d days",
+                                           totals->n_days),
+                              totals->n_days);
+
+  {
+    g_autofree char *value = tally_format_cost (totals->actual_cost);
+    g_autofree char *change = previous != NULL ? format_change (totals->actual_cost, previous->actual_cost, versus) : NULL;
+
+    set_card (self->range_cost_card, value, change);
+  }
+  {
+    g_autofree char *value = tally_format_count (totals->requests);
+    g_autofree char *change = previous != NULL ? format_change (totals->requests, previous->requests, versus) : NULL;
+
+    set_card (self->range_requests_card, value, change);
+  }
+  {
+    g_autofree char *value = tally_format_tokens (totals->total_tokens);
+    g_autofree char *change = previous != NULL ? format_change (totals->total_tokens, previous->total_tokens, versus) : NULL;
+
+    set_card (self->range_tokens_card, value, change);
+  }
+}
+
+static void
+update_content (TallyDashboardPage *self)
+{
+  const TallyPeriodTotals *totals = NULL;
+  gboolean busy = FALSE;
+
+  if (self->dashboard != NULL)
+    {
+      totals = tally_dashboard_get_range_totals (self->dashboard);
+      busy = tally_dashboard_get_busy (self->dashboard);
+    }
+
+  gtk_spinner_set_spinning (self->loading_spinner, totals == NULL && busy);
+  if (totals == NULL)
+    gtk_stack_set_visible_child_name (self->content_stack, busy ? "loading" : "empty");
+  else if (totals->requests == 0 && totals->actual_cost == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "data");
+}
+
+static void
+update_trend (TallyDashboardPage *self)
+{
+  tally_trend_chart_set_model (self->trend_chart,
+                               self->dashboard != NULL ? tally_dashboard_get_trend (self->dashboard) : NULL);
+  update_range_cards (self);
+  update_content (self);
+}
+
+static void
+update_models (TallyDashboardPage *self)
+{
+  tally_pie_chart_set_model (self->pie_chart,
+                             self->dashboard != NULL ? tally_dashboard_get_models (self->dashboard) : NULL);
+}
+
+static GtkWidget *
+create_key_row (gpointer item,
+                gpointer user_data)
+{
+  return tally_key_cost_row_new (TALLY_KEY_COST (item));
+}
+
+static void
+key_row_activated_cb (TallyDashboardPage *self,
+                      GtkListBoxRow *row)
+{
+  TallyKeyCost *cost;
+
+  if (!TALLY_IS_KEY_COST_ROW (row))
+    return;
+
+  cost = tally_key_cost_row_get_cost (TALLY_KEY_COST_ROW (row));
+  if (tally_key_cost_get_deleted (cost))
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-key-usage", "x",
+                              tally_key_cost_get_key_id (cost));
+}
+
+static void
+series_changed_cb (TallyDashboardPage *self)
+{
+  tally_trend_chart_set_series (self->trend_chart,
+                                (TallyTrendSeries) gtk_drop_down_get_selected (self->series_dropdown));
+}
+
+static void
+measure_changed_cb (TallyDashboardPage *self)
+{
+  tally_pie_chart_set_measure (self->pie_chart,
+                               (TallyPieMeasure) gtk_drop_down_get_selected (self->measure_dropdown));
+}
+
+static void
+update_dashboard (TallyDashboardPage *self)
+{
+  gtk_list_box_bind_model (self->keys_list,
+                           self->dashboard != NULL ? tally_dashboard_get_key_costs (self->dashboard) : NULL,
+                           create_key_row, NULL, NULL);
+  update_trend (self);
+  update_models (self);
+  update_today_changes (self);
+  update_server_time (self);
 }
 
 static void
@@ -205,7 +467,7 @@ update_all (TallyDashboardPage *self)
 {
   update_user (self);
   update_stats (self);
-  update_server_time (self);
+  update_dashboard (self);
 }
 
 static void
@@ -216,6 +478,10 @@ tally_dashboard_page_dispose (GObject *object)
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
   g_clear_object (&self->session_signals);
+  if (self->dashboard_signals != NULL)
+    g_signal_group_set_target (self->dashboard_signals, NULL);
+  g_clear_object (&self->dashboard_signals);
+  g_clear_object (&self->dashboard);
   g_clear_object (&self->session);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_DASHBOARD_PAGE);
@@ -237,6 +503,10 @@ tally_dashboard_page_get_property (GObject *object,
       g_value_set_object (value, self->session);
       break;
 
+    case PROP_DASHBOARD:
+      g_value_set_object (value, self->dashboard);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -254,6 +524,10 @@ tally_dashboard_page_set_property (GObject *object,
     {
     case PROP_SESSION:
       tally_dashboard_page_set_session (self, g_value_get_object (value));
+      break;
+
+    case PROP_DASHBOARD:
+      tally_dashboard_page_set_dashboard (self, g_value_get_object (value));
       break;
 
     default:
@@ -276,9 +550,16 @@ tally_dashboard_page_class_init (TallyDashboardPageClass *klass)
                          TALLY_TYPE_SESSION,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_DASHBOARD] =
+    g_param_spec_object ("dashboard", NULL, NULL,
+                         TALLY_TYPE_DASHBOARD,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TALLY_TYPE_STAT_CARD);
+  g_type_ensure (TALLY_TYPE_TREND_CHART);
+  g_type_ensure (TALLY_TYPE_PIE_CHART);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tally-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, scroller);
@@ -293,6 +574,17 @@ tally_dashboard_page_class_init (TallyDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, keys_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, server_time_label);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, sections_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_cards_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_cost_card);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_requests_card);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_tokens_card);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, series_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, trend_chart);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, measure_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, pie_chart);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, keys_list);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -321,6 +613,34 @@ tally_dashboard_page_init (TallyDashboardPage *self)
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::utc-offset-known",
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
+
+  self->dashboard_signals = g_signal_group_new (TALLY_TYPE_DASHBOARD);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::trend",
+                                 G_CALLBACK (update_trend), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::models",
+                                 G_CALLBACK (update_models), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::previous-totals",
+                                 G_CALLBACK (update_range_cards), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::yesterday-totals",
+                                 G_CALLBACK (update_today_changes), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::busy",
+                                 G_CALLBACK (update_content), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::start-date",
+                                 G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::end-date",
+                                 G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->keys_list, "row-activated",
+                           G_CALLBACK (key_row_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->series_dropdown, "notify::selected",
+                           G_CALLBACK (series_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->measure_dropdown, "notify::selected",
+                           G_CALLBACK (measure_changed_cb), self, G_CONNECT_SWAPPED);
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->range_cards_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 
   update_all (self);
 }
@@ -353,4 +673,37 @@ tally_dashboard_page_set_session (TallyDashboardPage *self,
   update_all (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+TallyDashboard *
+tally_dashboard_page_get_dashboard (TallyDashboardPage *self)
+{
+  g_return_val_if_fail (TALLY_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->dashboard;
+}
+
+void
+tally_dashboard_page_set_dashboard (TallyDashboardPage *self,
+                                    TallyDashboard *dashboard)
+{
+  g_return_if_fail (TALLY_IS_DASHBOARD_PAGE (self));
+  g_return_if_fail (!dashboard || TALLY_IS_DASHBOARD (dashboard));
+
+  if (!g_set_object (&self->dashboard, dashboard))
+    return;
+
+  g_signal_group_set_target (self->dashboard_signals, dashboard);
+  update_dashboard (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DASHBOARD]);
+}
+
+void
+tally_dashboard_page_set_series (TallyDashboardPage *self,
+                                 TallyTrendSeries series)
+{
+  g_return_if_fail (TALLY_IS_DASHBOARD_PAGE (self));
+
+  gtk_drop_down_set_selected (self->series_dropdown, series);
 }

@@ -7,7 +7,9 @@
 
 #include <gtk/gtk.h>
 
+#include "tally-dashboard.h"
 #include "tally-session.h"
+#include "tally-trend-chart-draw.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +22,11 @@ GtkWidget *tally_dashboard_page_new (void);
 TallySession *tally_dashboard_page_get_session (TallyDashboardPage *self);
 void tally_dashboard_page_set_session (TallyDashboardPage *self,
                                        TallySession *session);
+TallyDashboard *tally_dashboard_page_get_dashboard (TallyDashboardPage *self);
+void tally_dashboard_page_set_dashboard (TallyDashboardPage *self,
+                                         TallyDashboard *dashboard);
+/* Selects the trend's series (e.g. the default from GSettings). */
+void tally_dashboard_page_set_series (TallyDashboardPage *self,
+                                      TallyTrendSeries series);
 
 G_END_DECLS

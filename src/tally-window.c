@@ -10,6 +10,10 @@
 #include <glib/gi18n.h>
 
 #include "tally-dashboard-page.h"
+#include "tally-dashboard.h"
+#include "tally-date-range-button.h"
+#include "tally-preferences-window.h"
+#include "tally-usage-query.h"
 #include "tally-login-page.h"
 #include "tally-window.h"
 
@@ -25,10 +29,14 @@ struct _TallyWindow
   GtkSpinner *refresh_spinner;
   TallyLoginPage *login_page;
   TallyDashboardPage *dashboard_page;
+  TallyDateRangeButton *range_button;
 
   /* Owned References */
   TallySession *session;
   GSettings *settings;
+  TallyDashboard *dashboard;
+  guint auto_refresh_source;
+  gboolean syncing_range;
 };
 
 G_DEFINE_FINAL_TYPE (TallyWindow, tally_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -81,7 +89,8 @@ update_busy (TallyWindow *self)
 
   g_assert (TALLY_IS_WINDOW (self));
 
-  busy = tally_session_get_busy (self->session);
+  busy = tally_session_get_busy (self->session) ||
+         (self->dashboard != NULL && tally_dashboard_get_busy (self->dashboard));
   gtk_stack_set_visible_child_name (self->refresh_stack, busy ? "spinner" : "icon");
   gtk_spinner_set_spinning (self->refresh_spinner, busy);
 }
@@ -127,13 +136,130 @@ last_error_changed_cb (TallyWindow *self)
 }
 
 static void
+dashboard_error_cb (TallyWindow *self)
+{
+  const char *message = tally_dashboard_get_last_error (self->dashboard);
+
+  if (message != NULL)
+    tally_window_add_toast (self, message);
+}
+
+/* The range button shows the dashboard's range; choosing one sets it. */
+static void
+dashboard_range_cb (TallyWindow *self)
+{
+  const char *start = tally_dashboard_get_start_date (self->dashboard);
+  const char *end = tally_dashboard_get_end_date (self->dashboard);
+
+  if (start == NULL || end == NULL)
+    return;
+
+  self->syncing_range = TRUE;
+  tally_date_range_button_set_range (self->range_button, start, end);
+  self->syncing_range = FALSE;
+}
+
+static void
+button_range_cb (TallyWindow *self)
+{
+  if (self->syncing_range)
+    return;
+
+  tally_dashboard_set_range (self->dashboard,
+                             tally_date_range_button_get_start_date (self->range_button),
+                             tally_date_range_button_get_end_date (self->range_button));
+}
+
+static void
 refresh_action (GtkWidget *widget,
                 const char *action_name,
                 GVariant *param)
 {
   TallyWindow *self = TALLY_WINDOW (widget);
 
+  /* The dashboard waits for the session's reload, then reloads too. */
   tally_session_reload (self->session);
+  tally_dashboard_reload (self->dashboard);
+}
+
+static void
+range_action (GtkWidget *widget,
+              const char *action_name,
+              GVariant *param)
+{
+  TallyWindow *self = TALLY_WINDOW (widget);
+
+  tally_date_range_button_apply_preset (self->range_button, g_variant_get_string (param, NULL));
+}
+
+static void
+show_key_usage_action (GtkWidget *widget,
+                       const char *action_name,
+                       GVariant *param)
+{
+  TallyWindow *self = TALLY_WINDOW (widget);
+  g_autoptr(TallyUsageQuery) query = NULL;
+
+  query = tally_usage_query_copy (tally_session_get_usage_query (self->session));
+  tally_usage_query_set_api_key_id (query, g_variant_get_int64 (param));
+  tally_session_set_usage_query (self->session, query);
+
+  /* The usage view, when the window has one, shows the filtered log. */
+  if (g_action_group_query_action (G_ACTION_GROUP (self), "show-usage",
+                                   NULL, NULL, NULL, NULL, NULL))
+    g_action_group_activate_action (G_ACTION_GROUP (self), "show-usage", NULL);
+}
+
+static void
+preferences_action (GtkWidget *widget,
+                    const char *action_name,
+                    GVariant *param)
+{
+  GtkWindow *preferences = tally_preferences_window_new (GTK_WINDOW (widget));
+
+  gtk_window_present (preferences);
+}
+
+static gboolean
+window_is_shown (TallyWindow *self)
+{
+  GdkSurface *surface;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self)) || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return FALSE;
+
+  surface = gtk_native_get_surface (GTK_NATIVE (self));
+  if (surface != NULL && GDK_IS_TOPLEVEL (surface) &&
+      (gdk_toplevel_get_state (GDK_TOPLEVEL (surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0)
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+auto_refresh_cb (gpointer user_data)
+{
+  TallyWindow *self = user_data;
+  TallySessionState state = tally_session_get_state (self->session);
+
+  /* Paused while hidden or minimized: nobody looks at the figures. */
+  if (window_is_shown (self) && state == TALLY_SESSION_STATE_READY)
+    {
+      tally_session_reload (self->session);
+      tally_dashboard_reload (self->dashboard);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_auto_refresh (TallyWindow *self)
+{
+  guint minutes = g_settings_get_uint (self->settings, "auto-refresh-minutes");
+
+  g_clear_handle_id (&self->auto_refresh_source, g_source_remove);
+  if (minutes > 0 && window_is_shown (self))
+    self->auto_refresh_source = g_timeout_add_seconds (minutes * 60, auto_refresh_cb, self);
 }
 
 static void
@@ -190,6 +316,23 @@ tally_window_constructed (GObject *object)
   tally_login_page_set_session (self->login_page, self->session);
   tally_dashboard_page_set_session (self->dashboard_page, self->session);
 
+  self->dashboard = tally_dashboard_new (self->session);
+  tally_dashboard_page_set_dashboard (self->dashboard_page, self->dashboard);
+  g_object_bind_property (self->session, "server-today",
+                          self->range_button, "server-today",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->dashboard, "notify::start-date",
+                           G_CALLBACK (dashboard_range_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->dashboard, "notify::end-date",
+                           G_CALLBACK (dashboard_range_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->range_button, "range-changed",
+                           G_CALLBACK (button_range_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->dashboard, "notify::last-error",
+                           G_CALLBACK (dashboard_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->dashboard, "notify::busy",
+                           G_CALLBACK (update_busy), self, G_CONNECT_SWAPPED);
+  dashboard_range_cb (self);
+
   g_signal_connect_object (self->session, "notify::state",
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::busy",
@@ -220,7 +363,11 @@ tally_window_dispose (GObject *object)
 {
   TallyWindow *self = (TallyWindow *)object;
 
+  g_clear_handle_id (&self->auto_refresh_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_WINDOW);
+  if (self->dashboard != NULL)
+    g_object_run_dispose (G_OBJECT (self->dashboard)); /* cancels its loads */
+  g_clear_object (&self->dashboard);
 
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -290,6 +437,7 @@ tally_window_class_init (TallyWindowClass *klass)
 
   g_type_ensure (TALLY_TYPE_LOGIN_PAGE);
   g_type_ensure (TALLY_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (TALLY_TYPE_DATE_RANGE_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tally-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TallyWindow, toast_overlay);
@@ -299,12 +447,27 @@ tally_window_class_init (TallyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyWindow, refresh_spinner);
   gtk_widget_class_bind_template_child (widget_class, TallyWindow, login_page);
   gtk_widget_class_bind_template_child (widget_class, TallyWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, TallyWindow, range_button);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+
+  gtk_widget_class_install_action (widget_class, "win.range", "s", range_action);
+  gtk_widget_class_install_action (widget_class, "win.show-key-usage", "x", show_key_usage_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  {
+    static const char *preset_ids[] = {
+      "today", "yesterday", "last-7-days", "last-14-days", "last-30-days", "this-month", "last-month",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (preset_ids); i++)
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                           "win.range", "s", preset_ids[i]);
+  }
 }
 
 static void
@@ -324,6 +487,12 @@ tally_window_init (TallyWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  g_signal_connect_object (self->settings, "changed::auto-refresh-minutes",
+                           G_CALLBACK (update_auto_refresh), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (update_auto_refresh), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (update_auto_refresh), NULL);
+  g_signal_connect (self, "notify::visible", G_CALLBACK (update_auto_refresh), NULL);
+
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
@@ -339,6 +508,14 @@ tally_window_new (GtkApplication *application,
                        "application", application,
                        "session", session,
                        NULL);
+}
+
+TallyDashboard *
+tally_window_get_dashboard (TallyWindow *self)
+{
+  g_return_val_if_fail (TALLY_IS_WINDOW (self), NULL);
+
+  return self->dashboard;
 }
 
 TallySession *

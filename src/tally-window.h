@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "tally-dashboard.h"
 #include "tally-session.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,8 @@ TallyWindow *tally_window_new (GtkApplication *application,
                                TallySession *session);
 
 TallySession *tally_window_get_session (TallyWindow *self);
+/* The dashboard view model the window created for its session. */
+TallyDashboard *tally_window_get_dashboard (TallyWindow *self);
 
 /* Sets the login page's server and e-mail fields (NULL = leave as is). */
 void tally_window_prefill_login (TallyWindow *self,

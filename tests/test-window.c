@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -140,6 +141,23 @@ read_card (TallyStatCard *card,
   *caption = gtk_label_get_text (g_ptr_array_index (labels, 2));
 }
 
+/* " · +12.5% vs yesterday", or "" when yesterday had nothing. */
+static char *
+expected_change (double today,
+                 double yesterday)
+{
+  g_autofree char *percent = NULL;
+
+  if (yesterday == 0)
+    return g_strdup ("");
+  percent = tally_format_percent (fabs ((today - yesterday) / yesterday));
+  if (today > yesterday)
+    return g_strdup_printf (" · +%s vs yesterday", percent);
+  if (today < yesterday)
+    return g_strdup_printf (" · −%s vs yesterday", percent);
+  return g_strdup (" · No change vs yesterday");
+}
+
 static void
 assert_card (GPtrArray *cards,
              const char *title,
@@ -224,6 +242,7 @@ test_dashboard (void)
   GtkWidget *login_page;
   GtkWidget *dashboard_page;
   gboolean found_caption = FALSE;
+  const TallyPeriodTotals *yesterday = NULL;
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
@@ -246,7 +265,9 @@ test_dashboard (void)
   me = fetch_raw_data (session, "/api/v1/auth/me");
 
   collect_widgets (dashboard_page, TALLY_TYPE_STAT_CARD, cards);
-  g_assert_cmpuint (cards->len, ==, 8);
+  g_assert_cmpuint (cards->len, ==, 11);
+  yesterday = tally_dashboard_get_yesterday_totals (tally_window_get_dashboard (window));
+  g_assert_nonnull (yesterday);
 
 #define I(name) json_object_get_int_member (stats, name)
 #define D(name) json_object_get_double_member (stats, name)
@@ -261,7 +282,8 @@ test_dashboard (void)
   {
     g_autofree char *billed = tally_format_cost (D ("today_actual_cost"));
     g_autofree char *list = tally_format_cost (D ("today_cost"));
-    g_autofree char *caption = g_strdup_printf ("List price %s", list);
+    g_autofree char *change = expected_change (D ("today_actual_cost"), yesterday->actual_cost);
+    g_autofree char *caption = g_strdup_printf ("List price %s%s", list, change);
 
     assert_card (cards, "Billed Today", billed, caption);
   }
@@ -275,7 +297,8 @@ test_dashboard (void)
   {
     g_autofree char *today = tally_format_count (I ("today_requests"));
     g_autofree char *total = tally_format_count (I ("total_requests"));
-    g_autofree char *caption = g_strdup_printf ("%s in total", total);
+    g_autofree char *change = expected_change (I ("today_requests"), yesterday->requests);
+    g_autofree char *caption = g_strdup_printf ("%s in total%s", total, change);
 
     assert_card (cards, "Requests Today", today, caption);
   }
@@ -319,12 +342,20 @@ test_dashboard (void)
       const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
       g_autofree char *expected = NULL;
 
-      if (!g_str_has_prefix (text, "Dates in server time"))
+      if (!g_str_has_suffix (text, "server time, UTC+08:00"))
         continue;
 
-      expected = g_strdup_printf ("Dates in server time, UTC+08:00 · today is %s",
-                                  tally_demo_server_get_today (server));
-      g_assert_cmpstr (text, ==, expected);
+      /* The default range ends on the server's today; the zone is named
+       * because the test runs in UTC. */
+      {
+        GDate today;
+        char day[64];
+
+        g_assert_true (tally_date_parse (tally_demo_server_get_today (server), &today));
+        g_date_strftime (day, sizeof day, "%b %-d, %Y", &today);
+        expected = g_strconcat (day, " · server time, UTC+08:00", NULL);
+      }
+      g_assert_true (g_str_has_suffix (text, expected));
       g_assert_true (gtk_widget_get_visible (g_ptr_array_index (labels, i)));
       found_caption = TRUE;
     }

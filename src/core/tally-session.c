@@ -43,6 +43,7 @@ struct _TallySession
   TallyUser *user;
   TallyDashboardStats *dashboard_stats;
   char *server_today;
+  TallyTrend *recent_trend;        /* the no-parameter (default range) trend */
   int utc_offset;
   gboolean utc_offset_known;
   gboolean demo;
@@ -73,10 +74,18 @@ enum {
   PROP_DEMO,
   PROP_USAGE_QUERY,
   PROP_KEYS,
+  PROP_RECENT_TREND,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  RELOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 typedef struct
 {
@@ -322,6 +331,14 @@ set_dashboard_stats (TallySession *self,
 }
 
 static void
+set_recent_trend (TallySession *self,
+                  TallyTrend *trend)
+{
+  if (g_set_object (&self->recent_trend, trend))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECENT_TREND]);
+}
+
+static void
 set_keys (TallySession *self,
           GListModel *keys)
 {
@@ -341,6 +358,7 @@ clear_data (TallySession *self)
   set_keys (self, NULL);
   set_user (self, NULL);
   set_dashboard_stats (self, NULL);
+  set_recent_trend (self, NULL);
   set_string (self, &self->server_today, NULL, properties[PROP_SERVER_TODAY]);
   set_utc_offset (self, FALSE, 0);
 }
@@ -446,6 +464,7 @@ finish_load (TallySession *self,
       self->validating = FALSE;
       set_state (self, TALLY_SESSION_STATE_READY);
       set_last_error (self, NULL);
+      g_signal_emit (self, signals[RELOADED], 0);
       complete_waiters (self, NULL);
       return;
     }
@@ -472,6 +491,7 @@ finish_load (TallySession *self,
   if (self->state == TALLY_SESSION_STATE_LOADING)
     set_state (self, TALLY_SESSION_STATE_READY);
   set_last_error (self, error->message);
+  g_signal_emit (self, signals[RELOADED], 0);
   complete_waiters (self, NULL);
 }
 
@@ -585,6 +605,7 @@ get_trend_cb (GObject *object,
       /* With no parameters the trend ends on the server's current date. */
       if (end_date[0] != '\0')
         set_string (self, &self->server_today, end_date, properties[PROP_SERVER_TODAY]);
+      set_recent_trend (self, trend);
     }
 
   load_item_done (task, g_steal_pointer (&error));
@@ -943,6 +964,7 @@ tally_session_dispose (GObject *object)
   g_clear_object (&self->demo_server);
   g_clear_object (&self->user);
   g_clear_object (&self->dashboard_stats);
+  g_clear_object (&self->recent_trend);
   g_clear_object (&self->keys);
 
   G_OBJECT_CLASS (tally_session_parent_class)->dispose (object);
@@ -1027,6 +1049,10 @@ tally_session_get_property (GObject *object,
 
     case PROP_KEYS:
       g_value_set_object (value, self->keys);
+      break;
+
+    case PROP_RECENT_TREND:
+      g_value_set_object (value, self->recent_trend);
       break;
 
     default:
@@ -1136,7 +1162,29 @@ tally_session_class_init (TallySessionClass *klass)
                          G_TYPE_LIST_MODEL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /* The trend of the server's default range (the last 8 days including
+   * today, daily), loaded with the session so that views can reuse it. */
+  properties[PROP_RECENT_TREND] =
+    g_param_spec_object ("recent-trend", NULL, NULL,
+                         TALLY_TYPE_TREND,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TallySession::reloaded:
+   *
+   * Emitted when a load (login, restore or reload) finished and the session's
+   * data is as fresh as it will get: after a success, or after a failure that
+   * kept the last good data ("last-error" is set then). Not emitted for
+   * cancelled loads or when the load logged the session out.
+   */
+  signals[RELOADED] =
+    g_signal_new ("reloaded",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -1152,6 +1200,14 @@ TallySession *
 tally_session_new (void)
 {
   return g_object_new (TALLY_TYPE_SESSION, NULL);
+}
+
+TallyTrend *
+tally_session_get_recent_trend (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->recent_trend;
 }
 
 TallyClient *

@@ -63,6 +63,9 @@ gboolean tally_session_get_demo (TallySession *self);
 /* The in-process demo server while "demo" is TRUE, else NULL. */
 TallyDemoServer *tally_session_get_demo_server (TallySession *self);
 GListModel *tally_session_get_keys (TallySession *self);                    /* TallyApiKey, all pages */
+/* The no-parameter trend of the last load (server default range: the 8 days
+ * ending today, daily buckets, gaps not filled); NULL until loaded. */
+TallyTrend *tally_session_get_recent_trend (TallySession *self);
 const TallyUsageQuery *tally_session_get_usage_query (TallySession *self);  /* never NULL */
 void tally_session_set_usage_query (TallySession *self,
                                     const TallyUsageQuery *query);
@@ -149,8 +152,9 @@ gboolean tally_session_start_demo_finish (TallySession *self,
                                           GAsyncResult *result,
                                           GError **error);
 
-/* Cancel-and-replace reload of /auth/me, /usage/dashboard/stats and the
- * default trend (for "server-today"). Ignored while logged out. */
+/* Cancel-and-replace reload of /auth/me, /usage/dashboard/stats, /keys and the
+ * default trend (for "server-today" and "recent-trend"). Ignored while logged
+ * out. The "reloaded" signal is emitted when it finished. */
 void tally_session_reload (TallySession *self);
 
 /* Forgets the token (and the keyring entry unless in demo mode), clears the

@@ -1,0 +1,258 @@
+/* test-dashboard-page.c: the dashboard page in a window, against the demo server (Xvfb)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "tally-api-key.h"
+#include "tally-client.h"
+#include "tally-dashboard-page.h"
+#include "tally-dashboard-stats.h"
+#include "tally-dashboard.h"
+#include "tally-date-range-button.h"
+#include "tally-demo-server.h"
+#include "tally-format.h"
+#include "tally-key-cost-row.h"
+#include "tally-key-cost.h"
+#include "tally-key-usage.h"
+#include "tally-resources.h"
+#include "tally-session.h"
+#include "tally-test-utils.h"
+#include "tally-trend-chart.h"
+#include "tally-usage-query.h"
+#include "tally-window.h"
+
+#define NOW 1768449600  /* 2026-01-15 12:00 +08:00 */
+
+static void
+collect_widgets (GtkWidget *widget,
+                 GType type,
+                 GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, out);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_widgets (root, type, found);
+  g_assert_cmpuint (found->len, >=, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+static void
+wait_idle (TallyDashboard *dashboard)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  tally_test_spin (20);
+  while (tally_dashboard_get_busy (dashboard) ||
+         tally_session_get_busy (tally_dashboard_get_session (dashboard)))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      tally_test_spin (20);
+    }
+  tally_test_spin (100);
+}
+
+static void
+save_png (GtkWidget *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+static void
+test_page (void)
+{
+  g_autoptr(TallyDemoServer) server = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GListModel) usage = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(TallyClient) raw = NULL;
+  g_autofree char *token = NULL;
+  TallySession *session = tally_session_new ();
+  TallyWindow *window;
+  TallyDashboard *dashboard;
+  GtkWidget *page, *chart;
+  TallyDateRangeButton *button;
+  GListModel *keys;
+  GAsyncResult *slot = NULL;
+  gboolean saw_disabled = FALSE;
+  guint n_keys;
+  double sum = 0;
+
+  server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
+                         "utc-offset", 28800, "rows", 3000, NULL);
+  g_assert_true (tally_demo_server_start (server, &error));
+  token = tally_demo_server_issue_token (server, 3600);
+  g_setenv ("TALLY_TOKEN", token, TRUE);
+  tally_session_restore_async (session, tally_demo_server_get_url (server), NULL,
+                               tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_unsetenv ("TALLY_TOKEN");
+  g_assert_true (tally_session_restore_finish (session, result, &error));
+  g_clear_object (&result);
+
+  window = tally_window_new (NULL, session);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 1600);
+  gtk_window_present (GTK_WINDOW (window));
+  dashboard = tally_window_get_dashboard (window);
+  wait_idle (dashboard);
+  g_assert_null (tally_dashboard_get_last_error (dashboard));
+
+  page = find_widget (GTK_WIDGET (window), TALLY_TYPE_DASHBOARD_PAGE);
+  g_assert_true (tally_dashboard_page_get_dashboard (TALLY_DASHBOARD_PAGE (page)) == dashboard);
+
+  /* The key rows show the server's names and figures. */
+  raw = tally_client_new (tally_demo_server_get_url (server), &error);
+  tally_client_set_token (raw, token);
+  keys = tally_session_get_keys (session);
+  n_keys = g_list_model_get_n_items (keys);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      gint64 id = tally_api_key_get_id (key);
+
+      g_array_append_val (ids, id);
+    }
+  tally_client_get_keys_usage_async (raw, (gint64 *)(gpointer)ids->data, ids->len, NULL,
+                                     tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  usage = tally_client_get_keys_usage_finish (raw, result, &error);
+  g_assert_no_error (error);
+
+  collect_widgets (page, TALLY_TYPE_KEY_COST_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, n_keys + 1);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      TallyKeyCostRow *row = g_ptr_array_index (rows, i);
+      TallyApiKey *key = tally_key_cost_get_key (tally_key_cost_row_get_cost (row));
+      gboolean found = FALSE;
+
+      g_assert_nonnull (key);
+      g_assert_cmpstr (tally_key_cost_row_get_name_text (row), ==, tally_api_key_get_name (key));
+      for (guint j = 0; j < g_list_model_get_n_items (usage); j++)
+        {
+          g_autoptr(TallyKeyUsage) u = g_list_model_get_item (usage, j);
+          g_autofree char *total = NULL;
+          g_autofree char *today = NULL;
+
+          if (tally_key_usage_get_api_key_id (u) != tally_api_key_get_id (key))
+            continue;
+          found = TRUE;
+          total = tally_format_cost (tally_key_usage_get_total_actual_cost (u));
+          today = tally_format_cost (tally_key_usage_get_today_actual_cost (u));
+          sum += tally_key_usage_get_total_actual_cost (u);
+          g_assert_cmpstr (tally_key_cost_row_get_total_text (row), ==, total);
+          g_assert_true (g_str_has_prefix (tally_key_cost_row_get_today_text (row), today));
+        }
+      g_assert_true (found);
+      if (!tally_api_key_is_active (key))
+        {
+          g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+          collect_widgets (GTK_WIDGET (row), GTK_TYPE_LABEL, labels);
+          for (guint k = 0; k < labels->len; k++)
+            if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, k)), "Disabled") == 0)
+              saw_disabled = TRUE;
+        }
+    }
+  g_assert_true (saw_disabled);
+  {
+    TallyKeyCostRow *row = g_ptr_array_index (rows, n_keys);
+    TallyDashboardStats *stats = tally_session_get_dashboard_stats (session);
+    g_autofree char *expected = tally_format_cost (tally_dashboard_stats_get_total_actual_cost (stats) - sum);
+
+    g_assert_cmpstr (tally_key_cost_row_get_name_text (row), ==, "Deleted keys");
+    g_assert_cmpstr (tally_key_cost_row_get_total_text (row), ==, expected);
+    g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+  }
+
+  /* The trend chart shows the 7 days of the default range. */
+  chart = find_widget (page, TALLY_TYPE_TREND_CHART);
+  g_assert_cmpuint (g_list_model_get_n_items (tally_trend_chart_get_model (TALLY_TREND_CHART (chart))), ==, 7);
+
+  save_png (GTK_WIDGET (window), "dashboard-page-light.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  tally_test_spin (200);
+  save_png (GTK_WIDGET (window), "dashboard-page-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Activating a key row filters the usage query by that key. */
+  {
+    TallyKeyCostRow *row = g_ptr_array_index (rows, 1);
+    gint64 id = tally_key_cost_get_key_id (tally_key_cost_row_get_cost (row));
+
+    g_assert_cmpint (tally_usage_query_get_api_key_id (tally_session_get_usage_query (session)), ==, 0);
+    g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
+    g_assert_cmpint (id, >, 0);
+    g_assert_cmpint (tally_usage_query_get_api_key_id (tally_session_get_usage_query (session)), ==, id);
+  }
+
+  /* The date range button sets the dashboard's range (and a preset shortcut too). */
+  button = TALLY_DATE_RANGE_BUTTON (find_widget (GTK_WIDGET (window), TALLY_TYPE_DATE_RANGE_BUTTON));
+  g_assert_cmpstr (tally_date_range_button_get_server_today (button), ==, "2026-01-15");
+  g_assert_cmpstr (tally_date_range_button_get_start_date (button), ==, "2026-01-09");
+  tally_date_range_button_set_range (button, "2025-12-01", "2025-12-31");
+  g_assert_cmpstr (tally_dashboard_get_start_date (dashboard), ==, "2025-12-01");
+  g_assert_cmpstr (tally_dashboard_get_end_date (dashboard), ==, "2025-12-31");
+  wait_idle (dashboard);
+  g_assert_cmpuint (g_list_model_get_n_items (tally_trend_chart_get_model (TALLY_TREND_CHART (chart))), ==, 31);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.range", "s", "today"));
+  g_assert_cmpstr (tally_dashboard_get_start_date (dashboard), ==, "2026-01-15");
+  g_assert_cmpstr (tally_date_range_button_get_start_date (button), ==, "2026-01-15");
+  wait_idle (dashboard);
+  g_assert_cmpuint (g_list_model_get_n_items (tally_trend_chart_get_model (TALLY_TREND_CHART (chart))), ==, 24);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  (void) tally_get_resource ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/dashboard-page/keys-trend-range", test_page);
+
+  return g_test_run ();
+}
