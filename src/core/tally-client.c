@@ -267,45 +267,69 @@ update_clock_skew (TallyClient *self,
   self->clock_skew = g_date_time_to_unix (server_time) - g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static void
-client_send_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* Decoding a page of 100 usage rows (about 200 KB of JSON with the nested
+ * objects S sends) takes milliseconds, so it runs in a worker thread: the main
+ * loop stays responsive and pages in flight decode on several cores. The
+ * decoders are pure functions of the body. */
+typedef struct
 {
-  SoupSession *session = SOUP_SESSION (object);
-  g_autoptr(GTask) task = user_data;
-  TallyClient *self = g_task_get_source_object (task);
-  RequestData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  GBytes *body;
+  guint status;
+  char *content_type;
+  char *retry_after;
+  DecodeFunc decode;
+} DecodeJob;
+
+static void
+decode_job_free (DecodeJob *job)
+{
+  g_bytes_unref (job->body);
+  g_free (job->content_type);
+  g_free (job->retry_after);
+  g_free (job);
+}
+
+static void
+decode_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  DecodeJob *job = task_data;
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GObject) decoded = NULL;
-  SoupMessageHeaders *headers;
+  g_autoptr(GError) error = NULL;
+  gpointer decoded;
 
-  g_assert (TALLY_IS_CLIENT (self));
-
-  body = soup_session_send_and_read_finish (session, result, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, map_transport_error (self, error, data));
-      return;
-    }
-
-  update_clock_skew (self, data->msg);
-
-  headers = soup_message_get_response_headers (data->msg);
-  node = _tally_envelope_decode (soup_message_get_status (data->msg),
-                                 soup_message_headers_get_one (headers, "Content-Type"),
-                                 body,
-                                 soup_message_headers_get_one (headers, "Retry-After"),
-                                 &error);
+  node = _tally_envelope_decode (job->status, job->content_type, job->body,
+                                 job->retry_after, &error);
   if (node == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  decoded = data->decode (node, &error);
+  decoded = job->decode (node, &error);
+  if (decoded == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, decoded, g_object_unref);
+}
+
+static void
+client_decoded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TallyClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+  g_autoptr(GObject) decoded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  decoded = g_task_propagate_pointer (G_TASK (result), &error);
   if (decoded == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -319,6 +343,49 @@ client_send_cb (GObject      *object,
     }
 
   g_task_return_pointer (task, g_steal_pointer (&decoded), g_object_unref);
+}
+
+static void
+client_send_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SoupSession *session = SOUP_SESSION (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) decode_task = NULL;
+  TallyClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  DecodeJob *job;
+
+  g_assert (TALLY_IS_CLIENT (self));
+
+  body = soup_session_send_and_read_finish (session, result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, map_transport_error (self, error, data));
+      return;
+    }
+
+  update_clock_skew (self, data->msg);
+
+  headers = soup_message_get_response_headers (data->msg);
+  job = g_new0 (DecodeJob, 1);
+  job->body = g_steal_pointer (&body);
+  job->status = soup_message_get_status (data->msg);
+  job->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  job->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  job->decode = data->decode;
+
+  /* No source object: the worker thread must not hold (and possibly drop the
+   * last) reference to the client. The outer task keeps the client alive. */
+  decode_task = g_task_new (NULL, g_task_get_cancellable (task), client_decoded_cb, g_object_ref (task));
+  g_task_set_source_tag (decode_task, decode_in_thread);
+  g_task_set_task_data (decode_task, job, (GDestroyNotify) decode_job_free);
+  g_task_set_return_on_cancel (decode_task, FALSE);
+  g_task_run_in_thread (decode_task, decode_in_thread);
 }
 
 static void
