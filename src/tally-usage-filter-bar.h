@@ -1,0 +1,34 @@
+/* tally-usage-filter-bar.h: the usage view's filters, reading and writing the session's usage-query
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tally-session.h"
+
+G_BEGIN_DECLS
+
+#define TALLY_TYPE_USAGE_FILTER_BAR (tally_usage_filter_bar_get_type ())
+
+G_DECLARE_FINAL_TYPE (TallyUsageFilterBar, tally_usage_filter_bar, TALLY, USAGE_FILTER_BAR, GtkWidget)
+
+GtkWidget *tally_usage_filter_bar_new (void);
+
+TallySession *tally_usage_filter_bar_get_session (TallyUsageFilterBar *self);
+void tally_usage_filter_bar_set_session (TallyUsageFilterBar *self,
+                                         TallySession *session);
+
+/* Moves the keyboard focus to the first filter. */
+gboolean tally_usage_filter_bar_focus_filter (TallyUsageFilterBar *self);
+
+/* The key the key drop-down shows (0 = all keys), and selecting one there
+ * exactly as a user would (the session's usage-query follows). Returns FALSE
+ * when @api_key_id is not in the drop-down. */
+gint64 tally_usage_filter_bar_get_selected_key (TallyUsageFilterBar *self);
+gboolean tally_usage_filter_bar_select_key (TallyUsageFilterBar *self,
+                                            gint64 api_key_id);
+
+G_END_DECLS

@@ -1,0 +1,844 @@
+/* tally-usage-page.c: the usage view: filters, totals and the request log
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The page follows the session: its usage-query drives the TallyLogList and
+ * the /usage/stats totals (cancel-and-replace), its keys name the rows. The
+ * table is a GtkColumnView over the lazy list; cells are GtkInscriptions bound
+ * to row → log through closures, so a placeholder row fills in when its page
+ * arrives. Column visibility lives in GSettings "usage-hidden-columns".
+ */
+
+#define G_LOG_DOMAIN "tally-usage-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "tally-api-key.h"
+#include "tally-client.h"
+#include "tally-format.h"
+#include "tally-log-list.h"
+#include "tally-usage-details.h"
+#include "tally-usage-filter-bar.h"
+#include "tally-usage-log.h"
+#include "tally-usage-page.h"
+#include "tally-usage-query.h"
+#include "tally-usage-stats.h"
+#include "tally-window.h"
+
+#define NO_VALUE "—"
+#define PLACEHOLDER "…"
+
+static const struct
+{
+  const char *id;       /* in GSettings */
+  const char *child;    /* template child */
+  const char *label;
+} columns[] = {
+  { "time", "col_time", N_("Time") },
+  { "key", "col_key", N_("Key") },
+  { "model", "col_model", N_("Model") },
+  { "type", "col_type", N_("Type") },
+  { "input", "col_input", N_("Input") },
+  { "output", "col_output", N_("Output") },
+  { "cache-write", "col_cache_write", N_("Cache Write") },
+  { "cache-read", "col_cache_read", N_("Cache Read") },
+  { "billed", "col_billed", N_("Billed") },
+  { "list", "col_list", N_("List Price") },
+  { "multiplier", "col_multiplier", N_("Multiplier") },
+  { "billing", "col_billing", N_("Billing") },
+  { "first-token", "col_first_token", N_("First Token") },
+  { "duration", "col_duration", N_("Duration") },
+};
+
+#define N_COLUMNS G_N_ELEMENTS (columns)
+
+struct _TallyUsagePage
+{
+  GtkWidget parent_instance;
+
+  /* Template Widgets */
+  GtkWidget *content_box;
+  TallyUsageFilterBar *filter_bar;
+  GtkSpinner *spinner;
+  GtkMenuButton *columns_button;
+  GtkLabel *requests_value;
+  GtkLabel *tokens_value;
+  GtkLabel *tokens_caption;
+  GtkLabel *billed_value;
+  GtkLabel *list_value;
+  GtkLabel *duration_value;
+  GtkLabel *totals_note;
+  GtkStack *stack;
+  GtkColumnView *column_view;
+  GtkSpinner *loading_spinner;
+  AdwStatusPage *error_status;
+  GtkColumnViewColumn *col_key;  /* columns[1] */
+
+  /* Owned References */
+  TallySession *session;
+  GSignalGroup *session_signals;
+  TallyLogList *log;
+  GtkSingleSelection *selection;
+  GSettings *settings;
+  GSimpleActionGroup *column_actions;
+  GMenu *columns_menu;
+  GCancellable *stats_cancellable;
+  TallyUsageStats *stats;
+
+  GtkColumnViewColumn *columns[N_COLUMNS];
+  gboolean stats_loading;
+};
+
+G_DEFINE_FINAL_TYPE (TallyUsagePage, tally_usage_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------ cell closures */
+
+static char *
+format_time (gpointer unused,
+             TallyUsageLog *log)
+{
+  GDateTime *created;
+
+  if (log == NULL)
+    return g_strdup (PLACEHOLDER);
+
+  /* created_at carries the server's offset: this is server time. */
+  created = tally_usage_log_get_created_at (log);
+  if (created == NULL)
+    return g_strdup (tally_usage_log_get_created_at_raw (log));
+
+  return g_date_time_format (created, "%Y-%m-%d %H:%M:%S");
+}
+
+static char *
+format_model (gpointer unused,
+              TallyUsageLog *log)
+{
+  return log != NULL ? g_strdup (tally_usage_log_get_model (log)) : NULL;
+}
+
+static char *
+format_type (gpointer unused,
+             TallyUsageLog *log)
+{
+  if (log == NULL)
+    return NULL;
+
+  return g_strdup (tally_usage_log_get_stream (log) ? _("Stream") : _("Sync"));
+}
+
+static char *
+format_input (gpointer unused,
+              TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_count (tally_usage_log_get_input_tokens (log)) : NULL;
+}
+
+static char *
+format_output (gpointer unused,
+               TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_count (tally_usage_log_get_output_tokens (log)) : NULL;
+}
+
+static char *
+format_cache_write (gpointer unused,
+                    TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_count (tally_usage_log_get_cache_creation_tokens (log)) : NULL;
+}
+
+static char *
+format_cache_read (gpointer unused,
+                   TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_count (tally_usage_log_get_cache_read_tokens (log)) : NULL;
+}
+
+static char *
+format_billed (gpointer unused,
+               TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_cost (tally_usage_log_get_actual_cost (log)) : NULL;
+}
+
+static char *
+format_list (gpointer unused,
+             TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_cost (tally_usage_log_get_total_cost (log)) : NULL;
+}
+
+static char *
+format_multiplier (gpointer unused,
+                   TallyUsageLog *log)
+{
+  g_autofree char *number = NULL;
+
+  if (log == NULL)
+    return NULL;
+
+  number = tally_format_number_exact (tally_usage_log_get_rate_multiplier (log));
+  /* Translators: a price multiplier, e.g. "×1.5" */
+  return g_strdup_printf (_("×%s"), number);
+}
+
+static char *
+format_billing (gpointer unused,
+                TallyUsageLog *log)
+{
+  if (log == NULL)
+    return NULL;
+
+  switch (tally_usage_log_get_billing_type (log))
+    {
+    case 0:
+      return g_strdup (_("Balance"));
+    case 1:
+      return g_strdup (_("Subscription"));
+    default:
+      /* Translators: an unknown billing type code */
+      return g_strdup_printf (_("Type %" G_GINT64_FORMAT), tally_usage_log_get_billing_type (log));
+    }
+}
+
+static char *
+format_first_token (gpointer unused,
+                    TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_duration_ms (tally_usage_log_get_first_token_ms (log)) : NULL;
+}
+
+static char *
+format_duration (gpointer unused,
+                 TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_duration_ms (tally_usage_log_get_duration_ms (log)) : NULL;
+}
+
+/* The key's name: from the row (S sends it for existing keys), else from the
+ * session's key list, else "Deleted key #N". */
+static char *
+format_key (GtkListItem *item,
+            TallyUsageLog *log,
+            TallyUsagePage *self)
+{
+  const char *name;
+  gint64 id;
+
+  if (log == NULL)
+    return NULL;
+
+  name = tally_usage_log_get_api_key_name (log);
+  if (name != NULL && name[0] != '\0')
+    return g_strdup (name);
+
+  id = tally_usage_log_get_api_key_id (log);
+  if (self->session != NULL)
+    {
+      GListModel *keys = tally_session_get_keys (self->session);
+      guint n = g_list_model_get_n_items (keys);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+
+          if (tally_api_key_get_id (key) == id && tally_api_key_get_name (key)[0] != '\0')
+            return g_strdup (tally_api_key_get_name (key));
+        }
+    }
+
+  return g_strdup_printf (_("Deleted key #%" G_GINT64_FORMAT), id);
+}
+
+static void
+key_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem *item,
+              TallyUsagePage *self)
+{
+  GtkWidget *label = gtk_inscription_new (NULL);
+  GtkExpression *expression;
+  GtkExpression *params[1];
+
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 8);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 16);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+
+  expression = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  params[0] = gtk_property_expression_new (TALLY_TYPE_LOG_ROW, expression, "log");
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, params,
+                                            G_CALLBACK (format_key), self, NULL);
+  gtk_expression_bind (expression, label, "text", item);
+  gtk_list_item_set_child (item, label);
+}
+
+/* ------------------------------------------------------------------ state */
+
+static void
+show_toast (TallyUsagePage *self,
+            const char *message)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (TALLY_IS_WINDOW (root))
+    tally_window_add_toast (TALLY_WINDOW (root), message);
+  else
+    g_debug ("%s", message);
+}
+
+static void
+update_state (TallyUsagePage *self)
+{
+  guint n = tally_log_list_get_n_items (self->log);
+  gboolean loading = tally_log_list_get_loading (self->log);
+  const char *error = tally_log_list_get_error (self->log);
+  const char *page;
+
+  if (n > 0)
+    page = "table";
+  else if (error != NULL)
+    page = "error";
+  else if (loading || !tally_log_list_get_ready (self->log))
+    page = tally_log_list_get_client (self->log) != NULL ? "loading" : "empty";
+  else
+    page = "empty";
+
+  if (error != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (error, -1);
+
+      adw_status_page_set_description (self->error_status, escaped);
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
+  gtk_spinner_set_spinning (self->spinner, loading || self->stats_loading);
+}
+
+static void
+log_error_changed (TallyUsagePage *self)
+{
+  const char *error = tally_log_list_get_error (self->log);
+
+  /* The rows already shown stay; the error is a toast over them. */
+  if (error != NULL && tally_log_list_get_n_items (self->log) > 0)
+    show_toast (self, error);
+  update_state (self);
+}
+
+static void
+set_label (GtkLabel *label,
+           const char *text)
+{
+  gtk_label_set_text (label, text != NULL ? text : NO_VALUE);
+}
+
+static void
+update_totals (TallyUsagePage *self)
+{
+  TallyUsageStats *stats = self->stats;
+  const TallyUsageQuery *query = self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
+  gboolean partial;
+
+  partial = query != NULL &&
+            (tally_usage_query_get_model (query) != NULL ||
+             tally_usage_query_get_stream (query) != TALLY_STREAM_ANY ||
+             tally_usage_query_get_billing (query) != TALLY_BILLING_ANY);
+  gtk_widget_set_visible (GTK_WIDGET (self->totals_note), partial);
+
+  if (stats == NULL)
+    {
+      set_label (self->requests_value, NULL);
+      set_label (self->tokens_value, NULL);
+      gtk_label_set_text (self->tokens_caption, "");
+      set_label (self->billed_value, NULL);
+      set_label (self->list_value, NULL);
+      set_label (self->duration_value, NULL);
+      return;
+    }
+
+  {
+    g_autofree char *requests = tally_format_count (tally_usage_stats_get_total_requests (stats));
+    g_autofree char *tokens = tally_format_tokens (tally_usage_stats_get_total_tokens (stats));
+    g_autofree char *input = tally_format_tokens (tally_usage_stats_get_total_input_tokens (stats));
+    g_autofree char *output = tally_format_tokens (tally_usage_stats_get_total_output_tokens (stats));
+    g_autofree char *cache = tally_format_tokens (tally_usage_stats_get_total_cache_tokens (stats));
+    g_autofree char *billed = tally_format_cost (tally_usage_stats_get_total_actual_cost (stats));
+    g_autofree char *list = tally_format_cost (tally_usage_stats_get_total_cost (stats));
+    g_autofree char *duration = tally_format_duration_ms (tally_usage_stats_get_average_duration_ms (stats));
+    g_autofree char *split = NULL;
+    gint64 cache_write = tally_usage_stats_get_total_cache_creation_tokens (stats);
+    gint64 cache_read = tally_usage_stats_get_total_cache_read_tokens (stats);
+
+    if (cache_write >= 0 && cache_read >= 0)
+      {
+        g_autofree char *write = tally_format_tokens (cache_write);
+        g_autofree char *read = tally_format_tokens (cache_read);
+
+        /* Translators: token split: input, output, cache write, cache read */
+        split = g_strdup_printf (_("In %s · Out %s · Cache write %s · Cache read %s"),
+                                 input, output, write, read);
+      }
+    else
+      {
+        /* Translators: token split: input, output, cache (read and write together) */
+        split = g_strdup_printf (_("In %s · Out %s · Cache %s"), input, output, cache);
+      }
+
+    set_label (self->requests_value, requests);
+    set_label (self->tokens_value, tokens);
+    gtk_label_set_text (self->tokens_caption, split);
+    set_label (self->billed_value, billed);
+    set_label (self->list_value, list);
+    set_label (self->duration_value, duration);
+  }
+}
+
+static TallyClient *
+logged_in_client (TallyUsagePage *self)
+{
+  TallySessionState state;
+
+  if (self->session == NULL)
+    return NULL;
+
+  state = tally_session_get_state (self->session);
+  if (state != TALLY_SESSION_STATE_LOADING && state != TALLY_SESSION_STATE_READY)
+    return NULL;
+
+  return tally_session_get_client (self->session);
+}
+
+static void
+stats_cb (GObject *object,
+          GAsyncResult *result,
+          gpointer user_data)
+{
+  g_autoptr(TallyUsagePage) self = user_data;
+  g_autoptr(TallyUsageStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stats = tally_client_get_usage_stats_finish (TALLY_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->stats_loading = FALSE;
+  if (stats == NULL)
+    {
+      /* The last totals stay visible. */
+      show_toast (self, error->message);
+    }
+  else
+    {
+      g_set_object (&self->stats, stats);
+      update_totals (self);
+    }
+  update_state (self);
+}
+
+/* /usage/stats for the filter. It takes a range only with both dates
+ * (API.md §3.5), so without both the totals would be "today": none then. */
+static void
+load_stats (TallyUsagePage *self)
+{
+  TallyClient *client = logged_in_client (self);
+  const TallyUsageQuery *query;
+
+  g_cancellable_cancel (self->stats_cancellable);
+  g_clear_object (&self->stats_cancellable);
+  self->stats_loading = FALSE;
+
+  query = self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
+  if (client == NULL || query == NULL ||
+      tally_usage_query_get_start_date (query) == NULL ||
+      tally_usage_query_get_end_date (query) == NULL)
+    {
+      g_clear_object (&self->stats);
+      update_totals (self);
+      update_state (self);
+      return;
+    }
+
+  self->stats_cancellable = g_cancellable_new ();
+  self->stats_loading = TRUE;
+  tally_client_get_usage_stats_async (client, query, self->stats_cancellable,
+                                      stats_cb, g_object_ref (self));
+  update_totals (self);
+  update_state (self);
+}
+
+static void
+query_changed (TallyUsagePage *self)
+{
+  const TallyUsageQuery *query = self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
+
+  /* New filter: the old totals do not apply any more. */
+  g_clear_object (&self->stats);
+  tally_log_list_set_query (self->log, query);
+  load_stats (self);
+}
+
+static void
+client_changed (TallyUsagePage *self)
+{
+  tally_log_list_set_client (self->log, logged_in_client (self));
+  g_clear_object (&self->stats);
+  load_stats (self);
+}
+
+/* --------------------------------------------------------------- columns */
+
+static void
+save_hidden_columns (TallyUsagePage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) hidden = NULL;
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (!gtk_column_view_column_get_visible (self->columns[i]))
+      g_strv_builder_add (builder, columns[i].id);
+
+  hidden = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "usage-hidden-columns", (const char * const *) hidden);
+}
+
+static void
+column_action_change_state (GSimpleAction *action,
+                            GVariant *state,
+                            gpointer user_data)
+{
+  TallyUsagePage *self = user_data;
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (g_str_equal (columns[i].id, name))
+      {
+        gtk_column_view_column_set_visible (self->columns[i], g_variant_get_boolean (state));
+        g_simple_action_set_state (action, state);
+      }
+
+  save_hidden_columns (self);
+}
+
+static void
+hidden_columns_changed (TallyUsagePage *self)
+{
+  g_auto(GStrv) hidden = g_settings_get_strv (self->settings, "usage-hidden-columns");
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      gboolean visible = !g_strv_contains ((const char * const *) hidden, columns[i].id);
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->column_actions), columns[i].id);
+
+      gtk_column_view_column_set_visible (self->columns[i], visible);
+      g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (visible));
+    }
+}
+
+static void
+setup_columns (TallyUsagePage *self)
+{
+  g_autoptr(GtkListItemFactory) key_factory = gtk_signal_list_item_factory_new ();
+
+  self->column_actions = g_simple_action_group_new ();
+  self->columns_menu = g_menu_new ();
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      g_autoptr(GSimpleAction) action = NULL;
+      g_autofree char *detailed = g_strconcat ("columns.", columns[i].id, NULL);
+
+      self->columns[i] = GTK_COLUMN_VIEW_COLUMN (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                                 TALLY_TYPE_USAGE_PAGE,
+                                                                                 columns[i].child));
+      g_assert (GTK_IS_COLUMN_VIEW_COLUMN (self->columns[i]));
+
+      action = g_simple_action_new_stateful (columns[i].id, NULL, g_variant_new_boolean (TRUE));
+      g_signal_connect_object (action, "change-state",
+                               G_CALLBACK (column_action_change_state), self, 0);
+      g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
+      g_menu_append (self->columns_menu, _(columns[i].label), detailed);
+    }
+
+  /* The key column needs the session's keys: a C factory. */
+  self->col_key = self->columns[1];
+  g_signal_connect_object (key_factory, "setup", G_CALLBACK (key_setup_cb), self, 0);
+  gtk_column_view_column_set_factory (self->col_key, key_factory);
+
+  /* The same menu on the button and on every column header. */
+  for (guint i = 0; i < N_COLUMNS; i++)
+    gtk_column_view_column_set_header_menu (self->columns[i], G_MENU_MODEL (self->columns_menu));
+  gtk_menu_button_set_menu_model (self->columns_button, G_MENU_MODEL (self->columns_menu));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (self->column_actions));
+
+  self->settings = g_settings_new (BASE_ID);
+  g_signal_connect_object (self->settings, "changed::usage-hidden-columns",
+                           G_CALLBACK (hidden_columns_changed), self, G_CONNECT_SWAPPED);
+  hidden_columns_changed (self);
+}
+
+/* --------------------------------------------------------------- actions */
+
+static void
+column_view_activate_cb (TallyUsagePage *self,
+                         guint position)
+{
+  tally_usage_page_show_details (self, position);
+}
+
+static void
+focus_filter_action (GtkWidget *widget,
+                     const char *action_name,
+                     GVariant *parameter)
+{
+  tally_usage_filter_bar_focus_filter (TALLY_USAGE_PAGE (widget)->filter_bar);
+}
+
+static void
+reload_action (GtkWidget *widget,
+               const char *action_name,
+               GVariant *parameter)
+{
+  tally_usage_page_reload (TALLY_USAGE_PAGE (widget));
+}
+
+/* ------------------------------------------------------------ GObject */
+
+static void
+tally_usage_page_dispose (GObject *object)
+{
+  TallyUsagePage *self = (TallyUsagePage *)object;
+
+  g_cancellable_cancel (self->stats_cancellable);
+  g_clear_object (&self->stats_cancellable);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+  g_clear_object (&self->session_signals);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_USAGE_PAGE);
+
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_data (self->log, self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->log);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->column_actions);
+  g_clear_object (&self->columns_menu);
+  g_clear_object (&self->stats);
+
+  G_OBJECT_CLASS (tally_usage_page_parent_class)->dispose (object);
+}
+
+static void
+tally_usage_page_get_property (GObject *object,
+                               guint prop_id,
+                               GValue *value,
+                               GParamSpec *pspec)
+{
+  TallyUsagePage *self = TALLY_USAGE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tally_usage_page_set_property (GObject *object,
+                               guint prop_id,
+                               const GValue *value,
+                               GParamSpec *pspec)
+{
+  TallyUsagePage *self = TALLY_USAGE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      tally_usage_page_set_session (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tally_usage_page_class_init (TallyUsagePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tally_usage_page_dispose;
+  object_class->get_property = tally_usage_page_get_property;
+  object_class->set_property = tally_usage_page_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         TALLY_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (TALLY_TYPE_USAGE_FILTER_BAR);
+  g_type_ensure (TALLY_TYPE_LOG_ROW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tally-usage-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, content_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, columns_button);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, requests_value);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, tokens_value);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, tokens_caption);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, billed_value);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, list_value);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, duration_value);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, totals_note);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, error_status);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, columns[i].child, FALSE, 0);
+
+  gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, format_time);
+  gtk_widget_class_bind_template_callback (widget_class, format_model);
+  gtk_widget_class_bind_template_callback (widget_class, format_type);
+  gtk_widget_class_bind_template_callback (widget_class, format_input);
+  gtk_widget_class_bind_template_callback (widget_class, format_output);
+  gtk_widget_class_bind_template_callback (widget_class, format_cache_write);
+  gtk_widget_class_bind_template_callback (widget_class, format_cache_read);
+  gtk_widget_class_bind_template_callback (widget_class, format_billed);
+  gtk_widget_class_bind_template_callback (widget_class, format_list);
+  gtk_widget_class_bind_template_callback (widget_class, format_multiplier);
+  gtk_widget_class_bind_template_callback (widget_class, format_billing);
+  gtk_widget_class_bind_template_callback (widget_class, format_first_token);
+  gtk_widget_class_bind_template_callback (widget_class, format_duration);
+
+  gtk_widget_class_install_action (widget_class, "usage.focus-filter", NULL, focus_filter_action);
+  gtk_widget_class_install_action (widget_class, "usage.reload", NULL, reload_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "usage.focus-filter", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+tally_usage_page_init (TallyUsagePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->log = tally_log_list_new (NULL, NULL);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->log)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->log, "notify::n-items", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log, "notify::loading", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log, "notify::ready", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log, "notify::error", G_CALLBACK (log_error_changed), self, G_CONNECT_SWAPPED);
+
+  setup_columns (self);
+
+  self->session_signals = g_signal_group_new (TALLY_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::usage-query",
+                                 G_CALLBACK (query_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::client",
+                                 G_CALLBACK (client_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::state",
+                                 G_CALLBACK (client_changed), self, G_CONNECT_SWAPPED);
+
+  update_totals (self);
+  update_state (self);
+}
+
+GtkWidget *
+tally_usage_page_new (void)
+{
+  return g_object_new (TALLY_TYPE_USAGE_PAGE, NULL);
+}
+
+TallySession *
+tally_usage_page_get_session (TallyUsagePage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), NULL);
+
+  return self->session;
+}
+
+void
+tally_usage_page_set_session (TallyUsagePage *self,
+                              TallySession *session)
+{
+  g_return_if_fail (TALLY_IS_USAGE_PAGE (self));
+  g_return_if_fail (!session || TALLY_IS_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+
+  g_signal_group_set_target (self->session_signals, session);
+  tally_usage_filter_bar_set_session (self->filter_bar, session);
+
+  tally_log_list_set_query (self->log, session != NULL ? tally_session_get_usage_query (session) : NULL);
+  client_changed (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+GListModel *
+tally_usage_page_get_log (TallyUsagePage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->log);
+}
+
+void
+tally_usage_page_reload (TallyUsagePage *self)
+{
+  g_return_if_fail (TALLY_IS_USAGE_PAGE (self));
+
+  tally_log_list_reload (self->log);
+  load_stats (self);
+}
+
+GtkWindow *
+tally_usage_page_show_details (TallyUsagePage *self,
+                               guint position)
+{
+  g_autoptr(TallyLogRow) row = NULL;
+  TallyUsageDetails *details;
+  GtkRoot *root;
+
+  g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), NULL);
+
+  row = g_list_model_get_item (G_LIST_MODEL (self->log), position);
+  if (row == NULL || tally_log_row_get_log (row) == NULL)
+    return NULL;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  details = tally_usage_details_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                     self->session,
+                                     tally_log_row_get_log (row));
+  gtk_window_present (GTK_WINDOW (details));
+
+  return GTK_WINDOW (details);
+}

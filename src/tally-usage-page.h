@@ -1,0 +1,38 @@
+/* tally-usage-page.h: the usage view: filters, totals and the request log
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Actions (prefix "usage."): "focus-filter" (Ctrl+F), "reload" (refetch the
+ * log and the totals, keeping the rows until the new ones arrive).
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tally-session.h"
+
+G_BEGIN_DECLS
+
+#define TALLY_TYPE_USAGE_PAGE (tally_usage_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (TallyUsagePage, tally_usage_page, TALLY, USAGE_PAGE, GtkWidget)
+
+GtkWidget *tally_usage_page_new (void);
+
+TallySession *tally_usage_page_get_session (TallyUsagePage *self);
+void tally_usage_page_set_session (TallyUsagePage *self,
+                                   TallySession *session);
+
+/* The page's lazy log list (a TallyLogList; never NULL). */
+GListModel *tally_usage_page_get_log (TallyUsagePage *self);
+
+/* Refetches the log and the totals for the current filter. */
+void tally_usage_page_reload (TallyUsagePage *self);
+
+/* Opens the details window for the row at @position (if its data is loaded);
+ * returns it (owned by GTK) or NULL. */
+GtkWindow *tally_usage_page_show_details (TallyUsagePage *self,
+                                          guint position);
+
+G_END_DECLS
