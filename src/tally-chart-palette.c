@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tally-chart-palette.h"
 
 /* GNOME palette hues, in the order slices take them. Mid tones so that they
@@ -25,11 +27,11 @@ static const char * const series_hex[TALLY_CHART_PALETTE_N_SERIES] = {
 #define ACCENT_FALLBACK "#3584e4"
 
 static void
-set_rgba (GdkRGBA *rgba,
-          float red,
-          float green,
-          float blue,
-          float alpha)
+set_rgba (TallyRGBA *rgba,
+          double red,
+          double green,
+          double blue,
+          double alpha)
 {
   rgba->red = red;
   rgba->green = green;
@@ -42,7 +44,7 @@ init_series (TallyChartPalette *palette)
 {
   for (guint i = 0; i < TALLY_CHART_PALETTE_N_SERIES; i++)
     {
-      gboolean ok = gdk_rgba_parse (&palette->series[i], series_hex[i]);
+      gboolean ok = tally_rgba_parse (&palette->series[i], series_hex[i]);
 
       g_assert (ok);
     }
@@ -50,22 +52,33 @@ init_series (TallyChartPalette *palette)
 
 /* Everything but the background follows from the foreground colour, so the
  * chart's chrome tracks the theme (including high contrast) without a hex. */
-static void
-derive_from_foreground (TallyChartPalette *palette,
-                        const GdkRGBA *foreground,
-                        gboolean dark)
+/**
+ * tally_chart_palette_derive:
+ * @palette: (out caller-allocates): the palette to fill
+ * @foreground: the text colour
+ * @dark: whether the background is dark
+ *
+ * Fills everything but the background and the accent from @foreground.
+ */
+void
+tally_chart_palette_derive (TallyChartPalette *palette,
+                            const TallyRGBA *foreground,
+                            gboolean dark)
 {
+  g_return_if_fail (palette != NULL);
+  g_return_if_fail (foreground != NULL);
+
   palette->dark = dark;
   palette->foreground = *foreground;
 
   palette->dim_foreground = *foreground;
-  palette->dim_foreground.alpha = foreground->alpha * 0.55f;
+  palette->dim_foreground.alpha = foreground->alpha * 0.55;
 
   palette->grid = *foreground;
-  palette->grid.alpha = dark ? 0.12f : 0.10f;
+  palette->grid.alpha = dark ? 0.12 : 0.10;
 
   palette->other = *foreground;
-  palette->other.alpha = dark ? 0.35f : 0.28f;
+  palette->other.alpha = dark ? 0.35 : 0.28;
 
   init_series (palette);
 }
@@ -80,14 +93,14 @@ derive_from_foreground (TallyChartPalette *palette,
 void
 tally_chart_palette_init_light (TallyChartPalette *palette)
 {
-  GdkRGBA fg;
+  TallyRGBA fg;
 
   g_return_if_fail (palette != NULL);
 
-  set_rgba (&fg, 0, 0, 0, 0.8f);
-  derive_from_foreground (palette, &fg, FALSE);
+  set_rgba (&fg, 0, 0, 0, 0.8);
+  tally_chart_palette_derive (palette, &fg, FALSE);
   set_rgba (&palette->background, 1, 1, 1, 1);
-  gdk_rgba_parse (&palette->accent, ACCENT_FALLBACK);
+  tally_rgba_parse (&palette->accent, ACCENT_FALLBACK);
 }
 
 /**
@@ -100,52 +113,14 @@ tally_chart_palette_init_light (TallyChartPalette *palette)
 void
 tally_chart_palette_init_dark (TallyChartPalette *palette)
 {
-  GdkRGBA fg;
+  TallyRGBA fg;
 
   g_return_if_fail (palette != NULL);
 
   set_rgba (&fg, 1, 1, 1, 1);
-  derive_from_foreground (palette, &fg, TRUE);
-  set_rgba (&palette->background, 0x1e / 255.f, 0x1e / 255.f, 0x1e / 255.f, 1);
-  gdk_rgba_parse (&palette->accent, ACCENT_FALLBACK);
-}
-
-static double
-luminance (const GdkRGBA *rgba)
-{
-  return 0.2126 * rgba->red + 0.7152 * rgba->green + 0.0722 * rgba->blue;
-}
-
-/**
- * tally_chart_palette_init_from_widget:
- * @palette: (out caller-allocates): the palette to fill
- * @widget: a widget whose style to follow
- *
- * Fills @palette from @widget's style: its text colour and the named colour
- * `accent_bg_color` (dark mode and accent changes arrive as css-changed).
- * The background stays transparent so the widget's own background shows.
- */
-void
-tally_chart_palette_init_from_widget (TallyChartPalette *palette,
-                                      GtkWidget *widget)
-{
-  GtkStyleContext *context;
-  GdkRGBA fg;
-  GdkRGBA accent;
-
-  g_return_if_fail (palette != NULL);
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-
-  context = gtk_widget_get_style_context (widget);
-  gtk_style_context_get_color (context, &fg);
-
-  derive_from_foreground (palette, &fg, luminance (&fg) > 0.5);
-  set_rgba (&palette->background, 0, 0, 0, 0);
-
-  if (!gtk_style_context_lookup_color (context, "accent_bg_color", &accent) &&
-      !gtk_style_context_lookup_color (context, "accent_color", &accent))
-    gdk_rgba_parse (&accent, ACCENT_FALLBACK);
-  palette->accent = accent;
+  tally_chart_palette_derive (palette, &fg, TRUE);
+  set_rgba (&palette->background, 0x1e / 255.0, 0x1e / 255.0, 0x1e / 255.0, 1);
+  tally_rgba_parse (&palette->accent, ACCENT_FALLBACK);
 }
 
 /**
@@ -155,7 +130,7 @@ tally_chart_palette_init_from_widget (TallyChartPalette *palette,
  *
  * Returns: (transfer none): the categorical colour for @index
  */
-const GdkRGBA *
+const TallyRGBA *
 tally_chart_palette_get_series_color (const TallyChartPalette *palette,
                                       guint index)
 {
@@ -179,17 +154,97 @@ tally_chart_palette_equal (const TallyChartPalette *a,
   g_return_val_if_fail (b != NULL, FALSE);
 
   if (a->dark != b->dark ||
-      !gdk_rgba_equal (&a->foreground, &b->foreground) ||
-      !gdk_rgba_equal (&a->dim_foreground, &b->dim_foreground) ||
-      !gdk_rgba_equal (&a->grid, &b->grid) ||
-      !gdk_rgba_equal (&a->background, &b->background) ||
-      !gdk_rgba_equal (&a->accent, &b->accent) ||
-      !gdk_rgba_equal (&a->other, &b->other))
+      !tally_rgba_equal (&a->foreground, &b->foreground) ||
+      !tally_rgba_equal (&a->dim_foreground, &b->dim_foreground) ||
+      !tally_rgba_equal (&a->grid, &b->grid) ||
+      !tally_rgba_equal (&a->background, &b->background) ||
+      !tally_rgba_equal (&a->accent, &b->accent) ||
+      !tally_rgba_equal (&a->other, &b->other))
     return FALSE;
 
   for (guint i = 0; i < TALLY_CHART_PALETTE_N_SERIES; i++)
-    if (!gdk_rgba_equal (&a->series[i], &b->series[i]))
+    if (!tally_rgba_equal (&a->series[i], &b->series[i]))
       return FALSE;
 
   return TRUE;
+}
+
+static int
+hex_digit (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/**
+ * tally_rgba_parse:
+ * @rgba: (out): the colour
+ * @hex: "#rrggbb"
+ *
+ * Returns: %TRUE when @hex was a colour (opaque); @rgba is untouched otherwise
+ */
+gboolean
+tally_rgba_parse (TallyRGBA *rgba,
+                  const char *hex)
+{
+  int digits[6];
+
+  g_return_val_if_fail (rgba != NULL, FALSE);
+  g_return_val_if_fail (hex != NULL, FALSE);
+
+  if (hex[0] != '#' || strlen (hex) != 7)
+    return FALSE;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      digits[i] = hex_digit (hex[i + 1]);
+      if (digits[i] < 0)
+        return FALSE;
+    }
+
+  rgba->red = (digits[0] * 16 + digits[1]) / 255.0;
+  rgba->green = (digits[2] * 16 + digits[3]) / 255.0;
+  rgba->blue = (digits[4] * 16 + digits[5]) / 255.0;
+  rgba->alpha = 1.0;
+
+  return TRUE;
+}
+
+/**
+ * tally_rgba_equal:
+ * @a: a colour
+ * @b: another colour
+ *
+ * Returns: %TRUE when all four components are equal
+ */
+gboolean
+tally_rgba_equal (const TallyRGBA *a,
+                  const TallyRGBA *b)
+{
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (b != NULL, FALSE);
+
+  return a->red == b->red && a->green == b->green && a->blue == b->blue && a->alpha == b->alpha;
+}
+
+/**
+ * tally_rgba_set_source:
+ * @cr: a cairo context
+ * @rgba: the colour
+ *
+ * Sets @rgba as the source of @cr.
+ */
+void
+tally_rgba_set_source (cairo_t *cr,
+                       const TallyRGBA *rgba)
+{
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (rgba != NULL);
+
+  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha);
 }

@@ -5,11 +5,27 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <cairo.h>
+#include <glib.h>
 
 G_BEGIN_DECLS
 
 #define TALLY_CHART_PALETTE_N_SERIES 8
+
+/**
+ * TallyRGBA:
+ *
+ * A colour with components in 0..1, like GdkRGBA but free of GDK, so that
+ * the drawing library (libtally-draw) renders PDFs and images without GTK.
+ * tally-chart-palette-gtk.h converts from GdkRGBA.
+ */
+typedef struct
+{
+  double red;
+  double green;
+  double blue;
+  double alpha;
+} TallyRGBA;
 
 /**
  * TallyChartPalette:
@@ -28,23 +44,35 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  GdkRGBA foreground;
-  GdkRGBA dim_foreground;
-  GdkRGBA grid;
-  GdkRGBA background;
-  GdkRGBA accent;
-  GdkRGBA series[TALLY_CHART_PALETTE_N_SERIES];
-  GdkRGBA other;
+  TallyRGBA foreground;
+  TallyRGBA dim_foreground;
+  TallyRGBA grid;
+  TallyRGBA background;
+  TallyRGBA accent;
+  TallyRGBA series[TALLY_CHART_PALETTE_N_SERIES];
+  TallyRGBA other;
   gboolean dark;
 } TallyChartPalette;
 
 void           tally_chart_palette_init_light       (TallyChartPalette       *palette);
 void           tally_chart_palette_init_dark        (TallyChartPalette       *palette);
-void           tally_chart_palette_init_from_widget (TallyChartPalette       *palette,
-                                                     GtkWidget               *widget);
-const GdkRGBA *tally_chart_palette_get_series_color (const TallyChartPalette *palette,
+const TallyRGBA *tally_chart_palette_get_series_color (const TallyChartPalette *palette,
                                                      guint                    index);
 gboolean       tally_chart_palette_equal            (const TallyChartPalette *a,
                                                      const TallyChartPalette *b);
+
+/* Shared with the widget layer (tally-chart-palette-gtk.c): everything but the
+ * background and accent follows from @foreground. */
+void           tally_chart_palette_derive           (TallyChartPalette       *palette,
+                                                     const TallyRGBA         *foreground,
+                                                     gboolean                 dark);
+/* "#rrggbb" → colour; FALSE for anything else */
+gboolean       tally_rgba_parse                     (TallyRGBA               *rgba,
+                                                     const char              *hex);
+gboolean       tally_rgba_equal                     (const TallyRGBA         *a,
+                                                     const TallyRGBA         *b);
+/* cairo_set_source_rgba() with @rgba */
+void           tally_rgba_set_source                (cairo_t                 *cr,
+                                                     const TallyRGBA         *rgba);
 
 G_END_DECLS

@@ -33,6 +33,7 @@
 #include "tally-model-stat.h"
 #include "tally-page.h"
 #include "tally-public-settings.h"
+#include "tally-report-pdf.h"
 #include "tally-report.h"
 #include "tally-server-time.h"
 #include "tally-trend-point.h"
@@ -156,6 +157,7 @@ typedef enum
   OPT_JSON = 1 << 6,
   OPT_OUTPUT = 1 << 7,
   OPT_EMAIL = 1 << 8,
+  OPT_PDF = 1 << 9,
 } CliOptions;
 
 typedef enum
@@ -191,6 +193,7 @@ struct _Cli
   gboolean json;
   char *output;
   char *email;
+  gboolean pdf;
   gboolean help;
 
   /* validated */
@@ -1632,6 +1635,38 @@ run_logs (Cli *cli)
   return close_output (cli);
 }
 
+/* -------------------------------------------------------------- report */
+
+/* `tally report --pdf --output FILE`: the same one-page summary as the window's Export. */
+static int
+run_report_pdf (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) me_result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TallyUser) user = NULL;
+  g_autoptr(GFile) file = NULL;
+  GAsyncResult *slot = NULL;
+
+  /* the account line of the header */
+  tally_client_get_me_async (cli->client, NULL, store_result_cb, &slot);
+  me_result = wait_result (&slot);
+  user = tally_client_get_me_finish (cli->client, me_result, &error);
+  if (user == NULL)
+    return fail_with_error (cli, error);
+
+  file = g_file_new_for_commandline_arg (cli->output);
+  tally_report_pdf_export_async (cli->client, cli->query,
+                                 tally_client_get_base_url (cli->client),
+                                 tally_user_get_email (user),
+                                 file, NULL, store_result_cb, &slot);
+  result = wait_result (&slot);
+  if (!tally_report_pdf_export_finish (result, &error))
+    return fail_with_error (cli, error);
+
+  return TALLY_CLI_EXIT_OK;
+}
+
 /* --------------------------------------------------------------- login */
 
 /* One line from stdin without its line end; NULL at end of input. With
@@ -1893,6 +1928,8 @@ static const CliCommand commands[] = {
     OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_models },
   { "logs", N_("Every request of a filter"),
     OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_logs },
+  { "report", N_("A one-page PDF summary of a range: totals, daily chart, models and keys"),
+    OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, run_report_pdf },
   { "help", N_("Show help for a command"), 0, run_help },
 };
 
@@ -1946,10 +1983,12 @@ build_context (Cli *cli,
       N_("Write the CSV or JSON to FILE (atomically) instead of standard output"), N_("FILE") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &cli->email,
       N_("The account's e-mail address"), N_("ADDRESS") },
+    { "pdf", 0, 0, G_OPTION_ARG_NONE, &cli->pdf,
+      N_("Write a one-page PDF summary (needs --output)"), NULL },
   };
   const guint entry_flags[] = {
     OPT_SERVER, OPT_DEMO, OPT_RANGE, OPT_RANGE, OPT_GRANULARITY, OPT_FILTERS, OPT_FILTERS,
-    OPT_FILTERS, OPT_FILTERS, OPT_CSV, OPT_JSON, OPT_OUTPUT, OPT_EMAIL,
+    OPT_FILTERS, OPT_FILTERS, OPT_CSV, OPT_JSON, OPT_OUTPUT, OPT_EMAIL, OPT_PDF,
   };
   g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   const GOptionEntry help_entry = {
@@ -2028,7 +2067,14 @@ validate_options (Cli *cli)
     return usage_error (_("--csv and --json cannot be combined"));
   cli->format = cli->csv ? FORMAT_CSV : cli->json ? FORMAT_JSON : FORMAT_TABLE;
 
-  if (cli->output != NULL && cli->format == FORMAT_TABLE)
+  if ((cli->command->options & OPT_PDF) != 0)
+    {
+      if (!cli->pdf)
+        return usage_error (_("`tally report` needs --pdf (the only report format)"));
+      if (cli->output == NULL)
+        return usage_error (_("--pdf needs --output FILE"));
+    }
+  else if (cli->output != NULL && cli->format == FORMAT_TABLE)
     return usage_error (_("--output needs --csv or --json"));
   if (cli->output != NULL && cli->output[0] == '\0')
     return usage_error (_("--output needs a file name"));

@@ -1038,7 +1038,7 @@ tally_pie_chart_layout_hit_test (const TallyPieChartLayout *layout,
 /* ------------------------------------------------------------------------ */
 /* Drawing                                                                   */
 
-static const GdkRGBA *
+static const TallyRGBA *
 slice_color (const TallyPieChartLayout *layout,
              const TallyChartPalette *palette,
              guint index)
@@ -1051,7 +1051,7 @@ slice_color (const TallyPieChartLayout *layout,
 
 static void
 set_source (cairo_t *cr,
-            const GdkRGBA *rgba,
+            const TallyRGBA *rgba,
             double alpha)
 {
   cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
@@ -1125,7 +1125,7 @@ tally_pie_chart_draw (cairo_t *cr,
 
   if (palette->background.alpha > 0)
     {
-      gdk_cairo_set_source_rgba (cr, &palette->background);
+      tally_rgba_set_source (cr, &palette->background);
       cairo_rectangle (cr, 0, 0, layout->width, layout->height);
       cairo_fill (cr);
     }
@@ -1135,7 +1135,7 @@ tally_pie_chart_draw (cairo_t *cr,
       int h;
 
       text_size (layout->empty_text, NULL, &h);
-      gdk_cairo_set_source_rgba (cr, &palette->dim_foreground);
+      tally_rgba_set_source (cr, &palette->dim_foreground);
       cairo_move_to (cr, PAD, floor ((layout->height - h) / 2.0));
       pango_cairo_show_layout (cr, layout->empty_text);
       cairo_restore (cr);
@@ -1167,12 +1167,12 @@ tally_pie_chart_draw (cairo_t *cr,
       int w;
 
       text_size (layout->total_text, &w, NULL);
-      gdk_cairo_set_source_rgba (cr, &palette->foreground);
+      tally_rgba_set_source (cr, &palette->foreground);
       cairo_move_to (cr, floor (layout->cx - w / 2.0), layout->total_y);
       pango_cairo_show_layout (cr, layout->total_text);
 
       text_size (layout->title_text, &w, NULL);
-      gdk_cairo_set_source_rgba (cr, &palette->dim_foreground);
+      tally_rgba_set_source (cr, &palette->dim_foreground);
       cairo_move_to (cr, floor (layout->cx - w / 2.0), layout->title_y);
       pango_cairo_show_layout (cr, layout->title_text);
     }
@@ -1190,16 +1190,16 @@ tally_pie_chart_draw (cairo_t *cr,
         }
 
       rounded_rect (cr, row->swatch_x, row->swatch_y, SWATCH, SWATCH, 3);
-      gdk_cairo_set_source_rgba (cr, slice_color (layout, palette, i));
+      tally_rgba_set_source (cr, slice_color (layout, palette, i));
       cairo_fill (cr);
 
-      gdk_cairo_set_source_rgba (cr, &palette->foreground);
+      tally_rgba_set_source (cr, &palette->foreground);
       cairo_move_to (cr, row->name_x, row->text_y);
       pango_cairo_show_layout (cr, row->name);
       cairo_move_to (cr, row->value_x, row->text_y);
       pango_cairo_show_layout (cr, row->value);
 
-      gdk_cairo_set_source_rgba (cr, &palette->dim_foreground);
+      tally_rgba_set_source (cr, &palette->dim_foreground);
       cairo_move_to (cr, row->percent_x, row->text_y);
       pango_cairo_show_layout (cr, row->percent);
     }

@@ -10,7 +10,9 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <glib-object.h>
+#include <graphene.h>
+#include <pango/pangocairo.h>
 
 #include "tally-chart-palette.h"
 #include "tally-model-stat.h"

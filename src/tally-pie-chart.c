@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-chart-palette-gtk.h"
 #include "tally-pie-chart.h"
 
 #define MIN_WIDTH 200

@@ -1050,7 +1050,7 @@ tally_trend_chart_layout_hit_test (const TallyTrendChartLayout *layout,
 
 static void
 set_source_rgba_scaled (cairo_t *cr,
-                        const GdkRGBA *rgba,
+                        const TallyRGBA *rgba,
                         double alpha)
 {
   cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
@@ -1290,7 +1290,7 @@ draw_series_masks (cairo_t *cr,
   if (layout->line_mask == NULL || layout->mask_scale != scale_x)
     build_series_masks (layout, scale_x);
 
-  gdk_cairo_set_source_rgba (cr, &palette->accent);
+  tally_rgba_set_source (cr, &palette->accent);
   cairo_mask_surface (cr, layout->area_mask, layout->mask_x / scale_x, layout->mask_y / scale_x);
   cairo_mask_surface (cr, layout->line_mask, layout->mask_x / scale_x, layout->mask_y / scale_x);
 
@@ -1315,7 +1315,7 @@ tally_trend_chart_draw (cairo_t *cr,
 
   if (palette->background.alpha > 0)
     {
-      gdk_cairo_set_source_rgba (cr, &palette->background);
+      tally_rgba_set_source (cr, &palette->background);
       cairo_rectangle (cr, 0, 0, layout->width, layout->height);
       cairo_fill (cr);
     }
@@ -1326,7 +1326,7 @@ tally_trend_chart_draw (cairo_t *cr,
       int h;
 
       text_size (layout->empty_text, &w, &h);
-      gdk_cairo_set_source_rgba (cr, &palette->dim_foreground);
+      tally_rgba_set_source (cr, &palette->dim_foreground);
       cairo_move_to (cr, EDGE_PAD, floor ((layout->height - h) / 2.0));
       pango_cairo_show_layout (cr, layout->empty_text);
       cairo_restore (cr);
@@ -1350,7 +1350,7 @@ tally_trend_chart_draw (cairo_t *cr,
       cairo_move_to (cr, plot->origin.x, layout->tick_y[i]);
       cairo_line_to (cr, plot->origin.x + plot->size.width, layout->tick_y[i]);
     }
-  gdk_cairo_set_source_rgba (cr, &palette->grid);
+  tally_rgba_set_source (cr, &palette->grid);
   cairo_stroke (cr);
 
   cairo_move_to (cr, plot->origin.x, layout->tick_y[0]);
@@ -1359,7 +1359,7 @@ tally_trend_chart_draw (cairo_t *cr,
   cairo_stroke (cr);
 
   /* Labels */
-  gdk_cairo_set_source_rgba (cr, &palette->dim_foreground);
+  tally_rgba_set_source (cr, &palette->dim_foreground);
   draw_labels (cr, layout->y_labels);
   draw_labels (cr, layout->x_labels);
 
@@ -1367,7 +1367,7 @@ tally_trend_chart_draw (cairo_t *cr,
   if (n > 1 && !draw_series_masks (cr, layout, palette))
     {
       cairo_pattern_t *gradient;
-      const GdkRGBA *accent = &palette->accent;
+      const TallyRGBA *accent = &palette->accent;
 
       line_path (cr, layout);
       cairo_line_to (cr, layout->xy[2 * (n - 1)], baseline);
@@ -1385,7 +1385,7 @@ tally_trend_chart_draw (cairo_t *cr,
       cairo_set_line_width (cr, layout->line_width);
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      gdk_cairo_set_source_rgba (cr, accent);
+      tally_rgba_set_source (cr, accent);
       cairo_stroke (cr);
     }
 
@@ -1398,7 +1398,7 @@ tally_trend_chart_draw (cairo_t *cr,
           cairo_new_sub_path (cr);
           cairo_arc (cr, layout->xy[2 * i], layout->xy[2 * i + 1], radius, 0, 2 * G_PI);
         }
-      gdk_cairo_set_source_rgba (cr, &palette->accent);
+      tally_rgba_set_source (cr, &palette->accent);
       cairo_fill (cr);
     }
 
@@ -1413,7 +1413,7 @@ tally_trend_chart_draw_hover (cairo_t *cr,
                               const TallyChartPalette *palette,
                               int hover_index)
 {
-  GdkRGBA hole;
+  TallyRGBA hole;
   double x;
   double y;
   double guide_x;
@@ -1442,15 +1442,15 @@ tally_trend_chart_draw_hover (cairo_t *cr,
   if (palette->background.alpha > 0)
     hole = palette->background;
   else if (palette->dark)
-    hole = (GdkRGBA) { 0.14f, 0.14f, 0.14f, 1 };
+    hole = (TallyRGBA) { 0.14f, 0.14f, 0.14f, 1 };
   else
-    hole = (GdkRGBA) { 1, 1, 1, 1 };
+    hole = (TallyRGBA) { 1, 1, 1, 1 };
 
   cairo_arc (cr, x, y, 5.5, 0, 2 * G_PI);
-  gdk_cairo_set_source_rgba (cr, &palette->accent);
+  tally_rgba_set_source (cr, &palette->accent);
   cairo_fill (cr);
   cairo_arc (cr, x, y, 2.5, 0, 2 * G_PI);
-  gdk_cairo_set_source_rgba (cr, &hole);
+  tally_rgba_set_source (cr, &hole);
   cairo_fill (cr);
 
   cairo_restore (cr);

@@ -16,7 +16,9 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <glib-object.h>
+#include <graphene.h>
+#include <pango/pangocairo.h>
 
 #include "tally-chart-palette.h"
 #include "tally-trend-point.h"

@@ -19,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-chart-palette-gtk.h"
 #include "tally-trend-chart.h"
 
 #define MIN_WIDTH 200

@@ -850,6 +850,90 @@ test_io_errors (Fixture *f,
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
+/* `tally report --pdf --output FILE`: one page whose text holds the range's totals */
+static void
+test_report_pdf (Fixture *f,
+                 gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->server);
+  g_autofree char *path = g_build_filename (f->tmpdir, "summary.pdf", NULL);
+  g_autofree char *missing = g_build_filename (f->tmpdir, "no-such-dir", "out.pdf", NULL);
+  g_autofree char *info = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *billed = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  g_autoptr(JsonNode) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *info_argv[] = { "pdfinfo", path, NULL };
+  const char *text_argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
+  Run run = { 0, };
+  int status;
+
+  run_tally (f, &options, &run, "report", "--pdf", "--from", "2026-01-08", "--to", "2026-01-15",
+             "--output", path, "--server", url);
+  assert_ok (&run);
+  g_assert_cmpstr (run.out, ==, "");
+  run_clear (&run);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  if (pdfinfo == NULL || pdftotext == NULL)
+    {
+      g_test_skip ("pdfinfo/pdftotext not found (install poppler-utils)");
+      return;
+    }
+
+  g_assert_true (g_spawn_sync (NULL, (char **) info_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &info, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_regex_match_simple ("^Pages: +1$", info, G_REGEX_MULTILINE, 0));
+
+  g_assert_true (g_spawn_sync (NULL, (char **) text_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &text, NULL, &status, &error));
+  g_assert_no_error (error);
+
+  stats = fetch_raw (f, "GET", "/usage/stats?start_date=2026-01-08&end_date=2026-01-15", NULL);
+  billed = tally_format_cost (json_object_get_double_member (json_node_get_object (stats), "total_actual_cost"));
+  list = tally_format_cost (json_object_get_double_member (json_node_get_object (stats), "total_cost"));
+  g_assert_nonnull (strstr (text, billed));
+  g_assert_nonnull (strstr (text, list));
+  g_assert_nonnull (strstr (text, "Range: 2026-01-08 to 2026-01-15"));
+  g_assert_nonnull (strstr (text, url));
+  g_assert_nonnull (strstr (text, "demo@example.com"));
+
+  /* bad arguments: exit 1, nothing asked of the server */
+  tally_demo_server_reset_request_counts (f->server);
+  run_tally (f, &options, &run, "report", "--output", path, "--server", url);
+  assert_failure (&run, 1, "--pdf");
+  run_clear (&run);
+  run_tally (f, &options, &run, "report", "--pdf", "--server", url);
+  assert_failure (&run, 1, "--output");
+  run_clear (&run);
+  run_tally (f, &options, &run, "report", "--pdf", "--csv", "--output", path, "--server", url);
+  assert_failure (&run, 1, "--csv");
+  run_clear (&run);
+  run_tally (f, &options, &run, "report", "--pdf", "--from", "2026-02-30", "--output", path, "--server", url);
+  assert_failure (&run, 1, "2026-02-30");
+  run_clear (&run);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
+
+  /* an unwritable target: exit 4; a server failure: exit 3 and the old file stays */
+  run_tally (f, &options, &run, "report", "--pdf", "--output", missing, "--server", url);
+  assert_failure (&run, 4, NULL);
+  run_clear (&run);
+
+  g_assert_true (g_file_set_contents (path, "old", -1, &error));
+  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_HTML_502);
+  run_tally (f, &options, &run, "report", "--pdf", "--output", path, "--server", url);
+  assert_failure (&run, 3, NULL);
+  run_clear (&run);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "old");
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -1071,6 +1155,7 @@ main (int argc,
   g_test_add ("/cli/trend/csv", Fixture, NULL, fixture_setup, test_trend_csv, fixture_teardown);
   g_test_add ("/cli/models/json", Fixture, NULL, fixture_setup, test_models_json, fixture_teardown);
   g_test_add ("/cli/logs/csv", Fixture, NULL, fixture_setup, test_logs_csv, fixture_teardown);
+  g_test_add ("/cli/report/pdf", Fixture, NULL, fixture_setup, test_report_pdf, fixture_teardown);
   g_test_add ("/cli/logs/json", Fixture, NULL, fixture_setup, test_logs_json, fixture_teardown);
   g_test_add ("/cli/logs/output", Fixture, NULL, fixture_setup, test_logs_output, fixture_teardown);
   g_test_add ("/cli/logs/sanitised", Fixture, NULL, fixture_setup, test_sanitised, fixture_teardown);

@@ -309,7 +309,7 @@ pixel_is (const guchar *data,
           int stride,
           int x,
           int y,
-          const GdkRGBA *color,
+          const TallyRGBA *color,
           double tolerance)
 {
   double r, g, b;
@@ -381,7 +381,7 @@ render_png (GListModel *models,
   for (guint j = 0; j < n && hover < 0; j++)
     {
       double start, end, mid, radius = (inner + outer) / 2;
-      const GdkRGBA *color;
+      const TallyRGBA *color;
 
       if (tally_pie_chart_data_slice_is_other (tally_pie_chart_layout_get_data (layout), j))
         continue;
@@ -621,7 +621,7 @@ test_widget (void)
         g_autoptr(GdkTexture) texture = NULL;
         g_autofree guchar *pixels = NULL;
         int stride = sizes[i].width * 4;
-        GdkRGBA blue = { 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0, 1 };
+        TallyRGBA blue = { 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0, 1 };
         guint blue_pixels = 0;
 
         adw_style_manager_set_color_scheme (adw_style_manager_get_default (),

@@ -391,7 +391,7 @@ pixel_luma (const Pixels *pixels,
 static guint
 count_color (const Pixels *pixels,
              const graphene_rect_t *area,
-             const GdkRGBA *color,
+             const TallyRGBA *color,
              double tolerance)
 {
   guint count = 0;
@@ -766,7 +766,7 @@ test_widget (void)
                                                  dark ? "dark" : "light");
         g_autoptr(GdkTexture) texture = NULL;
         Pixels pixels;
-        GdkRGBA accent = { 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0, 1 };
+        TallyRGBA accent = { 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0, 1 };
 
         set_dark (dark);
         gtk_window_set_default_size (GTK_WINDOW (window), sizes[i].width, sizes[i].height);

@@ -1,0 +1,48 @@
+/* bench-demo-server.c: a demo server with many rows for tests/bench-export.sh
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: bench-demo-server [ROWS]
+ * Prints "URL TOKEN" on one line of standard output, then serves until killed.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tally-demo-server.h"
+
+int
+main (int argc,
+      char **argv)
+{
+  g_autoptr(TallyDemoServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  guint rows = 100000;
+
+  if (argc > 1)
+    rows = (guint) g_ascii_strtoull (argv[1], NULL, 10);
+
+  server = g_object_new (TALLY_TYPE_DEMO_SERVER,
+                         "rows", rows,
+                         "days", 90,
+                         "seed", (guint64) 42,
+                         NULL);
+  if (!tally_demo_server_start (server, &error))
+    {
+      g_printerr ("bench-demo-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  token = tally_demo_server_issue_token (server, 24 * 3600);
+  g_print ("%s %s\n", tally_demo_server_get_url (server), token);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_main_loop_run (loop);
+
+  return EXIT_SUCCESS;
+}

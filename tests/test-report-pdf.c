@@ -1,0 +1,384 @@
+/* test-report-pdf.c: the one-page PDF summary against the demo server (no display)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Checks the page count with pdfinfo and the text with pdftotext (poppler-utils).
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "tally-client.h"
+#include "tally-demo-server.h"
+#include "tally-error.h"
+#include "tally-format.h"
+#include "tally-report-pdf.h"
+#include "tally-usage-query.h"
+#include "tally-test-utils.h"
+
+#define DEMO_NOW G_GINT64_CONSTANT (1768449600) /* 2026-01-15T12:00:00+08:00 */
+#define DEMO_OFFSET 28800
+#define DEMO_ROWS 3000
+#define DEMO_SEED 7
+
+typedef struct
+{
+  TallyDemoServer *server;
+  TallyClient *client;
+  SoupSession *session;
+  char *token;
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f,
+               gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
+                            "seed", (guint64) DEMO_SEED,
+                            "rows", (guint) DEMO_ROWS,
+                            "now", DEMO_NOW,
+                            "utc-offset", DEMO_OFFSET,
+                            NULL);
+  g_assert_true (tally_demo_server_start (f->server, &error));
+  g_assert_no_error (error);
+
+  f->token = tally_demo_server_issue_token (f->server, 3600);
+  f->client = tally_client_new (tally_demo_server_get_url (f->server), &error);
+  g_assert_no_error (error);
+  tally_client_set_token (f->client, f->token);
+
+  f->session = soup_session_new ();
+  f->dir = g_dir_make_tmp ("tally-pdf-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_finalized_soon (gpointer object)
+{
+  gpointer weak = object;
+  gint64 start = g_get_monotonic_time ();
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  while (weak != NULL)
+    {
+      if (g_get_monotonic_time () - start > 5 * G_USEC_PER_SEC)
+        g_error ("%s was not finalized", G_OBJECT_TYPE_NAME (weak));
+      tally_test_spin (5);
+    }
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture *f,
+                  gconstpointer data)
+{
+  assert_finalized_soon (f->client);
+  g_assert_finalize_object (f->session);
+  tally_demo_server_stop (f->server);
+  g_assert_finalize_object (f->server);
+  g_free (f->token);
+  remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+/* The names in @path, sorted, joined with spaces. */
+static char *
+list_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) (gpointer) g_strcmp0);
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* The `data` member of GET /api/v1@path (plain soup + json-glib). */
+static JsonNode *
+fetch_raw (Fixture *f,
+           const char *path)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1%s", tally_demo_server_get_url (f->server), path);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  JsonObject *root;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  body = soup_session_send_and_read_finish (f->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "code"), ==, 0);
+
+  return json_node_copy (json_object_get_member (root, "data"));
+}
+
+/* Standard output of @argv, asserting exit status 0; NULL (test skipped) when the tool is missing. */
+static char *
+run_tool (const char * const *argv)
+{
+  g_autofree char *path = g_find_program_in_path (argv[0]);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (path == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("%s not found (install poppler-utils)", argv[0]);
+
+      g_test_skip (message);
+      return NULL;
+    }
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+
+  return g_steal_pointer (&out);
+}
+
+static gboolean
+export_pdf (Fixture *f,
+            const TallyUsageQuery *query,
+            GFile *target,
+            GCancellable *cancellable,
+            gboolean cancel_at_once,
+            GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_report_pdf_export_async (f->client, query, "demo.example (test)", "demo@example.com", target,
+                                 cancellable, tally_test_store_result_cb, &slot);
+  if (cancel_at_once)
+    g_cancellable_cancel (cancellable);
+  result = tally_test_wait_result (&slot);
+
+  return tally_report_pdf_export_finish (result, error);
+}
+
+static void
+assert_contains (const char *text,
+                 const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_error ("“%s” not found in the PDF text:\n%s", needle, text);
+}
+
+static void
+test_pdf_content (Fixture *f,
+                  gconstpointer data)
+{
+  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autofree char *path = g_build_filename (f->dir, "summary.pdf", NULL);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+  g_autoptr(JsonNode) models = NULL;
+  g_autoptr(JsonNode) keys = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *billed = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *requests = NULL;
+  g_autofree char *names = NULL;
+  JsonObject *stats_object;
+  JsonArray *model_list;
+  JsonArray *key_list;
+  guint n_ascii_keys = 0;
+  const char *pdfinfo[] = { "pdfinfo", path, NULL };
+  const char *pdftotext[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
+
+  g_assert_true (tally_usage_query_set_range (query, "2026-01-01", "2026-01-15", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (export_pdf (f, query, target, NULL, FALSE, &error));
+  g_assert_no_error (error);
+  names = list_dir (f->dir);
+  g_assert_cmpstr (names, ==, "summary.pdf");
+
+  info = run_tool (pdfinfo);
+  if (info == NULL)
+    return;
+  g_assert_true (g_regex_match_simple ("^Pages: +1$", info, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^Title: +Usage summary$", info, G_REGEX_MULTILINE, 0));
+
+  text = run_tool (pdftotext);
+  g_assert_nonnull (text);
+
+  /* the server's figures for the range */
+  stats = fetch_raw (f, "/usage/stats?start_date=2026-01-01&end_date=2026-01-15");
+  stats_object = json_node_get_object (stats);
+  billed = tally_format_cost (json_object_get_double_member (stats_object, "total_actual_cost"));
+  list = tally_format_cost (json_object_get_double_member (stats_object, "total_cost"));
+  requests = tally_format_count (json_object_get_int_member (stats_object, "total_requests"));
+  g_assert_cmpint (json_object_get_int_member (stats_object, "total_requests"), >, 0);
+  assert_contains (text, billed);
+  assert_contains (text, list);
+  assert_contains (text, requests);
+
+  assert_contains (text, "Server: demo.example (test)");
+  assert_contains (text, "Account: demo@example.com");
+  assert_contains (text, "Range: 2026-01-01 to 2026-01-15 (15 days, server days)");
+  assert_contains (text, "UTC+08:00");
+  assert_contains (text, "Billed = list price × group rate multiplier");
+
+  models = fetch_raw (f, "/usage/dashboard/models?start_date=2026-01-01&end_date=2026-01-15");
+  model_list = json_object_get_array_member (json_node_get_object (models), "models");
+  g_assert_cmpuint (json_array_get_length (model_list), >, 0);
+  assert_contains (text, json_object_get_string_member (json_array_get_object_element (model_list, 0), "model"));
+
+  keys = fetch_raw (f, "/keys?page=1&page_size=100");
+  key_list = json_object_get_array_member (json_node_get_object (keys), "items");
+  g_assert_cmpuint (json_array_get_length (key_list), >, 0);
+  /* Names in scripts that no installed font covers are drawn as hex boxes (a
+   * test machine may have no CJK font), so only the ASCII names are compared. */
+  for (guint i = 0; i < json_array_get_length (key_list); i++)
+    {
+      const char *name = json_object_get_string_member (json_array_get_object_element (key_list, i), "name");
+      g_autofree char *expected = g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", name,
+                                                   json_object_get_int_member (json_array_get_object_element (key_list, i), "id"));
+
+      if (!g_str_is_ascii (name))
+        continue;
+      assert_contains (text, expected);
+      n_ascii_keys++;
+    }
+  g_assert_cmpuint (n_ascii_keys, >=, 4);
+
+  /* the chart's axis and title come from the dashboard's drawing code */
+  assert_contains (text, "Billed cost per day");
+}
+
+static void
+test_pdf_cancel (Fixture *f,
+                 gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "cancelled.pdf", NULL);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+
+  /* cancelled while the first requests are on the wire */
+  tally_demo_server_set_delay (f->server, 50);
+  g_assert_false (export_pdf (f, NULL, target, cancellable, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  names = list_dir (f->dir);
+  g_assert_cmpstr (names, ==, "");
+}
+
+static void
+fault_when_trend_answered (TallyDemoServer *server,
+                           guint *step)
+{
+  if (*step == 0 && tally_demo_server_get_request_count (server, "/api/v1/usage/dashboard/trend") > 0)
+    {
+      tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_SERVER_ERROR);
+      *step = 1;
+    }
+}
+
+static void
+test_pdf_failure_keeps_file (Fixture *f,
+                             gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "existing.pdf", NULL);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *names = NULL;
+  GAsyncResult *slot = NULL;
+  guint step = 0;
+
+  g_assert_true (g_file_set_contents (path, "the previous report\n", -1, &error));
+  g_assert_no_error (error);
+
+  /* the trend arrives, then the server fails for the rest (mid-way) */
+  tally_demo_server_set_delay (f->server, 30);
+  tally_report_pdf_export_async (f->client, NULL, "s", "a", target, NULL, tally_test_store_result_cb, &slot);
+  while (slot == NULL)
+    {
+      fault_when_trend_answered (f->server, &step);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  result = g_steal_pointer (&slot);
+  g_assert_cmpuint (step, ==, 1);
+  g_assert_false (tally_report_pdf_export_finish (result, &error));
+  g_assert_error (error, TALLY_ERROR, TALLY_ERROR_SERVER);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the previous report\n");
+  names = list_dir (f->dir);
+  g_assert_cmpstr (names, ==, "existing.pdf");
+}
+
+static void
+test_pdf_unwritable (Fixture *f,
+                     gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "no-such-dir", "x.pdf", NULL);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (export_pdf (f, NULL, target, NULL, FALSE, &error));
+  g_assert_error (error, TALLY_ERROR, TALLY_ERROR_IO);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
+}
+
+int
+main (int argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/report-pdf/content", Fixture, NULL, fixture_setup, test_pdf_content, fixture_teardown);
+  g_test_add ("/report-pdf/cancel", Fixture, NULL, fixture_setup, test_pdf_cancel, fixture_teardown);
+  g_test_add ("/report-pdf/failure-keeps-file", Fixture, NULL, fixture_setup, test_pdf_failure_keeps_file,
+              fixture_teardown);
+  g_test_add ("/report-pdf/unwritable", Fixture, NULL, fixture_setup, test_pdf_unwritable, fixture_teardown);
+
+  return g_test_run ();
+}
