@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "tally-dashboard-page.h"
+#include "tally-export-dialog.h"
+#include "tally-usage-page.h"
 #include "tally-dashboard.h"
 #include "tally-date-range-button.h"
 #include "tally-preferences-window.h"
@@ -24,7 +26,9 @@ struct _TallyWindow
   /* Template Widgets */
   AdwToastOverlay *toast_overlay;
   GtkStack *stack;
-  AdwWindowTitle *window_title;
+  AdwViewSwitcherTitle *window_title;
+  AdwViewStack *view_stack;
+  TallyUsagePage *usage_page;
   GtkStack *refresh_stack;
   GtkSpinner *refresh_spinner;
   TallyLoginPage *login_page;
@@ -79,7 +83,7 @@ update_title (TallyWindow *self)
     }
 
   /* AdwWindowTitle shows plain text. */
-  adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
+  adw_view_switcher_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
 }
 
 static void
@@ -180,6 +184,106 @@ refresh_action (GtkWidget *widget,
   /* The dashboard waits for the session's reload, then reloads too. */
   tally_session_reload (self->session);
   tally_dashboard_reload (self->dashboard);
+  if (tally_usage_page_get_session (self->usage_page) != NULL)
+    tally_usage_page_reload (self->usage_page);
+}
+
+/* The usage view loads nothing until it is first shown: opening the window
+ * costs only the dashboard's requests. */
+static void
+ensure_usage_page (TallyWindow *self)
+{
+  g_assert (TALLY_IS_WINDOW (self));
+
+  if (tally_usage_page_get_session (self->usage_page) == NULL)
+    tally_usage_page_set_session (self->usage_page, self->session);
+}
+
+static void
+visible_view_changed_cb (TallyWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+  gboolean usage = g_strcmp0 (name, "usage") == 0;
+
+  g_assert (TALLY_IS_WINDOW (self));
+
+  /* The usage view has its own date range in its filter bar. */
+  gtk_widget_set_visible (GTK_WIDGET (self->range_button), !usage);
+  if (usage)
+    ensure_usage_page (self);
+}
+
+static void
+show_usage (TallyWindow *self)
+{
+  g_assert (TALLY_IS_WINDOW (self));
+
+  ensure_usage_page (self);
+  adw_view_stack_set_visible_child_name (self->view_stack, "usage");
+}
+
+static void
+show_usage_action (GtkWidget *widget,
+                   const char *action_name,
+                   GVariant *param)
+{
+  show_usage (TALLY_WINDOW (widget));
+}
+
+static void
+show_dashboard_action (GtkWidget *widget,
+                       const char *action_name,
+                       GVariant *param)
+{
+  TallyWindow *self = TALLY_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "dashboard");
+}
+
+static void
+find_action (GtkWidget *widget,
+             const char *action_name,
+             GVariant *param)
+{
+  TallyWindow *self = TALLY_WINDOW (widget);
+
+  show_usage (self);
+  gtk_widget_activate_action (GTK_WIDGET (self->usage_page), "usage.focus-filter", NULL);
+}
+
+static void
+export_toast_cb (AdwToast *toast,
+                 gpointer user_data)
+{
+  TallyWindow *self = user_data;
+
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+}
+
+/* Export what is on screen: the usage view's filter, or the dashboard's range. */
+static void
+export_action (GtkWidget *widget,
+               const char *action_name,
+               GVariant *param)
+{
+  TallyWindow *self = TALLY_WINDOW (widget);
+  g_autoptr(TallyUsageQuery) query = NULL;
+
+  if (tally_session_get_client (self->session) == NULL)
+    return;
+
+  query = tally_usage_query_copy (tally_session_get_usage_query (self->session));
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "usage") != 0)
+    {
+      tally_usage_query_free (query);
+      query = tally_usage_query_new ();
+      tally_usage_query_set_range (query,
+                                   tally_dashboard_get_start_date (self->dashboard),
+                                   tally_dashboard_get_end_date (self->dashboard),
+                                   NULL);
+    }
+
+  tally_export_dialog_present (GTK_WINDOW (self), self->session, query, export_toast_cb, self);
 }
 
 static void
@@ -202,12 +306,13 @@ show_key_usage_action (GtkWidget *widget,
 
   query = tally_usage_query_copy (tally_session_get_usage_query (self->session));
   tally_usage_query_set_api_key_id (query, g_variant_get_int64 (param));
+  /* The key's log over the days the dashboard shows. */
+  tally_usage_query_set_range (query,
+                               tally_dashboard_get_start_date (self->dashboard),
+                               tally_dashboard_get_end_date (self->dashboard),
+                               NULL);
   tally_session_set_usage_query (self->session, query);
-
-  /* The usage view, when the window has one, shows the filtered log. */
-  if (g_action_group_query_action (G_ACTION_GROUP (self), "show-usage",
-                                   NULL, NULL, NULL, NULL, NULL))
-    g_action_group_activate_action (G_ACTION_GROUP (self), "show-usage", NULL);
+  show_usage (self);
 }
 
 static void
@@ -438,6 +543,7 @@ tally_window_class_init (TallyWindowClass *klass)
   g_type_ensure (TALLY_TYPE_LOGIN_PAGE);
   g_type_ensure (TALLY_TYPE_DASHBOARD_PAGE);
   g_type_ensure (TALLY_TYPE_DATE_RANGE_BUTTON);
+  g_type_ensure (TALLY_TYPE_USAGE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tally-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TallyWindow, toast_overlay);
@@ -448,6 +554,9 @@ tally_window_class_init (TallyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyWindow, login_page);
   gtk_widget_class_bind_template_child (widget_class, TallyWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, TallyWindow, range_button);
+  gtk_widget_class_bind_template_child (widget_class, TallyWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, TallyWindow, usage_page);
+  gtk_widget_class_bind_template_callback (widget_class, visible_view_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
@@ -458,6 +567,14 @@ tally_window_class_init (TallyWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.range", "s", range_action);
   gtk_widget_class_install_action (widget_class, "win.show-key-usage", "x", show_key_usage_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.show-usage", NULL, show_usage_action);
+  gtk_widget_class_install_action (widget_class, "win.show-dashboard", NULL, show_dashboard_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.show-dashboard", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "win.show-usage", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   {
     static const char *preset_ids[] = {

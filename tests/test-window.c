@@ -19,6 +19,8 @@
 #include "tally-session.h"
 #include "tally-stat-card.h"
 #include "tally-test-utils.h"
+#include "tally-dashboard.h"
+#include "tally-usage-query.h"
 #include "tally-window.h"
 
 #define GUARD_SECONDS 20
@@ -451,6 +453,49 @@ test_error_toast_keeps_cards (void)
   g_assert_finalize_object (session);
 }
 
+/* A key row's action lands in the usage view, filtered to that key over the
+ * dashboard's range; the usage view loads nothing before it is shown. */
+static void
+test_show_key_usage (void)
+{
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  TallyDemoServer *server;
+  AdwViewStack *stack;
+  TallyDashboard *dashboard;
+  const TallyUsageQuery *query;
+
+  gtk_window_present (GTK_WINDOW (window));
+  start_demo (session);
+  tally_test_spin (200);
+
+  server = tally_session_get_demo_server (session);
+  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "dashboard");
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-key-usage", "x", (gint64) 3));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "usage");
+
+  dashboard = tally_window_get_dashboard (window);
+  query = tally_session_get_usage_query (session);
+  g_assert_cmpint (tally_usage_query_get_api_key_id (query), ==, 3);
+  g_assert_cmpstr (tally_usage_query_get_start_date (query), ==, tally_dashboard_get_start_date (dashboard));
+  g_assert_cmpstr (tally_usage_query_get_end_date (query), ==, tally_dashboard_get_end_date (dashboard));
+
+  /* Shown now: the log is being fetched. */
+  for (guint i = 0; i < 100 && tally_demo_server_get_request_count (server, "/api/v1/usage") == 0; i++)
+    tally_test_spin (20);
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), >=, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-dashboard", NULL));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "dashboard");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (100);
+  g_assert_finalize_object (session);
+}
+
 static void
 test_destroy_during_reload (void)
 {
@@ -504,6 +549,7 @@ main (int argc,
   g_test_add_func ("/window/toast-is-plain-text", test_toast_is_plain_text);
   g_test_add_func ("/window/error-toast-keeps-cards", test_error_toast_keeps_cards);
   g_test_add_func ("/window/destroy-during-reload", test_destroy_during_reload);
+  g_test_add_func ("/window/show-key-usage", test_show_key_usage);
 
   return g_test_run ();
 }
