@@ -47,8 +47,8 @@ make_hourly (void)
       g_autoptr(GError) error = NULL;
       TallyTrendPoint *point;
       /* A working-day rhythm with noise, some empty hours */
-      double daylight = MAX (0, sin ((i % 24 - 6) / 24.0 * 2 * G_PI));
-      gint64 requests = (gint64) (daylight * 40 * g_rand_double (rand));
+      double day_shape = MAX (0, sin ((i % 24 - 6) / 24.0 * 2 * G_PI));
+      gint64 requests = (gint64) (day_shape * 40 * g_rand_double (rand));
       double cost = requests * 0.043 * g_rand_double_range (rand, 0.5, 1.5);
 
       json = g_strdup_printf ("{\"date\":\"%s\",\"requests\":%" G_GINT64_FORMAT ",\"input_tokens\":%" G_GINT64_FORMAT

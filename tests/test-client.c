@@ -345,6 +345,20 @@ test_token_expiry (void)
   g_assert_cmpint (tally_token_get_expiry ("a.!!!!.c"), ==, 0);
   g_assert_cmpint (tally_token_get_expiry ("a..c"), ==, 0);
   g_assert_cmpint (tally_token_get_expiry ("a.\xff\xfe.c"), ==, 0);
+
+  /* Hostile payloads from a server: deep nesting within the length limit
+   * (json-glib recurses per level), and an oversized token. */
+  {
+    g_autofree char *nested = g_strnfill (9000, '[');
+    g_autofree char *encoded = g_base64_encode ((const guchar *) nested, strlen (nested));
+    g_autofree char *deep = g_strconcat ("eyJhbGciOiJIUzI1NiJ9.", encoded, ".sig", NULL);
+    g_autofree char *huge_payload = g_strnfill (300000, 'A');
+    g_autofree char *huge = g_strconcat ("eyJhbGciOiJIUzI1NiJ9.", huge_payload, ".sig", NULL);
+
+    g_assert_cmpuint (strlen (deep), <, 16384);
+    g_assert_cmpint (tally_token_get_expiry (deep), ==, 0);
+    g_assert_cmpint (tally_token_get_expiry (huge), ==, 0);
+  }
 }
 
 /* ------------------------------------------------------------------------ */

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tally-envelope-private.h"
@@ -334,6 +335,143 @@ test_garbage (void)
     }
 }
 
+/* json-glib wraps integers outside gint64 silently (9223372036854775808 →
+ * G_MININT64, 99999999999999999999999 → -1) and reads hex and leading zeros:
+ * such bodies are refused; numbers inside strings are just text. */
+static void
+test_numbers (void)
+{
+  static const char *const refused[] = {
+    "{\"code\":0,\"data\":{\"n\":9223372036854775808}}",
+    "{\"code\":0,\"data\":{\"n\":-9223372036854775809}}",
+    "{\"code\":0,\"data\":{\"n\":99999999999999999999999}}",
+    "{\"code\":0,\"data\":[18446744073709551615]}",
+    "{\"code\":0,\"data\":{\"n\":0x10}}",
+    "{\"code\":0,\"data\":{\"n\":010}}",
+    "{\"code\":0,\"data\":{\"n\":-}}",
+    "{\"code\":0,\"data\":{\"n\":1.}}",
+    "{\"code\":0,\"data\":{\"n\":1e}}",
+    "{\"code\":0,\"data\":{\"n\":-Infinity}}",
+    "{\"code\":9223372036854775808,\"data\":{}}",
+  };
+  const char *accepted =
+    "{\"code\":0,\"data\":{\"max\":9223372036854775807,\"min\":-9223372036854775808,"
+    "\"zero\":-0,\"small\":1.5e-7,\"huge\":1e400,\"big\":12345678901234567890.5,"
+    "\"s\":\"99999999999999999999 0x10 \\\" 010 [[[\",\"e\":2E+3}}";
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static (refused[i], strlen (refused[i]));
+      g_autoptr(GError) error = decode_error (200, JSON_CT, body, NULL);
+
+      g_test_message ("%s", refused[i]);
+      g_assert_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
+      g_assert_nonnull (strstr (error->message, "not valid JSON"));
+    }
+
+  /* an error status stays what it is */
+  {
+    g_autoptr(GBytes) body = g_bytes_new_static (refused[0], strlen (refused[0]));
+    g_autoptr(GError) error = decode_error (429, JSON_CT, body, "4");
+
+    g_assert_error (error, TALLY_ERROR, TALLY_ERROR_RATE_LIMITED);
+    g_assert_cmpuint (tally_error_get_retry_after (error), ==, 4);
+  }
+
+  {
+    g_autoptr(GBytes) body = g_bytes_new_static (accepted, strlen (accepted));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) data = _tally_envelope_decode (200, JSON_CT, body, NULL, &error);
+    JsonObject *object;
+
+    g_assert_no_error (error);
+    object = json_node_get_object (data);
+    g_assert_cmpint (json_object_get_int_member (object, "max"), ==, G_MAXINT64);
+    g_assert_cmpint (json_object_get_int_member (object, "min"), ==, G_MININT64);
+    g_assert_cmpint (json_object_get_int_member (object, "zero"), ==, 0);
+    g_assert_cmpfloat (json_object_get_double_member (object, "small"), ==, 1.5e-7);
+    /* a double overflows to inf here; the models refuse it per field */
+    g_assert_true (isinf (json_object_get_double_member (object, "huge")));
+    g_assert_cmpfloat (json_object_get_double_member (object, "big"), ==, 12345678901234567890.5);
+    g_assert_cmpstr (json_object_get_string_member (object, "s"), ==, "99999999999999999999 0x10 \" 010 [[[");
+    g_assert_cmpfloat (json_object_get_double_member (object, "e"), ==, 2000.0);
+  }
+}
+
+/* json-glib 1.6 builds strings that are not UTF-8 from some escapes (found by
+ * fuzzing): such bodies are refused, in values and in member names alike. */
+static void
+test_bad_escapes (void)
+{
+  static const char *const refused[] = {
+    "{\"code\":0,\"data\":{\"name\":\"\\ud\xe5\x80\x8d\"}}",
+    "{\"code\":0,\"data\":{\"name\":\"a\\udc00.5 b\"}}",
+    "{\"code\":0,\"data\":{\"a\\udc00.5\":1}}",
+    "{\"code\":0,\"data\":[[\"\\udc00x\"]]}",
+  };
+  const char *accepted = "{\"code\":0,\"data\":{\"name\":\"\\ud83d\\ude00 \\u00e9\"}}";
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static (refused[i], strlen (refused[i]));
+      g_autoptr(GError) error = decode_error (200, JSON_CT, body, NULL);
+
+      g_assert_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
+    }
+
+  {
+    g_autoptr(GBytes) body = g_bytes_new_static (accepted, strlen (accepted));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) data = _tally_envelope_decode (200, JSON_CT, body, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (data), "name"), ==, "😀 é");
+  }
+}
+
+/* json-glib's parser recurses per level: 512 levels are parsed, 513 are not,
+ * and brackets inside strings do not count. */
+static void
+test_nesting (void)
+{
+  const guint limit = 512;
+  g_autoptr(GString) ok = g_string_new ("{\"code\":0,\"data\":");
+  g_autoptr(GString) deep = NULL;
+  g_autoptr(GBytes) ok_body = NULL;
+  g_autoptr(GBytes) deep_body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  g_autofree char *brackets = g_strnfill (100000, '[');
+  g_autofree char *in_string = g_strdup_printf ("{\"code\":0,\"data\":\"%s\"}", brackets);
+  g_autoptr(GBytes) string_body = g_bytes_new (in_string, strlen (in_string));
+
+  /* the envelope's object is level 1 */
+  for (guint i = 1; i < limit; i++)
+    g_string_append_c (ok, '[');
+  for (guint i = 1; i < limit; i++)
+    g_string_append_c (ok, ']');
+  g_string_append_c (ok, '}');
+  deep = g_string_new (ok->str);
+  g_string_insert_c (deep, 17, '[');
+  g_string_insert_c (deep, deep->len - 1, ']');
+
+  ok_body = g_bytes_new (ok->str, ok->len);
+  data = _tally_envelope_decode (200, JSON_CT, ok_body, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (data));
+  g_clear_pointer (&data, json_node_unref);
+
+  deep_body = g_bytes_new (deep->str, deep->len);
+  g_clear_error (&error);
+  error = decode_error (200, JSON_CT, deep_body, NULL);
+  g_assert_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
+  data = _tally_envelope_decode (200, JSON_CT, string_body, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (json_node_get_string (data)), ==, 100000);
+}
+
 static void
 test_error_domain (void)
 {
@@ -411,6 +549,9 @@ main (int   argc,
   g_test_add_func ("/envelope/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/envelope/long-message", test_long_message_truncated);
   g_test_add_func ("/envelope/garbage", test_garbage);
+  g_test_add_func ("/envelope/numbers", test_numbers);
+  g_test_add_func ("/envelope/nesting", test_nesting);
+  g_test_add_func ("/envelope/bad-escapes", test_bad_escapes);
   g_test_add_func ("/envelope/error-domain", test_error_domain);
   g_test_add_func ("/envelope/sanitize", test_sanitize);
 

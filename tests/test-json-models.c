@@ -1044,6 +1044,16 @@ test_errors_other (void)
     { (Decoder) _tally_auth_result_new_from_json, { "models-login-2fa-l.json", "temp_token", NULL, "login result: “temp_token” is missing" } },
     { (Decoder) _tally_auth_result_new_from_json, { "models-login-2fa-l.json", "requires_2fa", "false", "login result: “access_token” is missing" } },
     { (Decoder) _tally_auth_result_new_from_json, { "models-login-2fa-l.json", "requires_2fa", "\"true\"", "login result: “requires_2fa” is not a boolean" } },
+    /* fuzzing: json-glib reads 1e400 as inf */
+    { (Decoder) _tally_user_new_from_json, { "models-auth-me.json", "balance", "1e400", "user: “balance” is out of range" } },
+    { (Decoder) _tally_usage_stats_new_from_json, { "models-usage-stats.json", "total_cost", "-1e400", "usage stats: “total_cost” is out of range" } },
+    { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend",
+      "[{\"date\":\"2026-01-13\",\"requests\":1,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":1e999,\"actual_cost\":0}]",
+      "trend: “trend” item 0: trend point: “cost” is out of range" } },
+    /* fuzzing: a bad key id is server text: plain, no control characters, short */
+    { decode_key_usage_list, { "models-batch.json", "stats", "{\"<b>\\r</b>\":{}}", "key usage list: “‹b› ‹/b›” is not a key id" } },
+    { decode_key_usage_list, { "models-batch.json", "stats", "{\"0000000000000000000000000000000000000000000000000000000000007\":{\"api_key_id\":7}}",
+      "key usage list: “7”: key usage: “today_actual_cost” is missing" } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1064,6 +1074,55 @@ test_errors_other (void)
         }
 
       run_bad_case (cases[i].decoder, &cases[i].c);
+    }
+}
+
+/* fuzzing: token sums of server values must not overflow (UBSan) */
+static void
+test_token_sums_saturate (void)
+{
+  static const struct {
+    const char *a;
+    const char *b;
+    gint64 log_total;   /* a + b + a + b */
+    gint64 cache_total; /* a + b */
+  } cases[] = {
+    { "9223372036854775807", "1", G_MAXINT64, G_MAXINT64 },
+    { "9223372036854775807", "9223372036854775807", G_MAXINT64, G_MAXINT64 },
+    { "-9223372036854775808", "-1", G_MININT64, G_MININT64 },
+    { "-5", "7", 4, 2 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) log_data = load_data ("models-usage-123.json");
+      g_autoptr(JsonNode) trend_data = load_data ("models-trend-l.json");
+      g_autoptr(GError) error = NULL;
+      JsonObject *log_object = json_node_get_object (log_data);
+      JsonArray *points = json_object_get_array_member (json_node_get_object (trend_data), "trend");
+      JsonObject *point = json_array_get_object_element (points, 0);
+      TallyUsageLog *log;
+      TallyTrend *trend;
+      g_autoptr(TallyTrendPoint) first = NULL;
+
+      json_object_set_member (log_object, "input_tokens", parse_inline (cases[i].a));
+      json_object_set_member (log_object, "output_tokens", parse_inline (cases[i].b));
+      json_object_set_member (log_object, "cache_creation_tokens", parse_inline (cases[i].a));
+      json_object_set_member (log_object, "cache_read_tokens", parse_inline (cases[i].b));
+      log = _tally_usage_log_new_from_json (log_data, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (tally_usage_log_get_total_tokens (log), ==, cases[i].log_total);
+      g_assert_finalize_object (log);
+
+      g_assert_false (json_object_has_member (point, "cache_tokens"));
+      json_object_set_member (point, "cache_creation_tokens", parse_inline (cases[i].a));
+      json_object_set_member (point, "cache_read_tokens", parse_inline (cases[i].b));
+      trend = _tally_trend_new_from_json (trend_data, &error);
+      g_assert_no_error (error);
+      first = g_list_model_get_item (tally_trend_get_points (trend), 0);
+      g_assert_cmpint (tally_trend_point_get_cache_tokens (first), ==, cases[i].cache_total);
+      g_clear_object (&first);
+      g_assert_finalize_object (trend);
     }
 }
 
@@ -1213,6 +1272,7 @@ main (int   argc,
   g_test_add_func ("/models/errors/usage-log", test_errors_usage_log);
   g_test_add_func ("/models/errors/other", test_errors_other);
   g_test_add_func ("/models/errors/api-key", test_errors_api_key);
+  g_test_add_func ("/models/token-sums-saturate", test_token_sums_saturate);
   g_test_add_func ("/models/errors/not-object", test_errors_not_object);
   g_test_add_func ("/models/errors/partial-object", test_errors_partial_object);
 

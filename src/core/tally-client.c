@@ -67,6 +67,8 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------------ */
 /* One request                                                              */
 
+#define MAX_TOKEN_LENGTH 16384
+
 typedef gpointer (*DecodeFunc) (JsonNode *data,
                                 GError  **error);
 /* Runs after a successful decode; may refuse the result with an error. */
@@ -1821,7 +1823,9 @@ tally_token_get_expiry (const char *token)
   JsonNode *root;
   JsonNode *exp;
 
-  if (token == NULL)
+  /* A real JWT is a few hundred bytes; a token is server input, so anything
+   * unusual is refused before it reaches the parser. */
+  if (token == NULL || strlen (token) > MAX_TOKEN_LENGTH)
     return 0;
 
   parts = g_strsplit (token, ".", 4);
@@ -1847,6 +1851,9 @@ tally_token_get_expiry (const char *token)
   decoded = g_base64_decode (payload->str, &decoded_len);
   if (decoded == NULL || decoded_len == 0 ||
       !g_utf8_validate ((const char *) decoded, (gssize) decoded_len, NULL))
+    return 0;
+
+  if (!_tally_json_is_safe_to_parse ((const char *) decoded, decoded_len))
     return 0;
 
   parser = json_parser_new_immutable ();

@@ -32,6 +32,11 @@ JsonNode *_tally_envelope_decode (guint http_status,
 /* Server text made safe to show: valid UTF-8, control characters replaced,
  * '<' and '>' replaced by '‹' and '›', at most @max_chars characters (an
  * ellipsis marks a cut). NULL → "". */
+/* TRUE when json-glib may parse @data: nesting at most 512 levels, numbers in
+ * plain JSON syntax that fit in 64 bits. Every untrusted document goes through it. */
+gboolean _tally_json_is_safe_to_parse (const char *data,
+                                       gsize len);
+
 char *_tally_envelope_sanitize_text (const char *text,
                                      gsize max_chars);
 

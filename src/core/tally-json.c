@@ -114,6 +114,12 @@ decode_field (const TallyField *field,
           set_field_error (error, type_name, field->name, _("is not a number"));
           return FALSE;
         }
+      /* json-glib turns a literal beyond the double range (1e400) into ±inf */
+      if (!isfinite (json_node_get_double (node)))
+        {
+          set_field_error (error, type_name, field->name, _("is out of range"));
+          return FALSE;
+        }
       *(double *) member = json_node_get_double (node);
       return TRUE;
 

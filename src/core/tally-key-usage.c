@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-envelope-private.h"
 #include "tally-error.h"
 #include "tally-models-private.h"
 
@@ -39,6 +40,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 #define LIST_TYPE_NAME N_("key usage list")
+/* How much of a bad key a message shows. */
+#define MAX_KEY_TEXT 40
 
 static int
 compare_api_key_id (gconstpointer a,
@@ -125,14 +128,18 @@ _tally_key_usage_list_new_from_json (JsonNode  *data,
 
       if (!g_ascii_string_to_signed (key, 10, G_MININT64, G_MAXINT64, &id, NULL))
         {
+          /* the key is server text: shown as plain text, and short */
+          g_autofree char *shown = _tally_envelope_sanitize_text (key, MAX_KEY_TEXT);
+
           g_set_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-                       _("%s: “%s” is not a key id"), _(LIST_TYPE_NAME), key);
+                       _("%s: “%s” is not a key id"), _(LIST_TYPE_NAME), shown);
           return NULL;
         }
 
       if (!(usage = _tally_key_usage_new_from_json (json_object_get_member (stats, key), error)))
         {
-          g_prefix_error (error, "%s: “%s”: ", _(LIST_TYPE_NAME), key);
+          /* the parsed id: the key may carry any number of leading zeros */
+          g_prefix_error (error, "%s: “%" G_GINT64_FORMAT "”: ", _(LIST_TYPE_NAME), id);
           return NULL;
         }
 
