@@ -24,6 +24,6 @@ main (int argc,
   if (argc > 1 && tally_cli_is_command (argv[1]))
     return tally_cli_run (argc, argv);
 
-  g_autoptr(TallyApplication) app = tally_application_new ();
+  g_autoptr (TallyApplication) app = tally_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

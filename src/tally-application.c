@@ -33,12 +33,11 @@ G_DEFINE_FINAL_TYPE (TallyApplication, tally_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry main_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show made-up data from a built-in demo server"), NULL },
-  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Use the server at URL (with TALLY_TOKEN set, log in with that token)"), N_("URL") },
-  { "non-unique", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Run a separate instance (for tests)"), NULL },
-  { NULL }
-};
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Use the server at URL (with TALLY_TOKEN set, log in with that token)"), N_("URL") },
+      { "non-unique", 0, 0, G_OPTION_ARG_NONE, NULL,
+        N_("Run a separate instance (for tests)"), NULL },
+        { NULL } };
 
 static TallyWindow *
 get_window (TallyApplication *self)
@@ -56,8 +55,8 @@ startup_cb (GObject *object,
             GAsyncResult *result,
             gpointer user_data)
 {
-  g_autoptr(TallyApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
   TallyWindow *window;
 
   if (g_async_result_is_tagged (result, tally_session_start_demo_async))
@@ -187,16 +186,9 @@ about_action (GSimpleAction *action,
                         "transient-for", parent,
                         "application-name", "Tally",
                         "application-icon", BASE_ID,
-                        "developer-name", _("The Tally developers"),
-                        "version", PACKAGE_VERSION,
-                        "comments", _("See what your sub2api API keys cost"),
-                        "website", "https://github.com/tallyapp/tally",
-                        "issue-url", "https://github.com/tallyapp/tally/issues",
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "developers", developers,
-                        /* Translators: put your names here, one per line */
-                        "translator-credits", _("translator-credits"),
-                        NULL);
+                        "developer-name", _("The Tally developers"), "version", PACKAGE_VERSION, "comments", _("See what your sub2api API keys cost"), "website", "https://github.com/tallyapp/tally", "issue-url", "https://github.com/tallyapp/tally/issues", "license-type", GTK_LICENSE_GPL_3_0, "developers", developers,
+                                                                                                                 /* Translators: put your names here, one per line */
+                                                                                                                 "translator-credits", _("translator-credits"), NULL);
 
   gtk_window_present (GTK_WINDOW (about));
 }
@@ -249,7 +241,7 @@ tally_application_shutdown (GApplication *app)
 static void
 tally_application_dispose (GObject *object)
 {
-  TallyApplication *self = (TallyApplication *)object;
+  TallyApplication *self = (TallyApplication *) object;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -262,7 +254,7 @@ tally_application_dispose (GObject *object)
 static void
 tally_application_finalize (GObject *object)
 {
-  TallyApplication *self = (TallyApplication *)object;
+  TallyApplication *self = (TallyApplication *) object;
 
   g_clear_pointer (&self->server_url, g_free);
 

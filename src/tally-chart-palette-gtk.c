@@ -63,10 +63,9 @@ tally_chart_palette_init_from_widget (TallyChartPalette *palette,
 
   tally_rgba_from_gdk (&foreground, &fg);
   tally_chart_palette_derive (palette, &foreground, luminance (&fg) > 0.5);
-  palette->background = (TallyRGBA) { 0, 0, 0, 0 };
+  palette->background = (TallyRGBA){ 0, 0, 0, 0 };
 
-  if (!gtk_style_context_lookup_color (context, "accent_bg_color", &accent) &&
-      !gtk_style_context_lookup_color (context, "accent_color", &accent))
+  if (!gtk_style_context_lookup_color (context, "accent_bg_color", &accent) && !gtk_style_context_lookup_color (context, "accent_color", &accent))
     gdk_rgba_parse (&accent, ACCENT_FALLBACK);
   tally_rgba_from_gdk (&palette->accent, &accent);
 }

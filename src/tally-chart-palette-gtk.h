@@ -11,9 +11,9 @@
 
 G_BEGIN_DECLS
 
-void tally_rgba_from_gdk                  (TallyRGBA         *rgba,
-                                           const GdkRGBA     *gdk);
+void tally_rgba_from_gdk (TallyRGBA *rgba,
+                          const GdkRGBA *gdk);
 void tally_chart_palette_init_from_widget (TallyChartPalette *palette,
-                                           GtkWidget         *widget);
+                                           GtkWidget *widget);
 
 G_END_DECLS

@@ -13,7 +13,7 @@
 
 /* GNOME palette hues, in the order slices take them. Mid tones so that they
  * keep their contrast on white and on #1e1e1e alike. */
-static const char * const series_hex[TALLY_CHART_PALETTE_N_SERIES] = {
+static const char *const series_hex[TALLY_CHART_PALETTE_N_SERIES] = {
   "#3584e4", /* blue 3 */
   "#2ec27e", /* green 4 */
   "#e5a50a", /* yellow 5 */
@@ -153,13 +153,7 @@ tally_chart_palette_equal (const TallyChartPalette *a,
   g_return_val_if_fail (a != NULL, FALSE);
   g_return_val_if_fail (b != NULL, FALSE);
 
-  if (a->dark != b->dark ||
-      !tally_rgba_equal (&a->foreground, &b->foreground) ||
-      !tally_rgba_equal (&a->dim_foreground, &b->dim_foreground) ||
-      !tally_rgba_equal (&a->grid, &b->grid) ||
-      !tally_rgba_equal (&a->background, &b->background) ||
-      !tally_rgba_equal (&a->accent, &b->accent) ||
-      !tally_rgba_equal (&a->other, &b->other))
+  if (a->dark != b->dark || !tally_rgba_equal (&a->foreground, &b->foreground) || !tally_rgba_equal (&a->dim_foreground, &b->dim_foreground) || !tally_rgba_equal (&a->grid, &b->grid) || !tally_rgba_equal (&a->background, &b->background) || !tally_rgba_equal (&a->accent, &b->accent) || !tally_rgba_equal (&a->other, &b->other))
     return FALSE;
 
   for (guint i = 0; i < TALLY_CHART_PALETTE_N_SERIES; i++)

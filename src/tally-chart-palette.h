@@ -54,25 +54,25 @@ typedef struct
   gboolean dark;
 } TallyChartPalette;
 
-void           tally_chart_palette_init_light       (TallyChartPalette       *palette);
-void           tally_chart_palette_init_dark        (TallyChartPalette       *palette);
+void tally_chart_palette_init_light (TallyChartPalette *palette);
+void tally_chart_palette_init_dark (TallyChartPalette *palette);
 const TallyRGBA *tally_chart_palette_get_series_color (const TallyChartPalette *palette,
-                                                     guint                    index);
-gboolean       tally_chart_palette_equal            (const TallyChartPalette *a,
-                                                     const TallyChartPalette *b);
+                                                       guint index);
+gboolean tally_chart_palette_equal (const TallyChartPalette *a,
+                                    const TallyChartPalette *b);
 
 /* Shared with the widget layer (tally-chart-palette-gtk.c): everything but the
  * background and accent follows from @foreground. */
-void           tally_chart_palette_derive           (TallyChartPalette       *palette,
-                                                     const TallyRGBA         *foreground,
-                                                     gboolean                 dark);
+void tally_chart_palette_derive (TallyChartPalette *palette,
+                                 const TallyRGBA *foreground,
+                                 gboolean dark);
 /* "#rrggbb" → colour; FALSE for anything else */
-gboolean       tally_rgba_parse                     (TallyRGBA               *rgba,
-                                                     const char              *hex);
-gboolean       tally_rgba_equal                     (const TallyRGBA         *a,
-                                                     const TallyRGBA         *b);
+gboolean tally_rgba_parse (TallyRGBA *rgba,
+                           const char *hex);
+gboolean tally_rgba_equal (const TallyRGBA *a,
+                           const TallyRGBA *b);
 /* cairo_set_source_rgba() with @rgba */
-void           tally_rgba_set_source                (cairo_t                 *cr,
-                                                     const TallyRGBA         *rgba);
+void tally_rgba_set_source (cairo_t *cr,
+                            const TallyRGBA *rgba);
 
 G_END_DECLS

@@ -327,8 +327,8 @@ append_padded (GString *out,
 
 /* One line for stderr: the message with newlines folded and controls removed. */
 static void G_GNUC_PRINTF (1, 2)
-print_error (const char *format,
-             ...)
+    print_error (const char *format,
+                 ...)
 {
   g_autofree char *message = NULL;
   g_autofree char *clean = NULL;
@@ -348,8 +348,8 @@ print_error (const char *format,
 }
 
 static int G_GNUC_PRINTF (1, 2)
-usage_error (const char *format,
-             ...)
+    usage_error (const char *format,
+                 ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -369,30 +369,30 @@ exit_status_for_error (const GError *error)
     {
       switch ((TallyError) error->code)
         {
-        case TALLY_ERROR_UNAUTHORIZED:
-        case TALLY_ERROR_INVALID_CREDENTIALS:
-        case TALLY_ERROR_TURNSTILE_REQUIRED:
-        case TALLY_ERROR_TWO_FACTOR_REQUIRED:
-          return TALLY_CLI_EXIT_AUTH;
+          case TALLY_ERROR_UNAUTHORIZED:
+          case TALLY_ERROR_INVALID_CREDENTIALS:
+          case TALLY_ERROR_TURNSTILE_REQUIRED:
+          case TALLY_ERROR_TWO_FACTOR_REQUIRED:
+            return TALLY_CLI_EXIT_AUTH;
 
-        case TALLY_ERROR_IO:
-          return TALLY_CLI_EXIT_IO;
+          case TALLY_ERROR_IO:
+            return TALLY_CLI_EXIT_IO;
 
-        case TALLY_ERROR_INVALID_ARGUMENT:
-          return TALLY_CLI_EXIT_USAGE;
+          case TALLY_ERROR_INVALID_ARGUMENT:
+            return TALLY_CLI_EXIT_USAGE;
 
-        case TALLY_ERROR_FORBIDDEN:
-        case TALLY_ERROR_NOT_FOUND:
-        case TALLY_ERROR_NOT_SUPPORTED:
-        case TALLY_ERROR_BAD_REQUEST:
-        case TALLY_ERROR_RATE_LIMITED:
-        case TALLY_ERROR_SERVER:
-        case TALLY_ERROR_BAD_RESPONSE:
-        case TALLY_ERROR_NETWORK:
-        case TALLY_ERROR_TIMEOUT:
-        case TALLY_ERROR_TLS:
-        default:
-          return TALLY_CLI_EXIT_SERVER;
+          case TALLY_ERROR_FORBIDDEN:
+          case TALLY_ERROR_NOT_FOUND:
+          case TALLY_ERROR_NOT_SUPPORTED:
+          case TALLY_ERROR_BAD_REQUEST:
+          case TALLY_ERROR_RATE_LIMITED:
+          case TALLY_ERROR_SERVER:
+          case TALLY_ERROR_BAD_RESPONSE:
+          case TALLY_ERROR_NETWORK:
+          case TALLY_ERROR_TIMEOUT:
+          case TALLY_ERROR_TLS:
+          default:
+            return TALLY_CLI_EXIT_SERVER;
         }
     }
 
@@ -419,7 +419,7 @@ fail_with_error (Cli *cli,
       const char *url = tally_client_get_base_url (cli->client);
 
       print_error (_("%s refused the access token (%s); log in again with `tally login --server %s --email …`"),
-                   url, error->message, url);
+                      url, error->message, url);
     }
   else
     print_error ("%s", error->message);
@@ -567,27 +567,27 @@ json_append_string (GString *out,
 
       switch (c)
         {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, c);
-          break;
+          case '"':
+            g_string_append (out, "\\\"");
+            break;
+          case '\\':
+            g_string_append (out, "\\\\");
+            break;
+          case '\n':
+            g_string_append (out, "\\n");
+            break;
+          case '\r':
+            g_string_append (out, "\\r");
+            break;
+          case '\t':
+            g_string_append (out, "\\t");
+            break;
+          default:
+            if (c < 0x20 || c == 0x7f)
+              g_string_append_printf (out, "\\u%04x", c);
+            else
+              g_string_append_c (out, c);
+            break;
         }
     }
   g_string_append_c (out, '"');
@@ -621,7 +621,7 @@ json_append_list (GString *out,
   g_string_append_c (out, '[');
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (list, i);
+      g_autoptr (GObject) item = g_list_model_get_item (list, i);
 
       if (i > 0)
         g_string_append_c (out, ',');
@@ -637,7 +637,7 @@ json_append_property (GString *out,
                       GParamSpec *pspec,
                       gboolean first)
 {
-  g_auto(GValue) value = G_VALUE_INIT;
+  g_auto (GValue) value = G_VALUE_INIT;
   g_autofree char *name = NULL;
   GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
   gsize start = out->len;
@@ -759,9 +759,9 @@ json_append_object (GString *out,
 static int
 connect_demo (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TallyAuthResult) auth = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TallyAuthResult) auth = NULL;
   GAsyncResult *slot = NULL;
 
   cli->demo_server = tally_demo_server_new ();
@@ -791,8 +791,8 @@ static int
 lookup_account (const char *server_url,
                 TallyAccount **account)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
   tally_credentials_lookup_async (server_url, NULL, store_result_cb, &slot);
@@ -812,7 +812,7 @@ not_logged_in (const char *server_url)
 {
   if (server_url != NULL)
     print_error (_("not logged in to %s; run `tally login --server %s --email …`"),
-                 server_url, server_url);
+                    server_url, server_url);
   else
     print_error (_("not logged in; run `tally login --server URL --email ADDRESS`"));
 
@@ -823,7 +823,7 @@ static int
 make_client (Cli *cli,
              const char *server_url)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   cli->client = tally_client_new (server_url, &error);
   if (cli->client == NULL)
@@ -831,7 +831,7 @@ make_client (Cli *cli,
 
   if (tally_client_is_insecure (cli->client))
     print_error (_("warning: %s is not encrypted (http:// to another host)"),
-                 tally_client_get_base_url (cli->client));
+                    tally_client_get_base_url (cli->client));
 
   return TALLY_CLI_EXIT_OK;
 }
@@ -841,8 +841,8 @@ make_client (Cli *cli,
 static int
 connect_saved (Cli *cli)
 {
-  g_autoptr(TallyAccount) env_account = tally_account_from_environment (cli->server);
-  g_autoptr(TallyAccount) saved = NULL;
+  g_autoptr (TallyAccount) env_account = tally_account_from_environment (cli->server);
+  g_autoptr (TallyAccount) saved = NULL;
   const char *server_url = cli->server;
   int status;
 
@@ -901,7 +901,7 @@ cli_connect (Cli *cli)
 static int
 open_output (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (cli->output == NULL)
     {
@@ -910,7 +910,7 @@ open_output (Cli *cli)
     }
   else
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (cli->output);
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (cli->output);
 
       cli->atomic = tally_atomic_file_open (file, NULL, &error);
       if (cli->atomic == NULL)
@@ -925,11 +925,11 @@ open_output (Cli *cli)
 static int
 close_output (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (cli->atomic != NULL)
     {
-      g_autoptr(GOutputStream) atomic = g_steal_pointer (&cli->atomic);
+      g_autoptr (GOutputStream) atomic = g_steal_pointer (&cli->atomic);
 
       if (!tally_atomic_file_commit (atomic, NULL, &error))
         return fail_with_error (cli, error);
@@ -946,7 +946,7 @@ static int
 write_and_close (Cli *cli,
                  GString *text)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   int status;
 
   status = open_output (cli);
@@ -964,14 +964,14 @@ static int
 run_report (Cli *cli,
             TallyReportKind kind)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
   gboolean ok;
 
   if (cli->output != NULL)
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (cli->output);
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (cli->output);
 
       tally_report_export_csv_async (cli->client, kind, cli->query, cli->granularity, file,
                                      NULL, NULL, NULL, store_result_cb, &slot);
@@ -1010,14 +1010,14 @@ format_count (gint64 value)
 static int
 run_summary (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) me_result = NULL;
-  g_autoptr(GAsyncResult) stats_result = NULL;
-  g_autoptr(GAsyncResult) trend_result = NULL;
-  g_autoptr(TallyUser) user = NULL;
-  g_autoptr(TallyDashboardStats) stats = NULL;
-  g_autoptr(TallyTrend) trend = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) me_result = NULL;
+  g_autoptr (GAsyncResult) stats_result = NULL;
+  g_autoptr (GAsyncResult) trend_result = NULL;
+  g_autoptr (TallyUser) user = NULL;
+  g_autoptr (TallyDashboardStats) stats = NULL;
+  g_autoptr (TallyTrend) trend = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *offset_label = NULL;
   GAsyncResult *me_slot = NULL;
   GAsyncResult *stats_slot = NULL;
@@ -1063,8 +1063,8 @@ run_summary (Cli *cli)
     }
   else
     {
-      g_autoptr(Table) head = table_new (2, 0);
-      g_autoptr(Table) body = table_new (3, 0x6);
+      g_autoptr (Table) head = table_new (2, 0);
+      g_autoptr (Table) body = table_new (3, 0x6);
       g_autofree char *server_day = NULL;
       g_autofree char *balance = format_cost (tally_user_get_balance (user));
       g_autofree char *today_billed = format_cost (tally_dashboard_stats_get_today_actual_cost (stats));
@@ -1137,16 +1137,16 @@ run_summary (Cli *cli)
 static int
 run_keys (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) keys_result = NULL;
-  g_autoptr(GAsyncResult) stats_result = NULL;
-  g_autoptr(GAsyncResult) usage_result = NULL;
-  g_autoptr(GListModel) keys = NULL;
-  g_autoptr(GListModel) usage = NULL;
-  g_autoptr(TallyDashboardStats) stats = NULL;
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(GHashTable) usage_by_id = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) keys_result = NULL;
+  g_autoptr (GAsyncResult) stats_result = NULL;
+  g_autoptr (GAsyncResult) usage_result = NULL;
+  g_autoptr (GListModel) keys = NULL;
+  g_autoptr (GListModel) usage = NULL;
+  g_autoptr (TallyDashboardStats) stats = NULL;
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (GHashTable) usage_by_id = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   GAsyncResult *keys_slot = NULL;
   GAsyncResult *stats_slot = NULL;
   GAsyncResult *usage_slot = NULL;
@@ -1174,7 +1174,7 @@ run_keys (Cli *cli)
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_keys);
   for (guint i = 0; i < n_keys; i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 id = tally_api_key_get_id (key);
 
       g_array_append_val (ids, id);
@@ -1203,7 +1203,7 @@ run_keys (Cli *cli)
       g_string_append_c (out, '[');
       for (guint i = 0; i < n_keys; i++)
         {
-          g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+          g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
           gint64 id = tally_api_key_get_id (key);
           TallyKeyUsage *key_usage = g_hash_table_lookup (usage_by_id, &id);
 
@@ -1222,14 +1222,14 @@ run_keys (Cli *cli)
     }
   else
     {
-      g_autoptr(Table) table = table_new (6, 0x19);
+      g_autoptr (Table) table = table_new (6, 0x19);
       double deleted_today;
       double deleted_total;
 
       table_add_row (table, _("ID"), _("Name"), _("Status"), _("Today"), _("Total"), _("Key"));
       for (guint i = 0; i < n_keys; i++)
         {
-          g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+          g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
           gint64 id = tally_api_key_get_id (key);
           TallyKeyUsage *key_usage = g_hash_table_lookup (usage_by_id, &id);
           double today = key_usage != NULL ? tally_key_usage_get_today_actual_cost (key_usage) : 0.0;
@@ -1266,11 +1266,11 @@ run_keys (Cli *cli)
 static int
 run_trend (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TallyTrend) trend = NULL;
-  g_autoptr(GListModel) filled = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TallyTrend) trend = NULL;
+  g_autoptr (GListModel) filled = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   GAsyncResult *slot = NULL;
   guint n_points;
 
@@ -1304,7 +1304,7 @@ run_trend (Cli *cli)
     }
   else
     {
-      g_autoptr(Table) table = table_new (5, 0x1e);
+      g_autoptr (Table) table = table_new (5, 0x1e);
       gint64 requests = 0;
       gint64 tokens = 0;
       double cost = 0.0;
@@ -1317,7 +1317,7 @@ run_trend (Cli *cli)
       table_add_row (table, _("Date"), _("Requests"), _("Tokens"), _("List cost"), _("Billed cost"));
       for (guint i = 0; i < n_points; i++)
         {
-          g_autoptr(TallyTrendPoint) point = g_list_model_get_item (filled, i);
+          g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
           g_autofree char *r = format_count (tally_trend_point_get_requests (point));
           g_autofree char *t = format_count (tally_trend_point_get_total_tokens (point));
           g_autofree char *c = format_cost (tally_trend_point_get_cost (point));
@@ -1346,10 +1346,10 @@ run_trend (Cli *cli)
 static int
 run_models (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TallyModelBreakdown) breakdown = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TallyModelBreakdown) breakdown = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   GAsyncResult *slot = NULL;
   GListModel *models;
   guint n_models;
@@ -1373,18 +1373,18 @@ run_models (Cli *cli)
     }
   else
     {
-      g_autoptr(Table) table = table_new (7, 0x7e);
+      g_autoptr (Table) table = table_new (7, 0x7e);
 
       g_string_append_printf (out, _("%s … %s (server days)"),
-                              tally_model_breakdown_get_start_date (breakdown),
-                              tally_model_breakdown_get_end_date (breakdown));
+                                      tally_model_breakdown_get_start_date (breakdown),
+                                      tally_model_breakdown_get_end_date (breakdown));
       g_string_append (out, "\n\n");
 
       table_add_row (table, _("Model"), _("Requests"), _("Input"), _("Output"), _("Tokens"),
-                     _("List cost"), _("Billed cost"));
+                                                                                       _("List cost"), _("Billed cost"));
       for (guint i = 0; i < n_models; i++)
         {
-          g_autoptr(TallyModelStat) stat = g_list_model_get_item (models, i);
+          g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);
           g_autofree char *r = format_count (tally_model_stat_get_requests (stat));
           g_autofree char *in = format_count (tally_model_stat_get_input_tokens (stat));
           g_autofree char *o = format_count (tally_model_stat_get_output_tokens (stat));
@@ -1414,7 +1414,16 @@ typedef struct
 } LogsState;
 
 /* Fixed widths, since rows stream out before the widths of later rows are known. */
-enum { W_TIME = 19, W_KEY = 20, W_MODEL = 26, W_TYPE = 6, W_TOKENS = 11, W_COST = 9, W_DURATION = 9 };
+enum
+{
+  W_TIME = 19,
+  W_KEY = 20,
+  W_MODEL = 26,
+  W_TYPE = 6,
+  W_TOKENS = 11,
+  W_COST = 9,
+  W_DURATION = 9
+};
 
 static void
 append_log_header (GString *out)
@@ -1518,14 +1527,14 @@ logs_page_cb (TallyPage *page,
   Cli *cli = state->cli;
   GListModel *items = tally_page_get_items (page);
   guint n_items = g_list_model_get_n_items (items);
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
 
   if (state->error != NULL)
     return FALSE;
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(TallyUsageLog) log = g_list_model_get_item (items, i);
+      g_autoptr (TallyUsageLog) log = g_list_model_get_item (items, i);
 
       if (cli->format == FORMAT_JSON)
         {
@@ -1551,15 +1560,17 @@ logs_page_cb (TallyPage *page,
 static int
 run_logs (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) keys_result = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GListModel) keys = NULL;
-  g_autoptr(GHashTable) key_names = NULL;
-  g_autoptr(GString) head = g_string_new (NULL);
-  g_autoptr(GString) tail = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) keys_result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GListModel) keys = NULL;
+  g_autoptr (GHashTable) key_names = NULL;
+  g_autoptr (GString) head = g_string_new (NULL);
+  g_autoptr (GString) tail = g_string_new (NULL);
   GAsyncResult *slot = NULL;
-  LogsState state = { 0, };
+  LogsState state = {
+    0,
+  };
   guint n_keys;
   int status;
 
@@ -1579,7 +1590,7 @@ run_logs (Cli *cli)
       n_keys = g_list_model_get_n_items (keys);
       for (guint i = 0; i < n_keys; i++)
         {
-          g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+          g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
           gint64 *id = g_new (gint64, 1);
 
           *id = tally_api_key_get_id (key);
@@ -1626,7 +1637,7 @@ run_logs (Cli *cli)
       g_autofree char *actual = format_cost (state.sum_actual_cost);
 
       g_string_append_printf (tail, _("%s requests, %s tokens, list cost %s, billed %s"),
-                              rows, tokens, cost, actual);
+                                       rows, tokens, cost, actual);
       g_string_append_c (tail, '\n');
     }
   if (!write_string (cli, tail, &error))
@@ -1641,11 +1652,11 @@ run_logs (Cli *cli)
 static int
 run_report_pdf (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) me_result = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TallyUser) user = NULL;
-  g_autoptr(GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) me_result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TallyUser) user = NULL;
+  g_autoptr (GFile) file = NULL;
   GAsyncResult *slot = NULL;
 
   /* the account line of the header */
@@ -1736,17 +1747,17 @@ turnstile_required (const char *server_url)
 {
   print_error (_("%s needs a browser check (Cloudflare Turnstile) to log in; log in on its web page "
                  "and pass the access token in the TALLY_TOKEN environment variable instead"),
-               server_url);
+                  server_url);
   return TALLY_CLI_EXIT_AUTH;
 }
 
 static int
 run_login (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TallyPublicSettings) settings = NULL;
-  g_autoptr(TallyAuthResult) auth = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TallyPublicSettings) settings = NULL;
+  g_autoptr (TallyAuthResult) auth = NULL;
   g_autofree char *prompt = NULL;
   const char *base_url;
   char *password;
@@ -1851,7 +1862,7 @@ run_login (Cli *cli)
     }
 
   {
-    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr (GString) out = g_string_new (NULL);
     g_autofree char *clean_url = sanitize_for_terminal (base_url);
     g_autofree char *clean_email = sanitize_for_terminal (cli->email);
 
@@ -1864,10 +1875,10 @@ run_login (Cli *cli)
 static int
 run_logout (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(TallyAccount) saved = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TallyAccount) saved = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *server_url = NULL;
   g_autofree char *clean = NULL;
   GAsyncResult *slot = NULL;
@@ -1914,24 +1925,16 @@ run_logout (Cli *cli)
 static int run_help (Cli *cli);
 
 static const CliCommand commands[] = {
-  { "login", N_("Log in and keep the access token in the keyring"),
-    OPT_SERVER | OPT_EMAIL, run_login },
-  { "logout", N_("Forget the saved access token"),
-    OPT_SERVER, run_logout },
-  { "summary", N_("Balance, today's and all-time cost, requests and tokens"),
-    OPT_SERVER | OPT_DEMO | OPT_JSON | OPT_OUTPUT, run_summary },
-  { "keys", N_("API keys with today's and total billed cost"),
-    OPT_SERVER | OPT_DEMO | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_keys },
-  { "trend", N_("Cost and usage per day or hour"),
-    OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_GRANULARITY | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_trend },
-  { "models", N_("Cost and usage per model"),
-    OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_models },
-  { "logs", N_("Every request of a filter"),
-    OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_logs },
-  { "report", N_("A one-page PDF summary of a range: totals, daily chart, models and keys"),
-    OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, run_report_pdf },
-  { "help", N_("Show help for a command"), 0, run_help },
-};
+  { "login", N_("Log in and keep the access token in the keyring"), OPT_SERVER | OPT_EMAIL, run_login },
+    { "logout", N_("Forget the saved access token"), OPT_SERVER, run_logout },
+      { "summary", N_("Balance, today's and all-time cost, requests and tokens"), OPT_SERVER | OPT_DEMO | OPT_JSON | OPT_OUTPUT, run_summary },
+        { "keys", N_("API keys with today's and total billed cost"), OPT_SERVER | OPT_DEMO | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_keys },
+          { "trend", N_("Cost and usage per day or hour"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_GRANULARITY | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_trend },
+            { "models", N_("Cost and usage per model"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_models },
+              { "logs", N_("Every request of a filter"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_logs },
+                { "report", N_("A one-page PDF summary of a range: totals, daily chart, models and keys"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, run_report_pdf },
+                  { "help", N_("Show help for a command"), 0, run_help },
+                };
 
 static const CliCommand *
 find_command (const char *name)
@@ -1959,41 +1962,53 @@ build_context (Cli *cli,
   const GOptionEntry all_entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &cli->server,
       N_("The sub2api site (default: the saved account)"), N_("URL") },
-    { "demo", 0, 0, G_OPTION_ARG_NONE, &cli->demo,
-      N_("Use a built-in demo server with synthetic data"), NULL },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &cli->from,
-      N_("First server day (default: 7 days ago)"), N_("YYYY-MM-DD") },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &cli->to,
-      N_("Last server day (default: today)"), N_("YYYY-MM-DD") },
-    { "granularity", 0, 0, G_OPTION_ARG_STRING, &cli->granularity_name,
-      N_("One row per day or per hour"), N_("day|hour") },
-    { "key", 0, 0, G_OPTION_ARG_INT64, &cli->key,
-      N_("Only this API key"), N_("ID") },
-    { "model", 0, 0, G_OPTION_ARG_STRING, &cli->model,
-      N_("Only this model (exact name)"), N_("MODEL") },
-    { "stream", 0, 0, G_OPTION_ARG_STRING, &cli->stream_name,
-      N_("Only streamed (true) or synchronous (false) requests"), N_("true|false") },
-    { "billing", 0, 0, G_OPTION_ARG_STRING, &cli->billing_name,
-      N_("Only requests billed to the balance or a subscription"), N_("balance|subscription") },
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &cli->csv,
-      N_("Write CSV"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json,
-      N_("Write JSON with the server's field names"), NULL },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output,
-      N_("Write the CSV or JSON to FILE (atomically) instead of standard output"), N_("FILE") },
-    { "email", 0, 0, G_OPTION_ARG_STRING, &cli->email,
-      N_("The account's e-mail address"), N_("ADDRESS") },
-    { "pdf", 0, 0, G_OPTION_ARG_NONE, &cli->pdf,
-      N_("Write a one-page PDF summary (needs --output)"), NULL },
-  };
+      { "demo", 0, 0, G_OPTION_ARG_NONE, &cli->demo,
+        N_("Use a built-in demo server with synthetic data"), NULL },
+        { "from", 0, 0, G_OPTION_ARG_STRING, &cli->from,
+          N_("First server day (default: 7 days ago)"), N_("YYYY-MM-DD") },
+          { "to", 0, 0, G_OPTION_ARG_STRING, &cli->to,
+            N_("Last server day (default: today)"), N_("YYYY-MM-DD") },
+            { "granularity", 0, 0, G_OPTION_ARG_STRING, &cli->granularity_name,
+              N_("One row per day or per hour"), N_("day|hour") },
+              { "key", 0, 0, G_OPTION_ARG_INT64, &cli->key,
+                N_("Only this API key"), N_("ID") },
+                { "model", 0, 0, G_OPTION_ARG_STRING, &cli->model,
+                  N_("Only this model (exact name)"), N_("MODEL") },
+                  { "stream", 0, 0, G_OPTION_ARG_STRING, &cli->stream_name,
+                    N_("Only streamed (true) or synchronous (false) requests"), N_("true|false") },
+                    { "billing", 0, 0, G_OPTION_ARG_STRING, &cli->billing_name,
+                      N_("Only requests billed to the balance or a subscription"), N_("balance|subscription") },
+                      { "csv", 0, 0, G_OPTION_ARG_NONE, &cli->csv,
+                        N_("Write CSV"), NULL },
+                        { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json,
+                          N_("Write JSON with the server's field names"), NULL },
+                          { "output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output,
+                            N_("Write the CSV or JSON to FILE (atomically) instead of standard output"), N_("FILE") },
+                            { "email", 0, 0, G_OPTION_ARG_STRING, &cli->email,
+                              N_("The account's e-mail address"), N_("ADDRESS") },
+                              { "pdf", 0, 0, G_OPTION_ARG_NONE, &cli->pdf,
+                                N_("Write a one-page PDF summary (needs --output)"), NULL },
+                             };
   const guint entry_flags[] = {
-    OPT_SERVER, OPT_DEMO, OPT_RANGE, OPT_RANGE, OPT_GRANULARITY, OPT_FILTERS, OPT_FILTERS,
-    OPT_FILTERS, OPT_FILTERS, OPT_CSV, OPT_JSON, OPT_OUTPUT, OPT_EMAIL, OPT_PDF,
+    OPT_SERVER,
+    OPT_DEMO,
+    OPT_RANGE,
+    OPT_RANGE,
+    OPT_GRANULARITY,
+    OPT_FILTERS,
+    OPT_FILTERS,
+    OPT_FILTERS,
+    OPT_FILTERS,
+    OPT_CSV,
+    OPT_JSON,
+    OPT_OUTPUT,
+    OPT_EMAIL,
+    OPT_PDF,
   };
-  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autoptr (GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   const GOptionEntry help_entry = {
     "help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, N_("Show this help"), NULL
-  };
+    };
   GOptionContext *context;
 
   G_STATIC_ASSERT (G_N_ELEMENTS (all_entries) == G_N_ELEMENTS (entry_flags));
@@ -2016,7 +2031,7 @@ build_context (Cli *cli,
 static void
 print_overview (void)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
 
   g_string_append (out, _("Usage:\n  tally COMMAND [OPTION…]\n  tally            open the window\n\n"));
   g_string_append (out, _("Commands:\n"));
@@ -2036,7 +2051,7 @@ static int
 print_command_help (Cli *cli,
                     const CliCommand *command)
 {
-  g_autoptr(GOptionContext) context = build_context (cli, command);
+  g_autoptr (GOptionContext) context = build_context (cli, command);
   g_autofree char *prgname = g_strdup_printf ("tally %s", command->name);
   g_autofree char *help = NULL;
 
@@ -2059,13 +2074,14 @@ run_help (Cli *cli)
 static int
 validate_options (Cli *cli)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GDate from_date;
   GDate to_date;
 
   if (cli->csv && cli->json)
     return usage_error (_("--csv and --json cannot be combined"));
-  cli->format = cli->csv ? FORMAT_CSV : cli->json ? FORMAT_JSON : FORMAT_TABLE;
+  cli->format = cli->csv ? FORMAT_CSV : cli->json ? FORMAT_JSON
+                                                  : FORMAT_TABLE;
 
   if ((cli->command->options & OPT_PDF) != 0)
     {
@@ -2141,9 +2157,9 @@ cli_main (Cli *cli,
           int argc,
           char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) args = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) args = NULL;
   g_autofree char *prgname = NULL;
   const CliCommand *command;
   int status;
@@ -2212,7 +2228,9 @@ int
 tally_cli_run (int argc,
                char **argv)
 {
-  Cli cli = { 0, };
+  Cli cli = {
+    0,
+  };
   int status;
 
   g_return_val_if_fail (argc >= 2, TALLY_CLI_EXIT_USAGE);

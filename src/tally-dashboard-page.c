@@ -64,7 +64,8 @@ struct _TallyDashboardPage
 
 G_DEFINE_FINAL_TYPE (TallyDashboardPage, tally_dashboard_page, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_SESSION,
   PROP_DASHBOARD,
@@ -162,7 +163,7 @@ update_stats (TallyDashboardPage *self)
     g_autofree char *cache_write = tally_format_tokens (tally_dashboard_stats_get_today_cache_creation_tokens (stats));
     /* Translators: today's token split: input, output, cache read, cache write */
     g_autofree char *caption = g_strdup_printf (_("In %s · Out %s · Cache read %s · Cache write %s"),
-                                                input, output, cache_read, cache_write);
+                                                   input, output, cache_read, cache_write);
 
     set_card (self->tokens_card, today, caption);
   }
@@ -301,9 +302,9 @@ update_server_time (TallyDashboardPage *self)
 
   if (self->session != NULL && tally_session_get_utc_offset_known (self->session))
     {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
       int server_offset = tally_session_get_utc_offset (self->session);
-      int local_offset = (int)(g_date_time_get_utc_offset (now) / G_TIME_SPAN_SECOND);
+      int local_offset = (int) (g_date_time_get_utc_offset (now) / G_TIME_SPAN_SECOND);
 
       /* Say which zone only when it is not the user's own. */
       if (server_offset != local_offset)
@@ -473,7 +474,7 @@ update_all (TallyDashboardPage *self)
 static void
 tally_dashboard_page_dispose (GObject *object)
 {
-  TallyDashboardPage *self = (TallyDashboardPage *)object;
+  TallyDashboardPage *self = (TallyDashboardPage *) object;
 
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
@@ -499,16 +500,16 @@ tally_dashboard_page_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
 
-    case PROP_DASHBOARD:
-      g_value_set_object (value, self->dashboard);
-      break;
+      case PROP_DASHBOARD:
+        g_value_set_object (value, self->dashboard);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -522,16 +523,16 @@ tally_dashboard_page_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      tally_dashboard_page_set_session (self, g_value_get_object (value));
-      break;
+      case PROP_SESSION:
+        tally_dashboard_page_set_session (self, g_value_get_object (value));
+        break;
 
-    case PROP_DASHBOARD:
-      tally_dashboard_page_set_dashboard (self, g_value_get_object (value));
-      break;
+      case PROP_DASHBOARD:
+        tally_dashboard_page_set_dashboard (self, g_value_get_object (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -545,15 +546,13 @@ tally_dashboard_page_class_init (TallyDashboardPageClass *klass)
   object_class->get_property = tally_dashboard_page_get_property;
   object_class->set_property = tally_dashboard_page_set_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         TALLY_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+                                                  TALLY_TYPE_SESSION,
+                                                  (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_DASHBOARD] =
-    g_param_spec_object ("dashboard", NULL, NULL,
-                         TALLY_TYPE_DASHBOARD,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DASHBOARD] = g_param_spec_object ("dashboard", NULL, NULL,
+                                                    TALLY_TYPE_DASHBOARD,
+                                                    (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

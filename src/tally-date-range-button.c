@@ -33,7 +33,8 @@ struct _TallyDateRangeButton
 
 G_DEFINE_FINAL_TYPE (TallyDateRangeButton, tally_date_range_button, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_START_DATE,
   PROP_END_DATE,
@@ -43,7 +44,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
+enum
+{
   RANGE_CHANGED,
   N_SIGNALS
 };
@@ -57,13 +59,13 @@ static const struct
   const char *label;
 } presets[] = {
   { "today", TALLY_DATE_PRESET_TODAY, N_("Today") },
-  { "yesterday", TALLY_DATE_PRESET_YESTERDAY, N_("Yesterday") },
-  { "last-7-days", TALLY_DATE_PRESET_LAST_7_DAYS, N_("Last 7 Days") },
-  { "last-14-days", TALLY_DATE_PRESET_LAST_14_DAYS, N_("Last 14 Days") },
-  { "last-30-days", TALLY_DATE_PRESET_LAST_30_DAYS, N_("Last 30 Days") },
-  { "this-month", TALLY_DATE_PRESET_THIS_MONTH, N_("This Month") },
-  { "last-month", TALLY_DATE_PRESET_LAST_MONTH, N_("Last Month") },
-};
+    { "yesterday", TALLY_DATE_PRESET_YESTERDAY, N_("Yesterday") },
+      { "last-7-days", TALLY_DATE_PRESET_LAST_7_DAYS, N_("Last 7 Days") },
+        { "last-14-days", TALLY_DATE_PRESET_LAST_14_DAYS, N_("Last 14 Days") },
+          { "last-30-days", TALLY_DATE_PRESET_LAST_30_DAYS, N_("Last 30 Days") },
+            { "this-month", TALLY_DATE_PRESET_THIS_MONTH, N_("This Month") },
+              { "last-month", TALLY_DATE_PRESET_LAST_MONTH, N_("Last Month") },
+            };
 
 static char *
 format_day (const char *ymd,
@@ -105,8 +107,7 @@ describe_range (TallyDateRangeButton *self)
         }
     }
 
-  with_year = strncmp (self->start_date, self->end_date, 4) != 0 ||
-              (self->server_today != NULL && strncmp (self->start_date, self->server_today, 4) != 0);
+  with_year = strncmp (self->start_date, self->end_date, 4) != 0 || (self->server_today != NULL && strncmp (self->start_date, self->server_today, 4) != 0);
   start = format_day (self->start_date, with_year);
   if (strcmp (self->start_date, self->end_date) == 0)
     return g_steal_pointer (&start);
@@ -134,7 +135,7 @@ select_calendar_day (GtkCalendar *calendar,
                      const char *ymd)
 {
   GDate date;
-  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr (GDateTime) dt = NULL;
 
   if (ymd == NULL || !tally_date_parse (ymd, &date))
     return;
@@ -146,7 +147,7 @@ select_calendar_day (GtkCalendar *calendar,
 static char *
 calendar_day (GtkCalendar *calendar)
 {
-  g_autoptr(GDateTime) dt = gtk_calendar_get_date (calendar);
+  g_autoptr (GDateTime) dt = gtk_calendar_get_date (calendar);
 
   return g_date_time_format (dt, "%Y-%m-%d");
 }
@@ -300,9 +301,9 @@ build_popover (TallyDateRangeButton *self)
 static void
 tally_date_range_button_dispose (GObject *object)
 {
-  TallyDateRangeButton *self = (TallyDateRangeButton *)object;
+  TallyDateRangeButton *self = (TallyDateRangeButton *) object;
 
-  g_clear_pointer ((GtkWidget **)&self->menu_button, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **) &self->menu_button, gtk_widget_unparent);
 
   G_OBJECT_CLASS (tally_date_range_button_parent_class)->dispose (object);
 }
@@ -310,7 +311,7 @@ tally_date_range_button_dispose (GObject *object)
 static void
 tally_date_range_button_finalize (GObject *object)
 {
-  TallyDateRangeButton *self = (TallyDateRangeButton *)object;
+  TallyDateRangeButton *self = (TallyDateRangeButton *) object;
 
   g_clear_pointer (&self->start_date, g_free);
   g_clear_pointer (&self->end_date, g_free);
@@ -329,20 +330,20 @@ tally_date_range_button_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_START_DATE:
-      g_value_set_string (value, self->start_date);
-      break;
+      case PROP_START_DATE:
+        g_value_set_string (value, self->start_date);
+        break;
 
-    case PROP_END_DATE:
-      g_value_set_string (value, self->end_date);
-      break;
+      case PROP_END_DATE:
+        g_value_set_string (value, self->end_date);
+        break;
 
-    case PROP_SERVER_TODAY:
-      g_value_set_string (value, self->server_today);
-      break;
+      case PROP_SERVER_TODAY:
+        g_value_set_string (value, self->server_today);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -357,30 +358,32 @@ tally_date_range_button_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_START_DATE:
-      /* One date at a time (bindings): keep start <= end by moving the other. */
-      if (text == NULL)
+      case PROP_START_DATE:
+        /* One date at a time (bindings): keep start <= end by moving the other. */
+        if (text == NULL)
+          break;
+        tally_date_range_button_set_range (self, text,
+                                           self->end_date != NULL && strcmp (self->end_date, text) >= 0
+                                               ? self->end_date
+                                               : text);
         break;
-      tally_date_range_button_set_range (self, text,
-                                         self->end_date != NULL && strcmp (self->end_date, text) >= 0
-                                         ? self->end_date : text);
-      break;
 
-    case PROP_END_DATE:
-      if (text == NULL)
+      case PROP_END_DATE:
+        if (text == NULL)
+          break;
+        tally_date_range_button_set_range (self,
+                                           self->start_date != NULL && strcmp (self->start_date, text) <= 0
+                                               ? self->start_date
+                                               : text,
+                                           text);
         break;
-      tally_date_range_button_set_range (self,
-                                         self->start_date != NULL && strcmp (self->start_date, text) <= 0
-                                         ? self->start_date : text,
-                                         text);
-      break;
 
-    case PROP_SERVER_TODAY:
-      tally_date_range_button_set_server_today (self, text);
-      break;
+      case PROP_SERVER_TODAY:
+        tally_date_range_button_set_server_today (self, text);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -395,23 +398,19 @@ tally_date_range_button_class_init (TallyDateRangeButtonClass *klass)
   object_class->get_property = tally_date_range_button_get_property;
   object_class->set_property = tally_date_range_button_set_property;
 
-  properties[PROP_START_DATE] =
-    g_param_spec_string ("start-date", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_END_DATE] =
-    g_param_spec_string ("end-date", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SERVER_TODAY] =
-    g_param_spec_string ("server-today", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_START_DATE] = g_param_spec_string ("start-date", NULL, NULL, NULL,
+                                                     (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_END_DATE] = g_param_spec_string ("end-date", NULL, NULL, NULL,
+                                                   (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SERVER_TODAY] = g_param_spec_string ("server-today", NULL, NULL, NULL,
+                                                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[RANGE_CHANGED] =
-    g_signal_new ("range-changed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[RANGE_CHANGED] = g_signal_new ("range-changed",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "range.preset", "s", preset_action);
 

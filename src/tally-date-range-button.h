@@ -30,21 +30,21 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TallyDateRangeButton, tally_date_range_button, TALLY, DATE_RANGE_BUTTON, GtkWidget)
 
-TallyDateRangeButton *tally_date_range_button_new              (void);
+TallyDateRangeButton *tally_date_range_button_new (void);
 
-const char           *tally_date_range_button_get_start_date   (TallyDateRangeButton *self);
-const char           *tally_date_range_button_get_end_date     (TallyDateRangeButton *self);
-const char           *tally_date_range_button_get_server_today (TallyDateRangeButton *self);
-void                  tally_date_range_button_set_server_today (TallyDateRangeButton *self,
-                                                                const char           *server_today);
+const char *tally_date_range_button_get_start_date (TallyDateRangeButton *self);
+const char *tally_date_range_button_get_end_date (TallyDateRangeButton *self);
+const char *tally_date_range_button_get_server_today (TallyDateRangeButton *self);
+void tally_date_range_button_set_server_today (TallyDateRangeButton *self,
+                                               const char *server_today);
 /* Sets both dates at once (invalid or reversed ranges are ignored with a
  * g_critical). Emits "range-changed" when either date changed. */
-void                  tally_date_range_button_set_range        (TallyDateRangeButton *self,
-                                                                const char           *start_date,
-                                                                const char           *end_date);
+void tally_date_range_button_set_range (TallyDateRangeButton *self,
+                                        const char *start_date,
+                                        const char *end_date);
 /* Applies a preset relative to "server-today" (no-op while it is unset);
  * @preset_id is one of the ids listed above. Returns FALSE on an unknown id. */
-gboolean              tally_date_range_button_apply_preset     (TallyDateRangeButton *self,
-                                                                const char           *preset_id);
+gboolean tally_date_range_button_apply_preset (TallyDateRangeButton *self,
+                                               const char *preset_id);
 
 G_END_DECLS

@@ -81,8 +81,8 @@ tally_export_dialog_default_name (TallyExportKind kind,
                                   const char *start_date,
                                   const char *end_date)
 {
-  static const char * const prefixes[] = { "tally-usage", "tally-daily", "tally-models", "tally-keys",
-                                           "tally-summary" };
+  static const char *const prefixes[] = { "tally-usage", "tally-daily", "tally-models", "tally-keys",
+                                          "tally-summary" };
   const char *extension = kind == TALLY_EXPORT_PDF ? "pdf" : "csv";
 
   g_return_val_if_fail (kind <= TALLY_EXPORT_PDF, NULL);
@@ -134,24 +134,24 @@ update_note (TallyExportDialog *self)
 
   switch (kind)
     {
-    case TALLY_EXPORT_LOGS:
-      note = _("Every request of the range and filter, one row each, with costs at full precision.");
-      break;
-    case TALLY_EXPORT_DAILY:
-      note = _("One row per server day of the range, days without usage included.");
-      break;
-    case TALLY_EXPORT_MODELS:
-      note = _("One row per model over the range.");
-      break;
-    case TALLY_EXPORT_KEYS:
-      note = _("One row per API key with today’s and all-time billed cost (the range does not apply).");
-      break;
-    case TALLY_EXPORT_PDF:
-      note = _("One A4 page: totals billed and at list price, the daily chart, and the model and key "
+      case TALLY_EXPORT_LOGS:
+        note = _("Every request of the range and filter, one row each, with costs at full precision.");
+        break;
+      case TALLY_EXPORT_DAILY:
+        note = _("One row per server day of the range, days without usage included.");
+        break;
+      case TALLY_EXPORT_MODELS:
+        note = _("One row per model over the range.");
+        break;
+      case TALLY_EXPORT_KEYS:
+        note = _("One row per API key with today’s and all-time billed cost (the range does not apply).");
+        break;
+      case TALLY_EXPORT_PDF:
+        note = _("One A4 page: totals billed and at list price, the daily chart, and the model and key "
                "tables for the range, over all keys (the filter does not apply).");
-      break;
-    default:
-      g_assert_not_reached ();
+        break;
+      default:
+        g_assert_not_reached ();
     }
 
   gtk_label_set_text (self->note_label, note);
@@ -237,7 +237,7 @@ export_done (TallyExportDialog *self,
              gboolean ok,
              GError *error)
 {
-  g_autoptr(GFile) file = self->file != NULL ? g_object_ref (self->file) : NULL;
+  g_autoptr (GFile) file = self->file != NULL ? g_object_ref (self->file) : NULL;
 
   /* closed while running: the export was cancelled and the widgets are gone */
   if (self->session == NULL)
@@ -263,7 +263,7 @@ export_done (TallyExportDialog *self,
   {
     g_autofree char *message = g_strdup_printf (_("The export failed: %s. No file was written; an "
                                                   "existing file is unchanged."),
-                                                error->message);
+                                                   error->message);
 
     set_error_text (self, message);
     g_signal_emit (self, signals[FAILED], 0, message);
@@ -275,8 +275,8 @@ csv_exported_cb (GObject *object,
                  GAsyncResult *result,
                  gpointer user_data)
 {
-  g_autoptr(TallyExportDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyExportDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
   gboolean ok;
 
   ok = tally_report_export_csv_finish (result, &error);
@@ -288,8 +288,8 @@ pdf_exported_cb (GObject *object,
                  GAsyncResult *result,
                  gpointer user_data)
 {
-  g_autoptr(TallyExportDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyExportDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
   gboolean ok;
 
   ok = tally_report_pdf_export_finish (result, &error);
@@ -361,7 +361,7 @@ chooser_response_cb (GtkNativeDialog *dialog,
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
         tally_export_dialog_set_file (self, file);
@@ -383,7 +383,7 @@ choose_file (TallyExportDialog *self)
     }
 
   self->chooser = gtk_file_chooser_native_new (_("Export To"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+                                                  GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
 
   filter = gtk_file_filter_new ();
@@ -403,7 +403,7 @@ choose_file (TallyExportDialog *self)
 
   if (self->file != NULL)
     {
-      g_autoptr(GFile) parent = g_file_get_parent (self->file);
+      g_autoptr (GFile) parent = g_file_get_parent (self->file);
 
       if (parent != NULL)
         gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
@@ -448,7 +448,7 @@ kind_changed_cb (TallyExportDialog *self)
 
   if (self->file != NULL)
     {
-      g_autoptr(GFile) parent = g_file_get_parent (self->file);
+      g_autoptr (GFile) parent = g_file_get_parent (self->file);
       g_autofree char *name = default_name (self);
       g_autofree char *old_name = g_file_get_basename (self->file);
       TallyExportKind kind;
@@ -467,7 +467,7 @@ kind_changed_cb (TallyExportDialog *self)
 
       if (was_default && parent != NULL)
         {
-          g_autoptr(GFile) file = g_file_get_child (parent, name);
+          g_autoptr (GFile) file = g_file_get_child (parent, name);
 
           tally_export_dialog_set_file (self, file);
         }
@@ -498,8 +498,8 @@ tally_export_dialog_constructed (GObject *object)
   const char *end;
   g_autofree char *range = NULL;
   g_autofree char *filter = NULL;
-  g_autoptr(TallyUsageQuery) unfiltered = NULL;
-  g_autoptr(TallyUsageQuery) everything = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) unfiltered = NULL;
+  g_autoptr (TallyUsageQuery) everything = tally_usage_query_new ();
 
   G_OBJECT_CLASS (tally_export_dialog_parent_class)->constructed (object);
 
@@ -580,32 +580,32 @@ tally_export_dialog_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
 
-    case PROP_QUERY:
-      g_value_set_boxed (value, self->query);
-      break;
+      case PROP_QUERY:
+        g_value_set_boxed (value, self->query);
+        break;
 
-    case PROP_KIND:
-      g_value_set_int (value, tally_export_dialog_get_kind (self));
-      break;
+      case PROP_KIND:
+        g_value_set_int (value, tally_export_dialog_get_kind (self));
+        break;
 
-    case PROP_FILE:
-      g_value_set_object (value, self->file);
-      break;
+      case PROP_FILE:
+        g_value_set_object (value, self->file);
+        break;
 
-    case PROP_RUNNING:
-      g_value_set_boolean (value, self->running);
-      break;
+      case PROP_RUNNING:
+        g_value_set_boolean (value, self->running);
+        break;
 
-    case PROP_PROGRESS_TEXT:
-      g_value_set_string (value, self->progress_text);
-      break;
+      case PROP_PROGRESS_TEXT:
+        g_value_set_string (value, self->progress_text);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -619,25 +619,25 @@ tally_export_dialog_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
+      case PROP_SESSION:
+        self->session = g_value_dup_object (value);
+        break;
 
-    case PROP_QUERY:
-      /* copied: the export never sees later changes of the view's query */
-      self->query = g_value_dup_boxed (value);
-      break;
+      case PROP_QUERY:
+        /* copied: the export never sees later changes of the view's query */
+        self->query = g_value_dup_boxed (value);
+        break;
 
-    case PROP_KIND:
-      tally_export_dialog_set_kind (self, g_value_get_int (value));
-      break;
+      case PROP_KIND:
+        tally_export_dialog_set_kind (self, g_value_get_int (value));
+        break;
 
-    case PROP_FILE:
-      tally_export_dialog_set_file (self, g_value_get_object (value));
-      break;
+      case PROP_FILE:
+        tally_export_dialog_set_file (self, g_value_get_object (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -656,28 +656,22 @@ tally_export_dialog_class_init (TallyExportDialogClass *klass)
 
   window_class->close_request = tally_export_dialog_close_request;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         TALLY_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_QUERY] =
-    g_param_spec_boxed ("query", NULL, NULL,
-                        TALLY_TYPE_USAGE_QUERY,
-                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_KIND] =
-    g_param_spec_int ("kind", NULL, NULL,
-                      TALLY_EXPORT_LOGS, TALLY_EXPORT_PDF, TALLY_EXPORT_LOGS,
-                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_FILE] =
-    g_param_spec_object ("file", NULL, NULL,
-                         G_TYPE_FILE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_RUNNING] =
-    g_param_spec_boolean ("running", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PROGRESS_TEXT] =
-    g_param_spec_string ("progress-text", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+                                                  TALLY_TYPE_SESSION,
+                                                  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_QUERY] = g_param_spec_boxed ("query", NULL, NULL,
+                                               TALLY_TYPE_USAGE_QUERY,
+                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIND] = g_param_spec_int ("kind", NULL, NULL,
+                                            TALLY_EXPORT_LOGS, TALLY_EXPORT_PDF, TALLY_EXPORT_LOGS,
+                                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL,
+                                               G_TYPE_FILE,
+                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS_TEXT] = g_param_spec_string ("progress-text", NULL, NULL, NULL,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

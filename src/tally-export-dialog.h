@@ -37,49 +37,49 @@ G_DECLARE_FINAL_TYPE (TallyExportDialog, tally_export_dialog, TALLY, EXPORT_DIAL
 
 /* @parent: may be NULL. @query: the view's filter, COPIED now (frozen: later
  * changes of the view never reach this export). NULL = everything. */
-TallyExportDialog *tally_export_dialog_new              (GtkWindow             *parent,
-                                                         TallySession          *session,
-                                                         const TallyUsageQuery *query);
+TallyExportDialog *tally_export_dialog_new (GtkWindow *parent,
+                                            TallySession *session,
+                                            const TallyUsageQuery *query);
 
-const TallyUsageQuery *tally_export_dialog_get_query    (TallyExportDialog     *self);
-TallyExportKind    tally_export_dialog_get_kind         (TallyExportDialog     *self);
-void               tally_export_dialog_set_kind         (TallyExportDialog     *self,
-                                                         TallyExportKind        kind);
+const TallyUsageQuery *tally_export_dialog_get_query (TallyExportDialog *self);
+TallyExportKind tally_export_dialog_get_kind (TallyExportDialog *self);
+void tally_export_dialog_set_kind (TallyExportDialog *self,
+                                   TallyExportKind kind);
 /* The target chosen with the file chooser (or set by tests); NULL until then. */
-GFile             *tally_export_dialog_get_file         (TallyExportDialog     *self);
-void               tally_export_dialog_set_file         (TallyExportDialog     *self,
-                                                         GFile                 *file);
+GFile *tally_export_dialog_get_file (TallyExportDialog *self);
+void tally_export_dialog_set_file (TallyExportDialog *self,
+                                   GFile *file);
 /* Property "running": TRUE while an export is in progress. */
-gboolean           tally_export_dialog_get_running      (TallyExportDialog     *self);
+gboolean tally_export_dialog_get_running (TallyExportDialog *self);
 /* The progress text, e.g. "12,300 rows, 123 pages". */
-const char        *tally_export_dialog_get_progress_text (TallyExportDialog    *self);
+const char *tally_export_dialog_get_progress_text (TallyExportDialog *self);
 /* The error shown in the dialog after a failed export, or NULL. */
-const char        *tally_export_dialog_get_error_text   (TallyExportDialog     *self);
+const char *tally_export_dialog_get_error_text (TallyExportDialog *self);
 
 /* Starts the export (the "export.start" action); needs a file. */
-void               tally_export_dialog_start            (TallyExportDialog     *self);
+void tally_export_dialog_start (TallyExportDialog *self);
 /* Cancels a running export: no file is written, an existing one is untouched. */
-void               tally_export_dialog_cancel           (TallyExportDialog     *self);
+void tally_export_dialog_cancel (TallyExportDialog *self);
 
 /* "tally-usage-2026-01-01_to_2026-01-31.csv", "tally-daily-…", "tally-models-…",
  * "tally-keys-…", "tally-summary-….pdf"; "…-all.csv" without dates. */
-char              *tally_export_dialog_default_name     (TallyExportKind        kind,
-                                                         const char            *start_date,
-                                                         const char            *end_date);
+char *tally_export_dialog_default_name (TallyExportKind kind,
+                                        const char *start_date,
+                                        const char *end_date);
 
 /* Receives the "done" toast (with its "Open" button) to show it, e.g. on the
  * window's AdwToastOverlay. The toast is floating: add it or sink it. */
 typedef void (*TallyExportToastFunc) (AdwToast *toast,
-                                      gpointer  user_data);
+                                      gpointer user_data);
 
 /* win.export: creates the dialog for @query (copied), presents it modal and
  * transient for @parent, and on success hands a toast "Exported “NAME”" with
  * an "Open" button (opens the file with gtk_show_uri) to @toast_func. Failures
  * are shown in the dialog itself. */
-void               tally_export_dialog_present          (GtkWindow             *parent,
-                                                         TallySession          *session,
-                                                         const TallyUsageQuery *query,
-                                                         TallyExportToastFunc   toast_func,
-                                                         gpointer               user_data);
+void tally_export_dialog_present (GtkWindow *parent,
+                                  TallySession *session,
+                                  const TallyUsageQuery *query,
+                                  TallyExportToastFunc toast_func,
+                                  gpointer user_data);
 
 G_END_DECLS

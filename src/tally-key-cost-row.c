@@ -28,7 +28,7 @@ G_DEFINE_FINAL_TYPE (TallyKeyCostRow, tally_key_cost_row, GTK_TYPE_LIST_BOX_ROW)
 static void
 tally_key_cost_row_dispose (GObject *object)
 {
-  TallyKeyCostRow *self = (TallyKeyCostRow *)object;
+  TallyKeyCostRow *self = (TallyKeyCostRow *) object;
 
   g_clear_object (&self->cost);
 
@@ -146,7 +146,7 @@ tally_key_cost_row_new (TallyKeyCost *cost)
 
   /* Translators: accessible description of a key row: name, total, today */
   a11y = g_strdup_printf (_("%s: %s in total, %s today, %s of all spend"),
-                          tally_key_cost_get_name (cost), total, today, share);
+                             tally_key_cost_get_name (cost), total, today, share);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 
   return GTK_WIDGET (self);

@@ -18,11 +18,11 @@ G_DECLARE_FINAL_TYPE (TallyKeyCostRow, tally_key_cost_row, TALLY, KEY_COST_ROW, 
 /* A row showing @cost (name as plain text, a "Disabled" badge for inactive
  * keys, the share bar, total and today's billed cost). The "deleted keys" row
  * is not activatable. */
-GtkWidget    *tally_key_cost_row_new      (TallyKeyCost    *cost);
+GtkWidget *tally_key_cost_row_new (TallyKeyCost *cost);
 TallyKeyCost *tally_key_cost_row_get_cost (TallyKeyCostRow *self);
 /* For tests: the texts shown. */
-const char   *tally_key_cost_row_get_name_text  (TallyKeyCostRow *self);
-const char   *tally_key_cost_row_get_total_text (TallyKeyCostRow *self);
-const char   *tally_key_cost_row_get_today_text (TallyKeyCostRow *self);
+const char *tally_key_cost_row_get_name_text (TallyKeyCostRow *self);
+const char *tally_key_cost_row_get_total_text (TallyKeyCostRow *self);
+const char *tally_key_cost_row_get_today_text (TallyKeyCostRow *self);
 
 G_END_DECLS

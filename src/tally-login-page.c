@@ -38,9 +38,9 @@ struct _TallyLoginPage
   /* Owned References */
   TallySession *session;
   GSignalGroup *session_signals;
-  GCancellable *cancellable;        /* login, token, demo */
-  GCancellable *check_cancellable;  /* settings/public */
-  char *checked_url;                /* the server the last check answered for */
+  GCancellable *cancellable;       /* login, token, demo */
+  GCancellable *check_cancellable; /* settings/public */
+  char *checked_url;               /* the server the last check answered for */
   guint check_source;
 
   guint working : 1;
@@ -51,7 +51,8 @@ struct _TallyLoginPage
 
 G_DEFINE_FINAL_TYPE (TallyLoginPage, tally_login_page, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_SESSION,
   N_PROPS
@@ -198,7 +199,7 @@ static gboolean
 apply_server (TallyLoginPage *self)
 {
   g_autofree char *url = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   TallyClient *client;
 
   g_assert (TALLY_IS_LOGIN_PAGE (self));
@@ -281,8 +282,8 @@ login_cb (GObject *object,
           GAsyncResult *result,
           gpointer user_data)
 {
-  g_autoptr(TallyLoginPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyLoginPage) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   tally_session_login_finish (TALLY_SESSION (object), result, &error);
   if (tally_error_is_cancelled (error))
@@ -296,8 +297,8 @@ login_2fa_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(TallyLoginPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyLoginPage) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   tally_session_login_2fa_finish (TALLY_SESSION (object), result, &error);
   if (tally_error_is_cancelled (error))
@@ -311,8 +312,8 @@ use_token_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(TallyLoginPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyLoginPage) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   tally_session_use_token_finish (TALLY_SESSION (object), result, &error);
   if (tally_error_is_cancelled (error))
@@ -326,8 +327,8 @@ demo_cb (GObject *object,
          GAsyncResult *result,
          gpointer user_data)
 {
-  g_autoptr(TallyLoginPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyLoginPage) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   tally_session_start_demo_finish (TALLY_SESSION (object), result, &error);
   if (tally_error_is_cancelled (error))
@@ -384,9 +385,9 @@ check_server_cb (GObject *object,
                  GAsyncResult *result,
                  gpointer user_data)
 {
-  g_autoptr(TallyLoginPage) self = user_data;
-  g_autoptr(TallyPublicSettings) settings = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyLoginPage) self = user_data;
+  g_autoptr (TallyPublicSettings) settings = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean then_log_in;
 
   settings = tally_session_check_server_finish (TALLY_SESSION (object), result, &error);
@@ -455,8 +456,7 @@ check_server (TallyLoginPage *self,
 
   /* While typing, never switch servers under a login that is in progress
    * (restoring the saved one) or done. */
-  if (!then_log_in &&
-      tally_session_get_state (self->session) != TALLY_SESSION_STATE_LOGGED_OUT)
+  if (!then_log_in && tally_session_get_state (self->session) != TALLY_SESSION_STATE_LOGGED_OUT)
     return;
 
   if (!apply_server (self))
@@ -573,8 +573,7 @@ log_in_action (GtkWidget *widget,
   if (!apply_server (self))
     return;
 
-  if (self->checked_url == NULL ||
-      g_strcmp0 (self->checked_url, tally_session_get_server_url (self->session)) != 0)
+  if (self->checked_url == NULL || g_strcmp0 (self->checked_url, tally_session_get_server_url (self->session)) != 0)
     {
       check_server (self, TRUE);
       return;
@@ -639,9 +638,7 @@ session_state_changed_cb (TallyLoginPage *self)
   g_assert (TALLY_IS_LOGIN_PAGE (self));
 
   /* Back on the login page (logout, expiry): offer what we know. */
-  if (self->session != NULL &&
-      tally_session_get_state (self->session) == TALLY_SESSION_STATE_LOGGED_OUT &&
-      !tally_session_get_demo (self->session))
+  if (self->session != NULL && tally_session_get_state (self->session) == TALLY_SESSION_STATE_LOGGED_OUT && !tally_session_get_demo (self->session))
     tally_login_page_prefill (self,
                               tally_session_get_server_url (self->session),
                               tally_session_get_email (self->session));
@@ -650,7 +647,7 @@ session_state_changed_cb (TallyLoginPage *self)
 static void
 tally_login_page_dispose (GObject *object)
 {
-  TallyLoginPage *self = (TallyLoginPage *)object;
+  TallyLoginPage *self = (TallyLoginPage *) object;
 
   g_clear_handle_id (&self->check_source, g_source_remove);
   if (self->cancellable != NULL)
@@ -673,7 +670,7 @@ tally_login_page_dispose (GObject *object)
 static void
 tally_login_page_finalize (GObject *object)
 {
-  TallyLoginPage *self = (TallyLoginPage *)object;
+  TallyLoginPage *self = (TallyLoginPage *) object;
 
   g_clear_pointer (&self->checked_url, g_free);
 
@@ -690,12 +687,12 @@ tally_login_page_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -709,12 +706,12 @@ tally_login_page_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      tally_login_page_set_session (self, g_value_get_object (value));
-      break;
+      case PROP_SESSION:
+        tally_login_page_set_session (self, g_value_get_object (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -729,10 +726,9 @@ tally_login_page_class_init (TallyLoginPageClass *klass)
   object_class->get_property = tally_login_page_get_property;
   object_class->set_property = tally_login_page_set_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         TALLY_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+                                                  TALLY_TYPE_SESSION,
+                                                  (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -60,14 +60,14 @@ tally_pie_measure_get_title (TallyPieMeasure measure)
 {
   switch (measure)
     {
-    case TALLY_PIE_MEASURE_BILLED_COST:
-      return _("Billed cost");
-    case TALLY_PIE_MEASURE_TOKENS:
-      return _("Tokens");
-    case TALLY_PIE_MEASURE_REQUESTS:
-      return _("Requests");
-    default:
-      g_return_val_if_reached ("");
+      case TALLY_PIE_MEASURE_BILLED_COST:
+        return _("Billed cost");
+      case TALLY_PIE_MEASURE_TOKENS:
+        return _("Tokens");
+      case TALLY_PIE_MEASURE_REQUESTS:
+        return _("Requests");
+      default:
+        g_return_val_if_reached ("");
     }
 }
 
@@ -79,17 +79,17 @@ measure_value (TallyModelStat *stat,
 
   switch (measure)
     {
-    case TALLY_PIE_MEASURE_BILLED_COST:
-      value = tally_model_stat_get_actual_cost (stat);
-      break;
-    case TALLY_PIE_MEASURE_TOKENS:
-      value = (double) tally_model_stat_get_total_tokens (stat);
-      break;
-    case TALLY_PIE_MEASURE_REQUESTS:
-      value = (double) tally_model_stat_get_requests (stat);
-      break;
-    default:
-      g_assert_not_reached ();
+      case TALLY_PIE_MEASURE_BILLED_COST:
+        value = tally_model_stat_get_actual_cost (stat);
+        break;
+      case TALLY_PIE_MEASURE_TOKENS:
+        value = (double) tally_model_stat_get_total_tokens (stat);
+        break;
+      case TALLY_PIE_MEASURE_REQUESTS:
+        value = (double) tally_model_stat_get_requests (stat);
+        break;
+      default:
+        g_assert_not_reached ();
     }
 
   if (!isfinite (value) || value < 0)
@@ -120,8 +120,8 @@ struct _TallyPieChartData
 {
   gatomicrefcount ref_count;
   TallyPieMeasure measure;
-  GArray *slices;   /* Slice */
-  GArray *folded;   /* Entry: the models inside "Other", descending */
+  GArray *slices; /* Slice */
+  GArray *folded; /* Entry: the models inside "Other", descending */
   double total;
 };
 
@@ -171,7 +171,7 @@ TallyPieChartData *
 tally_pie_chart_data_new (GListModel *models,
                           TallyPieMeasure measure)
 {
-  g_autoptr(GArray) entries = NULL;
+  g_autoptr (GArray) entries = NULL;
   TallyPieChartData *data;
   guint n;
   guint n_big = 0;
@@ -193,7 +193,7 @@ tally_pie_chart_data_new (GListModel *models,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (models, i);
+      g_autoptr (GObject) item = g_list_model_get_item (models, i);
       Entry entry;
 
       if (!TALLY_IS_MODEL_STAT (item))
@@ -387,21 +387,21 @@ tally_pie_chart_data_format_value (TallyPieChartData *data,
 
   switch (data->measure)
     {
-    case TALLY_PIE_MEASURE_BILLED_COST:
-      return tally_format_cost (value);
-    case TALLY_PIE_MEASURE_TOKENS:
-      return tally_format_tokens ((gint64) llround (value));
-    case TALLY_PIE_MEASURE_REQUESTS:
-      return tally_format_count ((gint64) llround (value));
-    default:
-      g_return_val_if_reached (NULL);
+      case TALLY_PIE_MEASURE_BILLED_COST:
+        return tally_format_cost (value);
+      case TALLY_PIE_MEASURE_TOKENS:
+        return tally_format_tokens ((gint64) llround (value));
+      case TALLY_PIE_MEASURE_REQUESTS:
+        return tally_format_count ((gint64) llround (value));
+      default:
+        g_return_val_if_reached (NULL);
     }
 }
 
 char *
 tally_pie_chart_data_describe (TallyPieChartData *data)
 {
-  g_autoptr(GString) list = NULL;
+  g_autoptr (GString) list = NULL;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -424,17 +424,17 @@ tally_pie_chart_data_describe (TallyPieChartData *data)
 
   switch (data->measure)
     {
-    case TALLY_PIE_MEASURE_BILLED_COST:
-      /* Translators: accessible summary of the model chart; %s is the list of shares */
-      return g_strdup_printf (_("Share of billed cost by model: %s"), list->str);
-    case TALLY_PIE_MEASURE_TOKENS:
-      /* Translators: accessible summary of the model chart; %s is the list of shares */
-      return g_strdup_printf (_("Share of tokens by model: %s"), list->str);
-    case TALLY_PIE_MEASURE_REQUESTS:
-      /* Translators: accessible summary of the model chart; %s is the list of shares */
-      return g_strdup_printf (_("Share of requests by model: %s"), list->str);
-    default:
-      g_return_val_if_reached (NULL);
+      case TALLY_PIE_MEASURE_BILLED_COST:
+        /* Translators: accessible summary of the model chart; %s is the list of shares */
+        return g_strdup_printf (_("Share of billed cost by model: %s"), list->str);
+      case TALLY_PIE_MEASURE_TOKENS:
+        /* Translators: accessible summary of the model chart; %s is the list of shares */
+        return g_strdup_printf (_("Share of tokens by model: %s"), list->str);
+      case TALLY_PIE_MEASURE_REQUESTS:
+        /* Translators: accessible summary of the model chart; %s is the list of shares */
+        return g_strdup_printf (_("Share of requests by model: %s"), list->str);
+      default:
+        g_return_val_if_reached (NULL);
     }
 }
 
@@ -514,9 +514,9 @@ struct _TallyPieChartLayout
   double cy;
   double inner;
   double outer;
-  double *angles;        /* n_slices + 1 boundaries, 0 … 2π */
+  double *angles; /* n_slices + 1 boundaries, 0 … 2π */
 
-  GArray *rows;          /* Row; empty when the legend does not fit */
+  GArray *rows; /* Row; empty when the legend does not fit */
   PangoLayout *total_text;
   PangoLayout *title_text;
   double total_y;
@@ -649,8 +649,8 @@ tally_pie_chart_layout_new (TallyPieChartData *data,
                             PangoContext *context)
 {
   PangoContext *own_context = NULL;
-  g_autoptr(PangoFontDescription) caption = NULL;
-  g_autoptr(PangoFontDescription) heading = NULL;
+  g_autoptr (PangoFontDescription) caption = NULL;
+  g_autoptr (PangoFontDescription) heading = NULL;
   TallyPieChartLayout *layout;
   guint n;
   int max_name = 0;
@@ -679,7 +679,7 @@ tally_pie_chart_layout_new (TallyPieChartData *data,
 
   if (context == NULL)
     {
-      g_autoptr(PangoFontDescription) sans = pango_font_description_from_string ("Sans 11");
+      g_autoptr (PangoFontDescription) sans = pango_font_description_from_string ("Sans 11");
 
       own_context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
       pango_context_set_font_description (own_context, sans);
@@ -838,7 +838,7 @@ tally_pie_chart_layout_new_for_model (GListModel *models,
                                       int height,
                                       PangoContext *context)
 {
-  g_autoptr(TallyPieChartData) data = NULL;
+  g_autoptr (TallyPieChartData) data = NULL;
 
   g_return_val_if_fail (models == NULL || G_IS_LIST_MODEL (models), NULL);
 

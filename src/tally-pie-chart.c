@@ -41,7 +41,8 @@ struct _TallyPieChart
 
 G_DEFINE_FINAL_TYPE (TallyPieChart, tally_pie_chart, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_MODEL,
   PROP_MEASURE,
@@ -123,11 +124,7 @@ ensure_layout (TallyPieChart *self,
   PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
   const PangoFontDescription *font = pango_context_get_font_description (context);
 
-  if (self->layout != NULL &&
-      (tally_pie_chart_layout_get_width (self->layout) != width ||
-       tally_pie_chart_layout_get_height (self->layout) != height ||
-       self->layout_font == NULL || font == NULL ||
-       !pango_font_description_equal (self->layout_font, font)))
+  if (self->layout != NULL && (tally_pie_chart_layout_get_width (self->layout) != width || tally_pie_chart_layout_get_height (self->layout) != height || self->layout_font == NULL || font == NULL || !pango_font_description_equal (self->layout_font, font)))
     drop_layout (self);
 
   if (self->layout == NULL)
@@ -162,12 +159,12 @@ tally_pie_chart_snapshot (GtkWidget *widget,
 
 static void
 tally_pie_chart_measure (GtkWidget *widget,
-                           GtkOrientation orientation,
-                           int for_size,
-                           int *minimum,
-                           int *natural,
-                           int *minimum_baseline,
-                           int *natural_baseline)
+                         GtkOrientation orientation,
+                         int for_size,
+                         int *minimum,
+                         int *natural,
+                         int *minimum_baseline,
+                         int *natural_baseline)
 {
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
@@ -183,7 +180,7 @@ tally_pie_chart_measure (GtkWidget *widget,
 
 static void
 tally_pie_chart_css_changed (GtkWidget *widget,
-                               GtkCssStyleChange *change)
+                             GtkCssStyleChange *change)
 {
   TallyPieChart *self = TALLY_PIE_CHART (widget);
 
@@ -197,7 +194,7 @@ tally_pie_chart_css_changed (GtkWidget *widget,
 
 static void
 tally_pie_chart_system_setting_changed (GtkWidget *widget,
-                                          GtkSystemSetting setting)
+                                        GtkSystemSetting setting)
 {
   TallyPieChart *self = TALLY_PIE_CHART (widget);
 
@@ -209,10 +206,10 @@ tally_pie_chart_system_setting_changed (GtkWidget *widget,
 
 static gboolean
 tally_pie_chart_query_tooltip (GtkWidget *widget,
-                                 int x,
-                                 int y,
-                                 gboolean keyboard_mode,
-                                 GtkTooltip *tooltip)
+                               int x,
+                               int y,
+                               gboolean keyboard_mode,
+                               GtkTooltip *tooltip)
 {
   TallyPieChart *self = TALLY_PIE_CHART (widget);
   g_autofree char *text = NULL;
@@ -232,14 +229,15 @@ tally_pie_chart_query_tooltip (GtkWidget *widget,
 
   /* A legend row is the tip area for its row; on the ring, the pointer's
    * neighbourhood (a slice is not a rectangle). */
-  if (!tally_pie_chart_layout_get_legend_row (self->layout, index, &area) ||
-      !graphene_rect_contains_point (&area, &GRAPHENE_POINT_INIT (x, y)))
+  if (!tally_pie_chart_layout_get_legend_row (self->layout, index, &area) || !graphene_rect_contains_point (&area, &GRAPHENE_POINT_INIT (x, y)))
     graphene_rect_init (&area, x - 4, y - 4, 8, 8);
 
   gtk_tooltip_set_tip_area (tooltip,
-                            &(GdkRectangle) {
-                              (int) area.origin.x, (int) area.origin.y,
-                              MAX (1, (int) area.size.width), MAX (1, (int) area.size.height),
+                            &(GdkRectangle){
+                                (int) area.origin.x,
+                                (int) area.origin.y,
+                                MAX (1, (int) area.size.width),
+                                MAX (1, (int) area.size.height),
                             });
 
   return TRUE;
@@ -269,7 +267,7 @@ on_leave (TallyPieChart *self,
 static void
 tally_pie_chart_dispose (GObject *object)
 {
-  TallyPieChart *self = (TallyPieChart *)object;
+  TallyPieChart *self = (TallyPieChart *) object;
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
@@ -283,7 +281,7 @@ tally_pie_chart_dispose (GObject *object)
 static void
 tally_pie_chart_finalize (GObject *object)
 {
-  TallyPieChart *self = (TallyPieChart *)object;
+  TallyPieChart *self = (TallyPieChart *) object;
 
   g_clear_pointer (&self->summary, g_free);
 
@@ -292,51 +290,51 @@ tally_pie_chart_finalize (GObject *object)
 
 static void
 tally_pie_chart_get_property (GObject *object,
-                                guint prop_id,
-                                GValue *value,
-                                GParamSpec *pspec)
+                              guint prop_id,
+                              GValue *value,
+                              GParamSpec *pspec)
 {
   TallyPieChart *self = TALLY_PIE_CHART (object);
 
   switch (prop_id)
     {
-    case PROP_MODEL:
-      g_value_set_object (value, self->model);
-      break;
+      case PROP_MODEL:
+        g_value_set_object (value, self->model);
+        break;
 
-    case PROP_MEASURE:
-      g_value_set_enum (value, self->measure);
-      break;
+      case PROP_MEASURE:
+        g_value_set_enum (value, self->measure);
+        break;
 
-    case PROP_SUMMARY:
-      g_value_set_string (value, self->summary);
-      break;
+      case PROP_SUMMARY:
+        g_value_set_string (value, self->summary);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
 tally_pie_chart_set_property (GObject *object,
-                                guint prop_id,
-                                const GValue *value,
-                                GParamSpec *pspec)
+                              guint prop_id,
+                              const GValue *value,
+                              GParamSpec *pspec)
 {
   TallyPieChart *self = TALLY_PIE_CHART (object);
 
   switch (prop_id)
     {
-    case PROP_MODEL:
-      tally_pie_chart_set_model (self, g_value_get_object (value));
-      break;
+      case PROP_MODEL:
+        tally_pie_chart_set_model (self, g_value_get_object (value));
+        break;
 
-    case PROP_MEASURE:
-      tally_pie_chart_set_measure (self, g_value_get_enum (value));
-      break;
+      case PROP_MEASURE:
+        tally_pie_chart_set_measure (self, g_value_get_enum (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -357,21 +355,18 @@ tally_pie_chart_class_init (TallyPieChartClass *klass)
   widget_class->system_setting_changed = tally_pie_chart_system_setting_changed;
   widget_class->query_tooltip = tally_pie_chart_query_tooltip;
 
-  properties[PROP_MODEL] =
-    g_param_spec_object ("model", NULL, NULL,
-                         G_TYPE_LIST_MODEL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL,
+                                                G_TYPE_LIST_MODEL,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_MEASURE] =
-    g_param_spec_enum ("measure", NULL, NULL,
-                       TALLY_TYPE_PIE_MEASURE,
-                       TALLY_PIE_MEASURE_BILLED_COST,
-                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MEASURE] = g_param_spec_enum ("measure", NULL, NULL,
+                                                TALLY_TYPE_PIE_MEASURE,
+                                                TALLY_PIE_MEASURE_BILLED_COST,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_SUMMARY] =
-    g_param_spec_string ("summary", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL,
+                                                  NULL,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -419,7 +414,7 @@ tally_pie_chart_get_model (TallyPieChart *self)
 
 void
 tally_pie_chart_set_model (TallyPieChart *self,
-                             GListModel *model)
+                           GListModel *model)
 {
   g_return_if_fail (TALLY_IS_PIE_CHART (self));
   g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
@@ -450,7 +445,7 @@ tally_pie_chart_get_measure (TallyPieChart *self)
 
 void
 tally_pie_chart_set_measure (TallyPieChart *self,
-                              TallyPieMeasure measure)
+                             TallyPieMeasure measure)
 {
   g_return_if_fail (TALLY_IS_PIE_CHART (self));
 

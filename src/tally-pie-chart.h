@@ -15,17 +15,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TallyPieChart, tally_pie_chart, TALLY, PIE_CHART, GtkWidget)
 
-GtkWidget       *tally_pie_chart_new             (void);
+GtkWidget *tally_pie_chart_new (void);
 /* A GListModel of TallyModelStat */
-GListModel      *tally_pie_chart_get_model       (TallyPieChart   *self);
-void             tally_pie_chart_set_model       (TallyPieChart   *self,
-                                                  GListModel      *model);
-TallyPieMeasure  tally_pie_chart_get_measure     (TallyPieChart   *self);
-void             tally_pie_chart_set_measure     (TallyPieChart   *self,
-                                                  TallyPieMeasure  measure);
+GListModel *tally_pie_chart_get_model (TallyPieChart *self);
+void tally_pie_chart_set_model (TallyPieChart *self,
+                                GListModel *model);
+TallyPieMeasure tally_pie_chart_get_measure (TallyPieChart *self);
+void tally_pie_chart_set_measure (TallyPieChart *self,
+                                  TallyPieMeasure measure);
 /* The text summary that is also the accessible label. */
-const char      *tally_pie_chart_get_summary     (TallyPieChart   *self);
+const char *tally_pie_chart_get_summary (TallyPieChart *self);
 /* The slice under the pointer (on the ring or its legend row), or -1. */
-int              tally_pie_chart_get_hover_index (TallyPieChart   *self);
+int tally_pie_chart_get_hover_index (TallyPieChart *self);
 
 G_END_DECLS

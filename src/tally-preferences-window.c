@@ -60,7 +60,7 @@ position_to_minutes (const GValue *value,
 static void
 tally_preferences_window_dispose (GObject *object)
 {
-  TallyPreferencesWindow *self = (TallyPreferencesWindow *)object;
+  TallyPreferencesWindow *self = (TallyPreferencesWindow *) object;
 
   g_clear_object (&self->settings);
 
@@ -80,7 +80,7 @@ tally_preferences_window_init (TallyPreferencesWindow *self)
 {
   AdwPreferencesPage *page;
   AdwPreferencesGroup *group;
-  g_autoptr(GtkStringList) choices = NULL;
+  g_autoptr (GtkStringList) choices = NULL;
 
   gtk_window_set_title (GTK_WINDOW (self), _("Preferences"));
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 360);

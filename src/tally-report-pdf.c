@@ -58,15 +58,15 @@ typedef struct
   /* fetched */
   char *start_date;
   char *end_date;
-  GListModel *points;           /* zero-filled TallyTrendPoint */
+  GListModel *points; /* zero-filled TallyTrendPoint */
   TallyUsageStats *stats;
   TallyModelBreakdown *models;
-  GPtrArray *key_rows;          /* KeyRow */
+  GPtrArray *key_rows; /* KeyRow */
   gboolean offset_known;
   int utc_offset;
 
   guint pending;
-  GError *error;                /* the first failure */
+  GError *error; /* the first failure */
 
   /* while writing */
   GError *write_error;
@@ -113,7 +113,7 @@ new_layout (cairo_t *cr,
             const char *text)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoFontDescription) desc = pango_font_description_from_string (font);
+  g_autoptr (PangoFontDescription) desc = pango_font_description_from_string (font);
 
   pango_layout_set_font_description (layout, desc);
   pango_layout_set_text (layout, text, -1);
@@ -134,7 +134,7 @@ draw_text (cairo_t *cr,
            double align,
            const TallyRGBA *color)
 {
-  g_autoptr(PangoLayout) layout = new_layout (cr, font, text != NULL ? text : "");
+  g_autoptr (PangoLayout) layout = new_layout (cr, font, text != NULL ? text : "");
   int width;
   int height;
 
@@ -162,7 +162,7 @@ draw_paragraph (cairo_t *cr,
                 double width,
                 const TallyRGBA *color)
 {
-  g_autoptr(PangoLayout) layout = new_layout (cr, font, text);
+  g_autoptr (PangoLayout) layout = new_layout (cr, font, text);
   int height;
 
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
@@ -191,8 +191,8 @@ draw_rule (cairo_t *cr,
 typedef struct
 {
   const char *title;
-  double width;       /* fraction of CONTENT_WIDTH */
-  gboolean numeric;   /* right-aligned */
+  double width;     /* fraction of CONTENT_WIDTH */
+  gboolean numeric; /* right-aligned */
 } Column;
 
 /* One table row; @cells has one text per column. Returns the row height. */
@@ -200,7 +200,7 @@ static double
 draw_table_row (cairo_t *cr,
                 const Column *columns,
                 guint n_columns,
-                const char * const *cells,
+                const char *const *cells,
                 double y,
                 gboolean bold,
                 const TallyChartPalette *palette)
@@ -236,11 +236,9 @@ draw_table_header (cairo_t *cr,
       double width = columns[i].width * CONTENT_WIDTH;
 
       if (columns[i].numeric)
-        draw_text (cr, "Sans Bold 8", _(columns[i].title), x + width - 2, y, width - 6, 1.0,
-                   &palette->dim_foreground);
+        draw_text (cr, "Sans Bold 8", _(columns[i].title), x + width - 2, y, width - 6, 1.0, &palette->dim_foreground);
       else
-        draw_text (cr, "Sans Bold 8", _(columns[i].title), x, y, width - 6, 0.0,
-                   &palette->dim_foreground);
+        draw_text (cr, "Sans Bold 8", _(columns[i].title), x, y, width - 6, 0.0, &palette->dim_foreground);
       x += width;
     }
   draw_rule (cr, y + ROW_HEIGHT, &palette->grid);
@@ -259,13 +257,13 @@ draw_section_title (cairo_t *cr,
 
 static const Column model_columns[] = {
   { N_("Model"), 0.31, FALSE },
-  { N_("Requests"), 0.10, TRUE },
-  { N_("Input"), 0.10, TRUE },
-  { N_("Output"), 0.10, TRUE },
-  { N_("Tokens"), 0.11, TRUE },
-  { N_("List price"), 0.14, TRUE },
-  { N_("Billed"), 0.14, TRUE },
-};
+    { N_("Requests"), 0.10, TRUE },
+      { N_("Input"), 0.10, TRUE },
+        { N_("Output"), 0.10, TRUE },
+          { N_("Tokens"), 0.11, TRUE },
+            { N_("List price"), 0.14, TRUE },
+              { N_("Billed"), 0.14, TRUE },
+            };
 
 static double
 draw_model_row (cairo_t *cr,
@@ -309,12 +307,11 @@ draw_models (cairo_t *cr,
   y += draw_table_header (cr, model_columns, G_N_ELEMENTS (model_columns), y, palette);
 
   if (n_models == 0)
-    return y + draw_text (cr, "Sans Italic 8", _("No usage in this range"), MARGIN, y, CONTENT_WIDTH, 0.0,
-                          &palette->dim_foreground);
+    return y + draw_text (cr, "Sans Italic 8", _("No usage in this range"), MARGIN, y, CONTENT_WIDTH, 0.0, &palette->dim_foreground);
 
   for (guint i = 0; i < n_models; i++)
     {
-      g_autoptr(TallyModelStat) stat = g_list_model_get_item (models, i);
+      g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);
 
       requests += tally_model_stat_get_requests (stat);
       input += tally_model_stat_get_input_tokens (stat);
@@ -364,12 +361,12 @@ draw_models (cairo_t *cr,
 
 static const Column key_columns[] = {
   { N_("Key"), 0.37, FALSE },
-  { N_("Status"), 0.12, FALSE },
-  { N_("Requests"), 0.10, TRUE },
-  { N_("Tokens"), 0.13, TRUE },
-  { N_("List price"), 0.14, TRUE },
-  { N_("Billed"), 0.14, TRUE },
-};
+    { N_("Status"), 0.12, FALSE },
+      { N_("Requests"), 0.10, TRUE },
+        { N_("Tokens"), 0.13, TRUE },
+          { N_("List price"), 0.14, TRUE },
+            { N_("Billed"), 0.14, TRUE },
+          };
 
 static double
 draw_key_row (cairo_t *cr,
@@ -396,8 +393,8 @@ static int
 compare_key_rows (gconstpointer a,
                   gconstpointer b)
 {
-  const KeyRow *ra = *(const KeyRow * const *) a;
-  const KeyRow *rb = *(const KeyRow * const *) b;
+  const KeyRow *ra = *(const KeyRow *const *) a;
+  const KeyRow *rb = *(const KeyRow *const *) b;
   double ca = tally_usage_stats_get_total_actual_cost (ra->stats);
   double cb = tally_usage_stats_get_total_actual_cost (rb->stats);
   gint64 ia = tally_api_key_get_id (ra->key);
@@ -405,7 +402,8 @@ compare_key_rows (gconstpointer a,
 
   if (ca != cb)
     return ca > cb ? -1 : 1;
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
+  return ia < ib ? -1 : ia > ib ? 1
+                                : 0;
 }
 
 static double
@@ -479,11 +477,11 @@ draw_keys (cairo_t *cr,
   draw_rule (cr, y, &palette->grid);
   y += 2;
   y += draw_key_row (cr, _("Total"), "",
-                     tally_usage_stats_get_total_requests (report->stats),
-                     tally_usage_stats_get_total_tokens (report->stats),
-                     tally_usage_stats_get_total_cost (report->stats),
-                     tally_usage_stats_get_total_actual_cost (report->stats),
-                     y, TRUE, palette);
+                            tally_usage_stats_get_total_requests (report->stats),
+                            tally_usage_stats_get_total_tokens (report->stats),
+                            tally_usage_stats_get_total_cost (report->stats),
+                            tally_usage_stats_get_total_actual_cost (report->stats),
+                            y, TRUE, palette);
 
   return y;
 }
@@ -547,8 +545,7 @@ draw_totals (cairo_t *cr,
 
   draw_text (cr, "Sans 9", _("Billed"), MARGIN, y, column, 0.0, &palette->dim_foreground);
   draw_text (cr, "Sans 9", _("At list price"), MARGIN + column, y, column, 0.0, &palette->dim_foreground);
-  draw_text (cr, "Sans 9", _("Requests and tokens"), MARGIN + 2 * column, y, column, 0.0,
-             &palette->dim_foreground);
+  draw_text (cr, "Sans 9", _("Requests and tokens"), MARGIN + 2 * column, y, column, 0.0, &palette->dim_foreground);
   y += 14;
 
   height = draw_text (cr, "Sans Bold 16", billed_text, MARGIN, y, column, 0.0, &palette->foreground);
@@ -566,7 +563,7 @@ draw_totals (cairo_t *cr,
                                    "applies its multiplier (for example 1.5 for a premium group, 0.8 for a "
                                    "discounted one), and the billed amount is what was charged to the "
                                    "balance or subscription. Over this range, billed ÷ list = %s."),
-                                 ratio);
+                                    ratio);
     }
   else
     explain = g_strdup (_("Billed = list price × group rate multiplier. The list price is what the "
@@ -585,8 +582,8 @@ draw_trend (cairo_t *cr,
             const TallyChartPalette *palette)
 {
   PangoContext *context = pango_cairo_create_context (cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 7");
-  g_autoptr(TallyTrendChartLayout) layout = NULL;
+  g_autoptr (PangoFontDescription) font = pango_font_description_from_string ("Sans 7");
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
 
   y += draw_section_title (cr, _("Billed cost per day"), y, palette);
 
@@ -606,10 +603,10 @@ static void
 draw_footer (cairo_t *cr,
              const TallyChartPalette *palette)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H:%M %:z");
   g_autofree char *text = g_strdup_printf (_("Generated by Tally on %s. Figures as reported by the server."),
-                                           stamp);
+                                              stamp);
 
   draw_text (cr, "Sans 7", text, MARGIN, PAGE_HEIGHT - MARGIN + 8, CONTENT_WIDTH, 0.0, &palette->dim_foreground);
 }
@@ -671,8 +668,7 @@ render (PdfReport *report,
     }
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO, _("Could not draw the PDF: %s"),
-                   cairo_status_to_string (status));
+      g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO, _("Could not draw the PDF: %s"), cairo_status_to_string (status));
       return FALSE;
     }
 
@@ -710,8 +706,8 @@ report_complete (GTask *task)
 {
   PdfReport *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GOutputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (report->error != NULL)
     {
@@ -767,7 +763,7 @@ stats_cb (GObject *object,
           GAsyncResult *result,
           gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   PdfReport *report = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -780,7 +776,7 @@ models_cb (GObject *object,
            GAsyncResult *result,
            gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   PdfReport *report = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -793,9 +789,9 @@ offset_cb (GObject *object,
            GAsyncResult *result,
            gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   PdfReport *report = g_task_get_task_data (task);
-  g_autoptr(TallyPage) page = NULL;
+  g_autoptr (TallyPage) page = NULL;
   GError *error = NULL;
 
   page = tally_client_list_usage_finish (report->client, result, &error);
@@ -805,10 +801,9 @@ offset_cb (GObject *object,
 
       if (g_list_model_get_n_items (items) > 0)
         {
-          g_autoptr(TallyUsageLog) log = g_list_model_get_item (items, 0);
+          g_autoptr (TallyUsageLog) log = g_list_model_get_item (items, 0);
 
-          report->offset_known =
-            tally_utc_offset_from_timestamp (tally_usage_log_get_created_at_raw (log), &report->utc_offset);
+          report->offset_known = tally_utc_offset_from_timestamp (tally_usage_log_get_created_at_raw (log), &report->utc_offset);
         }
     }
 
@@ -827,7 +822,7 @@ key_stats_cb (GObject *object,
               gpointer user_data)
 {
   KeyStep *step = user_data;
-  g_autoptr(GTask) task = step->task;
+  g_autoptr (GTask) task = step->task;
   PdfReport *report = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -841,9 +836,9 @@ keys_cb (GObject *object,
          GAsyncResult *result,
          gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   PdfReport *report = g_task_get_task_data (task);
-  g_autoptr(GListModel) keys = NULL;
+  g_autoptr (GListModel) keys = NULL;
   GError *error = NULL;
   guint n_keys;
 
@@ -857,7 +852,7 @@ keys_cb (GObject *object,
   n_keys = g_list_model_get_n_items (keys);
   for (guint i = 0; i < n_keys; i++)
     {
-      g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+      g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
       KeyStep *step = g_new0 (KeyStep, 1);
       KeyRow *row = g_new0 (KeyRow, 1);
 
@@ -882,12 +877,12 @@ trend_cb (GObject *object,
           GAsyncResult *result,
           gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   PdfReport *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(TallyTrend) trend = NULL;
-  g_autoptr(TallyUsageQuery) range = tally_usage_query_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyTrend) trend = NULL;
+  g_autoptr (TallyUsageQuery) range = tally_usage_query_new ();
+  g_autoptr (GError) error = NULL;
 
   trend = tally_client_get_trend_finish (report->client, result, &error);
   if (trend == NULL)
@@ -906,7 +901,7 @@ trend_cb (GObject *object,
     {
       report_fail (task, g_error_new (TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
                                       _("The server answered with an invalid range (%s to %s)"),
-                                      report->start_date, report->end_date));
+                                         report->start_date, report->end_date));
       return;
     }
 
@@ -931,8 +926,8 @@ tally_report_pdf_export_async (TallyClient *client,
                                GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
   PdfReport *report;
 
   g_return_if_fail (TALLY_IS_CLIENT (client));

@@ -35,15 +35,15 @@ G_BEGIN_DECLS
  *
  * Errors: a TALLY_ERROR from the server, TALLY_ERROR_IO for the file,
  * G_IO_ERROR_CANCELLED. */
-void     tally_report_pdf_export_async  (TallyClient           *client,
-                                         const TallyUsageQuery *query,
-                                         const char            *server_label,
-                                         const char            *account_label,
-                                         GFile                 *target,
-                                         GCancellable          *cancellable,
-                                         GAsyncReadyCallback    callback,
-                                         gpointer               user_data);
-gboolean tally_report_pdf_export_finish (GAsyncResult          *result,
-                                         GError               **error);
+void tally_report_pdf_export_async (TallyClient *client,
+                                    const TallyUsageQuery *query,
+                                    const char *server_label,
+                                    const char *account_label,
+                                    GFile *target,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean tally_report_pdf_export_finish (GAsyncResult *result,
+                                         GError **error);
 
 G_END_DECLS

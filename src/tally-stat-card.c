@@ -24,7 +24,8 @@ struct _TallyStatCard
 
 G_DEFINE_FINAL_TYPE (TallyStatCard, tally_stat_card, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_TITLE,
   PROP_VALUE,
@@ -84,7 +85,7 @@ set_label_text (GtkLabel *label,
 static void
 tally_stat_card_dispose (GObject *object)
 {
-  TallyStatCard *self = (TallyStatCard *)object;
+  TallyStatCard *self = (TallyStatCard *) object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_STAT_CARD);
 
@@ -101,20 +102,20 @@ tally_stat_card_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_TITLE:
-      g_value_set_string (value, tally_stat_card_get_title (self));
-      break;
+      case PROP_TITLE:
+        g_value_set_string (value, tally_stat_card_get_title (self));
+        break;
 
-    case PROP_VALUE:
-      g_value_set_string (value, tally_stat_card_get_value (self));
-      break;
+      case PROP_VALUE:
+        g_value_set_string (value, tally_stat_card_get_value (self));
+        break;
 
-    case PROP_CAPTION:
-      g_value_set_string (value, tally_stat_card_get_caption (self));
-      break;
+      case PROP_CAPTION:
+        g_value_set_string (value, tally_stat_card_get_caption (self));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -128,20 +129,20 @@ tally_stat_card_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_TITLE:
-      tally_stat_card_set_title (self, g_value_get_string (value));
-      break;
+      case PROP_TITLE:
+        tally_stat_card_set_title (self, g_value_get_string (value));
+        break;
 
-    case PROP_VALUE:
-      tally_stat_card_set_value (self, g_value_get_string (value));
-      break;
+      case PROP_VALUE:
+        tally_stat_card_set_value (self, g_value_get_string (value));
+        break;
 
-    case PROP_CAPTION:
-      tally_stat_card_set_caption (self, g_value_get_string (value));
-      break;
+      case PROP_CAPTION:
+        tally_stat_card_set_caption (self, g_value_get_string (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -155,20 +156,17 @@ tally_stat_card_class_init (TallyStatCardClass *klass)
   object_class->get_property = tally_stat_card_get_property;
   object_class->set_property = tally_stat_card_set_property;
 
-  properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL,
+                                                NULL,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_VALUE] =
-    g_param_spec_string ("value", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_VALUE] = g_param_spec_string ("value", NULL, NULL,
+                                                NULL,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_CAPTION] =
-    g_param_spec_string ("caption", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CAPTION] = g_param_spec_string ("caption", NULL, NULL,
+                                                  NULL,
+                                                  (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

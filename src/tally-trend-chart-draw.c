@@ -59,20 +59,20 @@ tally_trend_series_get_title (TallyTrendSeries series)
 {
   switch (series)
     {
-    case TALLY_TREND_SERIES_BILLED_COST:
-      return _("Billed cost");
-    case TALLY_TREND_SERIES_LIST_COST:
-      return _("List cost");
-    case TALLY_TREND_SERIES_REQUESTS:
-      return _("Requests");
-    case TALLY_TREND_SERIES_INPUT_TOKENS:
-      return _("Input tokens");
-    case TALLY_TREND_SERIES_OUTPUT_TOKENS:
-      return _("Output tokens");
-    case TALLY_TREND_SERIES_CACHE_TOKENS:
-      return _("Cache tokens");
-    default:
-      g_return_val_if_reached ("");
+      case TALLY_TREND_SERIES_BILLED_COST:
+        return _("Billed cost");
+      case TALLY_TREND_SERIES_LIST_COST:
+        return _("List cost");
+      case TALLY_TREND_SERIES_REQUESTS:
+        return _("Requests");
+      case TALLY_TREND_SERIES_INPUT_TOKENS:
+        return _("Input tokens");
+      case TALLY_TREND_SERIES_OUTPUT_TOKENS:
+        return _("Output tokens");
+      case TALLY_TREND_SERIES_CACHE_TOKENS:
+        return _("Cache tokens");
+      default:
+        g_return_val_if_reached ("");
     }
 }
 
@@ -90,26 +90,26 @@ series_value (TallyTrendPoint *point,
 
   switch (series)
     {
-    case TALLY_TREND_SERIES_BILLED_COST:
-      value = tally_trend_point_get_actual_cost (point);
-      break;
-    case TALLY_TREND_SERIES_LIST_COST:
-      value = tally_trend_point_get_cost (point);
-      break;
-    case TALLY_TREND_SERIES_REQUESTS:
-      value = (double) tally_trend_point_get_requests (point);
-      break;
-    case TALLY_TREND_SERIES_INPUT_TOKENS:
-      value = (double) tally_trend_point_get_input_tokens (point);
-      break;
-    case TALLY_TREND_SERIES_OUTPUT_TOKENS:
-      value = (double) tally_trend_point_get_output_tokens (point);
-      break;
-    case TALLY_TREND_SERIES_CACHE_TOKENS:
-      value = (double) tally_trend_point_get_cache_tokens (point);
-      break;
-    default:
-      g_assert_not_reached ();
+      case TALLY_TREND_SERIES_BILLED_COST:
+        value = tally_trend_point_get_actual_cost (point);
+        break;
+      case TALLY_TREND_SERIES_LIST_COST:
+        value = tally_trend_point_get_cost (point);
+        break;
+      case TALLY_TREND_SERIES_REQUESTS:
+        value = (double) tally_trend_point_get_requests (point);
+        break;
+      case TALLY_TREND_SERIES_INPUT_TOKENS:
+        value = (double) tally_trend_point_get_input_tokens (point);
+        break;
+      case TALLY_TREND_SERIES_OUTPUT_TOKENS:
+        value = (double) tally_trend_point_get_output_tokens (point);
+        break;
+      case TALLY_TREND_SERIES_CACHE_TOKENS:
+        value = (double) tally_trend_point_get_cache_tokens (point);
+        break;
+      default:
+        g_assert_not_reached ();
     }
 
   /* The chart has no negative side; NAN would poison the path. */
@@ -210,7 +210,7 @@ tally_trend_chart_data_new (GListModel *points,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (points, i);
+      g_autoptr (GObject) item = g_list_model_get_item (points, i);
       TallyTrendPoint *point;
       double value;
 
@@ -380,17 +380,17 @@ tally_trend_chart_data_format_value (TallyTrendChartData *data,
 
   switch (data->series)
     {
-    case TALLY_TREND_SERIES_BILLED_COST:
-    case TALLY_TREND_SERIES_LIST_COST:
-      return tally_format_cost (value);
-    case TALLY_TREND_SERIES_REQUESTS:
-      return tally_format_count ((gint64) llround (value));
-    case TALLY_TREND_SERIES_INPUT_TOKENS:
-    case TALLY_TREND_SERIES_OUTPUT_TOKENS:
-    case TALLY_TREND_SERIES_CACHE_TOKENS:
-      return tally_format_tokens ((gint64) llround (value));
-    default:
-      g_return_val_if_reached (NULL);
+      case TALLY_TREND_SERIES_BILLED_COST:
+      case TALLY_TREND_SERIES_LIST_COST:
+        return tally_format_cost (value);
+      case TALLY_TREND_SERIES_REQUESTS:
+        return tally_format_count ((gint64) llround (value));
+      case TALLY_TREND_SERIES_INPUT_TOKENS:
+      case TALLY_TREND_SERIES_OUTPUT_TOKENS:
+      case TALLY_TREND_SERIES_CACHE_TOKENS:
+        return tally_format_tokens ((gint64) llround (value));
+      default:
+        g_return_val_if_reached (NULL);
     }
 }
 
@@ -454,12 +454,12 @@ tally_trend_chart_data_describe (TallyTrendChartData *data)
     /* Translators: accessible summary of the trend chart, e.g. "Requests per hour,
      * 2026-01-14 00:00 to 2026-01-14 23:00: total 263, peak 31 at 2026-01-14 13:00" */
     return g_strdup_printf (_("%s, %s to %s: total %s, peak %s at %s"),
-                            what, first, last, total, peak, bucket_date (data, data->peak));
+                               what, first, last, total, peak, bucket_date (data, data->peak));
   else
     /* Translators: accessible summary of the trend chart, e.g. "Billed cost per day,
      * 2026-01-08 to 2026-01-15: total $82.41, peak $13.37 on 2026-01-14" */
     return g_strdup_printf (_("%s, %s to %s: total %s, peak %s on %s"),
-                            what, first, last, total, peak, bucket_date (data, data->peak));
+                               what, first, last, total, peak, bucket_date (data, data->peak));
 }
 
 char *
@@ -526,10 +526,10 @@ struct _TallyTrendChartLayout
   double line_width;
   gboolean dots;
 
-  double *xy;        /* 2 × n pixel coordinates of the points */
-  double *tick_y;    /* n_ticks grid line positions */
-  GArray *y_labels;  /* Label */
-  GArray *x_labels;  /* Label */
+  double *xy;       /* 2 × n pixel coordinates of the points */
+  double *tick_y;   /* n_ticks grid line positions */
+  GArray *y_labels; /* Label */
+  GArray *x_labels; /* Label */
   PangoLayout *empty_text;
 
   /* Dense series on an image target: the line and the area rasterised once
@@ -614,7 +614,7 @@ text_size (PangoLayout *layout,
 static char *
 axis_date (const char *label)
 {
-  g_autoptr(GDateTime) datetime = NULL;
+  g_autoptr (GDateTime) datetime = NULL;
   char ymd[11];
   GDate date;
   char *text;
@@ -696,7 +696,7 @@ layout_x_labels (TallyTrendChartLayout *layout,
    * the labels actually shown get shaped. */
   {
     g_autofree char *sample = axis_date (bucket_date (data, 0));
-    g_autoptr(PangoLayout) probe = new_text (context, font, TRUE, sample);
+    g_autoptr (PangoLayout) probe = new_text (context, font, TRUE, sample);
     int w;
 
     text_size (probe, &w, NULL);
@@ -752,7 +752,7 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
                               PangoContext *context)
 {
   PangoContext *own_context = NULL;
-  g_autoptr(PangoFontDescription) font = NULL;
+  g_autoptr (PangoFontDescription) font = NULL;
   TallyTrendChartLayout *layout;
   guint n_ticks;
   guint n;
@@ -776,7 +776,7 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
 
   if (context == NULL)
     {
-      g_autoptr(PangoFontDescription) sans = pango_font_description_from_string ("Sans 11");
+      g_autoptr (PangoFontDescription) sans = pango_font_description_from_string ("Sans 11");
 
       own_context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
       pango_context_set_font_description (own_context, sans);
@@ -870,7 +870,7 @@ tally_trend_chart_layout_new_for_model (GListModel *points,
                                         int height,
                                         PangoContext *context)
 {
-  g_autoptr(TallyTrendChartData) data = NULL;
+  g_autoptr (TallyTrendChartData) data = NULL;
 
   g_return_val_if_fail (points == NULL || G_IS_LIST_MODEL (points), NULL);
 
@@ -1036,8 +1036,7 @@ tally_trend_chart_layout_hit_test (const TallyTrendChartLayout *layout,
     return -1;
 
   plot = &layout->plot;
-  if (x < plot->origin.x || x >= plot->origin.x + plot->size.width ||
-      y < plot->origin.y || y > plot->origin.y + plot->size.height)
+  if (x < plot->origin.x || x >= plot->origin.x + plot->size.width || y < plot->origin.y || y > plot->origin.y + plot->size.height)
     return -1;
 
   index = (int) floor ((x - plot->origin.x) / layout->bucket_width);
@@ -1218,8 +1217,7 @@ build_series_masks (TallyTrendChartLayout *layout,
       r_start = CLAMP ((int) floor (lo) - y0, 0, height);
       r_end = CLAMP ((int) ceil (baseline) - y0, 0, height);
       for (int r = r_start; r < r_end; r++)
-        area_data[r * area_stride + c] =
-          (guchar) (255 * horizontal * area_alpha[r] * row_coverage (y0 + r, lo, baseline) + 0.5);
+        area_data[r * area_stride + c] = (guchar) (255 * horizontal * area_alpha[r] * row_coverage (y0 + r, lo, baseline) + 0.5);
     }
 
   /* The line: each column's span, plus what its neighbours' spans spill */
@@ -1442,9 +1440,9 @@ tally_trend_chart_draw_hover (cairo_t *cr,
   if (palette->background.alpha > 0)
     hole = palette->background;
   else if (palette->dark)
-    hole = (TallyRGBA) { 0.14f, 0.14f, 0.14f, 1 };
+    hole = (TallyRGBA){ 0.14f, 0.14f, 0.14f, 1 };
   else
-    hole = (TallyRGBA) { 1, 1, 1, 1 };
+    hole = (TallyRGBA){ 1, 1, 1, 1 };
 
   cairo_arc (cr, x, y, 5.5, 0, 2 * G_PI);
   tally_rgba_set_source (cr, &palette->accent);

@@ -45,7 +45,7 @@ typedef enum
 } TallyTrendSeries;
 
 #define TALLY_TYPE_TREND_SERIES (tally_trend_series_get_type ())
-GType       tally_trend_series_get_type  (void) G_GNUC_CONST;
+GType tally_trend_series_get_type (void) G_GNUC_CONST;
 
 /* "Billed cost", "Requests", … (translated). */
 const char *tally_trend_series_get_title (TallyTrendSeries series);
@@ -54,46 +54,46 @@ const char *tally_trend_series_get_title (TallyTrendSeries series);
  * @max into at most 4 intervals (integral series never use a step below 1 or
  * the step 2.5); *n_intervals = ceil (max / step). max <= 0 is treated as 1.
  * E.g. 13.37 → step 5, 3 intervals (0, 5, 10, 15); 100 → 25, 4. */
-void tally_trend_chart_nice_scale (double    max,
-                                   gboolean  integral,
-                                   double   *step,
-                                   guint    *n_intervals);
+void tally_trend_chart_nice_scale (double max,
+                                   gboolean integral,
+                                   double *step,
+                                   guint *n_intervals);
 
 /* 1. Data */
 
 typedef struct _TallyTrendChartData TallyTrendChartData;
 
-TallyTrendChartData *tally_trend_chart_data_new             (GListModel          *points,
-                                                             TallyTrendSeries     series);
-TallyTrendChartData *tally_trend_chart_data_ref             (TallyTrendChartData *data);
-void                 tally_trend_chart_data_unref           (TallyTrendChartData *data);
-TallyTrendSeries     tally_trend_chart_data_get_series      (TallyTrendChartData *data);
-guint                tally_trend_chart_data_get_n_buckets   (TallyTrendChartData *data);
-TallyTrendPoint     *tally_trend_chart_data_get_point       (TallyTrendChartData *data,
-                                                             guint                index);
-double               tally_trend_chart_data_get_value       (TallyTrendChartData *data,
-                                                             guint                index);
-gboolean             tally_trend_chart_data_get_hourly      (TallyTrendChartData *data);
-double               tally_trend_chart_data_get_total       (TallyTrendChartData *data);
-double               tally_trend_chart_data_get_max         (TallyTrendChartData *data);
+TallyTrendChartData *tally_trend_chart_data_new (GListModel *points,
+                                                 TallyTrendSeries series);
+TallyTrendChartData *tally_trend_chart_data_ref (TallyTrendChartData *data);
+void tally_trend_chart_data_unref (TallyTrendChartData *data);
+TallyTrendSeries tally_trend_chart_data_get_series (TallyTrendChartData *data);
+guint tally_trend_chart_data_get_n_buckets (TallyTrendChartData *data);
+TallyTrendPoint *tally_trend_chart_data_get_point (TallyTrendChartData *data,
+                                                   guint index);
+double tally_trend_chart_data_get_value (TallyTrendChartData *data,
+                                         guint index);
+gboolean tally_trend_chart_data_get_hourly (TallyTrendChartData *data);
+double tally_trend_chart_data_get_total (TallyTrendChartData *data);
+double tally_trend_chart_data_get_max (TallyTrendChartData *data);
 /* -1 when empty */
-int                  tally_trend_chart_data_get_peak_index  (TallyTrendChartData *data);
+int tally_trend_chart_data_get_peak_index (TallyTrendChartData *data);
 /* TRUE when there are no buckets or every value is zero */
-gboolean             tally_trend_chart_data_is_empty        (TallyTrendChartData *data);
+gboolean tally_trend_chart_data_is_empty (TallyTrendChartData *data);
 /* The axis: n_ticks = n_intervals + 1, tick i = i × step (tick 0 is 0). */
-guint                tally_trend_chart_data_get_n_ticks     (TallyTrendChartData *data);
-double               tally_trend_chart_data_get_tick        (TallyTrendChartData *data,
-                                                             guint                index);
-double               tally_trend_chart_data_get_scale_max   (TallyTrendChartData *data);
+guint tally_trend_chart_data_get_n_ticks (TallyTrendChartData *data);
+double tally_trend_chart_data_get_tick (TallyTrendChartData *data,
+                                        guint index);
+double tally_trend_chart_data_get_scale_max (TallyTrendChartData *data);
 /* A value of this series as text: "$13.37", "17,003", "3.46M". */
-char                *tally_trend_chart_data_format_value    (TallyTrendChartData *data,
-                                                             double               value);
+char *tally_trend_chart_data_format_value (TallyTrendChartData *data,
+                                           double value);
 /* The accessible summary, e.g. "Billed cost per day, 2026-01-08 to
  * 2026-01-15: total $82.41, peak $13.37 on 2026-01-14". */
-char                *tally_trend_chart_data_describe        (TallyTrendChartData *data);
+char *tally_trend_chart_data_describe (TallyTrendChartData *data);
 /* Plain-text tooltip of one bucket: its date, then one line per series. */
-char                *tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
-                                                             guint                index);
+char *tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
+                                              guint index);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TallyTrendChartData, tally_trend_chart_data_unref)
 
@@ -103,56 +103,56 @@ typedef struct _TallyTrendChartLayout TallyTrendChartLayout;
 
 /* @context: for label metrics (a widget's pango context); NULL = a default
  * cairo font map context with "Sans 11". */
-TallyTrendChartLayout *tally_trend_chart_layout_new               (TallyTrendChartData         *data,
-                                                                   int                          width,
-                                                                   int                          height,
-                                                                   PangoContext                *context);
+TallyTrendChartLayout *tally_trend_chart_layout_new (TallyTrendChartData *data,
+                                                     int width,
+                                                     int height,
+                                                     PangoContext *context);
 /* Shorthand for tally_trend_chart_data_new() + tally_trend_chart_layout_new(). */
-TallyTrendChartLayout *tally_trend_chart_layout_new_for_model     (GListModel                  *points,
-                                                                   TallyTrendSeries             series,
-                                                                   int                          width,
-                                                                   int                          height,
-                                                                   PangoContext                *context);
-void                   tally_trend_chart_layout_free              (TallyTrendChartLayout       *layout);
-TallyTrendChartData   *tally_trend_chart_layout_get_data          (const TallyTrendChartLayout *layout);
-int                    tally_trend_chart_layout_get_width         (const TallyTrendChartLayout *layout);
-int                    tally_trend_chart_layout_get_height        (const TallyTrendChartLayout *layout);
+TallyTrendChartLayout *tally_trend_chart_layout_new_for_model (GListModel *points,
+                                                               TallyTrendSeries series,
+                                                               int width,
+                                                               int height,
+                                                               PangoContext *context);
+void tally_trend_chart_layout_free (TallyTrendChartLayout *layout);
+TallyTrendChartData *tally_trend_chart_layout_get_data (const TallyTrendChartLayout *layout);
+int tally_trend_chart_layout_get_width (const TallyTrendChartLayout *layout);
+int tally_trend_chart_layout_get_height (const TallyTrendChartLayout *layout);
 /* FALSE (and an empty rectangle) when there is no plot (empty data or too small). */
-gboolean               tally_trend_chart_layout_get_plot_area     (const TallyTrendChartLayout *layout,
-                                                                   graphene_rect_t             *area);
+gboolean tally_trend_chart_layout_get_plot_area (const TallyTrendChartLayout *layout,
+                                                 graphene_rect_t *area);
 /* The column of bucket @index (full plot height), for tooltip areas. */
-gboolean               tally_trend_chart_layout_get_bucket_area   (const TallyTrendChartLayout *layout,
-                                                                   guint                        index,
-                                                                   graphene_rect_t             *area);
-gboolean               tally_trend_chart_layout_get_point         (const TallyTrendChartLayout *layout,
-                                                                   guint                        index,
-                                                                   double                      *x,
-                                                                   double                      *y);
-guint                  tally_trend_chart_layout_get_n_y_labels    (const TallyTrendChartLayout *layout);
-const char            *tally_trend_chart_layout_get_y_label       (const TallyTrendChartLayout *layout,
-                                                                   guint                        index);
-guint                  tally_trend_chart_layout_get_n_x_labels    (const TallyTrendChartLayout *layout);
-const char            *tally_trend_chart_layout_get_x_label       (const TallyTrendChartLayout *layout,
-                                                                   guint                        index,
-                                                                   guint                       *bucket);
+gboolean tally_trend_chart_layout_get_bucket_area (const TallyTrendChartLayout *layout,
+                                                   guint index,
+                                                   graphene_rect_t *area);
+gboolean tally_trend_chart_layout_get_point (const TallyTrendChartLayout *layout,
+                                             guint index,
+                                             double *x,
+                                             double *y);
+guint tally_trend_chart_layout_get_n_y_labels (const TallyTrendChartLayout *layout);
+const char *tally_trend_chart_layout_get_y_label (const TallyTrendChartLayout *layout,
+                                                  guint index);
+guint tally_trend_chart_layout_get_n_x_labels (const TallyTrendChartLayout *layout);
+const char *tally_trend_chart_layout_get_x_label (const TallyTrendChartLayout *layout,
+                                                  guint index,
+                                                  guint *bucket);
 /* The bucket under (x, y) inside the plot, or -1. */
-int                    tally_trend_chart_layout_hit_test          (const TallyTrendChartLayout *layout,
-                                                                   double                       x,
-                                                                   double                       y);
+int tally_trend_chart_layout_hit_test (const TallyTrendChartLayout *layout,
+                                       double x,
+                                       double y);
 
 /* 3. Drawing, in layout coordinates (0, 0)–(width, height). */
 
 /* Everything: background (when opaque), grid, labels, area and line, then the
  * hover guide and marker of @hover_index (-1 = none). */
-void tally_trend_chart_draw       (cairo_t                     *cr,
-                                   const TallyTrendChartLayout *layout,
-                                   const TallyChartPalette     *palette,
-                                   int                          hover_index);
+void tally_trend_chart_draw (cairo_t *cr,
+                             const TallyTrendChartLayout *layout,
+                             const TallyChartPalette *palette,
+                             int hover_index);
 /* Only the hover guide and marker, to paint over a cached tally_trend_chart_draw (…, -1). */
-void tally_trend_chart_draw_hover (cairo_t                     *cr,
+void tally_trend_chart_draw_hover (cairo_t *cr,
                                    const TallyTrendChartLayout *layout,
-                                   const TallyChartPalette     *palette,
-                                   int                          hover_index);
+                                   const TallyChartPalette *palette,
+                                   int hover_index);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TallyTrendChartLayout, tally_trend_chart_layout_free)
 

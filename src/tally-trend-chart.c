@@ -48,7 +48,8 @@ struct _TallyTrendChart
 
 G_DEFINE_FINAL_TYPE (TallyTrendChart, tally_trend_chart, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_MODEL,
   PROP_SERIES,
@@ -144,11 +145,7 @@ ensure_layout (TallyTrendChart *self,
   PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
   const PangoFontDescription *font = pango_context_get_font_description (context);
 
-  if (self->layout != NULL &&
-      (tally_trend_chart_layout_get_width (self->layout) != width ||
-       tally_trend_chart_layout_get_height (self->layout) != height ||
-       self->layout_font == NULL || font == NULL ||
-       !pango_font_description_equal (self->layout_font, font)))
+  if (self->layout != NULL && (tally_trend_chart_layout_get_width (self->layout) != width || tally_trend_chart_layout_get_height (self->layout) != height || self->layout_font == NULL || font == NULL || !pango_font_description_equal (self->layout_font, font)))
     drop_layout (self);
 
   if (self->layout == NULL)
@@ -174,7 +171,7 @@ render_base (TallyTrendChart *self,
              int height)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   cairo_surface_t *surface;
   GdkTexture *texture;
   cairo_t *cr;
@@ -218,8 +215,7 @@ tally_trend_chart_snapshot (GtkWidget *widget,
   gtk_snapshot_append_texture (snapshot, self->base_texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   /* The hover marker goes on top, in a node only as big as its column. */
-  if (self->hover_index >= 0 &&
-      tally_trend_chart_layout_get_bucket_area (layout, self->hover_index, &area))
+  if (self->hover_index >= 0 && tally_trend_chart_layout_get_bucket_area (layout, self->hover_index, &area))
     {
       cairo_t *cr;
 
@@ -302,9 +298,11 @@ tally_trend_chart_query_tooltip (GtkWidget *widget,
 
   if (tally_trend_chart_layout_get_bucket_area (self->layout, index, &area))
     gtk_tooltip_set_tip_area (tooltip,
-                              &(GdkRectangle) {
-                                (int) area.origin.x, (int) area.origin.y,
-                                MAX (1, (int) area.size.width), (int) area.size.height,
+                              &(GdkRectangle){
+                                  (int) area.origin.x,
+                                  (int) area.origin.y,
+                                  MAX (1, (int) area.size.width),
+                                  (int) area.size.height,
                               });
 
   return TRUE;
@@ -341,7 +339,7 @@ on_scale_factor_changed (TallyTrendChart *self)
 static void
 tally_trend_chart_dispose (GObject *object)
 {
-  TallyTrendChart *self = (TallyTrendChart *)object;
+  TallyTrendChart *self = (TallyTrendChart *) object;
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
@@ -355,7 +353,7 @@ tally_trend_chart_dispose (GObject *object)
 static void
 tally_trend_chart_finalize (GObject *object)
 {
-  TallyTrendChart *self = (TallyTrendChart *)object;
+  TallyTrendChart *self = (TallyTrendChart *) object;
 
   g_clear_pointer (&self->summary, g_free);
 
@@ -372,20 +370,20 @@ tally_trend_chart_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MODEL:
-      g_value_set_object (value, self->model);
-      break;
+      case PROP_MODEL:
+        g_value_set_object (value, self->model);
+        break;
 
-    case PROP_SERIES:
-      g_value_set_enum (value, self->series);
-      break;
+      case PROP_SERIES:
+        g_value_set_enum (value, self->series);
+        break;
 
-    case PROP_SUMMARY:
-      g_value_set_string (value, self->summary);
-      break;
+      case PROP_SUMMARY:
+        g_value_set_string (value, self->summary);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -399,16 +397,16 @@ tally_trend_chart_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MODEL:
-      tally_trend_chart_set_model (self, g_value_get_object (value));
-      break;
+      case PROP_MODEL:
+        tally_trend_chart_set_model (self, g_value_get_object (value));
+        break;
 
-    case PROP_SERIES:
-      tally_trend_chart_set_series (self, g_value_get_enum (value));
-      break;
+      case PROP_SERIES:
+        tally_trend_chart_set_series (self, g_value_get_enum (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -429,21 +427,18 @@ tally_trend_chart_class_init (TallyTrendChartClass *klass)
   widget_class->system_setting_changed = tally_trend_chart_system_setting_changed;
   widget_class->query_tooltip = tally_trend_chart_query_tooltip;
 
-  properties[PROP_MODEL] =
-    g_param_spec_object ("model", NULL, NULL,
-                         G_TYPE_LIST_MODEL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL,
+                                                G_TYPE_LIST_MODEL,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_SERIES] =
-    g_param_spec_enum ("series", NULL, NULL,
-                       TALLY_TYPE_TREND_SERIES,
-                       TALLY_TREND_SERIES_BILLED_COST,
-                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SERIES] = g_param_spec_enum ("series", NULL, NULL,
+                                               TALLY_TYPE_TREND_SERIES,
+                                               TALLY_TREND_SERIES_BILLED_COST,
+                                               (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_SUMMARY] =
-    g_param_spec_string ("summary", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL,
+                                                  NULL,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -15,17 +15,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TallyTrendChart, tally_trend_chart, TALLY, TREND_CHART, GtkWidget)
 
-GtkWidget        *tally_trend_chart_new         (void);
+GtkWidget *tally_trend_chart_new (void);
 /* A zero-filled GListModel of TallyTrendPoint (see tally_trend_zero_fill()). */
-GListModel       *tally_trend_chart_get_model   (TallyTrendChart  *self);
-void              tally_trend_chart_set_model   (TallyTrendChart  *self,
-                                                 GListModel       *model);
-TallyTrendSeries  tally_trend_chart_get_series  (TallyTrendChart  *self);
-void              tally_trend_chart_set_series  (TallyTrendChart  *self,
-                                                 TallyTrendSeries  series);
+GListModel *tally_trend_chart_get_model (TallyTrendChart *self);
+void tally_trend_chart_set_model (TallyTrendChart *self,
+                                  GListModel *model);
+TallyTrendSeries tally_trend_chart_get_series (TallyTrendChart *self);
+void tally_trend_chart_set_series (TallyTrendChart *self,
+                                   TallyTrendSeries series);
 /* The text summary that is also the accessible label. */
-const char       *tally_trend_chart_get_summary (TallyTrendChart  *self);
+const char *tally_trend_chart_get_summary (TallyTrendChart *self);
 /* The bucket under the pointer, or -1. */
-int               tally_trend_chart_get_hover_index (TallyTrendChart *self);
+int tally_trend_chart_get_hover_index (TallyTrendChart *self);
 
 G_END_DECLS

@@ -29,11 +29,11 @@ struct _TallyUsageDetails
 
   /* Owned References */
   TallySession *session;
-  TallyUsageLog *row;     /* from the list: the key name of a deleted key */
-  TallyUsageLog *log;     /* from /usage/:id */
+  TallyUsageLog *row; /* from the list: the key name of a deleted key */
+  TallyUsageLog *log; /* from /usage/:id */
   GCancellable *cancellable;
   char *error;
-  GHashTable *values;     /* field id → value GtkLabel (borrowed) */
+  GHashTable *values; /* field id → value GtkLabel (borrowed) */
   GtkWidget *copy_button;
 
   gboolean loaded;
@@ -41,7 +41,8 @@ struct _TallyUsageDetails
 
 G_DEFINE_FINAL_TYPE (TallyUsageDetails, tally_usage_details, ADW_TYPE_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_LOADED,
   PROP_ERROR,
@@ -74,7 +75,7 @@ key_name (TallyUsageDetails *self,
 
       for (guint i = 0; i < n && name == NULL; i++)
         {
-          g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+          g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
 
           if (tally_api_key_get_id (key) == id)
             name = tally_api_key_get_name (key);
@@ -200,8 +201,7 @@ update_fields (TallyUsageDetails *self)
         /* Translators: a time and the server's zone, e.g. "2026-01-15 11:59:58 (UTC+08:00)" */
         text = g_strdup_printf (_("%s (%s)"), time, zone);
       }
-    add_field (self, &row, "time-value", _("Time"),
-               text != NULL ? text : tally_usage_log_get_created_at_raw (log));
+    add_field (self, &row, "time-value", _("Time"), text != NULL ? text : tally_usage_log_get_created_at_raw (log));
   }
 
   {
@@ -213,8 +213,7 @@ update_fields (TallyUsageDetails *self)
         self->copy_button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
         gtk_widget_set_tooltip_text (self->copy_button, _("Copy Request ID"));
         gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Request ID"),
-                                        -1);
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Request ID"), -1);
         gtk_widget_add_css_class (self->copy_button, "flat");
         gtk_widget_set_valign (self->copy_button, GTK_ALIGN_CENTER);
         gtk_widget_set_name (self->copy_button, "copy-request-id");
@@ -234,15 +233,13 @@ update_fields (TallyUsageDetails *self)
   }
 
   add_field (self, &row, "model-value", _("Model"), tally_usage_log_get_model (log));
-  add_field (self, &row, "type-value", _("Type"),
-             tally_usage_log_get_stream (log) ? _("Stream") : _("Sync"));
+  add_field (self, &row, "type-value", _("Type"), tally_usage_log_get_stream (log) ? _("Stream") : _("Sync"));
 
   {
     gint64 billing = tally_usage_log_get_billing_type (log);
     g_autofree char *other = g_strdup_printf (_("Type %" G_GINT64_FORMAT), billing);
 
-    add_field (self, &row, "billing-value", _("Billing"),
-               billing == 0 ? _("Balance") : billing == 1 ? _("Subscription") : other);
+    add_field (self, &row, "billing-value", _("Billing"), billing == 0 ? _("Balance") : billing == 1 ? _("Subscription") : other);
   }
 
   {
@@ -281,9 +278,9 @@ get_usage_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(TallyUsageDetails) self = user_data;
-  g_autoptr(TallyUsageLog) log = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyUsageDetails) self = user_data;
+  g_autoptr (TallyUsageLog) log = NULL;
+  g_autoptr (GError) error = NULL;
 
   log = tally_client_get_usage_finish (TALLY_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -320,7 +317,7 @@ close_action (GtkWidget *widget,
 static void
 tally_usage_details_dispose (GObject *object)
 {
-  TallyUsageDetails *self = (TallyUsageDetails *)object;
+  TallyUsageDetails *self = (TallyUsageDetails *) object;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -339,7 +336,7 @@ tally_usage_details_dispose (GObject *object)
 static void
 tally_usage_details_finalize (GObject *object)
 {
-  TallyUsageDetails *self = (TallyUsageDetails *)object;
+  TallyUsageDetails *self = (TallyUsageDetails *) object;
 
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->values, g_hash_table_unref);
@@ -357,16 +354,16 @@ tally_usage_details_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_LOADED:
-      g_value_set_boolean (value, self->loaded);
-      break;
+      case PROP_LOADED:
+        g_value_set_boolean (value, self->loaded);
+        break;
 
-    case PROP_ERROR:
-      g_value_set_string (value, self->error);
-      break;
+      case PROP_ERROR:
+        g_value_set_string (value, self->error);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -380,14 +377,12 @@ tally_usage_details_class_init (TallyUsageDetailsClass *klass)
   object_class->finalize = tally_usage_details_finalize;
   object_class->get_property = tally_usage_details_get_property;
 
-  properties[PROP_LOADED] =
-    g_param_spec_boolean ("loaded", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_ERROR] =
-    g_param_spec_string ("error", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL,
+                                                  FALSE,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL,
+                                                NULL,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

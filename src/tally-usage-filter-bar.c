@@ -40,17 +40,18 @@ struct _TallyUsageFilterBar
   GSignalGroup *session_signals;
   GSignalGroup *keys_signals;
   GtkStringList *key_names;
-  GArray *key_ids;             /* gint64 per key_names item */
-  GtkStringList *model_names;  /* item 0 is "All models" */
+  GArray *key_ids;            /* gint64 per key_names item */
+  GtkStringList *model_names; /* item 0 is "All models" */
   GCancellable *models_cancellable;
-  char *models_range;          /* "start end" the model list was loaded for */
+  char *models_range; /* "start end" the model list was loaded for */
 
   gboolean updating;
 };
 
 G_DEFINE_FINAL_TYPE (TallyUsageFilterBar, tally_usage_filter_bar, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_SESSION,
   N_PROPS
@@ -92,8 +93,8 @@ find_key (TallyUsageFilterBar *self,
 static void
 rebuild_keys (TallyUsageFilterBar *self)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) names = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) names = NULL;
   GListModel *keys = self->session != NULL ? tally_session_get_keys (self->session) : NULL;
   const TallyUsageQuery *query = current_query (self);
   gint64 wanted = query != NULL ? tally_usage_query_get_api_key_id (query) : 0;
@@ -109,7 +110,7 @@ rebuild_keys (TallyUsageFilterBar *self)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 id = tally_api_key_get_id (key);
       const char *name = tally_api_key_get_name (key);
       g_autofree char *label = NULL;
@@ -142,7 +143,7 @@ rebuild_keys (TallyUsageFilterBar *self)
 
   self->updating = TRUE;
   old = g_list_model_get_n_items (G_LIST_MODEL (self->key_names));
-  gtk_string_list_splice (self->key_names, 0, old, (const char * const *) names);
+  gtk_string_list_splice (self->key_names, 0, old, (const char *const *) names);
   gtk_drop_down_set_selected (self->key_dropdown, find_key (self, wanted));
   self->updating = was_updating;
 }
@@ -150,7 +151,7 @@ rebuild_keys (TallyUsageFilterBar *self)
 static void
 key_selected_cb (TallyUsageFilterBar *self)
 {
-  g_autoptr(TallyUsageQuery) query = NULL;
+  g_autoptr (TallyUsageQuery) query = NULL;
   guint selected;
 
   if (self->updating || self->session == NULL)
@@ -207,7 +208,7 @@ compare_names (gconstpointer a,
                gconstpointer b,
                gpointer user_data)
 {
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
 }
 
 static void
@@ -215,11 +216,11 @@ model_stats_cb (GObject *object,
                 GAsyncResult *result,
                 gpointer user_data)
 {
-  g_autoptr(TallyUsageFilterBar) self = user_data;
-  g_autoptr(TallyModelBreakdown) breakdown = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GStrvBuilder) builder = NULL;
-  g_auto(GStrv) names = NULL;
+  g_autoptr (TallyUsageFilterBar) self = user_data;
+  g_autoptr (TallyModelBreakdown) breakdown = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) builder = NULL;
+  g_auto (GStrv) names = NULL;
   GListModel *models;
   guint n;
 
@@ -237,7 +238,7 @@ model_stats_cb (GObject *object,
   builder = g_strv_builder_new ();
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(TallyModelStat) stat = g_list_model_get_item (models, i);
+      g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);
       const char *name = tally_model_stat_get_model (stat);
 
       if (name[0] != '\0')
@@ -252,7 +253,7 @@ model_stats_cb (GObject *object,
     self->updating = TRUE;
     gtk_string_list_splice (self->model_names, 1,
                             g_list_model_get_n_items (G_LIST_MODEL (self->model_names)) - 1,
-                            (const char * const *) names);
+                            (const char *const *) names);
     self->updating = was_updating;
   }
   select_model (self);
@@ -295,7 +296,7 @@ load_models (TallyUsageFilterBar *self)
 static void
 model_selected_cb (TallyUsageFilterBar *self)
 {
-  g_autoptr(TallyUsageQuery) query = NULL;
+  g_autoptr (TallyUsageQuery) query = NULL;
   guint selected;
 
   if (self->updating || self->session == NULL)
@@ -316,7 +317,7 @@ static void
 stream_selected_cb (TallyUsageFilterBar *self)
 {
   static const TallyStreamFilter values[] = { TALLY_STREAM_ANY, TALLY_STREAM_STREAM, TALLY_STREAM_SYNC };
-  g_autoptr(TallyUsageQuery) query = NULL;
+  g_autoptr (TallyUsageQuery) query = NULL;
   guint selected;
 
   if (self->updating || self->session == NULL)
@@ -335,7 +336,7 @@ static void
 billing_selected_cb (TallyUsageFilterBar *self)
 {
   static const TallyBillingType values[] = { TALLY_BILLING_ANY, TALLY_BILLING_BALANCE, TALLY_BILLING_SUBSCRIPTION };
-  g_autoptr(TallyUsageQuery) query = NULL;
+  g_autoptr (TallyUsageQuery) query = NULL;
   guint selected;
 
   if (self->updating || self->session == NULL)
@@ -353,8 +354,8 @@ billing_selected_cb (TallyUsageFilterBar *self)
 static void
 range_changed_cb (TallyUsageFilterBar *self)
 {
-  g_autoptr(TallyUsageQuery) query = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyUsageQuery) query = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (self->updating || self->session == NULL)
     return;
@@ -381,9 +382,7 @@ server_today_changed (TallyUsageFilterBar *self)
 
   tally_date_range_button_set_server_today (self->range_button, today);
 
-  if (today != NULL && query != NULL &&
-      tally_usage_query_get_start_date (query) == NULL &&
-      tally_usage_query_get_end_date (query) == NULL)
+  if (today != NULL && query != NULL && tally_usage_query_get_start_date (query) == NULL && tally_usage_query_get_end_date (query) == NULL)
     tally_date_range_button_apply_preset (self->range_button, DEFAULT_PRESET);
 }
 
@@ -405,27 +404,26 @@ sync_from_query (TallyUsageFilterBar *self)
   select_model (self);
 
   gtk_drop_down_set_selected (self->stream_dropdown,
-                              tally_usage_query_get_stream (query) == TALLY_STREAM_STREAM ? 1 :
-                              tally_usage_query_get_stream (query) == TALLY_STREAM_SYNC ? 2 : 0);
+                              tally_usage_query_get_stream (query) == TALLY_STREAM_STREAM ? 1 : tally_usage_query_get_stream (query) == TALLY_STREAM_SYNC ? 2
+                                                                                                                                                          : 0);
   switch (tally_usage_query_get_billing (query))
     {
-    case TALLY_BILLING_BALANCE:
-      billing_pos = 1;
-      break;
+      case TALLY_BILLING_BALANCE:
+        billing_pos = 1;
+        break;
 
-    case TALLY_BILLING_SUBSCRIPTION:
-      billing_pos = 2;
-      break;
+      case TALLY_BILLING_SUBSCRIPTION:
+        billing_pos = 2;
+        break;
 
-    case TALLY_BILLING_ANY:
-    default:
-      billing_pos = 0;
-      break;
+      case TALLY_BILLING_ANY:
+      default:
+        billing_pos = 0;
+        break;
     }
   gtk_drop_down_set_selected (self->billing_dropdown, billing_pos);
 
-  if (tally_usage_query_get_start_date (query) != NULL &&
-      tally_usage_query_get_end_date (query) != NULL)
+  if (tally_usage_query_get_start_date (query) != NULL && tally_usage_query_get_end_date (query) != NULL)
     tally_date_range_button_set_range (self->range_button,
                                        tally_usage_query_get_start_date (query),
                                        tally_usage_query_get_end_date (query));
@@ -448,7 +446,7 @@ session_state_changed (TallyUsageFilterBar *self)
 static void
 tally_usage_filter_bar_dispose (GObject *object)
 {
-  TallyUsageFilterBar *self = (TallyUsageFilterBar *)object;
+  TallyUsageFilterBar *self = (TallyUsageFilterBar *) object;
 
   g_cancellable_cancel (self->models_cancellable);
   g_clear_object (&self->models_cancellable);
@@ -471,7 +469,7 @@ tally_usage_filter_bar_dispose (GObject *object)
 static void
 tally_usage_filter_bar_finalize (GObject *object)
 {
-  TallyUsageFilterBar *self = (TallyUsageFilterBar *)object;
+  TallyUsageFilterBar *self = (TallyUsageFilterBar *) object;
 
   g_clear_pointer (&self->key_ids, g_array_unref);
   g_clear_pointer (&self->models_range, g_free);
@@ -489,12 +487,12 @@ tally_usage_filter_bar_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -508,12 +506,12 @@ tally_usage_filter_bar_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      tally_usage_filter_bar_set_session (self, g_value_get_object (value));
-      break;
+      case PROP_SESSION:
+        tally_usage_filter_bar_set_session (self, g_value_get_object (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -528,10 +526,9 @@ tally_usage_filter_bar_class_init (TallyUsageFilterBarClass *klass)
   object_class->get_property = tally_usage_filter_bar_get_property;
   object_class->set_property = tally_usage_filter_bar_set_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         TALLY_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+                                                  TALLY_TYPE_SESSION,
+                                                  (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -552,7 +549,7 @@ tally_usage_filter_bar_class_init (TallyUsageFilterBarClass *klass)
 static void
 tally_usage_filter_bar_init (TallyUsageFilterBar *self)
 {
-  g_autoptr(GtkExpression) expression = NULL;
+  g_autoptr (GtkExpression) expression = NULL;
   const char *all_models[] = { _("All models"), NULL };
 
   gtk_widget_init_template (GTK_WIDGET (self));

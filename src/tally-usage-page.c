@@ -33,25 +33,25 @@
 
 static const struct
 {
-  const char *id;       /* in GSettings */
-  const char *child;    /* template child */
+  const char *id;    /* in GSettings */
+  const char *child; /* template child */
   const char *label;
 } columns[] = {
   { "time", "col_time", N_("Time") },
-  { "key", "col_key", N_("Key") },
-  { "model", "col_model", N_("Model") },
-  { "type", "col_type", N_("Type") },
-  { "input", "col_input", N_("Input") },
-  { "output", "col_output", N_("Output") },
-  { "cache-write", "col_cache_write", N_("Cache Write") },
-  { "cache-read", "col_cache_read", N_("Cache Read") },
-  { "billed", "col_billed", N_("Billed") },
-  { "list", "col_list", N_("List Price") },
-  { "multiplier", "col_multiplier", N_("Multiplier") },
-  { "billing", "col_billing", N_("Billing") },
-  { "first-token", "col_first_token", N_("First Token") },
-  { "duration", "col_duration", N_("Duration") },
-};
+    { "key", "col_key", N_("Key") },
+      { "model", "col_model", N_("Model") },
+        { "type", "col_type", N_("Type") },
+          { "input", "col_input", N_("Input") },
+            { "output", "col_output", N_("Output") },
+              { "cache-write", "col_cache_write", N_("Cache Write") },
+                { "cache-read", "col_cache_read", N_("Cache Read") },
+                  { "billed", "col_billed", N_("Billed") },
+                    { "list", "col_list", N_("List Price") },
+                      { "multiplier", "col_multiplier", N_("Multiplier") },
+                        { "billing", "col_billing", N_("Billing") },
+                          { "first-token", "col_first_token", N_("First Token") },
+                            { "duration", "col_duration", N_("Duration") },
+                          };
 
 #define N_COLUMNS G_N_ELEMENTS (columns)
 
@@ -75,7 +75,7 @@ struct _TallyUsagePage
   GtkColumnView *column_view;
   GtkSpinner *loading_spinner;
   AdwStatusPage *error_status;
-  GtkColumnViewColumn *col_key;  /* columns[1] */
+  GtkColumnViewColumn *col_key; /* columns[1] */
 
   /* Owned References */
   TallySession *session;
@@ -94,7 +94,8 @@ struct _TallyUsagePage
 
 G_DEFINE_FINAL_TYPE (TallyUsagePage, tally_usage_page, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_SESSION,
   N_PROPS
@@ -203,13 +204,13 @@ format_billing (gpointer unused,
 
   switch (tally_usage_log_get_billing_type (log))
     {
-    case 0:
-      return g_strdup (_("Balance"));
-    case 1:
-      return g_strdup (_("Subscription"));
-    default:
-      /* Translators: an unknown billing type code */
-      return g_strdup_printf (_("Type %" G_GINT64_FORMAT), tally_usage_log_get_billing_type (log));
+      case 0:
+        return g_strdup (_("Balance"));
+      case 1:
+        return g_strdup (_("Subscription"));
+      default:
+        /* Translators: an unknown billing type code */
+        return g_strdup_printf (_("Type %" G_GINT64_FORMAT), tally_usage_log_get_billing_type (log));
     }
 }
 
@@ -252,7 +253,7 @@ format_key (GtkListItem *item,
 
       for (guint i = 0; i < n; i++)
         {
-          g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+          g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
 
           if (tally_api_key_get_id (key) == id && tally_api_key_get_name (key)[0] != '\0')
             return g_strdup (tally_api_key_get_name (key));
@@ -351,10 +352,7 @@ update_totals (TallyUsagePage *self)
   const TallyUsageQuery *query = self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
   gboolean partial;
 
-  partial = query != NULL &&
-            (tally_usage_query_get_model (query) != NULL ||
-             tally_usage_query_get_stream (query) != TALLY_STREAM_ANY ||
-             tally_usage_query_get_billing (query) != TALLY_BILLING_ANY);
+  partial = query != NULL && (tally_usage_query_get_model (query) != NULL || tally_usage_query_get_stream (query) != TALLY_STREAM_ANY || tally_usage_query_get_billing (query) != TALLY_BILLING_ANY);
   gtk_widget_set_visible (GTK_WIDGET (self->totals_note), partial);
 
   if (stats == NULL)
@@ -388,7 +386,7 @@ update_totals (TallyUsagePage *self)
 
         /* Translators: token split: input, output, cache write, cache read */
         split = g_strdup_printf (_("In %s · Out %s · Cache write %s · Cache read %s"),
-                                 input, output, write, read);
+                                    input, output, write, read);
       }
     else
       {
@@ -425,9 +423,9 @@ stats_cb (GObject *object,
           GAsyncResult *result,
           gpointer user_data)
 {
-  g_autoptr(TallyUsagePage) self = user_data;
-  g_autoptr(TallyUsageStats) stats = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyUsagePage) self = user_data;
+  g_autoptr (TallyUsageStats) stats = NULL;
+  g_autoptr (GError) error = NULL;
 
   stats = tally_client_get_usage_stats_finish (TALLY_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -460,9 +458,7 @@ load_stats (TallyUsagePage *self)
   self->stats_loading = FALSE;
 
   query = self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
-  if (client == NULL || query == NULL ||
-      tally_usage_query_get_start_date (query) == NULL ||
-      tally_usage_query_get_end_date (query) == NULL)
+  if (client == NULL || query == NULL || tally_usage_query_get_start_date (query) == NULL || tally_usage_query_get_end_date (query) == NULL)
     {
       g_clear_object (&self->stats);
       update_totals (self);
@@ -502,15 +498,15 @@ client_changed (TallyUsagePage *self)
 static void
 save_hidden_columns (TallyUsagePage *self)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) hidden = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) hidden = NULL;
 
   for (guint i = 0; i < N_COLUMNS; i++)
     if (!gtk_column_view_column_get_visible (self->columns[i]))
       g_strv_builder_add (builder, columns[i].id);
 
   hidden = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "usage-hidden-columns", (const char * const *) hidden);
+  g_settings_set_strv (self->settings, "usage-hidden-columns", (const char *const *) hidden);
 }
 
 static void
@@ -534,11 +530,11 @@ column_action_change_state (GSimpleAction *action,
 static void
 hidden_columns_changed (TallyUsagePage *self)
 {
-  g_auto(GStrv) hidden = g_settings_get_strv (self->settings, "usage-hidden-columns");
+  g_auto (GStrv) hidden = g_settings_get_strv (self->settings, "usage-hidden-columns");
 
   for (guint i = 0; i < N_COLUMNS; i++)
     {
-      gboolean visible = !g_strv_contains ((const char * const *) hidden, columns[i].id);
+      gboolean visible = !g_strv_contains ((const char *const *) hidden, columns[i].id);
       GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->column_actions), columns[i].id);
 
       gtk_column_view_column_set_visible (self->columns[i], visible);
@@ -549,19 +545,19 @@ hidden_columns_changed (TallyUsagePage *self)
 static void
 setup_columns (TallyUsagePage *self)
 {
-  g_autoptr(GtkListItemFactory) key_factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GtkListItemFactory) key_factory = gtk_signal_list_item_factory_new ();
 
   self->column_actions = g_simple_action_group_new ();
   self->columns_menu = g_menu_new ();
 
   for (guint i = 0; i < N_COLUMNS; i++)
     {
-      g_autoptr(GSimpleAction) action = NULL;
+      g_autoptr (GSimpleAction) action = NULL;
       g_autofree char *detailed = g_strconcat ("columns.", columns[i].id, NULL);
 
       self->columns[i] = GTK_COLUMN_VIEW_COLUMN (gtk_widget_get_template_child (GTK_WIDGET (self),
-                                                                                 TALLY_TYPE_USAGE_PAGE,
-                                                                                 columns[i].child));
+                                                                                TALLY_TYPE_USAGE_PAGE,
+                                                                                columns[i].child));
       g_assert (GTK_IS_COLUMN_VIEW_COLUMN (self->columns[i]));
 
       action = g_simple_action_new_stateful (columns[i].id, NULL, g_variant_new_boolean (TRUE));
@@ -618,7 +614,7 @@ reload_action (GtkWidget *widget,
 static void
 tally_usage_page_dispose (GObject *object)
 {
-  TallyUsagePage *self = (TallyUsagePage *)object;
+  TallyUsagePage *self = (TallyUsagePage *) object;
 
   g_cancellable_cancel (self->stats_cancellable);
   g_clear_object (&self->stats_cancellable);
@@ -651,12 +647,12 @@ tally_usage_page_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -670,12 +666,12 @@ tally_usage_page_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      tally_usage_page_set_session (self, g_value_get_object (value));
-      break;
+      case PROP_SESSION:
+        tally_usage_page_set_session (self, g_value_get_object (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -689,10 +685,9 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   object_class->get_property = tally_usage_page_get_property;
   object_class->set_property = tally_usage_page_set_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         TALLY_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+                                                  TALLY_TYPE_SESSION,
+                                                  (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -824,7 +819,7 @@ GtkWindow *
 tally_usage_page_show_details (TallyUsagePage *self,
                                guint position)
 {
-  g_autoptr(TallyLogRow) row = NULL;
+  g_autoptr (TallyLogRow) row = NULL;
   TallyUsageDetails *details;
   GtkRoot *root;
 

@@ -45,7 +45,8 @@ struct _TallyWindow
 
 G_DEFINE_FINAL_TYPE (TallyWindow, tally_window, ADW_TYPE_APPLICATION_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_SESSION,
   N_PROPS
@@ -67,7 +68,7 @@ update_title (TallyWindow *self)
     subtitle = g_strdup (_("Demo"));
   else if (url != NULL)
     {
-      g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+      g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
 
       if (uri != NULL && g_uri_get_host (uri) != NULL)
         {
@@ -93,8 +94,7 @@ update_busy (TallyWindow *self)
 
   g_assert (TALLY_IS_WINDOW (self));
 
-  busy = tally_session_get_busy (self->session) ||
-         (self->dashboard != NULL && tally_dashboard_get_busy (self->dashboard));
+  busy = tally_session_get_busy (self->session) || (self->dashboard != NULL && tally_dashboard_get_busy (self->dashboard));
   gtk_stack_set_visible_child_name (self->refresh_stack, busy ? "spinner" : "icon");
   gtk_spinner_set_spinning (self->refresh_spinner, busy);
 }
@@ -267,7 +267,7 @@ export_action (GtkWidget *widget,
                GVariant *param)
 {
   TallyWindow *self = TALLY_WINDOW (widget);
-  g_autoptr(TallyUsageQuery) query = NULL;
+  g_autoptr (TallyUsageQuery) query = NULL;
 
   if (tally_session_get_client (self->session) == NULL)
     return;
@@ -302,7 +302,7 @@ show_key_usage_action (GtkWidget *widget,
                        GVariant *param)
 {
   TallyWindow *self = TALLY_WINDOW (widget);
-  g_autoptr(TallyUsageQuery) query = NULL;
+  g_autoptr (TallyUsageQuery) query = NULL;
 
   query = tally_usage_query_copy (tally_session_get_usage_query (self->session));
   tally_usage_query_set_api_key_id (query, g_variant_get_int64 (param));
@@ -334,8 +334,7 @@ window_is_shown (TallyWindow *self)
     return FALSE;
 
   surface = gtk_native_get_surface (GTK_NATIVE (self));
-  if (surface != NULL && GDK_IS_TOPLEVEL (surface) &&
-      (gdk_toplevel_get_state (GDK_TOPLEVEL (surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0)
+  if (surface != NULL && GDK_IS_TOPLEVEL (surface) && (gdk_toplevel_get_state (GDK_TOPLEVEL (surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0)
     return FALSE;
 
   return TRUE;
@@ -409,7 +408,7 @@ tally_window_close_request (GtkWindow *window)
 static void
 tally_window_constructed (GObject *object)
 {
-  TallyWindow *self = (TallyWindow *)object;
+  TallyWindow *self = (TallyWindow *) object;
   g_autofree char *server_url = NULL;
   g_autofree char *email = NULL;
 
@@ -466,7 +465,7 @@ tally_window_constructed (GObject *object)
 static void
 tally_window_dispose (GObject *object)
 {
-  TallyWindow *self = (TallyWindow *)object;
+  TallyWindow *self = (TallyWindow *) object;
 
   g_clear_handle_id (&self->auto_refresh_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_WINDOW);
@@ -490,12 +489,12 @@ tally_window_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -509,13 +508,13 @@ tally_window_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_assert (self->session == NULL);
-      self->session = g_value_dup_object (value);
-      break;
+      case PROP_SESSION:
+        g_assert (self->session == NULL);
+        self->session = g_value_dup_object (value);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -533,10 +532,9 @@ tally_window_class_init (TallyWindowClass *klass)
 
   window_class->close_request = tally_window_close_request;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         TALLY_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
+                                                  TALLY_TYPE_SESSION,
+                                                  (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -578,7 +576,13 @@ tally_window_class_init (TallyWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   {
     static const char *preset_ids[] = {
-      "today", "yesterday", "last-7-days", "last-14-days", "last-30-days", "this-month", "last-month",
+      "today",
+      "yesterday",
+      "last-7-days",
+      "last-14-days",
+      "last-30-days",
+      "this-month",
+      "last-month",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (preset_ids); i++)

@@ -17,9 +17,9 @@ int
 main (int argc,
       char **argv)
 {
-  g_autoptr(TallyDemoServer) server = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
   guint rows = 100000;
 

@@ -31,7 +31,7 @@
 #include "tally-usage-query.h"
 
 #define DEMO_NOW G_GINT64_CONSTANT (1768449600) /* 2026-01-15T12:00:00+08:00 */
-#define DEMO_ROWS 104000 /* ~96.5 % of them are the demo user's */
+#define DEMO_ROWS 104000                        /* ~96.5 % of them are the demo user's */
 #define LOOKAHEAD 60
 #define HELD 120
 
@@ -100,7 +100,7 @@ static void
 run_model (TallyClient *client,
            TallyDemoServer *server)
 {
-  g_autoptr(GPtrArray) held = g_ptr_array_new_full (HELD, g_object_unref);
+  g_autoptr (GPtrArray) held = g_ptr_array_new_full (HELD, g_object_unref);
   TallyLogList *list;
   gint64 start;
   gint64 rss_before;
@@ -121,7 +121,7 @@ run_model (TallyClient *client,
   wake = g_timeout_add (10, wake_cb, NULL);
   for (guint pos = 0; pos < n; pos++)
     {
-      g_autoptr(TallyLogRow) row = NULL;
+      g_autoptr (TallyLogRow) row = NULL;
 
       while (next < n && next <= pos + LOOKAHEAD)
         {
@@ -153,12 +153,12 @@ static void
 run_view (TallyClient *client,
           TallyDemoServer *server)
 {
-  g_autoptr(GtkBuilderScope) scope = NULL;
+  g_autoptr (GtkBuilderScope) scope = NULL;
   GtkWidget *window;
   GtkWidget *scroller;
   GtkColumnView *view;
   GtkColumnViewColumn *column;
-  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr (GtkListItemFactory) factory = NULL;
   GtkAdjustment *adjustment;
   TallyLogList *list;
   gint64 start;
@@ -167,14 +167,13 @@ run_view (TallyClient *client,
   guint steps = 0;
   guint n;
   guint wake;
-  const char *cell =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    "<interface><template class=\"GtkListItem\"><property name=\"child\">"
-    "<object class=\"GtkInscription\"><binding name=\"text\">"
-    "<lookup name=\"model\" type=\"TallyUsageLog\"><lookup name=\"log\" type=\"TallyLogRow\">"
-    "<lookup name=\"item\">GtkListItem</lookup></lookup></lookup>"
-    "</binding></object></property></template></interface>";
-  g_autoptr(GBytes) bytes = g_bytes_new_static (cell, strlen (cell));
+  const char *cell = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                     "<interface><template class=\"GtkListItem\"><property name=\"child\">"
+                     "<object class=\"GtkInscription\"><binding name=\"text\">"
+                     "<lookup name=\"model\" type=\"TallyUsageLog\"><lookup name=\"log\" type=\"TallyLogRow\">"
+                     "<lookup name=\"item\">GtkListItem</lookup></lookup></lookup>"
+                     "</binding></object></property></template></interface>";
+  g_autoptr (GBytes) bytes = g_bytes_new_static (cell, strlen (cell));
 
   tally_demo_server_reset_request_counts (server);
   reset_peak ();
@@ -236,9 +235,9 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr(TallyDemoServer) server = NULL;
-  g_autoptr(TallyClient) client = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (TallyClient) client = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
   gint64 start = g_get_monotonic_time ();
 

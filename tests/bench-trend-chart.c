@@ -35,16 +35,16 @@ static GListModel *
 make_hourly (void)
 {
   GListStore *store = g_list_store_new (TALLY_TYPE_TREND_POINT);
-  g_autoptr(GDateTime) start = g_date_time_new_utc (2025, 10, 18, 0, 0, 0);
+  g_autoptr (GDateTime) start = g_date_time_new_utc (2025, 10, 18, 0, 0, 0);
   GRand *rand = g_rand_new_with_seed (42);
 
   for (guint i = 0; i < DAYS * 24; i++)
     {
-      g_autoptr(GDateTime) hour = g_date_time_add_hours (start, i);
+      g_autoptr (GDateTime) hour = g_date_time_add_hours (start, i);
       g_autofree char *date = g_date_time_format (hour, "%Y-%m-%d %H:00");
       g_autofree char *json = NULL;
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (JsonNode) node = NULL;
+      g_autoptr (GError) error = NULL;
       TallyTrendPoint *point;
       /* A working-day rhythm with noise, some empty hours */
       double day_shape = MAX (0, sin ((i % 24 - 6) / 24.0 * 2 * G_PI));
@@ -75,7 +75,8 @@ compare_doubles (const void *a,
   double da = *(const double *) a;
   double db = *(const double *) b;
 
-  return da < db ? -1 : da > db ? 1 : 0;
+  return da < db ? -1 : da > db ? 1
+                                : 0;
 }
 
 static void
@@ -217,7 +218,8 @@ bench_widget (GListModel *points)
   GtkWidget *window;
   GtkWidget *chart;
   gint64 deadline;
-  struct {
+  struct
+  {
     const char *name;
     GskRenderer *renderer;
   } renderers[2] = { { "cairo", NULL }, { "window's (GL)", NULL } };
@@ -243,11 +245,11 @@ bench_widget (GListModel *points)
     }
 
   {
-    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (chart);
+    g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (chart);
 
     for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
       {
-        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+        g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
 
         if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
           motion = controller;
@@ -287,7 +289,7 @@ bench_widget (GListModel *points)
       /* What the renderer costs by itself for a 1280×400 texture */
       for (guint i = 0; i < WIDGET_FRAMES; i++)
         {
-          GskRenderNode *node = gsk_color_node_new (&(GdkRGBA) { 1, 1, 1, 1 },
+          GskRenderNode *node = gsk_color_node_new (&(GdkRGBA){ 1, 1, 1, 1 },
                                                     &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
           double start = now_ms ();
           GdkTexture *texture = gsk_renderer_render_texture (renderers[r].renderer, node,
@@ -333,7 +335,7 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr(GListModel) points = NULL;
+  g_autoptr (GListModel) points = NULL;
 
   points = make_hourly ();
 

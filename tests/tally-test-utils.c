@@ -73,7 +73,7 @@ tally_test_spin (guint ms)
 GBytes *
 tally_test_load_fixture (const char *name)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
   char *contents = NULL;
   gsize len = 0;

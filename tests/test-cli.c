@@ -52,7 +52,7 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
                             "seed", (guint64) DEMO_SEED,
@@ -72,7 +72,7 @@ fixture_setup (Fixture *f,
 static void
 remove_tree (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   if (dir != NULL)
@@ -106,8 +106,8 @@ fixture_teardown (Fixture *f,
 
 typedef struct
 {
-  const char *token;         /* TALLY_TOKEN, or NULL for unset */
-  const char *stdin_text;    /* NULL = empty */
+  const char *token;                      /* TALLY_TOKEN, or NULL for unset */
+  const char *stdin_text;                 /* NULL = empty */
   TallyDemoFault fault_after_usage_pages; /* set once /usage was asked this often (see below) */
   guint fault_after;
 } RunOptions;
@@ -116,14 +116,14 @@ static void
 run_tally_v (Fixture *f,
              const RunOptions *options,
              Run *run,
-             const char * const *args)
+             const char *const *args)
 {
   const char *exe = g_getenv ("TALLY_EXE");
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   gboolean fault_set = FALSE;
   gint64 start = g_get_monotonic_time ();
@@ -152,7 +152,7 @@ run_tally_v (Fixture *f,
   else
     g_subprocess_launcher_unsetenv (launcher, "TALLY_TOKEN");
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   g_subprocess_communicate_utf8_async (process,
@@ -193,11 +193,13 @@ run_tally_v (Fixture *f,
     }
 }
 
-#define run_tally(f, options, run, ...) \
-  G_STMT_START { \
+#define run_tally(f, options, run, ...)              \
+  G_STMT_START                                       \
+  {                                                  \
     const char *run_args_[] = { __VA_ARGS__, NULL }; \
-    run_tally_v ((f), (options), (run), run_args_); \
-  } G_STMT_END
+    run_tally_v ((f), (options), (run), run_args_);  \
+  }                                                  \
+  G_STMT_END
 
 static void
 assert_ok (const Run *run)
@@ -236,18 +238,18 @@ fetch_raw (Fixture *f,
 {
   g_autofree char *url = g_strdup_printf ("%s/api/v1%s", tally_demo_server_get_url (f->server), path);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", f->token);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   JsonObject *root;
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   if (json_body != NULL)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+      g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
@@ -269,8 +271,8 @@ fetch_raw (Fixture *f,
 static JsonNode *
 parse_json (const char *text)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
 
   json_parser_load_from_data (parser, text, -1, &error);
   g_assert_no_error (error);
@@ -281,7 +283,7 @@ parse_json (const char *text)
 static GPtrArray *
 parse_csv (const char *text)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GPtrArray *rows = tally_csv_parse (text, strlen (text), &error);
 
   g_assert_no_error (error);
@@ -313,7 +315,7 @@ static void
 assert_members_equal (JsonObject *expected,
                       JsonObject *actual)
 {
-  g_autoptr(GList) members = json_object_get_members (expected);
+  g_autoptr (GList) members = json_object_get_members (expected);
 
   for (GList *l = members; l != NULL; l = l->next)
     {
@@ -342,7 +344,7 @@ usage_total (Fixture *f,
              const char *params)
 {
   g_autofree char *path = g_strdup_printf ("/usage?%s&page=1&page_size=1", params);
-  g_autoptr(JsonNode) data = fetch_raw (f, "GET", path, NULL);
+  g_autoptr (JsonNode) data = fetch_raw (f, "GET", path, NULL);
 
   return json_object_get_int_member (json_node_get_object (data), "total");
 }
@@ -357,7 +359,7 @@ usage_ids (Fixture *f,
   for (gint64 page = 1;; page++)
     {
       g_autofree char *path = g_strdup_printf ("/usage?%s&page=%" G_GINT64_FORMAT "&page_size=100", params, page);
-      g_autoptr(JsonNode) data = fetch_raw (f, "GET", path, NULL);
+      g_autoptr (JsonNode) data = fetch_raw (f, "GET", path, NULL);
       JsonArray *items = json_object_get_array_member (json_node_get_object (data), "items");
 
       for (guint i = 0; i < json_array_get_length (items); i++)
@@ -380,9 +382,11 @@ test_summary_table (Fixture *f,
                     gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
-  g_autoptr(JsonNode) stats_node = fetch_raw (f, "GET", "/usage/dashboard/stats", NULL);
-  g_autoptr(JsonNode) me_node = fetch_raw (f, "GET", "/auth/me", NULL);
+  Run run = {
+    0,
+  };
+  g_autoptr (JsonNode) stats_node = fetch_raw (f, "GET", "/usage/dashboard/stats", NULL);
+  g_autoptr (JsonNode) me_node = fetch_raw (f, "GET", "/auth/me", NULL);
   JsonObject *stats = json_node_get_object (stats_node);
   g_autofree char *balance = tally_format_cost (json_object_get_double_member (json_node_get_object (me_node), "balance"));
   g_autofree char *today = tally_format_cost (json_object_get_double_member (stats, "today_actual_cost"));
@@ -392,7 +396,7 @@ test_summary_table (Fixture *f,
   g_autofree char *cache_read = tally_format_count (json_object_get_int_member (stats, "total_cache_read_tokens"));
   g_autofree char *line = NULL;
   g_autofree char *keys_line = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   gboolean saw_billed = FALSE;
   gboolean saw_requests = FALSE;
 
@@ -435,10 +439,12 @@ test_summary_json (Fixture *f,
                    gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
-  g_autoptr(JsonNode) stats = fetch_raw (f, "GET", "/usage/dashboard/stats", NULL);
-  g_autoptr(JsonNode) me = fetch_raw (f, "GET", "/auth/me", NULL);
-  g_autoptr(JsonNode) out = NULL;
+  Run run = {
+    0,
+  };
+  g_autoptr (JsonNode) stats = fetch_raw (f, "GET", "/usage/dashboard/stats", NULL);
+  g_autoptr (JsonNode) me = fetch_raw (f, "GET", "/auth/me", NULL);
+  g_autoptr (JsonNode) out = NULL;
   JsonObject *object;
 
   run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->server));
@@ -460,11 +466,13 @@ test_keys_json (Fixture *f,
                 gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
-  g_autoptr(JsonNode) keys = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
-  g_autoptr(JsonNode) batch = NULL;
-  g_autoptr(JsonNode) out = NULL;
-  g_autoptr(GString) ids = g_string_new ("{\"api_key_ids\":[");
+  Run run = {
+    0,
+  };
+  g_autoptr (JsonNode) keys = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
+  g_autoptr (JsonNode) batch = NULL;
+  g_autoptr (JsonNode) out = NULL;
+  g_autoptr (GString) ids = g_string_new ("{\"api_key_ids\":[");
   JsonArray *items = json_object_get_array_member (json_node_get_object (keys), "items");
   JsonObject *stats;
   JsonArray *printed;
@@ -511,7 +519,9 @@ test_keys_table (Fixture *f,
                  gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   run_tally (f, &options, &run, "keys", "--server", tally_demo_server_get_url (f->server));
   assert_ok (&run);
@@ -532,10 +542,10 @@ check_trend_csv (Fixture *f,
                  const char *to,
                  guint expected_rows)
 {
-  g_autoptr(GPtrArray) rows = parse_csv (out);
+  g_autoptr (GPtrArray) rows = parse_csv (out);
   g_autofree char *path = NULL;
-  g_autoptr(JsonNode) trend = NULL;
-  g_autoptr(GHashTable) points = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (JsonNode) trend = NULL;
+  g_autoptr (GHashTable) points = g_hash_table_new (g_str_hash, g_str_equal);
   JsonArray *array;
   const char *header[] = { "date", "requests", "input_tokens", "output_tokens", "cache_tokens",
                            "total_tokens", "cost", "actual_cost", NULL };
@@ -579,7 +589,9 @@ test_trend_csv (Fixture *f,
                 gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   /* server defaults: 8 days including the server's today */
   run_tally (f, &options, &run, "trend", "--csv", "--server", tally_demo_server_get_url (f->server));
@@ -599,9 +611,11 @@ test_models_json (Fixture *f,
                   gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
-  g_autoptr(JsonNode) raw = fetch_raw (f, "GET", "/usage/dashboard/models?start_date=2025-11-01&end_date=2026-01-10", NULL);
-  g_autoptr(JsonNode) out = NULL;
+  Run run = {
+    0,
+  };
+  g_autoptr (JsonNode) raw = fetch_raw (f, "GET", "/usage/dashboard/models?start_date=2025-11-01&end_date=2026-01-10", NULL);
+  g_autoptr (JsonNode) out = NULL;
   JsonArray *expected;
   JsonArray *actual;
 
@@ -627,10 +641,12 @@ test_logs_csv (Fixture *f,
                gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
   const char *params = "api_key_id=1&start_date=2025-12-01&end_date=2026-01-15";
-  g_autoptr(GArray) ids = usage_ids (f, params);
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr (GArray) ids = usage_ids (f, params);
+  g_autoptr (GPtrArray) rows = NULL;
 
   run_tally (f, &options, &run, "logs", "--csv", "--from", "2025-12-01", "--to", "2026-01-15", "--key", "1",
              "--server", tally_demo_server_get_url (f->server));
@@ -658,11 +674,13 @@ test_logs_json (Fixture *f,
                 gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
   const char *params = "api_key_id=2&model=claude-opus-4-1&stream=true&billing_type=1";
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(JsonNode) out = NULL;
-  g_autoptr(JsonNode) first = NULL;
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (JsonNode) out = NULL;
+  g_autoptr (JsonNode) first = NULL;
   JsonArray *array;
 
   run_tally (f, &options, &run, "logs", "--json", "--key", "2", "--stream", "true",
@@ -711,10 +729,12 @@ test_logs_output (Fixture *f,
                   gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
   g_autofree char *path = g_build_filename (f->tmpdir, "all.csv", NULL);
   g_autofree char *contents = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
 
   run_tally (f, &options, &run, "logs", "--csv", "--output", path, "--from", "2025-01-01",
              "--to", "2026-12-31", "--server", tally_demo_server_get_url (f->server));
@@ -735,7 +755,9 @@ test_usage_errors (Fixture *f,
 {
   RunOptions options = { f->token, NULL, 0, 0 };
   const char *url = tally_demo_server_get_url (f->server);
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   run_tally (f, &options, &run, "summary", "--bogus", "--server", url);
   assert_failure (&run, 1, "bogus");
@@ -786,7 +808,9 @@ test_auth_errors (Fixture *f,
   RunOptions bad = { "not-a-jwt-token-at-all", NULL, 0, 0 };
   RunOptions old = { expired, NULL, 0, 0 };
   const char *url = tally_demo_server_get_url (f->server);
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   /* no TALLY_TOKEN and an empty keyring */
   run_tally (f, &no_token, &run, "summary", "--server", "http://127.0.0.1:1");
@@ -813,7 +837,9 @@ test_server_errors (Fixture *f,
                     gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   run_tally (f, &options, &run, "summary", "--server", "http://127.0.0.1:1");
   assert_failure (&run, 3, NULL);
@@ -833,7 +859,9 @@ test_io_errors (Fixture *f,
   RunOptions options = { f->token, NULL, 0, 0 };
   const char *url = tally_demo_server_get_url (f->server);
   g_autofree char *missing = g_build_filename (f->tmpdir, "no-such-dir", "out.csv", NULL);
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   run_tally (f, &options, &run, "logs", "--csv", "--output", missing, "--server", url);
   assert_failure (&run, 4, NULL);
@@ -865,11 +893,13 @@ test_report_pdf (Fixture *f,
   g_autofree char *list = NULL;
   g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
   g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
-  g_autoptr(JsonNode) stats = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) stats = NULL;
+  g_autoptr (GError) error = NULL;
   const char *info_argv[] = { "pdfinfo", path, NULL };
   const char *text_argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
   int status;
 
   run_tally (f, &options, &run, "report", "--pdf", "--from", "2026-01-08", "--to", "2026-01-15",
@@ -938,14 +968,14 @@ static int
 compare_names (gconstpointer a,
                gconstpointer b)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 static char *
 list_dir (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   while ((name = g_dir_read_name (dir)) != NULL)
@@ -967,7 +997,9 @@ test_output_survives_failure (Fixture *f,
   g_autofree char *contents = NULL;
   g_autofree char *listing = NULL;
   const char *previous = "id,created_at\r\n1,last month's export\r\n";
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (path, previous, -1, NULL));
@@ -1003,10 +1035,12 @@ static void
 test_demo (Fixture *f,
            gconstpointer data)
 {
-  Run run = { 0, };
-  g_autoptr(JsonNode) keys = NULL;
-  g_autoptr(JsonNode) models = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
+  Run run = {
+    0,
+  };
+  g_autoptr (JsonNode) keys = NULL;
+  g_autoptr (JsonNode) models = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
 
   run_tally (f, NULL, &run, "summary", "--demo");
   assert_ok (&run);
@@ -1046,7 +1080,9 @@ static void
 test_help (Fixture *f,
            gconstpointer data)
 {
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   run_tally (f, NULL, &run, "help");
   assert_ok (&run);
@@ -1081,7 +1117,9 @@ test_login (Fixture *f,
   RunOptions two_factor = { NULL, "tally-demo\n123456\n", 0, 0 };
   const char *url = tally_demo_server_get_url (f->server);
   g_autofree char *logged_in = g_strdup_printf ("Logged in to %s as demo@example.com\n", url);
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   run_tally (f, &wrong, &run, "login", "--server", url, "--email", "demo@example.com");
   assert_failure (&run, 2, NULL);
@@ -1131,7 +1169,9 @@ test_sanitised (Fixture *f,
                 gconstpointer data)
 {
   RunOptions options = { f->token, NULL, 0, 0 };
-  Run run = { 0, };
+  Run run = {
+    0,
+  };
 
   run_tally (f, &options, &run, "logs", "--from", "2026-01-15", "--to", "2026-01-15",
              "--server", tally_demo_server_get_url (f->server));

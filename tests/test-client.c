@@ -46,21 +46,21 @@ static GBytes *
 raw_request (const char *method,
              const char *path_and_query,
              const char *json_body,
-             guint      *status)
+             guint *status)
 {
   g_autofree char *url = g_strconcat (tally_demo_server_get_url (server), "/api/v1", path_and_query, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
   g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GBytes *body;
 
   g_assert_nonnull (msg);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   if (json_body != NULL)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+      g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
@@ -82,9 +82,9 @@ raw_data (const char *method,
           const char *json_body)
 {
   guint status = 0;
-  g_autoptr(GBytes) body = raw_request (method, path_and_query, json_body, &status);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) body = raw_request (method, path_and_query, json_body, &status);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
   JsonObject *root;
 
   g_assert_cmpuint (status, ==, 200);
@@ -105,12 +105,12 @@ raw_get (const char *path_and_query)
 /* ------------------------------------------------------------------------ */
 /* Field-by-field comparison through the models' read-only properties       */
 
-static guint assert_object_matches (GObject  *object,
+static guint assert_object_matches (GObject *object,
                                     JsonNode *node);
 
 static guint
 assert_list_matches (GListModel *list,
-                     JsonNode   *node)
+                     JsonNode *node)
 {
   JsonArray *array;
   guint n = 0;
@@ -125,7 +125,7 @@ assert_list_matches (GListModel *list,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, json_array_get_length (array));
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (list, i);
+      g_autoptr (GObject) item = g_list_model_get_item (list, i);
 
       n += assert_object_matches (item, json_array_get_element (array, i));
     }
@@ -136,11 +136,11 @@ assert_list_matches (GListModel *list,
 /* Compares every JSON member for which the object has a property of the same
  * name ('_' → '-'). Returns how many values were compared. */
 static guint
-assert_object_matches (GObject  *object,
+assert_object_matches (GObject *object,
                        JsonNode *node)
 {
   JsonObject *json;
-  g_autoptr(GList) members = NULL;
+  g_autoptr (GList) members = NULL;
   guint n_compared = 0;
 
   g_assert_true (G_IS_OBJECT (object));
@@ -155,7 +155,7 @@ assert_object_matches (GObject  *object,
       GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), prop);
       JsonNode *member = json_object_get_member (json, name);
       gboolean is_null = JSON_NODE_HOLDS_NULL (member);
-      g_auto(GValue) value = G_VALUE_INIT;
+      g_auto (GValue) value = G_VALUE_INIT;
       GType type;
 
       if (pspec == NULL)
@@ -196,7 +196,7 @@ assert_object_matches (GObject  *object,
             g_assert_null (have);
           else
             {
-              g_autoptr(GDateTime) want = g_date_time_new_from_iso8601 (json_node_get_string (member), NULL);
+              g_autoptr (GDateTime) want = g_date_time_new_from_iso8601 (json_node_get_string (member), NULL);
 
               g_assert_nonnull (have);
               g_assert_nonnull (want);
@@ -228,7 +228,7 @@ assert_object_matches (GObject  *object,
 static TallyClient *
 new_client (gboolean with_token)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   TallyClient *client = tally_client_new (tally_demo_server_get_url (server), &error);
 
   g_assert_no_error (error);
@@ -276,14 +276,20 @@ test_base_url (void)
     { "https://api.example.com/?x=1#frag", "https://api.example.com", FALSE },
   };
   static const char *bad[] = {
-    "", "api.example.com", "ftp://api.example.com", "https://", "not a url", "file:///etc/passwd",
-    "https://user:secret@api.example.com", "javascript:alert(1)",
+    "",
+    "api.example.com",
+    "ftp://api.example.com",
+    "https://",
+    "not a url",
+    "file:///etc/passwd",
+    "https://user:secret@api.example.com",
+    "javascript:alert(1)",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TallyClient) client = tally_client_new (good[i].in, &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TallyClient) client = tally_client_new (good[i].in, &error);
 
       g_assert_no_error (error);
       g_assert_cmpstr (tally_client_get_base_url (client), ==, good[i].out);
@@ -295,7 +301,7 @@ test_base_url (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       TallyClient *client = tally_client_new (bad[i], &error);
 
       g_assert_null (client);
@@ -322,8 +328,7 @@ make_jwt (const char *payload)
 static void
 test_token_expiry (void)
 {
-  static const char *sample =
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoxLCJlbWFpbCI6ImFsaWNlQGV4YW1wbGUuY29tIiwicm9sZSI6InVzZXIiLCJleHAiOjE3Njg1MzYwMDAsIm5iZiI6MTc2ODQ0OTYwMCwiaWF0IjoxNzY4NDQ5NjAwfQ.sig";
+  static const char *sample = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoxLCJlbWFpbCI6ImFsaWNlQGV4YW1wbGUuY29tIiwicm9sZSI6InVzZXIiLCJleHAiOjE3Njg1MzYwMDAsIm5iZiI6MTc2ODQ0OTYwMCwiaWF0IjoxNzY4NDQ5NjAwfQ.sig";
   g_autofree char *unicode = make_jwt ("{\"email\":\"王?>>\",\"exp\":1768536001}");
   g_autofree char *no_exp = make_jwt ("{\"user_id\":1}");
   g_autofree char *string_exp = make_jwt ("{\"exp\":\"1768536000\"}");
@@ -367,12 +372,12 @@ test_token_expiry (void)
 static void
 test_public_settings (void)
 {
-  g_autoptr(TallyClient) client = new_client (FALSE);
-  g_autoptr(TallyPublicSettings) settings = NULL;
-  g_autoptr(JsonNode) raw = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (FALSE);
+  g_autoptr (TallyPublicSettings) settings = NULL;
+  g_autoptr (JsonNode) raw = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_demo_server_set_turnstile (server, TRUE);
   tally_client_get_public_settings_async (client, NULL, tally_test_store_result_cb, &slot);
@@ -392,12 +397,12 @@ test_public_settings (void)
 
 static TallyAuthResult *
 login (TallyClient *client,
-       const char  *email,
-       const char  *password,
-       GError     **error)
+       const char *email,
+       const char *password,
+       GError **error)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_client_login_async (client, email, password, NULL, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
@@ -407,10 +412,10 @@ login (TallyClient *client,
 
 static TallyUser *
 get_me (TallyClient *client,
-        GError     **error)
+        GError **error)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_client_get_me_async (client, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
@@ -421,10 +426,10 @@ get_me (TallyClient *client,
 static void
 test_login (void)
 {
-  g_autoptr(TallyClient) client = new_client (FALSE);
-  g_autoptr(TallyAuthResult) auth = NULL;
-  g_autoptr(TallyUser) me = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (FALSE);
+  g_autoptr (TallyAuthResult) auth = NULL;
+  g_autoptr (TallyUser) me = NULL;
+  g_autoptr (GError) error = NULL;
   const char *email = tally_demo_server_get_email (server);
   const char *password = tally_demo_server_get_password (server);
 
@@ -459,9 +464,9 @@ test_login (void)
 static void
 test_login_turnstile (void)
 {
-  g_autoptr(TallyClient) client = new_client (FALSE);
-  g_autoptr(TallyAuthResult) auth = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (FALSE);
+  g_autoptr (TallyAuthResult) auth = NULL;
+  g_autoptr (GError) error = NULL;
 
   tally_demo_server_set_turnstile (server, TRUE);
   auth = login (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server), &error);
@@ -473,7 +478,7 @@ test_login_turnstile (void)
   /* with a token made by the (browser) widget the login goes through */
   {
     GAsyncResult *slot = NULL;
-    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr (GAsyncResult) result = NULL;
 
     tally_client_login_async (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server),
                               "demo-turnstile-ok", NULL, tally_test_store_result_cb, &slot);
@@ -491,12 +496,12 @@ test_login_turnstile (void)
 static void
 test_login_two_factor (void)
 {
-  g_autoptr(TallyClient) client = new_client (FALSE);
-  g_autoptr(TallyAuthResult) auth = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (FALSE);
+  g_autoptr (TallyAuthResult) auth = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *temp_token = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_demo_server_set_two_factor (server, TRUE);
   auth = login (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server), &error);
@@ -535,14 +540,14 @@ test_login_two_factor (void)
 static void
 test_me_and_profile (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyUser) me = NULL;
-  g_autoptr(TallyUser) profile = NULL;
-  g_autoptr(JsonNode) raw_me = raw_get ("/auth/me");
-  g_autoptr(JsonNode) raw_profile = raw_get ("/user/profile");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyUser) me = NULL;
+  g_autoptr (TallyUser) profile = NULL;
+  g_autoptr (JsonNode) raw_me = raw_get ("/auth/me");
+  g_autoptr (JsonNode) raw_profile = raw_get ("/user/profile");
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   me = get_me (client, &error);
   g_assert_no_error (error);
@@ -563,15 +568,15 @@ test_me_and_profile (void)
 static void
 test_keys (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyPage) page = NULL;
-  g_autoptr(TallyPage) small = NULL;
-  g_autoptr(GListModel) all = NULL;
-  g_autoptr(JsonNode) raw = raw_get ("/keys?page=1&page_size=100");
-  g_autoptr(JsonNode) raw_small = raw_get ("/keys?page=2&page_size=2");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyPage) page = NULL;
+  g_autoptr (TallyPage) small = NULL;
+  g_autoptr (GListModel) all = NULL;
+  g_autoptr (JsonNode) raw = raw_get ("/keys?page=1&page_size=100");
+  g_autoptr (JsonNode) raw_small = raw_get ("/keys?page=2&page_size=2");
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   JsonObject *raw_object = json_node_get_object (raw);
   gint64 total;
 
@@ -611,11 +616,11 @@ test_keys (void)
 
 static TallyApiKey *
 get_key (TallyClient *client,
-         gint64       id,
-         GError     **error)
+         gint64 id,
+         GError **error)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_client_get_key_async (client, id, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
@@ -626,10 +631,10 @@ get_key (TallyClient *client,
 static void
 test_get_key (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyApiKey) key = NULL;
-  g_autoptr(JsonNode) raw = raw_get ("/keys/1");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyApiKey) key = NULL;
+  g_autoptr (JsonNode) raw = raw_get ("/keys/1");
+  g_autoptr (GError) error = NULL;
 
   key = get_key (client, 1, &error);
   g_assert_no_error (error);
@@ -641,7 +646,7 @@ test_get_key (void)
   /* deleted and unknown keys: 404 with an envelope */
   for (gint64 id = 7; id <= 10; id += 3)
     {
-      g_autoptr(TallyApiKey) missing = get_key (client, id, &error);
+      g_autoptr (TallyApiKey) missing = get_key (client, id, &error);
 
       g_assert_null (missing);
       g_assert_error (error, TALLY_ERROR, TALLY_ERROR_NOT_FOUND);
@@ -652,7 +657,7 @@ test_get_key (void)
 
   /* another user's key */
   {
-    g_autoptr(TallyApiKey) foreign = get_key (client, 9, &error);
+    g_autoptr (TallyApiKey) foreign = get_key (client, 9, &error);
 
     g_assert_null (foreign);
     g_assert_error (error, TALLY_ERROR, TALLY_ERROR_FORBIDDEN);
@@ -664,14 +669,14 @@ test_get_key (void)
 }
 
 static TallyPage *
-list_usage (TallyClient     *client,
+list_usage (TallyClient *client,
             TallyUsageQuery *query,
-            gint64           page,
-            gint64           page_size,
-            GError         **error)
+            gint64 page,
+            gint64 page_size,
+            GError **error)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_client_list_usage_async (client, query, page, page_size, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
@@ -682,22 +687,22 @@ list_usage (TallyClient     *client,
 static void
 test_usage (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(TallyPage) page = NULL;
-  g_autoptr(TallyPage) filtered = NULL;
-  g_autoptr(TallyUsageLog) one = NULL;
-  g_autoptr(TallyUsageLog) first = NULL;
-  g_autoptr(JsonNode) raw = raw_get ("/usage?page=2&page_size=50");
-  g_autoptr(JsonNode) raw_latest = raw_get ("/usage?api_key_id=3&page_size=1");
-  g_autoptr(JsonNode) raw_filtered = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyPage) page = NULL;
+  g_autoptr (TallyPage) filtered = NULL;
+  g_autoptr (TallyUsageLog) one = NULL;
+  g_autoptr (TallyUsageLog) first = NULL;
+  g_autoptr (JsonNode) raw = raw_get ("/usage?page=2&page_size=50");
+  g_autoptr (JsonNode) raw_latest = raw_get ("/usage?api_key_id=3&page_size=1");
+  g_autoptr (JsonNode) raw_filtered = NULL;
   g_autofree char *filtered_path = NULL;
   gint64 billing;
-  g_autoptr(JsonNode) raw_one = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) raw_one = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *one_path = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   page = list_usage (client, NULL, 2, 50, &error);
   g_assert_no_error (error);
@@ -712,7 +717,8 @@ test_usage (void)
     billing = json_object_get_int_member (json_array_get_object_element (items, 0), "billing_type");
   }
   filtered_path = g_strdup_printf ("/usage?api_key_id=3&stream=true&billing_type=%" G_GINT64_FORMAT
-                                   "&start_date=2025-12-01&end_date=2026-01-15&page=1&page_size=30", billing);
+                                   "&start_date=2025-12-01&end_date=2026-01-15&page=1&page_size=30",
+                                   billing);
   raw_filtered = raw_get (filtered_path);
   tally_usage_query_set_api_key_id (query, 3);
   tally_usage_query_set_stream (query, TALLY_STREAM_STREAM);
@@ -726,7 +732,7 @@ test_usage (void)
                     5 + 24 * g_list_model_get_n_items (tally_page_get_items (filtered)));
   for (guint i = 0; i < g_list_model_get_n_items (tally_page_get_items (filtered)); i++)
     {
-      g_autoptr(TallyUsageLog) row = g_list_model_get_item (tally_page_get_items (filtered), i);
+      g_autoptr (TallyUsageLog) row = g_list_model_get_item (tally_page_get_items (filtered), i);
 
       g_assert_cmpint (tally_usage_log_get_api_key_id (row), ==, 3);
       g_assert_true (tally_usage_log_get_stream (row));
@@ -746,7 +752,7 @@ test_usage (void)
   g_clear_object (&result);
 
   {
-    g_autoptr(TallyUsageLog) missing = NULL;
+    g_autoptr (TallyUsageLog) missing = NULL;
 
     tally_client_get_usage_async (client, 999999999, NULL, tally_test_store_result_cb, &slot);
     result = WAIT (slot);
@@ -765,12 +771,12 @@ test_usage (void)
 }
 
 static TallyUsageStats *
-usage_stats (TallyClient     *client,
+usage_stats (TallyClient *client,
              TallyUsageQuery *query)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   TallyUsageStats *stats;
 
   tally_client_get_usage_stats_async (client, query, NULL, tally_test_store_result_cb, &slot);
@@ -784,15 +790,15 @@ usage_stats (TallyClient     *client,
 static void
 test_usage_stats (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(TallyUsageStats) today = NULL;
-  g_autoptr(TallyUsageStats) range = NULL;
-  g_autoptr(TallyUsageStats) key = NULL;
-  g_autoptr(JsonNode) raw_today = raw_get ("/usage/stats?period=today");
-  g_autoptr(JsonNode) raw_range = raw_get ("/usage/stats?start_date=2026-01-01&end_date=2026-01-15");
-  g_autoptr(JsonNode) raw_key = raw_get ("/usage/stats?api_key_id=2&start_date=2025-12-01&end_date=2026-01-15");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageStats) today = NULL;
+  g_autoptr (TallyUsageStats) range = NULL;
+  g_autoptr (TallyUsageStats) key = NULL;
+  g_autoptr (JsonNode) raw_today = raw_get ("/usage/stats?period=today");
+  g_autoptr (JsonNode) raw_range = raw_get ("/usage/stats?start_date=2026-01-01&end_date=2026-01-15");
+  g_autoptr (JsonNode) raw_key = raw_get ("/usage/stats?api_key_id=2&start_date=2025-12-01&end_date=2026-01-15");
+  g_autoptr (GError) error = NULL;
 
   today = usage_stats (client, query);
   g_assert_cmpuint (assert_object_matches (G_OBJECT (today), raw_today), ==, 8);
@@ -819,12 +825,12 @@ test_usage_stats (void)
 static void
 test_dashboard (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyDashboardStats) stats = NULL;
-  g_autoptr(JsonNode) raw = raw_get ("/usage/dashboard/stats");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyDashboardStats) stats = NULL;
+  g_autoptr (JsonNode) raw = raw_get ("/usage/dashboard/stats");
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_client_get_dashboard_stats_async (client, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
@@ -839,17 +845,17 @@ test_dashboard (void)
 }
 
 static void
-assert_trend (TallyClient      *client,
-              const char       *start,
-              const char       *end,
-              TallyGranularity  granularity,
-              const char       *raw_path)
+assert_trend (TallyClient *client,
+              const char *start,
+              const char *end,
+              TallyGranularity granularity,
+              const char *raw_path)
 {
-  g_autoptr(TallyTrend) trend = NULL;
-  g_autoptr(JsonNode) raw = raw_get (raw_path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyTrend) trend = NULL;
+  g_autoptr (JsonNode) raw = raw_get (raw_path);
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   JsonNode *raw_points = json_object_get_member (json_node_get_object (raw), "trend");
 
   tally_client_get_trend_async (client, start, end, granularity, NULL, tally_test_store_result_cb, &slot);
@@ -868,14 +874,14 @@ assert_trend (TallyClient      *client,
 static void
 test_trend_and_models (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyModelBreakdown) models = NULL;
-  g_autoptr(TallyModelBreakdown) default_models = NULL;
-  g_autoptr(JsonNode) raw_models = raw_get ("/usage/dashboard/models?start_date=2025-12-01&end_date=2026-01-15");
-  g_autoptr(JsonNode) raw_default_models = raw_get ("/usage/dashboard/models");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyModelBreakdown) models = NULL;
+  g_autoptr (TallyModelBreakdown) default_models = NULL;
+  g_autoptr (JsonNode) raw_models = raw_get ("/usage/dashboard/models?start_date=2025-12-01&end_date=2026-01-15");
+  g_autoptr (JsonNode) raw_default_models = raw_get ("/usage/dashboard/models");
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   assert_trend (client, "2026-01-01", "2026-01-15", TALLY_GRANULARITY_DAY,
                 "/usage/dashboard/trend?start_date=2026-01-01&end_date=2026-01-15&granularity=day");
@@ -906,13 +912,13 @@ test_trend_and_models (void)
 }
 
 static GListModel *
-keys_usage (TallyClient  *client,
+keys_usage (TallyClient *client,
             const gint64 *ids,
-            gsize         n_ids,
-            GError      **error)
+            gsize n_ids,
+            GError **error)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_client_get_keys_usage_async (client, ids, n_ids, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
@@ -923,7 +929,7 @@ keys_usage (TallyClient  *client,
 /* Compares the merged list with the raw "stats" map of one request. */
 static void
 assert_keys_usage_matches (GListModel *list,
-                           JsonNode   *raw)
+                           JsonNode *raw)
 {
   JsonObject *stats = json_object_get_object_member (json_node_get_object (raw), "stats");
   guint n = g_list_model_get_n_items (list);
@@ -932,7 +938,7 @@ assert_keys_usage_matches (GListModel *list,
   g_assert_cmpuint (n, ==, json_object_get_size (stats));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(TallyKeyUsage) usage = g_list_model_get_item (list, i);
+      g_autoptr (TallyKeyUsage) usage = g_list_model_get_item (list, i);
       gint64 id = tally_key_usage_get_api_key_id (usage);
       g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
@@ -947,12 +953,12 @@ static void
 test_keys_usage (void)
 {
   static const gint64 mixed[] = { 5, 1, 2, 3, 4, 10, 7, 9, 3, 1 };
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(GListModel) owned = NULL;
-  g_autoptr(GListModel) empty = NULL;
-  g_autoptr(GListModel) many = NULL;
-  g_autoptr(JsonNode) raw_owned = raw_data ("POST", "/usage/dashboard/api-keys-usage", "{\"api_key_ids\":[1,2,3,4,5,6,7,8,9,10]}");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (GListModel) owned = NULL;
+  g_autoptr (GListModel) empty = NULL;
+  g_autoptr (GListModel) many = NULL;
+  g_autoptr (JsonNode) raw_owned = raw_data ("POST", "/usage/dashboard/api-keys-usage", "{\"api_key_ids\":[1,2,3,4,5,6,7,8,9,10]}");
+  g_autoptr (GError) error = NULL;
   gint64 ids[250];
 
   tally_demo_server_reset_request_counts (server);
@@ -962,7 +968,7 @@ test_keys_usage (void)
   /* the deleted (7), foreign (9) and unknown (10) ids are dropped */
   for (guint i = 0; i < g_list_model_get_n_items (owned); i++)
     {
-      g_autoptr(TallyKeyUsage) usage = g_list_model_get_item (owned, i);
+      g_autoptr (TallyKeyUsage) usage = g_list_model_get_item (owned, i);
       gint64 id = tally_key_usage_get_api_key_id (usage);
 
       g_assert_true (id != 7 && id != 9 && id != 10);
@@ -1006,7 +1012,7 @@ typedef struct
 
 static gboolean
 walk_page_cb (TallyPage *page,
-              gpointer   user_data)
+              gpointer user_data)
 {
   Walk *walk = user_data;
   GListModel *items = tally_page_get_items (page);
@@ -1016,7 +1022,7 @@ walk_page_cb (TallyPage *page,
   walk->total = tally_page_get_total (page);
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
     {
-      g_autoptr(TallyUsageLog) row = g_list_model_get_item (items, i);
+      g_autoptr (TallyUsageLog) row = g_list_model_get_item (items, i);
       gint64 id = tally_usage_log_get_id (row);
 
       g_assert_cmpint (id, <, walk->last_id);
@@ -1039,16 +1045,16 @@ walk_destroyed_cb (gpointer user_data)
 }
 
 static gboolean
-walk_usage (TallyClient     *client,
+walk_usage (TallyClient *client,
             TallyUsageQuery *query,
-            gint64           page_size,
-            guint            max_in_flight,
-            Walk            *walk,
-            GCancellable    *cancellable,
-            GError         **error)
+            gint64 page_size,
+            guint max_in_flight,
+            Walk *walk,
+            GCancellable *cancellable,
+            GError **error)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   gboolean ok;
 
   walk->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -1070,12 +1076,12 @@ walk_usage (TallyClient     *client,
 static void
 test_foreach_page_size_trap (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(JsonNode) raw = raw_get ("/usage?page_size=500");
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (JsonNode) raw = raw_get ("/usage?page_size=500");
   JsonObject *raw_object = json_node_get_object (raw);
   gint64 total = json_object_get_int_member (raw_object, "total");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyPage) page = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyPage) page = NULL;
   Walk walk = { 0 };
 
   /* S silently answers page_size=500 with 20 */
@@ -1101,11 +1107,11 @@ test_foreach_page_size_trap (void)
 static void
 test_foreach_filtered (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(JsonNode) raw = raw_get ("/usage?api_key_id=1&start_date=2025-12-01&end_date=2026-01-15&page_size=1");
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (JsonNode) raw = raw_get ("/usage?api_key_id=1&start_date=2025-12-01&end_date=2026-01-15&page_size=1");
   gint64 total = json_object_get_int_member (json_node_get_object (raw), "total");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   Walk one_at_a_time = { 0 };
   Walk stopped = { 0 };
 
@@ -1133,8 +1139,8 @@ test_foreach_filtered (void)
 static void
 test_foreach_error (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (GError) error = NULL;
   Walk walk = { 0 };
 
   tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_SERVER_ERROR);
@@ -1158,12 +1164,12 @@ cancel_cb (gpointer data)
 static void
 test_cancel (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(TallyDashboardStats) stats = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (TallyDashboardStats) stats = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   gint64 start = g_get_monotonic_time ();
   Walk walk = { 0 };
 
@@ -1199,12 +1205,12 @@ typedef struct
 } CallbackCount;
 
 static void
-count_me_cb (GObject      *source,
+count_me_cb (GObject *source,
              GAsyncResult *result,
-             gpointer      user_data)
+             gpointer user_data)
 {
   CallbackCount *count = user_data;
-  g_autoptr(TallyUser) user = NULL;
+  g_autoptr (TallyUser) user = NULL;
 
   count->calls++;
   user = tally_client_get_me_finish (TALLY_CLIENT (source), result, &count->error);
@@ -1215,7 +1221,7 @@ static void
 test_cancel_after_unref (void)
 {
   TallyClient *client = new_client (TRUE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   CallbackCount count = { 0 };
 
   tally_demo_server_set_delay (server, 300);
@@ -1244,10 +1250,10 @@ test_cancel_after_unref (void)
 static GError *
 dashboard_error (TallyClient *client)
 {
-  g_autoptr(TallyDashboardStats) stats = NULL;
+  g_autoptr (TallyDashboardStats) stats = NULL;
   GError *error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   tally_client_get_dashboard_stats_async (client, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
@@ -1279,11 +1285,11 @@ test_faults (void)
     { TALLY_DEMO_FAULT_RATE_LIMITED, TALLY_ERROR_RATE_LIMITED, 429, "RATE_LIMITED", 7 },
     { TALLY_DEMO_FAULT_RESET, TALLY_ERROR_NETWORK, 0, NULL, 0 },
   };
-  g_autoptr(TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyClient) client = new_client (TRUE);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       g_test_message ("fault %d", cases[i].fault);
       tally_demo_server_set_fault (server, cases[i].fault);
@@ -1299,10 +1305,10 @@ test_faults (void)
 
   /* null arrays are empty lists, not errors */
   {
-    g_autoptr(TallyTrend) trend = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (TallyTrend) trend = NULL;
+    g_autoptr (GError) error = NULL;
     GAsyncResult *slot = NULL;
-    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr (GAsyncResult) result = NULL;
 
     tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_NULL_ARRAYS);
     tally_client_get_trend_async (client, NULL, NULL, TALLY_GRANULARITY_DAY, NULL, tally_test_store_result_cb, &slot);
@@ -1316,8 +1322,8 @@ test_faults (void)
   /* faults never touch login and public settings */
   tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_SERVER_ERROR);
   {
-    g_autoptr(TallyAuthResult) auth = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (TallyAuthResult) auth = NULL;
+    g_autoptr (GError) error = NULL;
 
     auth = login (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server), &error);
     g_assert_no_error (error);
@@ -1331,8 +1337,8 @@ test_faults (void)
 static void
 test_stall_timeout (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
   tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_STALL);
@@ -1349,10 +1355,10 @@ test_stall_timeout (void)
 static void
 test_unauthorized (void)
 {
-  g_autoptr(TallyClient) client = new_client (FALSE);
+  g_autoptr (TallyClient) client = new_client (FALSE);
   g_autofree char *expired = tally_demo_server_issue_token (server, -60);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyUser) me = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyUser) me = NULL;
 
   /* no token at all */
   me = get_me (client, &error);
@@ -1384,9 +1390,9 @@ test_unauthorized (void)
 static void
 test_clock_skew (void)
 {
-  g_autoptr(TallyClient) client = new_client (TRUE);
-  g_autoptr(TallyUser) me = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = new_client (TRUE);
+  g_autoptr (TallyUser) me = NULL;
+  g_autoptr (GError) error = NULL;
   gint64 before = g_get_real_time () / G_USEC_PER_SEC;
 
   me = get_me (client, &error);
@@ -1404,9 +1410,9 @@ test_clock_skew (void)
 static void
 test_connection_refused (void)
 {
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyClient) client = NULL;
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyClient) client = NULL;
   g_autofree char *url = NULL;
   guint16 port;
 
@@ -1431,8 +1437,8 @@ static void
 test_tls_plain_port (void)
 {
   g_autofree char *url = NULL;
-  g_autoptr(TallyClient) client = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = NULL;
+  g_autoptr (GError) error = NULL;
   const char *plain = tally_demo_server_get_url (server);
 
   g_assert_true (g_str_has_prefix (plain, "http://"));
@@ -1457,10 +1463,10 @@ static void
 test_tls_self_signed (void)
 {
   g_autofree char *pem_path = g_test_build_filename (G_TEST_DIST, "data", "envelope-selfsigned.pem", NULL);
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(SoupServer) tls_server = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (SoupServer) tls_server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSList) uris = NULL;
   static const struct
   {
     const char *host;
@@ -1490,8 +1496,8 @@ test_tls_self_signed (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *url = g_strdup_printf ("https://%s:%u", cases[i].host, port);
-      g_autoptr(TallyClient) client = tally_client_new (url, &error);
-      g_autoptr(GError) tls_error = NULL;
+      g_autoptr (TallyClient) client = tally_client_new (url, &error);
+      g_autoptr (GError) tls_error = NULL;
 
       g_assert_no_error (error);
       tally_client_set_token (client, token);
@@ -1508,10 +1514,10 @@ test_tls_self_signed (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);

@@ -29,8 +29,8 @@ store (const char *server,
        const char *email,
        const char *token)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   gboolean ok;
 
@@ -45,8 +45,8 @@ store (const char *server,
 static TallyAccount *
 lookup (const char *server)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   TallyAccount *account;
 
@@ -61,8 +61,8 @@ lookup (const char *server)
 static gboolean
 clear (const char *server)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   gboolean ok;
 
@@ -82,14 +82,14 @@ count_items (const char *server)
     .name = "io.github.tallyapp.Tally.Token",
     .flags = SECRET_SCHEMA_NONE,
     .attributes = {
-      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "stored", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
+        { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { "stored", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { NULL, 0 },
     },
   };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
   GList *items;
   guint n;
 
@@ -104,9 +104,9 @@ count_items (const char *server)
 
 static void
 assert_account (TallyAccount *account,
-                const char   *server,
-                const char   *email,
-                const char   *token)
+                const char *server,
+                const char *email,
+                const char *token)
 {
   g_assert_nonnull (account);
   g_assert_cmpstr (account->server_url, ==, server);
@@ -119,8 +119,8 @@ assert_account (TallyAccount *account,
 static void
 test_account (void)
 {
-  g_autoptr(TallyAccount) account = tally_account_new (SERVER_A, NULL, "jwt-token");
-  g_autoptr(TallyAccount) copy = tally_account_copy (account);
+  g_autoptr (TallyAccount) account = tally_account_new (SERVER_A, NULL, "jwt-token");
+  g_autoptr (TallyAccount) copy = tally_account_copy (account);
 
   assert_account (account, SERVER_A, "", "jwt-token");
   assert_account (copy, SERVER_A, "", "jwt-token");
@@ -130,13 +130,13 @@ test_account (void)
 static void
 test_environment (void)
 {
-  g_autoptr(TallyAccount) none = NULL;
-  g_autoptr(TallyAccount) empty = NULL;
-  g_autoptr(TallyAccount) blank = NULL;
-  g_autoptr(TallyAccount) with_arg = NULL;
-  g_autoptr(TallyAccount) from_env = NULL;
-  g_autoptr(TallyAccount) arg_wins = NULL;
-  g_autoptr(TallyAccount) no_server = NULL;
+  g_autoptr (TallyAccount) none = NULL;
+  g_autoptr (TallyAccount) empty = NULL;
+  g_autoptr (TallyAccount) blank = NULL;
+  g_autoptr (TallyAccount) with_arg = NULL;
+  g_autoptr (TallyAccount) from_env = NULL;
+  g_autoptr (TallyAccount) arg_wins = NULL;
+  g_autoptr (TallyAccount) no_server = NULL;
 
   g_unsetenv ("TALLY_TOKEN");
   g_unsetenv ("TALLY_SERVER");
@@ -175,16 +175,16 @@ test_environment (void)
 static void
 test_keyring (void)
 {
-  g_autoptr(TallyAccount) a = NULL;
-  g_autoptr(TallyAccount) latest = NULL;
-  g_autoptr(TallyAccount) b = NULL;
-  g_autoptr(TallyAccount) latest_b = NULL;
-  g_autoptr(TallyAccount) a_again = NULL;
-  g_autoptr(TallyAccount) latest_a = NULL;
-  g_autoptr(TallyAccount) a_gone = NULL;
-  g_autoptr(TallyAccount) latest_after_clear = NULL;
-  g_autoptr(TallyAccount) b_gone = NULL;
-  g_autoptr(TallyAccount) latest_end = NULL;
+  g_autoptr (TallyAccount) a = NULL;
+  g_autoptr (TallyAccount) latest = NULL;
+  g_autoptr (TallyAccount) b = NULL;
+  g_autoptr (TallyAccount) latest_b = NULL;
+  g_autoptr (TallyAccount) a_again = NULL;
+  g_autoptr (TallyAccount) latest_a = NULL;
+  g_autoptr (TallyAccount) a_gone = NULL;
+  g_autoptr (TallyAccount) latest_after_clear = NULL;
+  g_autoptr (TallyAccount) b_gone = NULL;
+  g_autoptr (TallyAccount) latest_end = NULL;
 
   g_test_message ("keyring backend: %s", backend_name);
 
@@ -241,12 +241,12 @@ test_keyring (void)
 static void
 test_cancelled (void)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GAsyncResult) lookup_result = NULL;
-  g_autoptr(GAsyncResult) store_result = NULL;
-  g_autoptr(GError) lookup_error = NULL;
-  g_autoptr(GError) store_error = NULL;
-  g_autoptr(TallyAccount) account = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) lookup_result = NULL;
+  g_autoptr (GAsyncResult) store_result = NULL;
+  g_autoptr (GError) lookup_error = NULL;
+  g_autoptr (GError) store_error = NULL;
+  g_autoptr (TallyAccount) account = NULL;
   GAsyncResult *slot = NULL;
 
   g_cancellable_cancel (cancellable);
@@ -271,9 +271,9 @@ test_cancelled (void)
 static void
 test_clear_all (void)
 {
-  g_autoptr(TallyAccount) none_a = NULL;
-  g_autoptr(TallyAccount) none_b = NULL;
-  g_autoptr(TallyAccount) latest = NULL;
+  g_autoptr (TallyAccount) none_a = NULL;
+  g_autoptr (TallyAccount) none_b = NULL;
+  g_autoptr (TallyAccount) latest = NULL;
 
   if (file_backend_dir == NULL)
     {
@@ -295,7 +295,7 @@ test_clear_all (void)
 static void
 remove_file_backend_dir (void)
 {
-  g_autoptr(GDir) dir = NULL;
+  g_autoptr (GDir) dir = NULL;
   const char *name;
 
   if (file_backend_dir == NULL)
@@ -312,7 +312,7 @@ remove_file_backend_dir (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   const char *bus = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
@@ -321,7 +321,7 @@ main (int   argc,
   /* Before any libsecret call: without a session bus, use the file backend. */
   if (bus == NULL || bus[0] == '\0')
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree char *keyring = NULL;
 
       file_backend_dir = g_dir_make_tmp ("tally-test-credentials-XXXXXX", &error);

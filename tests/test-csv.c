@@ -31,16 +31,15 @@ static GType counting_stream_get_type (void);
 G_DEFINE_TYPE (CountingStream, counting_stream, G_TYPE_MEMORY_OUTPUT_STREAM)
 
 static gssize
-counting_stream_write (GOutputStream  *stream,
-                       const void     *buffer,
-                       gsize           count,
-                       GCancellable   *cancellable,
-                       GError        **error)
+counting_stream_write (GOutputStream *stream,
+                       const void *buffer,
+                       gsize count,
+                       GCancellable *cancellable,
+                       GError **error)
 {
   ((CountingStream *) stream)->n_writes++;
 
-  return G_OUTPUT_STREAM_CLASS (counting_stream_parent_class)->write_fn (stream, buffer, count,
-                                                                         cancellable, error);
+  return G_OUTPUT_STREAM_CLASS (counting_stream_parent_class)->write_fn (stream, buffer, count, cancellable, error);
 }
 
 static void
@@ -120,9 +119,9 @@ test_escape (void)
 static void
 test_writer_exact (void)
 {
-  g_autoptr(GOutputStream) stream = counting_stream_new ();
-  g_autoptr(TallyCsvWriter) writer = tally_csv_writer_new (stream);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = counting_stream_new ();
+  g_autoptr (TallyCsvWriter) writer = tally_csv_writer_new (stream);
+  g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
 
   tally_csv_writer_add (writer, "id");
@@ -182,10 +181,10 @@ test_writer_exact (void)
 static void
 test_writer_cancelled (void)
 {
-  g_autoptr(GOutputStream) stream = counting_stream_new ();
-  g_autoptr(TallyCsvWriter) writer = tally_csv_writer_new (stream);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = counting_stream_new ();
+  g_autoptr (TallyCsvWriter) writer = tally_csv_writer_new (stream);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
 
   tally_csv_writer_add (writer, "x");
   g_cancellable_cancel (cancellable);
@@ -196,10 +195,10 @@ test_writer_cancelled (void)
 static void
 test_writer_io_error (void)
 {
-  g_autoptr(GFile) full = g_file_new_for_path ("/dev/full");
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(TallyCsvWriter) writer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GFile) full = g_file_new_for_path ("/dev/full");
+  g_autoptr (GFileOutputStream) stream = NULL;
+  g_autoptr (TallyCsvWriter) writer = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
     {
@@ -222,10 +221,10 @@ test_writer_io_error (void)
 static void
 test_writer_large (void)
 {
-  g_autoptr(GOutputStream) stream = counting_stream_new ();
-  g_autoptr(TallyCsvWriter) writer = tally_csv_writer_new (stream);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr (GOutputStream) stream = counting_stream_new ();
+  g_autoptr (TallyCsvWriter) writer = tally_csv_writer_new (stream);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
   g_autofree char *text = NULL;
   gint64 start = g_get_monotonic_time ();
   gint64 elapsed;
@@ -292,8 +291,8 @@ test_writer_large (void)
 /* ---------------------------------------------------------------- parser */
 
 static void
-assert_row (GPtrArray         *rows,
-            guint              index,
+assert_row (GPtrArray *rows,
+            guint index,
             const char *const *expected)
 {
   char **row = g_ptr_array_index (rows, index);
@@ -304,26 +303,26 @@ assert_row (GPtrArray         *rows,
 static void
 test_parse (void)
 {
-  static const char text[] =
-    "\xef\xbb\xbf" "a,b,c\r\n"
-    "1,\"x,y\",\"he said \"\"hi\"\"\"\r\n"
-    "\"multi\r\nline\",,\n"
-    "\"\",last\r\n"
-    "\r\n"
-    "no,newline";
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = tally_csv_parse (text, strlen (text), &error);
-  g_autoptr(GPtrArray) empty = NULL;
-  g_autoptr(GPtrArray) lone_cr = NULL;
+  static const char text[] = "\xef\xbb\xbf"
+                             "a,b,c\r\n"
+                             "1,\"x,y\",\"he said \"\"hi\"\"\"\r\n"
+                             "\"multi\r\nline\",,\n"
+                             "\"\",last\r\n"
+                             "\r\n"
+                             "no,newline";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = tally_csv_parse (text, strlen (text), &error);
+  g_autoptr (GPtrArray) empty = NULL;
+  g_autoptr (GPtrArray) lone_cr = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 6);
-  assert_row (rows, 0, (const char *const[]) { "a", "b", "c", NULL });
-  assert_row (rows, 1, (const char *const[]) { "1", "x,y", "he said \"hi\"", NULL });
-  assert_row (rows, 2, (const char *const[]) { "multi\r\nline", "", "", NULL });
-  assert_row (rows, 3, (const char *const[]) { "", "last", NULL });
-  assert_row (rows, 4, (const char *const[]) { "", NULL });
-  assert_row (rows, 5, (const char *const[]) { "no", "newline", NULL });
+  assert_row (rows, 0, (const char *const[]){ "a", "b", "c", NULL });
+  assert_row (rows, 1, (const char *const[]){ "1", "x,y", "he said \"hi\"", NULL });
+  assert_row (rows, 2, (const char *const[]){ "multi\r\nline", "", "", NULL });
+  assert_row (rows, 3, (const char *const[]){ "", "last", NULL });
+  assert_row (rows, 4, (const char *const[]){ "", NULL });
+  assert_row (rows, 5, (const char *const[]){ "no", "newline", NULL });
 
   empty = tally_csv_parse ("", 0, &error);
   g_assert_no_error (error);
@@ -332,15 +331,15 @@ test_parse (void)
   lone_cr = tally_csv_parse ("a\rb\r", 4, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lone_cr->len, ==, 2);
-  assert_row (lone_cr, 1, (const char *const[]) { "b", NULL });
+  assert_row (lone_cr, 1, (const char *const[]){ "b", NULL });
 }
 
 static void
 check_parse_error (const char *text,
                    const char *message_part)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = tally_csv_parse (text, strlen (text), &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = tally_csv_parse (text, strlen (text), &error);
 
   g_assert_null (rows);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT);
@@ -363,14 +362,32 @@ static void
 test_round_trip (void)
 {
   static const char *const cells[] = {
-    "plain", "", "a,b", "say \"hi\"", "line1\r\nline2", "x\ny", "\"", ",", "\r\n",
-    "订阅 Claude Max ⚡", "CI <b>&amp; bot", "  spaces  ", "'already quoted",
-    "=1+2", "+x", "-x", "@x", "\tx", "\rx", "-1", "=\"a,b\"",
+    "plain",
+    "",
+    "a,b",
+    "say \"hi\"",
+    "line1\r\nline2",
+    "x\ny",
+    "\"",
+    ",",
+    "\r\n",
+    "订阅 Claude Max ⚡",
+    "CI <b>&amp; bot",
+    "  spaces  ",
+    "'already quoted",
+    "=1+2",
+    "+x",
+    "-x",
+    "@x",
+    "\tx",
+    "\rx",
+    "-1",
+    "=\"a,b\"",
   };
-  g_autoptr(GOutputStream) stream = counting_stream_new ();
-  g_autoptr(TallyCsvWriter) writer = tally_csv_writer_new (stream);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr (GOutputStream) stream = counting_stream_new ();
+  g_autoptr (TallyCsvWriter) writer = tally_csv_writer_new (stream);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
   g_autofree char *text = NULL;
   char **row;
 
@@ -408,7 +425,7 @@ test_round_trip (void)
     }
 
   /* numbers are not guarded */
-  assert_row (rows, 1 + G_N_ELEMENTS (cells), (const char *const[]) { "-42", "-0.5", "", NULL });
+  assert_row (rows, 1 + G_N_ELEMENTS (cells), (const char *const[]){ "-42", "-0.5", "", NULL });
 }
 
 /* ---------------------------------------------------------------- atomic files */
@@ -420,10 +437,10 @@ typedef struct
 } Fixture;
 
 static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
+fixture_set_up (Fixture *fixture,
+                gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
 
   fixture->dir = g_dir_make_tmp ("tally-test-csv-XXXXXX", &error);
@@ -435,7 +452,7 @@ fixture_set_up (Fixture       *fixture,
 static void
 remove_tree (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   if (dir != NULL)
@@ -454,8 +471,8 @@ remove_tree (const char *path)
 }
 
 static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
+fixture_tear_down (Fixture *fixture,
+                   gconstpointer data)
 {
   remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -473,8 +490,8 @@ compare_names (gconstpointer a,
 static char *
 list_dir (Fixture *fixture)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   g_assert_nonnull (dir);
@@ -492,7 +509,7 @@ list_dir (Fixture *fixture)
 }
 
 static void
-assert_dir (Fixture    *fixture,
+assert_dir (Fixture *fixture,
             const char *expected)
 {
   g_autofree char *listing = list_dir (fixture);
@@ -501,11 +518,11 @@ assert_dir (Fixture    *fixture,
 }
 
 static void
-assert_target_contents (Fixture    *fixture,
+assert_target_contents (Fixture *fixture,
                         const char *expected)
 {
   g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gsize len = 0;
 
   g_assert_true (g_file_get_contents (g_file_peek_path (fixture->target), &contents, &len, &error));
@@ -517,7 +534,7 @@ assert_target_contents (Fixture    *fixture,
 static void
 write_old (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_true (g_file_set_contents (g_file_peek_path (fixture->target), "old,content\r\n\xe2\x9a\xa1\r\n", -1, &error));
   g_assert_no_error (error);
@@ -526,10 +543,10 @@ write_old (Fixture *fixture)
 
 static void
 write_rows (GOutputStream *stream,
-            guint          n_rows)
+            guint n_rows)
 {
-  g_autoptr(TallyCsvWriter) writer = tally_csv_writer_new (stream);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyCsvWriter) writer = tally_csv_writer_new (stream);
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < n_rows; i++)
     {
@@ -542,11 +559,11 @@ write_rows (GOutputStream *stream,
 }
 
 static void
-test_atomic_commit_new (Fixture       *fixture,
-                        gconstpointer  data)
+test_atomic_commit_new (Fixture *fixture,
+                        gconstpointer data)
 {
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = NULL;
+  g_autoptr (GError) error = NULL;
 
   stream = tally_atomic_file_open (fixture->target, NULL, &error);
   g_assert_no_error (error);
@@ -568,11 +585,11 @@ test_atomic_commit_new (Fixture       *fixture,
 }
 
 static void
-test_atomic_commit_replace (Fixture       *fixture,
-                            gconstpointer  data)
+test_atomic_commit_replace (Fixture *fixture,
+                            gconstpointer data)
 {
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = NULL;
+  g_autoptr (GError) error = NULL;
   GStatBuf st;
 
   write_old (fixture);
@@ -595,11 +612,11 @@ test_atomic_commit_replace (Fixture       *fixture,
 }
 
 static void
-test_atomic_abort_existing (Fixture       *fixture,
-                            gconstpointer  data)
+test_atomic_abort_existing (Fixture *fixture,
+                            gconstpointer data)
 {
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = NULL;
+  g_autoptr (GError) error = NULL;
 
   write_old (fixture);
   stream = tally_atomic_file_open (fixture->target, NULL, &error);
@@ -615,11 +632,11 @@ test_atomic_abort_existing (Fixture       *fixture,
 }
 
 static void
-test_atomic_abort_new (Fixture       *fixture,
-                       gconstpointer  data)
+test_atomic_abort_new (Fixture *fixture,
+                       gconstpointer data)
 {
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = NULL;
+  g_autoptr (GError) error = NULL;
 
   stream = tally_atomic_file_open (fixture->target, NULL, &error);
   g_assert_no_error (error);
@@ -631,13 +648,13 @@ test_atomic_abort_new (Fixture       *fixture,
 }
 
 static void
-test_atomic_cancelled_while_writing (Fixture       *fixture,
-                                     gconstpointer  data)
+test_atomic_cancelled_while_writing (Fixture *fixture,
+                                     gconstpointer data)
 {
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(TallyCsvWriter) writer = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = NULL;
+  g_autoptr (TallyCsvWriter) writer = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
   guint written = 0;
 
   write_old (fixture);
@@ -668,12 +685,12 @@ test_atomic_cancelled_while_writing (Fixture       *fixture,
 }
 
 static void
-test_atomic_commit_cancelled (Fixture       *fixture,
-                              gconstpointer  data)
+test_atomic_commit_cancelled (Fixture *fixture,
+                              gconstpointer data)
 {
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
 
   write_old (fixture);
   stream = tally_atomic_file_open (fixture->target, NULL, &error);
@@ -690,11 +707,11 @@ test_atomic_commit_cancelled (Fixture       *fixture,
 }
 
 static void
-test_atomic_dropped_stream (Fixture       *fixture,
-                            gconstpointer  data)
+test_atomic_dropped_stream (Fixture *fixture,
+                            gconstpointer data)
 {
   GOutputStream *stream;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   write_old (fixture);
   stream = tally_atomic_file_open (fixture->target, NULL, &error);
@@ -709,12 +726,12 @@ test_atomic_dropped_stream (Fixture       *fixture,
 }
 
 static void
-check_open_fails (Fixture    *fixture,
-                  GFile      *target,
+check_open_fails (Fixture *fixture,
+                  GFile *target,
                   const char *expected_listing)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GOutputStream) stream = tally_atomic_file_open (target, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOutputStream) stream = tally_atomic_file_open (target, NULL, &error);
   g_autofree char *name = g_file_get_parse_name (target);
 
   g_assert_null (stream);
@@ -725,16 +742,16 @@ check_open_fails (Fixture    *fixture,
 }
 
 static void
-test_atomic_open_errors (Fixture       *fixture,
-                         gconstpointer  data)
+test_atomic_open_errors (Fixture *fixture,
+                         gconstpointer data)
 {
   g_autofree char *file_path = g_build_filename (fixture->dir, "plain-file", NULL);
   g_autofree char *under_file = g_build_filename (file_path, "out.csv", NULL);
   g_autofree char *missing = g_build_filename (fixture->dir, "no-such-dir", "out.csv", NULL);
   g_autofree char *sub_dir = g_build_filename (fixture->dir, "a-directory", NULL);
-  g_autoptr(GFile) under_file_target = g_file_new_for_path (under_file);
-  g_autoptr(GFile) missing_target = g_file_new_for_path (missing);
-  g_autoptr(GFile) dir_target = g_file_new_for_path (sub_dir);
+  g_autoptr (GFile) under_file_target = g_file_new_for_path (under_file);
+  g_autoptr (GFile) missing_target = g_file_new_for_path (missing);
+  g_autoptr (GFile) dir_target = g_file_new_for_path (sub_dir);
 
   g_assert_true (g_file_set_contents (file_path, "x", 1, NULL));
   g_assert_cmpint (g_mkdir (sub_dir, 0700), ==, 0);
@@ -750,11 +767,11 @@ test_atomic_open_errors (Fixture       *fixture,
 }
 
 static void
-test_atomic_commit_error (Fixture       *fixture,
-                          gconstpointer  data)
+test_atomic_commit_error (Fixture *fixture,
+                          gconstpointer data)
 {
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = NULL;
+  g_autoptr (GError) error = NULL;
 
   stream = tally_atomic_file_open (fixture->target, NULL, &error);
   g_assert_no_error (error);
@@ -776,7 +793,7 @@ test_atomic_commit_error (Fixture       *fixture,
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);

@@ -25,7 +25,7 @@
 #include "tally-usage-query.h"
 #include "tally-window.h"
 
-#define NOW 1768449600  /* 2026-01-15 12:00 +08:00 */
+#define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
 
 static void
 collect_widgets (GtkWidget *widget,
@@ -45,7 +45,7 @@ static GtkWidget *
 find_widget (GtkWidget *root,
              GType type)
 {
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
   collect_widgets (root, type, found);
   g_assert_cmpuint (found->len, >=, 1);
@@ -58,8 +58,7 @@ wait_idle (TallyDashboard *dashboard)
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
   tally_test_spin (20);
-  while (tally_dashboard_get_busy (dashboard) ||
-         tally_session_get_busy (tally_dashboard_get_session (dashboard)))
+  while (tally_dashboard_get_busy (dashboard) || tally_session_get_busy (tally_dashboard_get_session (dashboard)))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       tally_test_spin (20);
@@ -71,8 +70,8 @@ static void
 save_png (GtkWidget *widget,
           const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
   GskRenderNode *node;
@@ -94,13 +93,13 @@ save_png (GtkWidget *widget,
 static void
 test_page (void)
 {
-  g_autoptr(TallyDemoServer) server = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  g_autoptr(GListModel) usage = NULL;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(TallyClient) raw = NULL;
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr (GListModel) usage = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (TallyClient) raw = NULL;
   g_autofree char *token = NULL;
   TallySession *session = tally_session_new ();
   TallyWindow *window;
@@ -142,12 +141,12 @@ test_page (void)
   n_keys = g_list_model_get_n_items (keys);
   for (guint i = 0; i < n_keys; i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 id = tally_api_key_get_id (key);
 
       g_array_append_val (ids, id);
     }
-  tally_client_get_keys_usage_async (raw, (gint64 *)(gpointer)ids->data, ids->len, NULL,
+  tally_client_get_keys_usage_async (raw, (gint64 *) (gpointer) ids->data, ids->len, NULL,
                                      tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   usage = tally_client_get_keys_usage_finish (raw, result, &error);
@@ -165,7 +164,7 @@ test_page (void)
       g_assert_cmpstr (tally_key_cost_row_get_name_text (row), ==, tally_api_key_get_name (key));
       for (guint j = 0; j < g_list_model_get_n_items (usage); j++)
         {
-          g_autoptr(TallyKeyUsage) u = g_list_model_get_item (usage, j);
+          g_autoptr (TallyKeyUsage) u = g_list_model_get_item (usage, j);
           g_autofree char *total = NULL;
           g_autofree char *today = NULL;
 
@@ -181,7 +180,7 @@ test_page (void)
       g_assert_true (found);
       if (!tally_api_key_is_active (key))
         {
-          g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+          g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
           collect_widgets (GTK_WIDGET (row), GTK_TYPE_LABEL, labels);
           for (guint k = 0; k < labels->len; k++)

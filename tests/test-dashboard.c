@@ -23,14 +23,14 @@
 #include "tally-trend.h"
 
 #define GUARD_SECONDS 20
-#define NOW 1768449600  /* 2026-01-15 12:00 +08:00 */
+#define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
 #define TODAY "2026-01-15"
 
 typedef struct
 {
   TallyDemoServer *server;
   TallySession *session;
-  TallyClient *raw;     /* a second client for the reference figures */
+  TallyClient *raw; /* a second client for the reference figures */
 } Fixture;
 
 static gboolean
@@ -47,8 +47,7 @@ wait_idle (TallyDashboard *dashboard)
 
   /* Let queued idles run first. */
   tally_test_spin (10);
-  while (tally_dashboard_get_busy (dashboard) ||
-         tally_session_get_busy (tally_dashboard_get_session (dashboard)))
+  while (tally_dashboard_get_busy (dashboard) || tally_session_get_busy (tally_dashboard_get_session (dashboard)))
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("Timed out waiting for the dashboard");
@@ -61,8 +60,8 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
   GAsyncResult *slot = NULL;
 
@@ -108,8 +107,8 @@ raw_trend (Fixture *f,
            const char *end,
            TallyGranularity granularity)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   TallyTrend *trend;
 
@@ -134,7 +133,7 @@ assert_trend_matches (GListModel *model,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected_points);
   for (guint i = 0; i < expected_points; i++)
     {
-      g_autoptr(TallyTrendPoint) point = g_list_model_get_item (model, i);
+      g_autoptr (TallyTrendPoint) point = g_list_model_get_item (model, i);
       const char *label = tally_trend_point_get_date (point);
       gboolean found = FALSE;
 
@@ -145,7 +144,7 @@ assert_trend_matches (GListModel *model,
 
       for (guint j = 0; j < g_list_model_get_n_items (raw_points); j++)
         {
-          g_autoptr(TallyTrendPoint) rp = g_list_model_get_item (raw_points, j);
+          g_autoptr (TallyTrendPoint) rp = g_list_model_get_item (raw_points, j);
 
           if (g_strcmp0 (tally_trend_point_get_date (rp), label) != 0)
             continue;
@@ -165,8 +164,7 @@ assert_trend_matches (GListModel *model,
     }
   /* The demo has usage on most days/hours of the range. */
   g_assert_cmpuint (matched, >, 0);
-  g_assert_cmpuint (matched, ==, g_list_model_get_n_items (raw_points) > expected_points
-                                   ? matched : g_list_model_get_n_items (raw_points));
+  g_assert_cmpuint (matched, ==, g_list_model_get_n_items (raw_points) > expected_points ? matched : g_list_model_get_n_items (raw_points));
 }
 
 static void
@@ -184,7 +182,7 @@ sum_raw (TallyTrend *raw,
   *actual_cost = 0;
   for (guint i = 0; i < g_list_model_get_n_items (points); i++)
     {
-      g_autoptr(TallyTrendPoint) p = g_list_model_get_item (points, i);
+      g_autoptr (TallyTrendPoint) p = g_list_model_get_item (points, i);
       const char *date = tally_trend_point_get_date (p);
 
       if (strncmp (date, start, 10) < 0 || strncmp (date, end, 10) > 0)
@@ -200,11 +198,11 @@ test_default_range (Fixture *f,
                     gconstpointer data)
 {
   TallyDashboard *dashboard = tally_dashboard_new (f->session);
-  g_autoptr(TallyTrend) raw = NULL;
-  g_autoptr(TallyTrend) raw_previous = NULL;
-  g_autoptr(TallyModelBreakdown) models = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyTrend) raw = NULL;
+  g_autoptr (TallyTrend) raw_previous = NULL;
+  g_autoptr (TallyModelBreakdown) models = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   const TallyPeriodTotals *totals, *previous, *yesterday;
   GAsyncResult *slot = NULL;
   GListModel *got_models;
@@ -241,8 +239,8 @@ test_default_range (Fixture *f,
   g_assert_cmpuint (g_list_model_get_n_items (got_models), >, 2);
   for (guint i = 0; i < g_list_model_get_n_items (got_models); i++)
     {
-      g_autoptr(TallyModelStat) a = g_list_model_get_item (got_models, i);
-      g_autoptr(TallyModelStat) b = g_list_model_get_item (tally_model_breakdown_get_models (models), i);
+      g_autoptr (TallyModelStat) a = g_list_model_get_item (got_models, i);
+      g_autoptr (TallyModelStat) b = g_list_model_get_item (tally_model_breakdown_get_models (models), i);
 
       g_assert_cmpstr (tally_model_stat_get_model (a), ==, tally_model_stat_get_model (b));
       g_assert_cmpint (tally_model_stat_get_total_tokens (a), ==, tally_model_stat_get_total_tokens (b));
@@ -284,10 +282,10 @@ test_key_costs (Fixture *f,
 {
   TallyDashboard *dashboard = tally_dashboard_new (f->session);
   GListModel *keys = tally_session_get_keys (f->session);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GListModel) usage = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GListModel) usage = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   TallyDashboardStats *stats = tally_session_get_dashboard_stats (f->session);
   GListModel *costs;
   GAsyncResult *slot = NULL;
@@ -299,12 +297,12 @@ test_key_costs (Fixture *f,
 
   for (guint i = 0; i < n_keys; i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 id = tally_api_key_get_id (key);
 
       g_array_append_val (ids, id);
     }
-  tally_client_get_keys_usage_async (f->raw, (gint64 *)(gpointer)ids->data, ids->len, NULL,
+  tally_client_get_keys_usage_async (f->raw, (gint64 *) (gpointer) ids->data, ids->len, NULL,
                                      tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   usage = tally_client_get_keys_usage_finish (f->raw, result, &error);
@@ -317,7 +315,7 @@ test_key_costs (Fixture *f,
 
   for (guint i = 0; i < n_keys; i++)
     {
-      g_autoptr(TallyKeyCost) row = g_list_model_get_item (costs, i);
+      g_autoptr (TallyKeyCost) row = g_list_model_get_item (costs, i);
       gboolean found = FALSE;
 
       g_assert_false (tally_key_cost_get_deleted (row));
@@ -334,7 +332,7 @@ test_key_costs (Fixture *f,
 
       for (guint j = 0; j < g_list_model_get_n_items (usage); j++)
         {
-          g_autoptr(TallyKeyUsage) u = g_list_model_get_item (usage, j);
+          g_autoptr (TallyKeyUsage) u = g_list_model_get_item (usage, j);
 
           if (tally_key_usage_get_api_key_id (u) != tally_key_cost_get_key_id (row))
             continue;
@@ -347,7 +345,7 @@ test_key_costs (Fixture *f,
   g_assert_true (saw_inactive);
 
   {
-    g_autoptr(TallyKeyCost) deleted = g_list_model_get_item (costs, n_keys);
+    g_autoptr (TallyKeyCost) deleted = g_list_model_get_item (costs, n_keys);
     double expected = tally_dashboard_stats_get_total_actual_cost (stats) - sum;
 
     g_assert_true (tally_key_cost_get_deleted (deleted));
@@ -371,7 +369,7 @@ record_trend_cb (TallyDashboard *dashboard,
 
   if (trend != NULL && g_list_model_get_n_items (trend) > 0)
     {
-      g_autoptr(TallyTrendPoint) first = g_list_model_get_item (trend, 0);
+      g_autoptr (TallyTrendPoint) first = g_list_model_get_item (trend, 0);
 
       g_ptr_array_add (seen, g_strdup (tally_trend_point_get_date (first)));
     }
@@ -382,8 +380,8 @@ test_range_twice (Fixture *f,
                   gconstpointer data)
 {
   TallyDashboard *dashboard = tally_dashboard_new (f->session);
-  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(TallyTrend) raw = NULL;
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (TallyTrend) raw = NULL;
   guint trend_requests;
 
   wait_idle (dashboard);
@@ -457,7 +455,7 @@ test_one_day_hourly (Fixture *f,
                      gconstpointer data)
 {
   TallyDashboard *dashboard = tally_dashboard_new (f->session);
-  g_autoptr(TallyTrend) raw = NULL;
+  g_autoptr (TallyTrend) raw = NULL;
   const TallyPeriodTotals *previous;
   gint64 requests = 0;
 
@@ -474,7 +472,7 @@ test_one_day_hourly (Fixture *f,
   previous = tally_dashboard_get_previous_totals (dashboard);
   for (guint i = 0; i < g_list_model_get_n_items (tally_trend_get_points (raw)); i++)
     {
-      g_autoptr(TallyTrendPoint) p = g_list_model_get_item (tally_trend_get_points (raw), i);
+      g_autoptr (TallyTrendPoint) p = g_list_model_get_item (tally_trend_get_points (raw), i);
 
       if (g_str_has_prefix (tally_trend_point_get_date (p), "2026-01-13"))
         requests += tally_trend_point_get_requests (p);

@@ -49,7 +49,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 static TallyDemoServer *
 start_server (guint64 seed)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   TallyDemoServer *server = tally_demo_server_new ();
 
   g_object_set (server, "seed", seed, "days", DAYS, "rows", ROWS, "now", NOW, NULL);
@@ -67,11 +67,11 @@ request_full (TallyDemoServer *server,
               const char *auth,
               const char *body)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *url = g_strconcat (tally_demo_server_get_url (server), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   Reply *reply = g_new0 (Reply, 1);
   const char *content_type;
 
@@ -80,7 +80,7 @@ request_full (TallyDemoServer *server,
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   if (body != NULL)
     {
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+      g_autoptr (GBytes) request = g_bytes_new (body, strlen (body));
 
       soup_message_set_request_body_from_bytes (msg, "application/json", request);
     }
@@ -179,7 +179,7 @@ login (TallyDemoServer *server)
   g_autofree char *body = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\"}",
                                            tally_demo_server_get_email (server),
                                            tally_demo_server_get_password (server));
-  g_autoptr(Reply) reply = post (server, "/api/v1/auth/login", NULL, body);
+  g_autoptr (Reply) reply = post (server, "/api/v1/auth/login", NULL, body);
   JsonObject *data = data_object (reply);
 
   return g_strdup (json_object_get_string_member (data, "access_token"));
@@ -216,21 +216,21 @@ test_float_format (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr (GString) out = g_string_new (NULL);
 
       tally_demo_append_go_float (out, cases[i].value);
       g_assert_cmpstr (out->str, ==, cases[i].text);
     }
 
   {
-    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr (GString) out = g_string_new (NULL);
 
     tally_demo_append_go_string (out, "CI <b>&amp; bot \xe2\x80\xa8 \"q\" \\ \n\x01 \xff 用户", -1);
     g_assert_cmpstr (out->str, ==,
                      "\"CI \\u003cb\\u003e\\u0026amp; bot \\u2028 \\\"q\\\" \\\\ \\n\\u0001 \\ufffd 用户\"");
   }
   {
-    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr (GString) out = g_string_new (NULL);
 
     tally_demo_append_rfc3339 (out, G_GINT64_CONSTANT (1768448081016471), 28800);
     g_assert_cmpstr (out->str, ==, "2026-01-15T11:34:41.016471+08:00");
@@ -273,8 +273,8 @@ test_go_reader (void)
     { "['a']", "invalid character '\\'' looking for beginning of value" },
   };
   g_autofree char *error = NULL;
-  g_autoptr(TallyDemoValue) value = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (TallyDemoValue) value = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   gint64 v = 0;
   gboolean b = FALSE;
 
@@ -320,7 +320,7 @@ static void
 test_data_generation (void)
 {
   gint64 start = g_get_monotonic_time ();
-  g_autoptr(TallyDemoData) data = tally_demo_data_new (42, 90, 100000, NOW, 28800);
+  g_autoptr (TallyDemoData) data = tally_demo_data_new (42, 90, 100000, NOW, 28800);
   gint64 elapsed = g_get_monotonic_time () - start;
   guint n_rows;
   const TallyDemoRow *rows = tally_demo_data_get_rows (data, &n_rows);
@@ -357,10 +357,10 @@ test_data_generation (void)
 static void
 test_login (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
-  g_auto(GStrv) parts = g_strsplit (token, ".", -1);
-  g_autoptr(Reply) reply = NULL;
+  g_auto (GStrv) parts = g_strsplit (token, ".", -1);
+  g_autoptr (Reply) reply = NULL;
   JsonObject *data;
   const struct
   {
@@ -475,8 +475,8 @@ test_login (void)
 static void
 test_auth_failures (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
-  g_autoptr(TallyDemoServer) other = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) other = start_server (SEED);
   g_autofree char *token = login (server);
   g_autofree char *expired = tally_demo_server_issue_token (server, -10);
   g_autofree char *foreign = tally_demo_server_issue_token (other, 3600);
@@ -524,7 +524,7 @@ test_auth_failures (void)
 static void
 test_routing (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
   g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
   Reply *reply;
@@ -585,7 +585,7 @@ assert_page (TallyDemoServer *server,
              gint64 page_size,
              gint64 pages)
 {
-  g_autoptr(Reply) reply = get (server, path, token);
+  g_autoptr (Reply) reply = get (server, path, token);
   JsonObject *data = data_object (reply);
 
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (data, "items")), ==, n_items);
@@ -598,7 +598,7 @@ assert_page (TallyDemoServer *server,
 static void
 test_keys (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
   Reply *reply;
   JsonObject *data;
@@ -625,7 +625,8 @@ test_keys (void)
         g_assert_true (json_object_has_member (key, "group"));
       if (json_object_get_int_member (key, "id") == 5)
         g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (key, "group"),
-                                                          "rate_multiplier"), ==, 1.5);
+                                                          "rate_multiplier"),
+                           ==, 1.5);
     }
   g_assert_nonnull (strstr (reply->body, "\"name\":\"CI \\u003cb\\u003e\\u0026amp; bot\""));
   g_assert_nonnull (strstr (reply->body, "\"name\":\"订阅 Claude Max ⚡\""));
@@ -674,9 +675,9 @@ test_keys (void)
 static void
 test_usage_list (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
-  g_autoptr(GRegex) time_regex = g_regex_new ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?\\+08:00$", 0, 0, NULL);
+  g_autoptr (GRegex) time_regex = g_regex_new ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?\\+08:00$", 0, 0, NULL);
   const struct
   {
     const char *query;
@@ -728,7 +729,9 @@ test_usage_list (void)
       g_assert_cmpint (json_object_get_int_member (row, "user_id"), ==, 1);
       g_assert_true (json_object_has_member (row, "user"));
       g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
-                         json_object_get_object_member (row, "account"), "credentials"), "access_token"), ==,
+                                                          json_object_get_object_member (row, "account"), "credentials"),
+                                                      "access_token"),
+                       ==,
                        "demo-upstream-secret");
       g_assert_cmpint (json_object_get_int_member (row, "billing_type"), ==, key_id == 2 ? 1 : 0);
       g_assert_cmpint (json_object_has_member (row, "api_key"), ==, key_id != 7);
@@ -784,7 +787,7 @@ test_usage_list (void)
 
   /* another user's row */
   {
-    g_autoptr(TallyDemoData) data_copy = tally_demo_data_new (SEED, DAYS, ROWS, NOW, 28800);
+    g_autoptr (TallyDemoData) data_copy = tally_demo_data_new (SEED, DAYS, ROWS, NOW, 28800);
     guint n_rows;
     const TallyDemoRow *rows = tally_demo_data_get_rows (data_copy, &n_rows);
 
@@ -823,7 +826,7 @@ sum_usage (TallyDemoServer *server,
     {
       g_autofree char *path = g_strdup_printf ("/api/v1/usage?%s%spage=%" G_GINT64_FORMAT "&page_size=100",
                                                query, *query ? "&" : "", page);
-      g_autoptr(Reply) reply = get (server, path, token);
+      g_autoptr (Reply) reply = get (server, path, token);
       JsonObject *data = data_object (reply);
       JsonArray *items = json_object_get_array_member (data, "items");
 
@@ -837,8 +840,7 @@ sum_usage (TallyDemoServer *server,
           sums->requests++;
           sums->input += json_object_get_int_member (row, "input_tokens");
           sums->output += json_object_get_int_member (row, "output_tokens");
-          sums->cache += json_object_get_int_member (row, "cache_creation_tokens") +
-                         json_object_get_int_member (row, "cache_read_tokens");
+          sums->cache += json_object_get_int_member (row, "cache_creation_tokens") + json_object_get_int_member (row, "cache_read_tokens");
           sums->cost += json_object_get_double_member (row, "total_cost");
           sums->actual += json_object_get_double_member (row, "actual_cost");
           if (!json_node_is_null (duration))
@@ -852,7 +854,7 @@ sum_usage (TallyDemoServer *server,
 static void
 test_stats (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
   Reply *reply;
   JsonObject *data;
@@ -923,7 +925,7 @@ test_stats (void)
 static void
 test_dashboard (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
   Reply *reply;
   JsonObject *data, *stats;
@@ -931,7 +933,7 @@ test_dashboard (void)
   double total_actual, today_actual;
   double batch_total = 0, batch_today = 0;
   Sums deleted;
-  g_autoptr(GRegex) hour_regex = g_regex_new ("^\\d{4}-\\d\\d-\\d\\d \\d\\d:00$", 0, 0, NULL);
+  g_autoptr (GRegex) hour_regex = g_regex_new ("^\\d{4}-\\d\\d-\\d\\d \\d\\d:00$", 0, 0, NULL);
   const char *p1, *p2, *p4, *p6;
 
   g_assert_cmpstr (tally_demo_server_get_today (server), ==, TODAY);
@@ -942,10 +944,7 @@ test_dashboard (void)
   g_assert_cmpint (json_object_get_int_member (data, "total_api_keys"), ==, 6);
   g_assert_cmpint (json_object_get_int_member (data, "active_api_keys"), ==, 5);
   g_assert_cmpint (json_object_get_int_member (data, "total_tokens"), ==,
-                   json_object_get_int_member (data, "total_input_tokens") +
-                   json_object_get_int_member (data, "total_output_tokens") +
-                   json_object_get_int_member (data, "total_cache_creation_tokens") +
-                   json_object_get_int_member (data, "total_cache_read_tokens"));
+                   json_object_get_int_member (data, "total_input_tokens") + json_object_get_int_member (data, "total_output_tokens") + json_object_get_int_member (data, "total_cache_creation_tokens") + json_object_get_int_member (data, "total_cache_read_tokens"));
   total_actual = json_object_get_double_member (data, "total_actual_cost");
   today_actual = json_object_get_double_member (data, "today_actual_cost");
   g_assert_cmpint (json_object_get_int_member (data, "today_requests"), >, 0);
@@ -1072,19 +1071,19 @@ test_dashboard (void)
 static void
 test_float_bodies (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
-  g_autoptr(GRegex) trailing_zero = g_regex_new ("\":-?[0-9]+\\.[0-9]*0[,}\\]]|\":-?[0-9.]+e[-+]0", 0, 0, NULL);
+  g_autoptr (GRegex) trailing_zero = g_regex_new ("\":-?[0-9]+\\.[0-9]*0[,}\\]]|\":-?[0-9.]+e[-+]0", 0, 0, NULL);
   gboolean saw_exponent = FALSE;
 
   for (gint64 page = 1, pages = 1; page <= pages; page++)
     {
       g_autofree char *path = g_strdup_printf ("/api/v1/usage?page=%" G_GINT64_FORMAT "&page_size=100", page);
-      g_autoptr(Reply) reply = get (server, path, token);
+      g_autoptr (Reply) reply = get (server, path, token);
 
       pages = json_object_get_int_member (data_object (reply), "pages");
       {
-        g_autoptr(GMatchInfo) info = NULL;
+        g_autoptr (GMatchInfo) info = NULL;
 
         if (g_regex_match (trailing_zero, reply->body, 0, &info))
           g_error ("bad number near: %.40s", strstr (reply->body, g_match_info_fetch (info, 0)) - 20);
@@ -1101,9 +1100,9 @@ test_float_bodies (void)
 static void
 test_determinism (void)
 {
-  g_autoptr(TallyDemoServer) a = start_server (SEED);
-  g_autoptr(TallyDemoServer) b = start_server (SEED);
-  g_autoptr(TallyDemoServer) c = start_server (SEED + 1);
+  g_autoptr (TallyDemoServer) a = start_server (SEED);
+  g_autoptr (TallyDemoServer) b = start_server (SEED);
+  g_autoptr (TallyDemoServer) c = start_server (SEED + 1);
   g_autofree char *token_a = login (a);
   g_autofree char *token_b = login (b);
   g_autofree char *token_c = login (c);
@@ -1116,9 +1115,9 @@ test_determinism (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
-      g_autoptr(Reply) ra = get (a, paths[i], token_a);
-      g_autoptr(Reply) rb = get (b, paths[i], token_b);
-      g_autoptr(Reply) rc = get (c, paths[i], token_c);
+      g_autoptr (Reply) ra = get (a, paths[i], token_a);
+      g_autoptr (Reply) rb = get (b, paths[i], token_b);
+      g_autoptr (Reply) rc = get (c, paths[i], token_c);
 
       g_assert_cmpuint (ra->status, ==, 200);
       g_assert_cmpstr (ra->body, ==, rb->body);
@@ -1133,7 +1132,7 @@ test_determinism (void)
 static void
 test_faults (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
   Reply *reply;
 
@@ -1203,13 +1202,13 @@ test_faults (void)
   /* RESET: no answer at all */
   tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_RESET);
   {
-    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autoptr (SoupSession) session = soup_session_new ();
     g_autofree char *url = g_strconcat (tally_demo_server_get_url (server), "/api/v1/keys", NULL);
-    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
     g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (GError) error = NULL;
 
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, tally_test_store_result_cb, &result);
@@ -1222,14 +1221,14 @@ test_faults (void)
   /* STALL: nothing within a second; cancelling and stopping leaves no timer behind */
   tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_STALL);
   {
-    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autoptr (SoupSession) session = soup_session_new ();
     g_autofree char *url = g_strconcat (tally_demo_server_get_url (server), "/api/v1/keys", NULL);
-    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
     g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (GError) error = NULL;
 
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable, tally_test_store_result_cb, &result);
@@ -1255,7 +1254,7 @@ test_faults (void)
 static void
 test_delay (void)
 {
-  g_autoptr(TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server (SEED);
   g_autofree char *token = login (server);
   gint64 start;
   Reply *reply;
@@ -1269,13 +1268,13 @@ test_delay (void)
 
   /* the client gives up during the delay; the timer fires later on a dead connection */
   {
-    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autoptr (SoupSession) session = soup_session_new ();
     g_autofree char *url = g_strconcat (tally_demo_server_get_url (server), "/api/v1/usage", NULL);
-    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (GError) error = NULL;
 
     soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable, tally_test_store_result_cb, &result);
     tally_test_spin (100);
@@ -1291,12 +1290,12 @@ test_delay (void)
 
   /* a delayed answer still pending when the server goes away */
   {
-    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autoptr (SoupSession) session = soup_session_new ();
     g_autofree char *url = g_strconcat (tally_demo_server_get_url (server), "/api/v1/keys", NULL);
-    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (GError) error = NULL;
 
     soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, tally_test_store_result_cb, &result);
     while (tally_demo_server_get_request_count (server, "/api/v1/keys") == 0)
@@ -1315,8 +1314,8 @@ test_delay (void)
 static void
 test_empty_utc (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyDemoServer) server = tally_demo_server_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
   g_autofree char *token = NULL;
   Reply *reply;
   JsonObject *data;

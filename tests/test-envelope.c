@@ -102,9 +102,9 @@ assert_message_is_plain (const GError *error)
 }
 
 static GError *
-decode_error (guint       status,
+decode_error (guint status,
               const char *content_type,
-              GBytes     *body,
+              GBytes *body,
               const char *retry_after)
 {
   GError *error = NULL;
@@ -124,8 +124,8 @@ test_error_cases (void)
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       const ErrorCase *c = &error_cases[i];
-      g_autoptr(GBytes) body = tally_test_load_fixture (c->fixture);
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GBytes) body = tally_test_load_fixture (c->fixture);
+      g_autoptr (GError) error = NULL;
 
       g_test_message ("case %u: %s with HTTP %u", i, c->fixture, c->status);
       error = decode_error (c->status, c->content_type, body, c->retry_after);
@@ -143,9 +143,9 @@ test_error_cases (void)
 static void
 test_success (void)
 {
-  g_autoptr(GBytes) body = tally_test_load_fixture ("envelope-success.json");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) data = NULL;
+  g_autoptr (GBytes) body = tally_test_load_fixture ("envelope-success.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) data = NULL;
   JsonObject *object;
 
   data = _tally_envelope_decode (200, JSON_CT, body, NULL, &error);
@@ -185,9 +185,9 @@ test_success_shapes (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GBytes) body = g_bytes_new_static (cases[i].body, strlen (cases[i].body));
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) data = NULL;
+      g_autoptr (GBytes) body = g_bytes_new_static (cases[i].body, strlen (cases[i].body));
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) data = NULL;
 
       data = _tally_envelope_decode (200, "application/problem+json", body, NULL, &error);
       g_assert_no_error (error);
@@ -199,13 +199,13 @@ test_success_shapes (void)
 static void
 test_empty_body (void)
 {
-  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) blank = g_bytes_new_static (" \r\n ", 4);
-  g_autoptr(GError) e1 = NULL;
-  g_autoptr(GError) e2 = NULL;
-  g_autoptr(GError) e3 = NULL;
-  g_autoptr(GError) e4 = NULL;
-  g_autoptr(GError) e5 = NULL;
+  g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr (GBytes) blank = g_bytes_new_static (" \r\n ", 4);
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  g_autoptr (GError) e3 = NULL;
+  g_autoptr (GError) e4 = NULL;
+  g_autoptr (GError) e5 = NULL;
 
   e1 = decode_error (200, JSON_CT, empty, NULL);
   g_assert_error (e1, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
@@ -228,12 +228,12 @@ test_invalid_utf8 (void)
   static const char bad_json[] = "{\"code\":0,\"message\":\"su\xff\xfe\",\"data\":{}}";
   static const char bad_error[] = "{\"code\":403,\"message\":\"no \xc3\x28 access\"}";
   static const char with_nul[] = "{\"code\":0,\"data\":{}}\0garbage";
-  g_autoptr(GBytes) b1 = g_bytes_new_static (bad_json, sizeof bad_json - 1);
-  g_autoptr(GBytes) b2 = g_bytes_new_static (bad_error, sizeof bad_error - 1);
-  g_autoptr(GBytes) b3 = g_bytes_new_static (with_nul, sizeof with_nul - 1);
-  g_autoptr(GError) e1 = NULL;
-  g_autoptr(GError) e2 = NULL;
-  g_autoptr(GError) e3 = NULL;
+  g_autoptr (GBytes) b1 = g_bytes_new_static (bad_json, sizeof bad_json - 1);
+  g_autoptr (GBytes) b2 = g_bytes_new_static (bad_error, sizeof bad_error - 1);
+  g_autoptr (GBytes) b3 = g_bytes_new_static (with_nul, sizeof with_nul - 1);
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  g_autoptr (GError) e3 = NULL;
 
   e1 = decode_error (200, JSON_CT, b1, NULL);
   g_assert_error (e1, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
@@ -248,9 +248,9 @@ test_invalid_utf8 (void)
 static void
 test_long_message_truncated (void)
 {
-  g_autoptr(GString) json = g_string_new ("{\"code\":400,\"message\":\"");
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GString) json = g_string_new ("{\"code\":400,\"message\":\"");
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < 5000; i++)
     g_string_append (json, "王x");
@@ -269,10 +269,36 @@ test_garbage (void)
   static const guint statuses[] = { 200, 201, 204, 301, 400, 401, 403, 404, 429, 500, 502, 503, 599, 600, 0, 999 };
   static const char *types[] = { NULL, JSON_CT, HTML_CT, TEXT_CT, "", ";;;", "application/json+" };
   static const char *const pieces[] = {
-    "{", "}", "[", "]", "\"", ":", ",", "\\", "\\u", "d800", "\\udc00", "code", "data", "message",
-    "reason", "0", "-1", "1e999", "null", "true", "<", "html", "\xff", "\xc3", "\x00", " ", "\n", "王",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ":",
+    ",",
+    "\\",
+    "\\u",
+    "d800",
+    "\\udc00",
+    "code",
+    "data",
+    "message",
+    "reason",
+    "0",
+    "-1",
+    "1e999",
+    "null",
+    "true",
+    "<",
+    "html",
+    "\xff",
+    "\xc3",
+    "\x00",
+    " ",
+    "\n",
+    "王",
   };
-  g_autoptr(GRand) rand = g_rand_new_with_seed (20260115);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20260115);
   g_autofree guint8 *huge = NULL;
   const gsize huge_len = 4 * 1024 * 1024;
 
@@ -282,8 +308,8 @@ test_garbage (void)
     huge[i] = (guint8) g_rand_int_range (rand, 0, 256);
   for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
     {
-      g_autoptr(GBytes) body = g_bytes_new_static (huge, huge_len);
-      g_autoptr(GError) error = decode_error (statuses[s], JSON_CT, body, "3");
+      g_autoptr (GBytes) body = g_bytes_new_static (huge, huge_len);
+      g_autoptr (GError) error = decode_error (statuses[s], JSON_CT, body, "3");
 
       if (statuses[s] == 200)
         g_assert_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
@@ -292,8 +318,8 @@ test_garbage (void)
   /* deep nesting must not recurse the parser to death */
   {
     g_autofree char *deep = g_strnfill (200000, '[');
-    g_autoptr(GBytes) body = g_bytes_new (deep, strlen (deep));
-    g_autoptr(GError) error = decode_error (200, JSON_CT, body, NULL);
+    g_autoptr (GBytes) body = g_bytes_new (deep, strlen (deep));
+    g_autoptr (GError) error = decode_error (200, JSON_CT, body, NULL);
 
     g_assert_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
   }
@@ -301,10 +327,10 @@ test_garbage (void)
   /* random concatenations of JSON-ish pieces */
   for (guint round = 0; round < 3000; round++)
     {
-      g_autoptr(GByteArray) bytes = g_byte_array_new ();
+      g_autoptr (GByteArray) bytes = g_byte_array_new ();
       guint n = g_rand_int_range (rand, 0, 40);
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GBytes) body = NULL;
+      g_autoptr (GError) error = NULL;
       JsonNode *node;
 
       if (g_rand_boolean (rand))
@@ -354,15 +380,14 @@ test_numbers (void)
     "{\"code\":0,\"data\":{\"n\":-Infinity}}",
     "{\"code\":9223372036854775808,\"data\":{}}",
   };
-  const char *accepted =
-    "{\"code\":0,\"data\":{\"max\":9223372036854775807,\"min\":-9223372036854775808,"
-    "\"zero\":-0,\"small\":1.5e-7,\"huge\":1e400,\"big\":12345678901234567890.5,"
-    "\"s\":\"99999999999999999999 0x10 \\\" 010 [[[\",\"e\":2E+3}}";
+  const char *accepted = "{\"code\":0,\"data\":{\"max\":9223372036854775807,\"min\":-9223372036854775808,"
+                         "\"zero\":-0,\"small\":1.5e-7,\"huge\":1e400,\"big\":12345678901234567890.5,"
+                         "\"s\":\"99999999999999999999 0x10 \\\" 010 [[[\",\"e\":2E+3}}";
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
-      g_autoptr(GBytes) body = g_bytes_new_static (refused[i], strlen (refused[i]));
-      g_autoptr(GError) error = decode_error (200, JSON_CT, body, NULL);
+      g_autoptr (GBytes) body = g_bytes_new_static (refused[i], strlen (refused[i]));
+      g_autoptr (GError) error = decode_error (200, JSON_CT, body, NULL);
 
       g_test_message ("%s", refused[i]);
       g_assert_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
@@ -371,17 +396,17 @@ test_numbers (void)
 
   /* an error status stays what it is */
   {
-    g_autoptr(GBytes) body = g_bytes_new_static (refused[0], strlen (refused[0]));
-    g_autoptr(GError) error = decode_error (429, JSON_CT, body, "4");
+    g_autoptr (GBytes) body = g_bytes_new_static (refused[0], strlen (refused[0]));
+    g_autoptr (GError) error = decode_error (429, JSON_CT, body, "4");
 
     g_assert_error (error, TALLY_ERROR, TALLY_ERROR_RATE_LIMITED);
     g_assert_cmpuint (tally_error_get_retry_after (error), ==, 4);
   }
 
   {
-    g_autoptr(GBytes) body = g_bytes_new_static (accepted, strlen (accepted));
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonNode) data = _tally_envelope_decode (200, JSON_CT, body, NULL, &error);
+    g_autoptr (GBytes) body = g_bytes_new_static (accepted, strlen (accepted));
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JsonNode) data = _tally_envelope_decode (200, JSON_CT, body, NULL, &error);
     JsonObject *object;
 
     g_assert_no_error (error);
@@ -413,16 +438,16 @@ test_bad_escapes (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
-      g_autoptr(GBytes) body = g_bytes_new_static (refused[i], strlen (refused[i]));
-      g_autoptr(GError) error = decode_error (200, JSON_CT, body, NULL);
+      g_autoptr (GBytes) body = g_bytes_new_static (refused[i], strlen (refused[i]));
+      g_autoptr (GError) error = decode_error (200, JSON_CT, body, NULL);
 
       g_assert_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
     }
 
   {
-    g_autoptr(GBytes) body = g_bytes_new_static (accepted, strlen (accepted));
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonNode) data = _tally_envelope_decode (200, JSON_CT, body, NULL, &error);
+    g_autoptr (GBytes) body = g_bytes_new_static (accepted, strlen (accepted));
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JsonNode) data = _tally_envelope_decode (200, JSON_CT, body, NULL, &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (data), "name"), ==, "😀 é");
@@ -435,15 +460,15 @@ static void
 test_nesting (void)
 {
   const guint limit = 512;
-  g_autoptr(GString) ok = g_string_new ("{\"code\":0,\"data\":");
-  g_autoptr(GString) deep = NULL;
-  g_autoptr(GBytes) ok_body = NULL;
-  g_autoptr(GBytes) deep_body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) data = NULL;
+  g_autoptr (GString) ok = g_string_new ("{\"code\":0,\"data\":");
+  g_autoptr (GString) deep = NULL;
+  g_autoptr (GBytes) ok_body = NULL;
+  g_autoptr (GBytes) deep_body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) data = NULL;
   g_autofree char *brackets = g_strnfill (100000, '[');
   g_autofree char *in_string = g_strdup_printf ("{\"code\":0,\"data\":\"%s\"}", brackets);
-  g_autoptr(GBytes) string_body = g_bytes_new (in_string, strlen (in_string));
+  g_autoptr (GBytes) string_body = g_bytes_new (in_string, strlen (in_string));
 
   /* the envelope's object is level 1 */
   for (guint i = 1; i < limit; i++)
@@ -475,10 +500,10 @@ test_nesting (void)
 static void
 test_error_domain (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) copy = NULL;
-  g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
-  g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) copy = NULL;
+  g_autoptr (GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
+  g_autoptr (GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
 
   g_assert_cmpstr (g_quark_to_string (TALLY_ERROR), ==, "TallyError");
 
@@ -525,7 +550,9 @@ test_sanitize (void)
     { "abcdefghij", 5, "abcde…" },
     { "王王王", 3, "王王王" },
     { "\x1b[31mred\x1b[0m", 200, "[31mred [0m" },
-    { "a\xe2\x80\xae" "b", 200, "ab" },
+    { "a\xe2\x80\xae"
+      "b",
+      200, "ab" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -537,7 +564,7 @@ test_sanitize (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);

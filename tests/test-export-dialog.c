@@ -35,8 +35,8 @@ typedef struct
 static void
 start_demo (TallySession *session)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
@@ -49,7 +49,7 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->session = tally_session_new ();
   start_demo (f->session);
@@ -60,7 +60,7 @@ fixture_setup (Fixture *f,
 static void
 remove_dir (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -87,8 +87,8 @@ fixture_teardown (Fixture *f,
 static char *
 list_dir (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   g_assert_nonnull (dir);
@@ -136,7 +136,7 @@ make_query (Fixture *f,
   TallyUsageQuery *query = tally_usage_query_new ();
   g_autofree char *start = NULL;
   g_autofree char *end = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GDate date;
 
   g_assert_nonnull (today);
@@ -184,9 +184,9 @@ expected_csv (Fixture *f,
               TallyReportKind kind,
               const TallyUsageQuery *query)
 {
-  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   tally_report_write_csv_async (tally_session_get_client (f->session), kind, query, TALLY_GRANULARITY_DAY,
@@ -204,7 +204,7 @@ static void
 test_defaults (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = make_query (f, 0);
+  g_autoptr (TallyUsageQuery) query = make_query (f, 0);
   TallyExportDialog *dialog = new_dialog (f, query);
   g_autofree char *name = NULL;
 
@@ -213,8 +213,7 @@ test_defaults (Fixture *f,
   g_assert_false (tally_export_dialog_get_running (dialog));
   g_assert_true (tally_usage_query_equal (tally_export_dialog_get_query (dialog), query));
   /* nothing to export to yet */
-  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL) &&
-                  tally_export_dialog_get_running (dialog));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL) && tally_export_dialog_get_running (dialog));
 
   name = tally_export_dialog_default_name (TALLY_EXPORT_LOGS, "2026-01-01", "2026-01-31");
   g_assert_cmpstr (name, ==, "tally-usage-2026-01-01_to_2026-01-31.csv");
@@ -249,13 +248,13 @@ test_csv_kinds (Fixture *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      g_autoptr(TallyUsageQuery) query = make_query (f, i == 0 ? 0 : 1);
+      g_autoptr (TallyUsageQuery) query = make_query (f, i == 0 ? 0 : 1);
       g_autofree char *path = g_strdup_printf ("%s/export-%u.csv", f->dir, i);
-      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
       g_autofree char *contents = NULL;
       g_autofree char *expected = NULL;
-      g_autoptr(GPtrArray) rows = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GPtrArray) rows = NULL;
+      g_autoptr (GError) error = NULL;
       TallyExportDialog *dialog = new_dialog (f, query);
       gpointer weak = dialog;
       guint done_before = f->n_done;
@@ -311,9 +310,9 @@ static void
 test_pdf (Fixture *f,
           gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = make_query (f, 0);
+  g_autoptr (TallyUsageQuery) query = make_query (f, 0);
   g_autofree char *path = g_build_filename (f->dir, "summary.pdf", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *contents = NULL;
   gsize length = 0;
   TallyExportDialog *dialog = new_dialog (f, query);
@@ -336,9 +335,9 @@ static void
 test_cancel (Fixture *f,
              gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   g_autofree char *path = g_build_filename (f->dir, "cancelled.csv", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *names = NULL;
   TallyDemoServer *server = tally_session_get_demo_server (f->session);
   TallyExportDialog *dialog = new_dialog (f, query);
@@ -377,9 +376,9 @@ static void
 test_close_while_running (Fixture *f,
                           gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   g_autofree char *path = g_build_filename (f->dir, "closed.csv", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *names = NULL;
   TallyDemoServer *server = tally_session_get_demo_server (f->session);
   TallyExportDialog *dialog = new_dialog (f, query);
@@ -410,12 +409,12 @@ static void
 test_failure_keeps_file (Fixture *f,
                          gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   g_autofree char *path = g_build_filename (f->dir, "existing.csv", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *contents = NULL;
   g_autofree char *names = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   TallyDemoServer *server = tally_session_get_demo_server (f->session);
   TallyExportDialog *dialog = new_dialog (f, query);
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -465,11 +464,11 @@ static void
 test_present_toast (Fixture *f,
                     gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = make_query (f, 0);
+  g_autoptr (TallyUsageQuery) query = make_query (f, 0);
   g_autofree char *path = g_build_filename (f->dir, "keys <&>.csv", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
-  g_autoptr(AdwToast) toast = NULL;
+  g_autoptr (AdwToast) toast = NULL;
   GListModel *toplevels = gtk_window_get_toplevels ();
   TallyExportDialog *dialog = NULL;
 
@@ -477,7 +476,7 @@ test_present_toast (Fixture *f,
   tally_export_dialog_present (parent, f->session, query, toast_cb, &toast);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
 
       if (TALLY_IS_EXPORT_DIALOG (window))
         dialog = TALLY_EXPORT_DIALOG (window);

@@ -16,9 +16,9 @@
 typedef char *(*DoubleFormatter) (double);
 
 static void
-check_double (DoubleFormatter  func,
-              double           value,
-              const char      *expected)
+check_double (DoubleFormatter func,
+              double value,
+              const char *expected)
 {
   g_autofree char *got = func (value);
 
@@ -26,8 +26,8 @@ check_double (DoubleFormatter  func,
 }
 
 static void
-check_int (char       *(*func) (gint64),
-           gint64      value,
+check_int (char *(*func) (gint64),
+           gint64 value,
            const char *expected)
 {
   g_autofree char *got = func (value);
@@ -275,7 +275,7 @@ test_percent (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);

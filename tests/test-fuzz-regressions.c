@@ -18,7 +18,7 @@ static int
 compare_names (gconstpointer a,
                gconstpointer b)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* Sorted names in tests/data accepted by @filter. */
@@ -26,8 +26,8 @@ static GPtrArray *
 list_data_files (gboolean (*filter) (const char *name))
 {
   g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "data", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, &error);
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
@@ -51,21 +51,20 @@ is_crasher (const char *name)
 static gboolean
 is_seed_fixture (const char *name)
 {
-  return g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".txt") ||
-         g_str_has_suffix (name, ".html");
+  return g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".txt") || g_str_has_suffix (name, ".html");
 }
 
 static void
 test_crashers (void)
 {
-  g_autoptr(GPtrArray) names = list_data_files (is_crasher);
+  g_autoptr (GPtrArray) names = list_data_files (is_crasher);
 
   /* the fuzzer found bugs; each input is kept */
   g_assert_cmpuint (names->len, >=, 5);
 
   for (guint i = 0; i < names->len; i++)
     {
-      g_autoptr(GBytes) input = tally_test_load_fixture (g_ptr_array_index (names, i));
+      g_autoptr (GBytes) input = tally_test_load_fixture (g_ptr_array_index (names, i));
       gsize size;
       const guint8 *data = g_bytes_get_data (input, &size);
 
@@ -77,14 +76,14 @@ test_crashers (void)
 static void
 test_fixtures (void)
 {
-  g_autoptr(GPtrArray) names = list_data_files (is_seed_fixture);
+  g_autoptr (GPtrArray) names = list_data_files (is_seed_fixture);
   guint runs = 0;
 
   g_assert_cmpuint (names->len, >=, 40);
 
   for (guint i = 0; i < names->len; i++)
     {
-      g_autoptr(GBytes) fixture = tally_test_load_fixture (g_ptr_array_index (names, i));
+      g_autoptr (GBytes) fixture = tally_test_load_fixture (g_ptr_array_index (names, i));
       gsize len;
       const guint8 *body = g_bytes_get_data (fixture, &len);
 
@@ -93,7 +92,7 @@ test_fixtures (void)
           {
             /* walk the Retry-After and max_chars variants along */
             guint selector = ct | ((s % 8) << 2) | (((i + s) % 8) << 5);
-            g_autoptr(GBytes) input = tally_fuzz_make_input (s, selector, body, len);
+            g_autoptr (GBytes) input = tally_fuzz_make_input (s, selector, body, len);
             gsize size;
             const guint8 *data = g_bytes_get_data (input, &size);
 
@@ -102,8 +101,7 @@ test_fixtures (void)
           }
     }
 
-  g_assert_cmpuint (runs, ==, names->len * G_N_ELEMENTS (tally_fuzz_statuses) *
-                                G_N_ELEMENTS (tally_fuzz_content_types));
+  g_assert_cmpuint (runs, ==, names->len * G_N_ELEMENTS (tally_fuzz_statuses) * G_N_ELEMENTS (tally_fuzz_content_types));
 }
 
 /* Inputs shorter than the two selector bytes and empty bodies. */
@@ -126,7 +124,7 @@ test_short_inputs (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);

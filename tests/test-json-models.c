@@ -19,10 +19,10 @@
 
 static JsonNode *
 parse_json (const char *text,
-            gsize       len)
+            gsize len)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
 
   json_parser_load_from_data (parser, text, len, &error);
   g_assert_no_error (error);
@@ -34,8 +34,8 @@ parse_json (const char *text,
 static JsonNode *
 load_data (const char *fixture)
 {
-  g_autoptr(GBytes) bytes = tally_test_load_fixture (fixture);
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (GBytes) bytes = tally_test_load_fixture (fixture);
+  g_autoptr (JsonNode) root = NULL;
   JsonObject *envelope;
   gsize len;
   const char *text = g_bytes_get_data (bytes, &len);
@@ -57,7 +57,7 @@ parse_inline (const char *text)
 /* TRUE if any readable property of @object (recursively through nested
  * objects and list models) renders to a string containing @needle. */
 static gboolean
-property_contains (GObject    *object,
+property_contains (GObject *object,
                    const char *needle)
 {
   g_autofree GParamSpec **pspecs = NULL;
@@ -67,7 +67,7 @@ property_contains (GObject    *object,
     {
       for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (object)); i++)
         {
-          g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (object), i);
+          g_autoptr (GObject) item = g_list_model_get_item (G_LIST_MODEL (object), i);
 
           if (property_contains (item, needle))
             return TRUE;
@@ -78,8 +78,8 @@ property_contains (GObject    *object,
 
   for (guint i = 0; i < n_pspecs; i++)
     {
-      g_auto(GValue) value = G_VALUE_INIT;
-      g_auto(GValue) string = G_VALUE_INIT;
+      g_auto (GValue) value = G_VALUE_INIT;
+      g_auto (GValue) string = G_VALUE_INIT;
       GType type = pspecs[i]->value_type;
 
       if (!(pspecs[i]->flags & G_PARAM_READABLE) || type == G_TYPE_GTYPE)
@@ -90,8 +90,7 @@ property_contains (GObject    *object,
 
       if (g_type_is_a (type, G_TYPE_OBJECT))
         {
-          if (g_value_get_object (&value) != NULL &&
-              property_contains (g_value_get_object (&value), needle))
+          if (g_value_get_object (&value) != NULL && property_contains (g_value_get_object (&value), needle))
             return TRUE;
         }
       else if (type == G_TYPE_DATE_TIME)
@@ -107,8 +106,7 @@ property_contains (GObject    *object,
           g_assert_true (g_value_type_transformable (type, G_TYPE_STRING));
           g_value_init (&string, G_TYPE_STRING);
           g_assert_true (g_value_transform (&value, &string));
-          if (g_value_get_string (&string) != NULL &&
-              strstr (g_value_get_string (&string), needle) != NULL)
+          if (g_value_get_string (&string) != NULL && strstr (g_value_get_string (&string), needle) != NULL)
             return TRUE;
         }
     }
@@ -120,17 +118,17 @@ property_contains (GObject    *object,
   g_assert_false (property_contains ((object), (needle)))
 
 static void
-assert_no_property_named (GObject    *object,
+assert_no_property_named (GObject *object,
                           const char *name)
 {
   g_assert_null (g_object_class_find_property (G_OBJECT_GET_CLASS (object), name));
 }
 
 static void
-assert_time (GDateTime  *dt,
-             gint64      unix_seconds,
-             int         microsecond,
-             GTimeSpan   utc_offset)
+assert_time (GDateTime *dt,
+             gint64 unix_seconds,
+             int microsecond,
+             GTimeSpan utc_offset)
 {
   g_assert_nonnull (dt);
   g_assert_cmpint (g_date_time_to_unix (dt), ==, unix_seconds);
@@ -140,7 +138,7 @@ assert_time (GDateTime  *dt,
 
 static void
 assert_bad_response (const GError *error,
-                     const char   *expected)
+                     const char *expected)
 {
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE);
   if (strstr (error->message, expected) == NULL)
@@ -154,8 +152,8 @@ assert_bad_response (const GError *error,
 static void
 test_keys_page (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-keys-page.json");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-keys-page.json");
+  g_autoptr (GError) error = NULL;
   TallyPage *page;
   GListModel *items;
   TallyApiKey *key5;
@@ -230,7 +228,7 @@ test_keys_page (void)
   /* Properties mirror the getters. */
   {
     g_autofree char *masked = NULL;
-    g_autoptr(TallyGroup) prop_group = NULL;
+    g_autoptr (TallyGroup) prop_group = NULL;
     gint64 group_id;
 
     g_object_get (key4, "masked-key", &masked, "group-id", &group_id, "group", &prop_group, NULL);
@@ -250,7 +248,8 @@ test_keys_page (void)
 static void
 test_key_masking (void)
 {
-  static const struct {
+  static const struct
+  {
     const char *key;
     const char *masked;
   } cases[] = {
@@ -258,8 +257,8 @@ test_key_masking (void)
     { "sk-0123456789abcdef", "sk-0123…cdef" },
     { "short", "••••" },
     { "", "••••" },
-    { "sk-12345678", "••••" },          /* 11 characters */
-    { "sk-123456789", "sk-1…6789" },    /* 12: with the prefix too little would stay hidden */
+    { "sk-12345678", "••••" },       /* 11 characters */
+    { "sk-123456789", "sk-1…6789" }, /* 12: with the prefix too little would stay hidden */
     { "AbCdEfGhIjKlMnOpQr", "AbCd…OpQr" },
     { "my_key-abcdefghijklmnop", "my_key-abcd…mnop" },
     { "verylongprefix-abcdefghijkl", "very…ijkl" }, /* prefix > 8 characters is not kept */
@@ -268,9 +267,9 @@ test_key_masking (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonNode) node = NULL;
+      g_autoptr (GError) error = NULL;
       TallyApiKey *key;
 
       json_builder_begin_object (builder);
@@ -308,9 +307,9 @@ test_key_masking (void)
 static void
 test_usage_page (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-usage-page.json");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyUsageLog) log = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-usage-page.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyUsageLog) log = NULL;
   TallyPage *page;
   TallyGroup *group;
   JsonNode *item_node;
@@ -403,8 +402,8 @@ test_usage_page (void)
 static void
 test_usage_single (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-usage-123.json");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-usage-123.json");
+  g_autoptr (GError) error = NULL;
   TallyUsageLog *log;
 
   log = _tally_usage_log_new_from_json (data, &error);
@@ -445,10 +444,10 @@ test_usage_single (void)
 static void
 test_usage_edge (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-usage-edge.json");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyUsageLog) big = NULL;
-  g_autoptr(TallyUsageLog) l_row = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-usage-edge.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyUsageLog) big = NULL;
+  g_autoptr (TallyUsageLog) l_row = NULL;
   TallyPage *page;
 
   page = _tally_page_new_from_json (data, (TallyItemFromJson) _tally_usage_log_new_from_json, &error);
@@ -510,9 +509,9 @@ test_usage_edge (void)
 static void
 test_usage_stats (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-usage-stats.json");
-  g_autoptr(JsonNode) l_data = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-usage-stats.json");
+  g_autoptr (JsonNode) l_data = NULL;
+  g_autoptr (GError) error = NULL;
   TallyUsageStats *stats;
 
   stats = _tally_usage_stats_new_from_json (data, &error);
@@ -546,8 +545,8 @@ test_usage_stats (void)
 static void
 test_dashboard_stats (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-dashboard-stats.json");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-dashboard-stats.json");
+  g_autoptr (GError) error = NULL;
   TallyDashboardStats *s;
   gint64 rpm;
 
@@ -585,14 +584,14 @@ test_dashboard_stats (void)
 
 static void
 assert_point (TallyTrendPoint *p,
-              const char      *date,
-              gint64           requests,
-              gint64           input,
-              gint64           output,
-              gint64           cache,
-              gint64           total,
-              double           cost,
-              double           actual_cost)
+              const char *date,
+              gint64 requests,
+              gint64 input,
+              gint64 output,
+              gint64 cache,
+              gint64 total,
+              double cost,
+              double actual_cost)
 {
   g_assert_cmpstr (tally_trend_point_get_date (p), ==, date);
   g_assert_cmpint (tally_trend_point_get_requests (p), ==, requests);
@@ -607,8 +606,8 @@ assert_point (TallyTrendPoint *p,
 static void
 test_trend (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-trend.json");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-trend.json");
+  g_autoptr (GError) error = NULL;
   TallyTrend *trend;
   GListModel *points;
 
@@ -622,9 +621,9 @@ test_trend (void)
   g_assert_true (g_list_model_get_item_type (points) == TALLY_TYPE_TREND_POINT);
   g_assert_cmpuint (g_list_model_get_n_items (points), ==, 3);
   {
-    g_autoptr(TallyTrendPoint) p0 = g_list_model_get_item (points, 0);
-    g_autoptr(TallyTrendPoint) p1 = g_list_model_get_item (points, 1);
-    g_autoptr(TallyTrendPoint) p2 = g_list_model_get_item (points, 2);
+    g_autoptr (TallyTrendPoint) p0 = g_list_model_get_item (points, 0);
+    g_autoptr (TallyTrendPoint) p1 = g_list_model_get_item (points, 1);
+    g_autoptr (TallyTrendPoint) p2 = g_list_model_get_item (points, 2);
 
     assert_point (p0, "2026-01-13", 248, 1379964, 316677, 4631782, 6328423, 10.15245711, 10.181097565);
     assert_point (p1, "2026-01-14", 263, 1751277, 326027, 6285626, 8362930, 13.223646005, 13.3660264325);
@@ -637,10 +636,10 @@ test_trend (void)
 static void
 test_trend_l (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-trend-l.json");
-  g_autoptr(JsonNode) null_trend = NULL;
-  g_autoptr(JsonNode) no_trend = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-trend-l.json");
+  g_autoptr (JsonNode) null_trend = NULL;
+  g_autoptr (JsonNode) no_trend = NULL;
+  g_autoptr (GError) error = NULL;
   TallyTrend *trend;
 
   trend = _tally_trend_new_from_json (data, &error);
@@ -648,8 +647,8 @@ test_trend_l (void)
   g_assert_cmpstr (tally_trend_get_granularity (trend), ==, "hour");
   g_assert_cmpuint (g_list_model_get_n_items (tally_trend_get_points (trend)), ==, 2);
   {
-    g_autoptr(TallyTrendPoint) p0 = g_list_model_get_item (tally_trend_get_points (trend), 0);
-    g_autoptr(TallyTrendPoint) p1 = g_list_model_get_item (tally_trend_get_points (trend), 1);
+    g_autoptr (TallyTrendPoint) p0 = g_list_model_get_item (tally_trend_get_points (trend), 0);
+    g_autoptr (TallyTrendPoint) p1 = g_list_model_get_item (tally_trend_get_points (trend), 1);
 
     /* cache_tokens = cache_creation_tokens + cache_read_tokens */
     assert_point (p0, "2026-01-15 01:00", 3, 100, 50, 21000, 21150, 0.5, 0.75);
@@ -689,9 +688,9 @@ test_trend_point_empty (void)
 static void
 test_model_breakdown (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-models.json");
-  g_autoptr(JsonNode) null_models = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-models.json");
+  g_autoptr (JsonNode) null_models = NULL;
+  g_autoptr (GError) error = NULL;
   TallyModelBreakdown *mb;
   GListModel *models;
 
@@ -703,8 +702,8 @@ test_model_breakdown (void)
   g_assert_true (g_list_model_get_item_type (models) == TALLY_TYPE_MODEL_STAT);
   g_assert_cmpuint (g_list_model_get_n_items (models), ==, 2);
   {
-    g_autoptr(TallyModelStat) m0 = g_list_model_get_item (models, 0);
-    g_autoptr(TallyModelStat) m1 = g_list_model_get_item (models, 1);
+    g_autoptr (TallyModelStat) m0 = g_list_model_get_item (models, 0);
+    g_autoptr (TallyModelStat) m1 = g_list_model_get_item (models, 1);
 
     g_assert_cmpstr (tally_model_stat_get_model (m0), ==, "claude-sonnet-4-5");
     g_assert_cmpint (tally_model_stat_get_requests (m0), ==, 476);
@@ -735,12 +734,12 @@ test_model_breakdown (void)
 
 static void
 assert_key_usage (GListModel *list,
-                  guint       position,
-                  gint64      id,
-                  double      today,
-                  double      total)
+                  guint position,
+                  gint64 id,
+                  double today,
+                  double total)
 {
-  g_autoptr(TallyKeyUsage) usage = g_list_model_get_item (list, position);
+  g_autoptr (TallyKeyUsage) usage = g_list_model_get_item (list, position);
 
   g_assert_nonnull (usage);
   g_assert_cmpint (tally_key_usage_get_api_key_id (usage), ==, id);
@@ -752,9 +751,9 @@ static void
 test_key_usage_list (void)
 {
   static const char *empty[] = { "{\"stats\":{}}", "{\"stats\":null}", "{}" };
-  g_autoptr(JsonNode) data = load_data ("models-batch.json");
-  g_autoptr(JsonNode) unsorted = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-batch.json");
+  g_autoptr (JsonNode) unsorted = NULL;
+  g_autoptr (GError) error = NULL;
   GListModel *list;
 
   list = _tally_key_usage_list_new_from_json (data, &error);
@@ -785,7 +784,7 @@ test_key_usage_list (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (empty); i++)
     {
-      g_autoptr(JsonNode) node = parse_inline (empty[i]);
+      g_autoptr (JsonNode) node = parse_inline (empty[i]);
 
       list = _tally_key_usage_list_new_from_json (node, &error);
       g_assert_no_error (error);
@@ -819,8 +818,8 @@ assert_alice (TallyUser *user)
 static void
 test_user (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-auth-me.json");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-auth-me.json");
+  g_autoptr (GError) error = NULL;
   TallyUser *user;
 
   user = _tally_user_new_from_json (data, &error);
@@ -832,9 +831,9 @@ test_user (void)
 static void
 test_public_settings (void)
 {
-  g_autoptr(JsonNode) data = load_data ("models-settings-public.json");
-  g_autoptr(JsonNode) empty = parse_inline ("{\"backend_mode\":true,\"oauth_providers\":[]}");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) data = load_data ("models-settings-public.json");
+  g_autoptr (JsonNode) empty = parse_inline ("{\"backend_mode\":true,\"oauth_providers\":[]}");
+  g_autoptr (GError) error = NULL;
   TallyPublicSettings *s;
 
   s = _tally_public_settings_new_from_json (data, &error);
@@ -861,10 +860,10 @@ test_public_settings (void)
 static void
 test_auth_result (void)
 {
-  g_autoptr(JsonNode) login = load_data ("models-login.json");
-  g_autoptr(JsonNode) two_fa = load_data ("models-login-2fa-l.json");
-  g_autoptr(JsonNode) login_l = load_data ("models-login-l.json");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) login = load_data ("models-login.json");
+  g_autoptr (JsonNode) two_fa = load_data ("models-login-2fa-l.json");
+  g_autoptr (JsonNode) login_l = load_data ("models-login-l.json");
+  g_autoptr (GError) error = NULL;
   TallyAuthResult *r;
   gpointer weak_user;
 
@@ -912,32 +911,32 @@ typedef gpointer (*Decoder) (JsonNode *node, GError **error);
 
 typedef struct
 {
-  const char *fixture;   /* base object: data of this fixture (NULL: @json) */
-  const char *member;    /* member to replace (NULL: none) */
-  const char *value;     /* its new JSON value; NULL removes it */
-  const char *expected;  /* substring of the message */
+  const char *fixture;  /* base object: data of this fixture (NULL: @json) */
+  const char *member;   /* member to replace (NULL: none) */
+  const char *value;    /* its new JSON value; NULL removes it */
+  const char *expected; /* substring of the message */
 } BadCase;
 
 static gpointer
-decode_page_of_logs (JsonNode  *node,
-                     GError   **error)
+decode_page_of_logs (JsonNode *node,
+                     GError **error)
 {
   return _tally_page_new_from_json (node, (TallyItemFromJson) _tally_usage_log_new_from_json, error);
 }
 
 static gpointer
-decode_key_usage_list (JsonNode  *node,
-                       GError   **error)
+decode_key_usage_list (JsonNode *node,
+                       GError **error)
 {
   return _tally_key_usage_list_new_from_json (node, error);
 }
 
 static void
-run_bad_case (Decoder        decoder,
+run_bad_case (Decoder decoder,
               const BadCase *c)
 {
-  g_autoptr(JsonNode) base = load_data (c->fixture);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) base = load_data (c->fixture);
+  g_autoptr (GError) error = NULL;
   gpointer result;
 
   if (c->member != NULL)
@@ -998,7 +997,8 @@ test_errors_usage_log (void)
 static void
 test_errors_other (void)
 {
-  static const struct {
+  static const struct
+  {
     Decoder decoder;
     BadCase c;
   } cases[] = {
@@ -1017,12 +1017,8 @@ test_errors_other (void)
     { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend", "[{\"date\":\"2026-01-13\",\"requests\":\"248\"}]", "trend: “trend” item 0: trend point: “requests” is not a number" } },
     { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend", "[null]", "trend: “trend” item 0: trend point: not an object" } },
     /* neither cache_tokens (S) nor the L split */
-    { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend",
-      "[{\"date\":\"2026-01-13\",\"requests\":1,\"input_tokens\":1,\"output_tokens\":1,\"total_tokens\":2,\"cost\":0,\"actual_cost\":0}]",
-      "trend point: “cache_creation_tokens” is missing" } },
-    { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend",
-      "[{\"date\":\"2026-01-13\",\"requests\":1,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":\"9\",\"total_tokens\":2,\"cost\":0,\"actual_cost\":0}]",
-      "trend point: “cache_tokens” is not a number" } },
+    { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend", "[{\"date\":\"2026-01-13\",\"requests\":1,\"input_tokens\":1,\"output_tokens\":1,\"total_tokens\":2,\"cost\":0,\"actual_cost\":0}]", "trend point: “cache_creation_tokens” is missing" } },
+    { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend", "[{\"date\":\"2026-01-13\",\"requests\":1,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":\"9\",\"total_tokens\":2,\"cost\":0,\"actual_cost\":0}]", "trend point: “cache_tokens” is not a number" } },
     { (Decoder) _tally_model_breakdown_new_from_json, { "models-models.json", "models", "\"none\"", "model breakdown: “models” is not an array" } },
     { (Decoder) _tally_model_breakdown_new_from_json, { "models-models.json", "models", "[{\"model\":1}]", "model breakdown: “models” item 0: model stat: “model” is not a string" } },
     { (Decoder) _tally_public_settings_new_from_json, { "models-settings-public.json", "turnstile_enabled", "\"false\"", "public settings: “turnstile_enabled” is not a boolean" } },
@@ -1047,13 +1043,10 @@ test_errors_other (void)
     /* fuzzing: json-glib reads 1e400 as inf */
     { (Decoder) _tally_user_new_from_json, { "models-auth-me.json", "balance", "1e400", "user: “balance” is out of range" } },
     { (Decoder) _tally_usage_stats_new_from_json, { "models-usage-stats.json", "total_cost", "-1e400", "usage stats: “total_cost” is out of range" } },
-    { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend",
-      "[{\"date\":\"2026-01-13\",\"requests\":1,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":1e999,\"actual_cost\":0}]",
-      "trend: “trend” item 0: trend point: “cost” is out of range" } },
+    { (Decoder) _tally_trend_new_from_json, { "models-trend.json", "trend", "[{\"date\":\"2026-01-13\",\"requests\":1,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":1e999,\"actual_cost\":0}]", "trend: “trend” item 0: trend point: “cost” is out of range" } },
     /* fuzzing: a bad key id is server text: plain, no control characters, short */
     { decode_key_usage_list, { "models-batch.json", "stats", "{\"<b>\\r</b>\":{}}", "key usage list: “‹b› ‹/b›” is not a key id" } },
-    { decode_key_usage_list, { "models-batch.json", "stats", "{\"0000000000000000000000000000000000000000000000000000000000007\":{\"api_key_id\":7}}",
-      "key usage list: “7”: key usage: “today_actual_cost” is missing" } },
+    { decode_key_usage_list, { "models-batch.json", "stats", "{\"0000000000000000000000000000000000000000000000000000000000007\":{\"api_key_id\":7}}", "key usage list: “7”: key usage: “today_actual_cost” is missing" } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1061,8 +1054,8 @@ test_errors_other (void)
       if (cases[i].c.expected == NULL)
         {
           /* an integral double is fine: 4.4e7 → 44000000 */
-          g_autoptr(JsonNode) base = load_data (cases[i].c.fixture);
-          g_autoptr(GError) error = NULL;
+          g_autoptr (JsonNode) base = load_data (cases[i].c.fixture);
+          g_autoptr (GError) error = NULL;
           TallyUsageStats *stats;
 
           json_object_set_member (json_node_get_object (base), cases[i].c.member, parse_inline (cases[i].c.value));
@@ -1081,7 +1074,8 @@ test_errors_other (void)
 static void
 test_token_sums_saturate (void)
 {
-  static const struct {
+  static const struct
+  {
     const char *a;
     const char *b;
     gint64 log_total;   /* a + b + a + b */
@@ -1095,15 +1089,15 @@ test_token_sums_saturate (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(JsonNode) log_data = load_data ("models-usage-123.json");
-      g_autoptr(JsonNode) trend_data = load_data ("models-trend-l.json");
-      g_autoptr(GError) error = NULL;
+      g_autoptr (JsonNode) log_data = load_data ("models-usage-123.json");
+      g_autoptr (JsonNode) trend_data = load_data ("models-trend-l.json");
+      g_autoptr (GError) error = NULL;
       JsonObject *log_object = json_node_get_object (log_data);
       JsonArray *points = json_object_get_array_member (json_node_get_object (trend_data), "trend");
       JsonObject *point = json_array_get_object_element (points, 0);
       TallyUsageLog *log;
       TallyTrend *trend;
-      g_autoptr(TallyTrendPoint) first = NULL;
+      g_autoptr (TallyTrendPoint) first = NULL;
 
       json_object_set_member (log_object, "input_tokens", parse_inline (cases[i].a));
       json_object_set_member (log_object, "output_tokens", parse_inline (cases[i].b));
@@ -1146,8 +1140,8 @@ test_errors_api_key (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(JsonNode) base = load_data (cases[i].fixture);
-      g_autoptr(GError) error = NULL;
+      g_autoptr (JsonNode) base = load_data (cases[i].fixture);
+      g_autoptr (GError) error = NULL;
       TallyPage *page;
 
       json_object_set_member (json_node_get_object (base), cases[i].member, parse_inline (cases[i].value));
@@ -1163,7 +1157,8 @@ static void
 test_errors_not_object (void)
 {
   static const char *not_objects[] = { "[]", "[{\"id\":1}]", "\"usage\"", "42", "null", "true" };
-  static const struct {
+  static const struct
+  {
     Decoder decoder;
     const char *expected;
   } decoders[] = {
@@ -1188,8 +1183,8 @@ test_errors_not_object (void)
     {
       for (guint i = 0; i < G_N_ELEMENTS (not_objects); i++)
         {
-          g_autoptr(JsonNode) node = parse_inline (not_objects[i]);
-          g_autoptr(GError) error = NULL;
+          g_autoptr (JsonNode) node = parse_inline (not_objects[i]);
+          g_autoptr (GError) error = NULL;
 
           g_assert_null (decoders[d].decoder (node, &error));
           assert_bad_response (error, decoders[d].expected);
@@ -1197,7 +1192,7 @@ test_errors_not_object (void)
 
       /* no node at all (e.g. an envelope without data) */
       {
-        g_autoptr(GError) error = NULL;
+        g_autoptr (GError) error = NULL;
 
         g_assert_null (decoders[d].decoder (NULL, &error));
         assert_bad_response (error, decoders[d].expected);
@@ -1211,11 +1206,11 @@ static void
 test_errors_partial_object (void)
 {
   static const char *truncated = "{\"id\":123,\"user_id\":1,\"api_key_id\":5,\"account_id\":4,\"request_id\":\"21363b56\",\"model\":\"gemini-2.5-pro\",\"group_id\":4,\"subscription_id\":null,\"input_tokens\":4053,\"output_tok";
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) partial = NULL;
-  g_autoptr(GError) parse_error = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) partial = NULL;
+  g_autoptr (GError) parse_error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_false (json_parser_load_from_data (parser, truncated, -1, &parse_error));
   g_assert_nonnull (parse_error);
@@ -1249,7 +1244,7 @@ test_errors_partial_object (void)
 /* ------------------------------------------------------------------ main */
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);

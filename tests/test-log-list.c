@@ -37,7 +37,7 @@ static void
 start_server (Fixture *f,
               guint rows)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
                             "seed", (guint64) DEMO_SEED,
@@ -105,11 +105,11 @@ fetch_raw (Fixture *f,
 {
   g_autofree char *url = g_strdup_printf ("%s/api/v1%s", tally_demo_server_get_url (f->server), path);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", f->token);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   JsonObject *root;
 
@@ -144,7 +144,7 @@ static gint64
 raw_total (Fixture *f,
            const TallyUsageQuery *query)
 {
-  g_autoptr(JsonNode) data = fetch_raw_page (f, query, 1, 1);
+  g_autoptr (JsonNode) data = fetch_raw_page (f, query, 1, 1);
 
   return json_object_get_int_member (json_node_get_object (data), "total");
 }
@@ -227,8 +227,8 @@ assert_row_equals_raw (TallyUsageLog *log,
 typedef struct
 {
   TallyLogList *list;
-  GPtrArray *held;   /* ring of TallyLogRow */
-  guint next;        /* next position to ask for */
+  GPtrArray *held; /* ring of TallyLogRow */
+  guint next;      /* next position to ask for */
 } View;
 
 static void
@@ -251,7 +251,7 @@ view_show (View *view,
            guint pos)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (view->list));
-  g_autoptr(TallyLogRow) row = NULL;
+  g_autoptr (TallyLogRow) row = NULL;
 
   while (view->next < n && view->next <= pos + LOOKAHEAD)
     {
@@ -278,14 +278,16 @@ static void
 test_scroll (Fixture *f,
              gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   TallyLogList *list;
   gint64 total = raw_total (f, query);
   guint n;
   guint n_pages;
   guint max_resident = 0;
   const guint samples[] = { 0, 1, 99, 100, 4321, 50050, 99899, 99900 };
-  TallyUsageLog *sampled[G_N_ELEMENTS (samples)] = { NULL, };
+  TallyUsageLog *sampled[G_N_ELEMENTS (samples)] = {
+    NULL,
+  };
   View view;
 
   g_assert_cmpint (total, >=, 100000);
@@ -306,7 +308,7 @@ test_scroll (Fixture *f,
   view_init (&view, list);
   for (guint pos = 0; pos < n; pos++)
     {
-      g_autoptr(TallyLogRow) row = view_show (&view, pos);
+      g_autoptr (TallyLogRow) row = view_show (&view, pos);
 
       g_assert_cmpuint (tally_log_row_get_position (row), ==, pos);
       for (guint s = 0; s < G_N_ELEMENTS (samples); s++)
@@ -331,7 +333,7 @@ test_scroll (Fixture *f,
   /* The sampled rows are exactly what the server sends for those positions. */
   for (guint s = 0; s < G_N_ELEMENTS (samples); s++)
     {
-      g_autoptr(JsonNode) page = fetch_raw_page (f, query, samples[s] / 100 + 1, 100);
+      g_autoptr (JsonNode) page = fetch_raw_page (f, query, samples[s] / 100 + 1, 100);
       JsonArray *items = json_object_get_array_member (json_node_get_object (page), "items");
 
       assert_row_equals_raw (sampled[s], json_array_get_object_element (items, samples[s] % 100));
@@ -341,8 +343,8 @@ test_scroll (Fixture *f,
   /* Scrolling back to an evicted row refetches its page, once. */
   tally_demo_server_reset_request_counts (f->server);
   {
-    g_autoptr(TallyLogRow) row = g_list_model_get_item (G_LIST_MODEL (list), 5);
-    g_autoptr(TallyLogRow) same_page = g_list_model_get_item (G_LIST_MODEL (list), 6);
+    g_autoptr (TallyLogRow) row = g_list_model_get_item (G_LIST_MODEL (list), 5);
+    g_autoptr (TallyLogRow) same_page = g_list_model_get_item (G_LIST_MODEL (list), 6);
 
     g_assert_false (tally_log_row_get_loaded (row));
     wait_property (row, "loaded");
@@ -363,17 +365,13 @@ row_matches (JsonObject *row,
   const char *start = tally_usage_query_get_start_date (query);
   const char *end = tally_usage_query_get_end_date (query);
 
-  if (tally_usage_query_get_api_key_id (query) != 0 &&
-      json_object_get_int_member (row, "api_key_id") != tally_usage_query_get_api_key_id (query))
+  if (tally_usage_query_get_api_key_id (query) != 0 && json_object_get_int_member (row, "api_key_id") != tally_usage_query_get_api_key_id (query))
     return FALSE;
-  if (tally_usage_query_get_model (query) != NULL &&
-      g_strcmp0 (json_object_get_string_member (row, "model"), tally_usage_query_get_model (query)) != 0)
+  if (tally_usage_query_get_model (query) != NULL && g_strcmp0 (json_object_get_string_member (row, "model"), tally_usage_query_get_model (query)) != 0)
     return FALSE;
-  if (tally_usage_query_get_stream (query) != TALLY_STREAM_ANY &&
-      json_object_get_boolean_member (row, "stream") != (tally_usage_query_get_stream (query) == TALLY_STREAM_STREAM))
+  if (tally_usage_query_get_stream (query) != TALLY_STREAM_ANY && json_object_get_boolean_member (row, "stream") != (tally_usage_query_get_stream (query) == TALLY_STREAM_STREAM))
     return FALSE;
-  if (tally_usage_query_get_billing (query) != TALLY_BILLING_ANY &&
-      json_object_get_int_member (row, "billing_type") != tally_usage_query_get_billing (query))
+  if (tally_usage_query_get_billing (query) != TALLY_BILLING_ANY && json_object_get_int_member (row, "billing_type") != tally_usage_query_get_billing (query))
     return FALSE;
   if (start != NULL && strcmp (day, start) < 0)
     return FALSE;
@@ -391,17 +389,13 @@ log_matches (TallyUsageLog *log,
   const char *start = tally_usage_query_get_start_date (query);
   const char *end = tally_usage_query_get_end_date (query);
 
-  if (tally_usage_query_get_api_key_id (query) != 0 &&
-      tally_usage_log_get_api_key_id (log) != tally_usage_query_get_api_key_id (query))
+  if (tally_usage_query_get_api_key_id (query) != 0 && tally_usage_log_get_api_key_id (log) != tally_usage_query_get_api_key_id (query))
     return FALSE;
-  if (tally_usage_query_get_model (query) != NULL &&
-      g_strcmp0 (tally_usage_log_get_model (log), tally_usage_query_get_model (query)) != 0)
+  if (tally_usage_query_get_model (query) != NULL && g_strcmp0 (tally_usage_log_get_model (log), tally_usage_query_get_model (query)) != 0)
     return FALSE;
-  if (tally_usage_query_get_stream (query) != TALLY_STREAM_ANY &&
-      tally_usage_log_get_stream (log) != (tally_usage_query_get_stream (query) == TALLY_STREAM_STREAM))
+  if (tally_usage_query_get_stream (query) != TALLY_STREAM_ANY && tally_usage_log_get_stream (log) != (tally_usage_query_get_stream (query) == TALLY_STREAM_STREAM))
     return FALSE;
-  if (tally_usage_query_get_billing (query) != TALLY_BILLING_ANY &&
-      tally_usage_log_get_billing_type (log) != tally_usage_query_get_billing (query))
+  if (tally_usage_query_get_billing (query) != TALLY_BILLING_ANY && tally_usage_log_get_billing_type (log) != tally_usage_query_get_billing (query))
     return FALSE;
   if (start != NULL && strcmp (day, start) < 0)
     return FALSE;
@@ -422,7 +416,7 @@ test_filters (Fixture *f,
   const TallyStreamFilter streams[] = { TALLY_STREAM_ANY, TALLY_STREAM_STREAM, TALLY_STREAM_SYNC };
   const TallyBillingType billings[] = { TALLY_BILLING_ANY, TALLY_BILLING_BALANCE, TALLY_BILLING_SUBSCRIPTION };
   const char *ranges[][2] = { { NULL, NULL }, { "2026-01-09", "2026-01-15" }, { "2025-12-01", "2025-12-31" } };
-  g_autoptr(TallyLogList) list = tally_log_list_new (f->client, NULL);
+  g_autoptr (TallyLogList) list = tally_log_list_new (f->client, NULL);
   guint combos = 0;
   guint non_empty = 0;
 
@@ -434,9 +428,9 @@ test_filters (Fixture *f,
         for (guint b = 0; b < G_N_ELEMENTS (billings); b++)
           for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
             {
-              g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-              g_autoptr(JsonNode) raw = NULL;
-              g_autoptr(GError) error = NULL;
+              g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+              g_autoptr (JsonNode) raw = NULL;
+              g_autoptr (GError) error = NULL;
               JsonArray *items;
               guint n;
 
@@ -471,7 +465,7 @@ test_filters (Fixture *f,
 
               for (guint i = 0; i < MIN (n, 100); i++)
                 {
-                  g_autoptr(TallyLogRow) row = g_list_model_get_item (G_LIST_MODEL (list), i);
+                  g_autoptr (TallyLogRow) row = g_list_model_get_item (G_LIST_MODEL (list), i);
                   JsonObject *raw_row = json_array_get_object_element (items, i);
 
                   /* page 1 came with n-items: no placeholder */
@@ -497,9 +491,9 @@ static void
 test_filter_change (Fixture *f,
                     gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) first = tally_usage_query_new ();
-  g_autoptr(TallyUsageQuery) second = tally_usage_query_new ();
-  g_autoptr(GPtrArray) old_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (TallyUsageQuery) first = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) second = tally_usage_query_new ();
+  g_autoptr (GPtrArray) old_rows = g_ptr_array_new_with_free_func (g_object_unref);
   TallyLogList *list;
   gint64 second_total;
   guint requests_before;
@@ -544,7 +538,7 @@ test_filter_change (Fixture *f,
 
   /* The new rows, all of them key 3 and sync, pages 1..3. */
   {
-    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
 
     for (guint i = 0; i < MIN (n, 300); i++)
       g_ptr_array_add (rows, g_list_model_get_item (G_LIST_MODEL (list), i));
@@ -571,9 +565,9 @@ static void
 test_error (Fixture *f,
             gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(TallyLogRow) first = NULL;
-  g_autoptr(TallyLogRow) far = NULL;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyLogRow) first = NULL;
+  g_autoptr (TallyLogRow) far = NULL;
   TallyUsageLog *first_log;
   TallyLogList *list = new_ready_list (f, query);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
@@ -594,7 +588,7 @@ test_error (Fixture *f,
   g_assert_false (tally_log_list_get_loading (list));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
   {
-    g_autoptr(TallyLogRow) again = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_autoptr (TallyLogRow) again = g_list_model_get_item (G_LIST_MODEL (list), 0);
 
     g_assert_true (tally_log_row_get_loaded (again));
     g_assert_true (tally_log_row_get_log (again) == first_log);
@@ -614,7 +608,7 @@ test_error (Fixture *f,
   g_assert_nonnull (tally_log_list_get_error (list));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
   {
-    g_autoptr(TallyLogRow) again = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_autoptr (TallyLogRow) again = g_list_model_get_item (G_LIST_MODEL (list), 0);
 
     g_assert_true (tally_log_row_get_log (again) == first_log);
   }
@@ -626,8 +620,8 @@ test_error (Fixture *f,
   g_assert_null (tally_log_list_get_error (list));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
   {
-    g_autoptr(TallyLogRow) again = g_list_model_get_item (G_LIST_MODEL (list), 0);
-    g_autoptr(TallyLogRow) page10 = g_list_model_get_item (G_LIST_MODEL (list), 951);
+    g_autoptr (TallyLogRow) again = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_autoptr (TallyLogRow) page10 = g_list_model_get_item (G_LIST_MODEL (list), 951);
 
     g_assert_true (tally_log_row_get_loaded (again));
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (again)), ==,
@@ -676,9 +670,11 @@ static void
 test_items_changed (Fixture *f,
                     gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   TallyLogList *list = tally_log_list_new (NULL, NULL);
-  Changes changes = { 0, };
+  Changes changes = {
+    0,
+  };
   guint n;
 
   g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &changes);
@@ -719,7 +715,7 @@ typedef struct
   SoupServer *server;
   char *url;
   guint n_rows;
-  guint echo_page_size;  /* 0 = honour page_size */
+  guint echo_page_size; /* 0 = honour page_size */
   gboolean fast;
   guint requests;
 } FakeServer;
@@ -736,7 +732,7 @@ fake_usage_cb (SoupServer *server,
   const char *size_param = query != NULL ? g_hash_table_lookup (query, "page_size") : NULL;
   guint page = page_param != NULL ? (guint) g_ascii_strtoull (page_param, NULL, 10) : 1;
   guint page_size = size_param != NULL ? (guint) g_ascii_strtoull (size_param, NULL, 10) : 20;
-  g_autoptr(GString) body = g_string_new ("{\"code\":0,\"message\":\"success\",\"data\":{\"items\":[");
+  g_autoptr (GString) body = g_string_new ("{\"code\":0,\"message\":\"success\",\"data\":{\"items\":[");
   guint offset;
   guint n;
   gboolean more;
@@ -786,7 +782,7 @@ fake_usage_cb (SoupServer *server,
 static void
 fake_start (FakeServer *fake)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GSList *uris;
 
   fake->server = soup_server_new (NULL, NULL);
@@ -825,8 +821,8 @@ static void
 test_fast_pagination (void)
 {
   FakeServer fake = { .n_rows = 250, .fast = TRUE };
-  g_autoptr(TallyClient) client = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = NULL;
+  g_autoptr (GError) error = NULL;
   TallyLogList *list;
 
   fake_start (&fake);
@@ -840,7 +836,7 @@ test_fast_pagination (void)
   g_assert_false (tally_log_list_get_total_is_exact (list));
 
   {
-    g_autoptr(TallyLogRow) row = load_row (list, 100);
+    g_autoptr (TallyLogRow) row = load_row (list, 100);
 
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (row)), ==, 150);
   }
@@ -848,14 +844,14 @@ test_fast_pagination (void)
   g_assert_false (tally_log_list_get_total_is_exact (list));
 
   {
-    g_autoptr(TallyLogRow) row = load_row (list, 200);
+    g_autoptr (TallyLogRow) row = load_row (list, 200);
 
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (row)), ==, 50);
   }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 250);
   g_assert_true (tally_log_list_get_total_is_exact (list));
   {
-    g_autoptr(TallyLogRow) last = load_row (list, 249);
+    g_autoptr (TallyLogRow) last = load_row (list, 249);
 
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (last)), ==, 1);
   }
@@ -875,8 +871,8 @@ static void
 test_echoed_page_size (void)
 {
   FakeServer fake = { .n_rows = 130, .echo_page_size = 20 };
-  g_autoptr(TallyClient) client = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyClient) client = NULL;
+  g_autoptr (GError) error = NULL;
   TallyLogList *list;
 
   fake_start (&fake);
@@ -891,7 +887,7 @@ test_echoed_page_size (void)
 
   for (guint i = 0; i < 130; i++)
     {
-      g_autoptr(TallyLogRow) row = load_row (list, i);
+      g_autoptr (TallyLogRow) row = load_row (list, i);
 
       g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (row)), ==, 130 - i);
     }

@@ -26,9 +26,9 @@ make_stat (const char *model,
            gint64 total_tokens,
            double actual_cost)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
   TallyModelStat *stat;
 
   /* Built with JsonBuilder so that any model name is escaped correctly. */
@@ -63,8 +63,14 @@ static GListModel *
 make_models (void)
 {
   GListStore *store = g_list_store_new (TALLY_TYPE_MODEL_STAT);
-  static const struct { const char *model; gint64 requests; gint64 tokens; double cost; } rows[] = {
-    { "claude-sonnet-4", 215, 8498445, 23.7 },  /* out of order on purpose */
+  static const struct
+  {
+    const char *model;
+    gint64 requests;
+    gint64 tokens;
+    double cost;
+  } rows[] = {
+    { "claude-sonnet-4", 215, 8498445, 23.7 }, /* out of order on purpose */
     { "claude-sonnet-4-5", 476, 16175122, 45.2 },
     { "claude-opus-4-1", 40, 1200000, 15.1 },
     { "<b>x</b>", 30, 900000, 9.5 },
@@ -73,12 +79,12 @@ make_models (void)
     { "gemini-2.5-pro", 5, 50000, 1.0 },
     { "claude-3-5-haiku", 3, 20000, 0.5 },
     { "deepseek-chat", 2, 10000, 0.5 },
-    { "free-model", 10, 1000, 0 },             /* no cost: no slice */
+    { "free-model", 10, 1000, 0 }, /* no cost: no slice */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
-      g_autoptr(TallyModelStat) stat = make_stat (rows[i].model, rows[i].requests, rows[i].tokens, rows[i].cost);
+      g_autoptr (TallyModelStat) stat = make_stat (rows[i].model, rows[i].requests, rows[i].tokens, rows[i].cost);
 
       g_list_store_append (store, stat);
     }
@@ -99,7 +105,7 @@ output_path (const char *name)
 static void
 test_measure_enum (void)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (TALLY_TYPE_PIE_MEASURE);
+  g_autoptr (GEnumClass) klass = g_type_class_ref (TALLY_TYPE_PIE_MEASURE);
 
   g_assert_cmpuint (klass->n_values, ==, 3);
   g_assert_cmpint (g_enum_get_value_by_nick (klass, "tokens")->value, ==, TALLY_PIE_MEASURE_TOKENS);
@@ -108,13 +114,13 @@ test_measure_enum (void)
 static void
 test_fold (void)
 {
-  g_autoptr(GListModel) models = make_models ();
-  g_autoptr(TallyPieChartData) data = tally_pie_chart_data_new (models, TALLY_PIE_MEASURE_BILLED_COST);
+  g_autoptr (GListModel) models = make_models ();
+  g_autoptr (TallyPieChartData) data = tally_pie_chart_data_new (models, TALLY_PIE_MEASURE_BILLED_COST);
   g_autofree char *summary = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *other_tooltip = NULL;
-  static const char * const names[] = { "claude-sonnet-4-5", "claude-sonnet-4", "claude-opus-4-1", "<b>x</b>",
-                                        "claude-haiku-4-5", "Other" };
+  static const char *const names[] = { "claude-sonnet-4-5", "claude-sonnet-4", "claude-opus-4-1", "<b>x</b>",
+                                       "claude-haiku-4-5", "Other" };
 
   g_assert_false (tally_pie_chart_data_is_empty (data));
   g_assert_cmpfloat_with_epsilon (tally_pie_chart_data_get_total (data), 100, 1e-9);
@@ -152,12 +158,12 @@ test_fold (void)
 static void
 test_measures (void)
 {
-  g_autoptr(GListModel) models = make_models ();
-  g_autoptr(TallyPieChartData) requests = tally_pie_chart_data_new (models, TALLY_PIE_MEASURE_REQUESTS);
-  g_autoptr(TallyPieChartData) tokens = tally_pie_chart_data_new (models, TALLY_PIE_MEASURE_TOKENS);
-  g_autoptr(GListStore) single = g_list_store_new (TALLY_TYPE_MODEL_STAT);
-  g_autoptr(TallyModelStat) only = make_stat ("claude-sonnet-4-5", 1, 10, 0.0123);
-  g_autoptr(TallyPieChartData) one = NULL;
+  g_autoptr (GListModel) models = make_models ();
+  g_autoptr (TallyPieChartData) requests = tally_pie_chart_data_new (models, TALLY_PIE_MEASURE_REQUESTS);
+  g_autoptr (TallyPieChartData) tokens = tally_pie_chart_data_new (models, TALLY_PIE_MEASURE_TOKENS);
+  g_autoptr (GListStore) single = g_list_store_new (TALLY_TYPE_MODEL_STAT);
+  g_autoptr (TallyModelStat) only = make_stat ("claude-sonnet-4-5", 1, 10, 0.0123);
+  g_autoptr (TallyPieChartData) one = NULL;
   g_autofree char *one_summary = NULL;
 
   /* Requests: 910 in all; "free-model" counts here (10 requests). */
@@ -184,14 +190,14 @@ test_measures (void)
 static void
 test_many_models (void)
 {
-  g_autoptr(GListStore) store = g_list_store_new (TALLY_TYPE_MODEL_STAT);
-  g_autoptr(TallyPieChartData) data = NULL;
+  g_autoptr (GListStore) store = g_list_store_new (TALLY_TYPE_MODEL_STAT);
+  g_autoptr (TallyPieChartData) data = NULL;
 
   /* Twelve models of 1/12 each: all above 2 %, but only 7 + "Other" fit. */
   for (guint i = 0; i < 12; i++)
     {
       g_autofree char *name = g_strdup_printf ("model-%02u", i);
-      g_autoptr(TallyModelStat) stat = make_stat (name, 1, 1, 1);
+      g_autoptr (TallyModelStat) stat = make_stat (name, 1, 1, 1);
 
       g_list_store_append (store, stat);
     }
@@ -206,12 +212,16 @@ test_many_models (void)
 static void
 test_hit_test (void)
 {
-  g_autoptr(GListModel) models = make_models ();
-  static const struct { int width; int height; } sizes[] = { { 640, 280 }, { 360, 220 }, { 260, 420 } };
+  g_autoptr (GListModel) models = make_models ();
+  static const struct
+  {
+    int width;
+    int height;
+  } sizes[] = { { 640, 280 }, { 360, 220 }, { 260, 420 } };
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
-      g_autoptr(TallyPieChartLayout) layout = NULL;
+      g_autoptr (TallyPieChartLayout) layout = NULL;
       double cx, cy, inner, outer;
       guint n;
 
@@ -243,7 +253,7 @@ test_hit_test (void)
           g_assert_cmpuint (tally_pie_chart_layout_get_n_legend_rows (layout), ==, n);
           g_assert_true (tally_pie_chart_layout_get_legend_row (layout, j, &row));
           g_assert_cmpint (tally_pie_chart_layout_hit_test (layout, row.origin.x + row.size.width / 2,
-                                                             row.origin.y + row.size.height / 2),
+                                                            row.origin.y + row.size.height / 2),
                            ==, j);
         }
 
@@ -263,8 +273,8 @@ test_hit_test (void)
 static void
 test_no_markup (void)
 {
-  g_autoptr(GListModel) models = make_models ();
-  g_autoptr(TallyPieChartLayout) layout = NULL;
+  g_autoptr (GListModel) models = make_models ();
+  g_autoptr (TallyPieChartLayout) layout = NULL;
   const char *value;
   const char *percent;
 
@@ -316,8 +326,7 @@ pixel_is (const guchar *data,
 
   pixel_rgb (data, stride, x, y, &r, &g, &b);
 
-  return fabs (r - color->red) <= tolerance && fabs (g - color->green) <= tolerance &&
-         fabs (b - color->blue) <= tolerance;
+  return fabs (r - color->red) <= tolerance && fabs (g - color->green) <= tolerance && fabs (b - color->blue) <= tolerance;
 }
 
 static double
@@ -341,8 +350,8 @@ render_png (GListModel *models,
             int hover,
             const char *name)
 {
-  g_autoptr(TallyPieChartLayout) layout = NULL;
-  g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  g_autoptr (TallyPieChartLayout) layout = NULL;
+  g_autoptr (cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   g_autofree char *path = output_path (name);
   TallyChartPalette palette;
   double cx, cy, inner, outer;
@@ -398,8 +407,12 @@ render_png (GListModel *models,
 static void
 test_render (void)
 {
-  g_autoptr(GListModel) models = make_models ();
-  static const struct { int width; int height; } sizes[] = { { 640, 280 }, { 360, 220 } };
+  g_autoptr (GListModel) models = make_models ();
+  static const struct
+  {
+    int width;
+    int height;
+  } sizes[] = { { 640, 280 }, { 360, 220 } };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     for (int dark = 0; dark <= 1; dark++)
@@ -419,10 +432,10 @@ test_render (void)
 static void
 test_hover_highlight (void)
 {
-  g_autoptr(GListModel) models = make_models ();
-  g_autoptr(TallyPieChartLayout) layout = NULL;
-  g_autoptr(cairo_surface_t) plain = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640, 280);
-  g_autoptr(cairo_surface_t) hovered = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640, 280);
+  g_autoptr (GListModel) models = make_models ();
+  g_autoptr (TallyPieChartLayout) layout = NULL;
+  g_autoptr (cairo_surface_t) plain = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640, 280);
+  g_autoptr (cairo_surface_t) hovered = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640, 280);
   TallyChartPalette palette;
   graphene_rect_t row;
   cairo_t *cr;
@@ -462,10 +475,10 @@ test_hover_highlight (void)
 static void
 test_empty (void)
 {
-  g_autoptr(GListStore) store = g_list_store_new (TALLY_TYPE_MODEL_STAT);
-  g_autoptr(TallyModelStat) zero = make_stat ("claude-sonnet-4-5", 0, 0, 0);
-  g_autoptr(TallyPieChartLayout) layout = NULL;
-  g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 360, 220);
+  g_autoptr (GListStore) store = g_list_store_new (TALLY_TYPE_MODEL_STAT);
+  g_autoptr (TallyModelStat) zero = make_stat ("claude-sonnet-4-5", 0, 0, 0);
+  g_autoptr (TallyPieChartLayout) layout = NULL;
+  g_autoptr (cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 360, 220);
   g_autofree char *path = output_path ("pie-empty-360x220-dark.png");
   g_autofree char *summary = NULL;
   TallyChartPalette palette;
@@ -509,8 +522,7 @@ wait_for_size (GtkWidget *widget,
 {
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  while (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) != width ||
-         gtk_widget_get_height (widget) != height)
+  while (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) != width || gtk_widget_get_height (widget) != height)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, FALSE);
@@ -523,9 +535,9 @@ static GdkTexture *
 render_widget (GtkWidget *widget,
                const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = output_path (name);
   GtkSnapshot *snapshot;
   GskRenderNode *node;
@@ -555,11 +567,11 @@ render_widget (GtkWidget *widget,
 static GtkEventController *
 find_motion_controller (GtkWidget *widget)
 {
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
 
       if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
         return controller;
@@ -575,7 +587,7 @@ assert_label (GtkWidget *widget,
               const char *expected)
 {
   g_autofree char *error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                                GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+                                                               GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
 
   if (error != NULL)
     g_error ("accessible label: %s", error);
@@ -584,8 +596,12 @@ assert_label (GtkWidget *widget,
 static void
 test_widget (void)
 {
-  g_autoptr(GListModel) models = make_models ();
-  static const struct { int width; int height; } sizes[] = { { 640, 280 }, { 360, 220 } };
+  g_autoptr (GListModel) models = make_models ();
+  static const struct
+  {
+    int width;
+    int height;
+  } sizes[] = { { 640, 280 }, { 360, 220 } };
   GtkEventController *motion;
   GtkWidget *window;
   GtkWidget *chart;
@@ -595,12 +611,12 @@ test_widget (void)
   g_assert_cmpstr (gtk_widget_get_css_name (chart), ==, "piechart");
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (chart)), ==, GTK_ACCESSIBLE_ROLE_IMG);
   assert_label (chart,
-                                       "Share of billed cost by model: no usage in this range");
+                "Share of billed cost by model: no usage in this range");
 
   g_object_set (chart, "model", models, NULL);
   assert_label (chart,
-                                       "Share of billed cost by model: claude-sonnet-4-5 45.2%, claude-sonnet-4 23.7%, "
-                                       "claude-opus-4-1 15.1%, <b>x</b> 9.5%, claude-haiku-4-5 3%, Other 3.5%");
+                "Share of billed cost by model: claude-sonnet-4-5 45.2%, claude-sonnet-4 23.7%, "
+                "claude-opus-4-1 15.1%, <b>x</b> 9.5%, claude-haiku-4-5 3%, Other 3.5%");
 
   tally_pie_chart_set_measure (TALLY_PIE_CHART (chart), TALLY_PIE_MEASURE_REQUESTS);
   g_object_get (chart, "measure", &measure, NULL);
@@ -618,7 +634,7 @@ test_widget (void)
       {
         g_autofree char *name = g_strdup_printf ("pie-widget-%dx%d-%s.png", sizes[i].width, sizes[i].height,
                                                  dark ? "dark" : "light");
-        g_autoptr(GdkTexture) texture = NULL;
+        g_autoptr (GdkTexture) texture = NULL;
         g_autofree guchar *pixels = NULL;
         int stride = sizes[i].width * 4;
         TallyRGBA blue = { 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0, 1 };
@@ -648,7 +664,7 @@ test_widget (void)
   /* Hover through the motion controller: on the ring and on a legend row */
   motion = find_motion_controller (chart);
   {
-    g_autoptr(TallyPieChartLayout) layout = NULL;
+    g_autoptr (TallyPieChartLayout) layout = NULL;
     double cx, cy, inner, outer, start, end, mid;
     graphene_rect_t row;
 
@@ -661,7 +677,7 @@ test_widget (void)
     g_signal_emit_by_name (motion, "motion", cx + (inner + outer) / 2 * cos (mid), cy + (inner + outer) / 2 * sin (mid));
     g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 1);
     {
-      g_autoptr(GdkTexture) texture = render_widget (window, "pie-widget-hover.png");
+      g_autoptr (GdkTexture) texture = render_widget (window, "pie-widget-hover.png");
 
       g_assert_nonnull (texture);
     }
@@ -682,7 +698,7 @@ test_widget (void)
   g_assert_cmpstr (tally_pie_chart_get_summary (TALLY_PIE_CHART (chart)), ==,
                    "Share of billed cost by model: no usage in this range");
   {
-    g_autoptr(GdkTexture) texture = render_widget (window, "pie-widget-empty.png");
+    g_autoptr (GdkTexture) texture = render_widget (window, "pie-widget-empty.png");
 
     g_assert_nonnull (texture);
   }

@@ -38,7 +38,7 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
                             "seed", (guint64) DEMO_SEED,
@@ -78,7 +78,7 @@ assert_finalized_soon (gpointer object)
 static void
 remove_dir (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -107,8 +107,8 @@ fixture_teardown (Fixture *f,
 static char *
 list_dir (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   g_assert_nonnull (dir);
@@ -127,11 +127,11 @@ fetch_raw (Fixture *f,
 {
   g_autofree char *url = g_strdup_printf ("%s/api/v1%s", tally_demo_server_get_url (f->server), path);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", f->token);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   JsonObject *root;
 
@@ -153,12 +153,12 @@ fetch_raw (Fixture *f,
 
 /* Standard output of @argv, asserting exit status 0; NULL (test skipped) when the tool is missing. */
 static char *
-run_tool (const char * const *argv)
+run_tool (const char *const *argv)
 {
   g_autofree char *path = g_find_program_in_path (argv[0]);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   int status;
 
   if (path == NULL)
@@ -185,7 +185,7 @@ export_pdf (Fixture *f,
             gboolean cancel_at_once,
             GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
   tally_report_pdf_export_async (f->client, query, "demo.example (test)", "demo@example.com", target,
@@ -209,13 +209,13 @@ static void
 test_pdf_content (Fixture *f,
                   gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   g_autofree char *path = g_build_filename (f->dir, "summary.pdf", NULL);
-  g_autoptr(GFile) target = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) stats = NULL;
-  g_autoptr(JsonNode) models = NULL;
-  g_autoptr(JsonNode) keys = NULL;
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) stats = NULL;
+  g_autoptr (JsonNode) models = NULL;
+  g_autoptr (JsonNode) keys = NULL;
   g_autofree char *info = NULL;
   g_autofree char *text = NULL;
   g_autofree char *billed = NULL;
@@ -295,9 +295,9 @@ test_pdf_cancel (Fixture *f,
                  gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "cancelled.pdf", NULL);
-  g_autoptr(GFile) target = g_file_new_for_path (path);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree char *names = NULL;
 
   /* cancelled while the first requests are on the wire */
@@ -325,9 +325,9 @@ test_pdf_failure_keeps_file (Fixture *f,
                              gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "existing.pdf", NULL);
-  g_autoptr(GFile) target = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *names = NULL;
   GAsyncResult *slot = NULL;
@@ -360,8 +360,8 @@ test_pdf_unwritable (Fixture *f,
                      gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "no-such-dir", "x.pdf", NULL);
-  g_autoptr(GFile) target = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
 
   g_assert_false (export_pdf (f, NULL, target, NULL, FALSE, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_IO);

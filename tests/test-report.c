@@ -37,7 +37,7 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
                             "seed", (guint64) DEMO_SEED,
@@ -96,18 +96,18 @@ fetch_raw (Fixture *f,
 {
   g_autofree char *url = g_strdup_printf ("%s/api/v1%s", tally_demo_server_get_url (f->server), path);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", f->token);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   JsonObject *root;
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   if (json_body != NULL)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+      g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
@@ -138,7 +138,7 @@ fetch_all_usage (Fixture *f,
     {
       g_autofree char *path = g_strdup_printf ("/usage?%s%spage=%" G_GINT64_FORMAT "&page_size=100",
                                                params, params[0] ? "&" : "", page);
-      g_autoptr(JsonNode) data = fetch_raw (f, "GET", path, NULL);
+      g_autoptr (JsonNode) data = fetch_raw (f, "GET", path, NULL);
       JsonObject *object = json_node_get_object (data);
       JsonArray *items = json_object_get_array_member (object, "items");
       guint n = json_array_get_length (items);
@@ -162,9 +162,9 @@ write_report (Fixture *f,
               TallyGranularity granularity,
               gsize *len)
 {
-  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   tally_report_write_csv_async (f->client, kind, query, granularity, stream, NULL, NULL, NULL,
@@ -183,9 +183,9 @@ parse_report (const char *text,
               gsize len,
               TallyReportKind kind)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GPtrArray *rows = tally_csv_parse (text, len, &error);
-  const char * const *columns = tally_report_get_columns (kind);
+  const char *const *columns = tally_report_get_columns (kind);
   char **header;
 
   g_assert_no_error (error);
@@ -236,7 +236,7 @@ static gint64
 parse_int (const char *cell)
 {
   gint64 value = 0;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_true (g_ascii_string_to_signed (cell, 10, G_MININT64, G_MAXINT64, &value, &error));
   return value;
@@ -268,7 +268,7 @@ guarded (const char *text)
 static GHashTable *
 fetch_key_names (Fixture *f)
 {
-  g_autoptr(JsonNode) data = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
+  g_autoptr (JsonNode) data = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
   JsonArray *items = json_object_get_array_member (json_node_get_object (data), "items");
   GHashTable *names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
@@ -293,14 +293,14 @@ check_logs (Fixture *f,
             const char *stats_params)
 {
   g_autofree char *params = tally_usage_query_to_list_params (query, 0, 0);
-  g_autoptr(GPtrArray) raw = fetch_all_usage (f, params);
-  g_autoptr(GPtrArray) rows = report_rows (f, TALLY_REPORT_LOGS, query, TALLY_GRANULARITY_DAY, NULL);
-  g_autoptr(GHashTable) key_names = fetch_key_names (f);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GPtrArray) raw = fetch_all_usage (f, params);
+  g_autoptr (GPtrArray) rows = report_rows (f, TALLY_REPORT_LOGS, query, TALLY_GRANULARITY_DAY, NULL);
+  g_autoptr (GHashTable) key_names = fetch_key_names (f);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autofree char *first_path = g_strdup_printf ("/usage?%s%spage=1&page_size=1", params, params[0] ? "&" : "");
   g_autofree char *stats_path = g_strdup_printf ("/usage/stats?%s", stats_params);
-  g_autoptr(JsonNode) first = fetch_raw (f, "GET", first_path, NULL);
-  g_autoptr(JsonNode) stats = fetch_raw (f, "GET", stats_path, NULL);
+  g_autoptr (JsonNode) first = fetch_raw (f, "GET", first_path, NULL);
+  g_autoptr (JsonNode) stats = fetch_raw (f, "GET", stats_path, NULL);
   gint64 total = json_object_get_int_member (json_node_get_object (first), "total");
   double sum_actual = 0.0;
   double sum_cost = 0.0;
@@ -345,16 +345,17 @@ check_logs (Fixture *f,
 
       g_assert_cmpstr (row[4], ==, expected_model);
       g_assert_cmpstr (row[5], ==, json_object_get_boolean_member (log, "stream") ? "true" : "false");
-      g_assert_cmpstr (row[6], ==, billing == 0 ? "balance" : billing == 1 ? "subscription" : "?");
+      g_assert_cmpstr (row[6], ==, billing == 0 ? "balance" : billing == 1 ? "subscription"
+                                                                           : "?");
       g_assert_cmpint (parse_int (row[7]), ==, json_object_get_int_member (log, "input_tokens"));
       g_assert_cmpint (parse_int (row[8]), ==, json_object_get_int_member (log, "output_tokens"));
       g_assert_cmpint (parse_int (row[9]), ==, json_object_get_int_member (log, "cache_creation_tokens"));
       g_assert_cmpint (parse_int (row[10]), ==, json_object_get_int_member (log, "cache_read_tokens"));
       g_assert_cmpint (parse_int (row[11]), ==,
                        json_object_get_int_member (log, "input_tokens")
-                       + json_object_get_int_member (log, "output_tokens")
-                       + json_object_get_int_member (log, "cache_creation_tokens")
-                       + json_object_get_int_member (log, "cache_read_tokens"));
+                           + json_object_get_int_member (log, "output_tokens")
+                           + json_object_get_int_member (log, "cache_creation_tokens")
+                           + json_object_get_int_member (log, "cache_read_tokens"));
       /* full precision: the text round-trips to the very double the server sent */
       g_assert_true (parse_double (row[12]) == json_object_get_double_member (log, "total_cost"));
       g_assert_true (parse_double (row[13]) == json_object_get_double_member (log, "actual_cost"));
@@ -386,8 +387,8 @@ static void
 test_logs_all (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (GError) error = NULL;
 
   /* the whole data set: 90 days up to "now" */
   g_assert_true (tally_usage_query_set_range (query, "2025-01-01", "2026-12-31", &error));
@@ -400,8 +401,8 @@ static void
 test_logs_filtered (Fixture *f,
                     gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (GError) error = NULL;
 
   g_assert_true (tally_usage_query_set_range (query, "2025-12-01", "2026-01-15", &error));
   tally_usage_query_set_api_key_id (query, 1);
@@ -413,11 +414,11 @@ static void
 check_daily (Fixture *f,
              TallyGranularity granularity)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(JsonNode) trend = NULL;
-  g_autoptr(GHashTable) points = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (JsonNode) trend = NULL;
+  g_autoptr (GHashTable) points = g_hash_table_new (g_str_hash, g_str_equal);
   const char *path;
   JsonArray *array;
   gint64 requests = 0;
@@ -430,8 +431,8 @@ check_daily (Fixture *f,
   rows = report_rows (f, TALLY_REPORT_DAILY, query, granularity, NULL);
 
   path = granularity == TALLY_GRANULARITY_HOUR
-           ? "/usage/dashboard/trend?start_date=2025-12-20&end_date=2026-01-15&granularity=hour"
-           : "/usage/dashboard/trend?start_date=2025-12-20&end_date=2026-01-15&granularity=day";
+             ? "/usage/dashboard/trend?start_date=2025-12-20&end_date=2026-01-15&granularity=hour"
+             : "/usage/dashboard/trend?start_date=2025-12-20&end_date=2026-01-15&granularity=day";
   trend = fetch_raw (f, "GET", path, NULL);
   array = json_object_get_array_member (json_node_get_object (trend), "trend");
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -507,12 +508,12 @@ static void
 test_daily_filtered (Fixture *f,
                      gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(JsonNode) stats = NULL;
-  g_autoptr(GPtrArray) raw = NULL;
-  g_autoptr(GHashTable) per_day = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (JsonNode) stats = NULL;
+  g_autoptr (GPtrArray) raw = NULL;
+  g_autoptr (GHashTable) per_day = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gint64 requests = 0;
   double actual = 0.0;
 
@@ -558,10 +559,10 @@ static void
 test_models (Fixture *f,
              gconstpointer data)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(JsonNode) raw = NULL;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (JsonNode) raw = NULL;
   JsonArray *models;
 
   g_assert_true (tally_usage_query_set_range (query, "2025-12-01", "2026-01-15", &error));
@@ -592,10 +593,10 @@ static void
 test_keys (Fixture *f,
            gconstpointer data)
 {
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(JsonNode) keys = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
-  g_autoptr(JsonNode) batch = NULL;
-  g_autoptr(GString) ids = g_string_new ("{\"api_key_ids\":[");
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (JsonNode) keys = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
+  g_autoptr (JsonNode) batch = NULL;
+  g_autoptr (GString) ids = g_string_new ("{\"api_key_ids\":[");
   g_autofree char *text = NULL;
   JsonArray *items = json_object_get_array_member (json_node_get_object (keys), "items");
   JsonObject *stats;
@@ -697,8 +698,8 @@ compare_strings (gconstpointer a,
 static char *
 list_dir_sorted (const char *dir)
 {
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   g_assert_nonnull (handle);
@@ -710,16 +711,15 @@ list_dir_sorted (const char *dir)
   return g_strjoinv (",", (char **) names->pdata);
 }
 
-static gboolean
-export (Fixture *f,
-        TallyReportKind kind,
-        const TallyUsageQuery *query,
-        GFile *target,
-        TallyReportProgress progress,
-        ProgressData *data,
-        GError **error)
+static gboolean export(Fixture *f,
+                       TallyReportKind kind,
+                       const TallyUsageQuery *query,
+                       GFile *target,
+                       TallyReportProgress progress,
+                       ProgressData *data,
+                       GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
   tally_report_export_csv_async (f->client, kind, query, TALLY_GRANULARITY_DAY, target,
@@ -735,9 +735,9 @@ test_export_ok (Fixture *f,
 {
   g_autofree char *dir = g_dir_make_tmp ("tally-report-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "logs.csv", NULL);
-  g_autoptr(GFile) target = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   g_autofree char *contents = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *listing = NULL;
@@ -748,7 +748,7 @@ test_export_ok (Fixture *f,
   g_assert_true (tally_usage_query_set_range (query, "2026-01-01", "2026-01-15", &error));
   g_assert_true (g_file_set_contents (path, "old contents\n", -1, NULL));
 
-  g_assert_true (export (f, TALLY_REPORT_LOGS, query, target, count_progress_cb, &data, &error));
+  g_assert_true (export(f, TALLY_REPORT_LOGS, query, target, count_progress_cb, &data, &error));
   g_assert_no_error (error);
 
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
@@ -758,7 +758,7 @@ test_export_ok (Fixture *f,
 
   /* the final progress call reports every row */
   {
-    g_autoptr(GPtrArray) rows = parse_report (contents, len, TALLY_REPORT_LOGS);
+    g_autoptr (GPtrArray) rows = parse_report (contents, len, TALLY_REPORT_LOGS);
 
     g_assert_cmpuint (data.last_rows, ==, rows->len - 1);
   }
@@ -776,8 +776,8 @@ test_export_fault (Fixture *f,
 {
   g_autofree char *dir = g_dir_make_tmp ("tally-report-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "logs.csv", NULL);
-  g_autoptr(GFile) target = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *listing = NULL;
   const char *previous = "id,created_at\r\n1,previous export\r\n";
@@ -786,7 +786,7 @@ test_export_fault (Fixture *f,
   g_assert_true (g_file_set_contents (path, previous, -1, NULL));
 
   /* ~30 pages; the token "expires" once the first page is written */
-  g_assert_false (export (f, TALLY_REPORT_LOGS, NULL, target, fault_after_first_page_cb, &data, &error));
+  g_assert_false (export(f, TALLY_REPORT_LOGS, NULL, target, fault_after_first_page_cb, &data, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
   g_assert_cmpuint (data.calls, >=, 1);
   g_assert_cmpuint (data.last_rows, >=, 100);
@@ -801,7 +801,7 @@ test_export_fault (Fixture *f,
   g_clear_error (&error);
   tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_NONE);
   data.calls = 0;
-  g_assert_false (export (f, TALLY_REPORT_LOGS, NULL, target, fault_after_first_page_cb, &data, &error));
+  g_assert_false (export(f, TALLY_REPORT_LOGS, NULL, target, fault_after_first_page_cb, &data, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
   g_clear_pointer (&listing, g_free);
   listing = list_dir_sorted (dir);
@@ -816,13 +816,13 @@ test_export_cancel (Fixture *f,
 {
   g_autofree char *dir = g_dir_make_tmp ("tally-report-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "logs.csv", NULL);
-  g_autoptr(GFile) target = g_file_new_for_path (path);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree char *listing = NULL;
   ProgressData data = { f, cancellable, 0, 0 };
 
-  g_assert_false (export (f, TALLY_REPORT_LOGS, NULL, target, cancel_after_first_page_cb, &data, &error));
+  g_assert_false (export(f, TALLY_REPORT_LOGS, NULL, target, cancel_after_first_page_cb, &data, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (data.calls, ==, 1);
 
@@ -838,9 +838,9 @@ static void
 test_write_error (Fixture *f,
                   gconstpointer user_data)
 {
-  g_autoptr(GOutputStream) stream = g_memory_output_stream_new (g_malloc (64), 64, NULL, g_free);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOutputStream) stream = g_memory_output_stream_new (g_malloc (64), 64, NULL, g_free);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   tally_report_write_csv_async (f->client, TALLY_REPORT_LOGS, NULL, TALLY_GRANULARITY_DAY, stream,

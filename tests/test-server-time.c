@@ -12,9 +12,9 @@
 
 static void
 check_parse_ok (const char *ymd,
-                guint       year,
-                guint       month,
-                guint       day)
+                guint year,
+                guint month,
+                guint day)
 {
   GDate date;
 
@@ -31,10 +31,26 @@ static void
 test_date_parse (void)
 {
   static const char *const rejected[] = {
-    "2026-02-29", "2026-1-5", " 2026-01-05", "2026-01-05 ", "2026-13-01",
-    "2026-00-10", "2026-01-00", "2026-01-32", "2026-04-31", "2100-02-29",
-    "0000-01-01", "2026/01/05", "2026-01-05T00:00:00", "20260105", "",
-    "+026-01-05", "2026-01-0a", "２026-01-05", "2026-01-5 ", "-2026-01-05",
+    "2026-02-29",
+    "2026-1-5",
+    " 2026-01-05",
+    "2026-01-05 ",
+    "2026-13-01",
+    "2026-00-10",
+    "2026-01-00",
+    "2026-01-32",
+    "2026-04-31",
+    "2100-02-29",
+    "0000-01-01",
+    "2026/01/05",
+    "2026-01-05T00:00:00",
+    "20260105",
+    "",
+    "+026-01-05",
+    "2026-01-0a",
+    "２026-01-05",
+    "2026-01-5 ",
+    "-2026-01-05",
   };
   GDate untouched;
 
@@ -76,8 +92,8 @@ test_date_format (void)
 }
 
 static void
-check_today (gint64      now,
-             int         offset,
+check_today (gint64 now,
+             int offset,
              const char *expected)
 {
   g_autofree char *today = tally_server_today (now, offset);
@@ -111,8 +127,8 @@ test_server_today (void)
 
 static void
 check_offset (const char *timestamp,
-              gboolean    ok,
-              int         expected)
+              gboolean ok,
+              int expected)
 {
   int offset = 12345;
 
@@ -147,7 +163,7 @@ test_utc_offset (void)
 }
 
 static void
-check_offset_label (int         seconds,
+check_offset_label (int seconds,
                     const char *expected)
 {
   g_autofree char *label = tally_format_utc_offset (seconds);
@@ -168,10 +184,10 @@ test_format_utc_offset (void)
 }
 
 static void
-check_preset (TallyDatePreset  preset,
-              const char      *today,
-              const char      *expected_start,
-              const char      *expected_end)
+check_preset (TallyDatePreset preset,
+              const char *today,
+              const char *expected_start,
+              const char *expected_end)
 {
   g_autofree char *start = NULL;
   g_autofree char *end = NULL;
@@ -242,8 +258,8 @@ test_range_days (void)
 static TallyTrendPoint *
 point_from_json (const char *json)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = json_from_string (json, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = json_from_string (json, &error);
   TallyTrendPoint *point;
 
   g_assert_no_error (error);
@@ -261,7 +277,7 @@ sparse_points (const char *const *json, guint n)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(TallyTrendPoint) point = point_from_json (json[i]);
+      g_autoptr (TallyTrendPoint) point = point_from_json (json[i]);
       g_list_store_append (store, point);
     }
 
@@ -270,7 +286,7 @@ sparse_points (const char *const *json, guint n)
 
 static void
 assert_empty_point (TallyTrendPoint *point,
-                    const char      *label)
+                    const char *label)
 {
   g_assert_cmpstr (tally_trend_point_get_date (point), ==, label);
   g_assert_cmpint (tally_trend_point_get_requests (point), ==, 0);
@@ -294,11 +310,17 @@ test_zero_fill_days (void)
     "{\"date\":\"2026-01-16\",\"requests\":1,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":0.5,\"actual_cost\":0.5}",
   };
   static const char *const labels[] = {
-    "2026-01-08", "2026-01-09", "2026-01-10", "2026-01-11",
-    "2026-01-12", "2026-01-13", "2026-01-14", "2026-01-15",
+    "2026-01-08",
+    "2026-01-09",
+    "2026-01-10",
+    "2026-01-11",
+    "2026-01-12",
+    "2026-01-13",
+    "2026-01-14",
+    "2026-01-15",
   };
-  g_autoptr(GListStore) sparse = sparse_points (json, G_N_ELEMENTS (json));
-  g_autoptr(GListModel) filled = NULL;
+  g_autoptr (GListStore) sparse = sparse_points (json, G_N_ELEMENTS (json));
+  g_autoptr (GListModel) filled = NULL;
   TallyTrendPoint *p;
 
   filled = tally_trend_zero_fill (G_LIST_MODEL (sparse), "2026-01-08", "2026-01-15", TALLY_GRANULARITY_DAY);
@@ -307,7 +329,7 @@ test_zero_fill_days (void)
 
   for (guint i = 0; i < 8; i++)
     {
-      g_autoptr(TallyTrendPoint) point = g_list_model_get_item (filled, i);
+      g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
 
       g_assert_cmpstr (tally_trend_point_get_date (point), ==, labels[i]);
       if (i != 0 && i != 5 && i != 7)
@@ -317,7 +339,7 @@ test_zero_fill_days (void)
   /* existing points are reused, values kept */
   p = g_list_model_get_item (filled, 0);
   {
-    g_autoptr(TallyTrendPoint) original = g_list_model_get_item (G_LIST_MODEL (sparse), 1);
+    g_autoptr (TallyTrendPoint) original = g_list_model_get_item (G_LIST_MODEL (sparse), 1);
     g_assert_true (p == original);
   }
   g_assert_cmpint (tally_trend_point_get_requests (p), ==, 7);
@@ -346,11 +368,11 @@ test_zero_fill_days (void)
 static void
 test_zero_fill_month_boundary (void)
 {
-  g_autoptr(GListStore) empty = g_list_store_new (TALLY_TYPE_TREND_POINT);
-  g_autoptr(GListModel) filled = NULL;
-  g_autoptr(TallyTrendPoint) first = NULL;
-  g_autoptr(TallyTrendPoint) last = NULL;
-  g_autoptr(TallyTrendPoint) leap = NULL;
+  g_autoptr (GListStore) empty = g_list_store_new (TALLY_TYPE_TREND_POINT);
+  g_autoptr (GListModel) filled = NULL;
+  g_autoptr (TallyTrendPoint) first = NULL;
+  g_autoptr (TallyTrendPoint) last = NULL;
+  g_autoptr (TallyTrendPoint) leap = NULL;
 
   filled = tally_trend_zero_fill (G_LIST_MODEL (empty), "2024-02-27", "2024-03-02", TALLY_GRANULARITY_DAY);
   g_assert_cmpuint (g_list_model_get_n_items (filled), ==, 5);
@@ -372,16 +394,16 @@ test_zero_fill_hours (void)
     "{\"date\":\"2026-01-15\",\"requests\":9,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":0.5,\"actual_cost\":0.5}",
     "{\"date\":\"2026-01-16 00:00\",\"requests\":9,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":0.5,\"actual_cost\":0.5}",
   };
-  g_autoptr(GListStore) sparse = sparse_points (json, G_N_ELEMENTS (json));
-  g_autoptr(GListModel) filled = NULL;
-  g_autoptr(GListModel) two_days = NULL;
+  g_autoptr (GListStore) sparse = sparse_points (json, G_N_ELEMENTS (json));
+  g_autoptr (GListModel) filled = NULL;
+  g_autoptr (GListModel) two_days = NULL;
 
   filled = tally_trend_zero_fill (G_LIST_MODEL (sparse), "2026-01-15", "2026-01-15", TALLY_GRANULARITY_HOUR);
   g_assert_cmpuint (g_list_model_get_n_items (filled), ==, 24);
 
   for (guint hour = 0; hour < 24; hour++)
     {
-      g_autoptr(TallyTrendPoint) point = g_list_model_get_item (filled, hour);
+      g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, hour);
       g_autofree char *label = g_strdup_printf ("2026-01-15 %02u:00", hour);
 
       g_assert_cmpstr (tally_trend_point_get_date (point), ==, label);
@@ -399,8 +421,8 @@ test_zero_fill_hours (void)
   two_days = tally_trend_zero_fill (G_LIST_MODEL (sparse), "2025-12-31", "2026-01-01", TALLY_GRANULARITY_HOUR);
   g_assert_cmpuint (g_list_model_get_n_items (two_days), ==, 48);
   {
-    g_autoptr(TallyTrendPoint) p23 = g_list_model_get_item (two_days, 23);
-    g_autoptr(TallyTrendPoint) p24 = g_list_model_get_item (two_days, 24);
+    g_autoptr (TallyTrendPoint) p23 = g_list_model_get_item (two_days, 23);
+    g_autoptr (TallyTrendPoint) p24 = g_list_model_get_item (two_days, 24);
 
     assert_empty_point (p23, "2025-12-31 23:00");
     assert_empty_point (p24, "2026-01-01 00:00");
@@ -417,9 +439,9 @@ test_zero_fill_invalid_range (void)
   static const char *const json[] = {
     "{\"date\":\"2026-01-13\",\"requests\":2,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":0.5,\"actual_cost\":0.5}",
   };
-  g_autoptr(GListStore) sparse = sparse_points (json, G_N_ELEMENTS (json));
-  g_autoptr(GListModel) reversed = NULL;
-  g_autoptr(GListModel) invalid = NULL;
+  g_autoptr (GListStore) sparse = sparse_points (json, G_N_ELEMENTS (json));
+  g_autoptr (GListModel) reversed = NULL;
+  g_autoptr (GListModel) invalid = NULL;
 
   reversed = tally_trend_zero_fill (G_LIST_MODEL (sparse), "2026-01-15", "2026-01-08", TALLY_GRANULARITY_DAY);
   g_assert_cmpuint (g_list_model_get_n_items (reversed), ==, 1);
@@ -428,7 +450,7 @@ test_zero_fill_invalid_range (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);

@@ -60,15 +60,15 @@ count_notify_cb (GObject *object,
                  GParamSpec *pspec,
                  gpointer user_data)
 {
-  (*(guint *)user_data)++;
+  (*(guint *) user_data)++;
 }
 
 static TallySession *
 start_demo_session (void)
 {
   TallySession *session = tally_session_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
@@ -93,14 +93,14 @@ fetch_raw_data (TallySession *session,
                 const char *path)
 {
   TallyClient *client = tally_session_get_client (session);
-  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autoptr (SoupSession) soup = soup_session_new ();
   g_autofree char *uri = g_strconcat (tally_client_get_base_url (client), path, NULL);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", tally_client_get_token (client));
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
   JsonObject *envelope;
 
@@ -127,7 +127,11 @@ static void
 assert_stats_equal_raw (TallyDashboardStats *stats,
                         JsonNode *data)
 {
-  static const struct { const char *name; IntGetter get; } ints[] = {
+  static const struct
+  {
+    const char *name;
+    IntGetter get;
+  } ints[] = {
     { "total_api_keys", tally_dashboard_stats_get_total_api_keys },
     { "active_api_keys", tally_dashboard_stats_get_active_api_keys },
     { "total_requests", tally_dashboard_stats_get_total_requests },
@@ -145,7 +149,11 @@ assert_stats_equal_raw (TallyDashboardStats *stats,
     { "rpm", tally_dashboard_stats_get_rpm },
     { "tpm", tally_dashboard_stats_get_tpm },
   };
-  static const struct { const char *name; DoubleGetter get; } doubles[] = {
+  static const struct
+  {
+    const char *name;
+    DoubleGetter get;
+  } doubles[] = {
     { "total_cost", tally_dashboard_stats_get_total_cost },
     { "total_actual_cost", tally_dashboard_stats_get_total_actual_cost },
     { "today_cost", tally_dashboard_stats_get_today_cost },
@@ -180,8 +188,8 @@ test_demo_ready (void)
 {
   TallySession *session = start_demo_session ();
   TallyDemoServer *server = tally_session_get_demo_server (session);
-  g_autoptr(JsonNode) stats_data = NULL;
-  g_autoptr(JsonNode) me_data = NULL;
+  g_autoptr (JsonNode) stats_data = NULL;
+  g_autoptr (JsonNode) me_data = NULL;
   TallyUser *user;
 
   g_assert_null (tally_session_get_last_error (session));
@@ -217,7 +225,7 @@ test_reload_coalesces (void)
   TallySession *session = start_demo_session ();
   TallyDemoServer *server = tally_session_get_demo_server (session);
   TallyDashboardStats *old_stats = g_object_ref (tally_session_get_dashboard_stats (session));
-  g_autoptr(JsonNode) stats_data = NULL;
+  g_autoptr (JsonNode) stats_data = NULL;
   guint n_stats_notify = 0;
   guint n_requests;
 
@@ -395,10 +403,10 @@ test_logout_while_loading (void)
 static void
 test_bad_password (void)
 {
-  g_autoptr(TallyDemoServer) server = tally_demo_server_new ();
+  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
   TallySession *session = tally_session_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   g_assert_true (tally_demo_server_start (server, &error));
@@ -433,8 +441,8 @@ test_two_factor (void)
 {
   TallySession *session = start_demo_session ();
   TallyDemoServer *server = tally_session_get_demo_server (session);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   /* Still in demo mode (same server), so nothing reaches the keyring. */
@@ -473,10 +481,10 @@ test_two_factor (void)
 static void
 test_refused_token (void)
 {
-  g_autoptr(TallyDemoServer) server = tally_demo_server_new ();
+  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
   TallySession *session = tally_session_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *expired = NULL;
   GAsyncResult *slot = NULL;
 
@@ -512,10 +520,10 @@ test_refused_token (void)
 static void
 test_environment_token (void)
 {
-  g_autoptr(TallyDemoServer) server = tally_demo_server_new ();
+  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
   TallySession *session = tally_session_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
   GAsyncResult *slot = NULL;
 

@@ -29,7 +29,7 @@ static GtkLabel *
 get_label (TallyStatCard *card,
            guint index)
 {
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
   collect_labels (GTK_WIDGET (card), labels);
   g_assert_cmpuint (labels->len, ==, 3);
@@ -42,7 +42,7 @@ count_notify_cb (GObject *object,
                  GParamSpec *pspec,
                  gpointer user_data)
 {
-  (*(guint *)user_data)++;
+  (*(guint *) user_data)++;
 }
 
 static void

@@ -34,8 +34,8 @@ make_point (const char *date,
             double cost,
             double actual_cost)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
   g_autofree char *json = NULL;
   TallyTrendPoint *point;
 
@@ -60,7 +60,7 @@ make_daily (void)
   for (guint i = 0; i < G_N_ELEMENTS (daily_actual); i++)
     {
       g_autofree char *date = g_strdup_printf ("2026-01-%02u", 8 + i);
-      g_autoptr(TallyTrendPoint) point = NULL;
+      g_autoptr (TallyTrendPoint) point = NULL;
 
       point = make_point (date, 200 + 9 * i, 1000000 + 50000 * i, 300000, 4000000, daily_actual[i] - 0.05,
                           daily_actual[i]);
@@ -74,8 +74,12 @@ make_daily (void)
 static GListModel *
 make_hourly_sparse (void)
 {
-  g_autoptr(GListStore) sparse = g_list_store_new (TALLY_TYPE_TREND_POINT);
-  static const struct { const char *date; gint64 requests; } rows[] = {
+  g_autoptr (GListStore) sparse = g_list_store_new (TALLY_TYPE_TREND_POINT);
+  static const struct
+  {
+    const char *date;
+    gint64 requests;
+  } rows[] = {
     { "2026-01-14 01:00", 3 },
     { "2026-01-14 09:00", 31 },
     { "2026-01-14 13:00", 42 },
@@ -86,9 +90,9 @@ make_hourly_sparse (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
-      g_autoptr(TallyTrendPoint) point = make_point (rows[i].date, rows[i].requests, 1000 * rows[i].requests,
-                                                     200 * rows[i].requests, 0, 0.01 * rows[i].requests,
-                                                     0.01 * rows[i].requests);
+      g_autoptr (TallyTrendPoint) point = make_point (rows[i].date, rows[i].requests, 1000 * rows[i].requests,
+                                                      200 * rows[i].requests, 0, 0.01 * rows[i].requests,
+                                                      0.01 * rows[i].requests);
       g_list_store_append (sparse, point);
     }
 
@@ -100,19 +104,20 @@ make_hourly_sparse (void)
 static void
 test_nice_scale (void)
 {
-  static const struct {
+  static const struct
+  {
     double max;
     gboolean integral;
     double step;
     guint n;
   } cases[] = {
-    { 13.37, FALSE, 5, 3 },       /* 0, 5, 10, 15 */
-    { 100, FALSE, 25, 4 },        /* 0, 25, 50, 75, 100 */
-    { 7.4555, FALSE, 2, 4 },      /* 0, 2, 4, 6, 8 */
-    { 0.0123, FALSE, 0.005, 3 },  /* 0, 0.005, 0.01, 0.015 */
+    { 13.37, FALSE, 5, 3 },      /* 0, 5, 10, 15 */
+    { 100, FALSE, 25, 4 },       /* 0, 25, 50, 75, 100 */
+    { 7.4555, FALSE, 2, 4 },     /* 0, 2, 4, 6, 8 */
+    { 0.0123, FALSE, 0.005, 3 }, /* 0, 0.005, 0.01, 0.015 */
     { 1, FALSE, 0.25, 4 },
-    { 0, FALSE, 0.25, 4 },        /* nothing: a 0..1 axis */
-    { 3, TRUE, 1, 3 },            /* never a step below 1 for counts */
+    { 0, FALSE, 0.25, 4 }, /* nothing: a 0..1 axis */
+    { 3, TRUE, 1, 3 },     /* never a step below 1 for counts */
     { 0, TRUE, 1, 1 },
     { 7, TRUE, 2, 4 },
     { 9, TRUE, 5, 2 },            /* 2.5 is not a step for counts */
@@ -135,7 +140,7 @@ test_nice_scale (void)
 static void
 test_series_enum (void)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (TALLY_TYPE_TREND_SERIES);
+  g_autoptr (GEnumClass) klass = g_type_class_ref (TALLY_TYPE_TREND_SERIES);
   GEnumValue *value;
 
   g_assert_true (G_TYPE_IS_ENUM (TALLY_TYPE_TREND_SERIES));
@@ -148,9 +153,9 @@ test_series_enum (void)
 static void
 test_data (void)
 {
-  g_autoptr(GListModel) points = make_daily ();
-  g_autoptr(TallyTrendChartData) data = tally_trend_chart_data_new (points, TALLY_TREND_SERIES_BILLED_COST);
-  g_autoptr(TallyTrendChartData) requests = tally_trend_chart_data_new (points, TALLY_TREND_SERIES_REQUESTS);
+  g_autoptr (GListModel) points = make_daily ();
+  g_autoptr (TallyTrendChartData) data = tally_trend_chart_data_new (points, TALLY_TREND_SERIES_BILLED_COST);
+  g_autoptr (TallyTrendChartData) requests = tally_trend_chart_data_new (points, TALLY_TREND_SERIES_REQUESTS);
   g_autofree char *summary = NULL;
   g_autofree char *requests_summary = NULL;
   g_autofree char *tooltip = NULL;
@@ -188,9 +193,9 @@ test_data (void)
 static void
 test_layout (void)
 {
-  g_autoptr(GListModel) points = make_daily ();
-  g_autoptr(TallyTrendChartLayout) layout = NULL;
-  static const char * const y_labels[] = { "$0", "$5", "$10", "$15" };
+  g_autoptr (GListModel) points = make_daily ();
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
+  static const char *const y_labels[] = { "$0", "$5", "$10", "$15" };
   graphene_rect_t plot;
   graphene_rect_t bucket;
   guint last_bucket = 0;
@@ -241,9 +246,9 @@ test_layout (void)
 static void
 test_hourly_zero_filled (void)
 {
-  g_autoptr(GListModel) points = make_hourly_sparse ();
-  g_autoptr(TallyTrendChartData) data = NULL;
-  g_autoptr(TallyTrendChartLayout) layout = NULL;
+  g_autoptr (GListModel) points = make_hourly_sparse ();
+  g_autoptr (TallyTrendChartData) data = NULL;
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
   g_autofree char *summary = NULL;
   guint n_labels;
   guint previous = 0;
@@ -287,11 +292,11 @@ test_hourly_zero_filled (void)
 static void
 test_empty (void)
 {
-  g_autoptr(GListStore) store = g_list_store_new (TALLY_TYPE_TREND_POINT);
-  g_autoptr(TallyTrendChartLayout) empty = NULL;
-  g_autoptr(TallyTrendChartLayout) zeros = NULL;
-  g_autoptr(TallyTrendChartData) zero_data = NULL;
-  g_autoptr(TallyTrendChartData) empty_data = NULL;
+  g_autoptr (GListStore) store = g_list_store_new (TALLY_TYPE_TREND_POINT);
+  g_autoptr (TallyTrendChartLayout) empty = NULL;
+  g_autoptr (TallyTrendChartLayout) zeros = NULL;
+  g_autoptr (TallyTrendChartData) zero_data = NULL;
+  g_autoptr (TallyTrendChartData) empty_data = NULL;
   g_autofree char *zero_summary = NULL;
   g_autofree char *empty_summary = NULL;
   graphene_rect_t plot;
@@ -309,7 +314,7 @@ test_empty (void)
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *date = g_strdup_printf ("2026-01-%02u", 13 + i);
-      g_autoptr(TallyTrendPoint) point = tally_trend_point_new_empty (date);
+      g_autoptr (TallyTrendPoint) point = tally_trend_point_new_empty (date);
 
       g_list_store_append (store, point);
     }
@@ -325,9 +330,9 @@ test_empty (void)
 static void
 test_too_small (void)
 {
-  g_autoptr(GListModel) points = make_daily ();
-  g_autoptr(TallyTrendChartLayout) layout = NULL;
-  g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 30, 20);
+  g_autoptr (GListModel) points = make_daily ();
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
+  g_autoptr (cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 30, 20);
   cairo_t *cr = cairo_create (surface);
   TallyChartPalette palette;
   graphene_rect_t plot;
@@ -402,8 +407,7 @@ count_color (const Pixels *pixels,
         double r, g, b;
 
         pixel_rgb (pixels, x, y, &r, &g, &b);
-        if (fabs (r - color->red) <= tolerance && fabs (g - color->green) <= tolerance &&
-            fabs (b - color->blue) <= tolerance)
+        if (fabs (r - color->red) <= tolerance && fabs (g - color->green) <= tolerance && fabs (b - color->blue) <= tolerance)
           count++;
       }
 
@@ -427,8 +431,8 @@ render_png (GListModel *points,
             int hover,
             const char *name)
 {
-  g_autoptr(TallyTrendChartLayout) layout = NULL;
-  g_autoptr(cairo_surface_t) surface = NULL;
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
+  g_autoptr (cairo_surface_t) surface = NULL;
   g_autofree char *path = output_path (name);
   TallyChartPalette palette;
   graphene_rect_t plot;
@@ -473,9 +477,13 @@ render_png (GListModel *points,
 static void
 test_render (void)
 {
-  g_autoptr(GListModel) daily = make_daily ();
-  g_autoptr(GListModel) hourly = make_hourly_sparse ();
-  static const struct { int width; int height; } sizes[] = { { 640, 280 }, { 360, 220 } };
+  g_autoptr (GListModel) daily = make_daily ();
+  g_autoptr (GListModel) hourly = make_hourly_sparse ();
+  static const struct
+  {
+    int width;
+    int height;
+  } sizes[] = { { 640, 280 }, { 360, 220 } };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     for (int dark = 0; dark <= 1; dark++)
@@ -494,14 +502,14 @@ static GListModel *
 make_hourly_dense (guint days)
 {
   GListStore *store = g_list_store_new (TALLY_TYPE_TREND_POINT);
-  g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 1, 1, 0, 0, 0);
+  g_autoptr (GDateTime) start = g_date_time_new_utc (2026, 1, 1, 0, 0, 0);
 
   for (guint i = 0; i < days * 24; i++)
     {
-      g_autoptr(GDateTime) hour = g_date_time_add_hours (start, i);
+      g_autoptr (GDateTime) hour = g_date_time_add_hours (start, i);
       g_autofree char *date = g_date_time_format (hour, "%Y-%m-%d %H:00");
       gint64 requests = (gint64) (20 + 18 * sin (i / 24.0 * 2 * G_PI) + (i * 7919 % 13));
-      g_autoptr(TallyTrendPoint) point = make_point (date, requests, 0, 0, 0, 0, 0);
+      g_autoptr (TallyTrendPoint) point = make_point (date, requests, 0, 0, 0, 0, 0);
 
       g_list_store_append (store, point);
     }
@@ -545,10 +553,10 @@ draw_to_image (TallyTrendChartLayout *layout,
 static void
 test_dense_matches_path (void)
 {
-  g_autoptr(GListModel) points = make_hourly_dense (30);
-  g_autoptr(TallyTrendChartLayout) layout = NULL;
-  g_autoptr(cairo_surface_t) fast = NULL;
-  g_autoptr(cairo_surface_t) exact = NULL;
+  g_autoptr (GListModel) points = make_hourly_dense (30);
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
+  g_autoptr (cairo_surface_t) fast = NULL;
+  g_autoptr (cairo_surface_t) exact = NULL;
   g_autofree char *fast_path = output_path ("trend-dense-raster.png");
   g_autofree char *exact_path = output_path ("trend-dense-vector.png");
   TallyChartPalette palette;
@@ -569,8 +577,8 @@ test_dense_matches_path (void)
   g_assert_cmpint (cairo_surface_write_to_png (fast, fast_path), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpint (cairo_surface_write_to_png (exact, exact_path), ==, CAIRO_STATUS_SUCCESS);
 
-  a = (Pixels) { cairo_image_surface_get_data (fast), 640, 280, cairo_image_surface_get_stride (fast) };
-  b = (Pixels) { cairo_image_surface_get_data (exact), 640, 280, cairo_image_surface_get_stride (exact) };
+  a = (Pixels){ cairo_image_surface_get_data (fast), 640, 280, cairo_image_surface_get_stride (fast) };
+  b = (Pixels){ cairo_image_surface_get_data (exact), 640, 280, cairo_image_surface_get_stride (exact) };
 
   for (int y = 0; y < 280; y++)
     for (int x = 0; x < 640; x++)
@@ -588,9 +596,9 @@ test_dense_matches_path (void)
 static void
 test_render_empty (void)
 {
-  g_autoptr(GListStore) store = g_list_store_new (TALLY_TYPE_TREND_POINT);
-  g_autoptr(TallyTrendChartLayout) layout = NULL;
-  g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 360, 220);
+  g_autoptr (GListStore) store = g_list_store_new (TALLY_TYPE_TREND_POINT);
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
+  g_autoptr (cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 360, 220);
   g_autofree char *path = output_path ("trend-empty-360x220-light.png");
   TallyChartPalette palette;
   Pixels pixels;
@@ -631,8 +639,7 @@ widget_has_size (GtkWidget *widget,
                  int width,
                  int height)
 {
-  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) == width &&
-         gtk_widget_get_height (widget) == height;
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) == width && gtk_widget_get_height (widget) == height;
 }
 
 static void
@@ -657,9 +664,9 @@ static GdkTexture *
 render_widget (GtkWidget *widget,
                const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = output_path (name);
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   GskRenderNode *node;
@@ -700,11 +707,11 @@ texture_pixels (GdkTexture *texture,
 static GtkEventController *
 find_motion_controller (GtkWidget *widget)
 {
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
 
       if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
         return controller;
@@ -724,9 +731,13 @@ set_dark (gboolean dark)
 static void
 test_widget (void)
 {
-  g_autoptr(GListModel) points = make_daily ();
-  g_autoptr(GListModel) hourly = make_hourly_sparse ();
-  static const struct { int width; int height; } sizes[] = { { 640, 280 }, { 360, 220 } };
+  g_autoptr (GListModel) points = make_daily ();
+  g_autoptr (GListModel) hourly = make_hourly_sparse ();
+  static const struct
+  {
+    int width;
+    int height;
+  } sizes[] = { { 640, 280 }, { 360, 220 } };
   GtkWidget *window;
   GtkWidget *chart;
   GtkEventController *motion;
@@ -764,7 +775,7 @@ test_widget (void)
       {
         g_autofree char *name = g_strdup_printf ("trend-widget-%dx%d-%s.png", sizes[i].width, sizes[i].height,
                                                  dark ? "dark" : "light");
-        g_autoptr(GdkTexture) texture = NULL;
+        g_autoptr (GdkTexture) texture = NULL;
         Pixels pixels;
         TallyRGBA accent = { 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0, 1 };
 
@@ -790,7 +801,7 @@ test_widget (void)
    * leaving clears it. */
   motion = find_motion_controller (chart);
   {
-    g_autoptr(TallyTrendChartLayout) layout = NULL;
+    g_autoptr (TallyTrendChartLayout) layout = NULL;
     graphene_rect_t bucket;
 
     layout = tally_trend_chart_layout_new_for_model (points, TALLY_TREND_SERIES_BILLED_COST,
@@ -802,7 +813,7 @@ test_widget (void)
     g_assert_cmpint (tally_trend_chart_get_hover_index (TALLY_TREND_CHART (chart)), ==, 5);
 
     {
-      g_autoptr(GdkTexture) texture = render_widget (window, "trend-widget-hover.png");
+      g_autoptr (GdkTexture) texture = render_widget (window, "trend-widget-hover.png");
 
       g_assert_nonnull (texture);
     }
@@ -821,7 +832,7 @@ test_widget (void)
                                        "Billed cost per hour, 2026-01-14 00:00 to 2026-01-15 23:00: total $1.24, "
                                        "peak $0.42 at 2026-01-14 13:00");
   {
-    g_autoptr(GdkTexture) texture = render_widget (window, "trend-widget-hourly.png");
+    g_autoptr (GdkTexture) texture = render_widget (window, "trend-widget-hourly.png");
 
     g_assert_nonnull (texture);
   }

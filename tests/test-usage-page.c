@@ -54,8 +54,8 @@ wait_until (Predicate predicate,
 static void
 start_demo (TallySession *session)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
@@ -71,14 +71,14 @@ fetch_raw_data (TallySession *session,
                 const char *path)
 {
   TallyClient *client = tally_session_get_client (session);
-  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autoptr (SoupSession) soup = soup_session_new ();
   g_autofree char *uri = g_strconcat (tally_client_get_base_url (client), "/api/v1", path, NULL);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", tally_client_get_token (client));
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
@@ -114,7 +114,7 @@ static GtkWidget *
 find_widget (GtkWidget *root,
              GType type)
 {
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
   collect_widgets (root, type, found);
   g_assert_cmpuint (found->len, >=, 1);
@@ -126,7 +126,7 @@ static GtkWidget *
 find_named (GtkWidget *root,
             const char *name)
 {
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
   collect_widgets (root, GTK_TYPE_WIDGET, found);
   for (guint i = 0; i < found->len; i++)
@@ -159,7 +159,7 @@ static gboolean
 inscriptions_contain (GtkWidget *root,
                       const char *text)
 {
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
   collect_widgets (root, GTK_TYPE_INSCRIPTION, found);
   for (guint i = 0; i < found->len; i++)
@@ -186,8 +186,7 @@ query_has_dates (gpointer data)
   Ctx *ctx = data;
   const TallyUsageQuery *query = tally_session_get_usage_query (ctx->session);
 
-  return tally_usage_query_get_start_date (query) != NULL &&
-         tally_usage_query_get_end_date (query) != NULL;
+  return tally_usage_query_get_start_date (query) != NULL && tally_usage_query_get_end_date (query) != NULL;
 }
 
 static gboolean
@@ -195,8 +194,7 @@ log_settled (gpointer data)
 {
   Ctx *ctx = data;
 
-  return tally_log_list_get_ready (TALLY_LOG_LIST (ctx->log)) &&
-         !tally_log_list_get_loading (TALLY_LOG_LIST (ctx->log));
+  return tally_log_list_get_ready (TALLY_LOG_LIST (ctx->log)) && !tally_log_list_get_loading (TALLY_LOG_LIST (ctx->log));
 }
 
 static gboolean
@@ -220,8 +218,7 @@ log_failed (gpointer data)
 {
   Ctx *ctx = data;
 
-  return tally_log_list_get_error (TALLY_LOG_LIST (ctx->log)) != NULL &&
-         !tally_log_list_get_loading (TALLY_LOG_LIST (ctx->log));
+  return tally_log_list_get_error (TALLY_LOG_LIST (ctx->log)) != NULL && !tally_log_list_get_loading (TALLY_LOG_LIST (ctx->log));
 }
 
 static gboolean
@@ -239,8 +236,8 @@ save_png (GtkWidget *window,
 {
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                             name, NULL);
   GtkWidget *child = gtk_widget_get_first_child (window);
@@ -253,7 +250,7 @@ save_png (GtkWidget *window,
   g_test_message ("%s: %s is %d×%d", name, G_OBJECT_TYPE_NAME (child), width, height);
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 }, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA){ 1, 1, 1, 1 }, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_widget_snapshot_child (window, child, snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -270,7 +267,7 @@ key_name (TallySession *session,
 
   for (guint i = 0; i < g_list_model_get_n_items (keys); i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
 
       if (tally_api_key_get_id (key) == id)
         return g_strdup (tally_api_key_get_name (key));
@@ -282,10 +279,12 @@ key_name (TallySession *session,
 static void
 test_filter_by_key (void)
 {
-  Ctx ctx = { 0, };
-  g_autoptr(TallyUsageQuery) query = NULL;
-  g_autoptr(JsonObject) page1 = NULL;
-  g_autoptr(JsonObject) stats = NULL;
+  Ctx ctx = {
+    0,
+  };
+  g_autoptr (TallyUsageQuery) query = NULL;
+  g_autoptr (JsonObject) page1 = NULL;
+  g_autoptr (JsonObject) stats = NULL;
   g_autofree char *params = NULL;
   g_autofree char *path = NULL;
   g_autofree char *expected_requests = NULL;
@@ -385,7 +384,7 @@ test_filter_by_key (void)
   {
     JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
     g_autofree char *id_path = g_strdup_printf ("/usage/%" G_GINT64_FORMAT, json_object_get_int_member (first, "id"));
-    g_autoptr(JsonObject) single = fetch_raw_data (ctx.session, id_path);
+    g_autoptr (JsonObject) single = fetch_raw_data (ctx.session, id_path);
 
     g_signal_emit_by_name (column_view, "activate", 0);
     {
@@ -393,7 +392,7 @@ test_filter_by_key (void)
 
       for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
         {
-          g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+          g_autoptr (GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
 
           if (TALLY_IS_USAGE_DETAILS (toplevel))
             ctx.details = toplevel;
@@ -420,8 +419,8 @@ test_filter_by_key (void)
         /* The copy button puts exactly the request id on the clipboard. */
         {
           GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (ctx.details));
-          g_autoptr(GAsyncResult) result = NULL;
-          g_autoptr(GError) error = NULL;
+          g_autoptr (GAsyncResult) result = NULL;
+          g_autoptr (GError) error = NULL;
           g_autofree char *copied = NULL;
           GAsyncResult *slot = NULL;
 
@@ -447,7 +446,7 @@ test_filter_by_key (void)
 
   /* The dashboard's "filter by this key": the drop-down follows. */
   {
-    g_autoptr(TallyUsageQuery) by_key = tally_usage_query_copy (tally_session_get_usage_query (ctx.session));
+    g_autoptr (TallyUsageQuery) by_key = tally_usage_query_copy (tally_session_get_usage_query (ctx.session));
 
     tally_usage_query_set_api_key_id (by_key, 3);
     tally_session_set_usage_query (ctx.session, by_key);
@@ -475,16 +474,16 @@ test_filter_by_key (void)
 
   /* Column visibility follows GSettings, and the column actions write it. */
   {
-    g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+    g_autoptr (GSettings) settings = g_settings_new (BASE_ID);
     const char *hide[] = { "model", "first-token", NULL };
     GListModel *view_columns = gtk_column_view_get_columns (column_view);
-    g_auto(GStrv) hidden = NULL;
+    g_auto (GStrv) hidden = NULL;
     guint n_visible = 0;
 
     g_settings_set_strv (settings, "usage-hidden-columns", hide);
     for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
       {
-        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+        g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
 
         if (gtk_column_view_column_get_visible (column))
           n_visible++;
@@ -494,7 +493,7 @@ test_filter_by_key (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx.page), "columns.duration", NULL));
     hidden = g_settings_get_strv (settings, "usage-hidden-columns");
     g_assert_cmpuint (g_strv_length (hidden), ==, 3);
-    g_assert_true (g_strv_contains ((const char * const *) hidden, "duration"));
+    g_assert_true (g_strv_contains ((const char *const *) hidden, "duration"));
     g_settings_reset (settings, "usage-hidden-columns");
   }
 

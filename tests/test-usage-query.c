@@ -17,7 +17,7 @@
 static void
 test_defaults (void)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   g_autofree char *list = tally_usage_query_to_list_params (query, 0, 0);
   g_autofree char *paged = tally_usage_query_to_list_params (query, 1, 100);
   g_autofree char *page_only = tally_usage_query_to_list_params (query, 3, 0);
@@ -41,8 +41,8 @@ test_defaults (void)
 static void
 test_example (void)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree char *list = NULL;
   g_autofree char *stats = NULL;
   g_autofree char *describe = NULL;
@@ -100,13 +100,13 @@ test_all_combinations (void)
         for (guint b = 0; b < G_N_ELEMENTS (billings); b++)
           for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
             {
-              g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
-              g_autoptr(TallyUsageQuery) copy = NULL;
-              g_autoptr(GError) error = NULL;
-              g_autoptr(GPtrArray) filters = g_ptr_array_new_with_free_func (g_free);
-              g_autoptr(GPtrArray) list_parts = NULL;
-              g_autoptr(GPtrArray) stats_parts = NULL;
-              g_autoptr(GHashTable) decoded = NULL;
+              g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+              g_autoptr (TallyUsageQuery) copy = NULL;
+              g_autoptr (GError) error = NULL;
+              g_autoptr (GPtrArray) filters = g_ptr_array_new_with_free_func (g_free);
+              g_autoptr (GPtrArray) list_parts = NULL;
+              g_autoptr (GPtrArray) stats_parts = NULL;
+              g_autoptr (GHashTable) decoded = NULL;
               g_autofree char *list = NULL;
               g_autofree char *stats = NULL;
               g_autofree char *expected_list = NULL;
@@ -191,7 +191,7 @@ test_all_combinations (void)
 static void
 test_stats_one_date (void)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   g_autofree char *start_only = NULL;
   g_autofree char *end_only = NULL;
   g_autofree char *with_filters = NULL;
@@ -217,14 +217,14 @@ static void
 test_set_range_validation (void)
 {
   static const char *const bad[] = { "2026-02-29", "2026-1-5", " 2026-01-05", "2026-01-05T00:00:00Z", "yesterday" };
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
 
   g_assert_true (tally_usage_query_set_range (query, "2024-02-29", "2024-03-01", NULL));
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(GError) start_error = NULL;
-      g_autoptr(GError) end_error = NULL;
+      g_autoptr (GError) start_error = NULL;
+      g_autoptr (GError) end_error = NULL;
 
       g_assert_false (tally_usage_query_set_range (query, bad[i], NULL, &start_error));
       g_assert_error (start_error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT);
@@ -248,8 +248,8 @@ test_set_range_validation (void)
 static void
 test_model_empty_is_any (void)
 {
-  g_autoptr(TallyUsageQuery) a = tally_usage_query_new ();
-  g_autoptr(TallyUsageQuery) b = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) a = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) b = tally_usage_query_new ();
   g_autofree char *params = NULL;
 
   tally_usage_query_set_model (a, "");
@@ -268,7 +268,7 @@ test_model_empty_is_any (void)
 static void
 test_describe (void)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   g_autofree char *c = NULL;
@@ -295,7 +295,7 @@ test_describe (void)
 static void
 test_boxed (void)
 {
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
   TallyUsageQuery *copy;
   GValue value = G_VALUE_INIT;
 
@@ -314,7 +314,7 @@ test_boxed (void)
 }
 
 int
-main (int   argc,
+main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);

@@ -59,8 +59,8 @@ is_idle (TallySession *session)
 static void
 start_demo (TallySession *session)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
@@ -75,14 +75,14 @@ fetch_raw_data (TallySession *session,
                 const char *path)
 {
   TallyClient *client = tally_session_get_client (session);
-  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autoptr (SoupSession) soup = soup_session_new ();
   g_autofree char *uri = g_strconcat (tally_client_get_base_url (client), path, NULL);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", tally_client_get_token (client));
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
   soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
@@ -118,7 +118,7 @@ static GtkWidget *
 find_widget (GtkWidget *root,
              GType type)
 {
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
   collect_widgets (root, type, found);
   g_assert_cmpuint (found->len, >=, 1);
@@ -133,7 +133,7 @@ read_card (TallyStatCard *card,
            const char **value,
            const char **caption)
 {
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
   collect_widgets (GTK_WIDGET (card), GTK_TYPE_LABEL, labels);
   g_assert_cmpuint (labels->len, ==, 3);
@@ -191,22 +191,20 @@ is_showing (GtkWidget *widget)
 {
   GtkWidget *page = gtk_widget_get_ancestor (widget, GTK_TYPE_STACK);
 
-  while (page != NULL && gtk_widget_get_parent (page) != NULL &&
-         gtk_widget_get_ancestor (gtk_widget_get_parent (page), GTK_TYPE_STACK) != NULL)
+  while (page != NULL && gtk_widget_get_parent (page) != NULL && gtk_widget_get_ancestor (gtk_widget_get_parent (page), GTK_TYPE_STACK) != NULL)
     page = gtk_widget_get_ancestor (gtk_widget_get_parent (page), GTK_TYPE_STACK);
 
   g_assert_nonnull (page);
 
-  return gtk_widget_is_ancestor (widget, gtk_stack_get_visible_child (GTK_STACK (page))) &&
-         gtk_widget_get_mapped (widget);
+  return gtk_widget_is_ancestor (widget, gtk_stack_get_visible_child (GTK_STACK (page))) && gtk_widget_get_mapped (widget);
 }
 
 static void
 save_png (GtkWidget *widget,
           const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
   GskRenderNode *node;
@@ -236,17 +234,17 @@ test_dashboard (void)
 {
   TallySession *session = tally_session_new ();
   TallyWindow *window = tally_window_new (NULL, session);
-  g_autoptr(JsonObject) stats = NULL;
-  g_autoptr(JsonObject) me = NULL;
-  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr (JsonObject) stats = NULL;
+  g_autoptr (JsonObject) me = NULL;
+  g_autoptr (GPtrArray) cards = g_ptr_array_new ();
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
   TallyDemoServer *server;
   GtkWidget *login_page;
   GtkWidget *dashboard_page;
   gboolean found_caption = FALSE;
   const TallyPeriodTotals *yesterday = NULL;
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   gtk_window_present (GTK_WINDOW (window));
   tally_test_spin (300);
@@ -365,7 +363,7 @@ test_dashboard (void)
 
   /* The subtitle says where the figures come from. */
   {
-    g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+    g_autoptr (GPtrArray) titles = g_ptr_array_new ();
     gboolean found_demo = FALSE;
 
     collect_widgets (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, titles);
@@ -394,7 +392,7 @@ test_toast_is_plain_text (void)
 {
   TallySession *session = tally_session_new ();
   TallyWindow *window = tally_window_new (NULL, session);
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
   gboolean found = FALSE;
 
   gtk_window_present (GTK_WINDOW (window));
@@ -417,8 +415,8 @@ test_error_toast_keeps_cards (void)
 {
   TallySession *session = tally_session_new ();
   TallyWindow *window = tally_window_new (NULL, session);
-  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr (GPtrArray) cards = g_ptr_array_new ();
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
   g_autofree char *before = NULL;
   const char *title, *value, *caption;
   gboolean found = FALSE;
@@ -444,7 +442,8 @@ test_error_toast_keeps_cards (void)
   collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)),
-                   tally_session_get_last_error (session)) == 0)
+                   tally_session_get_last_error (session))
+        == 0)
       found = TRUE;
   g_assert_true (found);
 
@@ -502,7 +501,7 @@ test_destroy_during_reload (void)
   TallySession *session = tally_session_new ();
   TallyWindow *window = tally_window_new (NULL, session);
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_present (GTK_WINDOW (window));
   start_demo (session);
 
@@ -528,7 +527,7 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr(GtkCssProvider) provider = NULL;
+  g_autoptr (GtkCssProvider) provider = NULL;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

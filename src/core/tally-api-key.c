@@ -41,7 +41,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyApiKey, updated_at, TIME, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_GROUP = G_N_ELEMENTS (fields) + 1,
   PROP_MASKED_KEY,
@@ -101,9 +102,9 @@ tally_api_key_finalize (GObject *object)
 }
 
 static void
-tally_api_key_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
+tally_api_key_get_property (GObject *object,
+                            guint prop_id,
+                            GValue *value,
                             GParamSpec *pspec)
 {
   TallyApiKey *self = TALLY_API_KEY (object);
@@ -113,16 +114,16 @@ tally_api_key_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_GROUP:
-      g_value_set_object (value, self->group);
-      break;
+      case PROP_GROUP:
+        g_value_set_object (value, self->group);
+        break;
 
-    case PROP_MASKED_KEY:
-      g_value_set_string (value, self->masked_key);
-      break;
+      case PROP_MASKED_KEY:
+        g_value_set_string (value, self->masked_key);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -136,12 +137,10 @@ tally_api_key_class_init (TallyApiKeyClass *klass)
   object_class->get_property = tally_api_key_get_property;
 
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-  properties[PROP_GROUP] =
-    g_param_spec_object ("group", NULL, NULL, TALLY_TYPE_GROUP,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MASKED_KEY] =
-    g_param_spec_string ("masked-key", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GROUP] = g_param_spec_object ("group", NULL, NULL, TALLY_TYPE_GROUP,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MASKED_KEY] = g_param_spec_string ("masked-key", NULL, NULL, NULL,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -155,10 +154,10 @@ tally_api_key_init (TallyApiKey *self)
 }
 
 TallyApiKey *
-_tally_api_key_new_from_json (JsonNode  *node,
-                              GError   **error)
+_tally_api_key_new_from_json (JsonNode *node,
+                              GError **error)
 {
-  g_autoptr(TallyApiKey) self = NULL;
+  g_autoptr (TallyApiKey) self = NULL;
   JsonObject *object;
   const char *key;
 

@@ -16,13 +16,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TallyApiKey, tally_api_key, TALLY, API_KEY, GObject)
 
-gint64      tally_api_key_get_id (TallyApiKey *self);
-gint64      tally_api_key_get_user_id (TallyApiKey *self);
+gint64 tally_api_key_get_id (TallyApiKey *self);
+gint64 tally_api_key_get_user_id (TallyApiKey *self);
 const char *tally_api_key_get_name (TallyApiKey *self);
 const char *tally_api_key_get_status (TallyApiKey *self);
-gint64      tally_api_key_get_group_id (TallyApiKey *self);
-GDateTime  *tally_api_key_get_created_at (TallyApiKey *self);
-GDateTime  *tally_api_key_get_updated_at (TallyApiKey *self);
+gint64 tally_api_key_get_group_id (TallyApiKey *self);
+GDateTime *tally_api_key_get_created_at (TallyApiKey *self);
+GDateTime *tally_api_key_get_updated_at (TallyApiKey *self);
 TallyGroup *tally_api_key_get_group (TallyApiKey *self);
 const char *tally_api_key_get_masked_key (TallyApiKey *self);
 

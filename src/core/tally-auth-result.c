@@ -41,7 +41,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyAuthResult, user_email_masked, STRING, TALLY_FIELD_OPTIONAL),
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_USER = G_N_ELEMENTS (fields) + 1,
   N_PROPS,
@@ -70,9 +71,9 @@ tally_auth_result_finalize (GObject *object)
 }
 
 static void
-tally_auth_result_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
+tally_auth_result_get_property (GObject *object,
+                                guint prop_id,
+                                GValue *value,
                                 GParamSpec *pspec)
 {
   TallyAuthResult *self = TALLY_AUTH_RESULT (object);
@@ -82,12 +83,12 @@ tally_auth_result_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_USER:
-      g_value_set_object (value, self->user);
-      break;
+      case PROP_USER:
+        g_value_set_object (value, self->user);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -101,9 +102,8 @@ tally_auth_result_class_init (TallyAuthResultClass *klass)
   object_class->get_property = tally_auth_result_get_property;
 
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-  properties[PROP_USER] =
-    g_param_spec_object ("user", NULL, NULL, TALLY_TYPE_USER,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_USER] = g_param_spec_object ("user", NULL, NULL, TALLY_TYPE_USER,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -115,10 +115,10 @@ tally_auth_result_init (TallyAuthResult *self)
 }
 
 TallyAuthResult *
-_tally_auth_result_new_from_json (JsonNode  *node,
-                                  GError   **error)
+_tally_auth_result_new_from_json (JsonNode *node,
+                                  GError **error)
 {
-  g_autoptr(TallyAuthResult) self = NULL;
+  g_autoptr (TallyAuthResult) self = NULL;
 
   self = _tally_json_fields_new_object (TALLY_TYPE_AUTH_RESULT, fields, G_N_ELEMENTS (fields),
                                         node, TYPE_NAME, error);
@@ -131,12 +131,11 @@ _tally_auth_result_new_from_json (JsonNode  *node,
     return NULL;
 
   /* Either a token or a 2FA challenge (L). */
-  if ((self->access_token == NULL || self->access_token[0] == '\0') &&
-      (!self->requires_2fa || self->temp_token[0] == '\0'))
+  if ((self->access_token == NULL || self->access_token[0] == '\0') && (!self->requires_2fa || self->temp_token[0] == '\0'))
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
                    _("%s: “%s” is missing"), _(TYPE_NAME),
-                   self->requires_2fa ? "temp_token" : "access_token");
+                                                 self->requires_2fa ? "temp_token" : "access_token");
       return NULL;
     }
 

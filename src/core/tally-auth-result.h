@@ -19,9 +19,9 @@ G_DECLARE_FINAL_TYPE (TallyAuthResult, tally_auth_result, TALLY, AUTH_RESULT, GO
 const char *tally_auth_result_get_access_token (TallyAuthResult *self);
 const char *tally_auth_result_get_token_type (TallyAuthResult *self);
 const char *tally_auth_result_get_refresh_token (TallyAuthResult *self);
-gint64      tally_auth_result_get_expires_in (TallyAuthResult *self);
-TallyUser  *tally_auth_result_get_user (TallyAuthResult *self);
-gboolean    tally_auth_result_get_requires_2fa (TallyAuthResult *self);
+gint64 tally_auth_result_get_expires_in (TallyAuthResult *self);
+TallyUser *tally_auth_result_get_user (TallyAuthResult *self);
+gboolean tally_auth_result_get_requires_2fa (TallyAuthResult *self);
 const char *tally_auth_result_get_temp_token (TallyAuthResult *self);
 const char *tally_auth_result_get_user_email_masked (TallyAuthResult *self);
 

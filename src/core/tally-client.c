@@ -55,7 +55,8 @@ struct _TallyClient
 
 G_DEFINE_FINAL_TYPE (TallyClient, tally_client, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_BASE_URL,
   PROP_TOKEN,
@@ -70,18 +71,18 @@ static GParamSpec *properties[N_PROPS];
 #define MAX_TOKEN_LENGTH 16384
 
 typedef gpointer (*DecodeFunc) (JsonNode *data,
-                                GError  **error);
+                                GError **error);
 /* Runs after a successful decode; may refuse the result with an error. */
 typedef gboolean (*CompleteFunc) (TallyClient *self,
-                                  gpointer     object,
-                                  GError     **error);
+                                  gpointer object,
+                                  GError **error);
 
 typedef struct
 {
   const char *method;
-  const char *path; /* below /api/v1 */
-  const char *query; /* encoded, without '?', or NULL */
-  JsonNode *body; /* borrowed, or NULL */
+  const char *path;   /* below /api/v1 */
+  const char *query;  /* encoded, without '?', or NULL */
+  JsonNode *body;     /* borrowed, or NULL */
   gboolean anonymous; /* no Authorization header */
   DecodeFunc decode;
   CompleteFunc complete;
@@ -106,10 +107,10 @@ request_data_free (RequestData *data)
 }
 
 static gboolean
-accept_certificate_cb (SoupMessage         *msg,
-                       GTlsCertificate     *certificate,
+accept_certificate_cb (SoupMessage *msg,
+                       GTlsCertificate *certificate,
                        GTlsCertificateFlags errors,
-                       gpointer             user_data)
+                       gpointer user_data)
 {
   RequestData *data = user_data;
 
@@ -122,10 +123,10 @@ accept_certificate_cb (SoupMessage         *msg,
 }
 
 static void
-network_event_cb (SoupMessage       *msg,
+network_event_cb (SoupMessage *msg,
                   GSocketClientEvent event,
-                  GIOStream         *connection,
-                  gpointer           user_data)
+                  GIOStream *connection,
+                  gpointer user_data)
 {
   RequestData *data = user_data;
 
@@ -139,8 +140,8 @@ network_event_cb (SoupMessage       *msg,
 
 static char *
 describe_tls_problem (GTlsCertificateFlags flags,
-                      const char          *host,
-                      const char         **reason)
+                      const char *host,
+                      const char **reason)
 {
   if (flags & G_TLS_CERTIFICATE_EXPIRED)
     {
@@ -182,7 +183,7 @@ describe_tls_problem (GTlsCertificateFlags flags,
 /* A transport failure (no HTTP answer) as a TALLY_ERROR, or CANCELLED as is. */
 static GError *
 map_transport_error (TallyClient *self,
-                     GError      *error,
+                     GError *error,
                      RequestData *data)
 {
   g_autofree char *message = NULL;
@@ -200,8 +201,7 @@ map_transport_error (TallyClient *self,
   else if (error->domain == G_TLS_ERROR || (data->tls_started && !data->tls_done))
     {
       code = TALLY_ERROR_TLS;
-      if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) ||
-          g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_MISC))
+      if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_MISC))
         {
           reason = "NOT_TLS";
           message = g_strdup_printf (_("Could not establish a secure (https) connection to %s — the server may not speak TLS on this port"), self->host);
@@ -224,22 +224,14 @@ map_transport_error (TallyClient *self,
     message = g_strdup_printf (_("Could not find the server %s — check the address and your internet connection"), self->host);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     message = g_strdup_printf (_("%s refused the connection — is the server running?"), self->host);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
     message = g_strdup_printf (_("%s cannot be reached — check your internet connection"), self->host);
-  else if (error->domain == SOUP_SESSION_ERROR &&
-           (error->code == SOUP_SESSION_ERROR_PARSING ||
-            error->code == SOUP_SESSION_ERROR_ENCODING ||
-            error->code == SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS ||
-            error->code == SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+  else if (error->domain == SOUP_SESSION_ERROR && (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING || error->code == SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS || error->code == SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
     {
       code = TALLY_ERROR_BAD_RESPONSE;
       message = g_strdup_printf (_("%s sent an answer that is not valid HTTP"), self->host);
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
-           error->domain == SOUP_SESSION_ERROR)
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) || error->domain == SOUP_SESSION_ERROR)
     message = g_strdup_printf (_("The connection to %s was interrupted — try again"), self->host);
   else
     {
@@ -256,7 +248,7 @@ update_clock_skew (TallyClient *self,
                    SoupMessage *msg)
 {
   const char *date;
-  g_autoptr(GDateTime) server_time = NULL;
+  g_autoptr (GDateTime) server_time = NULL;
 
   date = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
   if (date == NULL)
@@ -292,14 +284,14 @@ decode_job_free (DecodeJob *job)
 }
 
 static void
-decode_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
+decode_in_thread (GTask *task,
+                  gpointer source_object,
+                  gpointer task_data,
                   GCancellable *cancellable)
 {
   DecodeJob *job = task_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
   gpointer decoded;
 
   node = _tally_envelope_decode (job->status, job->content_type, job->body,
@@ -321,15 +313,15 @@ decode_in_thread (GTask        *task,
 }
 
 static void
-client_decoded_cb (GObject      *object,
+client_decoded_cb (GObject *object,
                    GAsyncResult *result,
-                   gpointer      user_data)
+                   gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   TallyClient *self = g_task_get_source_object (task);
   RequestData *data = g_task_get_task_data (task);
-  g_autoptr(GObject) decoded = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GObject) decoded = NULL;
+  g_autoptr (GError) error = NULL;
 
   decoded = g_task_propagate_pointer (G_TASK (result), &error);
   if (decoded == NULL)
@@ -348,17 +340,17 @@ client_decoded_cb (GObject      *object,
 }
 
 static void
-client_send_cb (GObject      *object,
+client_send_cb (GObject *object,
                 GAsyncResult *result,
-                gpointer      user_data)
+                gpointer user_data)
 {
   SoupSession *session = SOUP_SESSION (object);
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GTask) decode_task = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GTask) decode_task = NULL;
   TallyClient *self = g_task_get_source_object (task);
   RequestData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
   SoupMessageHeaders *headers;
   DecodeJob *job;
 
@@ -391,16 +383,16 @@ client_send_cb (GObject      *object,
 }
 
 static void
-client_send (TallyClient        *self,
-             const Request      *request,
-             GCancellable       *cancellable,
+client_send (TallyClient *self,
+             const Request *request,
+             GCancellable *cancellable,
              GAsyncReadyCallback callback,
-             gpointer            user_data)
+             gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   g_autofree char *url = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GError) error = NULL;
   SoupMessageHeaders *headers;
   RequestData *data;
 
@@ -441,7 +433,7 @@ client_send (TallyClient        *self,
     {
       g_autofree char *json = json_to_string (request->body, FALSE);
       gsize len = strlen (json);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), len);
+      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), len);
 
       soup_message_set_request_body_from_bytes (data->msg, "application/json", bytes);
     }
@@ -458,10 +450,10 @@ client_send (TallyClient        *self,
 }
 
 static gpointer
-client_send_finish (TallyClient  *self,
+client_send_finish (TallyClient *self,
                     GAsyncResult *result,
-                    gpointer      source_tag,
-                    GError      **error)
+                    gpointer source_tag,
+                    GError **error)
 {
   g_return_val_if_fail (TALLY_IS_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -473,9 +465,8 @@ client_send_finish (TallyClient  *self,
 /* ------------------------------------------------------------------------ */
 /* Query strings                                                            */
 
-
 static void
-append_param (GString    *query,
+append_param (GString *query,
               const char *name,
               const char *value)
 {
@@ -490,9 +481,9 @@ append_param (GString    *query,
 }
 
 static void
-append_int_param (GString    *query,
+append_int_param (GString *query,
                   const char *name,
-                  gint64      value)
+                  gint64 value)
 {
   char buf[32];
 
@@ -505,29 +496,29 @@ append_int_param (GString    *query,
 
 static gpointer
 decode_key_page (JsonNode *data,
-                 GError  **error)
+                 GError **error)
 {
   return _tally_page_new_from_json (data, (TallyItemFromJson) _tally_api_key_new_from_json, error);
 }
 
 static gpointer
 decode_usage_page (JsonNode *data,
-                   GError  **error)
+                   GError **error)
 {
   return _tally_page_new_from_json (data, (TallyItemFromJson) _tally_usage_log_new_from_json, error);
 }
 
 static gpointer
 decode_key_usage_list (JsonNode *data,
-                       GError  **error)
+                       GError **error)
 {
   return _tally_key_usage_list_new_from_json (data, error);
 }
 
 static gboolean
 complete_auth (TallyClient *self,
-               gpointer     object,
-               GError     **error)
+               gpointer object,
+               GError **error)
 {
   TallyAuthResult *result = object;
   const char *access_token;
@@ -572,14 +563,14 @@ complete_auth (TallyClient *self,
 
 /* The common case: an authenticated GET. */
 static void
-client_get (TallyClient        *self,
-            const char         *path,
-            const char         *query,
-            DecodeFunc          decode,
-            gpointer            source_tag,
-            GCancellable       *cancellable,
+client_get (TallyClient *self,
+            const char *path,
+            const char *query,
+            DecodeFunc decode,
+            gpointer source_tag,
+            GCancellable *cancellable,
             GAsyncReadyCallback callback,
-            gpointer            user_data)
+            gpointer user_data)
 {
   const Request request = {
     .method = "GET",
@@ -598,7 +589,7 @@ static JsonNode *
 string_object_body (const char *first_name,
                     ...)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
   va_list args;
 
   json_builder_begin_object (builder);
@@ -620,13 +611,13 @@ string_object_body (const char *first_name,
 
 /* POST /auth/login and /auth/login/2fa: anonymous, the answer sets the token */
 static void
-client_authenticate (TallyClient        *self,
-                     const char         *path,
-                     JsonNode           *body,
-                     gpointer            source_tag,
-                     GCancellable       *cancellable,
+client_authenticate (TallyClient *self,
+                     const char *path,
+                     JsonNode *body,
+                     gpointer source_tag,
+                     GCancellable *cancellable,
                      GAsyncReadyCallback callback,
-                     gpointer            user_data)
+                     gpointer user_data)
 {
   const Request request = {
     .method = "POST",
@@ -670,49 +661,49 @@ tally_client_finalize (GObject *object)
 }
 
 static void
-tally_client_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
+tally_client_get_property (GObject *object,
+                           guint prop_id,
+                           GValue *value,
                            GParamSpec *pspec)
 {
   TallyClient *self = TALLY_CLIENT (object);
 
   switch (prop_id)
     {
-    case PROP_BASE_URL:
-      g_value_set_string (value, self->base_url);
-      break;
+      case PROP_BASE_URL:
+        g_value_set_string (value, self->base_url);
+        break;
 
-    case PROP_TOKEN:
-      g_value_set_string (value, self->token);
-      break;
+      case PROP_TOKEN:
+        g_value_set_string (value, self->token);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-tally_client_set_property (GObject      *object,
-                           guint         prop_id,
+tally_client_set_property (GObject *object,
+                           guint prop_id,
                            const GValue *value,
-                           GParamSpec   *pspec)
+                           GParamSpec *pspec)
 {
   TallyClient *self = TALLY_CLIENT (object);
 
   switch (prop_id)
     {
-    case PROP_BASE_URL:
-      g_assert (self->base_url == NULL);
-      self->base_url = g_value_dup_string (value);
-      break;
+      case PROP_BASE_URL:
+        g_assert (self->base_url == NULL);
+        self->base_url = g_value_dup_string (value);
+        break;
 
-    case PROP_TOKEN:
-      tally_client_set_token (self, g_value_get_string (value));
-      break;
+      case PROP_TOKEN:
+        tally_client_set_token (self, g_value_get_string (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -720,8 +711,8 @@ static void
 tally_client_constructed (GObject *object)
 {
   TallyClient *self = (TallyClient *) object;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GInetAddress) address = NULL;
   const char *host = NULL;
 
   G_OBJECT_CLASS (tally_client_parent_class)->constructed (object);
@@ -739,8 +730,7 @@ tally_client_constructed (GObject *object)
       if (address != NULL)
         self->insecure = !g_inet_address_get_is_loopback (address);
       else
-        self->insecure = g_ascii_strcasecmp (host, "localhost") != 0 &&
-                         !g_str_has_suffix (host, ".localhost");
+        self->insecure = g_ascii_strcasecmp (host, "localhost") != 0 && !g_str_has_suffix (host, ".localhost");
     }
 }
 
@@ -756,15 +746,13 @@ tally_client_class_init (TallyClientClass *klass)
   object_class->set_property = tally_client_set_property;
 
   /* Normalised site origin; set by tally_client_new(). */
-  properties[PROP_BASE_URL] =
-    g_param_spec_string ("base-url", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_BASE_URL] = g_param_spec_string ("base-url", NULL, NULL,
+                                                   NULL,
+                                                   (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_TOKEN] =
-    g_param_spec_string ("token", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TOKEN] = g_param_spec_string ("token", NULL, NULL,
+                                                NULL,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -786,12 +774,12 @@ tally_client_init (TallyClient *self)
 
 static char *
 normalize_base_url (const char *base_url,
-                    GError    **error)
+                    GError **error)
 {
   g_autofree char *trimmed = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GString) path = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GString) path = NULL;
   const char *scheme;
   const char *host;
 
@@ -848,7 +836,7 @@ normalize_base_url (const char *base_url,
 
 TallyClient *
 tally_client_new (const char *base_url,
-                  GError    **error)
+                  GError **error)
 {
   g_autofree char *normalized = NULL;
 
@@ -890,7 +878,7 @@ tally_client_get_token (TallyClient *self)
 
 void
 tally_client_set_token (TallyClient *self,
-                        const char  *token)
+                        const char *token)
 {
   g_return_if_fail (TALLY_IS_CLIENT (self));
 
@@ -904,7 +892,7 @@ tally_client_set_token (TallyClient *self,
 
 void
 tally_client_set_timeout (TallyClient *self,
-                          guint        seconds)
+                          guint seconds)
 {
   g_return_if_fail (TALLY_IS_CLIENT (self));
 
@@ -932,10 +920,10 @@ tally_client_get_pending_2fa_token (TallyClient *self)
 /* Public API: one request per endpoint                                     */
 
 void
-tally_client_get_public_settings_async (TallyClient        *self,
-                                        GCancellable       *cancellable,
+tally_client_get_public_settings_async (TallyClient *self,
+                                        GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
-                                        gpointer            user_data)
+                                        gpointer user_data)
 {
   const Request request = {
     .method = "GET",
@@ -951,23 +939,23 @@ tally_client_get_public_settings_async (TallyClient        *self,
 }
 
 TallyPublicSettings *
-tally_client_get_public_settings_finish (TallyClient  *self,
+tally_client_get_public_settings_finish (TallyClient *self,
                                          GAsyncResult *result,
-                                         GError      **error)
+                                         GError **error)
 {
   return client_send_finish (self, result, tally_client_get_public_settings_async, error);
 }
 
 void
-tally_client_login_async (TallyClient        *self,
-                          const char         *email,
-                          const char         *password,
-                          const char         *turnstile_token,
-                          GCancellable       *cancellable,
+tally_client_login_async (TallyClient *self,
+                          const char *email,
+                          const char *password,
+                          const char *turnstile_token,
+                          GCancellable *cancellable,
                           GAsyncReadyCallback callback,
-                          gpointer            user_data)
+                          gpointer user_data)
 {
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr (JsonNode) body = NULL;
 
   g_return_if_fail (TALLY_IS_CLIENT (self));
   g_return_if_fail (email != NULL);
@@ -982,22 +970,22 @@ tally_client_login_async (TallyClient        *self,
 }
 
 TallyAuthResult *
-tally_client_login_finish (TallyClient  *self,
+tally_client_login_finish (TallyClient *self,
                            GAsyncResult *result,
-                           GError      **error)
+                           GError **error)
 {
   return client_send_finish (self, result, tally_client_login_async, error);
 }
 
 void
-tally_client_login_2fa_async (TallyClient        *self,
-                              const char         *temp_token,
-                              const char         *totp_code,
-                              GCancellable       *cancellable,
+tally_client_login_2fa_async (TallyClient *self,
+                              const char *temp_token,
+                              const char *totp_code,
+                              GCancellable *cancellable,
                               GAsyncReadyCallback callback,
-                              gpointer            user_data)
+                              gpointer user_data)
 {
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr (JsonNode) body = NULL;
 
   g_return_if_fail (TALLY_IS_CLIENT (self));
   g_return_if_fail (temp_token != NULL);
@@ -1011,18 +999,18 @@ tally_client_login_2fa_async (TallyClient        *self,
 }
 
 TallyAuthResult *
-tally_client_login_2fa_finish (TallyClient  *self,
+tally_client_login_2fa_finish (TallyClient *self,
                                GAsyncResult *result,
-                               GError      **error)
+                               GError **error)
 {
   return client_send_finish (self, result, tally_client_login_2fa_async, error);
 }
 
 void
-tally_client_get_me_async (TallyClient        *self,
-                           GCancellable       *cancellable,
+tally_client_get_me_async (TallyClient *self,
+                           GCancellable *cancellable,
                            GAsyncReadyCallback callback,
-                           gpointer            user_data)
+                           gpointer user_data)
 {
   g_return_if_fail (TALLY_IS_CLIENT (self));
 
@@ -1031,18 +1019,18 @@ tally_client_get_me_async (TallyClient        *self,
 }
 
 TallyUser *
-tally_client_get_me_finish (TallyClient  *self,
+tally_client_get_me_finish (TallyClient *self,
                             GAsyncResult *result,
-                            GError      **error)
+                            GError **error)
 {
   return client_send_finish (self, result, tally_client_get_me_async, error);
 }
 
 void
-tally_client_get_profile_async (TallyClient        *self,
-                                GCancellable       *cancellable,
+tally_client_get_profile_async (TallyClient *self,
+                                GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
-                                gpointer            user_data)
+                                gpointer user_data)
 {
   g_return_if_fail (TALLY_IS_CLIENT (self));
 
@@ -1051,22 +1039,22 @@ tally_client_get_profile_async (TallyClient        *self,
 }
 
 TallyUser *
-tally_client_get_profile_finish (TallyClient  *self,
+tally_client_get_profile_finish (TallyClient *self,
                                  GAsyncResult *result,
-                                 GError      **error)
+                                 GError **error)
 {
   return client_send_finish (self, result, tally_client_get_profile_async, error);
 }
 
 void
-tally_client_list_keys_async (TallyClient        *self,
-                              gint64              page,
-                              gint64              page_size,
-                              GCancellable       *cancellable,
+tally_client_list_keys_async (TallyClient *self,
+                              gint64 page,
+                              gint64 page_size,
+                              GCancellable *cancellable,
                               GAsyncReadyCallback callback,
-                              gpointer            user_data)
+                              gpointer user_data)
 {
-  g_autoptr(GString) query = g_string_new (NULL);
+  g_autoptr (GString) query = g_string_new (NULL);
 
   g_return_if_fail (TALLY_IS_CLIENT (self));
 
@@ -1080,19 +1068,19 @@ tally_client_list_keys_async (TallyClient        *self,
 }
 
 TallyPage *
-tally_client_list_keys_finish (TallyClient  *self,
+tally_client_list_keys_finish (TallyClient *self,
                                GAsyncResult *result,
-                               GError      **error)
+                               GError **error)
 {
   return client_send_finish (self, result, tally_client_list_keys_async, error);
 }
 
 void
-tally_client_get_key_async (TallyClient        *self,
-                            gint64              id,
-                            GCancellable       *cancellable,
+tally_client_get_key_async (TallyClient *self,
+                            gint64 id,
+                            GCancellable *cancellable,
                             GAsyncReadyCallback callback,
-                            gpointer            user_data)
+                            gpointer user_data)
 {
   g_autofree char *path = g_strdup_printf ("/keys/%" G_GINT64_FORMAT, id);
 
@@ -1103,23 +1091,23 @@ tally_client_get_key_async (TallyClient        *self,
 }
 
 TallyApiKey *
-tally_client_get_key_finish (TallyClient  *self,
+tally_client_get_key_finish (TallyClient *self,
                              GAsyncResult *result,
-                             GError      **error)
+                             GError **error)
 {
   return client_send_finish (self, result, tally_client_get_key_async, error);
 }
 
 void
-tally_client_list_usage_async (TallyClient           *self,
+tally_client_list_usage_async (TallyClient *self,
                                const TallyUsageQuery *query,
-                               gint64                 page,
-                               gint64                 page_size,
-                               GCancellable          *cancellable,
-                               GAsyncReadyCallback    callback,
-                               gpointer               user_data)
+                               gint64 page,
+                               gint64 page_size,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
-  g_autoptr(TallyUsageQuery) any = NULL;
+  g_autoptr (TallyUsageQuery) any = NULL;
   g_autofree char *params = NULL;
 
   g_return_if_fail (TALLY_IS_CLIENT (self));
@@ -1133,19 +1121,19 @@ tally_client_list_usage_async (TallyClient           *self,
 }
 
 TallyPage *
-tally_client_list_usage_finish (TallyClient  *self,
+tally_client_list_usage_finish (TallyClient *self,
                                 GAsyncResult *result,
-                                GError      **error)
+                                GError **error)
 {
   return client_send_finish (self, result, tally_client_list_usage_async, error);
 }
 
 void
-tally_client_get_usage_async (TallyClient        *self,
-                              gint64              id,
-                              GCancellable       *cancellable,
+tally_client_get_usage_async (TallyClient *self,
+                              gint64 id,
+                              GCancellable *cancellable,
                               GAsyncReadyCallback callback,
-                              gpointer            user_data)
+                              gpointer user_data)
 {
   g_autofree char *path = g_strdup_printf ("/usage/%" G_GINT64_FORMAT, id);
 
@@ -1156,21 +1144,21 @@ tally_client_get_usage_async (TallyClient        *self,
 }
 
 TallyUsageLog *
-tally_client_get_usage_finish (TallyClient  *self,
+tally_client_get_usage_finish (TallyClient *self,
                                GAsyncResult *result,
-                               GError      **error)
+                               GError **error)
 {
   return client_send_finish (self, result, tally_client_get_usage_async, error);
 }
 
 void
-tally_client_get_usage_stats_async (TallyClient           *self,
+tally_client_get_usage_stats_async (TallyClient *self,
                                     const TallyUsageQuery *query,
-                                    GCancellable          *cancellable,
-                                    GAsyncReadyCallback    callback,
-                                    gpointer               user_data)
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
 {
-  g_autoptr(TallyUsageQuery) any = NULL;
+  g_autoptr (TallyUsageQuery) any = NULL;
   g_autofree char *params = NULL;
 
   g_return_if_fail (TALLY_IS_CLIENT (self));
@@ -1184,18 +1172,18 @@ tally_client_get_usage_stats_async (TallyClient           *self,
 }
 
 TallyUsageStats *
-tally_client_get_usage_stats_finish (TallyClient  *self,
+tally_client_get_usage_stats_finish (TallyClient *self,
                                      GAsyncResult *result,
-                                     GError      **error)
+                                     GError **error)
 {
   return client_send_finish (self, result, tally_client_get_usage_stats_async, error);
 }
 
 void
-tally_client_get_dashboard_stats_async (TallyClient        *self,
-                                        GCancellable       *cancellable,
+tally_client_get_dashboard_stats_async (TallyClient *self,
+                                        GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
-                                        gpointer            user_data)
+                                        gpointer user_data)
 {
   g_return_if_fail (TALLY_IS_CLIENT (self));
 
@@ -1204,9 +1192,9 @@ tally_client_get_dashboard_stats_async (TallyClient        *self,
 }
 
 TallyDashboardStats *
-tally_client_get_dashboard_stats_finish (TallyClient  *self,
+tally_client_get_dashboard_stats_finish (TallyClient *self,
                                          GAsyncResult *result,
-                                         GError      **error)
+                                         GError **error)
 {
   return client_send_finish (self, result, tally_client_get_dashboard_stats_async, error);
 }
@@ -1227,13 +1215,13 @@ range_params (const char *start_date,
 }
 
 void
-tally_client_get_trend_async (TallyClient        *self,
-                              const char         *start_date,
-                              const char         *end_date,
-                              TallyGranularity    granularity,
-                              GCancellable       *cancellable,
+tally_client_get_trend_async (TallyClient *self,
+                              const char *start_date,
+                              const char *end_date,
+                              TallyGranularity granularity,
+                              GCancellable *cancellable,
                               GAsyncReadyCallback callback,
-                              gpointer            user_data)
+                              gpointer user_data)
 {
   g_autofree char *params = NULL;
 
@@ -1246,20 +1234,20 @@ tally_client_get_trend_async (TallyClient        *self,
 }
 
 TallyTrend *
-tally_client_get_trend_finish (TallyClient  *self,
+tally_client_get_trend_finish (TallyClient *self,
                                GAsyncResult *result,
-                               GError      **error)
+                               GError **error)
 {
   return client_send_finish (self, result, tally_client_get_trend_async, error);
 }
 
 void
-tally_client_get_model_stats_async (TallyClient        *self,
-                                    const char         *start_date,
-                                    const char         *end_date,
-                                    GCancellable       *cancellable,
+tally_client_get_model_stats_async (TallyClient *self,
+                                    const char *start_date,
+                                    const char *end_date,
+                                    GCancellable *cancellable,
                                     GAsyncReadyCallback callback,
-                                    gpointer            user_data)
+                                    gpointer user_data)
 {
   g_autofree char *params = NULL;
 
@@ -1271,9 +1259,9 @@ tally_client_get_model_stats_async (TallyClient        *self,
 }
 
 TallyModelBreakdown *
-tally_client_get_model_stats_finish (TallyClient  *self,
+tally_client_get_model_stats_finish (TallyClient *self,
                                      GAsyncResult *result,
-                                     GError      **error)
+                                     GError **error)
 {
   return client_send_finish (self, result, tally_client_get_model_stats_async, error);
 }
@@ -1295,9 +1283,9 @@ all_keys_data_free (AllKeysData *data)
   g_free (data);
 }
 
-static void all_keys_page_cb (GObject      *object,
+static void all_keys_page_cb (GObject *object,
                               GAsyncResult *result,
-                              gpointer      user_data);
+                              gpointer user_data);
 
 static void
 all_keys_request_next (GTask *task)
@@ -1315,8 +1303,8 @@ all_keys_request_next (GTask *task)
  * continue a walk through the list. */
 static gboolean
 check_page_echo (TallyPage *page,
-                 gint64     expected_page,
-                 GError   **error)
+                 gint64 expected_page,
+                 GError **error)
 {
   if (tally_page_get_page (page) == expected_page && tally_page_get_page_size (page) > 0)
     return TRUE;
@@ -1328,15 +1316,15 @@ check_page_echo (TallyPage *page,
 }
 
 static void
-all_keys_page_cb (GObject      *object,
+all_keys_page_cb (GObject *object,
                   GAsyncResult *result,
-                  gpointer      user_data)
+                  gpointer user_data)
 {
   TallyClient *self = TALLY_CLIENT (object);
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   AllKeysData *data = g_task_get_task_data (task);
-  g_autoptr(TallyPage) page = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyPage) page = NULL;
+  g_autoptr (GError) error = NULL;
   GListModel *items;
   guint n_items;
 
@@ -1351,7 +1339,7 @@ all_keys_page_cb (GObject      *object,
   n_items = g_list_model_get_n_items (items);
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(GObject) key = g_list_model_get_item (items, i);
+      g_autoptr (GObject) key = g_list_model_get_item (items, i);
 
       g_list_store_append (data->keys, key);
     }
@@ -1368,12 +1356,12 @@ all_keys_page_cb (GObject      *object,
 }
 
 void
-tally_client_list_all_keys_async (TallyClient        *self,
-                                  GCancellable       *cancellable,
+tally_client_list_all_keys_async (TallyClient *self,
+                                  GCancellable *cancellable,
                                   GAsyncReadyCallback callback,
-                                  gpointer            user_data)
+                                  gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   AllKeysData *data;
 
   g_return_if_fail (TALLY_IS_CLIENT (self));
@@ -1392,9 +1380,9 @@ tally_client_list_all_keys_async (TallyClient        *self,
 }
 
 GListModel *
-tally_client_list_all_keys_finish (TallyClient  *self,
+tally_client_list_all_keys_finish (TallyClient *self,
                                    GAsyncResult *result,
-                                   GError      **error)
+                                   GError **error)
 {
   return client_send_finish (self, result, tally_client_list_all_keys_async, error);
 }
@@ -1415,8 +1403,8 @@ typedef struct
   GCancellable *caller_cancellable;
   gulong caller_cancelled_id;
 
-  GHashTable *ready; /* page number → TallyPage, arrived early */
-  gint64 page_size; /* the effective (echoed) page size */
+  GHashTable *ready;  /* page number → TallyPage, arrived early */
+  gint64 page_size;   /* the effective (echoed) page size */
   gint64 known_pages; /* the largest "pages" seen so far */
   gint64 next_request;
   gint64 next_delivery;
@@ -1445,12 +1433,12 @@ foreach_data_free (ForeachData *data)
   g_free (data);
 }
 
-static void foreach_page_cb (GObject      *object,
+static void foreach_page_cb (GObject *object,
                              GAsyncResult *result,
-                             gpointer      user_data);
+                             gpointer user_data);
 
 static void
-foreach_finish_walk (GTask  *task,
+foreach_finish_walk (GTask *task,
                      GError *error)
 {
   ForeachData *data = g_task_get_task_data (task);
@@ -1473,11 +1461,7 @@ foreach_request_more (GTask *task)
   TallyClient *self = g_task_get_source_object (task);
   ForeachData *data = g_task_get_task_data (task);
 
-  while (!data->finished &&
-         data->in_flight < data->max_in_flight &&
-         data->next_request <= data->known_pages &&
-         data->next_request < data->next_delivery + data->max_in_flight &&
-         data->next_request <= MAX_USAGE_PAGES)
+  while (!data->finished && data->in_flight < data->max_in_flight && data->next_request <= data->known_pages && data->next_request < data->next_delivery + data->max_in_flight && data->next_request <= MAX_USAGE_PAGES)
     {
       PageRequest *request = g_new0 (PageRequest, 1);
 
@@ -1498,34 +1482,31 @@ foreach_deliver (GTask *task)
   ForeachData *data = g_task_get_task_data (task);
   TallyPage *page;
 
-  while (!data->finished &&
-         (page = g_hash_table_lookup (data->ready, &data->next_delivery)) != NULL)
+  while (!data->finished && (page = g_hash_table_lookup (data->ready, &data->next_delivery)) != NULL)
     {
-      g_autoptr(TallyPage) delivered = g_object_ref (page);
+      g_autoptr (TallyPage) delivered = g_object_ref (page);
       gboolean more;
 
       g_hash_table_remove (data->ready, &data->next_delivery);
       data->next_delivery++;
 
       more = data->page_func (delivered, data->page_func_data);
-      if (!more || tally_page_is_last (delivered) ||
-          g_list_model_get_n_items (tally_page_get_items (delivered)) == 0 ||
-          data->next_delivery > MAX_USAGE_PAGES)
+      if (!more || tally_page_is_last (delivered) || g_list_model_get_n_items (tally_page_get_items (delivered)) == 0 || data->next_delivery > MAX_USAGE_PAGES)
         foreach_finish_walk (task, NULL);
     }
 }
 
 static void
-foreach_page_cb (GObject      *object,
+foreach_page_cb (GObject *object,
                  GAsyncResult *result,
-                 gpointer      user_data)
+                 gpointer user_data)
 {
   TallyClient *self = TALLY_CLIENT (object);
   PageRequest *request = user_data;
-  g_autoptr(GTask) task = request->task;
+  g_autoptr (GTask) task = request->task;
   ForeachData *data = g_task_get_task_data (task);
-  g_autoptr(TallyPage) page = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyPage) page = NULL;
+  g_autoptr (GError) error = NULL;
   gint64 page_number = request->page;
 
   g_free (request);
@@ -1573,18 +1554,18 @@ foreach_caller_cancelled_cb (GCancellable *cancellable,
 }
 
 void
-tally_client_foreach_usage_page_async (TallyClient           *self,
+tally_client_foreach_usage_page_async (TallyClient *self,
                                        const TallyUsageQuery *query,
-                                       gint64                 page_size,
-                                       guint                  max_in_flight,
-                                       TallyPageFunc          page_func,
-                                       gpointer               page_func_data,
-                                       GDestroyNotify         page_func_data_destroy,
-                                       GCancellable          *cancellable,
-                                       GAsyncReadyCallback    callback,
-                                       gpointer               user_data)
+                                       gint64 page_size,
+                                       guint max_in_flight,
+                                       TallyPageFunc page_func,
+                                       gpointer page_func_data,
+                                       GDestroyNotify page_func_data_destroy,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   ForeachData *data;
   PageRequest *first;
 
@@ -1629,9 +1610,9 @@ tally_client_foreach_usage_page_async (TallyClient           *self,
 }
 
 gboolean
-tally_client_foreach_usage_page_finish (TallyClient  *self,
+tally_client_foreach_usage_page_finish (TallyClient *self,
                                         GAsyncResult *result,
-                                        GError      **error)
+                                        GError **error)
 {
   g_return_val_if_fail (TALLY_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -1663,37 +1644,39 @@ compare_ids (gconstpointer a,
   gint64 x = *(const gint64 *) a;
   gint64 y = *(const gint64 *) b;
 
-  return x < y ? -1 : x > y ? 1 : 0;
+  return x < y ? -1 : x > y ? 1
+                            : 0;
 }
 
 static int
 compare_key_usage (gconstpointer a,
                    gconstpointer b,
-                   gpointer      user_data)
+                   gpointer user_data)
 {
   gint64 x = tally_key_usage_get_api_key_id ((TallyKeyUsage *) a);
   gint64 y = tally_key_usage_get_api_key_id ((TallyKeyUsage *) b);
 
-  return x < y ? -1 : x > y ? 1 : 0;
+  return x < y ? -1 : x > y ? 1
+                            : 0;
 }
 
-static void keys_usage_chunk_async (TallyClient        *self,
-                                    const gint64       *ids,
-                                    gsize               n_ids,
-                                    GCancellable       *cancellable,
+static void keys_usage_chunk_async (TallyClient *self,
+                                    const gint64 *ids,
+                                    gsize n_ids,
+                                    GCancellable *cancellable,
                                     GAsyncReadyCallback callback,
-                                    gpointer            user_data);
+                                    gpointer user_data);
 
 static void
-keys_usage_chunk_cb (GObject      *object,
+keys_usage_chunk_cb (GObject *object,
                      GAsyncResult *result,
-                     gpointer      user_data)
+                     gpointer user_data)
 {
   TallyClient *self = TALLY_CLIENT (object);
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   KeysUsageData *data = g_task_get_task_data (task);
-  g_autoptr(GListModel) chunk = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GListModel) chunk = NULL;
+  g_autoptr (GError) error = NULL;
   guint n_items;
 
   data->pending--;
@@ -1711,7 +1694,7 @@ keys_usage_chunk_cb (GObject      *object,
   n_items = g_list_model_get_n_items (chunk);
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (chunk, i);
+      g_autoptr (GObject) item = g_list_model_get_item (chunk, i);
 
       g_list_store_append (data->merged, item);
     }
@@ -1724,15 +1707,15 @@ keys_usage_chunk_cb (GObject      *object,
 }
 
 static void
-keys_usage_chunk_async (TallyClient        *self,
-                        const gint64       *ids,
-                        gsize               n_ids,
-                        GCancellable       *cancellable,
+keys_usage_chunk_async (TallyClient *self,
+                        const gint64 *ids,
+                        gsize n_ids,
+                        GCancellable *cancellable,
                         GAsyncReadyCallback callback,
-                        gpointer            user_data)
+                        gpointer user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) body = NULL;
   Request request = {
     .method = "POST",
     .path = "/usage/dashboard/api-keys-usage",
@@ -1753,14 +1736,14 @@ keys_usage_chunk_async (TallyClient        *self,
 }
 
 void
-tally_client_get_keys_usage_async (TallyClient        *self,
-                                   const gint64       *ids,
-                                   gsize               n_ids,
-                                   GCancellable       *cancellable,
+tally_client_get_keys_usage_async (TallyClient *self,
+                                   const gint64 *ids,
+                                   gsize n_ids,
+                                   GCancellable *cancellable,
                                    GAsyncReadyCallback callback,
-                                   gpointer            user_data)
+                                   gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   g_autofree gint64 *unique = NULL;
   gsize n_unique = 0;
   KeysUsageData *data;
@@ -1802,9 +1785,9 @@ tally_client_get_keys_usage_async (TallyClient        *self,
 }
 
 GListModel *
-tally_client_get_keys_usage_finish (TallyClient  *self,
+tally_client_get_keys_usage_finish (TallyClient *self,
                                     GAsyncResult *result,
-                                    GError      **error)
+                                    GError **error)
 {
   return client_send_finish (self, result, tally_client_get_keys_usage_async, error);
 }
@@ -1815,11 +1798,11 @@ tally_client_get_keys_usage_finish (TallyClient  *self,
 gint64
 tally_token_get_expiry (const char *token)
 {
-  g_auto(GStrv) parts = NULL;
-  g_autoptr(GString) payload = NULL;
+  g_auto (GStrv) parts = NULL;
+  g_autoptr (GString) payload = NULL;
   g_autofree guchar *decoded = NULL;
   gsize decoded_len = 0;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr (JsonParser) parser = NULL;
   JsonNode *root;
   JsonNode *exp;
 
@@ -1849,8 +1832,7 @@ tally_token_get_expiry (const char *token)
     g_string_append_c (payload, '=');
 
   decoded = g_base64_decode (payload->str, &decoded_len);
-  if (decoded == NULL || decoded_len == 0 ||
-      !g_utf8_validate ((const char *) decoded, (gssize) decoded_len, NULL))
+  if (decoded == NULL || decoded_len == 0 || !g_utf8_validate ((const char *) decoded, (gssize) decoded_len, NULL))
     return 0;
 
   if (!_tally_json_is_safe_to_parse ((const char *) decoded, decoded_len))

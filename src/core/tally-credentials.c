@@ -20,10 +20,10 @@ tally_token_schema (void)
     .name = "io.github.tallyapp.Tally.Token",
     .flags = SECRET_SCHEMA_NONE,
     .attributes = {
-      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "stored", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
+        { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { "stored", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { NULL, 0 },
     },
   };
 
@@ -124,8 +124,8 @@ static char lookup_tag;
 static char clear_tag;
 
 static void
-propagate_prefixed (GTask      *task,
-                    GError     *error,
+propagate_prefixed (GTask *task,
+                    GError *error,
                     const char *prefix)
 {
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -137,7 +137,7 @@ propagate_prefixed (GTask      *task,
 static gint64
 parse_stored (const char *stored)
 {
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
   gint64 seconds = 0;
   gint64 micros = 0;
 
@@ -202,11 +202,11 @@ store_data_free (StoreData *data)
 }
 
 static void
-on_stored (GObject      *source,
+on_stored (GObject *source,
            GAsyncResult *result,
-           gpointer      user_data)
+           gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   GError *error = NULL;
 
   if (!secret_password_store_finish (result, &error))
@@ -219,12 +219,12 @@ on_stored (GObject      *source,
 }
 
 static void
-on_store_cleared (GObject      *source,
+on_store_cleared (GObject *source,
                   GAsyncResult *result,
-                  gpointer      user_data)
+                  gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GHashTable) attributes = NULL;
   g_autofree char *label = NULL;
   StoreData *data = g_task_get_task_data (task);
   GError *error = NULL;
@@ -253,15 +253,15 @@ on_store_cleared (GObject      *source,
 }
 
 void
-tally_credentials_store_async (const char          *server_url,
-                               const char          *email,
-                               const char          *token,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+tally_credentials_store_async (const char *server_url,
+                               const char *email,
+                               const char *token,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
   StoreData *data;
 
   g_return_if_fail (server_url != NULL && server_url[0] != '\0');
@@ -286,8 +286,8 @@ tally_credentials_store_async (const char          *server_url,
 }
 
 gboolean
-tally_credentials_store_finish (GAsyncResult  *result,
-                                GError       **error)
+tally_credentials_store_finish (GAsyncResult *result,
+                                GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &store_tag, FALSE);
@@ -312,12 +312,12 @@ lookup_data_free (LookupData *data)
 }
 
 static void
-on_secret_retrieved (GObject      *source,
+on_secret_retrieved (GObject *source,
                      GAsyncResult *result,
-                     gpointer      user_data)
+                     gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(SecretValue) value = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (SecretValue) value = NULL;
   LookupData *data = g_task_get_task_data (task);
   GError *error = NULL;
   const char *text;
@@ -334,7 +334,7 @@ on_secret_retrieved (GObject      *source,
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                _("The token stored in the keyring for “%s” is empty or not text"),
-                               data->server_url);
+                                  data->server_url);
       return;
     }
 
@@ -344,14 +344,14 @@ on_secret_retrieved (GObject      *source,
 }
 
 static void
-on_searched (GObject      *source,
+on_searched (GObject *source,
              GAsyncResult *result,
-             gpointer      user_data)
+             gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   GList *items;
   SecretRetrievable *best = NULL;
-  g_autoptr(GHashTable) best_attributes = NULL;
+  g_autoptr (GHashTable) best_attributes = NULL;
   gint64 best_stored = G_MININT64;
   LookupData *data;
   GError *error = NULL;
@@ -366,7 +366,7 @@ on_searched (GObject      *source,
   for (GList *l = items; l != NULL; l = l->next)
     {
       SecretRetrievable *item = l->data;
-      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
+      g_autoptr (GHashTable) attributes = secret_retrievable_get_attributes (item);
       const char *server = attributes != NULL ? g_hash_table_lookup (attributes, "server") : NULL;
       gint64 stored;
 
@@ -403,13 +403,13 @@ on_searched (GObject      *source,
 }
 
 void
-tally_credentials_lookup_async (const char          *server_url,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+tally_credentials_lookup_async (const char *server_url,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
 
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -426,8 +426,8 @@ tally_credentials_lookup_async (const char          *server_url,
 }
 
 TallyAccount *
-tally_credentials_lookup_finish (GAsyncResult  *result,
-                                 GError       **error)
+tally_credentials_lookup_finish (GAsyncResult *result,
+                                 GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &lookup_tag, NULL);
@@ -438,11 +438,11 @@ tally_credentials_lookup_finish (GAsyncResult  *result,
 /* ---------------------------------------------------------------- clear */
 
 static void
-on_cleared (GObject      *source,
+on_cleared (GObject *source,
             GAsyncResult *result,
-            gpointer      user_data)
+            gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   GError *error = NULL;
 
   /* FALSE without an error means there was nothing to remove. */
@@ -457,13 +457,13 @@ on_cleared (GObject      *source,
 }
 
 void
-tally_credentials_clear_async (const char          *server_url,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+tally_credentials_clear_async (const char *server_url,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
 
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -479,8 +479,8 @@ tally_credentials_clear_async (const char          *server_url,
 }
 
 gboolean
-tally_credentials_clear_finish (GAsyncResult  *result,
-                                GError       **error)
+tally_credentials_clear_finish (GAsyncResult *result,
+                                GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &clear_tag, FALSE);

@@ -41,31 +41,31 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TallyAccount, tally_account_free)
 TallyAccount *tally_account_from_environment (const char *server_url);
 
 /* Stores @token for @server_url, replacing every token stored for that server. */
-void tally_credentials_store_async (const char          *server_url,
-                                    const char          *email,
-                                    const char          *token,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data);
-gboolean tally_credentials_store_finish (GAsyncResult  *result,
-                                         GError       **error);
+void tally_credentials_store_async (const char *server_url,
+                                    const char *email,
+                                    const char *token,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean tally_credentials_store_finish (GAsyncResult *result,
+                                         GError **error);
 
 /* @server_url NULL = the most recently stored account of any server.
  * The finish function returns NULL without setting @error when nothing is stored. */
-void tally_credentials_lookup_async (const char          *server_url,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data);
-TallyAccount *tally_credentials_lookup_finish (GAsyncResult  *result,
-                                               GError       **error);
+void tally_credentials_lookup_async (const char *server_url,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
+TallyAccount *tally_credentials_lookup_finish (GAsyncResult *result,
+                                               GError **error);
 
 /* Removes the token(s) of @server_url (NULL = every Tally token). Succeeds
  * when there was nothing to remove. */
-void tally_credentials_clear_async (const char          *server_url,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data);
-gboolean tally_credentials_clear_finish (GAsyncResult  *result,
-                                         GError       **error);
+void tally_credentials_clear_async (const char *server_url,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean tally_credentials_clear_finish (GAsyncResult *result,
+                                         GError **error);
 
 G_END_DECLS

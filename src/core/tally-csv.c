@@ -30,20 +30,20 @@ needs_formula_guard (const char *cell)
 {
   switch (cell[0])
     {
-    case '=':
-    case '+':
-    case '-':
-    case '@':
-    case '\t':
-    case '\r':
-      return TRUE;
-    default:
-      return FALSE;
+      case '=':
+      case '+':
+      case '-':
+      case '@':
+      case '\t':
+      case '\r':
+        return TRUE;
+      default:
+        return FALSE;
     }
 }
 
 static void
-append_escaped (GString    *out,
+append_escaped (GString *out,
                 const char *cell)
 {
   gsize len;
@@ -66,7 +66,7 @@ append_escaped (GString    *out,
   g_string_append_c (out, '"');
   if (guard)
     g_string_append_c (out, '\'');
-  for (const char *p = cell; *p; )
+  for (const char *p = cell; *p;)
     {
       const char *quote = strchr (p, '"');
 
@@ -84,7 +84,7 @@ append_escaped (GString    *out,
 
 static void
 append_int (GString *out,
-            gint64   value)
+            gint64 value)
 {
   char digits[24];
   int n = 0;
@@ -145,7 +145,7 @@ tally_csv_writer_free (TallyCsvWriter *writer)
 
 void
 tally_csv_writer_add (TallyCsvWriter *writer,
-                      const char     *cell)
+                      const char *cell)
 {
   g_return_if_fail (writer != NULL);
 
@@ -155,7 +155,7 @@ tally_csv_writer_add (TallyCsvWriter *writer,
 
 void
 tally_csv_writer_add_int (TallyCsvWriter *writer,
-                          gint64          value)
+                          gint64 value)
 {
   g_return_if_fail (writer != NULL);
 
@@ -165,7 +165,7 @@ tally_csv_writer_add_int (TallyCsvWriter *writer,
 
 void
 tally_csv_writer_add_nullable_int (TallyCsvWriter *writer,
-                                   gint64          value)
+                                   gint64 value)
 {
   g_return_if_fail (writer != NULL);
 
@@ -176,7 +176,7 @@ tally_csv_writer_add_nullable_int (TallyCsvWriter *writer,
 
 void
 tally_csv_writer_add_double (TallyCsvWriter *writer,
-                             double          value)
+                             double value)
 {
   g_autofree char *text = NULL;
 
@@ -188,11 +188,11 @@ tally_csv_writer_add_double (TallyCsvWriter *writer,
 }
 
 static gboolean
-write_buffer (TallyCsvWriter  *writer,
-              GCancellable    *cancellable,
-              GError         **error)
+write_buffer (TallyCsvWriter *writer,
+              GCancellable *cancellable,
+              GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   if (writer->buffer->len == 0)
     return TRUE;
@@ -215,9 +215,9 @@ write_buffer (TallyCsvWriter  *writer,
 }
 
 gboolean
-tally_csv_writer_end_row (TallyCsvWriter  *writer,
-                          GCancellable    *cancellable,
-                          GError         **error)
+tally_csv_writer_end_row (TallyCsvWriter *writer,
+                          GCancellable *cancellable,
+                          GError **error)
 {
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
@@ -236,11 +236,11 @@ tally_csv_writer_end_row (TallyCsvWriter  *writer,
 }
 
 gboolean
-tally_csv_writer_flush (TallyCsvWriter  *writer,
-                        GCancellable    *cancellable,
-                        GError         **error)
+tally_csv_writer_flush (TallyCsvWriter *writer,
+                        GCancellable *cancellable,
+                        GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
@@ -275,7 +275,7 @@ tally_csv_escape_cell (const char *cell)
 /* ---------------------------------------------------------------- parser */
 
 static void
-finish_row (GPtrArray  *rows,
+finish_row (GPtrArray *rows,
             GPtrArray **row)
 {
   g_ptr_array_add (*row, NULL);
@@ -284,13 +284,13 @@ finish_row (GPtrArray  *rows,
 }
 
 GPtrArray *
-tally_csv_parse (const char  *text,
-                 gsize        len,
-                 GError     **error)
+tally_csv_parse (const char *text,
+                 gsize len,
+                 GError **error)
 {
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GPtrArray) row = NULL;
-  g_autoptr(GString) cell = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GPtrArray) row = NULL;
+  g_autoptr (GString) cell = NULL;
   const char *p = text;
   const char *end;
   guint line = 1;
@@ -447,8 +447,8 @@ atomic_file_free (AtomicFile *af)
 
 static void
 set_io_error (GError **error,
-              GError  *local_error,
-              GFile   *target)
+              GError *local_error,
+              GFile *target)
 {
   g_autofree char *name = NULL;
 
@@ -465,14 +465,14 @@ set_io_error (GError **error,
 }
 
 GOutputStream *
-tally_atomic_file_open (GFile         *target,
-                        GCancellable  *cancellable,
-                        GError       **error)
+tally_atomic_file_open (GFile *target,
+                        GCancellable *cancellable,
+                        GError **error)
 {
-  g_autoptr(GFile) parent = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GFile) tmp = NULL;
+  g_autoptr (GFile) parent = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GFileOutputStream) out = NULL;
+  g_autoptr (GFile) tmp = NULL;
   GError *local_error = NULL;
   guint32 mode = 0;
   AtomicFile *af;
@@ -486,7 +486,7 @@ tally_atomic_file_open (GFile         *target,
     {
       set_io_error (error,
                     g_error_new_literal (G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("Is a directory")),
-                    target);
+                                         target);
       return NULL;
     }
 
@@ -507,11 +507,10 @@ tally_atomic_file_open (GFile         *target,
     {
       set_io_error (error,
                     g_error_new_literal (G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("Is a directory")),
-                    target);
+                                         target);
       return NULL;
     }
-  else if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-           g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_MODE))
+  else if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_MODE))
     {
       mode = g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_MODE) & 07777;
     }
@@ -552,9 +551,9 @@ tally_atomic_file_open (GFile         *target,
 }
 
 gboolean
-tally_atomic_file_commit (GOutputStream  *stream,
-                          GCancellable   *cancellable,
-                          GError        **error)
+tally_atomic_file_commit (GOutputStream *stream,
+                          GCancellable *cancellable,
+                          GError **error)
 {
   AtomicFile *af;
   GError *local_error = NULL;
@@ -566,8 +565,7 @@ tally_atomic_file_commit (GOutputStream  *stream,
   af = g_object_steal_qdata (G_OBJECT (stream), atomic_file_quark ());
   g_return_val_if_fail (af != NULL, FALSE);
 
-  if (!g_output_stream_is_closed (stream) &&
-      !g_output_stream_close (stream, cancellable, &local_error))
+  if (!g_output_stream_is_closed (stream) && !g_output_stream_close (stream, cancellable, &local_error))
     goto fail;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))

@@ -29,23 +29,23 @@ void tally_csv_writer_free (TallyCsvWriter *writer);
 
 /* Text cell; NULL → empty */
 void tally_csv_writer_add (TallyCsvWriter *writer,
-                           const char     *cell);
+                           const char *cell);
 void tally_csv_writer_add_int (TallyCsvWriter *writer,
-                               gint64          value);
+                               gint64 value);
 /* value < 0 → empty cell (null) */
 void tally_csv_writer_add_nullable_int (TallyCsvWriter *writer,
-                                        gint64          value);
+                                        gint64 value);
 /* tally_format_number_exact(); NAN/INF → empty cell */
 void tally_csv_writer_add_double (TallyCsvWriter *writer,
-                                  double          value);
+                                  double value);
 
-gboolean tally_csv_writer_end_row (TallyCsvWriter  *writer,
-                                   GCancellable    *cancellable,
-                                   GError         **error);
+gboolean tally_csv_writer_end_row (TallyCsvWriter *writer,
+                                   GCancellable *cancellable,
+                                   GError **error);
 /* Writes everything buffered and flushes the stream. */
-gboolean tally_csv_writer_flush (TallyCsvWriter  *writer,
-                                 GCancellable    *cancellable,
-                                 GError         **error);
+gboolean tally_csv_writer_flush (TallyCsvWriter *writer,
+                                 GCancellable *cancellable,
+                                 GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TallyCsvWriter, tally_csv_writer_free)
 
@@ -58,23 +58,23 @@ char *tally_csv_escape_cell (const char *cell);
  * cells, or NULL with TALLY_ERROR_INVALID_ARGUMENT for invalid UTF-8, an
  * unterminated quoted cell, a '"' inside an unquoted cell, or text after a
  * closing quote. Cells are returned as written (a guard "'" is kept). */
-GPtrArray *tally_csv_parse (const char  *text,
-                            gsize        len,
-                            GError     **error);
+GPtrArray *tally_csv_parse (const char *text,
+                            gsize len,
+                            GError **error);
 
 /* Atomic output to @target: writes to a new temporary file next to it
  * (".tally-export-XXXXXX.tmp" in the same directory). Until commit the target
  * is untouched (an existing file stays byte-identical, a new one does not
  * appear). The mode of an existing target is kept. Errors: TALLY_ERROR_IO
  * (the message names the file), or G_IO_ERROR_CANCELLED. */
-GOutputStream *tally_atomic_file_open (GFile         *target,
-                                       GCancellable  *cancellable,
-                                       GError       **error);
+GOutputStream *tally_atomic_file_open (GFile *target,
+                                       GCancellable *cancellable,
+                                       GError **error);
 /* Closes the stream and renames the temporary file over the target. On
  * failure the temporary file is removed and the target is untouched. */
-gboolean tally_atomic_file_commit (GOutputStream  *stream,
-                                   GCancellable   *cancellable,
-                                   GError        **error);
+gboolean tally_atomic_file_commit (GOutputStream *stream,
+                                   GCancellable *cancellable,
+                                   GError **error);
 /* Closes the stream and removes the temporary file; the target is untouched.
  * A no-op after commit, so it can be called unconditionally on cleanup.
  * (Dropping the last ref without commit or abort also removes the temporary file.) */

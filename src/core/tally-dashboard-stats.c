@@ -66,7 +66,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyDashboardStats, tpm, INT, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   N_PROPS = G_N_ELEMENTS (fields) + 1,
 };
@@ -84,9 +85,9 @@ tally_dashboard_stats_finalize (GObject *object)
 }
 
 static void
-tally_dashboard_stats_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
+tally_dashboard_stats_get_property (GObject *object,
+                                    guint prop_id,
+                                    GValue *value,
                                     GParamSpec *pspec)
 {
   if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
@@ -113,11 +114,11 @@ tally_dashboard_stats_init (TallyDashboardStats *self)
 }
 
 TallyDashboardStats *
-_tally_dashboard_stats_new_from_json (JsonNode  *node,
-                                      GError   **error)
+_tally_dashboard_stats_new_from_json (JsonNode *node,
+                                      GError **error)
 {
   return _tally_json_fields_new_object (TALLY_TYPE_DASHBOARD_STATS, fields, G_N_ELEMENTS (fields),
-                                         node, TYPE_NAME, error);
+                                        node, TYPE_NAME, error);
 }
 
 gint64

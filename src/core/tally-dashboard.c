@@ -40,7 +40,7 @@ struct _TallyDashboard
   GListModel *trend;
   GListModel *models;
   GListStore *key_costs;
-  GListModel *key_usage;          /* TallyKeyUsage of the last good load */
+  GListModel *key_usage; /* TallyKeyUsage of the last good load */
   TallyPeriodTotals *range_totals;
   TallyPeriodTotals *previous_totals;
   TallyPeriodTotals *yesterday_totals;
@@ -55,17 +55,17 @@ struct _TallyDashboard
   gboolean busy;
 
   /* Flags */
-  guint range_set : 1;            /* the user chose a range (else: last 7 days) */
-  guint waiting_for_session : 1;  /* load when the session's load finishes */
-  guint fetch_all : 1;            /* the next load may not reuse the session's trend */
+  guint range_set : 1;           /* the user chose a range (else: last 7 days) */
+  guint waiting_for_session : 1; /* load when the session's load finishes */
+  guint fetch_all : 1;           /* the next load may not reuse the session's trend */
 };
 
 G_DEFINE_FINAL_TYPE (TallyDashboard, tally_dashboard, G_TYPE_OBJECT)
 
-G_DEFINE_BOXED_TYPE (TallyPeriodTotals, tally_period_totals,
-                     tally_period_totals_copy, tally_period_totals_free)
+G_DEFINE_BOXED_TYPE (TallyPeriodTotals, tally_period_totals, tally_period_totals_copy, tally_period_totals_free)
 
-enum {
+enum
+{
   PROP_0,
   PROP_SESSION,
   PROP_START_DATE,
@@ -95,8 +95,8 @@ typedef struct
   TallyGranularity granularity;
   guint pending;
   GError *error;
-  TallyTrend *recent;             /* the session's trend, when reused */
-  TallyTrend *trend;              /* fetched: [previous_start, end_date] */
+  TallyTrend *recent; /* the session's trend, when reused */
+  TallyTrend *trend;  /* fetched: [previous_start, end_date] */
   TallyUsageStats *previous_stats;
   TallyModelBreakdown *models;
   GListModel *key_usage;
@@ -176,10 +176,7 @@ trend_covers (TallyTrend *trend,
   if (g_strcmp0 (granularity, "hour") == 0)
     return FALSE;
 
-  return tally_date_parse (tally_trend_get_start_date (trend), NULL) &&
-         tally_date_parse (tally_trend_get_end_date (trend), NULL) &&
-         strcmp (tally_trend_get_start_date (trend), start) <= 0 &&
-         strcmp (end, tally_trend_get_end_date (trend)) <= 0;
+  return tally_date_parse (tally_trend_get_start_date (trend), NULL) && tally_date_parse (tally_trend_get_end_date (trend), NULL) && strcmp (tally_trend_get_start_date (trend), start) <= 0 && strcmp (end, tally_trend_get_end_date (trend)) <= 0;
 }
 
 static TallyPeriodTotals *
@@ -191,7 +188,7 @@ sum_points (GListModel *points,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(TallyTrendPoint) point = g_list_model_get_item (points, i);
+      g_autoptr (TallyTrendPoint) point = g_list_model_get_item (points, i);
 
       totals->requests += tally_trend_point_get_requests (point);
       totals->input_tokens += tally_trend_point_get_input_tokens (point);
@@ -212,7 +209,7 @@ sum_range (GListModel *points,
            const char *end,
            TallyGranularity granularity)
 {
-  g_autoptr(GListModel) filled = tally_trend_zero_fill (points, start, end, granularity);
+  g_autoptr (GListModel) filled = tally_trend_zero_fill (points, start, end, granularity);
 
   return sum_points (filled, tally_date_range_days (start, end));
 }
@@ -275,9 +272,7 @@ set_last_error (TallyDashboard *self,
 static void
 update_busy (TallyDashboard *self)
 {
-  gboolean busy = self->load_cancellable != NULL ||
-                  self->load_source != 0 ||
-                  self->waiting_for_session;
+  gboolean busy = self->load_cancellable != NULL || self->load_source != 0 || self->waiting_for_session;
 
   if (busy != self->busy)
     {
@@ -298,7 +293,8 @@ set_dates (TallyDashboard *self,
   set_string (self, &self->end_date, end_date, properties[PROP_END_DATE]);
 
   granularity = (start_date != NULL && tally_date_range_days (start_date, end_date) == 1)
-                ? TALLY_GRANULARITY_HOUR : TALLY_GRANULARITY_DAY;
+                    ? TALLY_GRANULARITY_HOUR
+                    : TALLY_GRANULARITY_DAY;
   if (granularity != self->granularity)
     {
       self->granularity = granularity;
@@ -356,8 +352,8 @@ static int
 compare_key_costs (gconstpointer a,
                    gconstpointer b)
 {
-  TallyKeyCost *ka = *(TallyKeyCost **)a;
-  TallyKeyCost *kb = *(TallyKeyCost **)b;
+  TallyKeyCost *ka = *(TallyKeyCost **) a;
+  TallyKeyCost *kb = *(TallyKeyCost **) b;
   double ta = tally_key_cost_get_total_actual_cost (ka);
   double tb = tally_key_cost_get_total_actual_cost (kb);
   gint64 ia, ib;
@@ -380,8 +376,8 @@ compare_key_costs (gconstpointer a,
 static void
 rebuild_key_costs (TallyDashboard *self)
 {
-  g_autoptr(GHashTable) usage_by_id = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr (GHashTable) usage_by_id = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
   TallyDashboardStats *stats = NULL;
   GListModel *keys;
   double sum_total = 0;
@@ -413,7 +409,7 @@ rebuild_key_costs (TallyDashboard *self)
   n = g_list_model_get_n_items (keys);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 id = tally_api_key_get_id (key);
       TallyKeyUsage *usage = g_hash_table_lookup (usage_by_id, &id);
       double today = usage != NULL ? tally_key_usage_get_today_actual_cost (usage) : 0;
@@ -551,10 +547,9 @@ load_done_cb (GObject *object,
 {
   TallyDashboard *self = TALLY_DASHBOARD (object);
   LoadData *load = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return; /* replaced by a newer load */
 
   g_clear_object (&self->load_cancellable);
@@ -579,8 +574,7 @@ load_item_done (GTask *task,
 
   if (error != NULL)
     {
-      if (load->error == NULL ||
-          g_error_matches (load->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (load->error == NULL || g_error_matches (load->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_clear_error (&load->error);
           load->error = error;
@@ -606,7 +600,7 @@ get_trend_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   LoadData *load = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -619,7 +613,7 @@ get_usage_stats_cb (GObject *object,
                     GAsyncResult *result,
                     gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   LoadData *load = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -632,7 +626,7 @@ get_model_stats_cb (GObject *object,
                     GAsyncResult *result,
                     gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   LoadData *load = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -645,7 +639,7 @@ get_keys_usage_cb (GObject *object,
                    GAsyncResult *result,
                    gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   LoadData *load = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -657,8 +651,8 @@ static void
 start_load (TallyDashboard *self,
             gboolean reuse_session_trend)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GArray) ids = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GArray) ids = NULL;
   TallyClient *client;
   TallyTrend *recent;
   GListModel *keys;
@@ -688,15 +682,13 @@ start_load (TallyDashboard *self,
   g_task_set_task_data (task, load, load_data_free);
 
   recent = tally_session_get_recent_trend (self->session);
-  if (reuse_session_trend &&
-      load->granularity == TALLY_GRANULARITY_DAY &&
-      trend_covers (recent, load->start_date, load->end_date))
+  if (reuse_session_trend && load->granularity == TALLY_GRANULARITY_DAY && trend_covers (recent, load->start_date, load->end_date))
     {
       /* The session's default trend already holds the range. */
       load->recent = g_object_ref (recent);
       if (!trend_covers (recent, load->previous_start, load->previous_end))
         {
-          g_autoptr(TallyUsageQuery) query = tally_usage_query_new ();
+          g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
 
           tally_usage_query_set_range (query, load->previous_start, load->previous_end, NULL);
           load->pending++;
@@ -725,7 +717,7 @@ start_load (TallyDashboard *self,
   ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (guint i = 0; i < g_list_model_get_n_items (keys); i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 id = tally_api_key_get_id (key);
 
       g_array_append_val (ids, id);
@@ -734,7 +726,7 @@ start_load (TallyDashboard *self,
     {
       load->pending++;
       tally_client_get_keys_usage_async (client,
-                                         (const gint64 *)(gpointer)ids->data, ids->len,
+                                         (const gint64 *) (gpointer) ids->data, ids->len,
                                          self->load_cancellable,
                                          get_keys_usage_cb, g_object_ref (task));
     }
@@ -861,7 +853,7 @@ session_recent_trend_cb (TallyDashboard *self,
 static void
 tally_dashboard_constructed (GObject *object)
 {
-  TallyDashboard *self = (TallyDashboard *)object;
+  TallyDashboard *self = (TallyDashboard *) object;
 
   G_OBJECT_CLASS (tally_dashboard_parent_class)->constructed (object);
 
@@ -876,7 +868,7 @@ tally_dashboard_constructed (GObject *object)
 static void
 tally_dashboard_dispose (GObject *object)
 {
-  TallyDashboard *self = (TallyDashboard *)object;
+  TallyDashboard *self = (TallyDashboard *) object;
 
   cancel_load (self);
   if (self->session_signals != NULL)
@@ -894,7 +886,7 @@ tally_dashboard_dispose (GObject *object)
 static void
 tally_dashboard_finalize (GObject *object)
 {
-  TallyDashboard *self = (TallyDashboard *)object;
+  TallyDashboard *self = (TallyDashboard *) object;
 
   g_clear_pointer (&self->range_totals, tally_period_totals_free);
   g_clear_pointer (&self->previous_totals, tally_period_totals_free);
@@ -918,64 +910,64 @@ tally_dashboard_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
 
-    case PROP_START_DATE:
-      g_value_set_string (value, self->start_date);
-      break;
+      case PROP_START_DATE:
+        g_value_set_string (value, self->start_date);
+        break;
 
-    case PROP_END_DATE:
-      g_value_set_string (value, self->end_date);
-      break;
+      case PROP_END_DATE:
+        g_value_set_string (value, self->end_date);
+        break;
 
-    case PROP_LOADED_START_DATE:
-      g_value_set_string (value, self->loaded_start_date);
-      break;
+      case PROP_LOADED_START_DATE:
+        g_value_set_string (value, self->loaded_start_date);
+        break;
 
-    case PROP_LOADED_END_DATE:
-      g_value_set_string (value, self->loaded_end_date);
-      break;
+      case PROP_LOADED_END_DATE:
+        g_value_set_string (value, self->loaded_end_date);
+        break;
 
-    case PROP_GRANULARITY:
-      g_value_set_int (value, self->granularity);
-      break;
+      case PROP_GRANULARITY:
+        g_value_set_int (value, self->granularity);
+        break;
 
-    case PROP_TREND:
-      g_value_set_object (value, self->trend);
-      break;
+      case PROP_TREND:
+        g_value_set_object (value, self->trend);
+        break;
 
-    case PROP_MODELS:
-      g_value_set_object (value, self->models);
-      break;
+      case PROP_MODELS:
+        g_value_set_object (value, self->models);
+        break;
 
-    case PROP_KEY_COSTS:
-      g_value_set_object (value, self->key_costs);
-      break;
+      case PROP_KEY_COSTS:
+        g_value_set_object (value, self->key_costs);
+        break;
 
-    case PROP_RANGE_TOTALS:
-      g_value_set_boxed (value, self->range_totals);
-      break;
+      case PROP_RANGE_TOTALS:
+        g_value_set_boxed (value, self->range_totals);
+        break;
 
-    case PROP_PREVIOUS_TOTALS:
-      g_value_set_boxed (value, self->previous_totals);
-      break;
+      case PROP_PREVIOUS_TOTALS:
+        g_value_set_boxed (value, self->previous_totals);
+        break;
 
-    case PROP_YESTERDAY_TOTALS:
-      g_value_set_boxed (value, self->yesterday_totals);
-      break;
+      case PROP_YESTERDAY_TOTALS:
+        g_value_set_boxed (value, self->yesterday_totals);
+        break;
 
-    case PROP_BUSY:
-      g_value_set_boolean (value, self->busy);
-      break;
+      case PROP_BUSY:
+        g_value_set_boolean (value, self->busy);
+        break;
 
-    case PROP_LAST_ERROR:
-      g_value_set_string (value, self->last_error);
-      break;
+      case PROP_LAST_ERROR:
+        g_value_set_string (value, self->last_error);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -989,22 +981,22 @@ tally_dashboard_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
+      case PROP_SESSION:
+        self->session = g_value_dup_object (value);
+        break;
 
-    case PROP_START_DATE:
-      if (self->end_date != NULL)
-        tally_dashboard_set_range (self, g_value_get_string (value), self->end_date);
-      break;
+      case PROP_START_DATE:
+        if (self->end_date != NULL)
+          tally_dashboard_set_range (self, g_value_get_string (value), self->end_date);
+        break;
 
-    case PROP_END_DATE:
-      if (self->start_date != NULL)
-        tally_dashboard_set_range (self, self->start_date, g_value_get_string (value));
-      break;
+      case PROP_END_DATE:
+        if (self->start_date != NULL)
+          tally_dashboard_set_range (self, self->start_date, g_value_get_string (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1019,50 +1011,36 @@ tally_dashboard_class_init (TallyDashboardClass *klass)
   object_class->get_property = tally_dashboard_get_property;
   object_class->set_property = tally_dashboard_set_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, TALLY_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_START_DATE] =
-    g_param_spec_string ("start-date", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_END_DATE] =
-    g_param_spec_string ("end-date", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_LOADED_START_DATE] =
-    g_param_spec_string ("loaded-start-date", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_LOADED_END_DATE] =
-    g_param_spec_string ("loaded-end-date", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL, TALLY_TYPE_SESSION,
+                                                  (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_START_DATE] = g_param_spec_string ("start-date", NULL, NULL, NULL,
+                                                     (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_END_DATE] = g_param_spec_string ("end-date", NULL, NULL, NULL,
+                                                   (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOADED_START_DATE] = g_param_spec_string ("loaded-start-date", NULL, NULL, NULL,
+                                                            (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOADED_END_DATE] = g_param_spec_string ("loaded-end-date", NULL, NULL, NULL,
+                                                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   /* A TallyGranularity */
-  properties[PROP_GRANULARITY] =
-    g_param_spec_int ("granularity", NULL, NULL,
-                      TALLY_GRANULARITY_DAY, TALLY_GRANULARITY_HOUR, TALLY_GRANULARITY_DAY,
-                      (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_TREND] =
-    g_param_spec_object ("trend", NULL, NULL, G_TYPE_LIST_MODEL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_MODELS] =
-    g_param_spec_object ("models", NULL, NULL, G_TYPE_LIST_MODEL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_KEY_COSTS] =
-    g_param_spec_object ("key-costs", NULL, NULL, G_TYPE_LIST_MODEL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_RANGE_TOTALS] =
-    g_param_spec_boxed ("range-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
-                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_PREVIOUS_TOTALS] =
-    g_param_spec_boxed ("previous-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
-                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_YESTERDAY_TOTALS] =
-    g_param_spec_boxed ("yesterday-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
-                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_LAST_ERROR] =
-    g_param_spec_string ("last-error", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_GRANULARITY] = g_param_spec_int ("granularity", NULL, NULL,
+                                                   TALLY_GRANULARITY_DAY, TALLY_GRANULARITY_HOUR, TALLY_GRANULARITY_DAY,
+                                                   (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TREND] = g_param_spec_object ("trend", NULL, NULL, G_TYPE_LIST_MODEL,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODELS] = g_param_spec_object ("models", NULL, NULL, G_TYPE_LIST_MODEL,
+                                                 (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_KEY_COSTS] = g_param_spec_object ("key-costs", NULL, NULL, G_TYPE_LIST_MODEL,
+                                                    (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RANGE_TOTALS] = g_param_spec_boxed ("range-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
+                                                      (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PREVIOUS_TOTALS] = g_param_spec_boxed ("previous-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
+                                                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_YESTERDAY_TOTALS] = g_param_spec_boxed ("yesterday-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
+                                                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL,
+                                                     (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1094,12 +1072,12 @@ tally_dashboard_new (TallySession *session)
   return g_object_new (TALLY_TYPE_DASHBOARD, "session", session, NULL);
 }
 
-#define GETTER(type, name, field, fallback) \
-  type                                                  \
-  tally_dashboard_get_##name (TallyDashboard *self)     \
-  {                                                     \
+#define GETTER(type, name, field, fallback)                     \
+  type                                                          \
+      tally_dashboard_get_##name (TallyDashboard *self)         \
+  {                                                             \
     g_return_val_if_fail (TALLY_IS_DASHBOARD (self), fallback); \
-    return self->field;                                 \
+    return self->field;                                         \
   }
 
 GETTER (TallySession *, session, session, NULL)
@@ -1138,8 +1116,7 @@ tally_dashboard_set_range (TallyDashboard *self,
 
   self->range_set = TRUE;
 
-  if (g_strcmp0 (start_date, self->start_date) == 0 &&
-      g_strcmp0 (end_date, self->end_date) == 0)
+  if (g_strcmp0 (start_date, self->start_date) == 0 && g_strcmp0 (end_date, self->end_date) == 0)
     return;
 
   set_dates (self, start_date, end_date);

@@ -40,8 +40,8 @@ typedef struct
   gint64 output_tokens;
   gint64 cache_tokens;
   gint64 total_tokens;
-  double cost;          /* list price */
-  double actual_cost;   /* billed */
+  double cost;        /* list price */
+  double actual_cost; /* billed */
   int n_days;
 } TallyPeriodTotals;
 

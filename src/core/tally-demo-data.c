@@ -69,22 +69,14 @@ typedef struct
 } KeySpec;
 
 static const KeySpec key_specs[] = {
-  { 1, 1, "default", 1, "active", FALSE, 0.0, 1.0, 34, 4,
-    { MODEL_SONNET, MODEL_SONNET_DATED, MODEL_OPUS, MODEL_HAIKU }, { 45, 20, 10, 25 }, 0.9 },
-  { 2, 1, "订阅 Claude Max ⚡", 2, "active", FALSE, 0.0, 1.0, 20, 3,
-    { MODEL_SONNET, MODEL_OPUS, MODEL_HAIKU }, { 50, 30, 20 }, 0.95 },
-  { 3, 1, "CI <b>&amp; bot", 3, "active", FALSE, 0.05, 1.0, 14, 2,
-    { MODEL_GPT5, MODEL_GPT5_MINI }, { 60, 40 }, 0.4 },
-  { 4, 1, "old-laptop (disabled)", 0, "inactive", FALSE, 0.0, 0.55, 8, 3,
-    { MODEL_SONNET, MODEL_GPT5, MODEL_GEMINI_FLASH }, { 50, 30, 20 }, 0.85 },
-  { 5, 1, "gemini-batch", 4, "active", FALSE, 0.25, 1.0, 10, 2,
-    { MODEL_GEMINI_PRO, MODEL_GEMINI_FLASH }, { 45, 55 }, 0.3 },
-  { 6, 1, "=cmd|' /C calc'!A0", 1, "active", FALSE, 0.8, 1.0, 4, 2,
-    { MODEL_HAIKU, MODEL_SONNET }, { 70, 30 }, 0.9 },
-  { 7, 1, "deleted-key", 1, "active", TRUE, 0.0, 0.7, 7, 2,
-    { MODEL_SONNET, MODEL_HAIKU }, { 60, 40 }, 0.9 },
-  { 9, 2, "other-user-key", 1, "active", FALSE, 0.0, 1.0, 3, 1,
-    { MODEL_SONNET }, { 100 }, 0.9 },
+  { 1, 1, "default", 1, "active", FALSE, 0.0, 1.0, 34, 4, { MODEL_SONNET, MODEL_SONNET_DATED, MODEL_OPUS, MODEL_HAIKU }, { 45, 20, 10, 25 }, 0.9 },
+  { 2, 1, "订阅 Claude Max ⚡", 2, "active", FALSE, 0.0, 1.0, 20, 3, { MODEL_SONNET, MODEL_OPUS, MODEL_HAIKU }, { 50, 30, 20 }, 0.95 },
+  { 3, 1, "CI <b>&amp; bot", 3, "active", FALSE, 0.05, 1.0, 14, 2, { MODEL_GPT5, MODEL_GPT5_MINI }, { 60, 40 }, 0.4 },
+  { 4, 1, "old-laptop (disabled)", 0, "inactive", FALSE, 0.0, 0.55, 8, 3, { MODEL_SONNET, MODEL_GPT5, MODEL_GEMINI_FLASH }, { 50, 30, 20 }, 0.85 },
+  { 5, 1, "gemini-batch", 4, "active", FALSE, 0.25, 1.0, 10, 2, { MODEL_GEMINI_PRO, MODEL_GEMINI_FLASH }, { 45, 55 }, 0.3 },
+  { 6, 1, "=cmd|' /C calc'!A0", 1, "active", FALSE, 0.8, 1.0, 4, 2, { MODEL_HAIKU, MODEL_SONNET }, { 70, 30 }, 0.9 },
+  { 7, 1, "deleted-key", 1, "active", TRUE, 0.0, 0.7, 7, 2, { MODEL_SONNET, MODEL_HAIKU }, { 60, 40 }, 0.9 },
+  { 9, 2, "other-user-key", 1, "active", FALSE, 0.0, 1.0, 3, 1, { MODEL_SONNET }, { 100 }, 0.9 },
 };
 
 #define N_KEYS G_N_ELEMENTS (key_specs)
@@ -93,8 +85,30 @@ static const KeySpec key_specs[] = {
 
 /* Relative traffic per server-local hour of a working day. */
 static const double hour_weights[24] = {
-  0.15, 0.10, 0.08, 0.06, 0.06, 0.08, 0.15, 0.35, 0.70, 1.00, 1.20, 1.20,
-  0.80, 1.00, 1.25, 1.30, 1.20, 1.00, 0.70, 0.60, 0.65, 0.60, 0.45, 0.30,
+  0.15,
+  0.10,
+  0.08,
+  0.06,
+  0.06,
+  0.08,
+  0.15,
+  0.35,
+  0.70,
+  1.00,
+  1.20,
+  1.20,
+  0.80,
+  1.00,
+  1.25,
+  1.30,
+  1.20,
+  1.00,
+  0.70,
+  0.60,
+  0.65,
+  0.60,
+  0.45,
+  0.30,
 };
 
 struct _TallyDemoData
@@ -348,7 +362,7 @@ init_entities (TallyDemoData *data,
   gint64 span = MAX (now_s - start_s, 1);
   Rng rng;
 
-  data->users[0] = (TallyDemoUser) {
+  data->users[0] = (TallyDemoUser){
     .id = TALLY_DEMO_USER_ID,
     .email = "demo@example.com",
     .password = "tally-demo",
@@ -362,7 +376,7 @@ init_entities (TallyDemoData *data,
     .created_at = start_s - 150 * SECONDS_PER_DAY,
     .updated_at = now_s - 3 * SECONDS_PER_DAY,
   };
-  data->users[1] = (TallyDemoUser) {
+  data->users[1] = (TallyDemoUser){
     .id = TALLY_DEMO_OTHER_USER_ID,
     .email = "someone-else@example.com",
     .password = NULL,
@@ -377,21 +391,65 @@ init_entities (TallyDemoData *data,
     .updated_at = start_s - 20 * SECONDS_PER_DAY,
   };
 
-  data->groups[0] = (TallyDemoGroup) {
-    1, "Claude Standard", "Claude 标准渠道", "anthropic", 1000, FALSE, "active", "standard",
-    NAN, NAN, NAN, start_s - 210 * SECONDS_PER_DAY, start_s - 30 * SECONDS_PER_DAY,
+  data->groups[0] = (TallyDemoGroup){
+    1,
+    "Claude Standard",
+    "Claude 标准渠道",
+    "anthropic",
+    1000,
+    FALSE,
+    "active",
+    "standard",
+    NAN,
+    NAN,
+    NAN,
+    start_s - 210 * SECONDS_PER_DAY,
+    start_s - 30 * SECONDS_PER_DAY,
   };
-  data->groups[1] = (TallyDemoGroup) {
-    2, "Claude Max 订阅", "Claude 订阅套餐（日/周/月限额）", "anthropic", 1000, TRUE, "active",
-    "subscription", 50, 300, 1000, start_s - 208 * SECONDS_PER_DAY, start_s - 28 * SECONDS_PER_DAY,
+  data->groups[1] = (TallyDemoGroup){
+    2,
+    "Claude Max 订阅",
+    "Claude 订阅套餐（日/周/月限额）",
+    "anthropic",
+    1000,
+    TRUE,
+    "active",
+    "subscription",
+    50,
+    300,
+    1000,
+    start_s - 208 * SECONDS_PER_DAY,
+    start_s - 28 * SECONDS_PER_DAY,
   };
-  data->groups[2] = (TallyDemoGroup) {
-    3, "OpenAI 0.8x", "OpenAI 渠道, 0.8 倍率", "openai", 800, FALSE, "active", "standard",
-    NAN, NAN, NAN, start_s - 200 * SECONDS_PER_DAY, start_s - 26 * SECONDS_PER_DAY,
+  data->groups[2] = (TallyDemoGroup){
+    3,
+    "OpenAI 0.8x",
+    "OpenAI 渠道, 0.8 倍率",
+    "openai",
+    800,
+    FALSE,
+    "active",
+    "standard",
+    NAN,
+    NAN,
+    NAN,
+    start_s - 200 * SECONDS_PER_DAY,
+    start_s - 26 * SECONDS_PER_DAY,
   };
-  data->groups[3] = (TallyDemoGroup) {
-    4, "Gemini Pro", "Gemini 渠道, 1.5 倍率", "gemini", 1500, FALSE, "active", "standard",
-    NAN, NAN, NAN, start_s - 190 * SECONDS_PER_DAY, start_s - 24 * SECONDS_PER_DAY,
+  data->groups[3] = (TallyDemoGroup){
+    4,
+    "Gemini Pro",
+    "Gemini 渠道, 1.5 倍率",
+    "gemini",
+    1500,
+    FALSE,
+    "active",
+    "standard",
+    NAN,
+    NAN,
+    NAN,
+    start_s - 190 * SECONDS_PER_DAY,
+    start_s - 24 * SECONDS_PER_DAY,
   };
 
   /* The secrets come from their own stream so they do not depend on the rows. */
@@ -941,23 +999,23 @@ tally_demo_data_aggregate (TallyDemoData *data,
 
       switch (group_by)
         {
-        case TALLY_DEMO_GROUP_NONE:
-          bucket = 0;
-          break;
-        case TALLY_DEMO_GROUP_KEY:
-          bucket = row->key;
-          break;
-        case TALLY_DEMO_GROUP_MODEL:
-          bucket = row->model;
-          break;
-        case TALLY_DEMO_GROUP_DAY:
-          bucket = tally_demo_local_day (row->created_us, data->utc_offset) - first_bucket;
-          break;
-        case TALLY_DEMO_GROUP_HOUR:
-          bucket = tally_demo_local_hour (row->created_us, data->utc_offset) - first_bucket;
-          break;
-        default:
-          g_assert_not_reached ();
+          case TALLY_DEMO_GROUP_NONE:
+            bucket = 0;
+            break;
+          case TALLY_DEMO_GROUP_KEY:
+            bucket = row->key;
+            break;
+          case TALLY_DEMO_GROUP_MODEL:
+            bucket = row->model;
+            break;
+          case TALLY_DEMO_GROUP_DAY:
+            bucket = tally_demo_local_day (row->created_us, data->utc_offset) - first_bucket;
+            break;
+          case TALLY_DEMO_GROUP_HOUR:
+            bucket = tally_demo_local_hour (row->created_us, data->utc_offset) - first_bucket;
+            break;
+          default:
+            g_assert_not_reached ();
         }
       if (bucket < 0 || bucket >= n_buckets)
         continue;
@@ -1019,8 +1077,23 @@ tally_demo_append_go_float (GString *out,
                             double value)
 {
   static const char *const formats[] = {
-    "%.0e", "%.1e", "%.2e", "%.3e", "%.4e", "%.5e", "%.6e", "%.7e", "%.8e",
-    "%.9e", "%.10e", "%.11e", "%.12e", "%.13e", "%.14e", "%.15e", "%.16e",
+    "%.0e",
+    "%.1e",
+    "%.2e",
+    "%.3e",
+    "%.4e",
+    "%.5e",
+    "%.6e",
+    "%.7e",
+    "%.8e",
+    "%.9e",
+    "%.10e",
+    "%.11e",
+    "%.12e",
+    "%.13e",
+    "%.14e",
+    "%.15e",
+    "%.16e",
   };
   char buf[64];
   char digits[24];
@@ -1114,37 +1187,37 @@ tally_demo_append_go_string (GString *out,
         {
           switch (c)
             {
-            case '"':
-              g_string_append (out, "\\\"");
-              break;
-            case '\\':
-              g_string_append (out, "\\\\");
-              break;
-            case '\b':
-              g_string_append (out, "\\b");
-              break;
-            case '\f':
-              g_string_append (out, "\\f");
-              break;
-            case '\n':
-              g_string_append (out, "\\n");
-              break;
-            case '\r':
-              g_string_append (out, "\\r");
-              break;
-            case '\t':
-              g_string_append (out, "\\t");
-              break;
-            default:
-              if (c < 0x20 || c == '<' || c == '>' || c == '&')
-                {
-                  g_string_append (out, "\\u00");
-                  g_string_append_c (out, hex[c >> 4]);
-                  g_string_append_c (out, hex[c & 0xf]);
-                }
-              else
-                g_string_append_c (out, (char) c);
-              break;
+              case '"':
+                g_string_append (out, "\\\"");
+                break;
+              case '\\':
+                g_string_append (out, "\\\\");
+                break;
+              case '\b':
+                g_string_append (out, "\\b");
+                break;
+              case '\f':
+                g_string_append (out, "\\f");
+                break;
+              case '\n':
+                g_string_append (out, "\\n");
+                break;
+              case '\r':
+                g_string_append (out, "\\r");
+                break;
+              case '\t':
+                g_string_append (out, "\\t");
+                break;
+              default:
+                if (c < 0x20 || c == '<' || c == '>' || c == '&')
+                  {
+                    g_string_append (out, "\\u00");
+                    g_string_append_c (out, hex[c >> 4]);
+                    g_string_append_c (out, hex[c & 0xf]);
+                  }
+                else
+                  g_string_append_c (out, (char) c);
+                break;
             }
           p++;
         }
@@ -1389,24 +1462,24 @@ go_quote_char (guchar c)
     return g_strdup ("'\"'");
   switch (c)
     {
-    case '\a':
-      return g_strdup ("'\\a'");
-    case '\b':
-      return g_strdup ("'\\b'");
-    case '\f':
-      return g_strdup ("'\\f'");
-    case '\n':
-      return g_strdup ("'\\n'");
-    case '\r':
-      return g_strdup ("'\\r'");
-    case '\t':
-      return g_strdup ("'\\t'");
-    case '\v':
-      return g_strdup ("'\\v'");
-    case '\\':
-      return g_strdup ("'\\\\'");
-    default:
-      break;
+      case '\a':
+        return g_strdup ("'\\a'");
+      case '\b':
+        return g_strdup ("'\\b'");
+      case '\f':
+        return g_strdup ("'\\f'");
+      case '\n':
+        return g_strdup ("'\\n'");
+      case '\r':
+        return g_strdup ("'\\r'");
+      case '\t':
+        return g_strdup ("'\\t'");
+      case '\v':
+        return g_strdup ("'\\v'");
+      case '\\':
+        return g_strdup ("'\\\\'");
+      default:
+        break;
     }
   if (c < 0x20 || c == 0x7f)
     return g_strdup_printf ("'\\x%02x'", c);
@@ -1443,8 +1516,7 @@ reader_fail (Reader *reader,
 static void
 reader_skip_space (Reader *reader)
 {
-  while (reader->p < reader->end &&
-         (*reader->p == ' ' || *reader->p == '\t' || *reader->p == '\n' || *reader->p == '\r'))
+  while (reader->p < reader->end && (*reader->p == ' ' || *reader->p == '\t' || *reader->p == '\n' || *reader->p == '\r'))
     reader->p++;
 }
 
@@ -1508,7 +1580,7 @@ read_hex4 (Reader *reader,
 static char *
 read_string (Reader *reader)
 {
-  g_autoptr(GString) raw = g_string_new (NULL);
+  g_autoptr (GString) raw = g_string_new (NULL);
 
   reader->p++;
   for (;;)
@@ -1548,55 +1620,54 @@ read_string (Reader *reader)
       reader->p++;
       switch (c)
         {
-        case '"':
-        case '\\':
-        case '/':
-          g_string_append_c (raw, (char) c);
-          break;
-        case 'b':
-          g_string_append_c (raw, '\b');
-          break;
-        case 'f':
-          g_string_append_c (raw, '\f');
-          break;
-        case 'n':
-          g_string_append_c (raw, '\n');
-          break;
-        case 'r':
-          g_string_append_c (raw, '\r');
-          break;
-        case 't':
-          g_string_append_c (raw, '\t');
-          break;
-        case 'u':
-          {
-            gunichar ch;
+          case '"':
+          case '\\':
+          case '/':
+            g_string_append_c (raw, (char) c);
+            break;
+          case 'b':
+            g_string_append_c (raw, '\b');
+            break;
+          case 'f':
+            g_string_append_c (raw, '\f');
+            break;
+          case 'n':
+            g_string_append_c (raw, '\n');
+            break;
+          case 'r':
+            g_string_append_c (raw, '\r');
+            break;
+          case 't':
+            g_string_append_c (raw, '\t');
+            break;
+          case 'u':
+            {
+              gunichar ch;
 
-            if (!read_hex4 (reader, &ch))
-              return NULL;
-            if (ch >= 0xd800 && ch < 0xdc00 && reader->end - reader->p >= 6 &&
-                reader->p[0] == '\\' && reader->p[1] == 'u')
-              {
-                const char *save = reader->p;
-                gunichar low;
+              if (!read_hex4 (reader, &ch))
+                return NULL;
+              if (ch >= 0xd800 && ch < 0xdc00 && reader->end - reader->p >= 6 && reader->p[0] == '\\' && reader->p[1] == 'u')
+                {
+                  const char *save = reader->p;
+                  gunichar low;
 
-                reader->p += 2;
-                if (!read_hex4 (reader, &low))
-                  return NULL;
-                if (low >= 0xdc00 && low < 0xe000)
-                  ch = 0x10000 + ((ch - 0xd800) << 10) + (low - 0xdc00);
-                else
-                  reader->p = save;
-              }
-            if (ch >= 0xd800 && ch < 0xe000)
-              ch = 0xfffd;
-            g_string_append_unichar (raw, ch);
-          }
-          break;
-        default:
-          reader->p--;
-          reader_fail (reader, "in string escape code");
-          return NULL;
+                  reader->p += 2;
+                  if (!read_hex4 (reader, &low))
+                    return NULL;
+                  if (low >= 0xdc00 && low < 0xe000)
+                    ch = 0x10000 + ((ch - 0xd800) << 10) + (low - 0xdc00);
+                  else
+                    reader->p = save;
+                }
+              if (ch >= 0xd800 && ch < 0xe000)
+                ch = 0xfffd;
+              g_string_append_unichar (raw, ch);
+            }
+            break;
+          default:
+            reader->p--;
+            reader_fail (reader, "in string escape code");
+            return NULL;
         }
     }
 
@@ -1690,7 +1761,7 @@ static TallyDemoValue *
 read_container (Reader *reader,
                 gboolean is_object)
 {
-  g_autoptr(TallyDemoValue) value = value_new (is_object ? TALLY_DEMO_VALUE_OBJECT : TALLY_DEMO_VALUE_ARRAY);
+  g_autoptr (TallyDemoValue) value = value_new (is_object ? TALLY_DEMO_VALUE_OBJECT : TALLY_DEMO_VALUE_ARRAY);
   char close = is_object ? '}' : ']';
 
   if (++reader->depth > MAX_DEPTH)
@@ -1779,32 +1850,32 @@ read_value (Reader *reader)
 
   switch (*reader->p)
     {
-    case '{':
-      return read_container (reader, TRUE);
-    case '[':
-      return read_container (reader, FALSE);
-    case '"':
-      {
-        char *text = read_string (reader);
-        TallyDemoValue *value;
+      case '{':
+        return read_container (reader, TRUE);
+      case '[':
+        return read_container (reader, FALSE);
+      case '"':
+        {
+          char *text = read_string (reader);
+          TallyDemoValue *value;
 
-        if (text == NULL)
-          return NULL;
-        value = value_new (TALLY_DEMO_VALUE_STRING);
-        value->text = text;
-        return value;
-      }
-    case 't':
-      return read_literal (reader, "true", TALLY_DEMO_VALUE_BOOL, TRUE);
-    case 'f':
-      return read_literal (reader, "false", TALLY_DEMO_VALUE_BOOL, FALSE);
-    case 'n':
-      return read_literal (reader, "null", TALLY_DEMO_VALUE_NULL, FALSE);
-    default:
-      if (*reader->p == '-' || g_ascii_isdigit (*reader->p))
-        return read_number (reader);
-      reader_fail (reader, "looking for beginning of value");
-      return NULL;
+          if (text == NULL)
+            return NULL;
+          value = value_new (TALLY_DEMO_VALUE_STRING);
+          value->text = text;
+          return value;
+        }
+      case 't':
+        return read_literal (reader, "true", TALLY_DEMO_VALUE_BOOL, TRUE);
+      case 'f':
+        return read_literal (reader, "false", TALLY_DEMO_VALUE_BOOL, FALSE);
+      case 'n':
+        return read_literal (reader, "null", TALLY_DEMO_VALUE_NULL, FALSE);
+      default:
+        if (*reader->p == '-' || g_ascii_isdigit (*reader->p))
+          return read_number (reader);
+        reader_fail (reader, "looking for beginning of value");
+        return NULL;
     }
 }
 
@@ -1841,20 +1912,20 @@ tally_demo_value_kind_name (const TallyDemoValue *value)
 {
   switch (value->kind)
     {
-    case TALLY_DEMO_VALUE_NULL:
-      return "null";
-    case TALLY_DEMO_VALUE_BOOL:
-      return "bool";
-    case TALLY_DEMO_VALUE_NUMBER:
-      return "number";
-    case TALLY_DEMO_VALUE_STRING:
-      return "string";
-    case TALLY_DEMO_VALUE_ARRAY:
-      return "array";
-    case TALLY_DEMO_VALUE_OBJECT:
-      return "object";
-    default:
-      g_assert_not_reached ();
+      case TALLY_DEMO_VALUE_NULL:
+        return "null";
+      case TALLY_DEMO_VALUE_BOOL:
+        return "bool";
+      case TALLY_DEMO_VALUE_NUMBER:
+        return "number";
+      case TALLY_DEMO_VALUE_STRING:
+        return "string";
+      case TALLY_DEMO_VALUE_ARRAY:
+        return "array";
+      case TALLY_DEMO_VALUE_OBJECT:
+        return "object";
+      default:
+        g_assert_not_reached ();
     }
 }
 
@@ -1864,42 +1935,42 @@ tally_demo_value_write (const TallyDemoValue *value,
 {
   switch (value->kind)
     {
-    case TALLY_DEMO_VALUE_NULL:
-      g_string_append (out, "null");
-      break;
-    case TALLY_DEMO_VALUE_BOOL:
-      g_string_append (out, value->boolean ? "true" : "false");
-      break;
-    case TALLY_DEMO_VALUE_NUMBER:
-      g_string_append (out, value->text);
-      break;
-    case TALLY_DEMO_VALUE_STRING:
-      tally_demo_append_go_string (out, value->text, -1);
-      break;
-    case TALLY_DEMO_VALUE_ARRAY:
-    case TALLY_DEMO_VALUE_OBJECT:
-      {
-        gboolean is_object = value->kind == TALLY_DEMO_VALUE_OBJECT;
+      case TALLY_DEMO_VALUE_NULL:
+        g_string_append (out, "null");
+        break;
+      case TALLY_DEMO_VALUE_BOOL:
+        g_string_append (out, value->boolean ? "true" : "false");
+        break;
+      case TALLY_DEMO_VALUE_NUMBER:
+        g_string_append (out, value->text);
+        break;
+      case TALLY_DEMO_VALUE_STRING:
+        tally_demo_append_go_string (out, value->text, -1);
+        break;
+      case TALLY_DEMO_VALUE_ARRAY:
+      case TALLY_DEMO_VALUE_OBJECT:
+        {
+          gboolean is_object = value->kind == TALLY_DEMO_VALUE_OBJECT;
 
-        g_string_append_c (out, is_object ? '{' : '[');
-        for (guint i = 0; i < value->children->len; i++)
-          {
-            const TallyDemoValue *child = g_ptr_array_index (value->children, i);
+          g_string_append_c (out, is_object ? '{' : '[');
+          for (guint i = 0; i < value->children->len; i++)
+            {
+              const TallyDemoValue *child = g_ptr_array_index (value->children, i);
 
-            if (i > 0)
-              g_string_append_c (out, ',');
-            if (is_object)
-              {
-                tally_demo_append_go_string (out, child->key, -1);
-                g_string_append_c (out, ':');
-              }
-            tally_demo_value_write (child, out);
-          }
-        g_string_append_c (out, is_object ? '}' : ']');
-      }
-      break;
-    default:
-      g_assert_not_reached ();
+              if (i > 0)
+                g_string_append_c (out, ',');
+              if (is_object)
+                {
+                  tally_demo_append_go_string (out, child->key, -1);
+                  g_string_append_c (out, ':');
+                }
+              tally_demo_value_write (child, out);
+            }
+          g_string_append_c (out, is_object ? '}' : ']');
+        }
+        break;
+      default:
+        g_assert_not_reached ();
     }
 }
 

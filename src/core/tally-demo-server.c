@@ -109,8 +109,8 @@ typedef void (*Handler) (TallyDemoServer *self,
 
 typedef enum
 {
-  ROUTE_AUTH = 1 << 0,   /* behind the JWT middleware */
-  ROUTE_FAULTS = 1 << 1, /* affected by tally_demo_server_set_fault() */
+  ROUTE_AUTH = 1 << 0,       /* behind the JWT middleware */
+  ROUTE_FAULTS = 1 << 1,     /* affected by tally_demo_server_set_fault() */
   ROUTE_TWO_FACTOR = 1 << 2, /* only while two-factor is enabled (an L route) */
 } RouteFlags;
 
@@ -438,7 +438,7 @@ base64url_decode (const char *text,
                   gsize text_len,
                   gsize *out_len)
 {
-  g_autoptr(GString) padded = g_string_sized_new (text_len + 4);
+  g_autoptr (GString) padded = g_string_sized_new (text_len + 4);
 
   if (text_len % 4 == 1)
     return NULL;
@@ -464,7 +464,7 @@ sign (TallyDemoServer *self,
       const char *signing_input,
       gsize len)
 {
-  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, self->secret, sizeof self->secret);
+  g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, self->secret, sizeof self->secret);
   guint8 digest[32];
   gsize digest_len = sizeof digest;
 
@@ -480,7 +480,7 @@ issue_token (TallyDemoServer *self,
 {
   static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autoptr(GString) payload = g_string_new (NULL);
+  g_autoptr (GString) payload = g_string_new (NULL);
   g_autofree char *header_b64 = base64url_encode ((const guint8 *) header, strlen (header));
   g_autofree char *payload_b64 = NULL;
   g_autofree char *signing_input = NULL;
@@ -562,8 +562,8 @@ verify_token (TallyDemoServer *self,
 {
   const char *dot1 = strchr (token, '.');
   const char *dot2 = dot1 != NULL ? strchr (dot1 + 1, '.') : NULL;
-  g_autoptr(TallyDemoValue) header = NULL;
-  g_autoptr(TallyDemoValue) payload = NULL;
+  g_autoptr (TallyDemoValue) header = NULL;
+  g_autoptr (TallyDemoValue) payload = NULL;
   g_autofree char *expected = NULL;
   const TallyDemoValue *alg;
   double now = (double) (g_get_real_time () / G_USEC_PER_SEC);
@@ -638,15 +638,15 @@ authenticate (TallyDemoServer *self,
 
   switch (verify_token (self, space + 1, &user_id))
     {
-    case TOKEN_VALID:
-      break;
-    case TOKEN_EXPIRED:
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
-      return FALSE;
-    case TOKEN_INVALID:
-    default:
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "INVALID_TOKEN", "Invalid token");
-      return FALSE;
+      case TOKEN_VALID:
+        break;
+      case TOKEN_EXPIRED:
+        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
+        return FALSE;
+      case TOKEN_INVALID:
+      default:
+        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "INVALID_TOKEN", "Invalid token");
+        return FALSE;
     }
 
   user = tally_demo_data_get_user (self->data, user_id);
@@ -690,7 +690,7 @@ static TallyDemoValue *
 parse_body (Request *req,
             Response *resp)
 {
-  g_autoptr(GBytes) bytes = request_body (req);
+  g_autoptr (GBytes) bytes = request_body (req);
   g_autofree char *error = NULL;
   gsize len = 0;
   const char *text = g_bytes_get_data (bytes, &len);
@@ -744,7 +744,7 @@ bind_strings (const TallyDemoValue *value,
               Response *resp)
 {
   g_autofree char *type_error = NULL;
-  g_autoptr(GString) invalid = g_string_new (NULL);
+  g_autoptr (GString) invalid = g_string_new (NULL);
 
   if (value->kind == TALLY_DEMO_VALUE_OBJECT)
     {
@@ -819,7 +819,7 @@ static GHashTable *
 parse_query (const char *query)
 {
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) pairs = NULL;
+  g_auto (GStrv) pairs = NULL;
 
   if (query == NULL)
     return table;
@@ -1025,7 +1025,7 @@ handle_login (TallyDemoServer *self,
     { "password", "Password", TRUE, 0, FALSE, NULL },
     { "turnstile_token", "TurnstileToken", FALSE, 0, FALSE, NULL },
   };
-  g_autoptr(TallyDemoValue) body = parse_body (req, resp);
+  g_autoptr (TallyDemoValue) body = parse_body (req, resp);
   const TallyDemoUser *user;
 
   if (body == NULL)
@@ -1087,7 +1087,7 @@ handle_login_2fa (TallyDemoServer *self,
     { "temp_token", "TempToken", TRUE, 0, FALSE, NULL },
     { "totp_code", "TotpCode", TRUE, 6, FALSE, NULL },
   };
-  g_autoptr(TallyDemoValue) body = parse_body (req, resp);
+  g_autoptr (TallyDemoValue) body = parse_body (req, resp);
   gint64 *expiry;
 
   if (body == NULL)
@@ -1660,7 +1660,7 @@ handle_models (TallyDemoServer *self,
 
   for (guint i = 0; i < n_models; i++)
     if (buckets[i].requests > 0)
-      entries[n_entries++] = (ModelEntry) { models[i].name, &buckets[i] };
+      entries[n_entries++] = (ModelEntry){ models[i].name, &buckets[i] };
   qsort (entries, n_entries, sizeof (ModelEntry), compare_model_entries);
 
   json = success_begin (resp);
@@ -1706,7 +1706,7 @@ bind_key_ids (const TallyDemoValue *value,
               Response *resp)
 {
   static const char field_error[] = "json: cannot unmarshal %s into Go struct field BatchApiKeysUsageRequest.api_key_ids of type %s";
-  g_autoptr(GArray) ids = NULL;
+  g_autoptr (GArray) ids = NULL;
   g_autofree char *type_error = NULL;
 
   if (value->kind == TALLY_DEMO_VALUE_OBJECT)
@@ -1771,8 +1771,8 @@ handle_keys_usage (TallyDemoServer *self,
                    Request *req,
                    Response *resp)
 {
-  g_autoptr(TallyDemoValue) body = parse_body (req, resp);
-  g_autoptr(GArray) ids = NULL;
+  g_autoptr (TallyDemoValue) body = parse_body (req, resp);
+  g_autoptr (GArray) ids = NULL;
   guint n_keys;
   const TallyDemoKey *keys = tally_demo_data_get_keys (self->data, &n_keys);
   g_autofree TallyDemoTotals *total = g_new0 (TallyDemoTotals, n_keys);
@@ -1913,9 +1913,7 @@ find_route (TallyDemoServer *self,
 static gboolean
 is_backend_path (const char *path)
 {
-  return g_str_has_prefix (path, "/api/") || g_str_has_prefix (path, "/v1/") ||
-         g_str_has_prefix (path, "/v1beta/") || g_str_has_prefix (path, "/setup/") ||
-         g_str_equal (path, "/health") || g_str_equal (path, "/responses");
+  return g_str_has_prefix (path, "/api/") || g_str_has_prefix (path, "/v1/") || g_str_has_prefix (path, "/v1beta/") || g_str_has_prefix (path, "/setup/") || g_str_equal (path, "/health") || g_str_equal (path, "/responses");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1954,7 +1952,7 @@ static void
 rewrite_data (Response *resp,
               TallyDemoFault fault)
 {
-  g_autoptr(TallyDemoValue) envelope = NULL;
+  g_autoptr (TallyDemoValue) envelope = NULL;
   g_autofree char *error = NULL;
   TallyDemoValue *data = NULL;
 
@@ -2005,7 +2003,7 @@ static gboolean
 deferred_fire_cb (gpointer user_data)
 {
   Deferred *deferred = user_data;
-  g_autoptr(SoupServerMessage) msg = g_object_ref (deferred->msg);
+  g_autoptr (SoupServerMessage) msg = g_object_ref (deferred->msg);
   gboolean reset = deferred->reset;
 
   deferred->source_id = 0;
@@ -2013,7 +2011,7 @@ deferred_fire_cb (gpointer user_data)
 
   if (reset)
     {
-      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+      g_autoptr (GIOStream) stream = soup_server_message_steal_connection (msg);
 
       if (stream != NULL)
         g_io_stream_close (stream, NULL, NULL);
@@ -2094,8 +2092,7 @@ dispatch (TallyDemoServer *self,
             {
               g_autofree char *location_path = g_strndup (raw_path, MAX (strlen (raw_path), 1) - 1);
 
-              respond_text (resp, g_str_equal (req->method, "GET") ? SOUP_STATUS_MOVED_PERMANENTLY
-                                                                   : SOUP_STATUS_TEMPORARY_REDIRECT,
+              respond_text (resp, g_str_equal (req->method, "GET") ? SOUP_STATUS_MOVED_PERMANENTLY : SOUP_STATUS_TEMPORARY_REDIRECT,
                             HTML_CONTENT_TYPE, "");
               resp->location = raw_query != NULL ? g_strconcat (location_path, "?", raw_query, NULL)
                                                  : g_steal_pointer (&location_path);
@@ -2116,37 +2113,37 @@ dispatch (TallyDemoServer *self,
 
   switch (fault)
     {
-    case TALLY_DEMO_FAULT_HTML_502:
-      respond_text (resp, SOUP_STATUS_BAD_GATEWAY, HTML_CONTENT_TYPE,
-                    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-                    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-                    "</body>\r\n</html>\r\n");
-      return;
-    case TALLY_DEMO_FAULT_SPA_HTML:
-      respond_spa (resp);
-      return;
-    case TALLY_DEMO_FAULT_SERVER_ERROR:
-      respond_error (resp, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error", NULL);
-      return;
-    case TALLY_DEMO_FAULT_TOKEN_EXPIRED:
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
-      return;
-    case TALLY_DEMO_FAULT_RATE_LIMITED:
-      respond_code_error (resp, 429, "RATE_LIMITED", "Too many requests, please slow down and try again later");
-      resp->retry_after = RETRY_AFTER_SECONDS;
-      return;
-    case TALLY_DEMO_FAULT_RESET:
-      *reset = TRUE;
-      return;
-    case TALLY_DEMO_FAULT_STALL:
-      *stall = TRUE;
-      break;
-    case TALLY_DEMO_FAULT_NONE:
-    case TALLY_DEMO_FAULT_TRUNCATED_JSON:
-    case TALLY_DEMO_FAULT_WRONG_TYPES:
-    case TALLY_DEMO_FAULT_NULL_ARRAYS:
-    default:
-      break;
+      case TALLY_DEMO_FAULT_HTML_502:
+        respond_text (resp, SOUP_STATUS_BAD_GATEWAY, HTML_CONTENT_TYPE,
+                      "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+                      "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+                      "</body>\r\n</html>\r\n");
+        return;
+      case TALLY_DEMO_FAULT_SPA_HTML:
+        respond_spa (resp);
+        return;
+      case TALLY_DEMO_FAULT_SERVER_ERROR:
+        respond_error (resp, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error", NULL);
+        return;
+      case TALLY_DEMO_FAULT_TOKEN_EXPIRED:
+        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
+        return;
+      case TALLY_DEMO_FAULT_RATE_LIMITED:
+        respond_code_error (resp, 429, "RATE_LIMITED", "Too many requests, please slow down and try again later");
+        resp->retry_after = RETRY_AFTER_SECONDS;
+        return;
+      case TALLY_DEMO_FAULT_RESET:
+        *reset = TRUE;
+        return;
+      case TALLY_DEMO_FAULT_STALL:
+        *stall = TRUE;
+        break;
+      case TALLY_DEMO_FAULT_NONE:
+      case TALLY_DEMO_FAULT_TRUNCATED_JSON:
+      case TALLY_DEMO_FAULT_WRONG_TYPES:
+      case TALLY_DEMO_FAULT_NULL_ARRAYS:
+      default:
+        break;
     }
 
   if (!(route->flags & ROUTE_AUTH) || authenticate (self, req, resp))
@@ -2154,23 +2151,23 @@ dispatch (TallyDemoServer *self,
 
   switch (fault)
     {
-    case TALLY_DEMO_FAULT_TRUNCATED_JSON:
-      g_string_truncate (resp->body, resp->body->len / 2);
-      break;
-    case TALLY_DEMO_FAULT_WRONG_TYPES:
-    case TALLY_DEMO_FAULT_NULL_ARRAYS:
-      rewrite_data (resp, fault);
-      break;
-    case TALLY_DEMO_FAULT_NONE:
-    case TALLY_DEMO_FAULT_HTML_502:
-    case TALLY_DEMO_FAULT_SPA_HTML:
-    case TALLY_DEMO_FAULT_SERVER_ERROR:
-    case TALLY_DEMO_FAULT_TOKEN_EXPIRED:
-    case TALLY_DEMO_FAULT_RATE_LIMITED:
-    case TALLY_DEMO_FAULT_STALL:
-    case TALLY_DEMO_FAULT_RESET:
-    default:
-      break;
+      case TALLY_DEMO_FAULT_TRUNCATED_JSON:
+        g_string_truncate (resp->body, resp->body->len / 2);
+        break;
+      case TALLY_DEMO_FAULT_WRONG_TYPES:
+      case TALLY_DEMO_FAULT_NULL_ARRAYS:
+        rewrite_data (resp, fault);
+        break;
+      case TALLY_DEMO_FAULT_NONE:
+      case TALLY_DEMO_FAULT_HTML_502:
+      case TALLY_DEMO_FAULT_SPA_HTML:
+      case TALLY_DEMO_FAULT_SERVER_ERROR:
+      case TALLY_DEMO_FAULT_TOKEN_EXPIRED:
+      case TALLY_DEMO_FAULT_RATE_LIMITED:
+      case TALLY_DEMO_FAULT_STALL:
+      case TALLY_DEMO_FAULT_RESET:
+      default:
+        break;
     }
 }
 
@@ -2187,8 +2184,8 @@ server_callback (SoupServer *server,
   const char *raw_query = g_uri_get_query (uri);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   g_autofree char *decoded = g_uri_unescape_string (raw_path, NULL);
-  g_autoptr(GHashTable) params = parse_query (raw_query);
-  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr (GHashTable) params = parse_query (raw_query);
+  g_autoptr (GString) body = g_string_new (NULL);
   Request req = { 0 };
   Response resp = { 0 };
   gboolean reset = FALSE;
@@ -2212,7 +2209,7 @@ server_callback (SoupServer *server,
   soup_message_headers_replace (headers, "Access-Control-Allow-Methods", "POST, OPTIONS, GET, PUT, DELETE, PATCH");
   if (soup_message_headers_get_one (headers, "Date") == NULL)
     {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
       g_autofree char *date = soup_date_time_to_string (now, SOUP_DATE_HTTP);
 
       soup_message_headers_replace (headers, "Date", date);
@@ -2293,23 +2290,23 @@ tally_demo_server_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SEED:
-      g_value_set_uint64 (value, self->seed);
-      break;
-    case PROP_DAYS:
-      g_value_set_uint (value, self->days);
-      break;
-    case PROP_ROWS:
-      g_value_set_uint (value, self->rows);
-      break;
-    case PROP_UTC_OFFSET:
-      g_value_set_int (value, self->utc_offset);
-      break;
-    case PROP_NOW:
-      g_value_set_int64 (value, self->now);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_SEED:
+        g_value_set_uint64 (value, self->seed);
+        break;
+      case PROP_DAYS:
+        g_value_set_uint (value, self->days);
+        break;
+      case PROP_ROWS:
+        g_value_set_uint (value, self->rows);
+        break;
+      case PROP_UTC_OFFSET:
+        g_value_set_int (value, self->utc_offset);
+        break;
+      case PROP_NOW:
+        g_value_set_int64 (value, self->now);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -2323,43 +2320,43 @@ tally_demo_server_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SEED:
-      if (self->seed != g_value_get_uint64 (value))
-        {
-          self->seed = g_value_get_uint64 (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_DAYS:
-      if (self->days != g_value_get_uint (value))
-        {
-          self->days = g_value_get_uint (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_ROWS:
-      if (self->rows != g_value_get_uint (value))
-        {
-          self->rows = g_value_get_uint (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_UTC_OFFSET:
-      if (self->utc_offset != g_value_get_int (value))
-        {
-          self->utc_offset = g_value_get_int (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    case PROP_NOW:
-      if (self->now != g_value_get_int64 (value))
-        {
-          self->now = g_value_get_int64 (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_SEED:
+        if (self->seed != g_value_get_uint64 (value))
+          {
+            self->seed = g_value_get_uint64 (value);
+            g_object_notify_by_pspec (object, pspec);
+          }
+        break;
+      case PROP_DAYS:
+        if (self->days != g_value_get_uint (value))
+          {
+            self->days = g_value_get_uint (value);
+            g_object_notify_by_pspec (object, pspec);
+          }
+        break;
+      case PROP_ROWS:
+        if (self->rows != g_value_get_uint (value))
+          {
+            self->rows = g_value_get_uint (value);
+            g_object_notify_by_pspec (object, pspec);
+          }
+        break;
+      case PROP_UTC_OFFSET:
+        if (self->utc_offset != g_value_get_int (value))
+          {
+            self->utc_offset = g_value_get_int (value);
+            g_object_notify_by_pspec (object, pspec);
+          }
+        break;
+      case PROP_NOW:
+        if (self->now != g_value_get_int64 (value))
+          {
+            self->now = g_value_get_int64 (value);
+            g_object_notify_by_pspec (object, pspec);
+          }
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -2373,21 +2370,16 @@ tally_demo_server_class_init (TallyDemoServerClass *klass)
   object_class->get_property = tally_demo_server_get_property;
   object_class->set_property = tally_demo_server_set_property;
 
-  properties[PROP_SEED] =
-    g_param_spec_uint64 ("seed", NULL, NULL, 0, G_MAXUINT64, 42,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_DAYS] =
-    g_param_spec_uint ("days", NULL, NULL, 0, 3660, 90,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_ROWS] =
-    g_param_spec_uint ("rows", NULL, NULL, 0, 10000000, 17000,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_UTC_OFFSET] =
-    g_param_spec_int ("utc-offset", NULL, NULL, -14 * 3600, 14 * 3600, 28800,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_NOW] =
-    g_param_spec_int64 ("now", NULL, NULL, 0, G_MAXINT64 / G_USEC_PER_SEC, 0,
-                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SEED] = g_param_spec_uint64 ("seed", NULL, NULL, 0, G_MAXUINT64, 42,
+                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_DAYS] = g_param_spec_uint ("days", NULL, NULL, 0, 3660, 90,
+                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ROWS] = g_param_spec_uint ("rows", NULL, NULL, 0, 10000000, 17000,
+                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_UTC_OFFSET] = g_param_spec_int ("utc-offset", NULL, NULL, -14 * 3600, 14 * 3600, 28800,
+                                                  G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_NOW] = g_param_spec_int64 ("now", NULL, NULL, 0, G_MAXINT64 / G_USEC_PER_SEC, 0,
+                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -2419,7 +2411,7 @@ gboolean
 tally_demo_server_start (TallyDemoServer *self,
                          GError **error)
 {
-  g_autoptr(SoupServer) server = NULL;
+  g_autoptr (SoupServer) server = NULL;
   GSList *uris;
   gint64 now;
 

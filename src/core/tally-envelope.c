@@ -22,7 +22,7 @@ typedef enum
 {
   BODY_EMPTY,
   BODY_JSON_OBJECT,
-  BODY_JSON_OTHER, /* valid JSON that is not an object */
+  BODY_JSON_OTHER,  /* valid JSON that is not an object */
   BODY_JSON_BROKEN, /* looks like JSON (or says so) but does not parse */
   BODY_HTML,
   BODY_TEXT, /* anything else: plain text, binary, invalid UTF-8 */
@@ -31,9 +31,9 @@ typedef enum
 typedef struct
 {
   BodyKind kind;
-  JsonNode *root; /* owned; set for BODY_JSON_* that parsed */
+  JsonNode *root;      /* owned; set for BODY_JSON_* that parsed */
   const char *message; /* borrowed from root */
-  const char *reason; /* borrowed from root: a string "code", else "reason" */
+  const char *reason;  /* borrowed from root: a string "code", else "reason" */
   gboolean has_string_code;
   gboolean has_int_code;
   gint64 int_code;
@@ -47,7 +47,7 @@ body_clear (Body *body)
 
 char *
 _tally_envelope_sanitize_text (const char *text,
-                               gsize       max_chars)
+                               gsize max_chars)
 {
   g_autofree char *valid = NULL;
   GString *out;
@@ -66,8 +66,7 @@ _tally_envelope_sanitize_text (const char *text,
 
       /* Control characters (incl. newlines and tabs) and other whitespace
        * collapse into a single space. */
-      if (g_unichar_iscntrl (c) || g_unichar_isspace (c) ||
-          c == 0x2028 || c == 0x2029)
+      if (g_unichar_iscntrl (c) || g_unichar_isspace (c) || c == 0x2028 || c == 0x2029)
         {
           pending_space = out->len > 0;
           continue;
@@ -118,8 +117,7 @@ content_type_is (const char *content_type,
   if (g_ascii_strncasecmp (content_type, wanted, len) != 0)
     return FALSE;
 
-  return content_type[len] == '\0' || content_type[len] == ';' ||
-         content_type[len] == ' ' || content_type[len] == '\t';
+  return content_type[len] == '\0' || content_type[len] == ';' || content_type[len] == ' ' || content_type[len] == '\t';
 }
 
 static gboolean
@@ -154,13 +152,12 @@ skip_space (const char *p,
 
 static gboolean
 looks_like_html (const char *data,
-                 gsize       len,
+                 gsize len,
                  const char *content_type)
 {
   const char *p = skip_space (data, data + len);
 
-  if (content_type_is (content_type, "text/html") ||
-      content_type_is (content_type, "application/xhtml+xml"))
+  if (content_type_is (content_type, "text/html") || content_type_is (content_type, "application/xhtml+xml"))
     return TRUE;
 
   return p < data + len && *p == '<';
@@ -237,7 +234,7 @@ scan_number (const char *p,
  * parser should recurse, or a number would not be read as sent. */
 gboolean
 _tally_json_is_safe_to_parse (const char *data,
-                              gsize       len)
+                              gsize len)
 {
   const char *end = data + len;
   guint depth = 0;
@@ -246,39 +243,47 @@ _tally_json_is_safe_to_parse (const char *data,
     {
       switch (*p)
         {
-        case '"':
-          /* skip the string, escapes included */
-          p++;
-          while (p < end && *p != '"')
-            p += (*p == '\\' && p + 1 < end) ? 2 : 1;
-          if (p < end)
+          case '"':
+            /* skip the string, escapes included */
             p++;
-          break;
+            while (p < end && *p != '"')
+              p += (*p == '\\' && p + 1 < end) ? 2 : 1;
+            if (p < end)
+              p++;
+            break;
 
-        case '{':
-        case '[':
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-          p++;
-          break;
+          case '{':
+          case '[':
+            if (++depth > MAX_JSON_DEPTH)
+              return FALSE;
+            p++;
+            break;
 
-        case '}':
-        case ']':
-          if (depth > 0)
-            depth--;
-          p++;
-          break;
+          case '}':
+          case ']':
+            if (depth > 0)
+              depth--;
+            p++;
+            break;
 
-        case '-':
-        case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
-          if (!(p = scan_number (p, end)))
-            return FALSE;
-          break;
+          case '-':
+          case '0':
+          case '1':
+          case '2':
+          case '3':
+          case '4':
+          case '5':
+          case '6':
+          case '7':
+          case '8':
+          case '9':
+            if (!(p = scan_number (p, end)))
+              return FALSE;
+            break;
 
-        default:
-          p++;
-          break;
+          default:
+            p++;
+            break;
         }
     }
 
@@ -293,39 +298,38 @@ json_node_is_utf8 (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
+      case JSON_NODE_OBJECT:
+        {
+          JsonObjectIter iter;
+          const char *name;
+          JsonNode *member;
 
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, &name, &member))
-          if (!g_utf8_validate (name, -1, NULL) || !json_node_is_utf8 (member))
-            return FALSE;
+          json_object_iter_init (&iter, json_node_get_object (node));
+          while (json_object_iter_next (&iter, &name, &member))
+            if (!g_utf8_validate (name, -1, NULL) || !json_node_is_utf8 (member))
+              return FALSE;
 
+          return TRUE;
+        }
+
+      case JSON_NODE_ARRAY:
+        {
+          JsonArray *array = json_node_get_array (node);
+          guint n = json_array_get_length (array);
+
+          for (guint i = 0; i < n; i++)
+            if (!json_node_is_utf8 (json_array_get_element (array, i)))
+              return FALSE;
+
+          return TRUE;
+        }
+
+      case JSON_NODE_VALUE:
+        return json_node_get_value_type (node) != G_TYPE_STRING || g_utf8_validate (json_node_get_string (node), -1, NULL);
+
+      case JSON_NODE_NULL:
+      default:
         return TRUE;
-      }
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        for (guint i = 0; i < n; i++)
-          if (!json_node_is_utf8 (json_array_get_element (array, i)))
-            return FALSE;
-
-        return TRUE;
-      }
-
-    case JSON_NODE_VALUE:
-      return json_node_get_value_type (node) != G_TYPE_STRING ||
-             g_utf8_validate (json_node_get_string (node), -1, NULL);
-
-    case JSON_NODE_NULL:
-    default:
-      return TRUE;
     }
 }
 
@@ -335,22 +339,21 @@ object_get_string (JsonObject *object,
 {
   JsonNode *node = json_object_get_member (object, member);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
   return json_node_get_string (node);
 }
 
 static void
-body_classify (Body       *body,
-               GBytes     *bytes,
+body_classify (Body *body,
+               GBytes *bytes,
                const char *content_type)
 {
   const char *data = NULL;
   gsize len = 0;
   const char *start;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr (JsonParser) parser = NULL;
   JsonObject *object;
   JsonNode *code;
 
@@ -391,8 +394,7 @@ body_classify (Body       *body,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      json_parser_get_root (parser) == NULL)
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) || json_parser_get_root (parser) == NULL)
     {
       body->kind = BODY_JSON_BROKEN;
       return;
@@ -495,28 +497,28 @@ with_detail (const char *sentence,
 }
 
 static char *
-server_error_message (guint       status,
+server_error_message (guint status,
                       const char *server_message)
 {
   g_autofree char *sentence = NULL;
 
   switch (status)
     {
-    case 502:
-      sentence = g_strdup_printf (_("Bad gateway (HTTP %u) — the server or a proxy in front of it is down"), status);
-      break;
-    case 503:
-      sentence = g_strdup_printf (_("Service unavailable (HTTP %u) — the server is down or overloaded; try again later"), status);
-      break;
-    case 504:
-      sentence = g_strdup_printf (_("Gateway timeout (HTTP %u) — the server did not answer its proxy in time"), status);
-      break;
-    case 500:
-      sentence = g_strdup_printf (_("The server had an internal error (HTTP %u)"), status);
-      break;
-    default:
-      sentence = g_strdup_printf (_("The server reported an error (HTTP %u)"), status);
-      break;
+      case 502:
+        sentence = g_strdup_printf (_("Bad gateway (HTTP %u) — the server or a proxy in front of it is down"), status);
+        break;
+      case 503:
+        sentence = g_strdup_printf (_("Service unavailable (HTTP %u) — the server is down or overloaded; try again later"), status);
+        break;
+      case 504:
+        sentence = g_strdup_printf (_("Gateway timeout (HTTP %u) — the server did not answer its proxy in time"), status);
+        break;
+      case 500:
+        sentence = g_strdup_printf (_("The server had an internal error (HTTP %u)"), status);
+        break;
+      default:
+        sentence = g_strdup_printf (_("The server reported an error (HTTP %u)"), status);
+        break;
     }
 
   return with_detail (sentence, server_message);
@@ -524,8 +526,8 @@ server_error_message (guint       status,
 
 /* Maps an error status (or a non-zero envelope code) and the body to an error. */
 static GError *
-error_from_status (guint       http_status,
-                   guint       effective_status,
+error_from_status (guint http_status,
+                   guint effective_status,
                    const Body *body,
                    const char *retry_after)
 {
@@ -547,7 +549,7 @@ error_from_status (guint       http_status,
         {
           code = TALLY_ERROR_UNAUTHORIZED;
           message = with_detail (_("You are not logged in, or your session has expired — please log in again"),
-                                 server_message);
+                                    server_message);
         }
     }
   else if (effective_status == 403)
@@ -568,8 +570,7 @@ error_from_status (guint       http_status,
           message = g_strdup (_("This server does not offer this function (HTTP 404) — it may run an older version, or the server address may be wrong"));
         }
     }
-  else if ((effective_status == 400 && str_equal0 (reason, "TURNSTILE_VERIFICATION_FAILED")) ||
-           str_equal0 (reason, "TURNSTILE_NOT_CONFIGURED"))
+  else if ((effective_status == 400 && str_equal0 (reason, "TURNSTILE_VERIFICATION_FAILED")) || str_equal0 (reason, "TURNSTILE_NOT_CONFIGURED"))
     {
       code = TALLY_ERROR_TURNSTILE_REQUIRED;
       message = g_strdup (_("This server requires a Cloudflare Turnstile check for password login, which Tally cannot show — sign in with an access token instead"));
@@ -580,8 +581,8 @@ error_from_status (guint       http_status,
       retry = parse_retry_after (retry_after);
       if (retry > 0)
         message = g_strdup_printf (ngettext ("Too many requests — the server asks to wait %u second before trying again",
-                                                "Too many requests — the server asks to wait %u seconds before trying again",
-                                                retry),
+                                             "Too many requests — the server asks to wait %u seconds before trying again",
+                                             retry),
                                    retry);
       else
         message = g_strdup (_("Too many requests — please wait a moment before trying again"));
@@ -609,40 +610,40 @@ error_from_status (guint       http_status,
 }
 
 static GError *
-bad_response (guint       http_status,
+bad_response (guint http_status,
               const char *message)
 {
   return tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, http_status, NULL, 0, message);
 }
 
 static GError *
-bad_response_for_body (guint       http_status,
+bad_response_for_body (guint http_status,
                        const Body *body)
 {
   switch (body->kind)
     {
-    case BODY_EMPTY:
-      return bad_response (http_status, _("The server sent an empty answer"));
-    case BODY_HTML:
-      return bad_response (http_status, _("The server answered with a web page instead of data — check the server address"));
-    case BODY_JSON_BROKEN:
-      return bad_response (http_status, _("The server’s answer is incomplete or not valid JSON"));
-    case BODY_JSON_OTHER:
-      return bad_response (http_status, _("The server’s answer has an unexpected shape (not a JSON object)"));
-    case BODY_TEXT:
-      return bad_response (http_status, _("The server’s answer is not data this app understands — check the server address"));
-    case BODY_JSON_OBJECT:
-    default:
-      return bad_response (http_status, _("The server’s answer has an unexpected shape"));
+      case BODY_EMPTY:
+        return bad_response (http_status, _("The server sent an empty answer"));
+      case BODY_HTML:
+        return bad_response (http_status, _("The server answered with a web page instead of data — check the server address"));
+      case BODY_JSON_BROKEN:
+        return bad_response (http_status, _("The server’s answer is incomplete or not valid JSON"));
+      case BODY_JSON_OTHER:
+        return bad_response (http_status, _("The server’s answer has an unexpected shape (not a JSON object)"));
+      case BODY_TEXT:
+        return bad_response (http_status, _("The server’s answer is not data this app understands — check the server address"));
+      case BODY_JSON_OBJECT:
+      default:
+        return bad_response (http_status, _("The server’s answer has an unexpected shape"));
     }
 }
 
 JsonNode *
-_tally_envelope_decode (guint       http_status,
+_tally_envelope_decode (guint http_status,
                         const char *content_type,
-                        GBytes     *body_bytes,
+                        GBytes *body_bytes,
                         const char *retry_after,
-                        GError    **error)
+                        GError **error)
 {
   Body body;
   JsonNode *data;
@@ -685,9 +686,7 @@ _tally_envelope_decode (guint       http_status,
         effective = (guint) body.int_code;
       else if (str_equal0 (body.reason, "RATE_LIMITED"))
         effective = 429;
-      else if (g_str_has_prefix (body.reason ? body.reason : "", "TOKEN_") ||
-               str_equal0 (body.reason, "UNAUTHORIZED") ||
-               str_equal0 (body.reason, "INVALID_TOKEN"))
+      else if (g_str_has_prefix (body.reason ? body.reason : "", "TOKEN_") || str_equal0 (body.reason, "UNAUTHORIZED") || str_equal0 (body.reason, "INVALID_TOKEN"))
         effective = 401;
 
       g_propagate_error (error, error_from_status (http_status, effective, &body, retry_after));

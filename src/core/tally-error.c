@@ -28,7 +28,7 @@ tally_error_private_init (TallyErrorPrivate *priv)
 
 static void
 tally_error_private_copy (const TallyErrorPrivate *src,
-                          TallyErrorPrivate       *dest)
+                          TallyErrorPrivate *dest)
 {
   dest->http_status = src->http_status;
   dest->reason = g_strdup (src->reason);
@@ -78,10 +78,10 @@ tally_error_get_retry_after (const GError *error)
 }
 
 GError *
-tally_error_new_full (TallyError  code,
-                      guint       http_status,
+tally_error_new_full (TallyError code,
+                      guint http_status,
                       const char *reason,
-                      guint       retry_after,
+                      guint retry_after,
                       const char *message)
 {
   GError *error;

@@ -18,7 +18,7 @@
 /* Appends the decimal digits of @magnitude with ',' every three digits. */
 static void
 append_grouped_u64 (GString *out,
-                    guint64  magnitude)
+                    guint64 magnitude)
 {
   char digits[32];
   int n = 0;
@@ -40,9 +40,9 @@ append_grouped_u64 (GString *out,
 
 /* Appends an unsigned decimal integer string (digits only) with grouping. */
 static void
-append_grouped_digits (GString    *out,
+append_grouped_digits (GString *out,
                        const char *digits,
-                       gsize       len)
+                       gsize len)
 {
   for (gsize i = 0; i < len; i++)
     {
@@ -65,7 +65,7 @@ magnitude_u64 (gint64 value)
 /* Formats |value| with exactly @decimals decimals ("%.Nf", C locale). */
 static char *
 format_fixed (double value,
-              int    decimals)
+              int decimals)
 {
   char fmt[16];
   char buf[G_ASCII_DTOSTR_BUF_SIZE + 320];
@@ -80,7 +80,7 @@ format_fixed (double value,
  * @min_decimals decimals; removes the point itself when nothing is left. */
 static void
 trim_decimals (char *str,
-               int   min_decimals)
+               int min_decimals)
 {
   char *point = strchr (str, '.');
   char *end;
@@ -166,8 +166,8 @@ tally_format_tokens (gint64 tokens)
   static const struct
   {
     const char *suffix;
-    double      divisor;
-    int         decimals;
+    double divisor;
+    int decimals;
   } units[] = {
     { "K", 1e3, 1 },
     { "M", 1e6, 2 },
@@ -281,10 +281,10 @@ tally_format_percent (double fraction)
 
 /* "%.<precision>g" in the C locale. */
 static void
-format_g (char   *buf,
-          gsize   len,
-          int     precision,
-          double  value)
+format_g (char *buf,
+          gsize len,
+          int precision,
+          double value)
 {
   char fmt[16];
 
@@ -294,7 +294,7 @@ format_g (char   *buf,
 
 static gboolean
 round_trips (const char *buf,
-             double      value)
+             double value)
 {
   return g_ascii_strtod (buf, NULL) == value;
 }
@@ -389,9 +389,9 @@ plain_from_g (const char *g)
  * (a shorter round-tripping decimal would have fewer decimals and lie on the
  * same grid). Returns FALSE when v needs more than 10 decimals. */
 static gboolean
-format_exact_ten_decimals (double  value,
-                           char   *out,
-                           gsize   out_len)
+format_exact_ten_decimals (double value,
+                           char *out,
+                           gsize out_len)
 {
   double magnitude = fabs (value);
   guint64 n;

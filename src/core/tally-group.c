@@ -48,7 +48,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyGroup, monthly_limit_usd, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   N_PROPS = G_N_ELEMENTS (fields) + 1,
 };
@@ -66,9 +67,9 @@ tally_group_finalize (GObject *object)
 }
 
 static void
-tally_group_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
+tally_group_get_property (GObject *object,
+                          guint prop_id,
+                          GValue *value,
                           GParamSpec *pspec)
 {
   if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
@@ -95,11 +96,11 @@ tally_group_init (TallyGroup *self)
 }
 
 TallyGroup *
-_tally_group_new_from_json (JsonNode  *node,
-                            GError   **error)
+_tally_group_new_from_json (JsonNode *node,
+                            GError **error)
 {
   return _tally_json_fields_new_object (TALLY_TYPE_GROUP, fields, G_N_ELEMENTS (fields),
-                                         node, TYPE_NAME, error);
+                                        node, TYPE_NAME, error);
 }
 
 gint64

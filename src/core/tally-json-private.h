@@ -46,87 +46,89 @@ typedef enum
 
 typedef struct
 {
-  const char *name;    /* JSON member name */
+  const char *name; /* JSON member name */
   TallyFieldType type;
-  gsize offset;        /* of the member in the instance struct */
-  guint flags;         /* TallyFieldFlags */
+  gsize offset; /* of the member in the instance struct */
+  guint flags;  /* TallyFieldFlags */
 } TallyField;
 
 /* The JSON member has the same name as the struct member. */
-#define TALLY_FIELD(Struct, member, type, flags) \
-  { #member, TALLY_FIELD_##type, G_STRUCT_OFFSET (Struct, member), (flags) }
+#define TALLY_FIELD(Struct, member, type, flags)                          \
+  {                                                                       \
+#member, TALLY_FIELD_##type, G_STRUCT_OFFSET(Struct, member), (flags) \
+  }
 
 typedef gpointer (*TallyItemFromJson) (JsonNode *node,
                                        GError **error);
 
-void        _tally_json_fields_init            (const TallyField *fields,
-                                                guint             n_fields,
-                                                gpointer          instance);
-void        _tally_json_fields_clear           (const TallyField *fields,
-                                                guint             n_fields,
-                                                gpointer          instance);
-gboolean    _tally_json_fields_decode          (const TallyField *fields,
-                                                guint             n_fields,
-                                                JsonObject       *object,
-                                                const char       *type_name,
-                                                gpointer          instance,
-                                                GError          **error);
+void _tally_json_fields_init (const TallyField *fields,
+                              guint n_fields,
+                              gpointer instance);
+void _tally_json_fields_clear (const TallyField *fields,
+                               guint n_fields,
+                               gpointer instance);
+gboolean _tally_json_fields_decode (const TallyField *fields,
+                                    guint n_fields,
+                                    JsonObject *object,
+                                    const char *type_name,
+                                    gpointer instance,
+                                    GError **error);
 /* Fills pspecs[1 .. n_fields]; the caller installs the whole array. */
-void        _tally_json_fields_create_pspecs   (const TallyField *fields,
-                                                guint             n_fields,
-                                                GParamSpec      **pspecs);
+void _tally_json_fields_create_pspecs (const TallyField *fields,
+                                       guint n_fields,
+                                       GParamSpec **pspecs);
 /* TRUE when prop_id belongs to the table (1 .. n_fields) and value was set. */
-gboolean    _tally_json_fields_get_property    (const TallyField *fields,
-                                                guint             n_fields,
-                                                gpointer          instance,
-                                                guint             prop_id,
-                                                GValue           *value);
+gboolean _tally_json_fields_get_property (const TallyField *fields,
+                                          guint n_fields,
+                                          gpointer instance,
+                                          guint prop_id,
+                                          GValue *value);
 
 /* Creates an object of @type (whose instance struct the table describes) and
  * decodes @node into it; NULL and an error when @node is not an object or a
  * field is bad. @type_name is untranslated (N_()) and names the type in errors. */
-gpointer    _tally_json_fields_new_object      (GType             type,
-                                                const TallyField *fields,
-                                                guint             n_fields,
-                                                JsonNode         *node,
-                                                const char       *type_name,
-                                                GError          **error);
+gpointer _tally_json_fields_new_object (GType type,
+                                        const TallyField *fields,
+                                        guint n_fields,
+                                        JsonNode *node,
+                                        const char *type_name,
+                                        GError **error);
 
 /* @node must hold an object; otherwise "<type_name>: not an object". */
-JsonObject *_tally_json_node_get_object        (JsonNode         *node,
-                                                const char       *type_name,
-                                                GError          **error);
+JsonObject *_tally_json_node_get_object (JsonNode *node,
+                                         const char *type_name,
+                                         GError **error);
 /* Member that is absent or null → TRUE with *out = NULL; an object → TRUE with
  * *out borrowed; anything else → FALSE and an error. */
-gboolean    _tally_json_get_optional_object    (JsonObject       *object,
-                                                const char       *member,
-                                                const char       *type_name,
-                                                JsonObject      **out,
-                                                GError          **error);
+gboolean _tally_json_get_optional_object (JsonObject *object,
+                                          const char *member,
+                                          const char *type_name,
+                                          JsonObject **out,
+                                          GError **error);
 /* Borrowed string member. Absent or null → TRUE with *out = NULL, unless
  * @required (then an error). A non-string → FALSE and an error. */
-gboolean    _tally_json_get_string_member      (JsonObject       *object,
-                                                const char       *member,
-                                                const char       *type_name,
-                                                gboolean          required,
-                                                const char      **out,
-                                                GError          **error);
+gboolean _tally_json_get_string_member (JsonObject *object,
+                                        const char *member,
+                                        const char *type_name,
+                                        gboolean required,
+                                        const char **out,
+                                        GError **error);
 /* Optional nested object: absent or null → TRUE with *out = NULL; otherwise
  * *out = @item_func (node) (owned), and its error prefixed with @type_name. */
-gboolean    _tally_json_decode_optional        (JsonObject       *object,
-                                                const char       *member,
-                                                const char       *type_name,
-                                                TallyItemFromJson item_func,
-                                                gpointer         *out,
-                                                GError          **error);
+gboolean _tally_json_decode_optional (JsonObject *object,
+                                      const char *member,
+                                      const char *type_name,
+                                      TallyItemFromJson item_func,
+                                      gpointer *out,
+                                      GError **error);
 /* Decodes the array @member with @item_func into a new GListStore of
  * @item_type. null → empty; absent → empty unless @required. */
-GListStore *_tally_json_decode_list            (JsonObject       *object,
-                                                const char       *member,
-                                                const char       *type_name,
-                                                GType             item_type,
-                                                TallyItemFromJson item_func,
-                                                gboolean          required,
-                                                GError          **error);
+GListStore *_tally_json_decode_list (JsonObject *object,
+                                     const char *member,
+                                     const char *type_name,
+                                     GType item_type,
+                                     TallyItemFromJson item_func,
+                                     gboolean required,
+                                     GError **error);
 
 G_END_DECLS

@@ -21,13 +21,11 @@ field_is_nullable (const TallyField *field)
 {
   g_assert (field != NULL);
 
-  return field->type == TALLY_FIELD_INT_NULLABLE ||
-         field->type == TALLY_FIELD_DOUBLE_NULLABLE ||
-         (field->flags & (TALLY_FIELD_OPTIONAL | TALLY_FIELD_KEEP_NULL)) != 0;
+  return field->type == TALLY_FIELD_INT_NULLABLE || field->type == TALLY_FIELD_DOUBLE_NULLABLE || (field->flags & (TALLY_FIELD_OPTIONAL | TALLY_FIELD_KEEP_NULL)) != 0;
 }
 
 static void
-set_field_error (GError    **error,
+set_field_error (GError **error,
                  const char *type_name,
                  const char *field_name,
                  const char *problem)
@@ -39,7 +37,7 @@ set_field_error (GError    **error,
 
 static gboolean
 read_int (JsonNode *node,
-          gint64   *out)
+          gint64 *out)
 {
   GType value_type = json_node_get_value_type (node);
 
@@ -66,10 +64,10 @@ read_int (JsonNode *node,
 
 static gboolean
 decode_field (const TallyField *field,
-              JsonNode         *node,
-              const char       *type_name,
-              gpointer          instance,
-              GError          **error)
+              JsonNode *node,
+              const char *type_name,
+              gpointer instance,
+              GError **error)
 {
   gpointer member = FIELD_PTR (instance, field);
   GType value_type;
@@ -88,80 +86,80 @@ decode_field (const TallyField *field,
 
   switch (field->type)
     {
-    case TALLY_FIELD_INT:
-    case TALLY_FIELD_INT_NULLABLE:
-      {
-        gint64 v;
+      case TALLY_FIELD_INT:
+      case TALLY_FIELD_INT_NULLABLE:
+        {
+          gint64 v;
 
-        if (!read_int (node, &v))
+          if (!read_int (node, &v))
+            {
+              set_field_error (error, type_name, field->name,
+                               value_type == G_TYPE_DOUBLE ? _("is not an integer") : _("is not a number"));
+              return FALSE;
+            }
+
+          if (field->type == TALLY_FIELD_INT_NULLABLE && v < 0)
+            v = -1;
+
+          *(gint64 *) member = v;
+          return TRUE;
+        }
+
+      case TALLY_FIELD_DOUBLE:
+      case TALLY_FIELD_DOUBLE_NULLABLE:
+        if (value_type != G_TYPE_INT64 && value_type != G_TYPE_DOUBLE)
           {
-            set_field_error (error, type_name, field->name,
-                             value_type == G_TYPE_DOUBLE ? _("is not an integer") : _("is not a number"));
+            set_field_error (error, type_name, field->name, _("is not a number"));
             return FALSE;
           }
-
-        if (field->type == TALLY_FIELD_INT_NULLABLE && v < 0)
-          v = -1;
-
-        *(gint64 *) member = v;
-        return TRUE;
-      }
-
-    case TALLY_FIELD_DOUBLE:
-    case TALLY_FIELD_DOUBLE_NULLABLE:
-      if (value_type != G_TYPE_INT64 && value_type != G_TYPE_DOUBLE)
-        {
-          set_field_error (error, type_name, field->name, _("is not a number"));
-          return FALSE;
-        }
-      /* json-glib turns a literal beyond the double range (1e400) into ±inf */
-      if (!isfinite (json_node_get_double (node)))
-        {
-          set_field_error (error, type_name, field->name, _("is out of range"));
-          return FALSE;
-        }
-      *(double *) member = json_node_get_double (node);
-      return TRUE;
-
-    case TALLY_FIELD_STRING:
-      if (value_type != G_TYPE_STRING)
-        {
-          set_field_error (error, type_name, field->name, _("is not a string"));
-          return FALSE;
-        }
-      g_free (*(char **) member);
-      *(char **) member = g_strdup (json_node_get_string (node));
-      return TRUE;
-
-    case TALLY_FIELD_BOOL:
-      if (value_type != G_TYPE_BOOLEAN)
-        {
-          set_field_error (error, type_name, field->name, _("is not a boolean"));
-          return FALSE;
-        }
-      *(gboolean *) member = json_node_get_boolean (node);
-      return TRUE;
-
-    case TALLY_FIELD_TIME:
-      {
-        GDateTime *dt = NULL;
-
-        if (value_type == G_TYPE_STRING)
-          dt = g_date_time_new_from_iso8601 (json_node_get_string (node), NULL);
-
-        if (dt == NULL)
+        /* json-glib turns a literal beyond the double range (1e400) into ±inf */
+        if (!isfinite (json_node_get_double (node)))
           {
-            set_field_error (error, type_name, field->name, _("is not a valid time"));
+            set_field_error (error, type_name, field->name, _("is out of range"));
             return FALSE;
           }
-
-        g_clear_pointer ((GDateTime **) member, g_date_time_unref);
-        *(GDateTime **) member = dt;
+        *(double *) member = json_node_get_double (node);
         return TRUE;
-      }
 
-    default:
-      g_assert_not_reached ();
+      case TALLY_FIELD_STRING:
+        if (value_type != G_TYPE_STRING)
+          {
+            set_field_error (error, type_name, field->name, _("is not a string"));
+            return FALSE;
+          }
+        g_free (*(char **) member);
+        *(char **) member = g_strdup (json_node_get_string (node));
+        return TRUE;
+
+      case TALLY_FIELD_BOOL:
+        if (value_type != G_TYPE_BOOLEAN)
+          {
+            set_field_error (error, type_name, field->name, _("is not a boolean"));
+            return FALSE;
+          }
+        *(gboolean *) member = json_node_get_boolean (node);
+        return TRUE;
+
+      case TALLY_FIELD_TIME:
+        {
+          GDateTime *dt = NULL;
+
+          if (value_type == G_TYPE_STRING)
+            dt = g_date_time_new_from_iso8601 (json_node_get_string (node), NULL);
+
+          if (dt == NULL)
+            {
+              set_field_error (error, type_name, field->name, _("is not a valid time"));
+              return FALSE;
+            }
+
+          g_clear_pointer ((GDateTime **) member, g_date_time_unref);
+          *(GDateTime **) member = dt;
+          return TRUE;
+        }
+
+      default:
+        g_assert_not_reached ();
     }
 
   return FALSE;
@@ -169,8 +167,8 @@ decode_field (const TallyField *field,
 
 void
 _tally_json_fields_init (const TallyField *fields,
-                         guint             n_fields,
-                         gpointer          instance)
+                         guint n_fields,
+                         gpointer instance)
 {
   g_return_if_fail (fields != NULL);
   g_return_if_fail (instance != NULL);
@@ -182,44 +180,44 @@ _tally_json_fields_init (const TallyField *fields,
 
       switch (field->type)
         {
-        case TALLY_FIELD_INT:
-          *(gint64 *) member = 0;
-          break;
+          case TALLY_FIELD_INT:
+            *(gint64 *) member = 0;
+            break;
 
-        case TALLY_FIELD_INT_NULLABLE:
-          *(gint64 *) member = -1;
-          break;
+          case TALLY_FIELD_INT_NULLABLE:
+            *(gint64 *) member = -1;
+            break;
 
-        case TALLY_FIELD_DOUBLE:
-          *(double *) member = 0.0;
-          break;
+          case TALLY_FIELD_DOUBLE:
+            *(double *) member = 0.0;
+            break;
 
-        case TALLY_FIELD_DOUBLE_NULLABLE:
-          *(double *) member = NAN;
-          break;
+          case TALLY_FIELD_DOUBLE_NULLABLE:
+            *(double *) member = NAN;
+            break;
 
-        case TALLY_FIELD_STRING:
-          *(char **) member = (field->flags & TALLY_FIELD_KEEP_NULL) ? NULL : g_strdup ("");
-          break;
+          case TALLY_FIELD_STRING:
+            *(char **) member = (field->flags & TALLY_FIELD_KEEP_NULL) ? NULL : g_strdup ("");
+            break;
 
-        case TALLY_FIELD_BOOL:
-          *(gboolean *) member = FALSE;
-          break;
+          case TALLY_FIELD_BOOL:
+            *(gboolean *) member = FALSE;
+            break;
 
-        case TALLY_FIELD_TIME:
-          *(GDateTime **) member = NULL;
-          break;
+          case TALLY_FIELD_TIME:
+            *(GDateTime **) member = NULL;
+            break;
 
-        default:
-          g_assert_not_reached ();
+          default:
+            g_assert_not_reached ();
         }
     }
 }
 
 void
 _tally_json_fields_clear (const TallyField *fields,
-                          guint             n_fields,
-                          gpointer          instance)
+                          guint n_fields,
+                          gpointer instance)
 {
   g_return_if_fail (fields != NULL);
   g_return_if_fail (instance != NULL);
@@ -237,11 +235,11 @@ _tally_json_fields_clear (const TallyField *fields,
 
 gboolean
 _tally_json_fields_decode (const TallyField *fields,
-                           guint             n_fields,
-                           JsonObject       *object,
-                           const char       *type_name,
-                           gpointer          instance,
-                           GError          **error)
+                           guint n_fields,
+                           JsonObject *object,
+                           const char *type_name,
+                           gpointer instance,
+                           GError **error)
 {
   g_return_val_if_fail (fields != NULL, FALSE);
   g_return_val_if_fail (object != NULL, FALSE);
@@ -273,8 +271,8 @@ _tally_json_fields_decode (const TallyField *fields,
 
 void
 _tally_json_fields_create_pspecs (const TallyField *fields,
-                                  guint             n_fields,
-                                  GParamSpec      **pspecs)
+                                  guint n_fields,
+                                  GParamSpec **pspecs)
 {
   const GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
@@ -291,34 +289,34 @@ _tally_json_fields_create_pspecs (const TallyField *fields,
 
       switch (field->type)
         {
-        case TALLY_FIELD_INT:
-          pspec = g_param_spec_int64 (name, NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
-          break;
+          case TALLY_FIELD_INT:
+            pspec = g_param_spec_int64 (name, NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
+            break;
 
-        case TALLY_FIELD_INT_NULLABLE:
-          pspec = g_param_spec_int64 (name, NULL, NULL, -1, G_MAXINT64, -1, flags);
-          break;
+          case TALLY_FIELD_INT_NULLABLE:
+            pspec = g_param_spec_int64 (name, NULL, NULL, -1, G_MAXINT64, -1, flags);
+            break;
 
-        case TALLY_FIELD_DOUBLE:
-        case TALLY_FIELD_DOUBLE_NULLABLE:
-          /* A nullable value reads as NAN; the default cannot be NAN. */
-          pspec = g_param_spec_double (name, NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags);
-          break;
+          case TALLY_FIELD_DOUBLE:
+          case TALLY_FIELD_DOUBLE_NULLABLE:
+            /* A nullable value reads as NAN; the default cannot be NAN. */
+            pspec = g_param_spec_double (name, NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags);
+            break;
 
-        case TALLY_FIELD_STRING:
-          pspec = g_param_spec_string (name, NULL, NULL, NULL, flags);
-          break;
+          case TALLY_FIELD_STRING:
+            pspec = g_param_spec_string (name, NULL, NULL, NULL, flags);
+            break;
 
-        case TALLY_FIELD_BOOL:
-          pspec = g_param_spec_boolean (name, NULL, NULL, FALSE, flags);
-          break;
+          case TALLY_FIELD_BOOL:
+            pspec = g_param_spec_boolean (name, NULL, NULL, FALSE, flags);
+            break;
 
-        case TALLY_FIELD_TIME:
-          pspec = g_param_spec_boxed (name, NULL, NULL, G_TYPE_DATE_TIME, flags);
-          break;
+          case TALLY_FIELD_TIME:
+            pspec = g_param_spec_boxed (name, NULL, NULL, G_TYPE_DATE_TIME, flags);
+            break;
 
-        default:
-          g_assert_not_reached ();
+          default:
+            g_assert_not_reached ();
         }
 
       pspecs[i + 1] = pspec;
@@ -327,10 +325,10 @@ _tally_json_fields_create_pspecs (const TallyField *fields,
 
 gboolean
 _tally_json_fields_get_property (const TallyField *fields,
-                                 guint             n_fields,
-                                 gpointer          instance,
-                                 guint             prop_id,
-                                 GValue           *value)
+                                 guint n_fields,
+                                 gpointer instance,
+                                 guint prop_id,
+                                 GValue *value)
 {
   const TallyField *field;
   gpointer member;
@@ -346,44 +344,44 @@ _tally_json_fields_get_property (const TallyField *fields,
 
   switch (field->type)
     {
-    case TALLY_FIELD_INT:
-    case TALLY_FIELD_INT_NULLABLE:
-      g_value_set_int64 (value, *(gint64 *) member);
-      break;
+      case TALLY_FIELD_INT:
+      case TALLY_FIELD_INT_NULLABLE:
+        g_value_set_int64 (value, *(gint64 *) member);
+        break;
 
-    case TALLY_FIELD_DOUBLE:
-    case TALLY_FIELD_DOUBLE_NULLABLE:
-      g_value_set_double (value, *(double *) member);
-      break;
+      case TALLY_FIELD_DOUBLE:
+      case TALLY_FIELD_DOUBLE_NULLABLE:
+        g_value_set_double (value, *(double *) member);
+        break;
 
-    case TALLY_FIELD_STRING:
-      g_value_set_string (value, *(char **) member);
-      break;
+      case TALLY_FIELD_STRING:
+        g_value_set_string (value, *(char **) member);
+        break;
 
-    case TALLY_FIELD_BOOL:
-      g_value_set_boolean (value, *(gboolean *) member);
-      break;
+      case TALLY_FIELD_BOOL:
+        g_value_set_boolean (value, *(gboolean *) member);
+        break;
 
-    case TALLY_FIELD_TIME:
-      g_value_set_boxed (value, *(GDateTime **) member);
-      break;
+      case TALLY_FIELD_TIME:
+        g_value_set_boxed (value, *(GDateTime **) member);
+        break;
 
-    default:
-      g_assert_not_reached ();
+      default:
+        g_assert_not_reached ();
     }
 
   return TRUE;
 }
 
 gpointer
-_tally_json_fields_new_object (GType             type,
+_tally_json_fields_new_object (GType type,
                                const TallyField *fields,
-                               guint             n_fields,
-                               JsonNode         *node,
-                               const char       *type_name,
-                               GError          **error)
+                               guint n_fields,
+                               JsonNode *node,
+                               const char *type_name,
+                               GError **error)
 {
-  g_autoptr(GObject) object = NULL;
+  g_autoptr (GObject) object = NULL;
   JsonObject *json;
 
   g_return_val_if_fail (g_type_is_a (type, G_TYPE_OBJECT), NULL);
@@ -401,9 +399,9 @@ _tally_json_fields_new_object (GType             type,
 }
 
 JsonObject *
-_tally_json_node_get_object (JsonNode   *node,
+_tally_json_node_get_object (JsonNode *node,
                              const char *type_name,
-                             GError    **error)
+                             GError **error)
 {
   g_return_val_if_fail (type_name != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -419,11 +417,11 @@ _tally_json_node_get_object (JsonNode   *node,
 }
 
 gboolean
-_tally_json_get_optional_object (JsonObject  *object,
-                                 const char  *member,
-                                 const char  *type_name,
+_tally_json_get_optional_object (JsonObject *object,
+                                 const char *member,
+                                 const char *type_name,
                                  JsonObject **out,
-                                 GError     **error)
+                                 GError **error)
 {
   JsonNode *node;
 
@@ -450,12 +448,12 @@ _tally_json_get_optional_object (JsonObject  *object,
 }
 
 gboolean
-_tally_json_get_string_member (JsonObject  *object,
-                               const char  *member,
-                               const char  *type_name,
-                               gboolean     required,
+_tally_json_get_string_member (JsonObject *object,
+                               const char *member,
+                               const char *type_name,
+                               gboolean required,
                                const char **out,
-                               GError     **error)
+                               GError **error)
 {
   JsonNode *node;
 
@@ -488,12 +486,12 @@ _tally_json_get_string_member (JsonObject  *object,
 }
 
 gboolean
-_tally_json_decode_optional (JsonObject       *object,
-                             const char       *member,
-                             const char       *type_name,
+_tally_json_decode_optional (JsonObject *object,
+                             const char *member,
+                             const char *type_name,
                              TallyItemFromJson item_func,
-                             gpointer         *out,
-                             GError          **error)
+                             gpointer *out,
+                             GError **error)
 {
   JsonNode *node;
 
@@ -520,16 +518,16 @@ _tally_json_decode_optional (JsonObject       *object,
 }
 
 GListStore *
-_tally_json_decode_list (JsonObject       *object,
-                         const char       *member,
-                         const char       *type_name,
-                         GType             item_type,
+_tally_json_decode_list (JsonObject *object,
+                         const char *member,
+                         const char *type_name,
+                         GType item_type,
                          TallyItemFromJson item_func,
-                         gboolean          required,
-                         GError          **error)
+                         gboolean required,
+                         GError **error)
 {
-  g_autoptr(GListStore) store = NULL;
-  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr (GListStore) store = NULL;
+  g_autoptr (GPtrArray) items = NULL;
   JsonNode *node;
   JsonArray *array;
   guint n;

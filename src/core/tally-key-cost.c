@@ -24,7 +24,8 @@ struct _TallyKeyCost
 
 G_DEFINE_FINAL_TYPE (TallyKeyCost, tally_key_cost, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_KEY,
   PROP_KEY_ID,
@@ -43,7 +44,7 @@ static GParamSpec *properties[N_PROPS];
 static void
 tally_key_cost_dispose (GObject *object)
 {
-  TallyKeyCost *self = (TallyKeyCost *)object;
+  TallyKeyCost *self = (TallyKeyCost *) object;
 
   g_clear_object (&self->key);
 
@@ -60,44 +61,44 @@ tally_key_cost_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_KEY:
-      g_value_set_object (value, self->key);
-      break;
+      case PROP_KEY:
+        g_value_set_object (value, self->key);
+        break;
 
-    case PROP_KEY_ID:
-      g_value_set_int64 (value, tally_key_cost_get_key_id (self));
-      break;
+      case PROP_KEY_ID:
+        g_value_set_int64 (value, tally_key_cost_get_key_id (self));
+        break;
 
-    case PROP_NAME:
-      g_value_set_string (value, tally_key_cost_get_name (self));
-      break;
+      case PROP_NAME:
+        g_value_set_string (value, tally_key_cost_get_name (self));
+        break;
 
-    case PROP_STATUS:
-      g_value_set_string (value, tally_key_cost_get_status (self));
-      break;
+      case PROP_STATUS:
+        g_value_set_string (value, tally_key_cost_get_status (self));
+        break;
 
-    case PROP_ACTIVE:
-      g_value_set_boolean (value, tally_key_cost_get_active (self));
-      break;
+      case PROP_ACTIVE:
+        g_value_set_boolean (value, tally_key_cost_get_active (self));
+        break;
 
-    case PROP_DELETED:
-      g_value_set_boolean (value, self->key == NULL);
-      break;
+      case PROP_DELETED:
+        g_value_set_boolean (value, self->key == NULL);
+        break;
 
-    case PROP_TODAY_ACTUAL_COST:
-      g_value_set_double (value, self->today_actual_cost);
-      break;
+      case PROP_TODAY_ACTUAL_COST:
+        g_value_set_double (value, self->today_actual_cost);
+        break;
 
-    case PROP_TOTAL_ACTUAL_COST:
-      g_value_set_double (value, self->total_actual_cost);
-      break;
+      case PROP_TOTAL_ACTUAL_COST:
+        g_value_set_double (value, self->total_actual_cost);
+        break;
 
-    case PROP_SHARE:
-      g_value_set_double (value, self->share);
-      break;
+      case PROP_SHARE:
+        g_value_set_double (value, self->share);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -109,33 +110,24 @@ tally_key_cost_class_init (TallyKeyCostClass *klass)
   object_class->dispose = tally_key_cost_dispose;
   object_class->get_property = tally_key_cost_get_property;
 
-  properties[PROP_KEY] =
-    g_param_spec_object ("key", NULL, NULL, TALLY_TYPE_API_KEY,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_KEY_ID] =
-    g_param_spec_int64 ("key-id", NULL, NULL, 0, G_MAXINT64, 0,
-                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_STATUS] =
-    g_param_spec_string ("status", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_ACTIVE] =
-    g_param_spec_boolean ("active", NULL, NULL, FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_DELETED] =
-    g_param_spec_boolean ("deleted", NULL, NULL, FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_TODAY_ACTUAL_COST] =
-    g_param_spec_double ("today-actual-cost", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_TOTAL_ACTUAL_COST] =
-    g_param_spec_double ("total-actual-cost", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SHARE] =
-    g_param_spec_double ("share", NULL, NULL, 0, 1, 0,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_KEY] = g_param_spec_object ("key", NULL, NULL, TALLY_TYPE_API_KEY,
+                                              (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_KEY_ID] = g_param_spec_int64 ("key-id", NULL, NULL, 0, G_MAXINT64, 0,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL,
+                                                 (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DELETED] = g_param_spec_boolean ("deleted", NULL, NULL, FALSE,
+                                                   (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TODAY_ACTUAL_COST] = g_param_spec_double ("today-actual-cost", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                                                            (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TOTAL_ACTUAL_COST] = g_param_spec_double ("total-actual-cost", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                                                            (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SHARE] = g_param_spec_double ("share", NULL, NULL, 0, 1, 0,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -32,7 +32,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyKeyUsage, total_actual_cost, DOUBLE, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   N_PROPS = G_N_ELEMENTS (fields) + 1,
 };
@@ -47,8 +48,8 @@ static int
 compare_api_key_id (gconstpointer a,
                     gconstpointer b)
 {
-  const TallyKeyUsage *ka = *(TallyKeyUsage * const *) a;
-  const TallyKeyUsage *kb = *(TallyKeyUsage * const *) b;
+  const TallyKeyUsage *ka = *(TallyKeyUsage *const *) a;
+  const TallyKeyUsage *kb = *(TallyKeyUsage *const *) b;
 
   return (ka->api_key_id > kb->api_key_id) - (ka->api_key_id < kb->api_key_id);
 }
@@ -64,9 +65,9 @@ tally_key_usage_finalize (GObject *object)
 }
 
 static void
-tally_key_usage_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
+tally_key_usage_get_property (GObject *object,
+                              guint prop_id,
+                              GValue *value,
                               GParamSpec *pspec)
 {
   if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
@@ -93,27 +94,26 @@ tally_key_usage_init (TallyKeyUsage *self)
 }
 
 TallyKeyUsage *
-_tally_key_usage_new_from_json (JsonNode  *node,
-                                GError   **error)
+_tally_key_usage_new_from_json (JsonNode *node,
+                                GError **error)
 {
   return _tally_json_fields_new_object (TALLY_TYPE_KEY_USAGE, fields, G_N_ELEMENTS (fields),
-                                         node, TYPE_NAME, error);
+                                        node, TYPE_NAME, error);
 }
 
 GListModel *
-_tally_key_usage_list_new_from_json (JsonNode  *data,
-                                     GError   **error)
+_tally_key_usage_list_new_from_json (JsonNode *data,
+                                     GError **error)
 {
-  g_autoptr(GListStore) store = g_list_store_new (TALLY_TYPE_KEY_USAGE);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GList) members = NULL;
+  g_autoptr (GListStore) store = g_list_store_new (TALLY_TYPE_KEY_USAGE);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GList) members = NULL;
   JsonObject *object;
   JsonObject *stats;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(object = _tally_json_node_get_object (data, LIST_TYPE_NAME, error)) ||
-      !_tally_json_get_optional_object (object, "stats", LIST_TYPE_NAME, &stats, error))
+  if (!(object = _tally_json_node_get_object (data, LIST_TYPE_NAME, error)) || !_tally_json_get_optional_object (object, "stats", LIST_TYPE_NAME, &stats, error))
     return NULL;
 
   if (stats != NULL)

@@ -34,8 +34,8 @@
 typedef struct
 {
   guint index;
-  GPtrArray *rows;   /* TallyLogRow or NULL, one slot per position of the page */
-  GListModel *logs;  /* TallyUsageLog, NULL until fetched */
+  GPtrArray *rows;  /* TallyLogRow or NULL, one slot per position of the page */
+  GListModel *logs; /* TallyUsageLog, NULL until fetched */
   guint64 last_used;
   guint in_flight : 1;
   guint queued : 1;
@@ -51,12 +51,12 @@ struct _TallyLogList
   GCancellable *cancellable;
   guint generation;
 
-  GHashTable *pages;     /* index → Page */
-  GQueue wanted;         /* Page, most recently wanted first */
+  GHashTable *pages; /* index → Page */
+  GQueue wanted;     /* Page, most recently wanted first */
   guint dispatch_id;
 
   guint n_items;
-  guint page_size;       /* effective: as echoed by the first page */
+  guint page_size; /* effective: as echoed by the first page */
   guint in_flight;
   guint resident;
   guint pages_fetched;
@@ -70,10 +70,10 @@ struct _TallyLogList
 
 static void list_model_iface_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (TallyLogList, tally_log_list, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (TallyLogList, tally_log_list, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-enum {
+enum
+{
   PROP_0,
   PROP_CLIENT,
   PROP_QUERY,
@@ -250,9 +250,9 @@ set_n_items (TallyLogList *self,
       Page *page;
 
       g_hash_table_iter_init (&iter, self->pages);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&page))
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
         {
-          if ((guint64)page->index * self->page_size < n_items || page->in_flight)
+          if ((guint64) page->index * self->page_size < n_items || page->in_flight)
             continue;
           if (page->queued)
             g_queue_remove (&self->wanted, page);
@@ -281,7 +281,7 @@ evict (TallyLogList *self,
       Page *oldest = NULL;
 
       g_hash_table_iter_init (&iter, self->pages);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&page))
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
         {
           if (page == keep || page->logs == NULL)
             continue;
@@ -373,7 +373,7 @@ page_loaded (TallyLogList *self,
 
       if (row != NULL)
         {
-          g_autoptr(TallyUsageLog) log = g_list_model_get_item (logs, i);
+          g_autoptr (TallyUsageLog) log = g_list_model_get_item (logs, i);
           _tally_log_row_set_log (row, log);
         }
     }
@@ -386,7 +386,7 @@ update_total (TallyLogList *self,
               guint index,
               TallyPage *result)
 {
-  guint64 offset = (guint64)index * self->page_size;
+  guint64 offset = (guint64) index * self->page_size;
   guint64 n_logs = g_list_model_get_n_items (tally_page_get_items (result));
   gint64 total = tally_page_get_total (result);
 
@@ -397,12 +397,12 @@ update_total (TallyLogList *self,
       return;
     }
 
-  total = MAX (total, (gint64)(offset + n_logs));
+  total = MAX (total, (gint64) (offset + n_logs));
   /* L fast pagination reports offset + rows + 1 while more rows exist. */
   if (!self->total_is_exact || index == 0)
-    set_total_is_exact (self, total != (gint64)(offset + n_logs + 1));
-  if (total > (gint64)self->n_items)
-    set_n_items (self, MIN ((guint64)total, MAX_ITEMS));
+    set_total_is_exact (self, total != (gint64) (offset + n_logs + 1));
+  if (total > (gint64) self->n_items)
+    set_n_items (self, MIN ((guint64) total, MAX_ITEMS));
 }
 
 static void
@@ -422,7 +422,7 @@ first_page_cb (TallyLogList *self,
   /* Honour the echoed page size (a server may ignore ours, API.md §1.6). */
   if (page_size <= 0 || page_size > 100000)
     page_size = TALLY_LOG_LIST_PAGE_SIZE;
-  self->page_size = MAX ((guint)page_size, n_logs);
+  self->page_size = MAX ((guint) page_size, n_logs);
   self->page_size = MAX (self->page_size, 1);
 
   page = page_new (0, self->page_size);
@@ -444,9 +444,9 @@ first_page_cb (TallyLogList *self,
       }
     else
       {
-        total = MAX (total, (gint64)n_logs);
-        self->n_items = MIN ((guint64)total, MAX_ITEMS);
-        set_total_is_exact (self, total != (gint64)n_logs + 1);
+        total = MAX (total, (gint64) n_logs);
+        self->n_items = MIN ((guint64) total, MAX_ITEMS);
+        set_total_is_exact (self, total != (gint64) n_logs + 1);
       }
   }
   if (old != 0 || self->n_items != 0)
@@ -462,10 +462,10 @@ list_usage_cb (GObject *object,
                GAsyncResult *result,
                gpointer user_data)
 {
-  g_autoptr(Fetch) fetch = user_data;
-  g_autoptr(TallyLogList) self = NULL;
-  g_autoptr(TallyPage) tally_page = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (Fetch) fetch = user_data;
+  g_autoptr (TallyLogList) self = NULL;
+  g_autoptr (TallyPage) tally_page = NULL;
+  g_autoptr (GError) error = NULL;
   Page *page;
 
   tally_page = tally_client_list_usage_finish (TALLY_CLIENT (object), result, &error);
@@ -542,7 +542,7 @@ fetch_page (TallyLogList *self,
   g_debug ("Fetching page %u", index + 1);
   tally_client_list_usage_async (self->client,
                                  self->query,
-                                 (gint64)index + 1,
+                                 (gint64) index + 1,
                                  index == 0 ? TALLY_LOG_LIST_PAGE_SIZE : self->page_size,
                                  self->cancellable,
                                  list_usage_cb,
@@ -617,7 +617,7 @@ tally_log_list_get_item (GListModel *model,
   row = g_ptr_array_index (page->rows, offset);
   if (row == NULL)
     {
-      g_autoptr(TallyUsageLog) log = NULL;
+      g_autoptr (TallyUsageLog) log = NULL;
 
       if (page->logs != NULL)
         log = g_list_model_get_item (page->logs, offset);
@@ -654,7 +654,7 @@ list_model_iface_init (GListModelInterface *iface)
 static void
 tally_log_list_dispose (GObject *object)
 {
-  TallyLogList *self = (TallyLogList *)object;
+  TallyLogList *self = (TallyLogList *) object;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -672,7 +672,7 @@ tally_log_list_dispose (GObject *object)
 static void
 tally_log_list_finalize (GObject *object)
 {
-  TallyLogList *self = (TallyLogList *)object;
+  TallyLogList *self = (TallyLogList *) object;
 
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->query, tally_usage_query_free);
@@ -691,36 +691,36 @@ tally_log_list_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_CLIENT:
-      g_value_set_object (value, self->client);
-      break;
+      case PROP_CLIENT:
+        g_value_set_object (value, self->client);
+        break;
 
-    case PROP_QUERY:
-      g_value_set_boxed (value, self->query);
-      break;
+      case PROP_QUERY:
+        g_value_set_boxed (value, self->query);
+        break;
 
-    case PROP_N_ITEMS:
-      g_value_set_uint (value, self->n_items);
-      break;
+      case PROP_N_ITEMS:
+        g_value_set_uint (value, self->n_items);
+        break;
 
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->in_flight > 0);
-      break;
+      case PROP_LOADING:
+        g_value_set_boolean (value, self->in_flight > 0);
+        break;
 
-    case PROP_ERROR:
-      g_value_set_string (value, self->error);
-      break;
+      case PROP_ERROR:
+        g_value_set_string (value, self->error);
+        break;
 
-    case PROP_TOTAL_IS_EXACT:
-      g_value_set_boolean (value, self->total_is_exact);
-      break;
+      case PROP_TOTAL_IS_EXACT:
+        g_value_set_boolean (value, self->total_is_exact);
+        break;
 
-    case PROP_READY:
-      g_value_set_boolean (value, self->ready);
-      break;
+      case PROP_READY:
+        g_value_set_boolean (value, self->ready);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -734,16 +734,16 @@ tally_log_list_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_CLIENT:
-      tally_log_list_set_client (self, g_value_get_object (value));
-      break;
+      case PROP_CLIENT:
+        tally_log_list_set_client (self, g_value_get_object (value));
+        break;
 
-    case PROP_QUERY:
-      tally_log_list_set_query (self, g_value_get_boxed (value));
-      break;
+      case PROP_QUERY:
+        tally_log_list_set_query (self, g_value_get_boxed (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -757,34 +757,27 @@ tally_log_list_class_init (TallyLogListClass *klass)
   object_class->get_property = tally_log_list_get_property;
   object_class->set_property = tally_log_list_set_property;
 
-  properties[PROP_CLIENT] =
-    g_param_spec_object ("client", NULL, NULL,
-                         TALLY_TYPE_CLIENT,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_QUERY] =
-    g_param_spec_boxed ("query", NULL, NULL,
-                        TALLY_TYPE_USAGE_QUERY,
-                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_N_ITEMS] =
-    g_param_spec_uint ("n-items", NULL, NULL,
-                       0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_ERROR] =
-    g_param_spec_string ("error", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_TOTAL_IS_EXACT] =
-    g_param_spec_boolean ("total-is-exact", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_READY] =
-    g_param_spec_boolean ("ready", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CLIENT] = g_param_spec_object ("client", NULL, NULL,
+                                                 TALLY_TYPE_CLIENT,
+                                                 (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_QUERY] = g_param_spec_boxed ("query", NULL, NULL,
+                                               TALLY_TYPE_USAGE_QUERY,
+                                               (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL,
+                                                0, G_MAXUINT, 0,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL,
+                                                   FALSE,
+                                                   (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL,
+                                                NULL,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TOTAL_IS_EXACT] = g_param_spec_boolean ("total-is-exact", NULL, NULL,
+                                                          FALSE,
+                                                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_READY] = g_param_spec_boolean ("ready", NULL, NULL,
+                                                 FALSE,
+                                                 (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -852,7 +845,7 @@ void
 tally_log_list_set_query (TallyLogList *self,
                           const TallyUsageQuery *query)
 {
-  g_autoptr(TallyUsageQuery) any = NULL;
+  g_autoptr (TallyUsageQuery) any = NULL;
 
   g_return_if_fail (TALLY_IS_LOG_LIST (self));
 
@@ -895,7 +888,7 @@ tally_log_list_reload (TallyLogList *self)
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
 
   g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&page))
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
     {
       page->in_flight = FALSE;
       page->failed = FALSE;

@@ -20,7 +20,8 @@ struct _TallyLogRow
 
 G_DEFINE_FINAL_TYPE (TallyLogRow, tally_log_row, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_POSITION,
   PROP_LOG,
@@ -33,7 +34,7 @@ static GParamSpec *properties[N_PROPS];
 static void
 tally_log_row_dispose (GObject *object)
 {
-  TallyLogRow *self = (TallyLogRow *)object;
+  TallyLogRow *self = (TallyLogRow *) object;
 
   g_clear_object (&self->log);
 
@@ -41,29 +42,29 @@ tally_log_row_dispose (GObject *object)
 }
 
 static void
-tally_log_row_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
+tally_log_row_get_property (GObject *object,
+                            guint prop_id,
+                            GValue *value,
                             GParamSpec *pspec)
 {
   TallyLogRow *self = TALLY_LOG_ROW (object);
 
   switch (prop_id)
     {
-    case PROP_POSITION:
-      g_value_set_uint (value, self->position);
-      break;
+      case PROP_POSITION:
+        g_value_set_uint (value, self->position);
+        break;
 
-    case PROP_LOG:
-      g_value_set_object (value, self->log);
-      break;
+      case PROP_LOG:
+        g_value_set_object (value, self->log);
+        break;
 
-    case PROP_LOADED:
-      g_value_set_boolean (value, self->log != NULL);
-      break;
+      case PROP_LOADED:
+        g_value_set_boolean (value, self->log != NULL);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -75,18 +76,15 @@ tally_log_row_class_init (TallyLogRowClass *klass)
   object_class->dispose = tally_log_row_dispose;
   object_class->get_property = tally_log_row_get_property;
 
-  properties[PROP_POSITION] =
-    g_param_spec_uint ("position", NULL, NULL,
-                       0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_LOG] =
-    g_param_spec_object ("log", NULL, NULL,
-                         TALLY_TYPE_USAGE_LOG,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  properties[PROP_LOADED] =
-    g_param_spec_boolean ("loaded", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_POSITION] = g_param_spec_uint ("position", NULL, NULL,
+                                                 0, G_MAXUINT, 0,
+                                                 (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOG] = g_param_spec_object ("log", NULL, NULL,
+                                              TALLY_TYPE_USAGE_LOG,
+                                              (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL,
+                                                  FALSE,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -121,7 +119,7 @@ tally_log_row_get_loaded (TallyLogRow *self)
 }
 
 TallyLogRow *
-_tally_log_row_new (guint          position,
+_tally_log_row_new (guint position,
                     TallyUsageLog *log)
 {
   TallyLogRow *self = g_object_new (TALLY_TYPE_LOG_ROW, NULL);
@@ -134,7 +132,7 @@ _tally_log_row_new (guint          position,
 }
 
 void
-_tally_log_row_set_log (TallyLogRow   *self,
+_tally_log_row_set_log (TallyLogRow *self,
                         TallyUsageLog *log)
 {
   gboolean was_loaded;

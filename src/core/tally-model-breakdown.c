@@ -30,7 +30,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyModelBreakdown, end_date, STRING, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_MODELS = G_N_ELEMENTS (fields) + 1,
   N_PROPS,
@@ -59,9 +60,9 @@ tally_model_breakdown_finalize (GObject *object)
 }
 
 static void
-tally_model_breakdown_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
+tally_model_breakdown_get_property (GObject *object,
+                                    guint prop_id,
+                                    GValue *value,
                                     GParamSpec *pspec)
 {
   TallyModelBreakdown *self = TALLY_MODEL_BREAKDOWN (object);
@@ -71,12 +72,12 @@ tally_model_breakdown_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_MODELS:
-      g_value_set_object (value, self->models);
-      break;
+      case PROP_MODELS:
+        g_value_set_object (value, self->models);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -90,9 +91,8 @@ tally_model_breakdown_class_init (TallyModelBreakdownClass *klass)
   object_class->get_property = tally_model_breakdown_get_property;
 
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-  properties[PROP_MODELS] =
-    g_param_spec_object ("models", NULL, NULL, G_TYPE_LIST_MODEL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODELS] = g_param_spec_object ("models", NULL, NULL, G_TYPE_LIST_MODEL,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -106,11 +106,11 @@ tally_model_breakdown_init (TallyModelBreakdown *self)
 }
 
 TallyModelBreakdown *
-_tally_model_breakdown_new_from_json (JsonNode  *node,
-                                      GError   **error)
+_tally_model_breakdown_new_from_json (JsonNode *node,
+                                      GError **error)
 {
-  g_autoptr(TallyModelBreakdown) self = NULL;
-  g_autoptr(GListStore) models = NULL;
+  g_autoptr (TallyModelBreakdown) self = NULL;
+  g_autoptr (GListStore) models = NULL;
 
   self = _tally_json_fields_new_object (TALLY_TYPE_MODEL_BREAKDOWN, fields, G_N_ELEMENTS (fields),
                                         node, TYPE_NAME, error);

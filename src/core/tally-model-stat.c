@@ -38,7 +38,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyModelStat, actual_cost, DOUBLE, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   N_PROPS = G_N_ELEMENTS (fields) + 1,
 };
@@ -56,9 +57,9 @@ tally_model_stat_finalize (GObject *object)
 }
 
 static void
-tally_model_stat_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
+tally_model_stat_get_property (GObject *object,
+                               guint prop_id,
+                               GValue *value,
                                GParamSpec *pspec)
 {
   if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
@@ -85,11 +86,11 @@ tally_model_stat_init (TallyModelStat *self)
 }
 
 TallyModelStat *
-_tally_model_stat_new_from_json (JsonNode  *node,
-                                 GError   **error)
+_tally_model_stat_new_from_json (JsonNode *node,
+                                 GError **error)
 {
   return _tally_json_fields_new_object (TALLY_TYPE_MODEL_STAT, fields, G_N_ELEMENTS (fields),
-                                         node, TYPE_NAME, error);
+                                        node, TYPE_NAME, error);
 }
 
 const char *

@@ -16,11 +16,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TallyModelStat, tally_model_stat, TALLY, MODEL_STAT, GObject)
 
 const char *tally_model_stat_get_model (TallyModelStat *self);
-gint64      tally_model_stat_get_requests (TallyModelStat *self);
-gint64      tally_model_stat_get_input_tokens (TallyModelStat *self);
-gint64      tally_model_stat_get_output_tokens (TallyModelStat *self);
-gint64      tally_model_stat_get_total_tokens (TallyModelStat *self);
-double      tally_model_stat_get_cost (TallyModelStat *self);
-double      tally_model_stat_get_actual_cost (TallyModelStat *self);
+gint64 tally_model_stat_get_requests (TallyModelStat *self);
+gint64 tally_model_stat_get_input_tokens (TallyModelStat *self);
+gint64 tally_model_stat_get_output_tokens (TallyModelStat *self);
+gint64 tally_model_stat_get_total_tokens (TallyModelStat *self);
+double tally_model_stat_get_cost (TallyModelStat *self);
+double tally_model_stat_get_actual_cost (TallyModelStat *self);
 
 G_END_DECLS

@@ -34,43 +34,43 @@ G_BEGIN_DECLS
 /* typedef gpointer (*TallyItemFromJson) (JsonNode *node, GError **error);
  * comes from tally-json-private.h. */
 
-TallyUser           *_tally_user_new_from_json            (JsonNode  *node,
-                                                           GError   **error);
-TallyGroup          *_tally_group_new_from_json           (JsonNode  *node,
-                                                           GError   **error);
-TallyApiKey         *_tally_api_key_new_from_json         (JsonNode  *node,
-                                                           GError   **error);
-TallyUsageLog       *_tally_usage_log_new_from_json       (JsonNode  *node,
-                                                           GError   **error);
-TallyUsageStats     *_tally_usage_stats_new_from_json     (JsonNode  *node,
-                                                           GError   **error);
-TallyDashboardStats *_tally_dashboard_stats_new_from_json (JsonNode  *node,
-                                                           GError   **error);
-TallyTrendPoint     *_tally_trend_point_new_from_json     (JsonNode  *node,
-                                                           GError   **error);
-TallyTrend          *_tally_trend_new_from_json           (JsonNode  *node,
-                                                           GError   **error);
-TallyModelStat      *_tally_model_stat_new_from_json      (JsonNode  *node,
-                                                           GError   **error);
-TallyModelBreakdown *_tally_model_breakdown_new_from_json (JsonNode  *node,
-                                                           GError   **error);
-TallyKeyUsage       *_tally_key_usage_new_from_json       (JsonNode  *node,
-                                                           GError   **error);
-TallyPublicSettings *_tally_public_settings_new_from_json (JsonNode  *node,
-                                                           GError   **error);
-TallyAuthResult     *_tally_auth_result_new_from_json     (JsonNode  *node,
-                                                           GError   **error);
+TallyUser *_tally_user_new_from_json (JsonNode *node,
+                                      GError **error);
+TallyGroup *_tally_group_new_from_json (JsonNode *node,
+                                        GError **error);
+TallyApiKey *_tally_api_key_new_from_json (JsonNode *node,
+                                           GError **error);
+TallyUsageLog *_tally_usage_log_new_from_json (JsonNode *node,
+                                               GError **error);
+TallyUsageStats *_tally_usage_stats_new_from_json (JsonNode *node,
+                                                   GError **error);
+TallyDashboardStats *_tally_dashboard_stats_new_from_json (JsonNode *node,
+                                                           GError **error);
+TallyTrendPoint *_tally_trend_point_new_from_json (JsonNode *node,
+                                                   GError **error);
+TallyTrend *_tally_trend_new_from_json (JsonNode *node,
+                                        GError **error);
+TallyModelStat *_tally_model_stat_new_from_json (JsonNode *node,
+                                                 GError **error);
+TallyModelBreakdown *_tally_model_breakdown_new_from_json (JsonNode *node,
+                                                           GError **error);
+TallyKeyUsage *_tally_key_usage_new_from_json (JsonNode *node,
+                                               GError **error);
+TallyPublicSettings *_tally_public_settings_new_from_json (JsonNode *node,
+                                                           GError **error);
+TallyAuthResult *_tally_auth_result_new_from_json (JsonNode *node,
+                                                   GError **error);
 
 /* @data: {"items":[...],"total":N,"page":N,"page_size":N,"pages":N}; each
  * element of items goes through @item_func (e.g. _tally_usage_log_new_from_json
  * cast to TallyItemFromJson). The store's item type is G_TYPE_OBJECT. */
-TallyPage           *_tally_page_new_from_json            (JsonNode          *data,
-                                                           TallyItemFromJson  item_func,
-                                                           GError           **error);
+TallyPage *_tally_page_new_from_json (JsonNode *data,
+                                      TallyItemFromJson item_func,
+                                      GError **error);
 
 /* @data: {"stats":{"<id>":{...},...}} → GListStore of TallyKeyUsage sorted by
  * api_key_id; "stats" null, absent or {} → empty store. */
-GListModel          *_tally_key_usage_list_new_from_json  (JsonNode  *data,
-                                                           GError   **error);
+GListModel *_tally_key_usage_list_new_from_json (JsonNode *data,
+                                                 GError **error);
 
 G_END_DECLS

@@ -34,7 +34,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyPage, pages, INT, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_ITEMS = G_N_ELEMENTS (fields) + 1,
   N_PROPS,
@@ -63,9 +64,9 @@ tally_page_finalize (GObject *object)
 }
 
 static void
-tally_page_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
+tally_page_get_property (GObject *object,
+                         guint prop_id,
+                         GValue *value,
                          GParamSpec *pspec)
 {
   TallyPage *self = TALLY_PAGE (object);
@@ -75,12 +76,12 @@ tally_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ITEMS:
-      g_value_set_object (value, self->items);
-      break;
+      case PROP_ITEMS:
+        g_value_set_object (value, self->items);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -94,9 +95,8 @@ tally_page_class_init (TallyPageClass *klass)
   object_class->get_property = tally_page_get_property;
 
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-  properties[PROP_ITEMS] =
-    g_param_spec_object ("items", NULL, NULL, G_TYPE_LIST_MODEL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ITEMS] = g_param_spec_object ("items", NULL, NULL, G_TYPE_LIST_MODEL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -110,12 +110,12 @@ tally_page_init (TallyPage *self)
 }
 
 TallyPage *
-_tally_page_new_from_json (JsonNode           *data,
-                           TallyItemFromJson   item_func,
-                           GError            **error)
+_tally_page_new_from_json (JsonNode *data,
+                           TallyItemFromJson item_func,
+                           GError **error)
 {
-  g_autoptr(TallyPage) self = NULL;
-  g_autoptr(GListStore) items = NULL;
+  g_autoptr (TallyPage) self = NULL;
+  g_autoptr (GListStore) items = NULL;
 
   g_return_val_if_fail (item_func != NULL, NULL);
 
@@ -179,6 +179,5 @@ tally_page_is_last (TallyPage *self)
 {
   g_return_val_if_fail (TALLY_IS_PAGE (self), TRUE);
 
-  return self->page >= self->pages ||
-         g_list_model_get_n_items (G_LIST_MODEL (self->items)) < self->page_size;
+  return self->page >= self->pages || g_list_model_get_n_items (G_LIST_MODEL (self->items)) < self->page_size;
 }

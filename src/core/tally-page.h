@@ -16,10 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TallyPage, tally_page, TALLY, PAGE, GObject)
 
 GListModel *tally_page_get_items (TallyPage *self);
-gint64      tally_page_get_total (TallyPage *self);
-gint64      tally_page_get_page (TallyPage *self);
-gint64      tally_page_get_page_size (TallyPage *self);
-gint64      tally_page_get_pages (TallyPage *self);
+gint64 tally_page_get_total (TallyPage *self);
+gint64 tally_page_get_page (TallyPage *self);
+gint64 tally_page_get_page_size (TallyPage *self);
+gint64 tally_page_get_pages (TallyPage *self);
 
 /* items: never NULL. TRUE when page >= pages or fewer than page_size items arrived. */
 

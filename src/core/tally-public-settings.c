@@ -36,7 +36,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyPublicSettings, version, STRING, TALLY_FIELD_OPTIONAL),
 };
 
-enum {
+enum
+{
   PROP_0,
   N_PROPS = G_N_ELEMENTS (fields) + 1,
 };
@@ -54,9 +55,9 @@ tally_public_settings_finalize (GObject *object)
 }
 
 static void
-tally_public_settings_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
+tally_public_settings_get_property (GObject *object,
+                                    guint prop_id,
+                                    GValue *value,
                                     GParamSpec *pspec)
 {
   if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
@@ -83,11 +84,11 @@ tally_public_settings_init (TallyPublicSettings *self)
 }
 
 TallyPublicSettings *
-_tally_public_settings_new_from_json (JsonNode  *node,
-                                      GError   **error)
+_tally_public_settings_new_from_json (JsonNode *node,
+                                      GError **error)
 {
   return _tally_json_fields_new_object (TALLY_TYPE_PUBLIC_SETTINGS, fields, G_N_ELEMENTS (fields),
-                                         node, TYPE_NAME, error);
+                                        node, TYPE_NAME, error);
 }
 
 gboolean

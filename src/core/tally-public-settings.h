@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TallyPublicSettings, tally_public_settings, TALLY, PUBLIC_SETTINGS, GObject)
 
-gboolean    tally_public_settings_get_registration_enabled (TallyPublicSettings *self);
-gboolean    tally_public_settings_get_turnstile_enabled (TallyPublicSettings *self);
+gboolean tally_public_settings_get_registration_enabled (TallyPublicSettings *self);
+gboolean tally_public_settings_get_turnstile_enabled (TallyPublicSettings *self);
 const char *tally_public_settings_get_turnstile_site_key (TallyPublicSettings *self);
 const char *tally_public_settings_get_site_name (TallyPublicSettings *self);
 const char *tally_public_settings_get_site_subtitle (TallyPublicSettings *self);

@@ -27,24 +27,24 @@
 #define REPORT_PAGE_SIZE 100
 #define REPORT_MAX_IN_FLIGHT 4
 
-static const char * const logs_columns[] = {
+static const char *const logs_columns[] = {
   "id", "created_at", "api_key_id", "api_key_name", "model", "stream", "billing_type",
   "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
   "total_tokens", "total_cost", "actual_cost", "rate_multiplier", "duration_ms",
   "first_token_ms", "request_id", NULL
 };
 
-static const char * const daily_columns[] = {
+static const char *const daily_columns[] = {
   "date", "requests", "input_tokens", "output_tokens", "cache_tokens", "total_tokens",
   "cost", "actual_cost", NULL
 };
 
-static const char * const models_columns[] = {
+static const char *const models_columns[] = {
   "model", "requests", "input_tokens", "output_tokens", "total_tokens", "cost",
   "actual_cost", NULL
 };
 
-static const char * const keys_columns[] = {
+static const char *const keys_columns[] = {
   "api_key_id", "name", "status", "today_actual_cost", "total_actual_cost", NULL
 };
 
@@ -113,21 +113,21 @@ report_free (gpointer data)
   g_free (report);
 }
 
-const char * const *
+const char *const *
 tally_report_get_columns (TallyReportKind kind)
 {
   switch (kind)
     {
-    case TALLY_REPORT_LOGS:
-      return logs_columns;
-    case TALLY_REPORT_DAILY:
-      return daily_columns;
-    case TALLY_REPORT_MODELS:
-      return models_columns;
-    case TALLY_REPORT_KEYS:
-      return keys_columns;
-    default:
-      g_return_val_if_reached (NULL);
+      case TALLY_REPORT_LOGS:
+        return logs_columns;
+      case TALLY_REPORT_DAILY:
+        return daily_columns;
+      case TALLY_REPORT_MODELS:
+        return models_columns;
+      case TALLY_REPORT_KEYS:
+        return keys_columns;
+      default:
+        g_return_val_if_reached (NULL);
     }
 }
 
@@ -165,7 +165,7 @@ report_write_header (Report *report,
                      GCancellable *cancellable,
                      GError **error)
 {
-  const char * const *columns = tally_report_get_columns (report->kind);
+  const char *const *columns = tally_report_get_columns (report->kind);
 
   for (guint i = 0; columns[i] != NULL; i++)
     tally_csv_writer_add (report->writer, columns[i]);
@@ -179,7 +179,7 @@ report_finish (GTask *task)
 {
   Report *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -200,7 +200,7 @@ report_foreach_finish (GTask *task,
                        GAsyncResult *result)
 {
   Report *report = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!tally_client_foreach_usage_page_finish (report->client, result, &error))
     {
@@ -279,7 +279,7 @@ logs_page_cb (TallyPage *page,
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(TallyUsageLog) log = g_list_model_get_item (items, i);
+      g_autoptr (TallyUsageLog) log = g_list_model_get_item (items, i);
 
       write_log_row (report, log);
       if (!report_end_row (report, cancellable, &report->page_error))
@@ -298,7 +298,7 @@ logs_done_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
 
   if (!report_foreach_finish (task, result))
     return;
@@ -311,11 +311,11 @@ logs_keys_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   Report *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) keys = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) keys = NULL;
   guint n_keys;
 
   keys = tally_client_list_all_keys_finish (report->client, result, &error);
@@ -328,7 +328,7 @@ logs_keys_cb (GObject *object,
   n_keys = g_list_model_get_n_items (keys);
   for (guint i = 0; i < n_keys; i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 *id = g_new (gint64, 1);
 
       *id = tally_api_key_get_id (key);
@@ -415,7 +415,7 @@ aggregate_page_cb (TallyPage *page,
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(TallyUsageLog) log = g_list_model_get_item (items, i);
+      g_autoptr (TallyUsageLog) log = g_list_model_get_item (items, i);
       g_autofree char *label = NULL;
       Bucket *bucket;
 
@@ -502,10 +502,10 @@ aggregate_done_cb (GObject *object,
                    GAsyncResult *result,
                    gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   Report *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!report_foreach_finish (task, result))
     return;
@@ -518,8 +518,8 @@ aggregate_done_cb (GObject *object,
 
   if (report->kind == TALLY_REPORT_DAILY)
     {
-      g_autoptr(GListStore) empty = g_list_store_new (TALLY_TYPE_TREND_POINT);
-      g_autoptr(GListModel) filled = NULL;
+      g_autoptr (GListStore) empty = g_list_store_new (TALLY_TYPE_TREND_POINT);
+      g_autoptr (GListModel) filled = NULL;
       guint n_points;
 
       filled = tally_trend_zero_fill (G_LIST_MODEL (empty), report->start_date,
@@ -528,7 +528,7 @@ aggregate_done_cb (GObject *object,
 
       for (guint i = 0; i < n_points; i++)
         {
-          g_autoptr(TallyTrendPoint) point = g_list_model_get_item (filled, i);
+          g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
           const char *date = tally_trend_point_get_date (point);
           const Bucket *bucket = g_hash_table_lookup (report->buckets, date);
 
@@ -549,7 +549,7 @@ aggregate_done_cb (GObject *object,
     }
   else
     {
-      g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+      g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
       GHashTableIter iter;
       gpointer value;
 
@@ -583,8 +583,8 @@ report_aggregate (GTask *task,
                   const char *end_date)
 {
   Report *report = g_task_get_task_data (task);
-  g_autoptr(TallyUsageQuery) query = tally_usage_query_copy (report->query);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (report->query);
+  g_autoptr (GError) error = NULL;
 
   if (!tally_usage_query_set_range (query, start_date, end_date, &error))
     {
@@ -615,12 +615,12 @@ daily_trend_cb (GObject *object,
                 GAsyncResult *result,
                 gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   Report *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyTrend) trend = NULL;
-  g_autoptr(GListModel) filled = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyTrend) trend = NULL;
+  g_autoptr (GListModel) filled = NULL;
   guint n_points;
 
   trend = tally_client_get_trend_finish (report->client, result, &error);
@@ -652,7 +652,7 @@ daily_trend_cb (GObject *object,
 
   for (guint i = 0; i < n_points; i++)
     {
-      g_autoptr(TallyTrendPoint) point = g_list_model_get_item (filled, i);
+      g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
 
       add_daily_cells (report->writer,
                        tally_trend_point_get_date (point),
@@ -681,11 +681,11 @@ models_stats_cb (GObject *object,
                  GAsyncResult *result,
                  gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   Report *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TallyModelBreakdown) breakdown = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyModelBreakdown) breakdown = NULL;
   GListModel *models;
   guint n_models;
 
@@ -716,7 +716,7 @@ models_stats_cb (GObject *object,
   n_models = g_list_model_get_n_items (models);
   for (guint i = 0; i < n_models; i++)
     {
-      g_autoptr(TallyModelStat) stat = g_list_model_get_item (models, i);
+      g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);
 
       add_model_cells (report->writer,
                        tally_model_stat_get_model (stat),
@@ -751,13 +751,13 @@ keys_usage_cb (GObject *object,
                gpointer user_data)
 {
   KeysStep *step = user_data;
-  g_autoptr(GTask) task = g_steal_pointer (&step->task);
-  g_autoptr(GListModel) keys = g_steal_pointer (&step->keys);
+  g_autoptr (GTask) task = g_steal_pointer (&step->task);
+  g_autoptr (GListModel) keys = g_steal_pointer (&step->keys);
   Report *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) usage = NULL;
-  g_autoptr(GHashTable) by_id = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) usage = NULL;
+  g_autoptr (GHashTable) by_id = NULL;
   guint n_usage;
   guint n_keys;
 
@@ -792,7 +792,7 @@ keys_usage_cb (GObject *object,
   n_keys = g_list_model_get_n_items (keys);
   for (guint i = 0; i < n_keys; i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 id = tally_api_key_get_id (key);
       TallyKeyUsage *key_usage = g_hash_table_lookup (by_id, &id);
 
@@ -819,11 +819,11 @@ keys_list_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   Report *report = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) keys = NULL;
-  g_autoptr(GArray) ids = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) keys = NULL;
+  g_autoptr (GArray) ids = NULL;
   KeysStep *step;
   guint n_keys;
 
@@ -840,7 +840,7 @@ keys_list_cb (GObject *object,
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_keys);
   for (guint i = 0; i < n_keys; i++)
     {
-      g_autoptr(TallyApiKey) key = g_list_model_get_item (keys, i);
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
       gint64 id = tally_api_key_get_id (key);
 
       g_array_append_val (ids, id);
@@ -872,7 +872,7 @@ tally_report_write_csv_async (TallyClient *client,
                               GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   Report *report;
 
   g_return_if_fail (TALLY_IS_CLIENT (client));
@@ -900,35 +900,35 @@ tally_report_write_csv_async (TallyClient *client,
 
   switch (kind)
     {
-    case TALLY_REPORT_LOGS:
-      tally_client_list_all_keys_async (client, cancellable, logs_keys_cb, g_object_ref (task));
-      break;
+      case TALLY_REPORT_LOGS:
+        tally_client_list_all_keys_async (client, cancellable, logs_keys_cb, g_object_ref (task));
+        break;
 
-    case TALLY_REPORT_DAILY:
-      tally_client_get_trend_async (client,
-                                    tally_usage_query_get_start_date (report->query),
-                                    tally_usage_query_get_end_date (report->query),
-                                    granularity,
-                                    cancellable,
-                                    daily_trend_cb,
-                                    g_object_ref (task));
-      break;
+      case TALLY_REPORT_DAILY:
+        tally_client_get_trend_async (client,
+                                      tally_usage_query_get_start_date (report->query),
+                                      tally_usage_query_get_end_date (report->query),
+                                      granularity,
+                                      cancellable,
+                                      daily_trend_cb,
+                                      g_object_ref (task));
+        break;
 
-    case TALLY_REPORT_MODELS:
-      tally_client_get_model_stats_async (client,
-                                          tally_usage_query_get_start_date (report->query),
-                                          tally_usage_query_get_end_date (report->query),
-                                          cancellable,
-                                          models_stats_cb,
-                                          g_object_ref (task));
-      break;
+      case TALLY_REPORT_MODELS:
+        tally_client_get_model_stats_async (client,
+                                            tally_usage_query_get_start_date (report->query),
+                                            tally_usage_query_get_end_date (report->query),
+                                            cancellable,
+                                            models_stats_cb,
+                                            g_object_ref (task));
+        break;
 
-    case TALLY_REPORT_KEYS:
-      tally_client_list_all_keys_async (client, cancellable, keys_list_cb, g_object_ref (task));
-      break;
+      case TALLY_REPORT_KEYS:
+        tally_client_list_all_keys_async (client, cancellable, keys_list_cb, g_object_ref (task));
+        break;
 
-    default:
-      g_assert_not_reached ();
+      default:
+        g_assert_not_reached ();
     }
 }
 
@@ -949,9 +949,9 @@ export_written_cb (GObject *object,
                    GAsyncResult *result,
                    gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   GOutputStream *out = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!tally_report_write_csv_finish (result, &error))
     {
@@ -989,9 +989,9 @@ tally_report_export_csv_async (TallyClient *client,
                                GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GOutputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GOutputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_return_if_fail (TALLY_IS_CLIENT (client));
   g_return_if_fail (kind >= TALLY_REPORT_LOGS && kind <= TALLY_REPORT_KEYS);

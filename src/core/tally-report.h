@@ -75,6 +75,6 @@ gboolean tally_report_export_csv_finish (GAsyncResult *result,
                                          GError **error);
 
 /* The header row of @kind as a NULL-terminated array of static strings. */
-const char * const *tally_report_get_columns (TallyReportKind kind);
+const char *const *tally_report_get_columns (TallyReportKind kind);
 
 G_END_DECLS

@@ -19,7 +19,7 @@
 
 gboolean
 tally_date_parse (const char *ymd,
-                  GDate      *out)
+                  GDate *out)
 {
   guint year = 0;
   guint month = 0;
@@ -71,7 +71,7 @@ tally_date_format (const GDate *date)
 
 char *
 tally_server_today (gint64 now_unix,
-                    int    utc_offset_seconds)
+                    int utc_offset_seconds)
 {
   gint64 local = now_unix + utc_offset_seconds;
   gint64 days = local / 86400;
@@ -93,25 +93,19 @@ tally_server_today (gint64 now_unix,
 
 static gboolean
 has_offset_suffix (const char *s,
-                   gsize       len)
+                   gsize len)
 {
   if (len > 0 && (s[len - 1] == 'Z' || s[len - 1] == 'z'))
     return TRUE;
 
-  return len > 6 &&
-         (s[len - 6] == '+' || s[len - 6] == '-') &&
-         g_ascii_isdigit (s[len - 5]) &&
-         g_ascii_isdigit (s[len - 4]) &&
-         s[len - 3] == ':' &&
-         g_ascii_isdigit (s[len - 2]) &&
-         g_ascii_isdigit (s[len - 1]);
+  return len > 6 && (s[len - 6] == '+' || s[len - 6] == '-') && g_ascii_isdigit (s[len - 5]) && g_ascii_isdigit (s[len - 4]) && s[len - 3] == ':' && g_ascii_isdigit (s[len - 2]) && g_ascii_isdigit (s[len - 1]);
 }
 
 gboolean
 tally_utc_offset_from_timestamp (const char *rfc3339,
-                                 int        *offset_seconds)
+                                 int *offset_seconds)
 {
-  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr (GDateTime) dt = NULL;
   gsize len;
 
   if (rfc3339 == NULL)
@@ -154,10 +148,10 @@ tally_format_utc_offset (int seconds)
 }
 
 void
-tally_date_preset_range (TallyDatePreset   preset,
-                         const char       *server_today,
-                         char            **start_date,
-                         char            **end_date)
+tally_date_preset_range (TallyDatePreset preset,
+                         const char *server_today,
+                         char **start_date,
+                         char **end_date)
 {
   GDate today;
   GDate start;
@@ -177,39 +171,39 @@ tally_date_preset_range (TallyDatePreset   preset,
 
   switch (preset)
     {
-    case TALLY_DATE_PRESET_TODAY:
-      break;
+      case TALLY_DATE_PRESET_TODAY:
+        break;
 
-    case TALLY_DATE_PRESET_YESTERDAY:
-      g_date_subtract_days (&start, 1);
-      end = start;
-      break;
+      case TALLY_DATE_PRESET_YESTERDAY:
+        g_date_subtract_days (&start, 1);
+        end = start;
+        break;
 
-    case TALLY_DATE_PRESET_LAST_7_DAYS:
-      g_date_subtract_days (&start, 6);
-      break;
+      case TALLY_DATE_PRESET_LAST_7_DAYS:
+        g_date_subtract_days (&start, 6);
+        break;
 
-    case TALLY_DATE_PRESET_LAST_14_DAYS:
-      g_date_subtract_days (&start, 13);
-      break;
+      case TALLY_DATE_PRESET_LAST_14_DAYS:
+        g_date_subtract_days (&start, 13);
+        break;
 
-    case TALLY_DATE_PRESET_LAST_30_DAYS:
-      g_date_subtract_days (&start, 29);
-      break;
+      case TALLY_DATE_PRESET_LAST_30_DAYS:
+        g_date_subtract_days (&start, 29);
+        break;
 
-    case TALLY_DATE_PRESET_THIS_MONTH:
-      g_date_set_day (&start, 1);
-      break;
+      case TALLY_DATE_PRESET_THIS_MONTH:
+        g_date_set_day (&start, 1);
+        break;
 
-    case TALLY_DATE_PRESET_LAST_MONTH:
-      g_date_set_day (&start, 1);
-      end = start;
-      g_date_subtract_days (&end, 1);
-      g_date_subtract_months (&start, 1);
-      break;
+      case TALLY_DATE_PRESET_LAST_MONTH:
+        g_date_set_day (&start, 1);
+        end = start;
+        g_date_subtract_days (&end, 1);
+        g_date_subtract_months (&start, 1);
+        break;
 
-    default:
-      g_return_if_reached ();
+      default:
+        g_return_if_reached ();
     }
 
   *start_date = tally_date_format (&start);
@@ -235,12 +229,12 @@ tally_date_range_days (const char *start,
 }
 
 GListModel *
-tally_trend_zero_fill (GListModel       *points,
-                       const char       *start_date,
-                       const char       *end_date,
-                       TallyGranularity  granularity)
+tally_trend_zero_fill (GListModel *points,
+                       const char *start_date,
+                       const char *end_date,
+                       TallyGranularity granularity)
 {
-  g_autoptr(GHashTable) by_label = NULL;
+  g_autoptr (GHashTable) by_label = NULL;
   GListStore *store;
   GDate day;
   GDate last;
@@ -254,13 +248,11 @@ tally_trend_zero_fill (GListModel       *points,
   g_date_clear (&day, 1);
   g_date_clear (&last, 1);
 
-  if (!tally_date_parse (start_date, &day) ||
-      !tally_date_parse (end_date, &last) ||
-      g_date_compare (&day, &last) > 0)
+  if (!tally_date_parse (start_date, &day) || !tally_date_parse (end_date, &last) || g_date_compare (&day, &last) > 0)
     {
       for (guint i = 0; i < n_points; i++)
         {
-          g_autoptr(TallyTrendPoint) point = g_list_model_get_item (points, i);
+          g_autoptr (TallyTrendPoint) point = g_list_model_get_item (points, i);
           g_list_store_append (store, point);
         }
       return G_LIST_MODEL (store);
@@ -306,7 +298,7 @@ tally_trend_zero_fill (GListModel       *points,
             }
           else
             {
-              g_autoptr(TallyTrendPoint) empty = tally_trend_point_new_empty (label);
+              g_autoptr (TallyTrendPoint) empty = tally_trend_point_new_empty (label);
               g_list_store_append (store, empty);
             }
         }

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  * " 2026-01-05" rejected). @out may be NULL (validation only); it is left
  * untouched when FALSE is returned. */
 gboolean tally_date_parse (const char *ymd,
-                           GDate      *out);
+                           GDate *out);
 
 /* "YYYY-MM-DD" of a valid @date. */
 char *tally_date_format (const GDate *date);
@@ -29,13 +29,13 @@ char *tally_date_format (const GDate *date);
 /* The server's calendar day at @now_unix for a server at @utc_offset_seconds
  * east of UTC, e.g. (1768449600, 28800) → "2026-01-15". */
 char *tally_server_today (gint64 now_unix,
-                          int    utc_offset_seconds);
+                          int utc_offset_seconds);
 
 /* The UTC offset of an RFC 3339 timestamp's suffix: "Z" → 0, "+08:00" → 28800,
  * "-05:30" → -19800. The whole timestamp must be valid
  * ("2026-01-15T11:34:41.016471+08:00"); FALSE when it has no offset or is malformed. */
 gboolean tally_utc_offset_from_timestamp (const char *rfc3339,
-                                          int        *offset_seconds);
+                                          int *offset_seconds);
 
 /* 28800 → "UTC+08:00", 0 → "UTC", -19800 → "UTC-05:30"
  * (seconds, if any, appended: "UTC+00:09:21"). */
@@ -56,10 +56,10 @@ typedef enum
  * today … today; yesterday … yesterday; "last N days" = today-(N-1) … today;
  * this month = the 1st … today; last month = the whole previous month.
  * *start_date and *end_date receive new strings (NULL if @server_today is invalid). */
-void tally_date_preset_range (TallyDatePreset   preset,
-                              const char       *server_today,
-                              char            **start_date,
-                              char            **end_date);
+void tally_date_preset_range (TallyDatePreset preset,
+                              const char *server_today,
+                              char **start_date,
+                              char **end_date);
 
 /* Number of days in the inclusive range (same day → 1); 0 when either date is
  * invalid or @end is before @start. */
@@ -73,9 +73,9 @@ int tally_date_range_days (const char *start,
  * tally_trend_point_new_empty(). Points outside the range are dropped.
  * If a date is invalid or end < start, the result holds the points of @points
  * unchanged (nothing to fill). */
-GListModel *tally_trend_zero_fill (GListModel       *points,
-                                   const char       *start_date,
-                                   const char       *end_date,
-                                   TallyGranularity  granularity);
+GListModel *tally_trend_zero_fill (GListModel *points,
+                                   const char *start_date,
+                                   const char *end_date,
+                                   TallyGranularity granularity);
 
 G_END_DECLS

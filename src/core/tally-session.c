@@ -30,9 +30,9 @@ struct _TallySession
   /* Owned References */
   TallyClient *client;
   TallyDemoServer *demo_server;
-  GCancellable *auth_cancellable;  /* the login/restore operation in flight */
-  GCancellable *load_cancellable;  /* the load in flight */
-  GPtrArray *load_waiters;         /* GTask*: completed by the next load that finishes */
+  GCancellable *auth_cancellable; /* the login/restore operation in flight */
+  GCancellable *load_cancellable; /* the load in flight */
+  GPtrArray *load_waiters;        /* GTask*: completed by the next load that finishes */
   guint reload_source;
 
   /* Properties */
@@ -43,22 +43,23 @@ struct _TallySession
   TallyUser *user;
   TallyDashboardStats *dashboard_stats;
   char *server_today;
-  TallyTrend *recent_trend;        /* the no-parameter (default range) trend */
+  TallyTrend *recent_trend; /* the no-parameter (default range) trend */
   int utc_offset;
   gboolean utc_offset_known;
   gboolean demo;
   gboolean busy;
-  TallyUsageQuery *usage_query;    /* the usage view's filter; never NULL */
-  GListStore *keys;                /* TallyApiKey, every page of /keys; stable object */
+  TallyUsageQuery *usage_query; /* the usage view's filter; never NULL */
+  GListStore *keys;             /* TallyApiKey, every page of /keys; stable object */
 
   /* Flags */
-  guint validating : 1;       /* the load validates a pasted token: any failure logs out */
-  guint token_from_env : 1;   /* TALLY_TOKEN: never stored nor cleared in the keyring */
+  guint validating : 1;     /* the load validates a pasted token: any failure logs out */
+  guint token_from_env : 1; /* TALLY_TOKEN: never stored nor cleared in the keyring */
 };
 
 G_DEFINE_FINAL_TYPE (TallySession, tally_session, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_CLIENT,
   PROP_STATE,
@@ -80,7 +81,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
+enum
+{
   RELOADED,
   N_SIGNALS
 };
@@ -171,7 +173,7 @@ auth_task_new (TallySession *self,
                gpointer user_data,
                gpointer source_tag)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   AuthData *auth;
 
   g_assert (TALLY_IS_SESSION (self));
@@ -202,8 +204,7 @@ static gboolean
 auth_task_is_current (TallySession *self,
                       GTask *task)
 {
-  return self->auth_cancellable != NULL &&
-         g_task_get_cancellable (task) == self->auth_cancellable;
+  return self->auth_cancellable != NULL && g_task_get_cancellable (task) == self->auth_cancellable;
 }
 
 static void
@@ -213,9 +214,7 @@ update_busy (TallySession *self)
 
   g_assert (TALLY_IS_SESSION (self));
 
-  busy = self->load_cancellable != NULL ||
-         self->reload_source != 0 ||
-         (self->auth_cancellable != NULL && self->state == TALLY_SESSION_STATE_LOGGING_IN);
+  busy = self->load_cancellable != NULL || self->reload_source != 0 || (self->auth_cancellable != NULL && self->state == TALLY_SESSION_STATE_LOGGING_IN);
 
   if (busy != self->busy)
     {
@@ -279,8 +278,8 @@ set_email (TallySession *self,
 
 static void
 set_utc_offset (TallySession *self,
-                 gboolean known,
-                 int offset)
+                gboolean known,
+                int offset)
 {
   if (!known)
     offset = 0;
@@ -315,7 +314,7 @@ set_user (TallySession *self,
       /* The server's zone is the offset of the timestamps it sends. */
       if (created_at != NULL)
         set_utc_offset (self, TRUE,
-                        (int)(g_date_time_get_utc_offset (created_at) / G_TIME_SPAN_SECOND));
+                        (int) (g_date_time_get_utc_offset (created_at) / G_TIME_SPAN_SECOND));
 
       if (email[0] != '\0')
         set_email (self, email);
@@ -342,7 +341,7 @@ static void
 set_keys (TallySession *self,
           GListModel *keys)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = keys != NULL ? g_list_model_get_n_items (keys) : 0;
 
   /* Replace the contents in one splice: views see a single items-changed. */
@@ -403,7 +402,7 @@ static void
 complete_waiters (TallySession *self,
                   const GError *error)
 {
-  g_autoptr(GPtrArray) waiters = NULL;
+  g_autoptr (GPtrArray) waiters = NULL;
 
   g_assert (TALLY_IS_SESSION (self));
 
@@ -429,7 +428,7 @@ clear_credentials_cb (GObject *object,
                       GAsyncResult *result,
                       gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!tally_credentials_clear_finish (result, &error))
     g_debug ("Could not clear the stored token: %s", error->message);
@@ -501,10 +500,9 @@ load_done_cb (GObject *object,
               gpointer user_data)
 {
   TallySession *self = TALLY_SESSION (object);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return; /* replaced by a newer load, or logged out */
 
   /* This was the current load. */
@@ -525,10 +523,7 @@ load_item_done (GTask *task,
   if (error != NULL)
     {
       /* Report a 401 above anything else: it decides the state. */
-      if (load->error == NULL ||
-          g_error_matches (load->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED) &&
-           !g_error_matches (load->error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED)))
+      if (load->error == NULL || g_error_matches (load->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED) && !g_error_matches (load->error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED)))
         {
           g_clear_error (&load->error);
           load->error = error;
@@ -560,9 +555,9 @@ get_me_cb (GObject *object,
            GAsyncResult *result,
            gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(TallyUser) user = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (TallyUser) user = NULL;
+  g_autoptr (GError) error = NULL;
 
   user = tally_client_get_me_finish (TALLY_CLIENT (object), result, &error);
   if (user != NULL && load_is_current (task))
@@ -576,9 +571,9 @@ get_dashboard_stats_cb (GObject *object,
                         GAsyncResult *result,
                         gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(TallyDashboardStats) stats = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (TallyDashboardStats) stats = NULL;
+  g_autoptr (GError) error = NULL;
 
   stats = tally_client_get_dashboard_stats_finish (TALLY_CLIENT (object), result, &error);
   if (stats != NULL && load_is_current (task))
@@ -592,9 +587,9 @@ get_trend_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(TallyTrend) trend = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (TallyTrend) trend = NULL;
+  g_autoptr (GError) error = NULL;
 
   trend = tally_client_get_trend_finish (TALLY_CLIENT (object), result, &error);
   if (trend != NULL && load_is_current (task))
@@ -616,9 +611,9 @@ list_all_keys_cb (GObject *object,
                   GAsyncResult *result,
                   gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GListModel) keys = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GListModel) keys = NULL;
+  g_autoptr (GError) error = NULL;
 
   keys = tally_client_list_all_keys_finish (TALLY_CLIENT (object), result, &error);
   if (keys != NULL && load_is_current (task))
@@ -630,7 +625,7 @@ list_all_keys_cb (GObject *object,
 static void
 start_load (TallySession *self)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   LoadData *load;
 
   g_assert (TALLY_IS_SESSION (self));
@@ -674,9 +669,7 @@ reload_idle_cb (gpointer user_data)
 
   self->reload_source = 0;
 
-  if (self->client != NULL &&
-      (self->state == TALLY_SESSION_STATE_LOADING ||
-       self->state == TALLY_SESSION_STATE_READY))
+  if (self->client != NULL && (self->state == TALLY_SESSION_STATE_LOADING || self->state == TALLY_SESSION_STATE_READY))
     start_load (self);
   else
     update_busy (self);
@@ -701,11 +694,10 @@ store_credentials_cb (GObject *object,
                       GAsyncResult *result,
                       gpointer user_data)
 {
-  g_autoptr(TallySession) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallySession) self = user_data;
+  g_autoptr (GError) error = NULL;
 
-  if (!tally_credentials_store_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!tally_credentials_store_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *message = NULL;
 
@@ -780,18 +772,17 @@ login_cb (GObject *object,
           GAsyncResult *result,
           gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   TallySession *self = g_task_get_source_object (task);
-  g_autoptr(TallyAuthResult) auth_result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyAuthResult) auth_result = NULL;
+  g_autoptr (GError) error = NULL;
 
   auth_result = tally_client_login_finish (TALLY_CLIENT (object), result, &error);
 
   if (error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
 
-  if (error == NULL &&
-      (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
+  if (error == NULL && (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
     g_set_error_literal (&error, TALLY_ERROR, TALLY_ERROR_TWO_FACTOR_REQUIRED,
                          _("This account uses two-factor authentication. Enter the code from your authenticator app."));
 
@@ -809,18 +800,17 @@ login_2fa_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   TallySession *self = g_task_get_source_object (task);
-  g_autoptr(TallyAuthResult) auth_result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyAuthResult) auth_result = NULL;
+  g_autoptr (GError) error = NULL;
 
   auth_result = tally_client_login_2fa_finish (TALLY_CLIENT (object), result, &error);
 
   if (error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
 
-  if (error == NULL &&
-      (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
+  if (error == NULL && (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
     g_set_error_literal (&error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
                          _("The server did not send an access token."));
 
@@ -840,8 +830,8 @@ use_token_loaded_cb (GObject *object,
                      gpointer user_data)
 {
   TallySession *self = TALLY_SESSION (object);
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -858,8 +848,8 @@ forward_waiter_cb (GObject *object,
                    GAsyncResult *result,
                    gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_error (task, g_steal_pointer (&error));
@@ -874,7 +864,7 @@ begin_with_token (TallySession *self,
                   const char *token,
                   gboolean validate)
 {
-  g_autoptr(GTask) waiter = NULL;
+  g_autoptr (GTask) waiter = NULL;
 
   g_assert (TALLY_IS_SESSION (self));
   g_assert (self->client != NULL);
@@ -899,11 +889,11 @@ lookup_cb (GObject *object,
            GAsyncResult *result,
            gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   TallySession *self = g_task_get_source_object (task);
   AuthData *auth = g_task_get_task_data (task);
-  g_autoptr(TallyAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TallyAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
 
   account = tally_credentials_lookup_finish (result, &error);
 
@@ -916,8 +906,7 @@ lookup_cb (GObject *object,
       return;
     }
 
-  if (account == NULL || account->token == NULL || account->token[0] == '\0' ||
-      account->server_url == NULL || account->server_url[0] == '\0')
+  if (account == NULL || account->token == NULL || account->token[0] == '\0' || account->server_url == NULL || account->server_url[0] == '\0')
     {
       if (auth_task_is_current (self, task))
         {
@@ -951,7 +940,7 @@ lookup_cb (GObject *object,
 static void
 tally_session_dispose (GObject *object)
 {
-  TallySession *self = (TallySession *)object;
+  TallySession *self = (TallySession *) object;
 
   cancel_load (self);
   if (self->auth_cancellable != NULL)
@@ -973,7 +962,7 @@ tally_session_dispose (GObject *object)
 static void
 tally_session_finalize (GObject *object)
 {
-  TallySession *self = (TallySession *)object;
+  TallySession *self = (TallySession *) object;
 
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->last_error, g_free);
@@ -995,68 +984,68 @@ tally_session_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_CLIENT:
-      g_value_set_object (value, self->client);
-      break;
+      case PROP_CLIENT:
+        g_value_set_object (value, self->client);
+        break;
 
-    case PROP_STATE:
-      g_value_set_enum (value, self->state);
-      break;
+      case PROP_STATE:
+        g_value_set_enum (value, self->state);
+        break;
 
-    case PROP_BUSY:
-      g_value_set_boolean (value, self->busy);
-      break;
+      case PROP_BUSY:
+        g_value_set_boolean (value, self->busy);
+        break;
 
-    case PROP_LAST_ERROR:
-      g_value_set_string (value, self->last_error);
-      break;
+      case PROP_LAST_ERROR:
+        g_value_set_string (value, self->last_error);
+        break;
 
-    case PROP_SERVER_URL:
-      g_value_set_string (value, self->server_url);
-      break;
+      case PROP_SERVER_URL:
+        g_value_set_string (value, self->server_url);
+        break;
 
-    case PROP_EMAIL:
-      g_value_set_string (value, self->email);
-      break;
+      case PROP_EMAIL:
+        g_value_set_string (value, self->email);
+        break;
 
-    case PROP_USER:
-      g_value_set_object (value, self->user);
-      break;
+      case PROP_USER:
+        g_value_set_object (value, self->user);
+        break;
 
-    case PROP_DASHBOARD_STATS:
-      g_value_set_object (value, self->dashboard_stats);
-      break;
+      case PROP_DASHBOARD_STATS:
+        g_value_set_object (value, self->dashboard_stats);
+        break;
 
-    case PROP_SERVER_TODAY:
-      g_value_set_string (value, self->server_today);
-      break;
+      case PROP_SERVER_TODAY:
+        g_value_set_string (value, self->server_today);
+        break;
 
-    case PROP_UTC_OFFSET:
-      g_value_set_int (value, self->utc_offset);
-      break;
+      case PROP_UTC_OFFSET:
+        g_value_set_int (value, self->utc_offset);
+        break;
 
-    case PROP_UTC_OFFSET_KNOWN:
-      g_value_set_boolean (value, self->utc_offset_known);
-      break;
+      case PROP_UTC_OFFSET_KNOWN:
+        g_value_set_boolean (value, self->utc_offset_known);
+        break;
 
-    case PROP_DEMO:
-      g_value_set_boolean (value, self->demo);
-      break;
+      case PROP_DEMO:
+        g_value_set_boolean (value, self->demo);
+        break;
 
-    case PROP_USAGE_QUERY:
-      g_value_set_boxed (value, self->usage_query);
-      break;
+      case PROP_USAGE_QUERY:
+        g_value_set_boxed (value, self->usage_query);
+        break;
 
-    case PROP_KEYS:
-      g_value_set_object (value, self->keys);
-      break;
+      case PROP_KEYS:
+        g_value_set_object (value, self->keys);
+        break;
 
-    case PROP_RECENT_TREND:
-      g_value_set_object (value, self->recent_trend);
-      break;
+      case PROP_RECENT_TREND:
+        g_value_set_object (value, self->recent_trend);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1070,12 +1059,12 @@ tally_session_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_USAGE_QUERY:
-      tally_session_set_usage_query (self, g_value_get_boxed (value));
-      break;
+      case PROP_USAGE_QUERY:
+        tally_session_set_usage_query (self, g_value_get_boxed (value));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1089,85 +1078,70 @@ tally_session_class_init (TallySessionClass *klass)
   object_class->get_property = tally_session_get_property;
   object_class->set_property = tally_session_set_property;
 
-  properties[PROP_CLIENT] =
-    g_param_spec_object ("client", NULL, NULL,
-                         TALLY_TYPE_CLIENT,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CLIENT] = g_param_spec_object ("client", NULL, NULL,
+                                                 TALLY_TYPE_CLIENT,
+                                                 (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_STATE] =
-    g_param_spec_enum ("state", NULL, NULL,
-                       TALLY_TYPE_SESSION_STATE,
-                       TALLY_SESSION_STATE_LOGGED_OUT,
-                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL,
+                                              TALLY_TYPE_SESSION_STATE,
+                                              TALLY_SESSION_STATE_LOGGED_OUT,
+                                              (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL,
+                                                FALSE,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_LAST_ERROR] =
-    g_param_spec_string ("last-error", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL,
+                                                     NULL,
+                                                     (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_SERVER_URL] =
-    g_param_spec_string ("server-url", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SERVER_URL] = g_param_spec_string ("server-url", NULL, NULL,
+                                                     NULL,
+                                                     (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_EMAIL] =
-    g_param_spec_string ("email", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_EMAIL] = g_param_spec_string ("email", NULL, NULL,
+                                                NULL,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_USER] =
-    g_param_spec_object ("user", NULL, NULL,
-                         TALLY_TYPE_USER,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_USER] = g_param_spec_object ("user", NULL, NULL,
+                                               TALLY_TYPE_USER,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_DASHBOARD_STATS] =
-    g_param_spec_object ("dashboard-stats", NULL, NULL,
-                         TALLY_TYPE_DASHBOARD_STATS,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DASHBOARD_STATS] = g_param_spec_object ("dashboard-stats", NULL, NULL,
+                                                          TALLY_TYPE_DASHBOARD_STATS,
+                                                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_SERVER_TODAY] =
-    g_param_spec_string ("server-today", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SERVER_TODAY] = g_param_spec_string ("server-today", NULL, NULL,
+                                                       NULL,
+                                                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_UTC_OFFSET] =
-    g_param_spec_int ("utc-offset", NULL, NULL,
-                      -24 * 3600, 24 * 3600, 0,
-                      (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_UTC_OFFSET] = g_param_spec_int ("utc-offset", NULL, NULL,
+                                                  -24 * 3600, 24 * 3600, 0,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_UTC_OFFSET_KNOWN] =
-    g_param_spec_boolean ("utc-offset-known", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_UTC_OFFSET_KNOWN] = g_param_spec_boolean ("utc-offset-known", NULL, NULL,
+                                                            FALSE,
+                                                            (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_DEMO] =
-    g_param_spec_boolean ("demo", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DEMO] = g_param_spec_boolean ("demo", NULL, NULL,
+                                                FALSE,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /* The usage view's filter. It lives here so that "show this key's usage" from
    * the dashboard lands in the usage view. */
-  properties[PROP_USAGE_QUERY] =
-    g_param_spec_boxed ("usage-query", NULL, NULL,
-                        TALLY_TYPE_USAGE_QUERY,
-                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_USAGE_QUERY] = g_param_spec_boxed ("usage-query", NULL, NULL,
+                                                     TALLY_TYPE_USAGE_QUERY,
+                                                     (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_KEYS] =
-    g_param_spec_object ("keys", NULL, NULL,
-                         G_TYPE_LIST_MODEL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_KEYS] = g_param_spec_object ("keys", NULL, NULL,
+                                               G_TYPE_LIST_MODEL,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /* The trend of the server's default range (the last 8 days including
    * today, daily), loaded with the session so that views can reuse it. */
-  properties[PROP_RECENT_TREND] =
-    g_param_spec_object ("recent-trend", NULL, NULL,
-                         TALLY_TYPE_TREND,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RECENT_TREND] = g_param_spec_object ("recent-trend", NULL, NULL,
+                                                       TALLY_TYPE_TREND,
+                                                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1179,12 +1153,11 @@ tally_session_class_init (TallySessionClass *klass)
    * kept the last good data ("last-error" is set then). Not emitted for
    * cancelled loads or when the load logged the session out.
    */
-  signals[RELOADED] =
-    g_signal_new ("reloaded",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[RELOADED] = g_signal_new ("reloaded",
+                                    G_TYPE_FROM_CLASS (klass),
+                                    G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 0);
 }
 
 static void
@@ -1319,7 +1292,7 @@ tally_session_set_server (TallySession *self,
                           const char *url,
                           GError **error)
 {
-  g_autoptr(TallyClient) client = NULL;
+  g_autoptr (TallyClient) client = NULL;
   const char *base_url;
 
   g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
@@ -1340,8 +1313,7 @@ tally_session_set_server (TallySession *self,
   self->validating = FALSE;
   self->token_from_env = FALSE;
 
-  if (self->demo_server != NULL &&
-      g_strcmp0 (base_url, tally_demo_server_get_url (self->demo_server)) != 0)
+  if (self->demo_server != NULL && g_strcmp0 (base_url, tally_demo_server_get_url (self->demo_server)) != 0)
     drop_demo_server (self);
 
   if (g_strcmp0 (base_url, self->server_url) != 0)
@@ -1362,7 +1334,7 @@ check_server_cb (GObject *object,
                  GAsyncResult *result,
                  gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   TallyPublicSettings *settings;
   GError *error = NULL;
 
@@ -1379,7 +1351,7 @@ tally_session_check_server_async (TallySession *self,
                                   GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (TALLY_IS_SESSION (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -1459,7 +1431,7 @@ tally_session_login_async (TallySession *self,
                            GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (TALLY_IS_SESSION (self));
   g_return_if_fail (email != NULL);
@@ -1488,7 +1460,7 @@ tally_session_login_2fa_async (TallySession *self,
                                GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   AuthData *auth;
   const char *temp_token;
 
@@ -1538,8 +1510,8 @@ tally_session_use_token_async (TallySession *self,
                                GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *stripped = NULL;
 
   g_return_if_fail (TALLY_IS_SESSION (self));
@@ -1609,9 +1581,9 @@ tally_session_restore_async (TallySession *self,
                              GAsyncReadyCallback callback,
                              gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(TallyAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (TallyAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_return_if_fail (TALLY_IS_SESSION (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -1666,8 +1638,8 @@ tally_session_start_demo_async (TallySession *self,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_return_if_fail (TALLY_IS_SESSION (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -1676,7 +1648,7 @@ tally_session_start_demo_async (TallySession *self,
 
   if (self->demo_server == NULL)
     {
-      g_autoptr(TallyDemoServer) server = tally_demo_server_new ();
+      g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
 
       if (!tally_demo_server_start (server, &error))
         {
@@ -1716,9 +1688,7 @@ tally_session_reload (TallySession *self)
 {
   g_return_if_fail (TALLY_IS_SESSION (self));
 
-  if (self->client == NULL ||
-      (self->state != TALLY_SESSION_STATE_LOADING &&
-       self->state != TALLY_SESSION_STATE_READY))
+  if (self->client == NULL || (self->state != TALLY_SESSION_STATE_LOADING && self->state != TALLY_SESSION_STATE_READY))
     return;
 
   /* Cancel the load in flight; bursts coalesce into one idle. */
@@ -1737,7 +1707,7 @@ tally_session_reload (TallySession *self)
 void
 tally_session_logout (TallySession *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_return_if_fail (TALLY_IS_SESSION (self));
 
@@ -1798,7 +1768,7 @@ void
 tally_session_set_usage_query (TallySession *self,
                                const TallyUsageQuery *query)
 {
-  g_autoptr(TallyUsageQuery) fresh = NULL;
+  g_autoptr (TallyUsageQuery) fresh = NULL;
 
   g_return_if_fail (TALLY_IS_SESSION (self));
 

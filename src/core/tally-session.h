@@ -48,25 +48,25 @@ G_DECLARE_FINAL_TYPE (TallySession, tally_session, TALLY, SESSION, GObject)
 TallySession *tally_session_new (void);
 
 /* Property getters (all borrowed, may be NULL where noted). */
-TallyClient *tally_session_get_client (TallySession *self);                 /* NULL until a server is set */
+TallyClient *tally_session_get_client (TallySession *self); /* NULL until a server is set */
 TallySessionState tally_session_get_state (TallySession *self);
 gboolean tally_session_get_busy (TallySession *self);
-const char *tally_session_get_last_error (TallySession *self);              /* plain text or NULL */
-const char *tally_session_get_server_url (TallySession *self);              /* NULL until a server is set */
-const char *tally_session_get_email (TallySession *self);                   /* NULL when unknown */
-TallyUser *tally_session_get_user (TallySession *self);                     /* NULL until loaded */
+const char *tally_session_get_last_error (TallySession *self);               /* plain text or NULL */
+const char *tally_session_get_server_url (TallySession *self);               /* NULL until a server is set */
+const char *tally_session_get_email (TallySession *self);                    /* NULL when unknown */
+TallyUser *tally_session_get_user (TallySession *self);                      /* NULL until loaded */
 TallyDashboardStats *tally_session_get_dashboard_stats (TallySession *self); /* NULL until loaded */
-const char *tally_session_get_server_today (TallySession *self);            /* "YYYY-MM-DD" or NULL */
-int tally_session_get_utc_offset (TallySession *self);                      /* seconds east of UTC */
+const char *tally_session_get_server_today (TallySession *self);             /* "YYYY-MM-DD" or NULL */
+int tally_session_get_utc_offset (TallySession *self);                       /* seconds east of UTC */
 gboolean tally_session_get_utc_offset_known (TallySession *self);
 gboolean tally_session_get_demo (TallySession *self);
 /* The in-process demo server while "demo" is TRUE, else NULL. */
 TallyDemoServer *tally_session_get_demo_server (TallySession *self);
-GListModel *tally_session_get_keys (TallySession *self);                    /* TallyApiKey, all pages */
+GListModel *tally_session_get_keys (TallySession *self); /* TallyApiKey, all pages */
 /* The no-parameter trend of the last load (server default range: the 8 days
  * ending today, daily buckets, gaps not filled); NULL until loaded. */
 TallyTrend *tally_session_get_recent_trend (TallySession *self);
-const TallyUsageQuery *tally_session_get_usage_query (TallySession *self);  /* never NULL */
+const TallyUsageQuery *tally_session_get_usage_query (TallySession *self); /* never NULL */
 void tally_session_set_usage_query (TallySession *self,
                                     const TallyUsageQuery *query);
 

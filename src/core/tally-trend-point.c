@@ -40,7 +40,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyTrendPoint, actual_cost, DOUBLE, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   N_PROPS = G_N_ELEMENTS (fields) + 1,
 };
@@ -83,9 +84,9 @@ tally_trend_point_finalize (GObject *object)
 }
 
 static void
-tally_trend_point_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
+tally_trend_point_get_property (GObject *object,
+                                guint prop_id,
+                                GValue *value,
                                 GParamSpec *pspec)
 {
   if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
@@ -112,10 +113,10 @@ tally_trend_point_init (TallyTrendPoint *self)
 }
 
 TallyTrendPoint *
-_tally_trend_point_new_from_json (JsonNode  *node,
-                                  GError   **error)
+_tally_trend_point_new_from_json (JsonNode *node,
+                                  GError **error)
 {
-  g_autoptr(TallyTrendPoint) self = NULL;
+  g_autoptr (TallyTrendPoint) self = NULL;
   JsonObject *object;
   JsonNode *cache_tokens;
   CacheSplit split;

@@ -32,7 +32,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyTrend, granularity, STRING, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_POINTS = G_N_ELEMENTS (fields) + 1,
   N_PROPS,
@@ -61,9 +62,9 @@ tally_trend_finalize (GObject *object)
 }
 
 static void
-tally_trend_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
+tally_trend_get_property (GObject *object,
+                          guint prop_id,
+                          GValue *value,
                           GParamSpec *pspec)
 {
   TallyTrend *self = TALLY_TREND (object);
@@ -73,12 +74,12 @@ tally_trend_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_POINTS:
-      g_value_set_object (value, self->points);
-      break;
+      case PROP_POINTS:
+        g_value_set_object (value, self->points);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -92,9 +93,8 @@ tally_trend_class_init (TallyTrendClass *klass)
   object_class->get_property = tally_trend_get_property;
 
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-  properties[PROP_POINTS] =
-    g_param_spec_object ("points", NULL, NULL, G_TYPE_LIST_MODEL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POINTS] = g_param_spec_object ("points", NULL, NULL, G_TYPE_LIST_MODEL,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -108,11 +108,11 @@ tally_trend_init (TallyTrend *self)
 }
 
 TallyTrend *
-_tally_trend_new_from_json (JsonNode  *node,
-                            GError   **error)
+_tally_trend_new_from_json (JsonNode *node,
+                            GError **error)
 {
-  g_autoptr(TallyTrend) self = NULL;
-  g_autoptr(GListStore) points = NULL;
+  g_autoptr (TallyTrend) self = NULL;
+  g_autoptr (GListStore) points = NULL;
 
   self = _tally_json_fields_new_object (TALLY_TYPE_TREND, fields, G_N_ELEMENTS (fields),
                                         node, TYPE_NAME, error);

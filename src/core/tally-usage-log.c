@@ -76,7 +76,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyUsageLog, created_at, TIME, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_CREATED_AT_RAW = G_N_ELEMENTS (fields) + 1,
   PROP_API_KEY_NAME,
@@ -102,11 +103,11 @@ add_saturating (gint64 a,
 
 /* The name of the optional nested object @member ("api_key", "group"). */
 static gboolean
-dup_nested_name (JsonObject  *object,
-                 const char  *member,
-                 const char  *nested_type_name,
-                 char       **out,
-                 GError     **error)
+dup_nested_name (JsonObject *object,
+                 const char *member,
+                 const char *nested_type_name,
+                 char **out,
+                 GError **error)
 {
   JsonObject *nested;
   const char *name;
@@ -143,9 +144,9 @@ tally_usage_log_finalize (GObject *object)
 }
 
 static void
-tally_usage_log_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
+tally_usage_log_get_property (GObject *object,
+                              guint prop_id,
+                              GValue *value,
                               GParamSpec *pspec)
 {
   TallyUsageLog *self = TALLY_USAGE_LOG (object);
@@ -155,24 +156,24 @@ tally_usage_log_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CREATED_AT_RAW:
-      g_value_set_string (value, self->created_at_raw);
-      break;
+      case PROP_CREATED_AT_RAW:
+        g_value_set_string (value, self->created_at_raw);
+        break;
 
-    case PROP_API_KEY_NAME:
-      g_value_set_string (value, self->api_key_name);
-      break;
+      case PROP_API_KEY_NAME:
+        g_value_set_string (value, self->api_key_name);
+        break;
 
-    case PROP_GROUP_NAME:
-      g_value_set_string (value, self->group_name);
-      break;
+      case PROP_GROUP_NAME:
+        g_value_set_string (value, self->group_name);
+        break;
 
-    case PROP_TOTAL_TOKENS:
-      g_value_set_int64 (value, tally_usage_log_get_total_tokens (self));
-      break;
+      case PROP_TOTAL_TOKENS:
+        g_value_set_int64 (value, tally_usage_log_get_total_tokens (self));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -185,18 +186,14 @@ tally_usage_log_class_init (TallyUsageLogClass *klass)
   object_class->get_property = tally_usage_log_get_property;
 
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-  properties[PROP_CREATED_AT_RAW] =
-    g_param_spec_string ("created-at-raw", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_API_KEY_NAME] =
-    g_param_spec_string ("api-key-name", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_GROUP_NAME] =
-    g_param_spec_string ("group-name", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TOTAL_TOKENS] =
-    g_param_spec_int64 ("total-tokens", NULL, NULL, G_MININT64, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CREATED_AT_RAW] = g_param_spec_string ("created-at-raw", NULL, NULL, NULL,
+                                                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_API_KEY_NAME] = g_param_spec_string ("api-key-name", NULL, NULL, NULL,
+                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GROUP_NAME] = g_param_spec_string ("group-name", NULL, NULL, NULL,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOTAL_TOKENS] = g_param_spec_int64 ("total-tokens", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -210,10 +207,10 @@ tally_usage_log_init (TallyUsageLog *self)
 }
 
 TallyUsageLog *
-_tally_usage_log_new_from_json (JsonNode  *node,
-                                GError   **error)
+_tally_usage_log_new_from_json (JsonNode *node,
+                                GError **error)
 {
-  g_autoptr(TallyUsageLog) self = NULL;
+  g_autoptr (TallyUsageLog) self = NULL;
   JsonObject *object;
 
   self = _tally_json_fields_new_object (TALLY_TYPE_USAGE_LOG, fields, G_N_ELEMENTS (fields),
@@ -228,8 +225,7 @@ _tally_usage_log_new_from_json (JsonNode  *node,
   self->created_at_raw = g_strdup (json_object_get_string_member (object, "created_at"));
 
   /* `user` and `account` (with the upstream credentials) are never read. */
-  if (!dup_nested_name (object, "api_key", N_("API key"), &self->api_key_name, error) ||
-      !dup_nested_name (object, "group", N_("group"), &self->group_name, error))
+  if (!dup_nested_name (object, "api_key", N_("API key"), &self->api_key_name, error) || !dup_nested_name (object, "group", N_("group"), &self->group_name, error))
     return NULL;
 
   return g_steal_pointer (&self);

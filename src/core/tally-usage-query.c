@@ -38,8 +38,7 @@ struct _TallyUsageQuery
  * which -Wpedantic (warning_level=3) reports; the code is fine. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
-G_DEFINE_BOXED_TYPE (TallyUsageQuery, tally_usage_query,
-                     tally_usage_query_copy, tally_usage_query_free)
+G_DEFINE_BOXED_TYPE (TallyUsageQuery, tally_usage_query, tally_usage_query_copy, tally_usage_query_free)
 #pragma GCC diagnostic pop
 
 TallyUsageQuery *
@@ -93,12 +92,7 @@ tally_usage_query_equal (const TallyUsageQuery *a,
   if (a == NULL || b == NULL)
     return FALSE;
 
-  return a->api_key_id == b->api_key_id &&
-         g_strcmp0 (a->model, b->model) == 0 &&
-         a->stream == b->stream &&
-         a->billing == b->billing &&
-         g_strcmp0 (a->start_date, b->start_date) == 0 &&
-         g_strcmp0 (a->end_date, b->end_date) == 0;
+  return a->api_key_id == b->api_key_id && g_strcmp0 (a->model, b->model) == 0 && a->stream == b->stream && a->billing == b->billing && g_strcmp0 (a->start_date, b->start_date) == 0 && g_strcmp0 (a->end_date, b->end_date) == 0;
 }
 
 gint64
@@ -111,7 +105,7 @@ tally_usage_query_get_api_key_id (const TallyUsageQuery *self)
 
 void
 tally_usage_query_set_api_key_id (TallyUsageQuery *self,
-                                  gint64           api_key_id)
+                                  gint64 api_key_id)
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (api_key_id >= 0);
@@ -130,7 +124,7 @@ tally_usage_query_get_model (const TallyUsageQuery *self)
 
 void
 tally_usage_query_set_model (TallyUsageQuery *self,
-                             const char      *model)
+                             const char *model)
 {
   g_return_if_fail (self != NULL);
 
@@ -153,13 +147,11 @@ tally_usage_query_get_stream (const TallyUsageQuery *self)
 }
 
 void
-tally_usage_query_set_stream (TallyUsageQuery   *self,
-                              TallyStreamFilter  stream)
+tally_usage_query_set_stream (TallyUsageQuery *self,
+                              TallyStreamFilter stream)
 {
   g_return_if_fail (self != NULL);
-  g_return_if_fail (stream == TALLY_STREAM_ANY ||
-                    stream == TALLY_STREAM_STREAM ||
-                    stream == TALLY_STREAM_SYNC);
+  g_return_if_fail (stream == TALLY_STREAM_ANY || stream == TALLY_STREAM_STREAM || stream == TALLY_STREAM_SYNC);
 
   self->stream = stream;
 }
@@ -173,13 +165,11 @@ tally_usage_query_get_billing (const TallyUsageQuery *self)
 }
 
 void
-tally_usage_query_set_billing (TallyUsageQuery  *self,
-                               TallyBillingType  billing)
+tally_usage_query_set_billing (TallyUsageQuery *self,
+                               TallyBillingType billing)
 {
   g_return_if_fail (self != NULL);
-  g_return_if_fail (billing == TALLY_BILLING_ANY ||
-                    billing == TALLY_BILLING_BALANCE ||
-                    billing == TALLY_BILLING_SUBSCRIPTION);
+  g_return_if_fail (billing == TALLY_BILLING_ANY || billing == TALLY_BILLING_BALANCE || billing == TALLY_BILLING_SUBSCRIPTION);
 
   self->billing = billing;
 }
@@ -201,10 +191,10 @@ tally_usage_query_get_end_date (const TallyUsageQuery *self)
 }
 
 gboolean
-tally_usage_query_set_range (TallyUsageQuery  *self,
-                             const char       *start_date,
-                             const char       *end_date,
-                             GError          **error)
+tally_usage_query_set_range (TallyUsageQuery *self,
+                             const char *start_date,
+                             const char *end_date,
+                             GError **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -245,7 +235,7 @@ tally_usage_query_set_range (TallyUsageQuery  *self,
 }
 
 static void
-append_param (GString    *out,
+append_param (GString *out,
               const char *name,
               const char *value)
 {
@@ -259,9 +249,9 @@ append_param (GString    *out,
 }
 
 static void
-append_int_param (GString    *out,
+append_int_param (GString *out,
                   const char *name,
-                  gint64      value)
+                  gint64 value)
 {
   if (out->len > 0)
     g_string_append_c (out, '&');
@@ -270,7 +260,7 @@ append_int_param (GString    *out,
 
 /* api_key_id, model, stream, billing_type: shared by list and stats */
 static void
-append_filters (GString               *out,
+append_filters (GString *out,
                 const TallyUsageQuery *self)
 {
   if (self->api_key_id > 0)
@@ -281,35 +271,35 @@ append_filters (GString               *out,
 
   switch (self->stream)
     {
-    case TALLY_STREAM_STREAM:
-      append_param (out, "stream", "true");
-      break;
-    case TALLY_STREAM_SYNC:
-      append_param (out, "stream", "false");
-      break;
-    case TALLY_STREAM_ANY:
-    default:
-      break;
+      case TALLY_STREAM_STREAM:
+        append_param (out, "stream", "true");
+        break;
+      case TALLY_STREAM_SYNC:
+        append_param (out, "stream", "false");
+        break;
+      case TALLY_STREAM_ANY:
+      default:
+        break;
     }
 
   switch (self->billing)
     {
-    case TALLY_BILLING_BALANCE:
-      append_param (out, "billing_type", "0");
-      break;
-    case TALLY_BILLING_SUBSCRIPTION:
-      append_param (out, "billing_type", "1");
-      break;
-    case TALLY_BILLING_ANY:
-    default:
-      break;
+      case TALLY_BILLING_BALANCE:
+        append_param (out, "billing_type", "0");
+        break;
+      case TALLY_BILLING_SUBSCRIPTION:
+        append_param (out, "billing_type", "1");
+        break;
+      case TALLY_BILLING_ANY:
+      default:
+        break;
     }
 }
 
 char *
 tally_usage_query_to_list_params (const TallyUsageQuery *self,
-                                  gint64                 page,
-                                  gint64                 page_size)
+                                  gint64 page,
+                                  gint64 page_size)
 {
   GString *out;
 
@@ -365,7 +355,13 @@ tally_usage_query_describe (const TallyUsageQuery *self)
 
   out = g_string_new (NULL);
 
-#define SEP() G_STMT_START { if (out->len > 0) g_string_append (out, ", "); } G_STMT_END
+#define SEP()                      \
+  G_STMT_START                     \
+  {                                \
+    if (out->len > 0)              \
+      g_string_append (out, ", "); \
+  }                                \
+  G_STMT_END
 
   if (self->api_key_id > 0)
     {
@@ -397,32 +393,32 @@ tally_usage_query_describe (const TallyUsageQuery *self)
 
   switch (self->stream)
     {
-    case TALLY_STREAM_STREAM:
-      SEP ();
-      g_string_append (out, "stream");
-      break;
-    case TALLY_STREAM_SYNC:
-      SEP ();
-      g_string_append (out, "sync");
-      break;
-    case TALLY_STREAM_ANY:
-    default:
-      break;
+      case TALLY_STREAM_STREAM:
+        SEP ();
+        g_string_append (out, "stream");
+        break;
+      case TALLY_STREAM_SYNC:
+        SEP ();
+        g_string_append (out, "sync");
+        break;
+      case TALLY_STREAM_ANY:
+      default:
+        break;
     }
 
   switch (self->billing)
     {
-    case TALLY_BILLING_BALANCE:
-      SEP ();
-      g_string_append (out, "balance");
-      break;
-    case TALLY_BILLING_SUBSCRIPTION:
-      SEP ();
-      g_string_append (out, "subscription");
-      break;
-    case TALLY_BILLING_ANY:
-    default:
-      break;
+      case TALLY_BILLING_BALANCE:
+        SEP ();
+        g_string_append (out, "balance");
+        break;
+      case TALLY_BILLING_SUBSCRIPTION:
+        SEP ();
+        g_string_append (out, "subscription");
+        break;
+      case TALLY_BILLING_ANY:
+      default:
+        break;
     }
 
 #undef SEP

@@ -44,7 +44,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyUsageStats, total_cache_read_tokens, INT_NULLABLE, TALLY_FIELD_OPTIONAL),
 };
 
-enum {
+enum
+{
   PROP_0,
   N_PROPS = G_N_ELEMENTS (fields) + 1,
 };
@@ -62,9 +63,9 @@ tally_usage_stats_finalize (GObject *object)
 }
 
 static void
-tally_usage_stats_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
+tally_usage_stats_get_property (GObject *object,
+                                guint prop_id,
+                                GValue *value,
                                 GParamSpec *pspec)
 {
   if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
@@ -91,11 +92,11 @@ tally_usage_stats_init (TallyUsageStats *self)
 }
 
 TallyUsageStats *
-_tally_usage_stats_new_from_json (JsonNode  *node,
-                                  GError   **error)
+_tally_usage_stats_new_from_json (JsonNode *node,
+                                  GError **error)
 {
   return _tally_json_fields_new_object (TALLY_TYPE_USAGE_STATS, fields, G_N_ELEMENTS (fields),
-                                         node, TYPE_NAME, error);
+                                        node, TYPE_NAME, error);
 }
 
 gint64

@@ -40,7 +40,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyUser, created_at, TIME, TALLY_FIELD_REQUIRED),
 };
 
-enum {
+enum
+{
   PROP_0,
   N_PROPS = G_N_ELEMENTS (fields) + 1,
 };
@@ -58,9 +59,9 @@ tally_user_finalize (GObject *object)
 }
 
 static void
-tally_user_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
+tally_user_get_property (GObject *object,
+                         guint prop_id,
+                         GValue *value,
                          GParamSpec *pspec)
 {
   if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
@@ -87,11 +88,11 @@ tally_user_init (TallyUser *self)
 }
 
 TallyUser *
-_tally_user_new_from_json (JsonNode  *node,
-                           GError   **error)
+_tally_user_new_from_json (JsonNode *node,
+                           GError **error)
 {
   return _tally_json_fields_new_object (TALLY_TYPE_USER, fields, G_N_ELEMENTS (fields),
-                                         node, TYPE_NAME, error);
+                                        node, TYPE_NAME, error);
 }
 
 gint64

@@ -33,7 +33,18 @@
 
 /* The first nine are the statuses the panel API really sends. */
 static const guint tally_fuzz_statuses[] = {
-  200, 400, 401, 403, 404, 429, 500, 502, 503, 204, 302, 504,
+  200,
+  400,
+  401,
+  403,
+  404,
+  429,
+  500,
+  502,
+  503,
+  204,
+  302,
+  504,
 };
 
 static const char *const tally_fuzz_content_types[] = {
@@ -50,11 +61,25 @@ static const char *const tally_fuzz_content_types[] = {
 
 /* NULL at the end = the body as a string */
 static const char *const tally_fuzz_retry_afters[] = {
-  NULL, "0", "7", " 120 ", "-5", "Wed, 21 Oct 2015 07:28:00 GMT", "18446744073709551616", NULL,
+  NULL,
+  "0",
+  "7",
+  " 120 ",
+  "-5",
+  "Wed, 21 Oct 2015 07:28:00 GMT",
+  "18446744073709551616",
+  NULL,
 };
 
 static const gsize tally_fuzz_sanitize_max[] = {
-  0, 1, 2, 8, 40, 200, 1000, G_MAXSIZE,
+  0,
+  1,
+  2,
+  8,
+  40,
+  200,
+  1000,
+  G_MAXSIZE,
 };
 
 /* How many JSON nodes (the data node, its members and array elements, and the
@@ -62,7 +87,7 @@ static const gsize tally_fuzz_sanitize_max[] = {
 #define TALLY_FUZZ_MAX_NODES 24
 
 typedef gpointer (*TallyFuzzDecoder) (JsonNode *node,
-                                      GError  **error);
+                                      GError **error);
 
 static const TallyFuzzDecoder tally_fuzz_item_decoders[] = {
   (TallyFuzzDecoder) _tally_user_new_from_json,
@@ -83,10 +108,10 @@ static const TallyFuzzDecoder tally_fuzz_item_decoders[] = {
 /* Builds the fuzzer input for @body sent with @status_index and @content_type
  * (the other selector bits 0): the layout make-seeds.sh writes. */
 static inline GBytes *
-tally_fuzz_make_input (guint        status_index,
-                       guint        content_type,
-                       const void  *body,
-                       gsize        body_len)
+tally_fuzz_make_input (guint status_index,
+                       guint content_type,
+                       const void *body,
+                       gsize body_len)
 {
   GByteArray *input = g_byte_array_sized_new (body_len + 2);
   guint8 selector[2] = { (guint8) status_index, (guint8) content_type };
@@ -100,7 +125,7 @@ tally_fuzz_make_input (guint        status_index,
 /* Text shown to users: valid UTF-8, no markup brackets, no control characters, bounded. */
 static void
 tally_fuzz_check_message (const char *message,
-                          glong       max_chars)
+                          glong max_chars)
 {
   g_assert_nonnull (message);
   g_assert_true (g_utf8_validate (message, -1, NULL));
@@ -112,14 +137,14 @@ tally_fuzz_check_message (const char *message,
 }
 
 static void tally_fuzz_check_object (GObject *object,
-                                     guint    depth);
+                                     guint depth);
 
 static void
-tally_fuzz_check_value (GParamSpec   *pspec,
+tally_fuzz_check_value (GParamSpec *pspec,
                         const GValue *value,
-                        guint         depth)
+                        guint depth)
 {
-  g_auto(GValue) copy = G_VALUE_INIT;
+  g_auto (GValue) copy = G_VALUE_INIT;
 
   /* Every value lies inside its pspec's range (e.g. no infinite cost, no
    * nullable id below -1). A nullable double reads as NAN, which has no range. */
@@ -159,7 +184,7 @@ tally_fuzz_check_value (GParamSpec   *pspec,
 
 static void
 tally_fuzz_check_object (GObject *object,
-                         guint    depth)
+                         guint depth)
 {
   g_autofree GParamSpec **pspecs = NULL;
   guint n_pspecs;
@@ -175,7 +200,7 @@ tally_fuzz_check_object (GObject *object,
 
       for (guint i = 0; i < n_items; i++)
         {
-          g_autoptr(GObject) item = g_list_model_get_item (model, i);
+          g_autoptr (GObject) item = g_list_model_get_item (model, i);
 
           g_assert_nonnull (item);
           g_assert_true (g_type_is_a (G_OBJECT_TYPE (item), item_type));
@@ -187,7 +212,7 @@ tally_fuzz_check_object (GObject *object,
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n_pspecs);
   for (guint i = 0; i < n_pspecs; i++)
     {
-      g_auto(GValue) value = G_VALUE_INIT;
+      g_auto (GValue) value = G_VALUE_INIT;
 
       if ((pspecs[i]->flags & G_PARAM_READABLE) == 0)
         continue;
@@ -208,7 +233,7 @@ tally_fuzz_check_object (GObject *object,
  * dies with its last reference, or a TALLY_ERROR_BAD_RESPONSE. */
 static void
 tally_fuzz_check_decoded (gpointer object,
-                          GError  *error)
+                          GError *error)
 {
   if (object != NULL)
     {
@@ -231,7 +256,7 @@ tally_fuzz_decode_node (JsonNode *node)
   for (guint i = 0; i < G_N_ELEMENTS (tally_fuzz_item_decoders); i++)
     {
       GError *error = NULL;
-      gpointer object = tally_fuzz_item_decoders[i] (node, &error);
+      gpointer object = tally_fuzz_item_decoders[i](node, &error);
 
       tally_fuzz_check_decoded (object, error);
     }
@@ -259,8 +284,8 @@ tally_fuzz_decode_node (JsonNode *node)
 static void
 tally_fuzz_decode_tree (JsonNode *data)
 {
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
-  g_autoptr(GArray) depths = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr (GArray) depths = g_array_new (FALSE, FALSE, sizeof (guint));
   guint zero = 0;
 
   g_ptr_array_add (nodes, data);
@@ -270,7 +295,7 @@ tally_fuzz_decode_tree (JsonNode *data)
     {
       JsonNode *node = g_ptr_array_index (nodes, i);
       guint depth = g_array_index (depths, guint, i) + 1;
-      g_autoptr(GList) members = NULL;
+      g_autoptr (GList) members = NULL;
 
       tally_fuzz_decode_node (node);
 
@@ -303,7 +328,7 @@ tally_fuzz_decode_tree (JsonNode *data)
 
 static void
 tally_fuzz_check_envelope_error (const GError *error,
-                                 guint         status)
+                                 guint status)
 {
   guint retry;
   const char *reason;
@@ -328,7 +353,7 @@ tally_fuzz_check_envelope_error (const GError *error,
 
 static void
 tally_fuzz_check_sanitize (const char *text,
-                           gsize       max_chars)
+                           gsize max_chars)
 {
   g_autofree char *out = _tally_envelope_sanitize_text (text, max_chars);
 
@@ -346,7 +371,7 @@ tally_fuzz_check_sanitize (const char *text,
 /* The fuzz entry: never fails for any input, unless a decoder misbehaves. */
 static void
 tally_fuzz_decoders_run (const guint8 *input,
-                         gsize         size)
+                         gsize size)
 {
   guint8 s0 = size > 0 ? input[0] : 0;
   guint8 s1 = size > 1 ? input[1] : 0;
@@ -356,7 +381,7 @@ tally_fuzz_decoders_run (const guint8 *input,
   gsize sanitize_max = tally_fuzz_sanitize_max[(s1 >> 5) & 7];
   const guint8 *body_data = size > 2 ? input + 2 : NULL;
   gsize body_len = size > 2 ? size - 2 : 0;
-  g_autoptr(GBytes) body = body_data != NULL ? g_bytes_new (body_data, body_len) : NULL;
+  g_autoptr (GBytes) body = body_data != NULL ? g_bytes_new (body_data, body_len) : NULL;
   /* the body as a C string (cut at the first NUL), for the string-taking functions */
   g_autofree char *text = g_strndup ((const char *) body_data, body_len);
   const char *retry_after = tally_fuzz_retry_afters[retry_variant];

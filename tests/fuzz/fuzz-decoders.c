@@ -16,13 +16,13 @@
 
 #include "fuzz-decoders-entry.h"
 
-int LLVMFuzzerInitialize (int    *argc,
+int LLVMFuzzerInitialize (int *argc,
                           char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data,
-                            size_t         size);
+                            size_t size);
 
 int
-LLVMFuzzerInitialize (int    *argc,
+LLVMFuzzerInitialize (int *argc,
                       char ***argv)
 {
   setlocale (LC_ALL, "C.UTF-8");
@@ -35,7 +35,7 @@ LLVMFuzzerInitialize (int    *argc,
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+                        size_t size)
 {
   tally_fuzz_decoders_run (data, size);
 
