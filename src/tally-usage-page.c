@@ -272,8 +272,10 @@ key_setup_cb (GtkSignalListItemFactory *factory,
   GtkExpression *expression;
   GtkExpression *params[1];
 
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 8);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 16);
+  /* The table is usually wider than the window, so columns get their minimum:
+   * make it wide enough to tell keys apart. */
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 14);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 20);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
 
   expression = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
