@@ -644,6 +644,23 @@ session_state_changed_cb (TallyLoginPage *self)
                               tally_session_get_email (self->session));
 }
 
+/* Why we are back here (e.g. the session expired): said on the page itself,
+ * not only in a toast that may be missed. */
+static void
+session_error_changed_cb (TallyLoginPage *self)
+{
+  const char *message;
+
+  g_assert (TALLY_IS_LOGIN_PAGE (self));
+
+  if (self->session == NULL || tally_session_get_state (self->session) != TALLY_SESSION_STATE_LOGGED_OUT || self->working)
+    return;
+
+  message = tally_session_get_last_error (self->session);
+  if (message != NULL)
+    show_message (self, MESSAGE_ERROR, message);
+}
+
 static void
 tally_login_page_dispose (GObject *object)
 {
@@ -768,6 +785,11 @@ tally_login_page_init (TallyLoginPage *self)
                                  G_CALLBACK (session_state_changed_cb),
                                  self,
                                  G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals,
+                                 "notify::last-error",
+                                 G_CALLBACK (session_error_changed_cb),
+                                 self,
+                                 G_CONNECT_SWAPPED);
 
   update_actions (self);
 }
@@ -834,4 +856,13 @@ tally_login_page_set_fields (TallyLoginPage *self,
     gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
 
   update_actions (self);
+}
+
+void
+tally_login_page_show_message (TallyLoginPage *self,
+                               const char *message)
+{
+  g_return_if_fail (TALLY_IS_LOGIN_PAGE (self));
+
+  show_message (self, MESSAGE_ERROR, message);
 }

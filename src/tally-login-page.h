@@ -30,4 +30,8 @@ void tally_login_page_set_fields (TallyLoginPage *self,
                                   const char *server_url,
                                   const char *email);
 
+/* Shows @message (plain text) as an error under the fields. */
+void tally_login_page_show_message (TallyLoginPage *self,
+                                    const char *message);
+
 G_END_DECLS

@@ -41,6 +41,7 @@ struct _TallyWindow
   TallyDashboard *dashboard;
   guint auto_refresh_source;
   gboolean syncing_range;
+  AdwToast *expiry_toast; /* weak: the "log in again" prompt while shown */
 };
 
 G_DEFINE_FINAL_TYPE (TallyWindow, tally_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -137,6 +138,59 @@ last_error_changed_cb (TallyWindow *self)
   message = tally_session_get_last_error (self->session);
   if (message != NULL)
     tally_window_add_toast (self, message);
+}
+
+/* Before the token expires: a prompt that stays until answered. */
+static void
+expires_soon_cb (TallyWindow *self)
+{
+  AdwToast *toast;
+
+  g_assert (TALLY_IS_WINDOW (self));
+
+  if (!tally_session_get_expires_soon (self->session))
+    {
+      if (self->expiry_toast != NULL)
+        adw_toast_dismiss (self->expiry_toast);
+      return;
+    }
+
+  if (self->expiry_toast != NULL || tally_session_get_demo (self->session))
+    return;
+
+  toast = adw_toast_new (_("Your login expires in a few minutes"));
+  adw_toast_set_button_label (toast, _("Log In Again"));
+  adw_toast_set_action_name (toast, "win.relogin");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  self->expiry_toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->expiry_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Back to the login page with the server and e-mail filled in. */
+static void
+relogin_action (GtkWidget *widget,
+                const char *action_name,
+                GVariant *param)
+{
+  TallyWindow *self = TALLY_WINDOW (widget);
+  g_autofree char *server_url = NULL;
+  g_autofree char *email = NULL;
+
+  if (self->expiry_toast != NULL)
+    adw_toast_dismiss (self->expiry_toast);
+
+  if (tally_session_get_demo (self->session))
+    return; /* the demo renews its login by itself */
+
+  server_url = g_strdup (tally_session_get_server_url (self->session));
+  email = g_strdup (tally_session_get_email (self->session));
+
+  tally_session_logout (self->session);
+  tally_login_page_set_fields (self->login_page, server_url, email);
+  tally_login_page_show_message (self->login_page,
+                                 _("Your login was about to expire. Log in again to continue."));
 }
 
 static void
@@ -447,6 +501,8 @@ tally_window_constructed (GObject *object)
                            G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::demo",
                            G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::expires-soon",
+                           G_CALLBACK (expires_soon_cb), self, G_CONNECT_SWAPPED);
 
   /* The last server and e-mail, unless the session already knows better. */
   server_url = g_settings_get_string (self->settings, "server-url");
@@ -460,6 +516,7 @@ tally_window_constructed (GObject *object)
   update_title (self);
   update_busy (self);
   update_state (self);
+  expires_soon_cb (self);
 }
 
 static void
@@ -468,6 +525,9 @@ tally_window_dispose (GObject *object)
   TallyWindow *self = (TallyWindow *) object;
 
   g_clear_handle_id (&self->auto_refresh_source, g_source_remove);
+  if (self->expiry_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->expiry_toast), (gpointer *) &self->expiry_toast);
+  self->expiry_toast = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_WINDOW);
   if (self->dashboard != NULL)
     g_object_run_dispose (G_OBJECT (self->dashboard)); /* cancels its loads */
@@ -558,6 +618,7 @@ tally_window_class_init (TallyWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
+  gtk_widget_class_install_action (widget_class, "win.relogin", NULL, relogin_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);

@@ -557,6 +557,110 @@ test_environment_token (void)
   tally_demo_server_stop (server);
 }
 
+static void
+use_token (TallySession *session,
+           const char *url,
+           const char *token)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_session_use_token_async (session, url, token, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_use_token_finish (session, result, &error));
+  g_assert_no_error (error);
+}
+
+/* A token with two minutes left: "expires-soon" right away; a day: not yet. */
+static void
+test_expires_soon (void)
+{
+  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
+  TallySession *session = tally_session_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *short_token = NULL;
+  g_autofree char *long_token = NULL;
+  guint notified = 0;
+
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+  g_signal_connect (session, "notify::expires-soon", G_CALLBACK (count_notify_cb), &notified);
+
+  long_token = tally_demo_server_issue_token (server, 24 * 3600);
+  use_token (session, tally_demo_server_get_url (server), long_token);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+  g_assert_false (tally_session_get_expires_soon (session));
+  g_assert_cmpint (tally_session_get_token_expiry (session), ==, tally_token_get_expiry (long_token));
+  g_assert_cmpint (tally_session_get_token_expiry (session), >, g_get_real_time () / G_USEC_PER_SEC + 23 * 3600);
+  g_assert_cmpuint (notified, ==, 0);
+
+  short_token = tally_demo_server_issue_token (server, 120);
+  use_token (session, NULL, short_token);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+  g_assert_true (tally_session_get_expires_soon (session));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpint (tally_session_get_token_expiry (session), ==, tally_token_get_expiry (short_token));
+  {
+    gboolean soon = FALSE;
+    gint64 expiry = 0;
+
+    g_object_get (session, "expires-soon", &soon, "token-expiry", &expiry, NULL);
+    g_assert_true (soon);
+    g_assert_cmpint (expiry, ==, tally_token_get_expiry (short_token));
+  }
+
+  /* a reload keeps the prompt up (no second notification) */
+  tally_session_reload (session);
+  wait_until (session, is_idle);
+  g_assert_true (tally_session_get_expires_soon (session));
+  g_assert_cmpuint (notified, ==, 1);
+
+  tally_session_logout (session);
+  g_assert_false (tally_session_get_expires_soon (session));
+  g_assert_cmpint (tally_session_get_token_expiry (session), ==, 0);
+  tally_test_spin (300); /* the keyring calls hold a ref until they finish */
+
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
+static gboolean
+has_long_token (TallySession *session)
+{
+  return tally_session_get_token_expiry (session) > g_get_real_time () / G_USEC_PER_SEC + 3600;
+}
+
+/* The demo logs in again by itself when its token is about to expire. */
+static void
+test_demo_renews (void)
+{
+  TallySession *session = start_demo_session ();
+  TallyDemoServer *server = tally_session_get_demo_server (session);
+  g_autofree char *short_token = tally_demo_server_issue_token (server, 120);
+  guint notified = 0;
+
+  g_signal_connect (session, "notify::expires-soon", G_CALLBACK (count_notify_cb), &notified);
+  use_token (session, NULL, short_token);
+  g_assert_true (tally_session_get_demo (session));
+
+  wait_until (session, has_long_token);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+  g_assert_false (tally_session_get_expires_soon (session));
+  g_assert_cmpuint (notified, ==, 0);
+  g_assert_cmpstr (tally_client_get_token (tally_session_get_client (session)), !=, short_token);
+  g_assert_cmpint (tally_session_get_token_expiry (session), ==,
+                   tally_token_get_expiry (tally_client_get_token (tally_session_get_client (session))));
+
+  /* and it works */
+  tally_session_reload (session);
+  wait_until (session, is_idle);
+  g_assert_null (tally_session_get_last_error (session));
+
+  g_assert_finalize_object (session);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -573,6 +677,8 @@ main (int argc,
   g_test_add_func ("/session/two-factor", test_two_factor);
   g_test_add_func ("/session/refused-token", test_refused_token);
   g_test_add_func ("/session/environment-token", test_environment_token);
+  g_test_add_func ("/session/expires-soon", test_expires_soon);
+  g_test_add_func ("/session/demo-renews", test_demo_renews);
 
   return g_test_run ();
 }

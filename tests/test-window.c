@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -523,6 +524,136 @@ test_destroy_during_reload (void)
   g_assert_finalize_object (session);
 }
 
+static void
+use_token (TallySession *session,
+           const char *url,
+           const char *token)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_session_use_token_async (session, url, token, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_use_token_finish (session, result, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+shows_text (GtkWidget *root,
+            const char *text)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  collect_widgets (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+
+      if (gtk_widget_get_mapped (label) && strstr (gtk_label_get_text (GTK_LABEL (label)), text) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The server and e-mail rows of the login page. */
+static void
+assert_login_fields (GtkWidget *login_page,
+                     const char *server_url,
+                     const char *email)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
+  g_assert_cmpuint (rows->len, >=, 2);
+  g_assert_cmpstr (gtk_editable_get_text (g_ptr_array_index (rows, 0)), ==, server_url);
+  g_assert_cmpstr (gtk_editable_get_text (g_ptr_array_index (rows, 1)), ==, email);
+}
+
+/* A 401 from any call: the login page, filled in, saying why. */
+static void
+test_unauthorized_login_page (void)
+{
+  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  g_autofree char *token = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *login_page;
+
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+  token = tally_demo_server_issue_token (server, 3600);
+
+  gtk_window_present (GTK_WINDOW (window));
+  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  use_token (session, tally_demo_server_get_url (server), token);
+  wait_until (session, is_idle);
+  tally_test_spin (200);
+  g_assert_false (is_showing (login_page));
+
+  tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_TOKEN_EXPIRED);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  wait_until (session, is_idle);
+  tally_test_spin (300);
+
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
+  g_assert_true (is_showing (login_page));
+  assert_login_fields (login_page, tally_demo_server_get_url (server), tally_demo_server_get_email (server));
+  g_assert_true (shows_text (login_page, "Your session has expired. Please log in again."));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (300);
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
+/* Ten minutes before the token expires: a prompt, which leads to the login
+ * page filled in. */
+static void
+test_expiry_prompt (void)
+{
+  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  g_autofree char *token = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *login_page;
+
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+  token = tally_demo_server_issue_token (server, 120);
+
+  gtk_window_present (GTK_WINDOW (window));
+  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  use_token (session, tally_demo_server_get_url (server), token);
+  wait_until (session, is_idle);
+  tally_test_spin (300);
+
+  /* the dashboard, with the prompt over it */
+  g_assert_true (tally_session_get_expires_soon (session));
+  g_assert_false (is_showing (login_page));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Your login expires in a few minutes"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Log In Again"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.relogin", NULL));
+  tally_test_spin (300);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
+  g_assert_false (tally_session_get_expires_soon (session));
+  g_assert_true (is_showing (login_page));
+  assert_login_fields (login_page, tally_demo_server_get_url (server), tally_demo_server_get_email (server));
+  g_assert_true (shows_text (login_page, "Your login was about to expire"));
+  g_assert_false (shows_text (GTK_WIDGET (window), "Your login expires in a few minutes"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (300);
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -549,6 +680,8 @@ main (int argc,
   g_test_add_func ("/window/error-toast-keeps-cards", test_error_toast_keeps_cards);
   g_test_add_func ("/window/destroy-during-reload", test_destroy_during_reload);
   g_test_add_func ("/window/show-key-usage", test_show_key_usage);
+  g_test_add_func ("/window/unauthorized-login-page", test_unauthorized_login_page);
+  g_test_add_func ("/window/expiry-prompt", test_expiry_prompt);
 
   return g_test_run ();
 }

@@ -1929,6 +1929,30 @@ stringify_numbers (TallyDemoValue *value)
       stringify_numbers (g_ptr_array_index (value->children, i));
 }
 
+/* HUGE_NUMBERS: integers become the int64 maximum (huge but valid), fractions
+ * and exponents 1e400 (beyond the double range); NEGATIVE_NUMBERS: every
+ * number negated. */
+static void
+rewrite_numbers (TallyDemoValue *value,
+                 TallyDemoFault fault)
+{
+  if (value->kind == TALLY_DEMO_VALUE_NUMBER)
+    {
+      char *text = value->text;
+
+      if (fault == TALLY_DEMO_FAULT_NEGATIVE_NUMBERS)
+        value->text = text[0] == '-' ? g_strdup (text + 1) : g_strconcat ("-", text, NULL);
+      else if (strpbrk (text, ".eE") != NULL)
+        value->text = g_strdup (text[0] == '-' ? "-1e400" : "1e400");
+      else
+        value->text = g_strdup (text[0] == '-' ? "-9223372036854775808" : "9223372036854775807");
+      g_free (text);
+    }
+  else if (value->children != NULL)
+    for (guint i = 0; i < value->children->len; i++)
+      rewrite_numbers (g_ptr_array_index (value->children, i), fault);
+}
+
 static void
 null_arrays (TallyDemoValue *data)
 {
@@ -1947,7 +1971,7 @@ null_arrays (TallyDemoValue *data)
     }
 }
 
-/* WRONG_TYPES / NULL_ARRAYS rewrite the `data` of a successful answer */
+/* WRONG_TYPES / NULL_ARRAYS / HUGE_NUMBERS / NEGATIVE_NUMBERS rewrite the `data` of a successful answer */
 static void
 rewrite_data (Response *resp,
               TallyDemoFault fault)
@@ -1967,6 +1991,8 @@ rewrite_data (Response *resp,
 
   if (fault == TALLY_DEMO_FAULT_WRONG_TYPES)
     stringify_numbers (data);
+  else if (fault == TALLY_DEMO_FAULT_HUGE_NUMBERS || fault == TALLY_DEMO_FAULT_NEGATIVE_NUMBERS)
+    rewrite_numbers (data, fault);
   else
     null_arrays (data);
 
@@ -2142,6 +2168,8 @@ dispatch (TallyDemoServer *self,
       case TALLY_DEMO_FAULT_TRUNCATED_JSON:
       case TALLY_DEMO_FAULT_WRONG_TYPES:
       case TALLY_DEMO_FAULT_NULL_ARRAYS:
+      case TALLY_DEMO_FAULT_HUGE_NUMBERS:
+      case TALLY_DEMO_FAULT_NEGATIVE_NUMBERS:
       default:
         break;
     }
@@ -2156,6 +2184,8 @@ dispatch (TallyDemoServer *self,
         break;
       case TALLY_DEMO_FAULT_WRONG_TYPES:
       case TALLY_DEMO_FAULT_NULL_ARRAYS:
+      case TALLY_DEMO_FAULT_HUGE_NUMBERS:
+      case TALLY_DEMO_FAULT_NEGATIVE_NUMBERS:
         rewrite_data (resp, fault);
         break;
       case TALLY_DEMO_FAULT_NONE:
@@ -2513,7 +2543,7 @@ tally_demo_server_set_fault (TallyDemoServer *self,
                              TallyDemoFault fault)
 {
   g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
-  g_return_if_fail (fault >= TALLY_DEMO_FAULT_NONE && fault <= TALLY_DEMO_FAULT_RESET);
+  g_return_if_fail (fault >= TALLY_DEMO_FAULT_NONE && fault <= TALLY_DEMO_FAULT_NEGATIVE_NUMBERS);
   self->fault = fault;
 }
 

@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  * @TALLY_DEMO_FAULT_RATE_LIMITED: 429 {"code":"RATE_LIMITED",…} with Retry-After: 7
  * @TALLY_DEMO_FAULT_STALL: the answer comes only after 60 s
  * @TALLY_DEMO_FAULT_RESET: the connection is closed without an answer
+ * @TALLY_DEMO_FAULT_HUGE_NUMBERS: every number inside `data` made huge: integers
+ *   become 9223372036854775807 (the int64 maximum), fractions 1e400 (beyond double)
+ * @TALLY_DEMO_FAULT_NEGATIVE_NUMBERS: every number inside `data` negated
  *
  * Faults apply to the /api/v1 routes except /settings/public and /auth/… (login, 2FA, me).
  */
@@ -45,6 +48,8 @@ typedef enum
   TALLY_DEMO_FAULT_RATE_LIMITED,
   TALLY_DEMO_FAULT_STALL,
   TALLY_DEMO_FAULT_RESET,
+  TALLY_DEMO_FAULT_HUGE_NUMBERS,
+  TALLY_DEMO_FAULT_NEGATIVE_NUMBERS,
 } TallyDemoFault;
 
 #define TALLY_TYPE_DEMO_SERVER (tally_demo_server_get_type ())

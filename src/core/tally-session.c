@@ -23,6 +23,9 @@
 #include "tally-usage-query.h"
 #include "tally-user.h"
 
+/* The re-login prompt comes this long before the token's "exp". */
+#define EXPIRY_WARNING_SECONDS 600
+
 struct _TallySession
 {
   GObject parent_instance;
@@ -34,6 +37,9 @@ struct _TallySession
   GCancellable *load_cancellable; /* the load in flight */
   GPtrArray *load_waiters;        /* GTask*: completed by the next load that finishes */
   guint reload_source;
+  guint expiry_source;            /* fires EXPIRY_WARNING_SECONDS before "exp" */
+  GCancellable *renew_cancellable; /* the silent demo re-login in flight */
+  guint timeout;                  /* per-request timeout for the clients we create */
 
   /* Properties */
   TallySessionState state;
@@ -50,10 +56,14 @@ struct _TallySession
   gboolean busy;
   TallyUsageQuery *usage_query; /* the usage view's filter; never NULL */
   GListStore *keys;             /* TallyApiKey, every page of /keys; stable object */
+  gint64 token_expiry;          /* the token's "exp" (unix seconds), 0 = unknown */
+  gint64 renewed_expiry;        /* demo: the "exp" of the token last renewed (never twice) */
+  gboolean expires_soon;
 
   /* Flags */
   guint validating : 1;     /* the load validates a pasted token: any failure logs out */
   guint token_from_env : 1; /* TALLY_TOKEN: never stored nor cleared in the keyring */
+  guint timeout_set : 1;    /* tally_session_set_timeout() was called */
 };
 
 G_DEFINE_FINAL_TYPE (TallySession, tally_session, G_TYPE_OBJECT)
@@ -76,6 +86,8 @@ enum
   PROP_USAGE_QUERY,
   PROP_KEYS,
   PROP_RECENT_TREND,
+  PROP_TOKEN_EXPIRY,
+  PROP_EXPIRES_SOON,
   N_PROPS
 };
 
@@ -105,6 +117,8 @@ typedef struct
 } AuthData;
 
 static void start_load (TallySession *self);
+static void clear_expiry (TallySession *self);
+static void schedule_expiry (TallySession *self);
 
 GType
 tally_session_state_get_type (void)
@@ -435,11 +449,148 @@ clear_credentials_cb (GObject *object,
 }
 
 static void
+set_token_expiry (TallySession *self,
+                  gint64 expiry)
+{
+  if (self->token_expiry != expiry)
+    {
+      self->token_expiry = expiry;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_EXPIRY]);
+    }
+}
+
+static void
+set_expires_soon (TallySession *self,
+                  gboolean expires_soon)
+{
+  expires_soon = !!expires_soon;
+
+  if (self->expires_soon != expires_soon)
+    {
+      self->expires_soon = expires_soon;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPIRES_SOON]);
+    }
+}
+
+static void
+clear_expiry (TallySession *self)
+{
+  g_assert (TALLY_IS_SESSION (self));
+
+  g_clear_handle_id (&self->expiry_source, g_source_remove);
+  if (self->renew_cancellable != NULL)
+    g_cancellable_cancel (self->renew_cancellable);
+  g_clear_object (&self->renew_cancellable);
+  self->renewed_expiry = 0;
+  set_token_expiry (self, 0);
+  set_expires_soon (self, FALSE);
+}
+
+static void
+renew_demo_cb (GObject *object,
+               GAsyncResult *result,
+               gpointer user_data)
+{
+  g_autoptr (TallySession) self = user_data;
+  g_autoptr (TallyAuthResult) auth_result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  auth_result = tally_client_login_finish (TALLY_CLIENT (object), result, &error);
+  if (tally_error_is_cancelled (error))
+    return;
+
+  g_clear_object (&self->renew_cancellable);
+
+  /* A failure is not shown: a 401 will return to the login page. */
+  if (auth_result == NULL)
+    {
+      g_debug ("Could not renew the demo login: %s", error != NULL ? error->message : "no token");
+      return;
+    }
+
+  /* Never loop on a server that only issues short tokens: the new token is
+   * not renewed again. */
+  self->renewed_expiry = tally_token_get_expiry (tally_client_get_token (TALLY_CLIENT (object)));
+  schedule_expiry (self);
+}
+
+/* The demo logs in again by itself; anything else asks the user. */
+static gboolean
+expiry_due_cb (gpointer user_data)
+{
+  TallySession *self = user_data;
+
+  self->expiry_source = 0;
+
+  if (self->demo && self->demo_server != NULL && self->client != NULL)
+    {
+      if (self->renew_cancellable == NULL && self->renewed_expiry != self->token_expiry)
+        {
+          self->renewed_expiry = self->token_expiry;
+          self->renew_cancellable = g_cancellable_new ();
+          tally_client_login_async (self->client,
+                                    tally_demo_server_get_email (self->demo_server),
+                                    tally_demo_server_get_password (self->demo_server),
+                                    NULL,
+                                    self->renew_cancellable,
+                                    renew_demo_cb,
+                                    g_object_ref (self));
+        }
+    }
+  else
+    set_expires_soon (self, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads "exp" from the token in use and arms the warning timer, comparing
+ * with the server's clock (the Date header) rather than ours. */
+static void
+schedule_expiry (TallySession *self)
+{
+  const char *token;
+  gint64 expiry = 0;
+  gint64 server_now;
+  gint64 warn_in;
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  g_clear_handle_id (&self->expiry_source, g_source_remove);
+
+  token = self->client != NULL ? tally_client_get_token (self->client) : NULL;
+  if (token != NULL)
+    expiry = tally_token_get_expiry (token);
+
+  set_token_expiry (self, MAX (expiry, 0));
+
+  if (expiry <= 0)
+    {
+      set_expires_soon (self, FALSE);
+      return;
+    }
+
+  server_now = g_get_real_time () / G_USEC_PER_SEC + tally_client_get_clock_skew (self->client);
+  warn_in = expiry - EXPIRY_WARNING_SECONDS - server_now;
+
+  if (warn_in > 0)
+    {
+      set_expires_soon (self, FALSE);
+      self->expiry_source = g_timeout_add_seconds ((guint) MIN (warn_in, G_MAXUINT / 2),
+                                                   expiry_due_cb, self);
+      return;
+    }
+
+  /* Already within the window. */
+  expiry_due_cb (self);
+}
+
+static void
 expire (TallySession *self)
 {
   g_assert (TALLY_IS_SESSION (self));
 
   cancel_load (self);
+  clear_expiry (self);
 
   if (self->client != NULL)
     tally_client_set_token (self->client, NULL);
@@ -463,6 +614,8 @@ finish_load (TallySession *self,
       self->validating = FALSE;
       set_state (self, TALLY_SESSION_STATE_READY);
       set_last_error (self, NULL);
+      /* The server's Date is known now: the clock skew is exact. */
+      schedule_expiry (self);
       g_signal_emit (self, signals[RELOADED], 0);
       complete_waiters (self, NULL);
       return;
@@ -472,6 +625,7 @@ finish_load (TallySession *self,
     {
       /* A pasted token that does not work is refused; the login page shows why. */
       self->validating = FALSE;
+      clear_expiry (self);
       if (self->client != NULL)
         tally_client_set_token (self->client, NULL);
       set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
@@ -686,6 +840,7 @@ begin_loading (TallySession *self,
 
   g_ptr_array_add (self->load_waiters, g_object_ref (task));
   set_state (self, TALLY_SESSION_STATE_LOADING);
+  schedule_expiry (self);
   start_load (self);
 }
 
@@ -943,6 +1098,10 @@ tally_session_dispose (GObject *object)
   TallySession *self = (TallySession *) object;
 
   cancel_load (self);
+  g_clear_handle_id (&self->expiry_source, g_source_remove);
+  if (self->renew_cancellable != NULL)
+    g_cancellable_cancel (self->renew_cancellable);
+  g_clear_object (&self->renew_cancellable);
   if (self->auth_cancellable != NULL)
     g_cancellable_cancel (self->auth_cancellable);
   g_clear_object (&self->auth_cancellable);
@@ -1044,6 +1203,14 @@ tally_session_get_property (GObject *object,
         g_value_set_object (value, self->recent_trend);
         break;
 
+      case PROP_TOKEN_EXPIRY:
+        g_value_set_int64 (value, self->token_expiry);
+        break;
+
+      case PROP_EXPIRES_SOON:
+        g_value_set_boolean (value, self->expires_soon);
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1142,6 +1309,17 @@ tally_session_class_init (TallySessionClass *klass)
   properties[PROP_RECENT_TREND] = g_param_spec_object ("recent-trend", NULL, NULL,
                                                        TALLY_TYPE_TREND,
                                                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /* The "exp" of the token in use (unix seconds, our clock), 0 when unknown. */
+  properties[PROP_TOKEN_EXPIRY] = g_param_spec_int64 ("token-expiry", NULL, NULL,
+                                                      0, G_MAXINT64, 0,
+                                                      (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /* TRUE from EXPIRY_WARNING_SECONDS before the token expires (never in demo
+   * mode, which logs in again silently) until the next login or logout. */
+  properties[PROP_EXPIRES_SOON] = g_param_spec_boolean ("expires-soon", NULL, NULL,
+                                                        FALSE,
+                                                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1310,8 +1488,12 @@ tally_session_set_server (TallySession *self,
     return TRUE;
 
   cancel_load (self);
+  clear_expiry (self);
   self->validating = FALSE;
   self->token_from_env = FALSE;
+
+  if (self->timeout_set)
+    tally_client_set_timeout (client, self->timeout);
 
   if (self->demo_server != NULL && g_strcmp0 (base_url, tally_demo_server_get_url (self->demo_server)) != 0)
     drop_demo_server (self);
@@ -1712,6 +1894,7 @@ tally_session_logout (TallySession *self)
   g_return_if_fail (TALLY_IS_SESSION (self));
 
   cancel_load (self);
+  clear_expiry (self);
   if (self->auth_cancellable != NULL)
     g_cancellable_cancel (self->auth_cancellable);
   g_clear_object (&self->auth_cancellable);
@@ -1796,4 +1979,49 @@ tally_session_get_keys (TallySession *self)
   g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
 
   return G_LIST_MODEL (self->keys);
+}
+
+/**
+ * tally_session_get_token_expiry:
+ *
+ * Returns: the "exp" claim of the token in use (unix seconds), or 0
+ */
+gint64
+tally_session_get_token_expiry (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), 0);
+
+  return self->token_expiry;
+}
+
+/**
+ * tally_session_get_expires_soon:
+ *
+ * Returns: %TRUE when the token expires within ten minutes (by the server's
+ *   clock) and the user should log in again; never in demo mode
+ */
+gboolean
+tally_session_get_expires_soon (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+
+  return self->expires_soon;
+}
+
+/**
+ * tally_session_set_timeout:
+ * @seconds: the per-request timeout (0 = none)
+ *
+ * Applies to the current client and to every client the session creates later.
+ */
+void
+tally_session_set_timeout (TallySession *self,
+                           guint seconds)
+{
+  g_return_if_fail (TALLY_IS_SESSION (self));
+
+  self->timeout = seconds;
+  self->timeout_set = TRUE;
+  if (self->client != NULL)
+    tally_client_set_timeout (self->client, seconds);
 }

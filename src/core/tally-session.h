@@ -157,6 +157,18 @@ gboolean tally_session_start_demo_finish (TallySession *self,
  * out. The "reloaded" signal is emitted when it finished. */
 void tally_session_reload (TallySession *self);
 
+/* Token expiry: "token-expiry" is the token's "exp" (unix seconds, 0 when
+ * unknown); "expires-soon" turns TRUE ten minutes before it (by the server's
+ * clock, from the Date header) so that the UI can ask for a new login before
+ * calls start failing. Demo sessions log in again by themselves instead. */
+gint64 tally_session_get_token_expiry (TallySession *self);
+gboolean tally_session_get_expires_soon (TallySession *self);
+
+/* Per-request timeout in seconds for the session's clients (current and
+ * future; default: the client's, 30 s; 0 = none). */
+void tally_session_set_timeout (TallySession *self,
+                                guint seconds);
+
 /* Forgets the token (and the keyring entry unless in demo mode), clears the
  * data and cancels everything. "server-url" and "email" are kept. */
 void tally_session_logout (TallySession *self);
