@@ -8,6 +8,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tally-application.h"
 #include "tally-error.h"
@@ -39,6 +43,83 @@ static const GOptionEntry main_entries[] = {
         N_("Run a separate instance (for tests)"), NULL },
         { NULL } };
 
+/* g_get_monotonic_time () at exec; -1 while timing is off. */
+static gint64 timing_origin = -1;
+
+/* Microseconds from exec to now, from the process's start time in
+ * /proc/self/stat (clock ticks since boot) and CLOCK_BOOTTIME; 0 if unknown. */
+static gint64
+time_since_exec (void)
+{
+  g_autofree char *stat = NULL;
+  struct timespec now;
+  const char *p;
+  guint64 start_ticks;
+  long ticks_per_second;
+  gint64 elapsed;
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL))
+    return 0;
+
+  /* The command name may hold spaces and parentheses: skip to the last ')'. */
+  p = strrchr (stat, ')');
+  if (p == NULL)
+    return 0;
+
+  /* Fields 3.. follow; starttime is field 22. */
+  for (int field = 2; field < 22 && p != NULL; field++)
+    {
+      p = strchr (p + 1, ' ');
+    }
+  if (p == NULL)
+    return 0;
+
+  start_ticks = g_ascii_strtoull (p + 1, NULL, 10);
+  ticks_per_second = sysconf (_SC_CLK_TCK);
+  if (ticks_per_second <= 0 || clock_gettime (CLOCK_BOOTTIME, &now) != 0)
+    return 0;
+
+  elapsed = (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000 - (gint64) (start_ticks * G_USEC_PER_SEC / (guint64) ticks_per_second);
+
+  return MAX (elapsed, 0);
+}
+
+void
+tally_timing_init (void)
+{
+  static const GDebugKey keys[] = { { "timing", 1 } };
+  gint64 now = g_get_monotonic_time ();
+
+  if (timing_origin >= 0)
+    return;
+
+  if ((g_parse_debug_string (g_getenv ("TALLY_DEBUG"), keys, G_N_ELEMENTS (keys)) & 1) == 0)
+    return;
+
+  timing_origin = now - time_since_exec ();
+  tally_timing_mark ("main");
+}
+
+gboolean
+tally_timing_enabled (void)
+{
+  return timing_origin >= 0;
+}
+
+void
+tally_timing_mark (const char *event)
+{
+  g_return_if_fail (event != NULL);
+
+  if (timing_origin < 0)
+    return;
+
+  /* Not g_printerr: the line must not depend on print handlers. */
+  fprintf (stderr, "tally-timing: %s %.1f\n", event,
+           (double) (g_get_monotonic_time () - timing_origin) / 1000.0);
+  fflush (stderr);
+}
+
 static TallyWindow *
 get_window (TallyApplication *self)
 {
@@ -58,6 +139,8 @@ startup_cb (GObject *object,
   g_autoptr (TallyApplication) self = user_data;
   g_autoptr (GError) error = NULL;
   TallyWindow *window;
+
+  tally_timing_mark ("session-loaded");
 
   if (g_async_result_is_tagged (result, tally_session_start_demo_async))
     tally_session_start_demo_finish (TALLY_SESSION (object), result, &error);
@@ -96,15 +179,9 @@ start_session (TallyApplication *self)
       return;
     }
 
+  /* Only prefill (see activate): the user logs in to the server they asked for. */
   if (self->server_url != NULL && g_getenv ("TALLY_TOKEN") == NULL)
-    {
-      /* Only prefill: the user logs in to the server they asked for. */
-      TallyWindow *window = get_window (self);
-
-      if (window != NULL)
-        tally_window_prefill_login (window, self->server_url, NULL);
-      return;
-    }
+    return;
 
   /* TALLY_TOKEN (for --server, or TALLY_SERVER), else the keyring. */
   tally_session_restore_async (self->session,
@@ -115,17 +192,45 @@ start_session (TallyApplication *self)
 }
 
 static void
+first_frame_cb (GdkFrameClock *clock,
+                gpointer user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, user_data);
+  tally_timing_mark ("first-frame");
+}
+
+static void
 tally_application_activate (GApplication *app)
 {
   TallyApplication *self = TALLY_APPLICATION (app);
+  gboolean first = !self->started;
   TallyWindow *window;
+
+  tally_timing_mark ("activate");
+
+  /* The first requests go out before the window is built: the demo server
+   * or the network answers while GTK lays out the first frame. */
+  start_session (self);
 
   window = get_window (self);
   if (window == NULL)
-    window = tally_window_new (GTK_APPLICATION (self), self->session);
+    {
+      window = tally_window_new (GTK_APPLICATION (self), self->session);
+      tally_timing_mark ("window-built");
+    }
+
+  if (first && !self->demo && self->server_url != NULL && g_getenv ("TALLY_TOKEN") == NULL)
+    tally_window_prefill_login (window, self->server_url, NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  start_session (self);
+
+  if (tally_timing_enabled ())
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+      if (clock != NULL)
+        g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_cb), NULL);
+    }
 }
 
 static int

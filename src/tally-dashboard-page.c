@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "tally-application.h"
 #include "tally-dashboard-page.h"
 #include "tally-dashboard.h"
 #include "tally-key-cost-row.h"
@@ -25,6 +26,7 @@
 #define NO_VALUE "—"
 
 static void update_today_changes (TallyDashboardPage *self);
+static void maybe_report_filled (TallyDashboardPage *self);
 
 struct _TallyDashboardPage
 {
@@ -60,7 +62,12 @@ struct _TallyDashboardPage
   GSignalGroup *session_signals;
   TallyDashboard *dashboard;
   GSignalGroup *dashboard_signals;
+
+  guint filled_tick;
 };
+
+/* TALLY_DEBUG=timing: "dashboard-filled" is printed once per process. */
+static gboolean filled_reported;
 
 G_DEFINE_FINAL_TYPE (TallyDashboardPage, tally_dashboard_page, GTK_TYPE_WIDGET)
 
@@ -105,6 +112,7 @@ update_user (TallyDashboardPage *self)
 
   /* Whose wallet: the account's name (plain text). */
   set_card (self->balance_card, balance, who);
+  maybe_report_filled (self);
 }
 
 static void
@@ -194,6 +202,7 @@ update_stats (TallyDashboardPage *self)
   }
 
   update_today_changes (self);
+  maybe_report_filled (self);
 }
 
 /* "+12% vs yesterday"; NULL when there is nothing to compare with. */
@@ -381,6 +390,7 @@ update_content (TallyDashboardPage *self)
 {
   const TallyPeriodTotals *totals = NULL;
   gboolean busy = FALSE;
+  const char *name;
 
   if (self->dashboard != NULL)
     {
@@ -388,13 +398,23 @@ update_content (TallyDashboardPage *self)
       busy = tally_dashboard_get_busy (self->dashboard);
     }
 
-  gtk_spinner_set_spinning (self->loading_spinner, totals == NULL && busy);
   if (totals == NULL)
-    gtk_stack_set_visible_child_name (self->content_stack, busy ? "loading" : "empty");
+    name = busy ? "loading" : "empty";
   else if (totals->requests == 0 && totals->actual_cost == 0)
-    gtk_stack_set_visible_child_name (self->content_stack, "empty");
+    name = "empty";
   else
-    gtk_stack_set_visible_child_name (self->content_stack, "data");
+    name = "data";
+
+  gtk_spinner_set_spinning (self->loading_spinner, totals == NULL && busy);
+
+  /* The spinner is only a placeholder: replace it at once (no crossfade
+   * delaying the first filled frame); fade only between empty and data. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "loading") == 0)
+    gtk_stack_set_visible_child_full (self->content_stack, name, GTK_STACK_TRANSITION_TYPE_NONE);
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, name);
+
+  maybe_report_filled (self);
 }
 
 static void
@@ -411,6 +431,88 @@ update_models (TallyDashboardPage *self)
 {
   tally_pie_chart_set_model (self->pie_chart,
                              self->dashboard != NULL ? tally_dashboard_get_models (self->dashboard) : NULL);
+  maybe_report_filled (self);
+}
+
+/* Every card has a value, the trend has points and the pie has slices. */
+static gboolean
+page_filled (TallyDashboardPage *self)
+{
+  GListModel *trend;
+  GListModel *models;
+
+  if (self->session == NULL || self->dashboard == NULL)
+    return FALSE;
+
+  if (tally_session_get_user (self->session) == NULL || tally_session_get_dashboard_stats (self->session) == NULL || tally_dashboard_get_range_totals (self->dashboard) == NULL)
+    return FALSE;
+
+  trend = tally_dashboard_get_trend (self->dashboard);
+  models = tally_dashboard_get_models (self->dashboard);
+  if (trend == NULL || g_list_model_get_n_items (trend) == 0 || models == NULL || g_list_model_get_n_items (models) == 0)
+    return FALSE;
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "data") == 0;
+}
+
+/* On screen, and no stack above it is still fading it in. */
+static gboolean
+shown_settled (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+filled_after_paint_cb (GdkFrameClock *clock,
+                       gpointer user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, filled_after_paint_cb, user_data);
+  tally_timing_mark ("dashboard-filled");
+}
+
+/* Runs before the layout and paint of each frame: once the data is in and
+ * shown, the frame being made is the first filled one. */
+static gboolean
+filled_tick_cb (GtkWidget *widget,
+                GdkFrameClock *clock,
+                gpointer user_data)
+{
+  TallyDashboardPage *self = TALLY_DASHBOARD_PAGE (widget);
+
+  if (filled_reported)
+    {
+      self->filled_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!page_filled (self) || !shown_settled (GTK_WIDGET (self->trend_chart)) || !shown_settled (GTK_WIDGET (self->pie_chart)))
+    return G_SOURCE_CONTINUE;
+
+  filled_reported = TRUE;
+  self->filled_tick = 0;
+  g_signal_connect (clock, "after-paint", G_CALLBACK (filled_after_paint_cb), NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+maybe_report_filled (TallyDashboardPage *self)
+{
+  if (filled_reported || self->filled_tick != 0 || !tally_timing_enabled ())
+    return;
+
+  if (page_filled (self))
+    {
+      tally_timing_mark ("dashboard-data");
+      self->filled_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), filled_tick_cb, NULL, NULL);
+    }
 }
 
 static GtkWidget *
@@ -475,6 +577,10 @@ static void
 tally_dashboard_page_dispose (GObject *object)
 {
   TallyDashboardPage *self = (TallyDashboardPage *) object;
+
+  if (self->filled_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->filled_tick);
+  self->filled_tick = 0;
 
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);

@@ -242,6 +242,77 @@ test_page (void)
   tally_demo_server_stop (server);
 }
 
+/* Opening the window on a saved login (as `tally` does: the session starts,
+ * then the window is built) costs each endpoint exactly once; the usage view
+ * loads nothing until it is shown. */
+static void
+test_open_requests (void)
+{
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  TallySession *session = tally_session_new ();
+  TallyWindow *window;
+  TallyDashboard *dashboard;
+  GAsyncResult *slot = NULL;
+  GtkWidget *page;
+  static const char *once[] = {
+    "/api/v1/auth/me",
+    "/api/v1/usage/dashboard/stats",
+    "/api/v1/usage/dashboard/trend",
+    "/api/v1/keys",
+    "/api/v1/usage/dashboard/models",
+    "/api/v1/usage/dashboard/api-keys-usage",
+    "/api/v1/usage/stats", /* the 7 days before the range (the default trend holds 8) */
+  };
+
+  server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
+                         "utc-offset", 28800, "rows", 3000, NULL);
+  g_assert_true (tally_demo_server_start (server, &error));
+  token = tally_demo_server_issue_token (server, 3600);
+  tally_demo_server_reset_request_counts (server);
+
+  g_setenv ("TALLY_TOKEN", token, TRUE);
+  tally_session_restore_async (session, tally_demo_server_get_url (server), NULL,
+                               tally_test_store_result_cb, &slot);
+  g_unsetenv ("TALLY_TOKEN");
+  window = tally_window_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (window));
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_restore_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  dashboard = tally_window_get_dashboard (window);
+  wait_idle (dashboard);
+  g_assert_null (tally_dashboard_get_last_error (dashboard));
+  g_assert_nonnull (tally_dashboard_get_range_totals (dashboard));
+  g_assert_cmpuint (g_list_model_get_n_items (tally_dashboard_get_trend (dashboard)), ==, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (tally_dashboard_get_models (dashboard)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (tally_session_get_keys (session)), <=, 100); /* one /keys page */
+  page = find_widget (GTK_WIDGET (window), TALLY_TYPE_DASHBOARD_PAGE);
+  g_assert_true (tally_dashboard_page_get_dashboard (TALLY_DASHBOARD_PAGE (page)) == dashboard);
+
+  for (guint i = 0; i < G_N_ELEMENTS (once); i++)
+    {
+      g_test_message ("%s", once[i]);
+      g_assert_cmpuint (tally_demo_server_get_request_count (server, once[i]), ==, 1);
+    }
+  /* Nothing else: no usage log, no second load. */
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), ==, 0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once));
+
+  /* Nothing more arrives later either. */
+  tally_test_spin (300);
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -252,6 +323,7 @@ main (int argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/dashboard-page/keys-trend-range", test_page);
+  g_test_add_func ("/dashboard-page/open-requests", test_open_requests);
 
   return g_test_run ();
 }

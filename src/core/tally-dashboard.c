@@ -797,8 +797,10 @@ queue_load (TallyDashboard *self,
   self->waiting_for_session = FALSE;
   self->fetch_all |= !!fetch_all;
 
+  /* Above GDK's redraw priority: continuous frames (a spinner on a slow
+   * software renderer) must not starve the load. */
   if (self->load_source == 0)
-    self->load_source = g_idle_add (load_idle_cb, self);
+    self->load_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, load_idle_cb, self, NULL);
 
   update_busy (self);
 }
