@@ -39,6 +39,9 @@ struct _TallySession
   guint reload_source;
   guint expiry_source;            /* fires EXPIRY_WARNING_SECONDS before "exp" */
   GCancellable *renew_cancellable; /* the silent demo re-login in flight */
+  gboolean storing;                /* a keyring store is in flight */
+  gboolean store_again;            /* store the newest token when it finishes */
+  char *store_again_email;
   guint timeout;                  /* per-request timeout for the clients we create */
 
   /* Properties */
@@ -844,6 +847,9 @@ begin_loading (TallySession *self,
   start_load (self);
 }
 
+static void store_credentials (TallySession *self,
+                               const char *email);
+
 static void
 store_credentials_cb (GObject *object,
                       GAsyncResult *result,
@@ -859,6 +865,15 @@ store_credentials_cb (GObject *object,
       g_debug ("Could not store the token: %s", error->message);
       message = g_strdup_printf (_("Could not save the login in the keyring: %s"), error->message);
       set_last_error (self, message);
+    }
+
+  self->storing = FALSE;
+  if (self->store_again)
+    {
+      g_autofree char *email = g_steal_pointer (&self->store_again_email);
+
+      self->store_again = FALSE;
+      store_credentials (self, email);
     }
 }
 
@@ -876,6 +891,18 @@ store_credentials (TallySession *self,
   token = tally_client_get_token (self->client);
   if (token == NULL || token[0] == '\0')
     return;
+
+  /* One store at a time: a store replaces the server's item, and two of them
+   * racing on the same item make libsecret 0.20.5 complete a task twice. The
+   * newest token is stored when the one in flight finishes. */
+  if (self->storing)
+    {
+      self->store_again = TRUE;
+      g_free (self->store_again_email);
+      self->store_again_email = g_strdup (email);
+      return;
+    }
+  self->storing = TRUE;
 
   tally_credentials_store_async (self->server_url,
                                  email != NULL ? email : "",
@@ -1124,6 +1151,7 @@ tally_session_finalize (GObject *object)
   TallySession *self = (TallySession *) object;
 
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->store_again_email, g_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->email, g_free);
@@ -1881,7 +1909,8 @@ tally_session_reload (TallySession *self)
     }
 
   if (self->reload_source == 0)
-    self->reload_source = g_idle_add (reload_idle_cb, self);
+    /* Above redraws: a window busy animating (a spinner) must not starve the load. */
+    self->reload_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, reload_idle_cb, self, NULL);
 
   update_busy (self);
 }
