@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -1501,7 +1503,7 @@ append_log_row (LogsState *state,
     key = g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", key_name, api_key_id);
   else
     /* Translators: an API key that no longer exists */
-    key = g_strdup_printf (_("deleted (%" G_GINT64_FORMAT ")"), api_key_id);
+    key = g_strdup_printf (_("deleted (%" PRId64 ")"), api_key_id);
 
   duration = tally_format_duration_ms (duration_ms >= 0 ? (double) duration_ms : -1.0);
 

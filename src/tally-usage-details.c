@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "tally-api-key.h"
@@ -86,10 +88,10 @@ key_name (TallyUsageDetails *self,
     name = tally_usage_log_get_api_key_name (self->row);
 
   if (name == NULL || name[0] == '\0')
-    return g_strdup_printf (_("Deleted key #%" G_GINT64_FORMAT), id);
+    return g_strdup_printf (_("Deleted key #%" PRId64), id);
 
   /* Translators: an API key's name and number, e.g. "ci-bot (#3)" */
-  return g_strdup_printf (_("%s (#%" G_GINT64_FORMAT ")"), name, id);
+  return g_strdup_printf (_("%s (#%" PRId64 ")"), name, id);
 }
 
 static void
@@ -237,7 +239,7 @@ update_fields (TallyUsageDetails *self)
 
   {
     gint64 billing = tally_usage_log_get_billing_type (log);
-    g_autofree char *other = g_strdup_printf (_("Type %" G_GINT64_FORMAT), billing);
+    g_autofree char *other = g_strdup_printf (_("Type %" PRId64), billing);
 
     add_field (self, &row, "billing-value", _("Billing"), billing == 0 ? _("Balance") : billing == 1 ? _("Subscription") : other);
   }

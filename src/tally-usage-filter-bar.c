@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "tally-api-key.h"
@@ -117,7 +119,7 @@ rebuild_keys (TallyUsageFilterBar *self)
 
       if (name[0] == '\0')
         /* Translators: an API key without a name, by its number */
-        label = g_strdup_printf (_("Key #%" G_GINT64_FORMAT), id);
+        label = g_strdup_printf (_("Key #%" PRId64), id);
       else if (!tally_api_key_is_active (key))
         /* Translators: the name of an API key that is disabled */
         label = g_strdup_printf (_("%s (disabled)"), name);
@@ -133,7 +135,7 @@ rebuild_keys (TallyUsageFilterBar *self)
   if (!wanted_listed)
     {
       /* Translators: an API key that was deleted but still has usage */
-      g_autofree char *label = g_strdup_printf (_("Deleted key #%" G_GINT64_FORMAT), wanted);
+      g_autofree char *label = g_strdup_printf (_("Deleted key #%" PRId64), wanted);
 
       g_strv_builder_add (builder, label);
       g_array_append_val (self->key_ids, wanted);

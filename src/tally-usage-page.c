@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -210,7 +212,7 @@ format_billing (gpointer unused,
         return g_strdup (_("Subscription"));
       default:
         /* Translators: an unknown billing type code */
-        return g_strdup_printf (_("Type %" G_GINT64_FORMAT), tally_usage_log_get_billing_type (log));
+        return g_strdup_printf (_("Type %" PRId64), tally_usage_log_get_billing_type (log));
     }
 }
 
@@ -260,7 +262,7 @@ format_key (GtkListItem *item,
         }
     }
 
-  return g_strdup_printf (_("Deleted key #%" G_GINT64_FORMAT), id);
+  return g_strdup_printf (_("Deleted key #%" PRId64), id);
 }
 
 static void
