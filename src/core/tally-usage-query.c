@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "tally-error.h"
 #include "tally-server-time.h"
@@ -366,13 +367,13 @@ tally_usage_query_describe (const TallyUsageQuery *self)
   if (self->api_key_id > 0)
     {
       SEP ();
-      g_string_append_printf (out, "key %" G_GINT64_FORMAT, self->api_key_id);
+      g_string_append_printf (out, C_("filter", "key %" PRId64), self->api_key_id);
     }
 
   if (self->model != NULL)
     {
       SEP ();
-      g_string_append_printf (out, "model “%s”", self->model);
+      g_string_append_printf (out, C_("filter", "model “%s”"), self->model);
     }
 
   if (self->start_date != NULL && self->end_date != NULL)
@@ -383,23 +384,23 @@ tally_usage_query_describe (const TallyUsageQuery *self)
   else if (self->start_date != NULL)
     {
       SEP ();
-      g_string_append_printf (out, "from %s", self->start_date);
+      g_string_append_printf (out, C_("filter", "from %s"), self->start_date);
     }
   else if (self->end_date != NULL)
     {
       SEP ();
-      g_string_append_printf (out, "until %s", self->end_date);
+      g_string_append_printf (out, C_("filter", "until %s"), self->end_date);
     }
 
   switch (self->stream)
     {
       case TALLY_STREAM_STREAM:
         SEP ();
-        g_string_append (out, "stream");
+        g_string_append (out, C_("filter", "stream"));
         break;
       case TALLY_STREAM_SYNC:
         SEP ();
-        g_string_append (out, "sync");
+        g_string_append (out, C_("filter", "sync"));
         break;
       case TALLY_STREAM_ANY:
       default:
@@ -410,11 +411,11 @@ tally_usage_query_describe (const TallyUsageQuery *self)
     {
       case TALLY_BILLING_BALANCE:
         SEP ();
-        g_string_append (out, "balance");
+        g_string_append (out, C_("filter", "balance"));
         break;
       case TALLY_BILLING_SUBSCRIPTION:
         SEP ();
-        g_string_append (out, "subscription");
+        g_string_append (out, C_("filter", "subscription"));
         break;
       case TALLY_BILLING_ANY:
       default:
@@ -424,7 +425,7 @@ tally_usage_query_describe (const TallyUsageQuery *self)
 #undef SEP
 
   if (out->len == 0)
-    g_string_append (out, "all requests");
+    g_string_append (out, C_("filter", "all requests"));
 
   return g_string_free (out, FALSE);
 }
