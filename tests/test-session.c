@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "tally-client.h"
+#include "tally-credentials.h"
 #include "tally-dashboard-stats.h"
 #include "tally-demo-server.h"
 #include "tally-error.h"
@@ -626,6 +627,60 @@ test_expires_soon (void)
   g_assert_finalize_object (server);
 }
 
+static TallyAccount *
+lookup_account (const char *server_url)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  TallyAccount *account;
+
+  tally_credentials_lookup_async (server_url, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  account = tally_credentials_lookup_finish (result, &error);
+  g_assert_no_error (error);
+
+  return account;
+}
+
+/* Logging out while the keyring store of the login is still in flight must not
+ * leave the token behind once that store lands. */
+static void
+test_logout_while_storing (void)
+{
+  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
+  TallySession *session = tally_session_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (TallyAccount) stored = NULL;
+  g_autoptr (TallyAccount) after = NULL;
+
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+  url = g_strdup (tally_demo_server_get_url (server));
+  token = tally_demo_server_issue_token (server, 24 * 3600);
+
+  /* A first login whose token does get stored. */
+  use_token (session, url, token);
+  tally_test_spin (500);
+  stored = lookup_account (url);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (stored->token, ==, token);
+
+  /* A second login; its store starts as the login completes: log out at once. */
+  use_token (session, url, token);
+  tally_session_logout (session);
+  tally_test_spin (800);
+
+  after = lookup_account (url);
+  g_assert_null (after);
+
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
 static gboolean
 has_long_token (TallySession *session)
 {
@@ -679,6 +734,7 @@ main (int argc,
   g_test_add_func ("/session/environment-token", test_environment_token);
   g_test_add_func ("/session/expires-soon", test_expires_soon);
   g_test_add_func ("/session/demo-renews", test_demo_renews);
+  g_test_add_func ("/session/logout-while-storing", test_logout_while_storing);
 
   return g_test_run ();
 }

@@ -37,12 +37,11 @@ struct _TallySession
   GCancellable *load_cancellable; /* the load in flight */
   GPtrArray *load_waiters;        /* GTask*: completed by the next load that finishes */
   guint reload_source;
-  guint expiry_source;            /* fires EXPIRY_WARNING_SECONDS before "exp" */
+  guint expiry_source;             /* fires EXPIRY_WARNING_SECONDS before "exp" */
   GCancellable *renew_cancellable; /* the silent demo re-login in flight */
-  gboolean storing;                /* a keyring store is in flight */
-  gboolean store_again;            /* store the newest token when it finishes */
-  char *store_again_email;
-  guint timeout;                  /* per-request timeout for the clients we create */
+  GQueue keyring_ops;              /* KeyringOp*: stores and clears, run one at a time */
+  gboolean keyring_busy;
+  guint timeout; /* per-request timeout for the clients we create */
 
   /* Properties */
   TallySessionState state;
@@ -440,15 +439,123 @@ complete_waiters (TallySession *self,
     }
 }
 
+/* Keyring writes, one at a time. libsecret 0.20.5 completes one of its own
+ * tasks twice when a store and a clear (or two stores) race on the same item,
+ * so the session never has more than one in flight. */
+typedef struct
+{
+  gboolean clear;
+  char *server_url;
+  char *email;
+  char *token;
+} KeyringOp;
+
+static void
+keyring_op_free (KeyringOp *op)
+{
+  g_free (op->server_url);
+  g_free (op->email);
+  if (op->token != NULL)
+    memset (op->token, 0, strlen (op->token));
+  g_free (op->token);
+  g_free (op);
+}
+
+static void keyring_run_next (TallySession *self);
+
+static void
+keyring_op_done (TallySession *self)
+{
+  self->keyring_busy = FALSE;
+  keyring_run_next (self);
+}
+
 static void
 clear_credentials_cb (GObject *object,
                       GAsyncResult *result,
                       gpointer user_data)
 {
+  g_autoptr (TallySession) self = user_data;
   g_autoptr (GError) error = NULL;
 
   if (!tally_credentials_clear_finish (result, &error))
     g_debug ("Could not clear the stored token: %s", error->message);
+
+  keyring_op_done (self);
+}
+
+static void
+store_credentials_cb (GObject *object,
+                      GAsyncResult *result,
+                      gpointer user_data)
+{
+  g_autoptr (TallySession) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!tally_credentials_store_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = NULL;
+
+      g_debug ("Could not store the token: %s", error->message);
+      message = g_strdup_printf (_("Could not save the login in the keyring: %s"), error->message);
+      set_last_error (self, message);
+    }
+
+  keyring_op_done (self);
+}
+
+static void
+keyring_run_next (TallySession *self)
+{
+  KeyringOp *op;
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (self->keyring_busy || (op = g_queue_pop_head (&self->keyring_ops)) == NULL)
+    return;
+
+  self->keyring_busy = TRUE;
+  if (op->clear)
+    tally_credentials_clear_async (op->server_url, NULL, clear_credentials_cb, g_object_ref (self));
+  else
+    tally_credentials_store_async (op->server_url, op->email, op->token, NULL,
+                                   store_credentials_cb, g_object_ref (self));
+  keyring_op_free (op);
+}
+
+/* Queued stores for @server_url are dropped: a newer store or a clear replaces them. */
+static void
+keyring_push (TallySession *self,
+              KeyringOp *op)
+{
+  for (GList *l = self->keyring_ops.head; l != NULL;)
+    {
+      GList *next = l->next;
+      KeyringOp *queued = l->data;
+
+      if (!queued->clear && g_strcmp0 (queued->server_url, op->server_url) == 0)
+        {
+          keyring_op_free (queued);
+          g_queue_delete_link (&self->keyring_ops, l);
+        }
+      l = next;
+    }
+
+  g_queue_push_tail (&self->keyring_ops, op);
+  keyring_run_next (self);
+}
+
+/* Removes the server's token from the keyring, after any write in flight. */
+static void
+forget_credentials (TallySession *self)
+{
+  KeyringOp *op = g_new0 (KeyringOp, 1);
+
+  g_assert (TALLY_IS_SESSION (self));
+
+  op->clear = TRUE;
+  op->server_url = g_strdup (self->server_url);
+  keyring_push (self, op);
 }
 
 static void
@@ -599,7 +706,7 @@ expire (TallySession *self)
     tally_client_set_token (self->client, NULL);
 
   if (!self->demo && !self->token_from_env && self->server_url != NULL)
-    tally_credentials_clear_async (self->server_url, NULL, clear_credentials_cb, NULL);
+    forget_credentials (self);
 
   self->token_from_env = FALSE;
   set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
@@ -847,36 +954,6 @@ begin_loading (TallySession *self,
   start_load (self);
 }
 
-static void store_credentials (TallySession *self,
-                               const char *email);
-
-static void
-store_credentials_cb (GObject *object,
-                      GAsyncResult *result,
-                      gpointer user_data)
-{
-  g_autoptr (TallySession) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!tally_credentials_store_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *message = NULL;
-
-      g_debug ("Could not store the token: %s", error->message);
-      message = g_strdup_printf (_("Could not save the login in the keyring: %s"), error->message);
-      set_last_error (self, message);
-    }
-
-  self->storing = FALSE;
-  if (self->store_again)
-    {
-      g_autofree char *email = g_steal_pointer (&self->store_again_email);
-
-      self->store_again = FALSE;
-      store_credentials (self, email);
-    }
-}
-
 static void
 store_credentials (TallySession *self,
                    const char *email)
@@ -892,24 +969,14 @@ store_credentials (TallySession *self,
   if (token == NULL || token[0] == '\0')
     return;
 
-  /* One store at a time: a store replaces the server's item, and two of them
-   * racing on the same item make libsecret 0.20.5 complete a task twice. The
-   * newest token is stored when the one in flight finishes. */
-  if (self->storing)
-    {
-      self->store_again = TRUE;
-      g_free (self->store_again_email);
-      self->store_again_email = g_strdup (email);
-      return;
-    }
-  self->storing = TRUE;
+  {
+    KeyringOp *op = g_new0 (KeyringOp, 1);
 
-  tally_credentials_store_async (self->server_url,
-                                 email != NULL ? email : "",
-                                 token,
-                                 NULL,
-                                 store_credentials_cb,
-                                 g_object_ref (self));
+    op->server_url = g_strdup (self->server_url);
+    op->email = g_strdup (email != NULL ? email : "");
+    op->token = g_strdup (token);
+    keyring_push (self, op);
+  }
 }
 
 /* Called by every login path when a result arrives: common failure handling.
@@ -1151,7 +1218,7 @@ tally_session_finalize (GObject *object)
   TallySession *self = (TallySession *) object;
 
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
-  g_clear_pointer (&self->store_again_email, g_free);
+  g_queue_clear_full (&self->keyring_ops, (GDestroyNotify) keyring_op_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->email, g_free);
@@ -1932,7 +1999,7 @@ tally_session_logout (TallySession *self)
   complete_waiters (self, error);
 
   if (!self->demo && !self->token_from_env && self->server_url != NULL)
-    tally_credentials_clear_async (self->server_url, NULL, clear_credentials_cb, NULL);
+    forget_credentials (self);
 
   if (self->client != NULL)
     tally_client_set_token (self->client, NULL);
