@@ -1015,6 +1015,33 @@ auth_succeeded (TallySession *self,
   begin_loading (self, task);
 }
 
+/* Shared by both login steps: a token goes on to loading; anything else fails
+ * the login. @no_token is the error for an answer without an access token. */
+static void
+complete_login (GTask *task,
+                TallyAuthResult *auth_result,
+                GError *error,
+                GError *no_token)
+{
+  TallySession *self = g_task_get_source_object (task);
+
+  if (error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+
+  if (error == NULL && (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
+    error = g_steal_pointer (&no_token);
+
+  g_clear_error (&no_token);
+
+  if (error != NULL)
+    {
+      auth_failed (self, task, error);
+      return;
+    }
+
+  auth_succeeded (self, task);
+}
+
 /* The login result is either a token, or a 2FA challenge (an error). */
 static void
 login_cb (GObject *object,
@@ -1022,26 +1049,13 @@ login_cb (GObject *object,
           gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  TallySession *self = g_task_get_source_object (task);
   g_autoptr (TallyAuthResult) auth_result = NULL;
-  g_autoptr (GError) error = NULL;
+  GError *error = NULL;
 
   auth_result = tally_client_login_finish (TALLY_CLIENT (object), result, &error);
-
-  if (error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-
-  if (error == NULL && (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
-    g_set_error_literal (&error, TALLY_ERROR, TALLY_ERROR_TWO_FACTOR_REQUIRED,
-                         _("This account uses two-factor authentication. Enter the code from your authenticator app."));
-
-  if (error != NULL)
-    {
-      auth_failed (self, task, g_steal_pointer (&error));
-      return;
-    }
-
-  auth_succeeded (self, task);
+  complete_login (task, auth_result, error,
+                  g_error_new_literal (TALLY_ERROR, TALLY_ERROR_TWO_FACTOR_REQUIRED,
+                                       _("This account uses two-factor authentication. Enter the code from your authenticator app.")));
 }
 
 static void
@@ -1050,26 +1064,13 @@ login_2fa_cb (GObject *object,
               gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  TallySession *self = g_task_get_source_object (task);
   g_autoptr (TallyAuthResult) auth_result = NULL;
-  g_autoptr (GError) error = NULL;
+  GError *error = NULL;
 
   auth_result = tally_client_login_2fa_finish (TALLY_CLIENT (object), result, &error);
-
-  if (error == NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-
-  if (error == NULL && (auth_result == NULL || tally_auth_result_get_access_token (auth_result) == NULL))
-    g_set_error_literal (&error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-                         _("The server did not send an access token."));
-
-  if (error != NULL)
-    {
-      auth_failed (self, task, g_steal_pointer (&error));
-      return;
-    }
-
-  auth_succeeded (self, task);
+  complete_login (task, auth_result, error,
+                  g_error_new_literal (TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
+                                       _("The server did not send an access token.")));
 }
 
 /* A loaded, validated pasted token: store it under the account's e-mail. */
