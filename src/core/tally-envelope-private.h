@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tally-error.h"
+#include "tally-json-reader-private.h"
 
 G_BEGIN_DECLS
 
@@ -29,13 +30,19 @@ JsonNode *_tally_envelope_decode (guint http_status,
                                   const char *retry_after,
                                   GError **error);
 
+/* The same, with members of the answer left out as _tally_json_read()
+ * describes (@skip may be NULL). The checks are the same: a body is accepted
+ * or refused exactly as without @skip. */
+JsonNode *_tally_envelope_decode_skipping (guint http_status,
+                                           const char *content_type,
+                                           GBytes *body,
+                                           const char *retry_after,
+                                           const TallyJsonSkip *skip,
+                                           GError **error);
+
 /* Server text made safe to show: valid UTF-8, control characters replaced,
  * '<' and '>' replaced by '‹' and '›', at most @max_chars characters (an
  * ellipsis marks a cut). NULL → "". */
-/* TRUE when json-glib may parse @data: nesting at most 512 levels, numbers in
- * plain JSON syntax that fit in 64 bits. Every untrusted document goes through it. */
-gboolean _tally_json_is_safe_to_parse (const char *data,
-                                       gsize len);
 
 char *_tally_envelope_sanitize_text (const char *text,
                                      gsize max_chars);

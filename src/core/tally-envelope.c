@@ -12,11 +12,10 @@
 #include <glib/gi18n.h>
 
 #include "tally-envelope-private.h"
+#include "tally-json-reader-private.h"
 
 /* How much server-provided text a message may carry. */
 #define MAX_SERVER_TEXT 200
-/* json-glib's parser recurses per nesting level; refuse absurd nesting first. */
-#define MAX_JSON_DEPTH 512
 
 typedef enum
 {
@@ -163,176 +162,6 @@ looks_like_html (const char *data,
   return p < data + len && *p == '<';
 }
 
-/* The end of the JSON number at @p (a '-' or a digit), or NULL when it is not
- * one json-glib reads faithfully: RFC 8259 syntax only (json-glib also takes
- * hex and leading zeros), and an integer must fit in a gint64 (json-glib wraps
- * 9223372036854775808 to G_MININT64 without a word). */
-static const char *
-scan_number (const char *p,
-             const char *end)
-{
-  gboolean negative = FALSE;
-  gboolean integer = TRUE;
-  const char *digits;
-  gsize n_digits;
-
-  if (*p == '-')
-    {
-      negative = TRUE;
-      p++;
-    }
-
-  digits = p;
-  while (p < end && g_ascii_isdigit (*p))
-    p++;
-  n_digits = (gsize) (p - digits);
-  if (n_digits == 0 || (n_digits > 1 && digits[0] == '0'))
-    return NULL;
-
-  if (p < end && *p == '.')
-    {
-      const char *fraction = ++p;
-
-      integer = FALSE;
-      while (p < end && g_ascii_isdigit (*p))
-        p++;
-      if (p == fraction)
-        return NULL;
-    }
-
-  if (p < end && (*p == 'e' || *p == 'E'))
-    {
-      const char *exponent;
-
-      integer = FALSE;
-      p++;
-      if (p < end && (*p == '+' || *p == '-'))
-        p++;
-      exponent = p;
-      while (p < end && g_ascii_isdigit (*p))
-        p++;
-      if (p == exponent)
-        return NULL;
-    }
-
-  /* the token ends here (json-glib would read "1x" or "0x1f" differently) */
-  if (p < end && (g_ascii_isalnum (*p) || *p == '.' || *p == '+' || *p == '-' || *p == '_'))
-    return NULL;
-
-  if (integer)
-    {
-      const char *limit = negative ? "9223372036854775808" : "9223372036854775807";
-
-      if (n_digits > 19 || (n_digits == 19 && memcmp (digits, limit, 19) > 0))
-        return NULL;
-    }
-
-  return p;
-}
-
-/* FALSE when json-glib must not be given @data: brackets nest deeper than its
- * parser should recurse, or a number would not be read as sent. */
-gboolean
-_tally_json_is_safe_to_parse (const char *data,
-                              gsize len)
-{
-  const char *end = data + len;
-  guint depth = 0;
-
-  for (const char *p = data; p < end;)
-    {
-      switch (*p)
-        {
-          case '"':
-            /* skip the string, escapes included */
-            p++;
-            while (p < end && *p != '"')
-              p += (*p == '\\' && p + 1 < end) ? 2 : 1;
-            if (p < end)
-              p++;
-            break;
-
-          case '{':
-          case '[':
-            if (++depth > MAX_JSON_DEPTH)
-              return FALSE;
-            p++;
-            break;
-
-          case '}':
-          case ']':
-            if (depth > 0)
-              depth--;
-            p++;
-            break;
-
-          case '-':
-          case '0':
-          case '1':
-          case '2':
-          case '3':
-          case '4':
-          case '5':
-          case '6':
-          case '7':
-          case '8':
-          case '9':
-            if (!(p = scan_number (p, end)))
-              return FALSE;
-            break;
-
-          default:
-            p++;
-            break;
-        }
-    }
-
-  return TRUE;
-}
-
-/* json-glib 1.6 can build strings that are not UTF-8 from a valid UTF-8 body
- * (a lone surrogate "\udc00", a short escape "\ud" before a non-ASCII
- * character); nothing else may ever see such a string or member name. */
-static gboolean
-json_node_is_utf8 (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-      case JSON_NODE_OBJECT:
-        {
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *member;
-
-          json_object_iter_init (&iter, json_node_get_object (node));
-          while (json_object_iter_next (&iter, &name, &member))
-            if (!g_utf8_validate (name, -1, NULL) || !json_node_is_utf8 (member))
-              return FALSE;
-
-          return TRUE;
-        }
-
-      case JSON_NODE_ARRAY:
-        {
-          JsonArray *array = json_node_get_array (node);
-          guint n = json_array_get_length (array);
-
-          for (guint i = 0; i < n; i++)
-            if (!json_node_is_utf8 (json_array_get_element (array, i)))
-              return FALSE;
-
-          return TRUE;
-        }
-
-      case JSON_NODE_VALUE:
-        return json_node_get_value_type (node) != G_TYPE_STRING || g_utf8_validate (json_node_get_string (node), -1, NULL);
-
-      case JSON_NODE_NULL:
-      default:
-        return TRUE;
-    }
-}
-
 static const char *
 object_get_string (JsonObject *object,
                    const char *member)
@@ -348,12 +177,12 @@ object_get_string (JsonObject *object,
 static void
 body_classify (Body *body,
                GBytes *bytes,
-               const char *content_type)
+               const char *content_type,
+               const TallyJsonSkip *skip)
 {
   const char *data = NULL;
   gsize len = 0;
   const char *start;
-  g_autoptr (JsonParser) parser = NULL;
   JsonObject *object;
   JsonNode *code;
 
@@ -387,24 +216,9 @@ body_classify (Body *body,
       return;
     }
 
-  if (!_tally_json_is_safe_to_parse (data, len))
+  body->root = _tally_json_read (data, len, skip);
+  if (body->root == NULL)
     {
-      body->kind = BODY_JSON_BROKEN;
-      return;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) || json_parser_get_root (parser) == NULL)
-    {
-      body->kind = BODY_JSON_BROKEN;
-      return;
-    }
-
-  body->root = json_parser_steal_root (parser);
-  /* recursion is bounded: the nesting was checked above */
-  if (!json_node_is_utf8 (body->root))
-    {
-      g_clear_pointer (&body->root, json_node_unref);
       body->kind = BODY_JSON_BROKEN;
       return;
     }
@@ -645,13 +459,24 @@ _tally_envelope_decode (guint http_status,
                         const char *retry_after,
                         GError **error)
 {
+  return _tally_envelope_decode_skipping (http_status, content_type, body_bytes, retry_after, NULL, error);
+}
+
+JsonNode *
+_tally_envelope_decode_skipping (guint http_status,
+                                 const char *content_type,
+                                 GBytes *body_bytes,
+                                 const char *retry_after,
+                                 const TallyJsonSkip *skip,
+                                 GError **error)
+{
   Body body;
   JsonNode *data;
   JsonObject *object;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  body_classify (&body, body_bytes, content_type);
+  body_classify (&body, body_bytes, content_type, skip);
 
   if (http_status >= 400)
     {
