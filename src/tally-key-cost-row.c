@@ -119,14 +119,14 @@ tally_key_cost_row_new (TallyKeyCost *cost)
   /* A fixed column so that the share bars of all rows line up. */
   gtk_widget_set_size_request (right, 180, -1);
   gtk_widget_set_valign (right, GTK_ALIGN_CENTER);
-  total = tally_format_cost (tally_key_cost_get_total_actual_cost (cost));
+  total = tally_format_cost_styled (tally_key_cost_get_total_actual_cost (cost), tally_number_style_locale ());
   self->total_label = plain_label (total);
   gtk_label_set_xalign (self->total_label, 1);
   gtk_widget_add_css_class (GTK_WIDGET (self->total_label), "numeric");
   gtk_widget_add_css_class (GTK_WIDGET (self->total_label), "heading");
   gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->total_label));
-  today = tally_format_cost (tally_key_cost_get_today_actual_cost (cost));
-  share = tally_format_percent (tally_key_cost_get_share (cost));
+  today = tally_format_cost_styled (tally_key_cost_get_today_actual_cost (cost), tally_number_style_locale ());
+  share = tally_format_percent_styled (tally_key_cost_get_share (cost), tally_number_style_locale ());
   /* Translators: under a key's total cost: its cost today and its share of all spend */
   today_caption = g_strdup_printf (_("%s today · %s"), today, share);
   self->today_label = plain_label (today_caption);

@@ -388,11 +388,11 @@ tally_pie_chart_data_format_value (TallyPieChartData *data,
   switch (data->measure)
     {
       case TALLY_PIE_MEASURE_BILLED_COST:
-        return tally_format_cost (value);
+        return tally_format_cost_styled (value, tally_number_style_locale ());
       case TALLY_PIE_MEASURE_TOKENS:
-        return tally_format_tokens ((gint64) llround (value));
+        return tally_format_tokens_styled ((gint64) llround (value), tally_number_style_locale ());
       case TALLY_PIE_MEASURE_REQUESTS:
-        return tally_format_count ((gint64) llround (value));
+        return tally_format_count_styled ((gint64) llround (value), tally_number_style_locale ());
       default:
         g_return_val_if_reached (NULL);
     }
@@ -413,7 +413,7 @@ tally_pie_chart_data_describe (TallyPieChartData *data)
   for (guint i = 0; i < data->slices->len; i++)
     {
       const Slice *slice = get_slice (data, i);
-      g_autofree char *percent = tally_format_percent (slice->fraction);
+      g_autofree char *percent = tally_format_percent_styled (slice->fraction, tally_number_style_locale ());
 
       if (i > 0)
         /* Translators: separates the entries of a list in a chart summary */
@@ -452,7 +452,7 @@ tally_pie_chart_data_describe_slice (TallyPieChartData *data,
 
   slice = get_slice (data, index);
   value = tally_pie_chart_data_format_value (data, slice->value);
-  percent = tally_format_percent (slice->fraction);
+  percent = tally_format_percent_styled (slice->fraction, tally_number_style_locale ());
 
   text = g_string_new (NULL);
   if (slice->other)
@@ -713,7 +713,7 @@ tally_pie_chart_layout_new (TallyPieChartData *data,
     {
       const Slice *slice = get_slice (data, i);
       g_autofree char *value = tally_pie_chart_data_format_value (data, slice->value);
-      g_autofree char *percent = tally_format_percent (slice->fraction);
+      g_autofree char *percent = tally_format_percent_styled (slice->fraction, tally_number_style_locale ());
       Row row = { 0 };
       int w;
       int h;

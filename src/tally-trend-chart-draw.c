@@ -382,13 +382,13 @@ tally_trend_chart_data_format_value (TallyTrendChartData *data,
     {
       case TALLY_TREND_SERIES_BILLED_COST:
       case TALLY_TREND_SERIES_LIST_COST:
-        return tally_format_cost (value);
+        return tally_format_cost_styled (value, tally_number_style_locale ());
       case TALLY_TREND_SERIES_REQUESTS:
-        return tally_format_count ((gint64) llround (value));
+        return tally_format_count_styled ((gint64) llround (value), tally_number_style_locale ());
       case TALLY_TREND_SERIES_INPUT_TOKENS:
       case TALLY_TREND_SERIES_OUTPUT_TOKENS:
       case TALLY_TREND_SERIES_CACHE_TOKENS:
-        return tally_format_tokens ((gint64) llround (value));
+        return tally_format_tokens_styled ((gint64) llround (value), tally_number_style_locale ());
       default:
         g_return_val_if_reached (NULL);
     }
@@ -402,8 +402,18 @@ format_tick (TallyTrendChartData *data,
 {
   char *text = tally_trend_chart_data_format_value (data, value);
 
-  if (series_is_cost (data->series) && (data->step >= 1 || value == 0) && g_str_has_suffix (text, ".00"))
-    text[strlen (text) - 3] = '\0';
+  if (series_is_cost (data->series) && (data->step >= 1 || value == 0))
+    {
+      /* Drop the cents wherever the locale's dollar template puts them:
+       * "$5.00" → "$5", "5,00 $" → "5 $". */
+      const TallyNumberStyle *style = tally_number_style_locale ();
+      const char *point = style->decimal_point != NULL && *style->decimal_point != '\0' ? style->decimal_point : ".";
+      g_autofree char *cents = g_strconcat (point, "00", NULL);
+      char *found = g_strrstr (text, cents);
+
+      if (found != NULL && !g_ascii_isdigit (found[strlen (cents)]))
+        memmove (found, found + strlen (cents), strlen (found + strlen (cents)) + 1);
+    }
 
   return text;
 }
@@ -489,11 +499,11 @@ tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
       g_autofree char *formatted = NULL;
 
       if (series_is_cost (order[i]))
-        formatted = tally_format_cost (value);
+        formatted = tally_format_cost_styled (value, tally_number_style_locale ());
       else if (order[i] == TALLY_TREND_SERIES_REQUESTS)
-        formatted = tally_format_count ((gint64) llround (value));
+        formatted = tally_format_count_styled ((gint64) llround (value), tally_number_style_locale ());
       else
-        formatted = tally_format_tokens ((gint64) llround (value));
+        formatted = tally_format_tokens_styled ((gint64) llround (value), tally_number_style_locale ());
 
       g_string_append_c (text, '\n');
       /* Translators: one line of a chart tooltip, e.g. "Requests: 263" */

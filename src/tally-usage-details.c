@@ -56,11 +56,7 @@ static GParamSpec *properties[N_PROPS];
 static char *
 dollars (double value)
 {
-  g_autofree char *exact = tally_format_number_exact (value);
-
-  if (value < 0)
-    return g_strdup_printf ("-$%s", exact + 1);
-  return g_strdup_printf ("$%s", exact);
+  return tally_format_cost_exact_styled (value, tally_number_style_locale ());
 }
 
 static char *
@@ -153,7 +149,7 @@ add_count (TallyUsageDetails *self,
            const char *title,
            gint64 value)
 {
-  g_autofree char *text = tally_format_count (value);
+  g_autofree char *text = tally_format_count_styled (value, tally_number_style_locale ());
 
   add_field (self, row, id, title, text);
 }
@@ -177,7 +173,7 @@ add_duration (TallyUsageDetails *self,
               const char *title,
               gint64 ms)
 {
-  g_autofree char *text = ms >= 0 ? tally_format_duration_ms (ms) : NULL;
+  g_autofree char *text = ms >= 0 ? tally_format_duration_ms_styled (ms, tally_number_style_locale ()) : NULL;
 
   add_field (self, row, id, title, text);
 }
@@ -197,7 +193,9 @@ update_fields (TallyUsageDetails *self)
 
     if (created != NULL)
       {
-        g_autofree char *time = g_date_time_format (created, "%Y-%m-%d %H:%M:%S");
+        /* Translators: the time of a request, in the server's zone, in
+         * g_date_time_format() syntax ("2026-01-15 11:59:58") */
+        g_autofree char *time = g_date_time_format (created, _("%Y-%m-%d %H:%M:%S"));
         g_autofree char *zone = tally_format_utc_offset ((int) (g_date_time_get_utc_offset (created) / G_USEC_PER_SEC));
 
         /* Translators: a time and the server's zone, e.g. "2026-01-15 11:59:58 (UTC+08:00)" */
@@ -264,7 +262,7 @@ update_fields (TallyUsageDetails *self)
   add_cost (self, &row, "list-cost-value", _("List Price"), tally_usage_log_get_total_cost (log));
 
   {
-    g_autofree char *number = tally_format_number_exact (tally_usage_log_get_rate_multiplier (log));
+    g_autofree char *number = tally_format_number_exact_styled (tally_usage_log_get_rate_multiplier (log), tally_number_style_locale ());
     g_autofree char *text = g_strdup_printf (_("×%s"), number);
 
     add_field (self, &row, "multiplier-value", _("Multiplier"), text);

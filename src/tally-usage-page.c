@@ -18,6 +18,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "tally-a11y.h"
 #include "tally-api-key.h"
 #include "tally-client.h"
 #include "tally-format.h"
@@ -121,7 +122,9 @@ format_time (gpointer unused,
   if (created == NULL)
     return g_strdup (tally_usage_log_get_created_at_raw (log));
 
-  return g_date_time_format (created, "%Y-%m-%d %H:%M:%S");
+  /* Translators: the time of a request in the usage list, in the server's
+   * zone, in g_date_time_format() syntax ("2026-01-15 11:59:58") */
+  return g_date_time_format (created, _("%Y-%m-%d %H:%M:%S"));
 }
 
 static char *
@@ -145,42 +148,42 @@ static char *
 format_input (gpointer unused,
               TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_count (tally_usage_log_get_input_tokens (log)) : NULL;
+  return log != NULL ? tally_format_count_styled (tally_usage_log_get_input_tokens (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
 format_output (gpointer unused,
                TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_count (tally_usage_log_get_output_tokens (log)) : NULL;
+  return log != NULL ? tally_format_count_styled (tally_usage_log_get_output_tokens (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
 format_cache_write (gpointer unused,
                     TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_count (tally_usage_log_get_cache_creation_tokens (log)) : NULL;
+  return log != NULL ? tally_format_count_styled (tally_usage_log_get_cache_creation_tokens (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
 format_cache_read (gpointer unused,
                    TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_count (tally_usage_log_get_cache_read_tokens (log)) : NULL;
+  return log != NULL ? tally_format_count_styled (tally_usage_log_get_cache_read_tokens (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
 format_billed (gpointer unused,
                TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_cost (tally_usage_log_get_actual_cost (log)) : NULL;
+  return log != NULL ? tally_format_cost_styled (tally_usage_log_get_actual_cost (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
 format_list (gpointer unused,
              TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_cost (tally_usage_log_get_total_cost (log)) : NULL;
+  return log != NULL ? tally_format_cost_styled (tally_usage_log_get_total_cost (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
@@ -192,7 +195,7 @@ format_multiplier (gpointer unused,
   if (log == NULL)
     return NULL;
 
-  number = tally_format_number_exact (tally_usage_log_get_rate_multiplier (log));
+  number = tally_format_number_exact_styled (tally_usage_log_get_rate_multiplier (log), tally_number_style_locale ());
   /* Translators: a price multiplier, e.g. "×1.5" */
   return g_strdup_printf (_("×%s"), number);
 }
@@ -220,14 +223,14 @@ static char *
 format_first_token (gpointer unused,
                     TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_duration_ms (tally_usage_log_get_first_token_ms (log)) : NULL;
+  return log != NULL ? tally_format_duration_ms_styled (tally_usage_log_get_first_token_ms (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
 format_duration (gpointer unused,
                  TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_duration_ms (tally_usage_log_get_duration_ms (log)) : NULL;
+  return log != NULL ? tally_format_duration_ms_styled (tally_usage_log_get_duration_ms (log), tally_number_style_locale ()) : NULL;
 }
 
 /* The key's name: from the row (S sends it for existing keys), else from the
@@ -371,22 +374,23 @@ update_totals (TallyUsagePage *self)
     }
 
   {
-    g_autofree char *requests = tally_format_count (tally_usage_stats_get_total_requests (stats));
-    g_autofree char *tokens = tally_format_tokens (tally_usage_stats_get_total_tokens (stats));
-    g_autofree char *input = tally_format_tokens (tally_usage_stats_get_total_input_tokens (stats));
-    g_autofree char *output = tally_format_tokens (tally_usage_stats_get_total_output_tokens (stats));
-    g_autofree char *cache = tally_format_tokens (tally_usage_stats_get_total_cache_tokens (stats));
-    g_autofree char *billed = tally_format_cost (tally_usage_stats_get_total_actual_cost (stats));
-    g_autofree char *list = tally_format_cost (tally_usage_stats_get_total_cost (stats));
-    g_autofree char *duration = tally_format_duration_ms (tally_usage_stats_get_average_duration_ms (stats));
+    const TallyNumberStyle *style = tally_number_style_locale ();
+    g_autofree char *requests = tally_format_count_styled (tally_usage_stats_get_total_requests (stats), style);
+    g_autofree char *tokens = tally_format_tokens_styled (tally_usage_stats_get_total_tokens (stats), style);
+    g_autofree char *input = tally_format_tokens_styled (tally_usage_stats_get_total_input_tokens (stats), style);
+    g_autofree char *output = tally_format_tokens_styled (tally_usage_stats_get_total_output_tokens (stats), style);
+    g_autofree char *cache = tally_format_tokens_styled (tally_usage_stats_get_total_cache_tokens (stats), style);
+    g_autofree char *billed = tally_format_cost_styled (tally_usage_stats_get_total_actual_cost (stats), style);
+    g_autofree char *list = tally_format_cost_styled (tally_usage_stats_get_total_cost (stats), style);
+    g_autofree char *duration = tally_format_duration_ms_styled (tally_usage_stats_get_average_duration_ms (stats), style);
     g_autofree char *split = NULL;
     gint64 cache_write = tally_usage_stats_get_total_cache_creation_tokens (stats);
     gint64 cache_read = tally_usage_stats_get_total_cache_read_tokens (stats);
 
     if (cache_write >= 0 && cache_read >= 0)
       {
-        g_autofree char *write = tally_format_tokens (cache_write);
-        g_autofree char *read = tally_format_tokens (cache_read);
+        g_autofree char *write = tally_format_tokens_styled (cache_write, style);
+        g_autofree char *read = tally_format_tokens_styled (cache_read, style);
 
         /* Translators: token split: input, output, cache write, cache read */
         split = g_strdup_printf (_("In %s · Out %s · Cache write %s · Cache read %s"),
@@ -743,6 +747,7 @@ static void
 tally_usage_page_init (TallyUsagePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tally_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 
   self->log = tally_log_list_new (NULL, NULL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->log)));

@@ -1,4 +1,4 @@
-/* tally-format.c: pure, deterministic number formatting
+/* tally-format.c: number formatting, plain (C) and styled (locale)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <float.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -15,42 +17,243 @@
 
 #define EM_DASH "\xe2\x80\x94"
 
-/* Appends the decimal digits of @magnitude with ',' every three digits. */
-static void
-append_grouped_u64 (GString *out,
-                    guint64 magnitude)
+static const TallyNumberStyle c_style = {
+  .decimal_point = ".",
+  .thousands_sep = ",",
+  .grouping = "\3",
+  .currency_format = "$%s",
+};
+
+const TallyNumberStyle *
+tally_number_style_c (void)
 {
-  char digits[32];
-  int n = 0;
-
-  do
-    {
-      digits[n++] = (char) ('0' + (magnitude % 10));
-      magnitude /= 10;
-    }
-  while (magnitude > 0);
-
-  for (int i = n - 1; i >= 0; i--)
-    {
-      g_string_append_c (out, digits[i]);
-      if (i > 0 && i % 3 == 0)
-        g_string_append_c (out, ',');
-    }
+  return &c_style;
 }
 
-/* Appends an unsigned decimal integer string (digits only) with grouping. */
+static gboolean
+is_c_locale_name (const char *name)
+{
+  return name == NULL || strcmp (name, "C") == 0 || strcmp (name, "POSIX") == 0 || g_str_has_prefix (name, "C.");
+}
+
+/* A localeconv() string as UTF-8 (it is in the locale's charset). */
+static char *
+locale_string_to_utf8 (const char *str,
+                       const char *fallback)
+{
+  char *utf8;
+
+  if (str == NULL)
+    return g_strdup (fallback);
+  if (g_utf8_validate (str, -1, NULL))
+    return g_strdup (str);
+
+  utf8 = g_locale_to_utf8 (str, -1, NULL, NULL, NULL);
+  return utf8 != NULL ? utf8 : g_strdup (fallback);
+}
+
+G_LOCK_DEFINE_STATIC (locale_styles);
+/* "locale name\x1fdollar template" → TallyNumberStyle, never freed */
+static GHashTable *locale_styles;
+/* the last answer, for the common case of nothing having changed */
+static char *last_name;
+static char *last_currency_format;
+static const TallyNumberStyle *last_style;
+
+const TallyNumberStyle *
+tally_number_style_locale (void)
+{
+  /* Translators: a US dollar amount; %s is the number ("1,234.57"). Write
+   * e.g. "US$%s" or "%s $" to move the sign; the number is always in dollars. */
+  const char *currency_format = _("$%s");
+  const char *name;
+  g_autofree char *key = NULL;
+  TallyNumberStyle *style;
+
+  G_LOCK (locale_styles);
+
+  name = setlocale (LC_NUMERIC, NULL);
+  if (last_style != NULL && g_strcmp0 (name, last_name) == 0 && strcmp (currency_format, last_currency_format) == 0)
+    {
+      const TallyNumberStyle *same = last_style;
+
+      G_UNLOCK (locale_styles);
+      return same;
+    }
+
+  key = g_strconcat (name != NULL ? name : "C", "\x1f", currency_format, NULL);
+
+  if (locale_styles == NULL)
+    locale_styles = g_hash_table_new (g_str_hash, g_str_equal);
+
+  style = g_hash_table_lookup (locale_styles, key);
+  if (style == NULL)
+    {
+      style = g_new0 (TallyNumberStyle, 1);
+      style->currency_format = g_strdup (currency_format);
+
+      if (is_c_locale_name (name))
+        {
+          style->decimal_point = c_style.decimal_point;
+          style->thousands_sep = c_style.thousands_sep;
+          style->grouping = c_style.grouping;
+        }
+      else
+        {
+          const struct lconv *conv = localeconv ();
+          char *decimal_point = locale_string_to_utf8 (conv->decimal_point, ".");
+          char *thousands_sep = locale_string_to_utf8 (conv->thousands_sep, "");
+
+          /* A separator that reads like the decimal point would be ambiguous. */
+          if (*decimal_point == '\0' || strcmp (thousands_sep, decimal_point) == 0)
+            thousands_sep[0] = '\0';
+
+          style->decimal_point = decimal_point;
+          style->thousands_sep = thousands_sep;
+          style->grouping = g_strdup (conv->grouping != NULL ? conv->grouping : "");
+        }
+
+      g_hash_table_insert (locale_styles, g_steal_pointer (&key), style);
+    }
+
+  g_free (last_name);
+  last_name = g_strdup (name);
+  g_free (last_currency_format);
+  last_currency_format = g_strdup (currency_format);
+  last_style = style;
+
+  G_UNLOCK (locale_styles);
+
+  return style;
+}
+
+static const char *
+style_decimal_point (const TallyNumberStyle *style)
+{
+  return style->decimal_point != NULL && *style->decimal_point != '\0' ? style->decimal_point : ".";
+}
+
+/* Appends @len decimal digits (an integer part, most significant first),
+ * with @style's thousands separator between the groups of @style->grouping. */
 static void
 append_grouped_digits (GString *out,
                        const char *digits,
-                       gsize len)
+                       gsize len,
+                       const TallyNumberStyle *style)
 {
+  g_autofree gboolean *separator_before = NULL;
+  const char *sep = style->thousands_sep;
+  const char *grouping = style->grouping;
+
+  /* separator_before[i]: a separator goes between digits[i - 1] and digits[i] */
+  if (sep != NULL && *sep != '\0' && grouping != NULL && *grouping != '\0' && len > 1)
+    {
+      gsize from_right = 0;
+      guint size = 0;
+
+      separator_before = g_new0 (gboolean, len);
+      for (;;)
+        {
+          guchar c = (guchar) *grouping;
+
+          /* CHAR_MAX (127 or 255) or a negative char: no more grouping */
+          if (c >= 127)
+            break;
+          if (c != 0)
+            {
+              size = c;
+              grouping++;
+            }
+          /* c == 0: the end of the string, the last size repeats */
+          if (size == 0)
+            break;
+
+          from_right += size;
+          if (from_right >= len)
+            break;
+          separator_before[len - from_right] = TRUE;
+        }
+    }
+
   for (gsize i = 0; i < len; i++)
     {
-      gsize remaining = len - i;
-
+      if (separator_before != NULL && separator_before[i])
+        g_string_append (out, sep);
       g_string_append_c (out, digits[i]);
-      if (remaining > 1 && (remaining - 1) % 3 == 0)
-        g_string_append_c (out, ',');
+    }
+}
+
+/* Appends a C-formatted unsigned decimal ("1234.5") in @style. */
+static void
+append_styled_number (GString *out,
+                      const char *fixed,
+                      const TallyNumberStyle *style)
+{
+  const char *point = strchr (fixed, '.');
+
+  if (point == NULL)
+    point = fixed + strlen (fixed);
+  append_grouped_digits (out, fixed, (gsize) (point - fixed), style);
+  if (*point == '.')
+    {
+      g_string_append (out, style_decimal_point (style));
+      g_string_append (out, point + 1);
+    }
+}
+
+static void
+append_grouped_u64 (GString *out,
+                    guint64 magnitude,
+                    const TallyNumberStyle *style)
+{
+  char digits[32];
+
+  g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, magnitude);
+  append_grouped_digits (out, digits, strlen (digits), style);
+}
+
+/* Whether @template holds exactly one "%s" and otherwise only "%%". */
+static gboolean
+is_valid_currency_format (const char *template)
+{
+  guint n_strings = 0;
+
+  if (template == NULL)
+    return FALSE;
+
+  for (const char *p = template; *p != '\0'; p++)
+    {
+      if (*p != '%')
+        continue;
+      p++;
+      if (*p == 's')
+        n_strings++;
+      else if (*p != '%')
+        return FALSE;
+    }
+
+  return n_strings == 1;
+}
+
+/* Appends @template with its "%s" replaced by @number. */
+static void
+append_currency (GString *out,
+                 const char *number,
+                 const TallyNumberStyle *style)
+{
+  const char *template = style->currency_format;
+
+  if (!is_valid_currency_format (template))
+    template = c_style.currency_format;
+
+  for (const char *p = template; *p != '\0'; p++)
+    {
+      if (*p != '%')
+        g_string_append_c (out, *p);
+      else if (*++p == 's')
+        g_string_append (out, number);
+      else
+        g_string_append_c (out, '%');
     }
 }
 
@@ -108,19 +311,23 @@ is_all_zero (const char *str)
 }
 
 char *
-tally_format_cost (double usd)
+tally_format_cost_styled (double usd,
+                          const TallyNumberStyle *style)
 {
   g_autofree char *fixed = NULL;
+  g_autoptr (GString) number = NULL;
   GString *out;
-  const char *point;
+
+  g_return_val_if_fail (style != NULL, NULL);
 
   if (!isfinite (usd))
     return g_strdup (EM_DASH);
 
   if (usd == 0)
-    return g_strdup ("$0.00");
-
-  if (fabs (usd) < 1)
+    {
+      fixed = g_strdup ("0.00");
+    }
+  else if (fabs (usd) < 1)
     {
       /* 4 significant digits, at most 10 decimals (the server keeps 10). */
       int decimals = 3 - (int) floor (log10 (fabs (usd)));
@@ -134,16 +341,35 @@ tally_format_cost (double usd)
       fixed = format_fixed (usd, 2);
     }
 
+  number = g_string_new (NULL);
+  append_styled_number (number, fixed, style);
+
   out = g_string_new (NULL);
   if (usd < 0 && !is_all_zero (fixed))
     g_string_append_c (out, '-');
-  g_string_append_c (out, '$');
+  append_currency (out, number->str, style);
 
-  point = strchr (fixed, '.');
-  if (point == NULL)
-    point = fixed + strlen (fixed);
-  append_grouped_digits (out, fixed, (gsize) (point - fixed));
-  g_string_append (out, point);
+  return g_string_free (out, FALSE);
+}
+
+char *
+tally_format_cost (double usd)
+{
+  return tally_format_cost_styled (usd, &c_style);
+}
+
+char *
+tally_format_count_styled (gint64 value,
+                           const TallyNumberStyle *style)
+{
+  GString *out;
+
+  g_return_val_if_fail (style != NULL, NULL);
+
+  out = g_string_new (NULL);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  append_grouped_u64 (out, magnitude_u64 (value), style);
 
   return g_string_free (out, FALSE);
 }
@@ -151,17 +377,12 @@ tally_format_cost (double usd)
 char *
 tally_format_count (gint64 value)
 {
-  GString *out = g_string_new (NULL);
-
-  if (value < 0)
-    g_string_append_c (out, '-');
-  append_grouped_u64 (out, magnitude_u64 (value));
-
-  return g_string_free (out, FALSE);
+  return tally_format_count_styled (value, &c_style);
 }
 
 char *
-tally_format_tokens (gint64 tokens)
+tally_format_tokens_styled (gint64 tokens,
+                            const TallyNumberStyle *style)
 {
   static const struct
   {
@@ -178,7 +399,8 @@ tally_format_tokens (gint64 tokens)
   g_autofree char *fixed = NULL;
   GString *out;
   guint unit;
-  const char *point;
+
+  g_return_val_if_fail (style != NULL, NULL);
 
   out = g_string_new (NULL);
   if (tokens < 0)
@@ -186,7 +408,7 @@ tally_format_tokens (gint64 tokens)
 
   if (magnitude < 1000)
     {
-      append_grouped_u64 (out, magnitude);
+      append_grouped_u64 (out, magnitude, style);
       return g_string_free (out, FALSE);
     }
 
@@ -212,22 +434,27 @@ tally_format_tokens (gint64 tokens)
     }
 
   trim_decimals (fixed, 0);
-  point = strchr (fixed, '.');
-  if (point == NULL)
-    point = fixed + strlen (fixed);
-  append_grouped_digits (out, fixed, (gsize) (point - fixed));
-  g_string_append (out, point);
+  append_styled_number (out, fixed, style);
   g_string_append (out, units[unit].suffix);
 
   return g_string_free (out, FALSE);
 }
 
 char *
-tally_format_duration_ms (double ms)
+tally_format_tokens (gint64 tokens)
+{
+  return tally_format_tokens_styled (tokens, &c_style);
+}
+
+char *
+tally_format_duration_ms_styled (double ms,
+                                 const TallyNumberStyle *style)
 {
   double rounded_ms;
   double tenths;
   double seconds;
+
+  g_return_val_if_fail (style != NULL, NULL);
 
   if (!isfinite (ms) || ms < 0)
     return g_strdup (EM_DASH);
@@ -238,7 +465,7 @@ tally_format_duration_ms (double ms)
 
   tenths = round (ms / 100);
   if (tenths < 600)
-    return g_strdup_printf ("%d.%d s", (int) tenths / 10, (int) tenths % 10);
+    return g_strdup_printf ("%d%s%d s", (int) tenths / 10, style_decimal_point (style), (int) tenths % 10);
 
   seconds = round (ms / 1000);
   if (seconds < 3600)
@@ -262,10 +489,20 @@ tally_format_duration_ms (double ms)
 }
 
 char *
-tally_format_percent (double fraction)
+tally_format_duration_ms (double ms)
+{
+  return tally_format_duration_ms_styled (ms, &c_style);
+}
+
+char *
+tally_format_percent_styled (double fraction,
+                             const TallyNumberStyle *style)
 {
   g_autofree char *fixed = NULL;
   double percent;
+  GString *out;
+
+  g_return_val_if_fail (style != NULL, NULL);
 
   if (!isfinite (fraction))
     return g_strdup (EM_DASH);
@@ -274,9 +511,19 @@ tally_format_percent (double fraction)
   fixed = format_fixed (percent, 1);
   trim_decimals (fixed, 0);
 
+  out = g_string_new (NULL);
   if (percent < 0 && !is_all_zero (fixed))
-    return g_strdup_printf ("-%s%%", fixed);
-  return g_strdup_printf ("%s%%", fixed);
+    g_string_append_c (out, '-');
+  append_styled_number (out, fixed, style);
+  g_string_append_c (out, '%');
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+tally_format_percent (double fraction)
+{
+  return tally_format_percent_styled (fraction, &c_style);
 }
 
 /* "%.<precision>g" in the C locale. */
@@ -489,4 +736,50 @@ tally_format_number_exact (double value)
     }
 
   return plain_from_g (buf);
+}
+
+char *
+tally_format_number_exact_styled (double value,
+                                  const TallyNumberStyle *style)
+{
+  g_autofree char *exact = NULL;
+  GString *out;
+
+  g_return_val_if_fail (style != NULL, NULL);
+
+  if (!isfinite (value))
+    return g_strdup (EM_DASH);
+
+  exact = tally_format_number_exact (value);
+  out = g_string_new (NULL);
+  if (exact[0] == '-')
+    g_string_append_c (out, '-');
+  append_styled_number (out, exact[0] == '-' ? exact + 1 : exact, style);
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+tally_format_cost_exact_styled (double usd,
+                                const TallyNumberStyle *style)
+{
+  g_autofree char *exact = NULL;
+  g_autoptr (GString) number = NULL;
+  GString *out;
+
+  g_return_val_if_fail (style != NULL, NULL);
+
+  if (!isfinite (usd))
+    return g_strdup (EM_DASH);
+
+  exact = tally_format_number_exact (usd);
+  number = g_string_new (NULL);
+  append_styled_number (number, exact[0] == '-' ? exact + 1 : exact, style);
+
+  out = g_string_new (NULL);
+  if (exact[0] == '-')
+    g_string_append_c (out, '-');
+  append_currency (out, number->str, style);
+
+  return g_string_free (out, FALSE);
 }

@@ -1,12 +1,19 @@
-/* tally-format.h: pure, deterministic number formatting for the UI, the CLI and CSV
+/* tally-format.h: number formatting for the UI, the CLI and CSV
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Every function returns a newly allocated UTF-8 string (free with g_free()).
- * None of them depends on the C locale: the decimal point is always '.', and
- * digit groups are separated with ',' (locale-aware formatting comes later).
  * Non-finite input (NAN, ±INF) gives "—" (U+2014), except
  * tally_format_number_exact(), which gives "".
+ *
+ * Two families:
+ * - the plain functions (tally_format_cost() …) never depend on the process
+ *   locale or on translations: the decimal point is '.', digit groups of three
+ *   are separated with ',', dollars are "$". The CLI, CSV, JSON and file names
+ *   use them.
+ * - the _styled variants take a #TallyNumberStyle; the UI and the PDF pass
+ *   tally_number_style_locale(). The plain functions are the _styled ones with
+ *   tally_number_style_c(): there is one implementation of each.
  */
 
 #pragma once
@@ -14,6 +21,55 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
+
+/* How to write a number. Strings are UTF-8 and borrowed.
+ * @decimal_point: NULL or "" means ".".
+ * @thousands_sep: inserted between digit groups of the integer part; NULL or
+ *   "" means no grouping. May be several bytes (U+00A0, U+202F).
+ * @grouping: as localeconv()'s: each byte is the size of a group, counted
+ *   from the decimal point leftwards; the last size repeats when the string
+ *   ends ("\3" = 1,234,567; "\3\2" = 12,34,567); a byte of CHAR_MAX (or any
+ *   value >= 127) stops grouping there; NULL or "" means no grouping.
+ * @currency_format: how to write a US dollar amount around the formatted
+ *   number: exactly one "%s" (the number), "%%" for a literal '%' ("$%s",
+ *   "US$%s", "%s $"). NULL, or a template that is not exactly that, means
+ *   "$%s". A minus sign goes before the whole result ("-US$1.20").
+ */
+typedef struct
+{
+  const char *decimal_point;
+  const char *thousands_sep;
+  const char *grouping;
+  const char *currency_format;
+} TallyNumberStyle;
+
+/* The style of the plain functions: "." ",", groups of 3, "$%s". Static. */
+const TallyNumberStyle *tally_number_style_c (void);
+
+/* The style of the current LC_NUMERIC locale (localeconv(), copied) with the
+ * translated dollar template (Translators: "$%s"), read at call time.
+ * Under the "C" and "POSIX" locales and their variants ("C.UTF-8", "C.utf8"),
+ * whose localeconv() has no thousands separator, it is the C style (",", groups
+ * of 3) so that the untranslated UI reads "1,234.57"; every other locale is
+ * taken as it is, including an empty thousands separator (no grouping).
+ * Styles are cached per (LC_NUMERIC locale name, dollar template) and never
+ * freed, so the result stays valid for the life of the process; after a
+ * setlocale (LC_NUMERIC, …) (or a textdomain change) the next call returns
+ * the style of the new locale. Thread-safe. */
+const TallyNumberStyle *tally_number_style_locale (void);
+
+/* The _styled variants: like the plain function of the same name, with
+ * @style's decimal point, digit grouping and dollar template. */
+char *tally_format_cost_styled (double usd,
+                                const TallyNumberStyle *style);
+char *tally_format_count_styled (gint64 value,
+                                 const TallyNumberStyle *style);
+char *tally_format_tokens_styled (gint64 tokens,
+                                  const TallyNumberStyle *style);
+char *tally_format_duration_ms_styled (double ms,
+                                       const TallyNumberStyle *style);
+char *tally_format_percent_styled (double fraction,
+                                   const TallyNumberStyle *style);
 
 /* US dollars: "$1,234.57" (2 decimals when |usd| >= 1), "$0.0123", "$0.00012"
  * (when 0 < |usd| < 1: 4 significant digits, trailing zeros trimmed, at least 2
@@ -42,5 +98,17 @@ char *tally_format_percent (double fraction);
  * 1e21 → "1000000000000000000000", -0.0 → "0". NAN/INF → "".
  * For CSV and JSON output. */
 char *tally_format_number_exact (double value);
+
+/* For the UI: the digits of tally_format_number_exact() with @style's decimal
+ * point and digit grouping: 10578.062623717833 → "10,578.062623717833" (C),
+ * "10.578,062623717833" (de); NAN/INF → "—". */
+char *tally_format_number_exact_styled (double value,
+                                        const TallyNumberStyle *style);
+
+/* For the UI: every digit of a dollar amount, tally_format_number_exact_styled()
+ * in @style's dollar template with '-' first: 0.02999685 → "$0.02999685",
+ * -1.5 → "-$1.5", 0 → "$0"; NAN/INF → "—". */
+char *tally_format_cost_exact_styled (double usd,
+                                      const TallyNumberStyle *style);
 
 G_END_DECLS
