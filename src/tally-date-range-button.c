@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <adwaita.h>
 
 #include "tally-date-range-button.h"
 #include "tally-server-time.h"
@@ -18,6 +19,7 @@ struct _TallyDateRangeButton
 
   /* Template Widgets */
   GtkMenuButton *menu_button;
+  GtkLabel *label; /* the button's; an icon stands in when there is no room */
   GtkPopover *popover;
   GtkListBox *presets_list;
   GtkCalendar *start_calendar;
@@ -123,10 +125,16 @@ update_label (TallyDateRangeButton *self)
   g_autofree char *label = describe_range (self);
   g_autofree char *tooltip = NULL;
 
-  gtk_menu_button_set_label (self->menu_button, label);
+  gtk_label_set_label (self->label, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   if (self->start_date != NULL && self->end_date != NULL)
-    /* Translators: tooltip of the date range button, e.g. "2026-01-09 to 2026-01-15 (server days)" */
-    tooltip = g_strdup_printf (_("%s to %s (server days)"), self->start_date, self->end_date);
+    {
+      g_autofree char *start = format_day (self->start_date, TRUE);
+      g_autofree char *end = format_day (self->end_date, TRUE);
+
+      /* Translators: tooltip of the date range button, e.g. "Jan 9, 2026 to Jan 15, 2026 (server days)" */
+      tooltip = g_strdup_printf (_("%s to %s (server days)"), start, end);
+    }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), tooltip != NULL ? tooltip : _("Choose the date range"));
 }
 
@@ -421,7 +429,17 @@ tally_date_range_button_class_init (TallyDateRangeButtonClass *klass)
 static void
 tally_date_range_button_init (TallyDateRangeButton *self)
 {
+  AdwSqueezer *squeezer;
+
   self->menu_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+  self->label = GTK_LABEL (gtk_label_new (NULL));
+  /* In a narrow header bar (a phone) the range shows as a calendar icon; the
+   * tooltip and the accessible name still give the whole range. */
+  squeezer = ADW_SQUEEZER (adw_squeezer_new ());
+  adw_squeezer_set_transition_type (squeezer, ADW_SQUEEZER_TRANSITION_TYPE_NONE);
+  adw_squeezer_add (squeezer, GTK_WIDGET (self->label));
+  adw_squeezer_add (squeezer, gtk_image_new_from_icon_name ("x-office-calendar-symbolic"));
+  gtk_menu_button_set_child (self->menu_button, GTK_WIDGET (squeezer));
   gtk_menu_button_set_always_show_arrow (self->menu_button, TRUE);
   gtk_widget_set_parent (GTK_WIDGET (self->menu_button), GTK_WIDGET (self));
   build_popover (self);

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-a11y.h"
 #include "tally-client.h"
 #include "tally-export-dialog.h"
 #include "tally-format.h"
@@ -215,7 +216,7 @@ progress_cb (guint64 rows,
 {
   TallyExportDialog *self = user_data;
   g_autofree char *rows_text = NULL;
-  g_autofree char *pages_text = tally_format_count (pages);
+  g_autofree char *pages_text = tally_format_count_styled (pages, tally_number_style_locale ());
   g_autofree char *rows_part = NULL;
   g_autofree char *text = NULL;
 
@@ -223,7 +224,7 @@ progress_cb (guint64 rows,
   if (self->session == NULL)
     return;
 
-  rows_text = tally_format_count ((gint64) rows);
+  rows_text = tally_format_count_styled ((gint64) rows, tally_number_style_locale ());
   /* Translators: the first part of "12,300 rows, 123 pages" */
   rows_part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows", rows), rows_text);
   /* Translators: "12,300 rows, 123 pages" */
@@ -712,6 +713,7 @@ static void
 tally_export_dialog_init (TallyExportDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tally_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 
   g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (kind_changed_cb), self);
 }

@@ -556,6 +556,13 @@ tally_usage_filter_bar_init (TallyUsageFilterBar *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* The flow box only wraps the controls at narrow widths: its own children
+   * take no focus, so Tab goes from one control to the next. */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->box);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+
   self->key_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->key_names = gtk_string_list_new (NULL);
   self->model_names = gtk_string_list_new (all_models);

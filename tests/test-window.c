@@ -524,6 +524,63 @@ test_destroy_during_reload (void)
   g_assert_finalize_object (session);
 }
 
+/* Every widget under @widget that is wider than @limit at its minimum: the
+ * deepest ones are the culprits. */
+static void
+report_wide_widgets (GtkWidget *widget,
+                     int limit,
+                     guint depth)
+{
+  int minimum = 0;
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum <= limit)
+    return;
+  g_test_message ("%*s%s (%s): minimum width %d", (int) depth, "", G_OBJECT_TYPE_NAME (widget),
+                  gtk_widget_get_name (widget), minimum);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    report_wide_widgets (child, limit, depth + 1);
+}
+
+/* The window fits a phone (360 px) on every page: cards wrap to one column,
+ * the view switcher moves to the bottom bar. */
+static void
+test_narrow (void)
+{
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  const char *const actions[] = { "win.show-usage", "win.show-dashboard" };
+  int minimum = 0;
+
+  /* GNOME's title bar buttons (a bare X server's GTK default adds two more) */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  start_demo (session);
+  tally_test_spin (300);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), actions[i], NULL));
+      tally_test_spin (300);
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      g_test_message ("%s: minimum width %d", actions[i], minimum);
+      if (minimum > 360)
+        report_wide_widgets (GTK_WIDGET (window), 360, 0);
+      g_assert_cmpint (minimum, <=, 360);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (10);
+  g_assert_null (window);
+  gtk_settings_reset_property (gtk_settings_get_default (), "gtk-decoration-layout");
+  wait_until (session, is_idle);
+  g_assert_finalize_object (session);
+}
+
 static void
 use_token (TallySession *session,
            const char *url,
@@ -682,6 +739,7 @@ main (int argc,
   g_test_add_func ("/window/show-key-usage", test_show_key_usage);
   g_test_add_func ("/window/unauthorized-login-page", test_unauthorized_login_page);
   g_test_add_func ("/window/expiry-prompt", test_expiry_prompt);
+  g_test_add_func ("/window/narrow", test_narrow);
 
   return g_test_run ();
 }
