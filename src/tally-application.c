@@ -25,6 +25,7 @@ struct _TallyApplication
   /* Owned References */
   TallySession *session;
   GCancellable *cancellable;
+  GSettings *settings;
 
   /* Command-line options */
   char *server_url;
@@ -109,14 +110,17 @@ tally_timing_enabled (void)
 void
 tally_timing_mark (const char *event)
 {
+  char ms[G_ASCII_DTOSTR_BUF_SIZE];
+
   g_return_if_fail (event != NULL);
 
   if (timing_origin < 0)
     return;
 
+  /* '.' whatever LC_NUMERIC says: scripts parse this line */
+  g_ascii_formatd (ms, sizeof ms, "%.1f", (double) (g_get_monotonic_time () - timing_origin) / 1000.0);
   /* Not g_printerr: the line must not depend on print handlers. */
-  fprintf (stderr, "tally-timing: %s %.1f\n", event,
-           (double) (g_get_monotonic_time () - timing_origin) / 1000.0);
+  fprintf (stderr, "tally-timing: %s %s\n", event, ms);
   fflush (stderr);
 }
 
@@ -310,6 +314,24 @@ shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* The "color-scheme" key: default (follow the system), light or dark. */
+static void
+apply_color_scheme (TallyApplication *self)
+{
+  g_autofree char *nick = NULL;
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  g_assert (TALLY_IS_APPLICATION (self));
+
+  nick = g_settings_get_string (self->settings, "color-scheme");
+  if (g_str_equal (nick, "light"))
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (nick, "dark"))
+    scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  adw_style_manager_set_color_scheme (adw_application_get_style_manager (ADW_APPLICATION (self)), scheme);
+}
+
 static const GActionEntry app_entries[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
@@ -331,6 +353,12 @@ tally_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
+
+  /* Applied before any window is shown, and whenever the key changes. */
+  self->settings = g_settings_new (BASE_ID);
+  g_signal_connect_object (self->settings, "changed::color-scheme",
+                           G_CALLBACK (apply_color_scheme), self, G_CONNECT_SWAPPED);
+  apply_color_scheme (self);
 }
 
 static void
@@ -352,6 +380,7 @@ tally_application_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (tally_application_parent_class)->dispose (object);
 }

@@ -1136,6 +1136,24 @@ run_summary (Cli *cli)
 
 /* ---------------------------------------------------------------- keys */
 
+/* The key status for people: the known values of API.md §6 translated,
+ * anything else as the server sent it. */
+static const char *
+key_status_label (const char *status)
+{
+  if (g_strcmp0 (status, "active") == 0)
+    return C_("key status", "active");
+  if (g_strcmp0 (status, "inactive") == 0)
+    return C_("key status", "inactive");
+  if (g_strcmp0 (status, "disabled") == 0)
+    return C_("key status", "disabled");
+  if (g_strcmp0 (status, "quota_exhausted") == 0)
+    return C_("key status", "quota exhausted");
+  if (g_strcmp0 (status, "expired") == 0)
+    return C_("key status", "expired");
+  return status;
+}
+
 static int
 run_keys (Cli *cli)
 {
@@ -1242,7 +1260,7 @@ run_keys (Cli *cli)
 
           sum_today += today;
           sum_total += total;
-          table_add_row (table, id_text, tally_api_key_get_name (key), tally_api_key_get_status (key),
+          table_add_row (table, id_text, tally_api_key_get_name (key), key_status_label (tally_api_key_get_status (key)),
                          today_text, total_text, tally_api_key_get_masked_key (key));
         }
       table_render (table, out);

@@ -104,7 +104,7 @@ update_user (TallyDashboardPage *self)
 
   if (user != NULL)
     {
-      balance = tally_format_cost (tally_user_get_balance (user));
+      balance = tally_format_cost_styled (tally_user_get_balance (user), tally_number_style_locale ());
       who = tally_user_get_username (user);
       if (who[0] == '\0')
         who = tally_user_get_email (user);
@@ -138,8 +138,8 @@ update_stats (TallyDashboardPage *self)
     }
 
   {
-    g_autofree char *billed = tally_format_cost (tally_dashboard_stats_get_today_actual_cost (stats));
-    g_autofree char *list = tally_format_cost (tally_dashboard_stats_get_today_cost (stats));
+    g_autofree char *billed = tally_format_cost_styled (tally_dashboard_stats_get_today_actual_cost (stats), tally_number_style_locale ());
+    g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_today_cost (stats), tally_number_style_locale ());
     /* Translators: the standard (undiscounted) cost, e.g. "List price $1.23" */
     g_autofree char *caption = g_strdup_printf (_("List price %s"), list);
 
@@ -147,16 +147,16 @@ update_stats (TallyDashboardPage *self)
   }
 
   {
-    g_autofree char *billed = tally_format_cost (tally_dashboard_stats_get_total_actual_cost (stats));
-    g_autofree char *list = tally_format_cost (tally_dashboard_stats_get_total_cost (stats));
+    g_autofree char *billed = tally_format_cost_styled (tally_dashboard_stats_get_total_actual_cost (stats), tally_number_style_locale ());
+    g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_total_cost (stats), tally_number_style_locale ());
     g_autofree char *caption = g_strdup_printf (_("List price %s"), list);
 
     set_card (self->total_cost_card, billed, caption);
   }
 
   {
-    g_autofree char *today = tally_format_count (tally_dashboard_stats_get_today_requests (stats));
-    g_autofree char *total = tally_format_count (tally_dashboard_stats_get_total_requests (stats));
+    g_autofree char *today = tally_format_count_styled (tally_dashboard_stats_get_today_requests (stats), tally_number_style_locale ());
+    g_autofree char *total = tally_format_count_styled (tally_dashboard_stats_get_total_requests (stats), tally_number_style_locale ());
     /* Translators: all-time number of requests, e.g. "17,003 in total" */
     g_autofree char *caption = g_strdup_printf (_("%s in total"), total);
 
@@ -164,11 +164,11 @@ update_stats (TallyDashboardPage *self)
   }
 
   {
-    g_autofree char *today = tally_format_tokens (tally_dashboard_stats_get_today_tokens (stats));
-    g_autofree char *input = tally_format_tokens (tally_dashboard_stats_get_today_input_tokens (stats));
-    g_autofree char *output = tally_format_tokens (tally_dashboard_stats_get_today_output_tokens (stats));
-    g_autofree char *cache_read = tally_format_tokens (tally_dashboard_stats_get_today_cache_read_tokens (stats));
-    g_autofree char *cache_write = tally_format_tokens (tally_dashboard_stats_get_today_cache_creation_tokens (stats));
+    g_autofree char *today = tally_format_tokens_styled (tally_dashboard_stats_get_today_tokens (stats), tally_number_style_locale ());
+    g_autofree char *input = tally_format_tokens_styled (tally_dashboard_stats_get_today_input_tokens (stats), tally_number_style_locale ());
+    g_autofree char *output = tally_format_tokens_styled (tally_dashboard_stats_get_today_output_tokens (stats), tally_number_style_locale ());
+    g_autofree char *cache_read = tally_format_tokens_styled (tally_dashboard_stats_get_today_cache_read_tokens (stats), tally_number_style_locale ());
+    g_autofree char *cache_write = tally_format_tokens_styled (tally_dashboard_stats_get_today_cache_creation_tokens (stats), tally_number_style_locale ());
     /* Translators: today's token split: input, output, cache read, cache write */
     g_autofree char *caption = g_strdup_printf (_("In %s · Out %s · Cache read %s · Cache write %s"),
                                                    input, output, cache_read, cache_write);
@@ -177,8 +177,8 @@ update_stats (TallyDashboardPage *self)
   }
 
   {
-    g_autofree char *rpm = tally_format_count (tally_dashboard_stats_get_rpm (stats));
-    g_autofree char *tpm = tally_format_tokens (tally_dashboard_stats_get_tpm (stats));
+    g_autofree char *rpm = tally_format_count_styled (tally_dashboard_stats_get_rpm (stats), tally_number_style_locale ());
+    g_autofree char *tpm = tally_format_tokens_styled (tally_dashboard_stats_get_tpm (stats), tally_number_style_locale ());
     /* Translators: requests per minute / tokens per minute */
     g_autofree char *value = g_strdup_printf (_("%s / %s"), rpm, tpm);
 
@@ -187,14 +187,14 @@ update_stats (TallyDashboardPage *self)
   }
 
   {
-    g_autofree char *value = tally_format_duration_ms (tally_dashboard_stats_get_average_duration_ms (stats));
+    g_autofree char *value = tally_format_duration_ms_styled (tally_dashboard_stats_get_average_duration_ms (stats), tally_number_style_locale ());
 
     set_card (self->duration_card, value, _("Per request, all time"));
   }
 
   {
-    g_autofree char *active = tally_format_count (tally_dashboard_stats_get_active_api_keys (stats));
-    g_autofree char *total = tally_format_count (tally_dashboard_stats_get_total_api_keys (stats));
+    g_autofree char *active = tally_format_count_styled (tally_dashboard_stats_get_active_api_keys (stats), tally_number_style_locale ());
+    g_autofree char *total = tally_format_count_styled (tally_dashboard_stats_get_total_api_keys (stats), tally_number_style_locale ());
     /* Translators: active API keys / all API keys, e.g. "5 / 7" */
     g_autofree char *value = g_strdup_printf (_("%s / %s"), active, total);
 
@@ -217,7 +217,7 @@ format_change (double current,
   if (isnan (change))
     return NULL;
 
-  percent = tally_format_percent (fabs (change));
+  percent = tally_format_percent_styled (fabs (change), tally_number_style_locale ());
   if (change > 0)
     /* Translators: a rise, e.g. "+12% vs yesterday" */
     return g_strdup_printf (_("+%s %s"), percent, versus);
@@ -254,7 +254,7 @@ update_today_changes (TallyDashboardPage *self)
     return;
 
   {
-    g_autofree char *list = tally_format_cost (tally_dashboard_stats_get_today_cost (stats));
+    g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_today_cost (stats), tally_number_style_locale ());
     /* Translators: the standard (undiscounted) cost, e.g. "List price $1.23" */
     g_autofree char *price = g_strdup_printf (_("List price %s"), list);
     g_autofree char *change = NULL;
@@ -267,7 +267,7 @@ update_today_changes (TallyDashboardPage *self)
     tally_stat_card_set_caption (self->today_cost_card, caption);
   }
   {
-    g_autofree char *total = tally_format_count (tally_dashboard_stats_get_total_requests (stats));
+    g_autofree char *total = tally_format_count_styled (tally_dashboard_stats_get_total_requests (stats), tally_number_style_locale ());
     /* Translators: all-time number of requests, e.g. "17,003 in total" */
     g_autofree char *in_total = g_strdup_printf (_("%s in total"), total);
     g_autofree char *change = NULL;
@@ -366,19 +366,19 @@ update_range_cards (TallyDashboardPage *self)
                               totals->n_days);
 
   {
-    g_autofree char *value = tally_format_cost (totals->actual_cost);
+    g_autofree char *value = tally_format_cost_styled (totals->actual_cost, tally_number_style_locale ());
     g_autofree char *change = previous != NULL ? format_change (totals->actual_cost, previous->actual_cost, versus) : NULL;
 
     set_card (self->range_cost_card, value, change);
   }
   {
-    g_autofree char *value = tally_format_count (totals->requests);
+    g_autofree char *value = tally_format_count_styled (totals->requests, tally_number_style_locale ());
     g_autofree char *change = previous != NULL ? format_change (totals->requests, previous->requests, versus) : NULL;
 
     set_card (self->range_requests_card, value, change);
   }
   {
-    g_autofree char *value = tally_format_tokens (totals->total_tokens);
+    g_autofree char *value = tally_format_tokens_styled (totals->total_tokens, tally_number_style_locale ());
     g_autofree char *change = previous != NULL ? format_change (totals->total_tokens, previous->total_tokens, versus) : NULL;
 
     set_card (self->range_tokens_card, value, change);
@@ -741,6 +741,14 @@ tally_dashboard_page_init (TallyDashboardPage *self)
                            G_CALLBACK (series_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->measure_dropdown, "notify::selected",
                            G_CALLBACK (measure_changed_cb), self, G_CONNECT_SWAPPED);
+
+  /* The trend opens with the series chosen in Preferences; picking another
+   * one here is not saved (the key is the default, not the current one). */
+  {
+    g_autoptr (GSettings) settings = g_settings_new (BASE_ID);
+
+    tally_dashboard_page_set_series (self, (TallyTrendSeries) g_settings_get_enum (settings, "trend-series"));
+  }
 
   for (child = gtk_widget_get_first_child (GTK_WIDGET (self->range_cards_box));
        child != NULL;

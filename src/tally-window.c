@@ -379,7 +379,8 @@ preferences_action (GtkWidget *widget,
                     const char *action_name,
                     GVariant *param)
 {
-  GtkWindow *preferences = tally_preferences_window_new (GTK_WINDOW (widget));
+  TallyWindow *self = TALLY_WINDOW (widget);
+  GtkWindow *preferences = tally_preferences_window_new (GTK_WINDOW (self), self->session);
 
   gtk_window_present (preferences);
 }

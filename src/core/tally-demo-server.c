@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
 #include "tally-demo-data.h"
@@ -2468,7 +2469,7 @@ tally_demo_server_start (TallyDemoServer *self,
   if (self->url == NULL)
     {
       soup_server_disconnect (server);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The demo server has no address");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The demo server has no address"));
       return FALSE;
     }
 
