@@ -70,6 +70,32 @@ tally_test_spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static void
+finalized_cb (gpointer data,
+              GObject *where_the_object_was)
+{
+  *(gboolean *) data = TRUE;
+}
+
+void
+tally_test_assert_finalized (gpointer object)
+{
+  gboolean finalized = FALSE;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_true (G_IS_OBJECT (object));
+  g_object_weak_ref (object, finalized_cb, &finalized);
+  g_object_unref (object);
+
+  while (!finalized)
+    {
+      if (guard_expired (start))
+        g_error ("timed out waiting for an object to be finalized");
+      /* wakes up at least every 50 ms, whatever is pending */
+      tally_test_spin (50);
+    }
+}
+
 GBytes *
 tally_test_load_fixture (const char *name)
 {

@@ -24,6 +24,11 @@ void tally_test_wait_flag (gboolean *flag);
 /* Iterates the main context for @ms milliseconds. */
 void tally_test_spin (guint ms);
 
+/* Drops the caller's reference to @object and iterates until the object is
+ * finalized: pending async calls may hold references for a while (20 s guard:
+ * a leak fails the test). For objects whose finalization waits on I/O. */
+void tally_test_assert_finalized (gpointer object);
+
 /* Reads tests/data/@name (G_TEST_SRCDIR) into a GBytes; aborts when missing. */
 GBytes *tally_test_load_fixture (const char *name);
 

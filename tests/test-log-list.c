@@ -533,8 +533,12 @@ test_filter_change (Fixture *f,
     g_assert_false (tally_log_row_get_loaded (g_ptr_array_index (old_rows, i)));
   g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, 1);
   g_assert_cmpuint (tally_log_list_get_pages_resident (list), ==, 1);
-  /* queued pages were never requested: at most MAX_IN_FLIGHT (3) were */
-  g_assert_cmpuint (requests_before, ==, 3);
+  /* Queued pages were never requested: at most MAX_IN_FLIGHT (3) of the old
+   * query's pages reached the server (fewer on a busy machine, where some were
+   * still connecting when the query changed), plus the new query's first page. */
+  g_assert_cmpuint (requests_before, >=, 1);
+  g_assert_cmpuint (requests_before, <=, 3);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), <=, 3 + 1);
 
   /* The new rows, all of them key 3 and sync, pages 1..3. */
   {
