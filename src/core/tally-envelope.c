@@ -197,29 +197,28 @@ body_classify (Body *body,
       return;
     }
 
-  /* g_utf8_validate() also refuses embedded NUL bytes */
-  if (!g_utf8_validate (data, (gssize) len, NULL))
-    {
-      body->kind = BODY_TEXT;
-      return;
-    }
-
   start = skip_space (data, data + len);
-  if (*start != '{' && *start != '[')
+  if (*start == '{' || *start == '[')
     {
-      if (looks_like_html (data, len, content_type))
+      /* the reader validates UTF-8 itself: a success needs no second pass */
+      body->root = _tally_json_read (data, len, skip);
+      if (body->root == NULL)
+        {
+          /* g_utf8_validate() also refuses embedded NUL bytes */
+          body->kind = g_utf8_validate (data, (gssize) len, NULL) ? BODY_JSON_BROKEN : BODY_TEXT;
+          return;
+        }
+    }
+  else
+    {
+      if (!g_utf8_validate (data, (gssize) len, NULL))
+        body->kind = BODY_TEXT;
+      else if (looks_like_html (data, len, content_type))
         body->kind = BODY_HTML;
       else if (content_type_is_json (content_type))
         body->kind = BODY_JSON_BROKEN;
       else
         body->kind = BODY_TEXT;
-      return;
-    }
-
-  body->root = _tally_json_read (data, len, skip);
-  if (body->root == NULL)
-    {
-      body->kind = BODY_JSON_BROKEN;
       return;
     }
 
