@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "tally-application.h"
+#include "tally-a11y.h"
 #include "tally-dashboard-page.h"
 #include "tally-dashboard.h"
 #include "tally-key-cost-row.h"
@@ -36,6 +37,7 @@ struct _TallyDashboardPage
   GtkWidget *scroller;
   GtkFlowBox *cards_box;
   GtkFlowBox *range_cards_box;
+  GtkFlowBox *bottom_box;
   TallyStatCard *balance_card;
   TallyStatCard *today_cost_card;
   TallyStatCard *total_cost_card;
@@ -681,6 +683,7 @@ tally_dashboard_page_class_init (TallyDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, sections_box);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_cards_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, bottom_box);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_cost_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_requests_card);
@@ -754,6 +757,15 @@ tally_dashboard_page_init (TallyDashboardPage *self)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     gtk_widget_set_focusable (child, FALSE);
+
+  /* The chart cards: Tab goes to their controls and key rows, not to the
+   * flow box's wrappers. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->bottom_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+
+  tally_a11y_fix_names (GTK_WIDGET (self));
 
   update_all (self);
 }

@@ -713,7 +713,7 @@ static void
 tally_export_dialog_init (TallyExportDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  tally_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tally_a11y_fix_names (GTK_WIDGET (self));
 
   g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (kind_changed_cb), self);
 }

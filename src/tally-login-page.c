@@ -779,7 +779,7 @@ static void
 tally_login_page_init (TallyLoginPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  tally_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tally_a11y_fix_names (GTK_WIDGET (self));
 
   self->session_signals = g_signal_group_new (TALLY_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals,

@@ -425,7 +425,7 @@ tally_preferences_window_init (TallyPreferencesWindow *self)
   adw_preferences_page_add (page, group);
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
-  tally_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tally_a11y_fix_names (GTK_WIDGET (self));
 
   self->settings = g_settings_new (BASE_ID);
   g_settings_bind_with_mapping (self->settings, "auto-refresh-minutes",

@@ -747,7 +747,7 @@ static void
 tally_usage_page_init (TallyUsagePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  tally_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tally_a11y_fix_names (GTK_WIDGET (self));
 
   self->log = tally_log_list_new (NULL, NULL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->log)));
