@@ -22,6 +22,7 @@
 #include "tally-model-breakdown.h"
 #include "tally-page.h"
 #include "tally-public-settings.h"
+#include "tally-soup-listen-private.h"
 #include "tally-test-utils.h"
 #include "tally-trend.h"
 #include "tally-usage-log.h"
@@ -1466,7 +1467,7 @@ test_tls_self_signed (void)
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (SoupServer) tls_server = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSList) uris = NULL;
+  GSocketService *service;
   static const struct
   {
     const char *host;
@@ -1476,7 +1477,7 @@ test_tls_self_signed (void)
     { "localhost", "UNKNOWN_CA", "trusted authority" },
     { "127.0.0.1", "UNKNOWN_CA", "does not belong to this host name" },
   };
-  guint port;
+  guint16 port = 0;
 
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     {
@@ -1486,12 +1487,9 @@ test_tls_self_signed (void)
 
   certificate = g_tls_certificate_new_from_file (pem_path, &error);
   g_assert_no_error (error);
-  tls_server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_listen_local (tls_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
+  tls_server = soup_server_new (NULL, NULL);
+  service = _tally_soup_listen_loopback (tls_server, certificate, &port, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (tls_server);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1510,6 +1508,7 @@ test_tls_self_signed (void)
       g_assert_finalize_object (g_steal_pointer (&client));
     }
 
+  _tally_soup_listen_stop (service);
   soup_server_disconnect (tls_server);
 }
 

@@ -14,6 +14,7 @@
 #include "tally-demo-server.h"
 #include "tally-log-list.h"
 #include "tally-server-time.h"
+#include "tally-soup-listen-private.h"
 #include "tally-test-utils.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
@@ -717,6 +718,7 @@ test_items_changed (Fixture *f,
 typedef struct
 {
   SoupServer *server;
+  GSocketService *service;
   char *url;
   guint n_rows;
   guint echo_page_size; /* 0 = honour page_size */
@@ -787,20 +789,19 @@ static void
 fake_start (FakeServer *fake)
 {
   g_autoptr (GError) error = NULL;
-  GSList *uris;
+  guint16 port = 0;
 
   fake->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fake->server, "/api/v1/usage", fake_usage_cb, fake, NULL);
-  g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  fake->service = _tally_soup_listen_loopback (fake->server, NULL, &port, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (fake->server);
-  fake->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fake->url = g_strdup_printf ("http://127.0.0.1:%u", port);
 }
 
 static void
 fake_stop (FakeServer *fake)
 {
+  _tally_soup_listen_stop (fake->service);
   soup_server_disconnect (fake->server);
   g_assert_finalize_object (fake->server);
   g_free (fake->url);

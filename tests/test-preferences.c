@@ -15,6 +15,7 @@
 #include "tally-preferences-window.h"
 #include "tally-resources.h"
 #include "tally-session.h"
+#include "tally-soup-listen-private.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
 #include "tally-user.h"
@@ -299,23 +300,20 @@ test_plain_text (void)
   g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GSList) uris = NULL;
   g_autofree char *url = NULL;
+  GSocketService *service;
+  guint16 port = 0;
   TallySession *session = tally_session_new ();
   GAsyncResult *slot = NULL;
   g_autoptr (GSimpleActionGroup) actions = g_simple_action_group_new ();
   g_autoptr (GSimpleAction) logout = g_simple_action_new ("logout", NULL);
   GtkWindow *preferences;
   GtkWindow *parent;
-  GUri *uri;
 
   soup_server_add_handler (server, NULL, markup_server_cb, NULL, NULL);
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  service = _tally_soup_listen_loopback (server, NULL, &port, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  uri = uris->data;
-  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uri));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
 
   /* TALLY_TOKEN: never written to the keyring. */
   g_setenv ("TALLY_TOKEN", "test-token", TRUE);
@@ -358,6 +356,7 @@ test_plain_text (void)
   tally_test_spin (50);
   g_assert_null (parent);
   g_assert_finalize_object (session);
+  _tally_soup_listen_stop (service);
   soup_server_disconnect (server);
 }
 

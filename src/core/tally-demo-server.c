@@ -23,6 +23,7 @@
 
 #include "tally-demo-data.h"
 #include "tally-demo-server.h"
+#include "tally-soup-listen-private.h"
 
 #define JSON_CONTENT_TYPE "application/json; charset=utf-8"
 #define HTML_CONTENT_TYPE "text/html; charset=utf-8"
@@ -56,6 +57,7 @@ struct _TallyDemoServer
 
   /* owned */
   SoupServer *server;
+  GSocketService *service; /* see tally-soup-listen-private.h */
   TallyDemoData *data;
   char *url;
   char *today;
@@ -2443,7 +2445,7 @@ tally_demo_server_start (TallyDemoServer *self,
                          GError **error)
 {
   g_autoptr (SoupServer) server = NULL;
-  GSList *uris;
+  guint16 port = 0;
   gint64 now;
 
   g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), FALSE);
@@ -2458,21 +2460,13 @@ tally_demo_server_start (TallyDemoServer *self,
 
   server = soup_server_new (NULL, NULL);
   soup_server_add_handler (server, NULL, server_callback, self, NULL);
-  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+
+  self->service = _tally_soup_listen_loopback (server, NULL, &port, error);
+  if (self->service == NULL)
     return FALSE;
 
-  uris = soup_server_get_uris (server);
   g_clear_pointer (&self->url, g_free);
-  if (uris != NULL)
-    self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  if (self->url == NULL)
-    {
-      soup_server_disconnect (server);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The demo server has no address"));
-      return FALSE;
-    }
-
+  self->url = g_strdup_printf ("http://127.0.0.1:%u", port);
   self->server = g_steal_pointer (&server);
   return TRUE;
 }
@@ -2486,6 +2480,7 @@ tally_demo_server_stop (TallyDemoServer *self)
   if (self->deferred != NULL)
     g_ptr_array_set_size (self->deferred, 0);
 
+  g_clear_pointer (&self->service, _tally_soup_listen_stop);
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);
