@@ -508,7 +508,11 @@ test_trend_series (void)
   /* Picking another series on the dashboard does not change the default. */
   tally_dashboard_page_set_series (TALLY_DASHBOARD_PAGE (page), TALLY_TREND_SERIES_REQUESTS);
   g_assert_cmpint (page_series (page), ==, TALLY_TREND_SERIES_REQUESTS);
-  g_assert_cmpstr (g_settings_get_string (settings, "trend-series"), ==, "output-tokens");
+  {
+    g_autofree char *value = g_settings_get_string (settings, "trend-series");
+
+    g_assert_cmpstr (value, ==, "output-tokens");
+  }
   g_assert_finalize_object (page);
 
   /* The preferences row writes every series under TallyTrendSeries's nick. */
