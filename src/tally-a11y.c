@@ -64,9 +64,7 @@ static void
 name_drop_down (GtkDropDown *drop_down)
 {
   GtkWidget *button = drop_down_button (drop_down);
-  g_autofree char *purpose = gtk_widget_get_tooltip_text (GTK_WIDGET (drop_down)) != NULL
-                                 ? g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (drop_down)))
-                                 : NULL;
+  const char *purpose = gtk_widget_get_tooltip_text (GTK_WIDGET (drop_down));
   gpointer item = gtk_drop_down_get_selected_item (drop_down);
   g_autofree char *name = NULL;
 
@@ -77,7 +75,7 @@ name_drop_down (GtkDropDown *drop_down)
   if (GTK_IS_STRING_OBJECT (item))
     name = g_strdup_printf (_("%s: %s"), purpose, gtk_string_object_get_string (item));
   else
-    name = g_steal_pointer (&purpose);
+    name = g_strdup (purpose);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
