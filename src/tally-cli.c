@@ -766,7 +766,7 @@ connect_demo (Cli *cli)
   g_autoptr (TallyAuthResult) auth = NULL;
   GAsyncResult *slot = NULL;
 
-  cli->demo_server = tally_demo_server_new ();
+  cli->demo_server = tally_demo_server_new_from_environment ();
   if (!tally_demo_server_start (cli->demo_server, &error))
     {
       print_error (_("could not start the demo server: %s"), error->message);

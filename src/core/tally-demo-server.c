@@ -48,6 +48,7 @@ struct _TallyDemoServer
   guint rows;
   int utc_offset;
   gint64 now;
+  TallyDemoGeneration generation;
 
   /* behaviour switches */
   guint delay_ms;
@@ -78,6 +79,7 @@ enum
   PROP_ROWS,
   PROP_UTC_OFFSET,
   PROP_NOW,
+  PROP_GENERATION,
   N_PROPS
 };
 
@@ -2338,6 +2340,9 @@ tally_demo_server_get_property (GObject *object,
       case PROP_NOW:
         g_value_set_int64 (value, self->now);
         break;
+      case PROP_GENERATION:
+        g_value_set_uint (value, self->generation);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2388,6 +2393,9 @@ tally_demo_server_set_property (GObject *object,
             g_object_notify_by_pspec (object, pspec);
           }
         break;
+      case PROP_GENERATION:
+        tally_demo_server_set_generation (self, g_value_get_uint (value));
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2413,6 +2421,10 @@ tally_demo_server_class_init (TallyDemoServerClass *klass)
                                                   G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_NOW] = g_param_spec_int64 ("now", NULL, NULL, 0, G_MAXINT64 / G_USEC_PER_SEC, 0,
                                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_GENERATION] = g_param_spec_uint ("generation", NULL, NULL,
+                                                   TALLY_DEMO_GENERATION_CURRENT, TALLY_DEMO_GENERATION_2025,
+                                                   TALLY_DEMO_GENERATION_CURRENT,
+                                                   G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -2438,6 +2450,45 @@ TallyDemoServer *
 tally_demo_server_new (void)
 {
   return g_object_new (TALLY_TYPE_DEMO_SERVER, NULL);
+}
+
+TallyDemoServer *
+tally_demo_server_new_from_environment (void)
+{
+  g_autoptr (TallyDemoServer) self = tally_demo_server_new ();
+  const char *generation = g_getenv ("TALLY_DEMO_GENERATION");
+
+  if (generation != NULL && *generation != '\0')
+    {
+      if (g_str_equal (generation, "2025"))
+        tally_demo_server_set_generation (self, TALLY_DEMO_GENERATION_2025);
+      else if (!g_str_equal (generation, "current"))
+        g_warning ("TALLY_DEMO_GENERATION=%s is not one of 2025, current: ignored", generation);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+TallyDemoGeneration
+tally_demo_server_get_generation (TallyDemoServer *self)
+{
+  g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), TALLY_DEMO_GENERATION_CURRENT);
+
+  return self->generation;
+}
+
+void
+tally_demo_server_set_generation (TallyDemoServer *self,
+                                  TallyDemoGeneration generation)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+  g_return_if_fail (generation <= TALLY_DEMO_GENERATION_2025);
+
+  if (self->generation == generation)
+    return;
+
+  self->generation = generation;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GENERATION]);
 }
 
 gboolean

@@ -52,6 +52,18 @@ typedef enum
   TALLY_DEMO_FAULT_NEGATIVE_NUMBERS,
 } TallyDemoFault;
 
+/**
+ * TallyDemoGeneration:
+ * @TALLY_DEMO_GENERATION_CURRENT: a server of today (releases up to v0.2.25,
+ *   API-2026.md): the default
+ * @TALLY_DEMO_GENERATION_2025: the December 2025 server of API.md (S)
+ */
+typedef enum
+{
+  TALLY_DEMO_GENERATION_CURRENT,
+  TALLY_DEMO_GENERATION_2025,
+} TallyDemoGeneration;
+
 #define TALLY_TYPE_DEMO_SERVER (tally_demo_server_get_type ())
 
 G_DECLARE_FINAL_TYPE (TallyDemoServer, tally_demo_server, TALLY, DEMO_SERVER, GObject)
@@ -61,6 +73,17 @@ G_DECLARE_FINAL_TYPE (TallyDemoServer, tally_demo_server, TALLY, DEMO_SERVER, GO
  * "utc-offset" (int seconds, 28800 = Asia/Shanghai), "now" (gint64 unix
  * seconds, 0 = the real time at start). */
 TallyDemoServer *tally_demo_server_new (void);
+
+/* The demo of `tally --demo` (the app and the CLI): a today's server with the
+ * behaviours a real one has switched on. The environment can change it:
+ *   TALLY_DEMO_GENERATION=2025   a December 2025 server instead
+ * Unknown values are ignored with a warning. */
+TallyDemoServer *tally_demo_server_new_from_environment (void);
+
+/* Property "generation" (TallyDemoGeneration as guint, read at start too). */
+TallyDemoGeneration tally_demo_server_get_generation (TallyDemoServer *self);
+void tally_demo_server_set_generation (TallyDemoServer *self,
+                                       TallyDemoGeneration generation);
 
 /* Generates the data and listens on 127.0.0.1, ephemeral port. Serves in the
  * thread-default main context of the caller. */

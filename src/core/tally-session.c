@@ -1926,7 +1926,7 @@ tally_session_start_demo_async (TallySession *self,
 
   if (self->demo_server == NULL)
     {
-      g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+      g_autoptr (TallyDemoServer) server = tally_demo_server_new_from_environment ();
 
       if (!tally_demo_server_start (server, &error))
         {
