@@ -832,6 +832,7 @@ static void
 test_public_settings (void)
 {
   g_autoptr (JsonNode) data = load_data ("models-settings-public.json");
+  g_autoptr (JsonNode) data_2026 = load_data ("models-settings-public-2026.json");
   g_autoptr (JsonNode) empty = parse_inline ("{\"backend_mode\":true,\"oauth_providers\":[]}");
   g_autoptr (GError) error = NULL;
   TallyPublicSettings *s;
@@ -844,6 +845,23 @@ test_public_settings (void)
   g_assert_cmpstr (tally_public_settings_get_site_name (s), ==, "Sub2API");
   g_assert_cmpstr (tally_public_settings_get_site_subtitle (s), ==, "Subscription to API Conversion Platform");
   g_assert_cmpstr (tally_public_settings_get_version (s), ==, "0.1.1");
+  /* S sends none of the 2026 fields */
+  g_assert_cmpstr (tally_public_settings_get_server_timezone (s), ==, "");
+  g_assert_cmpstr (tally_public_settings_get_server_utc_offset (s), ==, "");
+  g_assert_false (tally_public_settings_get_tencent_captcha_enabled (s));
+  g_assert_false (tally_public_settings_get_aliyun_captcha_enabled (s));
+  g_assert_finalize_object (s);
+
+  s = _tally_public_settings_new_from_json (data_2026, &error);
+  g_assert_no_error (error);
+  g_assert_false (tally_public_settings_get_registration_enabled (s));
+  g_assert_false (tally_public_settings_get_turnstile_enabled (s));
+  g_assert_true (tally_public_settings_get_tencent_captcha_enabled (s));
+  g_assert_false (tally_public_settings_get_aliyun_captcha_enabled (s));
+  g_assert_cmpstr (tally_public_settings_get_site_name (s), ==, "Example Gateway");
+  g_assert_cmpstr (tally_public_settings_get_server_timezone (s), ==, "America/New_York");
+  g_assert_cmpstr (tally_public_settings_get_server_utc_offset (s), ==, "-05:00");
+  g_assert_cmpstr (tally_public_settings_get_version (s), ==, "0.2.25");
   g_assert_finalize_object (s);
 
   s = _tally_public_settings_new_from_json (empty, &error);
@@ -854,6 +872,8 @@ test_public_settings (void)
   g_assert_cmpstr (tally_public_settings_get_site_name (s), ==, "");
   g_assert_cmpstr (tally_public_settings_get_site_subtitle (s), ==, "");
   g_assert_cmpstr (tally_public_settings_get_version (s), ==, "");
+  g_assert_cmpstr (tally_public_settings_get_server_timezone (s), ==, "");
+  g_assert_false (tally_public_settings_get_aliyun_captcha_enabled (s));
   g_assert_finalize_object (s);
 }
 
@@ -1023,6 +1043,8 @@ test_errors_other (void)
     { (Decoder) _tally_model_breakdown_new_from_json, { "models-models.json", "models", "[{\"model\":1}]", "model breakdown: “models” item 0: model stat: “model” is not a string" } },
     { (Decoder) _tally_public_settings_new_from_json, { "models-settings-public.json", "turnstile_enabled", "\"false\"", "public settings: “turnstile_enabled” is not a boolean" } },
     { (Decoder) _tally_public_settings_new_from_json, { "models-settings-public.json", "version", "0.1", "public settings: “version” is not a string" } },
+    { (Decoder) _tally_public_settings_new_from_json, { "models-settings-public-2026.json", "server_timezone", "-5", "public settings: “server_timezone” is not a string" } },
+    { (Decoder) _tally_public_settings_new_from_json, { "models-settings-public-2026.json", "aliyun_captcha_enabled", "1", "public settings: “aliyun_captcha_enabled” is not a boolean" } },
     { decode_key_usage_list, { "models-batch.json", "stats", "[]", "key usage list: “stats” is not an object" } },
     { decode_key_usage_list, { "models-batch.json", "stats", "{\"abc\":{\"api_key_id\":1,\"today_actual_cost\":0,\"total_actual_cost\":0}}", "key usage list: “abc” is not a key id" } },
     { decode_key_usage_list, { "models-batch.json", "stats", "{\"1\":{\"api_key_id\":1.5,\"today_actual_cost\":0,\"total_actual_cost\":0}}", "key usage list: “1”: key usage: “api_key_id” is not an integer" } },

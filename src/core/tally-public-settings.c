@@ -23,6 +23,10 @@ struct _TallyPublicSettings
   char *site_name;
   char *site_subtitle;
   char *version;
+  char *server_timezone;
+  char *server_utc_offset;
+  gboolean tencent_captcha_enabled;
+  gboolean aliyun_captcha_enabled;
 };
 
 G_DEFINE_FINAL_TYPE (TallyPublicSettings, tally_public_settings, G_TYPE_OBJECT)
@@ -34,6 +38,10 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyPublicSettings, site_name, STRING, TALLY_FIELD_OPTIONAL),
   TALLY_FIELD (TallyPublicSettings, site_subtitle, STRING, TALLY_FIELD_OPTIONAL),
   TALLY_FIELD (TallyPublicSettings, version, STRING, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, server_timezone, STRING, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, server_utc_offset, STRING, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, tencent_captcha_enabled, BOOL, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, aliyun_captcha_enabled, BOOL, TALLY_FIELD_OPTIONAL),
 };
 
 enum
@@ -137,4 +145,36 @@ tally_public_settings_get_version (TallyPublicSettings *self)
   g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), NULL);
 
   return self->version;
+}
+
+const char *
+tally_public_settings_get_server_timezone (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), NULL);
+
+  return self->server_timezone;
+}
+
+const char *
+tally_public_settings_get_server_utc_offset (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), NULL);
+
+  return self->server_utc_offset;
+}
+
+gboolean
+tally_public_settings_get_tencent_captcha_enabled (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), FALSE);
+
+  return self->tencent_captcha_enabled;
+}
+
+gboolean
+tally_public_settings_get_aliyun_captcha_enabled (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), FALSE);
+
+  return self->aliyun_captcha_enabled;
 }

@@ -21,6 +21,13 @@ const char *tally_public_settings_get_turnstile_site_key (TallyPublicSettings *s
 const char *tally_public_settings_get_site_name (TallyPublicSettings *self);
 const char *tally_public_settings_get_site_subtitle (TallyPublicSettings *self);
 const char *tally_public_settings_get_version (TallyPublicSettings *self);
+/* Since Jul 2026 (API-2026.md §4): the server's IANA zone name
+ * ("America/New_York") and its offset now ("-05:00"); "" on older servers. */
+const char *tally_public_settings_get_server_timezone (TallyPublicSettings *self);
+const char *tally_public_settings_get_server_utc_offset (TallyPublicSettings *self);
+/* Since Aug 2026: captchas a desktop client cannot show (like Turnstile). */
+gboolean tally_public_settings_get_tencent_captcha_enabled (TallyPublicSettings *self);
+gboolean tally_public_settings_get_aliyun_captcha_enabled (TallyPublicSettings *self);
 
 /* Every field is optional: missing → FALSE / "". */
 
