@@ -9,6 +9,7 @@
 
 #include "tally-models-private.h"
 #include "tally-server-time.h"
+#include "tally-server-zone.h"
 
 static void
 check_parse_ok (const char *ymd,
@@ -449,6 +450,179 @@ test_zero_fill_invalid_range (void)
   g_assert_cmpuint (g_list_model_get_n_items (invalid), ==, 1);
 }
 
+/* 2026 in New York: EDT (-04:00) from 8 March to 1 November, EST otherwise. */
+#define NY_FALL_BACK_START G_GINT64_CONSTANT (1793505600) /* 2026-11-01 00:00 EDT */
+#define NY_FALL_BACK_END G_GINT64_CONSTANT (1793595600)   /* 2026-11-02 00:00 EST */
+#define NY_SPRING_START G_GINT64_CONSTANT (1772946000)    /* 2026-03-08 00:00 EST */
+#define NY_SPRING_END G_GINT64_CONSTANT (1773028800)      /* 2026-03-09 00:00 EDT */
+#define DEC_10_0430Z G_GINT64_CONSTANT (1796877000)       /* 2026-12-09 23:30 EST */
+#define JUL_1_NOON_Z G_GINT64_CONSTANT (1782907200)
+
+static void
+test_zone_offsets (void)
+{
+  g_autoptr (TallyServerZone) ny = tally_server_zone_new_identifier ("America/New_York", 0);
+  g_autoptr (TallyServerZone) fixed = tally_server_zone_new_offset (-14400);
+  g_autofree char *december = NULL;
+  g_autofree char *july = NULL;
+  g_autofree char *fixed_label = NULL;
+
+  g_assert_cmpstr (tally_server_zone_get_name (ny), ==, "America/New_York");
+  g_assert_null (tally_server_zone_get_name (fixed));
+  g_assert_cmpint (tally_server_zone_get_offset_at (ny, DEC_10_0430Z), ==, -18000);
+  g_assert_cmpint (tally_server_zone_get_offset_at (ny, JUL_1_NOON_Z), ==, -14400);
+  g_assert_cmpint (tally_server_zone_get_offset_at (fixed, DEC_10_0430Z), ==, -14400);
+
+  /* the offset of the day in question, not of now */
+  g_assert_cmpint (tally_server_zone_get_offset_on (ny, "2026-12-09", JUL_1_NOON_Z), ==, -18000);
+  g_assert_cmpint (tally_server_zone_get_offset_on (ny, "2026-07-15", DEC_10_0430Z), ==, -14400);
+  g_assert_cmpint (tally_server_zone_get_offset_on (ny, "2026-11-01", DEC_10_0430Z), ==, -18000);
+  g_assert_cmpint (tally_server_zone_get_offset_on (ny, "nonsense", DEC_10_0430Z), ==, -18000);
+
+  december = tally_server_zone_describe (ny, NULL, DEC_10_0430Z);
+  july = tally_server_zone_describe (ny, "2026-07-15", DEC_10_0430Z);
+  fixed_label = tally_server_zone_describe (fixed, "2026-12-09", DEC_10_0430Z);
+  g_assert_cmpstr (december, ==, "America/New_York (UTC-05:00)");
+  g_assert_cmpstr (july, ==, "America/New_York (UTC-04:00)");
+  g_assert_cmpstr (fixed_label, ==, "UTC-04:00");
+
+  g_assert_true (tally_server_zone_equal (ny, ny));
+  g_assert_false (tally_server_zone_equal (ny, fixed));
+  g_assert_false (tally_server_zone_equal (NULL, fixed));
+}
+
+static void
+test_zone_new (void)
+{
+  TallyServerZone *zone;
+
+  /* unknown to tzdata: the fixed fallback, no name */
+  zone = tally_server_zone_new_identifier ("Mars/Olympus_Mons", 3600);
+  g_assert_null (tally_server_zone_get_name (zone));
+  g_assert_cmpint (tally_server_zone_get_offset_at (zone, JUL_1_NOON_Z), ==, 3600);
+  tally_server_zone_unref (zone);
+
+  /* an offset is not a name */
+  zone = tally_server_zone_new_identifier ("+05:00", 3600);
+  g_assert_null (tally_server_zone_get_name (zone));
+  g_assert_cmpint (tally_server_zone_get_offset_at (zone, JUL_1_NOON_Z), ==, 3600);
+  tally_server_zone_unref (zone);
+
+  g_assert_null (tally_server_zone_new_from_settings (NULL, NULL));
+  g_assert_null (tally_server_zone_new_from_settings ("", ""));
+  g_assert_null (tally_server_zone_new_from_settings ("Mars/Olympus_Mons", "8"));
+
+  zone = tally_server_zone_new_from_settings ("Asia/Shanghai", "+08:00");
+  g_assert_cmpstr (tally_server_zone_get_name (zone), ==, "Asia/Shanghai");
+  g_assert_cmpint (tally_server_zone_get_offset_at (zone, JUL_1_NOON_Z), ==, 28800);
+  tally_server_zone_unref (zone);
+
+  zone = tally_server_zone_new_from_settings ("Mars/Olympus_Mons", "-05:30");
+  g_assert_null (tally_server_zone_get_name (zone));
+  g_assert_cmpint (tally_server_zone_get_offset_at (zone, JUL_1_NOON_Z), ==, -19800);
+  tally_server_zone_unref (zone);
+
+  zone = tally_server_zone_new_from_settings ("", "Z");
+  g_assert_null (tally_server_zone_get_name (zone));
+  g_assert_cmpint (tally_server_zone_get_offset_at (zone, JUL_1_NOON_Z), ==, 0);
+  tally_server_zone_unref (zone);
+}
+
+static void
+test_zone_today (void)
+{
+  g_autoptr (TallyServerZone) ny = tally_server_zone_new_identifier ("America/New_York", 0);
+  g_autoptr (TallyServerZone) july = tally_server_zone_new_offset (-14400);
+  g_autofree char *before = tally_server_zone_today (ny, DEC_10_0430Z);
+  g_autofree char *after = tally_server_zone_today (ny, DEC_10_0430Z + 3600);
+  g_autofree char *wrong = tally_server_zone_today (july, DEC_10_0430Z);
+  g_autofree char *last_second = tally_server_zone_today (ny, NY_FALL_BACK_END - 1);
+  g_autofree char *first_second = tally_server_zone_today (ny, NY_FALL_BACK_END);
+
+  /* 23:30 EST on 9 December; the summer offset would say 00:30 on the 10th */
+  g_assert_cmpstr (before, ==, "2026-12-09");
+  g_assert_cmpstr (after, ==, "2026-12-10");
+  g_assert_cmpstr (wrong, ==, "2026-12-10");
+  g_assert_cmpstr (last_second, ==, "2026-11-01");
+  g_assert_cmpstr (first_second, ==, "2026-11-02");
+}
+
+static void
+test_zone_day_bounds (void)
+{
+  g_autoptr (TallyServerZone) ny = tally_server_zone_new_identifier ("America/New_York", 0);
+  g_autoptr (TallyServerZone) shanghai = tally_server_zone_new_offset (28800);
+  gint64 start = 0, end = 0;
+
+  g_assert_true (tally_server_zone_day_bounds (ny, "2026-11-01", &start, &end));
+  g_assert_cmpint (start, ==, NY_FALL_BACK_START);
+  g_assert_cmpint (end, ==, NY_FALL_BACK_END);
+  g_assert_cmpint (end - start, ==, 25 * 3600);
+
+  g_assert_true (tally_server_zone_day_bounds (ny, "2026-03-08", &start, &end));
+  g_assert_cmpint (start, ==, NY_SPRING_START);
+  g_assert_cmpint (end, ==, NY_SPRING_END);
+  g_assert_cmpint (end - start, ==, 23 * 3600);
+
+  g_assert_true (tally_server_zone_day_bounds (shanghai, "2026-01-15", &start, &end));
+  g_assert_cmpint (start, ==, G_GINT64_CONSTANT (1768406400));
+  g_assert_cmpint (end - start, ==, 86400);
+
+  g_assert_false (tally_server_zone_day_bounds (ny, "2026-02-30", &start, &end));
+}
+
+static void
+test_zone_hours (void)
+{
+  g_autoptr (TallyServerZone) ny = tally_server_zone_new_identifier ("America/New_York", 0);
+  g_autoptr (TallyServerZone) fixed = tally_server_zone_new_offset (-18000);
+
+  g_assert_cmphex (tally_server_zone_hours_on (ny, "2026-11-01"), ==, 0xffffff);
+  g_assert_cmphex (tally_server_zone_hours_on (ny, "2026-03-08"), ==, 0xffffff & ~(1u << 2));
+  g_assert_cmphex (tally_server_zone_hours_on (ny, "2026-03-09"), ==, 0xffffff);
+  g_assert_cmphex (tally_server_zone_hours_on (fixed, "2026-03-08"), ==, 0xffffff);
+  g_assert_cmphex (tally_server_zone_hours_on (ny, "bad"), ==, 0);
+}
+
+static void
+test_zone_zero_fill_hours (void)
+{
+  const char *json[] = {
+    /* on the fall-back day both 01:00 hours are one server bucket */
+    "{\"date\":\"2026-11-01 01:00\",\"requests\":7,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":0.5,\"actual_cost\":0.5}",
+    "{\"date\":\"2026-03-08 03:00\",\"requests\":2,\"input_tokens\":1,\"output_tokens\":1,\"cache_tokens\":0,\"total_tokens\":2,\"cost\":0.5,\"actual_cost\":0.5}",
+  };
+  g_autoptr (GListStore) sparse = sparse_points (json, G_N_ELEMENTS (json));
+  g_autoptr (TallyServerZone) ny = tally_server_zone_new_identifier ("America/New_York", 0);
+  g_autoptr (GListModel) fall = NULL;
+  g_autoptr (GListModel) spring = NULL;
+  g_autoptr (GListModel) plain = NULL;
+  g_autoptr (TallyTrendPoint) p1 = NULL;
+  g_autoptr (TallyTrendPoint) p2 = NULL;
+  g_autoptr (TallyTrendPoint) p3 = NULL;
+
+  fall = tally_trend_zero_fill_in_zone (G_LIST_MODEL (sparse), "2026-11-01", "2026-11-01", TALLY_GRANULARITY_HOUR, ny);
+  g_assert_cmpuint (g_list_model_get_n_items (fall), ==, 24);
+  p1 = g_list_model_get_item (fall, 1);
+  g_assert_cmpstr (tally_trend_point_get_date (p1), ==, "2026-11-01 01:00");
+  g_assert_cmpint (tally_trend_point_get_requests (p1), ==, 7);
+
+  spring = tally_trend_zero_fill_in_zone (G_LIST_MODEL (sparse), "2026-03-08", "2026-03-08", TALLY_GRANULARITY_HOUR, ny);
+  g_assert_cmpuint (g_list_model_get_n_items (spring), ==, 23);
+  p2 = g_list_model_get_item (spring, 2);
+  g_assert_cmpstr (tally_trend_point_get_date (p2), ==, "2026-03-08 03:00");
+  g_assert_cmpint (tally_trend_point_get_requests (p2), ==, 2);
+
+  /* without a zone every day has 24 hours; days are never dropped */
+  plain = tally_trend_zero_fill_in_zone (G_LIST_MODEL (sparse), "2026-03-08", "2026-03-09", TALLY_GRANULARITY_HOUR, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (plain), ==, 48);
+  g_clear_object (&plain);
+  plain = tally_trend_zero_fill_in_zone (G_LIST_MODEL (sparse), "2026-03-08", "2026-03-09", TALLY_GRANULARITY_DAY, ny);
+  g_assert_cmpuint (g_list_model_get_n_items (plain), ==, 2);
+  p3 = g_list_model_get_item (plain, 0);
+  g_assert_cmpstr (tally_trend_point_get_date (p3), ==, "2026-03-08");
+}
+
 int
 main (int argc,
       char *argv[])
@@ -467,6 +641,12 @@ main (int argc,
   g_test_add_func ("/server-time/zero-fill/month-boundary", test_zero_fill_month_boundary);
   g_test_add_func ("/server-time/zero-fill/hours", test_zero_fill_hours);
   g_test_add_func ("/server-time/zero-fill/invalid-range", test_zero_fill_invalid_range);
+  g_test_add_func ("/server-time/zone/offsets", test_zone_offsets);
+  g_test_add_func ("/server-time/zone/new", test_zone_new);
+  g_test_add_func ("/server-time/zone/today", test_zone_today);
+  g_test_add_func ("/server-time/zone/day-bounds", test_zone_day_bounds);
+  g_test_add_func ("/server-time/zone/hours", test_zone_hours);
+  g_test_add_func ("/server-time/zone/zero-fill-hours", test_zone_zero_fill_hours);
 
   return g_test_run ();
 }
