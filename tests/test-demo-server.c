@@ -388,7 +388,11 @@ test_login (void)
   g_assert_true (reply->body[reply->len - 1] == '}');
   g_assert_true (g_str_has_prefix (reply->body, "{\"code\":0,\"message\":\"success\",\"data\":{\"registration_enabled\":"));
   g_assert_false (json_object_get_boolean_member (data, "turnstile_enabled"));
-  g_assert_cmpstr (json_object_get_string_member (data, "version"), ==, "0.1.1");
+  g_assert_cmpstr (json_object_get_string_member (data, "version"), ==, "0.2.25");
+  g_assert_cmpstr (json_object_get_string_member (data, "server_timezone"), ==, "Asia/Shanghai");
+  g_assert_cmpstr (json_object_get_string_member (data, "server_utc_offset"), ==, "+08:00");
+  g_assert_false (json_object_get_boolean_member (data, "tencent_captcha_enabled"));
+  g_assert_false (json_object_get_boolean_member (data, "aliyun_captcha_enabled"));
   g_assert_cmpstr (json_object_get_string_member (data, "site_name"), ==, "Tally Demo");
   g_clear_pointer (&reply, reply_free);
 
@@ -1345,6 +1349,201 @@ test_empty_utc (void)
   g_assert_finalize_object (g_steal_pointer (&server));
 }
 
+/* 2026-11-02T12:00:00-05:00: the day after New York's fall-back day */
+#define NY_NOW G_GINT64_CONSTANT (1793638800)
+#define NY_FALL_START_US (G_GINT64_CONSTANT (1793505600) * G_USEC_PER_SEC) /* 2026-11-01 00:00 EDT */
+#define NY_FALL_END_US (G_GINT64_CONSTANT (1793595600) * G_USEC_PER_SEC)   /* 2026-11-02 00:00 EST */
+
+static guint
+count_rows (TallyDemoData *data,
+            gint64 lo_us,
+            gint64 hi_us)
+{
+  guint n_rows, n = 0;
+  const TallyDemoRow *rows = tally_demo_data_get_rows (data, &n_rows);
+
+  for (guint i = 0; i < n_rows; i++)
+    if (rows[i].created_us >= lo_us && rows[i].created_us < hi_us && tally_demo_row_user_id (data, &rows[i]) == TALLY_DEMO_USER_ID)
+      n++;
+  return n;
+}
+
+static void
+test_zone_new_york (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("America/New_York");
+  g_autoptr (TallyDemoData) data = NULL;
+  g_autofree char *token = NULL;
+  Reply *reply;
+  JsonObject *object;
+  JsonArray *trend;
+  guint hour_1 = 0, day_total = 0;
+  gint64 sum = 0;
+
+  g_assert_nonnull (tz);
+  g_object_set (server, "seed", SEED, "days", 4, "rows", 4000, "now", NY_NOW, "timezone", "America/New_York", NULL);
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (tally_demo_server_get_today (server), ==, "2026-11-02");
+  token = login (server);
+
+  reply = get (server, "/api/v1/settings/public", NULL);
+  object = data_object (reply);
+  g_assert_cmpstr (json_object_get_string_member (object, "server_timezone"), ==, "America/New_York");
+  g_assert_cmpstr (json_object_get_string_member (object, "server_utc_offset"), ==, "-05:00");
+  reply_free (reply);
+
+  /* the account is from June (EDT), today's rows from November (EST) */
+  reply = get (server, "/api/v1/auth/me", token);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (data_object (reply), "created_at"), "-04:00"));
+  reply_free (reply);
+  reply = get (server, "/api/v1/usage?page_size=1", token);
+  object = json_array_get_object_element (json_object_get_array_member (data_object (reply), "items"), 0);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (object, "created_at"), "2026-11-02T"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "created_at"), "-05:00"));
+  reply_free (reply);
+
+  /* the same data, counted here: the fall-back day has 25 hours */
+  data = tally_demo_data_new_in_zone (SEED, 4, 4000, NY_NOW, tz, 28800);
+  g_assert_cmpint (tally_demo_data_get_utc_offset (data), ==, -18000);
+  g_assert_cmpint (tally_demo_data_day_start_us (data, tally_demo_data_get_today (data) - 1), ==, NY_FALL_START_US);
+  g_assert_cmpint (tally_demo_data_day_start_us (data, tally_demo_data_get_today (data)), ==, NY_FALL_END_US);
+  day_total = count_rows (data, NY_FALL_START_US, NY_FALL_END_US);
+  /* 01:00 EDT and 01:00 EST */
+  hour_1 = count_rows (data, NY_FALL_START_US + G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC, NY_FALL_START_US + 3 * G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
+  g_assert_cmpuint (day_total, >, 0);
+  g_assert_cmpuint (hour_1, >, 0);
+  /* both 01:00 hours have rows, so a bucket of one hour would be short */
+  g_assert_cmpuint (count_rows (data, NY_FALL_START_US + 2 * G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC, NY_FALL_START_US + 3 * G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC), >, 0);
+
+  reply = get (server, "/api/v1/usage/dashboard/trend?granularity=hour&start_date=2026-11-01&end_date=2026-11-01", token);
+  trend = json_object_get_array_member (data_object (reply), "trend");
+  g_assert_cmpuint (json_array_get_length (trend), <=, 24);
+  for (guint i = 0; i < json_array_get_length (trend); i++)
+    {
+      JsonObject *point = json_array_get_object_element (trend, i);
+      const char *label = json_object_get_string_member (point, "date");
+      g_assert_true (g_str_has_prefix (label, "2026-11-01 "));
+      if (g_str_equal (label, "2026-11-01 01:00"))
+        g_assert_cmpint (json_object_get_int_member (point, "requests"), ==, hour_1);
+      sum += json_object_get_int_member (point, "requests");
+    }
+  g_assert_cmpint (sum, ==, day_total);
+  reply_free (reply);
+
+  reply = get (server, "/api/v1/usage/dashboard/trend?start_date=2026-11-01&end_date=2026-11-01", token);
+  trend = json_object_get_array_member (data_object (reply), "trend");
+  g_assert_cmpuint (json_array_get_length (trend), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (trend, 0), "requests"), ==, day_total);
+  reply_free (reply);
+
+  reply = get (server, "/api/v1/usage/stats?start_date=2026-11-01&end_date=2026-11-01", token);
+  g_assert_cmpint (json_object_get_int_member (data_object (reply), "total_requests"), ==, day_total);
+  reply_free (reply);
+
+  g_assert_finalize_object (g_steal_pointer (&server));
+}
+
+static void
+test_zone_near_midnight (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+  g_autofree char *token = NULL;
+  Reply *reply;
+  JsonObject *object;
+
+  /* 2026-12-10T04:30:00Z = 23:30 EST on the 9th */
+  g_object_set (server, "seed", SEED, "days", 3, "rows", 300, "now", G_GINT64_CONSTANT (1796877000),
+                "timezone", "America/New_York", NULL);
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (tally_demo_server_get_today (server), ==, "2026-12-09");
+  token = login (server);
+  reply = get (server, "/api/v1/usage/dashboard/trend", token);
+  object = data_object (reply);
+  g_assert_cmpstr (json_object_get_string_member (object, "end_date"), ==, "2026-12-09");
+  reply_free (reply);
+  g_assert_finalize_object (g_steal_pointer (&server));
+
+  /* an unknown zone is an error at start */
+  server = tally_demo_server_new ();
+  g_object_set (server, "timezone", "Mars/Olympus_Mons", NULL);
+  g_assert_false (tally_demo_server_start (server, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+test_settings_2025 (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+  Reply *reply;
+  JsonObject *object;
+
+  g_object_set (server, "rows", 10, "now", NOW, "timezone", "America/New_York",
+                "generation", TALLY_DEMO_GENERATION_2025, NULL);
+  tally_demo_server_set_captcha (server, "tencent");
+  g_assert_true (tally_demo_server_start (server, &error));
+  reply = get (server, "/api/v1/settings/public", NULL);
+  object = data_object (reply);
+  g_assert_cmpstr (json_object_get_string_member (object, "version"), ==, "0.1.1");
+  g_assert_false (json_object_has_member (object, "server_timezone"));
+  g_assert_false (json_object_has_member (object, "server_utc_offset"));
+  g_assert_false (json_object_has_member (object, "tencent_captcha_enabled"));
+  reply_free (reply);
+  g_assert_finalize_object (g_steal_pointer (&server));
+}
+
+static void
+test_captcha (void)
+{
+  const char *kinds[] = { "tencent", "aliyun" };
+  const char *codes[] = { "TENCENT_CAPTCHA_VERIFICATION_FAILED", "ALIYUN_CAPTCHA_VERIFICATION_FAILED" };
+  const char *messages[] = { "tencent captcha verification failed", "aliyun captcha verification failed" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+      g_autofree char *body = NULL;
+      g_autofree char *good = NULL;
+      Reply *reply;
+      JsonObject *object;
+
+      g_object_set (server, "rows", 10, "now", NOW, NULL);
+      tally_demo_server_set_captcha (server, kinds[i]);
+      g_assert_true (tally_demo_server_start (server, &error));
+
+      reply = get (server, "/api/v1/settings/public", NULL);
+      object = data_object (reply);
+      g_assert_cmpint (json_object_get_boolean_member (object, "tencent_captcha_enabled"), ==, i == 0);
+      g_assert_cmpint (json_object_get_boolean_member (object, "aliyun_captcha_enabled"), ==, i == 1);
+      reply_free (reply);
+
+      body = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\"}",
+                              tally_demo_server_get_email (server), tally_demo_server_get_password (server));
+      reply = post (server, "/api/v1/auth/login", NULL, body);
+      assert_envelope_error (reply, 400, messages[i], codes[i]);
+      reply_free (reply);
+
+      good = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\",\"captcha_token\":\"demo-captcha-ok\"}",
+                              tally_demo_server_get_email (server), tally_demo_server_get_password (server));
+      reply = post (server, "/api/v1/auth/login", NULL, good);
+      g_assert_cmpuint (reply->status, ==, 200);
+      g_assert_nonnull (json_object_get_string_member (data_object (reply), "access_token"));
+      reply_free (reply);
+
+      tally_demo_server_set_captcha (server, NULL);
+      reply = post (server, "/api/v1/auth/login", NULL, body);
+      g_assert_cmpuint (reply->status, ==, 200);
+      reply_free (reply);
+      g_assert_finalize_object (g_steal_pointer (&server));
+    }
+}
+
 int
 main (int argc,
       char *argv[])
@@ -1368,6 +1567,10 @@ main (int argc,
   g_test_add_func ("/demo-server/faults", test_faults);
   g_test_add_func ("/demo-server/delay", test_delay);
   g_test_add_func ("/demo-server/empty-utc", test_empty_utc);
+  g_test_add_func ("/demo-server/zone/new-york", test_zone_new_york);
+  g_test_add_func ("/demo-server/zone/near-midnight", test_zone_near_midnight);
+  g_test_add_func ("/demo-server/zone/settings-2025", test_settings_2025);
+  g_test_add_func ("/demo-server/captcha", test_captcha);
 
   shared_session = soup_session_new ();
   ret = g_test_run ();

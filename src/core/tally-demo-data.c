@@ -115,8 +115,15 @@ struct _TallyDemoData
 {
   guint64 seed;
   gint64 now_us;
-  int utc_offset;
+  int utc_offset; /* at now */
   gint64 today;
+  GTimeZone *tz;
+  /* the offset changes inside [zone_lo_us, zone_hi_us): zone_offsets[i] holds
+   * from zone_changes[i - 1] (or zone_lo_us) to zone_changes[i] */
+  gint64 zone_lo_us;
+  gint64 zone_hi_us;
+  GArray *zone_changes; /* gint64 unix_us */
+  GArray *zone_offsets; /* int, one more than zone_changes */
 
   TallyDemoUser users[N_USERS];
   TallyDemoGroup groups[N_GROUPS];
@@ -612,9 +619,8 @@ generate_rows (TallyDemoData *data,
                guint days,
                guint n_rows_wanted)
 {
-  gint64 start_us = tally_demo_day_start_us (data->today - (gint64) days + 1, data->utc_offset);
+  gint64 start_us = tally_demo_data_day_start_us (data, data->today - (gint64) days + 1);
   gint64 span_us = data->now_us - start_us;
-  gint64 first_hour, last_hour;
   guint n_hours;
   g_autofree double *weights = NULL;
   g_autofree guint *counts = NULL;
@@ -631,19 +637,18 @@ generate_rows (TallyDemoData *data,
 
   rng_init (&rng, data->seed);
 
-  first_hour = tally_demo_local_hour (start_us, data->utc_offset);
-  last_hour = tally_demo_local_hour (data->now_us - 1, data->utc_offset);
-  n_hours = (guint) (last_hour - first_hour + 1);
+  /* real hours from the first midnight: a DST day has 23 or 25 of them */
+  n_hours = (guint) (floor_div (data->now_us - 1 - start_us, US_PER_HOUR) + 1);
   weights = g_new0 (double, n_hours);
   counts = g_new0 (guint, n_hours);
 
   for (guint h = 0; h < n_hours; h++)
     {
-      gint64 local_hour = first_hour + h;
+      gint64 hour_start = start_us + (gint64) h * US_PER_HOUR;
+      gint64 local_hour = tally_demo_data_local_hour (data, hour_start);
       gint64 day = floor_div (local_hour, 24);
       int hour_of_day = (int) (local_hour - day * 24);
       int weekday = (int) ((day % 7 + 7 + 4) % 7); /* 0 = Sunday; 1970-01-01 was a Thursday */
-      gint64 hour_start = local_hour * US_PER_HOUR - data->utc_offset * TALLY_DEMO_US_PER_SECOND;
       double w = hour_weights[hour_of_day];
 
       if (weekday == 0 || weekday == 6)
@@ -679,7 +684,7 @@ generate_rows (TallyDemoData *data,
 
   for (guint h = 0; h < n_hours; h++)
     {
-      gint64 hour_start = (first_hour + h) * US_PER_HOUR - data->utc_offset * TALLY_DEMO_US_PER_SECOND;
+      gint64 hour_start = start_us + (gint64) h * US_PER_HOUR;
       gint64 lo = MAX (hour_start, start_us);
       gint64 hi = MIN (hour_start + US_PER_HOUR, data->now_us);
 
@@ -695,12 +700,137 @@ generate_rows (TallyDemoData *data,
     }
 }
 
+static int
+zone_offset_direct (GTimeZone *tz,
+                    gint64 unix_s)
+{
+  int interval = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, unix_s);
+
+  return g_time_zone_get_offset (tz, MAX (interval, 0));
+}
+
+/* Finds the offset changes of [lo_us, hi_us): probes every 6 hours, then
+ * bisects each change to the second. */
+static void
+zone_cache_init (TallyDemoData *data,
+                 gint64 lo_us,
+                 gint64 hi_us)
+{
+  gint64 lo = floor_div (lo_us, TALLY_DEMO_US_PER_SECOND);
+  gint64 hi = floor_div (hi_us, TALLY_DEMO_US_PER_SECOND) + 1;
+  int current = zone_offset_direct (data->tz, lo);
+
+  data->zone_lo_us = lo * TALLY_DEMO_US_PER_SECOND;
+  data->zone_hi_us = hi * TALLY_DEMO_US_PER_SECOND;
+  data->zone_changes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  data->zone_offsets = g_array_new (FALSE, FALSE, sizeof (int));
+  g_array_append_val (data->zone_offsets, current);
+
+  for (gint64 t = lo; t < hi; t += 6 * 3600)
+    {
+      gint64 next = MIN (t + 6 * 3600, hi);
+      int offset = zone_offset_direct (data->tz, next);
+      gint64 a = t, b = next;
+      gint64 change_us;
+
+      if (offset == current)
+        continue;
+      /* the first second with the new offset is in (a, b] */
+      while (b - a > 1)
+        {
+          gint64 mid = a + (b - a) / 2;
+
+          if (zone_offset_direct (data->tz, mid) == current)
+            a = mid;
+          else
+            b = mid;
+        }
+      change_us = b * TALLY_DEMO_US_PER_SECOND;
+      g_array_append_val (data->zone_changes, change_us);
+      g_array_append_val (data->zone_offsets, offset);
+      current = offset;
+    }
+}
+
+int
+tally_demo_data_offset_at (TallyDemoData *data,
+                           gint64 unix_us)
+{
+  const gint64 *changes;
+  guint lo = 0, hi;
+
+  if (data->tz == NULL)
+    return data->utc_offset;
+  if (unix_us < data->zone_lo_us || unix_us >= data->zone_hi_us)
+    return zone_offset_direct (data->tz, floor_div (unix_us, TALLY_DEMO_US_PER_SECOND));
+
+  /* the number of changes at or before unix_us */
+  changes = (const gint64 *) (gpointer) data->zone_changes->data;
+  hi = data->zone_changes->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (changes[mid] <= unix_us)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return g_array_index (data->zone_offsets, int, lo);
+}
+
+gint64
+tally_demo_data_local_day (TallyDemoData *data,
+                           gint64 unix_us)
+{
+  return tally_demo_local_day (unix_us, tally_demo_data_offset_at (data, unix_us));
+}
+
+gint64
+tally_demo_data_local_hour (TallyDemoData *data,
+                            gint64 unix_us)
+{
+  return tally_demo_local_hour (unix_us, tally_demo_data_offset_at (data, unix_us));
+}
+
+gint64
+tally_demo_data_day_start_us (TallyDemoData *data,
+                              gint64 days)
+{
+  gint64 midnight = days * TALLY_DEMO_US_PER_DAY;
+  gint64 t, lo, hi;
+
+  if (data->tz == NULL)
+    return tally_demo_day_start_us (days, data->utc_offset);
+
+  /* two guesses of the offset find midnight unless it falls in a change */
+  t = midnight - tally_demo_data_offset_at (data, midnight) * TALLY_DEMO_US_PER_SECOND;
+  t = midnight - tally_demo_data_offset_at (data, t) * TALLY_DEMO_US_PER_SECOND;
+  if (tally_demo_data_local_day (data, t) == days && tally_demo_data_local_day (data, t - TALLY_DEMO_US_PER_SECOND) < days)
+    return t;
+
+  /* the first whole second of the day, within ±26 h of the local midnight */
+  lo = floor_div (midnight, TALLY_DEMO_US_PER_SECOND) - 26 * 3600;
+  hi = floor_div (midnight, TALLY_DEMO_US_PER_SECOND) + 26 * 3600;
+  while (hi - lo > 1)
+    {
+      gint64 mid = lo + (hi - lo) / 2;
+
+      if (tally_demo_data_local_day (data, mid * TALLY_DEMO_US_PER_SECOND) >= days)
+        hi = mid;
+      else
+        lo = mid;
+    }
+  return hi * TALLY_DEMO_US_PER_SECOND;
+}
+
 TallyDemoData *
-tally_demo_data_new (guint64 seed,
-                     guint days,
-                     guint rows,
-                     gint64 now_unix,
-                     int utc_offset)
+tally_demo_data_new_in_zone (guint64 seed,
+                             guint days,
+                             guint rows,
+                             gint64 now_unix,
+                             GTimeZone *tz,
+                             int utc_offset)
 {
   TallyDemoData *data = g_new0 (TallyDemoData, 1);
   gint64 start_s;
@@ -709,13 +839,33 @@ tally_demo_data_new (guint64 seed,
   data->seed = seed;
   data->now_us = now_unix * TALLY_DEMO_US_PER_SECOND;
   data->utc_offset = utc_offset;
-  data->today = tally_demo_local_day (data->now_us, utc_offset);
+  if (tz != NULL)
+    {
+      /* the whole span of the data, its entities (up to 150 days before
+       * the first row) and a few days after now */
+      data->tz = g_time_zone_ref (tz);
+      zone_cache_init (data,
+                       data->now_us - ((gint64) MAX (days, 1) + 160) * TALLY_DEMO_US_PER_DAY,
+                       data->now_us + 3 * TALLY_DEMO_US_PER_DAY);
+      data->utc_offset = tally_demo_data_offset_at (data, data->now_us);
+    }
+  data->today = tally_demo_data_local_day (data, data->now_us);
 
-  start_s = tally_demo_day_start_us (data->today - (gint64) MAX (days, 1) + 1, utc_offset) / TALLY_DEMO_US_PER_SECOND;
+  start_s = tally_demo_data_day_start_us (data, data->today - (gint64) MAX (days, 1) + 1) / TALLY_DEMO_US_PER_SECOND;
   init_entities (data, start_s, now_unix);
   generate_rows (data, days, rows);
 
   return data;
+}
+
+TallyDemoData *
+tally_demo_data_new (guint64 seed,
+                     guint days,
+                     guint rows,
+                     gint64 now_unix,
+                     int utc_offset)
+{
+  return tally_demo_data_new_in_zone (seed, days, rows, now_unix, NULL, utc_offset);
 }
 
 void
@@ -725,6 +875,9 @@ tally_demo_data_free (TallyDemoData *data)
     return;
   g_mutex_clear (&data->select_lock);
   g_free (data->rows);
+  g_clear_pointer (&data->tz, g_time_zone_unref);
+  g_clear_pointer (&data->zone_changes, g_array_unref);
+  g_clear_pointer (&data->zone_offsets, g_array_unref);
   g_free (data);
 }
 
@@ -1021,10 +1174,10 @@ tally_demo_data_aggregate (TallyDemoData *data,
             bucket = row->model;
             break;
           case TALLY_DEMO_GROUP_DAY:
-            bucket = tally_demo_local_day (row->created_us, data->utc_offset) - first_bucket;
+            bucket = tally_demo_data_local_day (data, row->created_us) - first_bucket;
             break;
           case TALLY_DEMO_GROUP_HOUR:
-            bucket = tally_demo_local_hour (row->created_us, data->utc_offset) - first_bucket;
+            bucket = tally_demo_data_local_hour (data, row->created_us) - first_bucket;
             break;
           default:
             g_assert_not_reached ();

@@ -11,7 +11,7 @@
  * Also here: the small pieces of Go's encoding/json the demo server must
  * reproduce byte for byte (a writer with Go's escaping and float format, and a
  * reader that reports Go's decoder error strings), and calendar helpers for a
- * fixed UTC offset.
+ * fixed UTC offset (the data itself follows a GTimeZone: tally_demo_data_local_day()).
  */
 
 #pragma once
@@ -138,8 +138,30 @@ void tally_demo_data_free (TallyDemoData *data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TallyDemoData, tally_demo_data_free)
 
+/* The same in the zone @tz (NULL: the fixed @utc_offset). Every day
+ * boundary, hourly bucket and timestamp suffix follows @tz's offset at that
+ * instant, so a DST zone is right on both sides of a change. */
+TallyDemoData *tally_demo_data_new_in_zone (guint64 seed,
+                                            guint days,
+                                            guint rows,
+                                            gint64 now_unix,
+                                            GTimeZone *tz,
+                                            int utc_offset);
+
 gint64 tally_demo_data_get_now_us (TallyDemoData *data);
+/* The server offset at "now" (seconds east of UTC). */
 int tally_demo_data_get_utc_offset (TallyDemoData *data);
+/* The offset at @unix_us, the server's calendar day and wall-clock hour
+ * (days × 24 + hour; the repeated hour of a fall-back day is one index) of
+ * an instant, and the first instant of server day @days. */
+int tally_demo_data_offset_at (TallyDemoData *data,
+                               gint64 unix_us);
+gint64 tally_demo_data_local_day (TallyDemoData *data,
+                                  gint64 unix_us);
+gint64 tally_demo_data_local_hour (TallyDemoData *data,
+                                   gint64 unix_us);
+gint64 tally_demo_data_day_start_us (TallyDemoData *data,
+                                     gint64 days);
 /* The server's calendar day of "now" (days since 1970-01-01). */
 gint64 tally_demo_data_get_today (TallyDemoData *data);
 

@@ -34,6 +34,9 @@
 #define TURNSTILE_TOKEN "demo-turnstile-ok"
 #define TURNSTILE_SITE_KEY "1x00000000000000000000AA"
 #define TOTP_CODE "123456"
+#define CAPTCHA_TOKEN "demo-captcha-ok"
+#define DEFAULT_TIMEZONE "Asia/Shanghai"
+#define DEFAULT_UTC_OFFSET 28800
 #define MAX_PAGE_SIZE 100
 #define DEFAULT_PAGE_SIZE 20
 #define MAX_BATCH_IDS 100
@@ -47,6 +50,7 @@ struct _TallyDemoServer
   guint days;
   guint rows;
   int utc_offset;
+  char *timezone; /* IANA name; NULL: the fixed utc_offset */
   gint64 now;
   TallyDemoGeneration generation;
 
@@ -55,6 +59,7 @@ struct _TallyDemoServer
   TallyDemoFault fault;
   gboolean turnstile;
   gboolean two_factor;
+  char *captcha; /* "tencent", "aliyun" or NULL */
 
   /* owned */
   SoupServer *server;
@@ -80,10 +85,23 @@ enum
   PROP_UTC_OFFSET,
   PROP_NOW,
   PROP_GENERATION,
+  PROP_TIMEZONE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The end (exclusive) of a range whose last day is @end_day: the next
+ * midnight today; S added an absolute 24 h to the last midnight (API.md
+ * §5.2), which misses the last hour of a 25-hour day. */
+static gint64
+range_end_us (TallyDemoServer *self,
+              gint64 end_day)
+{
+  if (self->generation == TALLY_DEMO_GENERATION_2025)
+    return tally_demo_data_day_start_us (self->data, end_day) + TALLY_DEMO_US_PER_DAY;
+  return tally_demo_data_day_start_us (self->data, end_day + 1);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Requests and responses                                                   */
@@ -257,8 +275,8 @@ write_user (TallyDemoServer *self,
   tally_demo_json_int (json, "concurrency", user->concurrency);
   tally_demo_json_string (json, "status", user->status);
   tally_demo_json_null (json, "allowed_groups");
-  tally_demo_json_time (json, "created_at", seconds_to_us (user->created_at), self->utc_offset);
-  tally_demo_json_time (json, "updated_at", seconds_to_us (user->updated_at), self->utc_offset);
+  tally_demo_json_time (json, "created_at", seconds_to_us (user->created_at), tally_demo_data_offset_at (self->data, seconds_to_us (user->created_at)));
+  tally_demo_json_time (json, "updated_at", seconds_to_us (user->updated_at), tally_demo_data_offset_at (self->data, seconds_to_us (user->updated_at)));
   tally_demo_json_end_object (json);
 }
 
@@ -280,8 +298,8 @@ write_group (TallyDemoServer *self,
   tally_demo_json_nullable_double (json, "daily_limit_usd", group->daily_limit_usd);
   tally_demo_json_nullable_double (json, "weekly_limit_usd", group->weekly_limit_usd);
   tally_demo_json_nullable_double (json, "monthly_limit_usd", group->monthly_limit_usd);
-  tally_demo_json_time (json, "created_at", seconds_to_us (group->created_at), self->utc_offset);
-  tally_demo_json_time (json, "updated_at", seconds_to_us (group->updated_at), self->utc_offset);
+  tally_demo_json_time (json, "created_at", seconds_to_us (group->created_at), tally_demo_data_offset_at (self->data, seconds_to_us (group->created_at)));
+  tally_demo_json_time (json, "updated_at", seconds_to_us (group->updated_at), tally_demo_data_offset_at (self->data, seconds_to_us (group->updated_at)));
   tally_demo_json_end_object (json);
 }
 
@@ -305,8 +323,8 @@ write_key (TallyDemoServer *self,
   else
     tally_demo_json_null (json, "group_id");
   tally_demo_json_string (json, "status", key->status);
-  tally_demo_json_time (json, "created_at", seconds_to_us (key->created_at), self->utc_offset);
-  tally_demo_json_time (json, "updated_at", seconds_to_us (key->updated_at), self->utc_offset);
+  tally_demo_json_time (json, "created_at", seconds_to_us (key->created_at), tally_demo_data_offset_at (self->data, seconds_to_us (key->created_at)));
+  tally_demo_json_time (json, "updated_at", seconds_to_us (key->updated_at), tally_demo_data_offset_at (self->data, seconds_to_us (key->updated_at)));
   if (with_user)
     write_user (self, json, "user", tally_demo_data_get_user (self->data, key->user_id), TRUE);
   if (with_group && group != NULL)
@@ -338,9 +356,9 @@ write_account (TallyDemoServer *self,
   tally_demo_json_int (json, "priority", 50);
   tally_demo_json_string (json, "status", "active");
   tally_demo_json_string (json, "error_message", "");
-  tally_demo_json_time (json, "last_used_at", now, self->utc_offset);
-  tally_demo_json_time (json, "created_at", created, self->utc_offset);
-  tally_demo_json_time (json, "updated_at", created, self->utc_offset);
+  tally_demo_json_time (json, "last_used_at", now, tally_demo_data_offset_at (self->data, now));
+  tally_demo_json_time (json, "created_at", created, tally_demo_data_offset_at (self->data, created));
+  tally_demo_json_time (json, "updated_at", created, tally_demo_data_offset_at (self->data, created));
   tally_demo_json_bool (json, "schedulable", TRUE);
   tally_demo_json_null (json, "rate_limited_at");
   tally_demo_json_null (json, "rate_limit_reset_at");
@@ -399,7 +417,7 @@ write_usage_row (TallyDemoServer *self,
   tally_demo_json_bool (json, "stream", (row->flags & TALLY_DEMO_ROW_STREAM) != 0);
   tally_demo_json_nullable_int (json, "duration_ms", row->duration_ms);
   tally_demo_json_nullable_int (json, "first_token_ms", row->first_token_ms);
-  tally_demo_json_time (json, "created_at", row->created_us, self->utc_offset);
+  tally_demo_json_time (json, "created_at", row->created_us, tally_demo_data_offset_at (self->data, row->created_us));
   if (nested)
     {
       write_user (self, json, "user", tally_demo_data_get_user (data, key->user_id), TRUE);
@@ -971,6 +989,25 @@ handle_health (TallyDemoServer *self,
   g_string_append (resp->body, "{\"status\":\"ok\"}");
 }
 
+/* The IANA name of the demo's zone: "timezone", else a name for the fixed
+ * offset (Asia/Shanghai for 28800, UTC for 0, Etc/GMT±N for whole hours);
+ * NULL for other offsets (only server_utc_offset is sent then). */
+static char *
+demo_zone_name (TallyDemoServer *self)
+{
+  int offset = self->utc_offset;
+
+  if (self->timezone != NULL)
+    return g_strdup (self->timezone);
+  if (offset == DEFAULT_UTC_OFFSET)
+    return g_strdup (DEFAULT_TIMEZONE);
+  if (offset == 0)
+    return g_strdup ("UTC");
+  if (offset % 3600 == 0)
+    return g_strdup_printf ("Etc/GMT%+d", -offset / 3600); /* POSIX signs: east is minus */
+  return NULL;
+}
+
 static void
 handle_public_settings (TallyDemoServer *self,
                         Request *req,
@@ -989,7 +1026,25 @@ handle_public_settings (TallyDemoServer *self,
   tally_demo_json_string (json, "api_base_url", "");
   tally_demo_json_string (json, "contact_info", "");
   tally_demo_json_string (json, "doc_url", "");
-  tally_demo_json_string (json, "version", "0.1.1");
+  if (self->generation == TALLY_DEMO_GENERATION_2025)
+    {
+      /* S (API.md §2.1) */
+      tally_demo_json_string (json, "version", "0.1.1");
+    }
+  else
+    {
+      g_autofree char *zone = demo_zone_name (self);
+      int offset = tally_demo_data_offset_at (self->data, tally_demo_data_get_now_us (self->data));
+      g_autofree char *offset_text = g_strdup_printf ("%c%02d:%02d", offset < 0 ? '-' : '+',
+                                                      ABS (offset) / 3600, ABS (offset) / 60 % 60);
+
+      tally_demo_json_bool (json, "tencent_captcha_enabled", g_strcmp0 (self->captcha, "tencent") == 0);
+      tally_demo_json_bool (json, "aliyun_captcha_enabled", g_strcmp0 (self->captcha, "aliyun") == 0);
+      if (zone != NULL)
+        tally_demo_json_string (json, "server_timezone", zone);
+      tally_demo_json_string (json, "server_utc_offset", offset_text);
+      tally_demo_json_string (json, "version", "0.2.25");
+    }
   tally_demo_json_end_object (json);
   success_end (resp);
 }
@@ -1029,6 +1084,7 @@ handle_login (TallyDemoServer *self,
     { "email", "Email", TRUE, 0, TRUE, NULL },
     { "password", "Password", TRUE, 0, FALSE, NULL },
     { "turnstile_token", "TurnstileToken", FALSE, 0, FALSE, NULL },
+    { "captcha_token", "CaptchaToken", FALSE, 0, FALSE, NULL },
   };
   g_autoptr (TallyDemoValue) body = parse_body (req, resp);
   const TallyDemoUser *user;
@@ -1037,6 +1093,17 @@ handle_login (TallyDemoServer *self,
     return;
   if (!bind_strings (body, "LoginRequest", fields, G_N_ELEMENTS (fields), resp))
     goto out;
+
+  if (self->captcha != NULL && g_strcmp0 (fields[3].value, CAPTCHA_TOKEN) != 0)
+    {
+      if (g_str_equal (self->captcha, "tencent"))
+        respond_error (resp, SOUP_STATUS_BAD_REQUEST, "tencent captcha verification failed",
+                       "TENCENT_CAPTCHA_VERIFICATION_FAILED");
+      else
+        respond_error (resp, SOUP_STATUS_BAD_REQUEST, "aliyun captcha verification failed",
+                       "ALIYUN_CAPTCHA_VERIFICATION_FAILED");
+      goto out;
+    }
 
   if (self->turnstile && g_strcmp0 (fields[2].value, TURNSTILE_TOKEN) != 0)
     {
@@ -1231,7 +1298,6 @@ handle_usage_list (TallyDemoServer *self,
   guint n = 0;
   guint n_rows;
   const TallyDemoRow *rows = tally_demo_data_get_rows (self->data, &n_rows);
-  int utc_offset = tally_demo_data_get_utc_offset (self->data);
   TallyDemoJson *json;
 
   tally_demo_filter_init (&filter, req->user_id);
@@ -1280,7 +1346,7 @@ handle_usage_list (TallyDemoServer *self,
           respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid start_date format, use YYYY-MM-DD", NULL);
           return;
         }
-      filter.start_us = tally_demo_day_start_us (day, utc_offset);
+      filter.start_us = tally_demo_data_day_start_us (self->data, day);
     }
   if ((text = query_get (req, "end_date")) != NULL)
     {
@@ -1289,7 +1355,7 @@ handle_usage_list (TallyDemoServer *self,
           respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid end_date format, use YYYY-MM-DD", NULL);
           return;
         }
-      filter.end_us = tally_demo_day_start_us (day + 1, utc_offset);
+      filter.end_us = tally_demo_data_day_start_us (self->data, day + 1);
     }
 
   /* a page past the end (or beyond any offset) selects nothing but still counts */
@@ -1348,9 +1414,8 @@ rolling_start_us (TallyDemoServer *self,
                   int days)
 {
   gint64 now = tally_demo_data_get_now_us (self->data);
-  int utc_offset = tally_demo_data_get_utc_offset (self->data);
-  gint64 day = tally_demo_local_day (now, utc_offset);
-  gint64 time_of_day = now - tally_demo_day_start_us (day, utc_offset);
+  gint64 day = tally_demo_data_local_day (self->data, now);
+  gint64 time_of_day = now - tally_demo_data_day_start_us (self->data, day);
   gint64 year;
   int month, mday;
   gint64 month_index;
@@ -1361,7 +1426,7 @@ rolling_start_us (TallyDemoServer *self,
   month = (int) (month_index - year * 12) + 1;
   /* day overflow normalises into the next month, like Go */
   day = tally_demo_days_from_civil (year, month, 1) + mday - 1 - days;
-  return tally_demo_day_start_us (day, utc_offset) + time_of_day;
+  return tally_demo_data_day_start_us (self->data, day) + time_of_day;
 }
 
 static void
@@ -1390,7 +1455,6 @@ handle_usage_stats (TallyDemoServer *self,
 {
   TallyDemoFilter filter;
   TallyDemoTotals totals = { 0 };
-  int utc_offset = tally_demo_data_get_utc_offset (self->data);
   const char *text;
   const char *start_text = query_get (req, "start_date");
   const char *end_text = query_get (req, "end_date");
@@ -1420,15 +1484,15 @@ handle_usage_stats (TallyDemoServer *self,
           respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid end_date format, use YYYY-MM-DD", NULL);
           return;
         }
-      filter.start_us = tally_demo_day_start_us (start_day, utc_offset);
-      filter.end_us = tally_demo_day_start_us (end_day, utc_offset) + TALLY_DEMO_US_PER_DAY;
+      filter.start_us = tally_demo_data_day_start_us (self->data, start_day);
+      filter.end_us = range_end_us (self, end_day);
     }
   else if (g_strcmp0 (period, "week") == 0)
     filter.start_us = rolling_start_us (self, 0, 7);
   else if (g_strcmp0 (period, "month") == 0)
     filter.start_us = rolling_start_us (self, 1, 0);
   else /* "today", absent, and anything else (even "year") */
-    filter.start_us = tally_demo_day_start_us (tally_demo_data_get_today (self->data), utc_offset);
+    filter.start_us = tally_demo_data_day_start_us (self->data, tally_demo_data_get_today (self->data));
 
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_NONE, 0, 1, &totals);
   write_usage_stats (success_begin (resp), &totals);
@@ -1442,7 +1506,6 @@ handle_dashboard_stats (TallyDemoServer *self,
 {
   TallyDemoFilter filter;
   TallyDemoTotals all = { 0 }, today = { 0 }, recent = { 0 };
-  int utc_offset = tally_demo_data_get_utc_offset (self->data);
   guint n_keys;
   const TallyDemoKey *keys = tally_demo_data_get_keys (self->data, &n_keys);
   gint64 total_keys = 0, active_keys = 0;
@@ -1459,7 +1522,7 @@ handle_dashboard_stats (TallyDemoServer *self,
 
   tally_demo_filter_init (&filter, req->user_id);
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_NONE, 0, 1, &all);
-  filter.start_us = tally_demo_day_start_us (tally_demo_data_get_today (self->data), utc_offset);
+  filter.start_us = tally_demo_data_day_start_us (self->data, tally_demo_data_get_today (self->data));
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_NONE, 0, 1, &today);
   filter.start_us = tally_demo_data_get_now_us (self->data) - 5 * 60 * TALLY_DEMO_US_PER_SECOND;
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_NONE, 0, 1, &recent);
@@ -1521,12 +1584,11 @@ range_filter (TallyDemoServer *self,
               gint64 end_day,
               TallyDemoFilter *filter)
 {
-  int utc_offset = tally_demo_data_get_utc_offset (self->data);
 
   tally_demo_filter_init (filter, req->user_id);
-  filter->start_us = tally_demo_day_start_us (start_day, utc_offset);
+  filter->start_us = tally_demo_data_day_start_us (self->data, start_day);
   /* end midnight + 24 h, absolute */
-  filter->end_us = tally_demo_day_start_us (end_day, utc_offset) + TALLY_DEMO_US_PER_DAY;
+  filter->end_us = range_end_us (self, end_day);
 }
 
 static void
@@ -1544,7 +1606,6 @@ handle_trend (TallyDemoServer *self,
               Request *req,
               Response *resp)
 {
-  int utc_offset = tally_demo_data_get_utc_offset (self->data);
   const char *granularity = g_hash_table_lookup (req->query, "granularity");
   gboolean hourly = g_strcmp0 (granularity, "hour") == 0;
   gint64 start_day, end_day;
@@ -1568,8 +1629,8 @@ handle_trend (TallyDemoServer *self,
 
       if (lo <= hi)
         {
-          first_bucket = hourly ? tally_demo_local_hour (lo, utc_offset) : tally_demo_local_day (lo, utc_offset);
-          last_bucket = hourly ? tally_demo_local_hour (hi, utc_offset) : tally_demo_local_day (hi, utc_offset);
+          first_bucket = hourly ? tally_demo_data_local_hour (self->data, lo) : tally_demo_data_local_day (self->data, lo);
+          last_bucket = hourly ? tally_demo_data_local_hour (self->data, hi) : tally_demo_data_local_day (self->data, hi);
         }
     }
   if (last_bucket >= first_bucket)
@@ -1819,8 +1880,7 @@ handle_keys_usage (TallyDemoServer *self,
 
   tally_demo_filter_init (&filter, req->user_id);
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_KEY, 0, n_keys, total);
-  filter.start_us = tally_demo_day_start_us (tally_demo_data_get_today (self->data),
-                                             tally_demo_data_get_utc_offset (self->data));
+  filter.start_us = tally_demo_data_day_start_us (self->data, tally_demo_data_get_today (self->data));
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_KEY, 0, n_keys, today);
 
   json = success_begin (resp);
@@ -2308,6 +2368,8 @@ tally_demo_server_finalize (GObject *object)
   g_clear_pointer (&self->data, tally_demo_data_free);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->today, g_free);
+  g_clear_pointer (&self->timezone, g_free);
+  g_clear_pointer (&self->captcha, g_free);
   g_clear_pointer (&self->request_counts, g_hash_table_unref);
   g_clear_pointer (&self->challenges, g_hash_table_unref);
   g_clear_pointer (&self->deferred, g_ptr_array_unref);
@@ -2342,6 +2404,9 @@ tally_demo_server_get_property (GObject *object,
         break;
       case PROP_GENERATION:
         g_value_set_uint (value, self->generation);
+        break;
+      case PROP_TIMEZONE:
+        g_value_set_string (value, self->timezone);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2396,6 +2461,9 @@ tally_demo_server_set_property (GObject *object,
       case PROP_GENERATION:
         tally_demo_server_set_generation (self, g_value_get_uint (value));
         break;
+      case PROP_TIMEZONE:
+        tally_demo_server_set_timezone (self, g_value_get_string (value));
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2425,6 +2493,9 @@ tally_demo_server_class_init (TallyDemoServerClass *klass)
                                                    TALLY_DEMO_GENERATION_CURRENT, TALLY_DEMO_GENERATION_2025,
                                                    TALLY_DEMO_GENERATION_CURRENT,
                                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  properties[PROP_TIMEZONE] = g_param_spec_string ("timezone", NULL, NULL, NULL,
+                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -2457,6 +2528,7 @@ tally_demo_server_new_from_environment (void)
 {
   g_autoptr (TallyDemoServer) self = tally_demo_server_new ();
   const char *generation = g_getenv ("TALLY_DEMO_GENERATION");
+  const char *zone;
 
   if (generation != NULL && *generation != '\0')
     {
@@ -2466,7 +2538,53 @@ tally_demo_server_new_from_environment (void)
         g_warning ("TALLY_DEMO_GENERATION=%s is not one of 2025, current: ignored", generation);
     }
 
+  zone = g_getenv ("TALLY_DEMO_ZONE");
+  if (zone != NULL && *zone != '\0')
+    {
+      g_autoptr (GTimeZone) tz = g_time_zone_new_identifier (zone);
+
+      if (tz != NULL)
+        tally_demo_server_set_timezone (self, zone);
+      else
+        g_warning ("TALLY_DEMO_ZONE=%s is not a known time zone: ignored", zone);
+    }
+
   return g_steal_pointer (&self);
+}
+
+const char *
+tally_demo_server_get_timezone (TallyDemoServer *self)
+{
+  g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), NULL);
+
+  return self->timezone;
+}
+
+void
+tally_demo_server_set_timezone (TallyDemoServer *self,
+                                const char *timezone)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  if (timezone != NULL && timezone[0] == '\0')
+    timezone = NULL;
+  if (g_strcmp0 (self->timezone, timezone) == 0)
+    return;
+
+  g_free (self->timezone);
+  self->timezone = g_strdup (timezone);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEZONE]);
+}
+
+void
+tally_demo_server_set_captcha (TallyDemoServer *self,
+                               const char *kind)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+  g_return_if_fail (kind == NULL || g_str_equal (kind, "tencent") || g_str_equal (kind, "aliyun"));
+
+  g_free (self->captcha);
+  self->captcha = g_strdup (kind);
 }
 
 TallyDemoGeneration
@@ -2505,7 +2623,22 @@ tally_demo_server_start (TallyDemoServer *self,
 
   now = self->now > 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
   g_clear_pointer (&self->data, tally_demo_data_free);
-  self->data = tally_demo_data_new (self->seed, self->days, self->rows, now, self->utc_offset);
+  g_clear_pointer (&self->data, tally_demo_data_free);
+  {
+    g_autoptr (GTimeZone) tz = NULL;
+
+    if (self->timezone != NULL)
+      {
+        tz = g_time_zone_new_identifier (self->timezone);
+        if (tz == NULL)
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         "Unknown time zone “%s”", self->timezone);
+            return FALSE;
+          }
+      }
+    self->data = tally_demo_data_new_in_zone (self->seed, self->days, self->rows, now, tz, self->utc_offset);
+  }
   g_clear_pointer (&self->today, g_free);
   self->today = tally_demo_format_date (tally_demo_data_get_today (self->data));
 

@@ -71,12 +71,20 @@ G_DECLARE_FINAL_TYPE (TallyDemoServer, tally_demo_server, TALLY, DEMO_SERVER, GO
 /* Properties (read when the server starts): "seed" (guint64, default 42),
  * "days" (guint, 90), "rows" (guint, about that many usage rows, 17000),
  * "utc-offset" (int seconds, 28800 = Asia/Shanghai), "now" (gint64 unix
- * seconds, 0 = the real time at start). */
+ * seconds, 0 = the real time at start), "timezone" (IANA name, NULL =
+ * the fixed "utc-offset"; when set it wins, e.g. "America/New_York": every
+ * day boundary, hourly bucket and created_at suffix then follows the zone's
+ * offset at that instant, DST included; start fails for an unknown name).
+ * A today's server names its zone in /settings/public (server_timezone:
+ * "timezone", or for a fixed offset Asia/Shanghai (28800), UTC (0),
+ * Etc/GMT±N (whole hours), none otherwise) and sends server_utc_offset (the
+ * offset now) and version "0.2.25"; a 2025 server sends version "0.1.1" only. */
 TallyDemoServer *tally_demo_server_new (void);
 
 /* The demo of `tally --demo` (the app and the CLI): a today's server with the
  * behaviours a real one has switched on. The environment can change it:
  *   TALLY_DEMO_GENERATION=2025   a December 2025 server instead
+ *   TALLY_DEMO_ZONE=America/New_York   the server's zone (default: Asia/Shanghai)
  * Unknown values are ignored with a warning. */
 TallyDemoServer *tally_demo_server_new_from_environment (void);
 
@@ -110,6 +118,17 @@ void tally_demo_server_set_fault (TallyDemoServer *self,
 /* Turnstile on: /settings/public says so and login needs turnstile_token "demo-turnstile-ok". */
 void tally_demo_server_set_turnstile (TallyDemoServer *self,
                                       gboolean enabled);
+/* A captcha Tally cannot show ("tencent" or "aliyun"; NULL = none): a
+ * today's /settings/public says so (tencent_captcha_enabled /
+ * aliyun_captcha_enabled) and login fails with 400
+ * TENCENT_CAPTCHA_VERIFICATION_FAILED / ALIYUN_CAPTCHA_VERIFICATION_FAILED
+ * unless the body carries the demo's own "captcha_token": "demo-captcha-ok". */
+void tally_demo_server_set_captcha (TallyDemoServer *self,
+                                    const char *kind);
+/* Property "timezone" (see above). */
+const char *tally_demo_server_get_timezone (TallyDemoServer *self);
+void tally_demo_server_set_timezone (TallyDemoServer *self,
+                                     const char *timezone);
 /* Two-factor on: login answers the (L) requires_2fa challenge; /auth/login/2fa takes "123456". */
 void tally_demo_server_set_two_factor (TallyDemoServer *self,
                                        gboolean enabled);
