@@ -311,15 +311,23 @@ update_server_time (TallyDashboardPage *self)
 
   g_assert (TALLY_IS_DASHBOARD_PAGE (self));
 
-  if (self->session != NULL && tally_session_get_utc_offset_known (self->session))
+  if (self->session != NULL && tally_session_get_server_zone (self->session) != NULL)
     {
+      TallyServerZone *server_zone = tally_session_get_server_zone (self->session);
       g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-      int server_offset = tally_session_get_utc_offset (self->session);
+      const char *day = self->dashboard != NULL ? tally_dashboard_get_end_date (self->dashboard) : NULL;
+      gint64 now_unix = g_date_time_to_unix (now);
+      int server_offset;
       int local_offset = (int) (g_date_time_get_utc_offset (now) / G_TIME_SPAN_SECOND);
+
+      if (day == NULL || !tally_date_parse (day, NULL))
+        day = tally_session_get_server_today (self->session);
+      /* the offset of the days shown, not of the account's creation */
+      server_offset = tally_server_zone_get_offset_on (server_zone, day, now_unix);
 
       /* Say which zone only when it is not the user's own. */
       if (server_offset != local_offset)
-        zone = tally_format_utc_offset (server_offset);
+        zone = tally_server_zone_describe (server_zone, day, now_unix);
     }
 
   if (self->dashboard != NULL)
@@ -718,6 +726,8 @@ tally_dashboard_page_init (TallyDashboardPage *self)
   g_signal_group_connect_object (self->session_signals, "notify::server-today",
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::utc-offset",
+                                 G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::server-zone",
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::utc-offset-known",
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "tally-api-key.h"
 #include "tally-client.h"
@@ -19,7 +20,9 @@
 #include "tally-key-cost.h"
 #include "tally-key-usage.h"
 #include "tally-resources.h"
+#include "tally-server-zone.h"
 #include "tally-session.h"
+#include "tally-user.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
 #include "tally-usage-query.h"
@@ -264,7 +267,8 @@ test_open_requests (void)
     "/api/v1/keys",
     "/api/v1/usage/dashboard/models",
     "/api/v1/usage/dashboard/api-keys-usage",
-    "/api/v1/usage/stats", /* the 7 days before the range (the default trend holds 8) */
+    "/api/v1/usage/stats",     /* the 7 days before the range (the default trend holds 8) */
+    "/api/v1/settings/public", /* the server's zone, once */
   };
 
   server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
@@ -313,6 +317,85 @@ test_open_requests (void)
   tally_demo_server_stop (server);
 }
 
+/* 2026-12-10 12:00 EST; the account (150 days before the data) is from July, EDT */
+#define NY_NOW 1796922000
+
+static void
+check_zone_label (TallyDemoGeneration generation,
+                  const char *zone_name,
+                  const char *suffix)
+{
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  g_autofree char *token = NULL;
+  TallySession *session = tally_session_new ();
+  TallyServerZone *zone;
+  TallyWindow *window;
+  TallyDashboard *dashboard;
+  GAsyncResult *slot = NULL;
+  gboolean found = FALSE;
+
+  server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NY_NOW, "days", 10,
+                         "timezone", "America/New_York", "rows", 500, "generation", generation, NULL);
+  g_assert_true (tally_demo_server_start (server, &error));
+  token = tally_demo_server_issue_token (server, 3600);
+  g_setenv ("TALLY_TOKEN", token, TRUE);
+  tally_session_restore_async (session, tally_demo_server_get_url (server), NULL,
+                               tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_unsetenv ("TALLY_TOKEN");
+  g_assert_true (tally_session_restore_finish (session, result, &error));
+  g_clear_object (&result);
+
+  window = tally_window_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (window));
+  dashboard = tally_window_get_dashboard (window);
+  wait_idle (dashboard);
+  g_assert_null (tally_dashboard_get_last_error (dashboard));
+
+  /* the account's created_at says -04:00; December is -05:00 */
+  g_assert_cmpint (g_date_time_get_utc_offset (tally_user_get_created_at (tally_session_get_user (session))), ==,
+                   -4 * G_TIME_SPAN_HOUR);
+  zone = tally_session_get_server_zone (session);
+  g_assert_nonnull (zone);
+  g_assert_cmpstr (tally_server_zone_get_name (zone), ==, zone_name);
+  g_assert_true (tally_session_get_utc_offset_known (session));
+  g_assert_cmpint (tally_session_get_utc_offset (session), ==, -18000);
+  g_assert_cmpstr (tally_session_get_server_today (session), ==, "2026-12-10");
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
+
+      g_assert_null (strstr (text, "-04:00"));
+      if (strstr (text, "server time") == NULL)
+        continue;
+      g_test_message ("%s", text);
+      g_assert_cmpstr (text, ==, suffix);
+      found = TRUE;
+    }
+  g_assert_true (found);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+}
+
+static void
+test_zone_label (void)
+{
+  /* a today's server names its zone */
+  check_zone_label (TALLY_DEMO_GENERATION_CURRENT, "America/New_York",
+                    "Dec 4, 2026 – Dec 10, 2026 · server time, America/New_York (UTC-05:00)");
+  /* a 2025 one does not: the offset of its newest usage row */
+  check_zone_label (TALLY_DEMO_GENERATION_2025, NULL,
+                    "Dec 4, 2026 – Dec 10, 2026 · server time, UTC-05:00");
+}
+
 int
 main (int argc,
       char *argv[])
@@ -324,6 +407,7 @@ main (int argc,
 
   g_test_add_func ("/dashboard-page/keys-trend-range", test_page);
   g_test_add_func ("/dashboard-page/open-requests", test_open_requests);
+  g_test_add_func ("/dashboard-page/zone-label", test_zone_label);
 
   return g_test_run ();
 }

@@ -343,7 +343,7 @@ test_dashboard (void)
       const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
       g_autofree char *expected = NULL;
 
-      if (!g_str_has_suffix (text, "server time, UTC+08:00"))
+      if (!g_str_has_suffix (text, "server time, Asia/Shanghai (UTC+08:00)"))
         continue;
 
       /* The default range ends on the server's today; the zone is named
@@ -354,7 +354,7 @@ test_dashboard (void)
 
         g_assert_true (tally_date_parse (tally_demo_server_get_today (server), &today));
         g_date_strftime (day, sizeof day, "%b %-d, %Y", &today);
-        expected = g_strconcat (day, " · server time, UTC+08:00", NULL);
+        expected = g_strconcat (day, " · server time, Asia/Shanghai (UTC+08:00)", NULL);
       }
       g_assert_true (g_str_has_suffix (text, expected));
       g_assert_true (gtk_widget_get_visible (g_ptr_array_index (labels, i)));

@@ -17,9 +17,12 @@
 #include "tally-dashboard-stats.h"
 #include "tally-demo-server.h"
 #include "tally-error.h"
+#include "tally-page.h"
 #include "tally-public-settings.h"
+#include "tally-server-zone.h"
 #include "tally-session.h"
 #include "tally-trend.h"
+#include "tally-usage-log.h"
 #include "tally-usage-query.h"
 #include "tally-user.h"
 
@@ -54,6 +57,11 @@ struct _TallySession
   TallyTrend *recent_trend; /* the no-parameter (default range) trend */
   int utc_offset;
   gboolean utc_offset_known;
+  TallyServerZone *server_zone;   /* zone_settings, else zone_evidence; NULL = unknown */
+  TallyServerZone *zone_settings; /* from /settings/public (Jul 2026 servers) */
+  TallyServerZone *zone_evidence; /* older servers: the offset of the newest timestamp */
+  gint64 evidence_time;           /* unix seconds of that timestamp */
+  gboolean settings_known;        /* /settings/public read for this server */
   gboolean demo;
   gboolean busy;
   TallyUsageQuery *usage_query; /* the usage view's filter; never NULL */
@@ -84,6 +92,7 @@ enum
   PROP_SERVER_TODAY,
   PROP_UTC_OFFSET,
   PROP_UTC_OFFSET_KNOWN,
+  PROP_SERVER_ZONE,
   PROP_DEMO,
   PROP_USAGE_QUERY,
   PROP_KEYS,
@@ -313,6 +322,61 @@ set_utc_offset (TallySession *self,
     }
 }
 
+/* The offset shown is the one of the server's today (real now until the
+ * server's date is known). */
+static void
+update_zone (TallySession *self)
+{
+  TallyServerZone *zone = self->zone_settings != NULL ? self->zone_settings : self->zone_evidence;
+
+  if (!tally_server_zone_equal (zone, self->server_zone))
+    {
+      g_clear_pointer (&self->server_zone, tally_server_zone_unref);
+      if (zone != NULL)
+        self->server_zone = tally_server_zone_ref (zone);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_ZONE]);
+    }
+
+  if (zone == NULL)
+    set_utc_offset (self, FALSE, 0);
+  else
+    set_utc_offset (self, TRUE,
+                    tally_server_zone_get_offset_on (zone, self->server_today,
+                                                     g_get_real_time () / G_USEC_PER_SEC));
+}
+
+static void
+clear_zone (TallySession *self)
+{
+  g_clear_pointer (&self->zone_settings, tally_server_zone_unref);
+  g_clear_pointer (&self->zone_evidence, tally_server_zone_unref);
+  self->evidence_time = G_MININT64;
+  self->settings_known = FALSE;
+  update_zone (self);
+}
+
+void
+tally_session_note_server_timestamp (TallySession *self,
+                                     GDateTime *timestamp)
+{
+  gint64 when;
+
+  g_return_if_fail (TALLY_IS_SESSION (self));
+
+  if (timestamp == NULL)
+    return;
+
+  /* Only the newest timestamp: an old one may be across a DST change. */
+  when = g_date_time_to_unix (timestamp);
+  if (self->zone_evidence != NULL && when <= self->evidence_time)
+    return;
+
+  g_clear_pointer (&self->zone_evidence, tally_server_zone_unref);
+  self->zone_evidence = tally_server_zone_new_offset ((int) (g_date_time_get_utc_offset (timestamp) / G_TIME_SPAN_SECOND));
+  self->evidence_time = when;
+  update_zone (self);
+}
+
 static void
 set_user (TallySession *self,
           TallyUser *user)
@@ -324,14 +388,10 @@ set_user (TallySession *self,
 
   if (user != NULL)
     {
-      GDateTime *created_at = tally_user_get_created_at (user);
       const char *email = tally_user_get_email (user);
 
-      /* The server's zone is the offset of the timestamps it sends. */
-      if (created_at != NULL)
-        set_utc_offset (self, TRUE,
-                        (int) (g_date_time_get_utc_offset (created_at) / G_TIME_SPAN_SECOND));
-
+      /* Not the zone from created_at: the account may be from the other
+       * side of a DST change (update_zone()). */
       if (email[0] != '\0')
         set_email (self, email);
     }
@@ -375,7 +435,7 @@ clear_data (TallySession *self)
   set_dashboard_stats (self, NULL);
   set_recent_trend (self, NULL);
   set_string (self, &self->server_today, NULL, properties[PROP_SERVER_TODAY]);
-  set_utc_offset (self, FALSE, 0);
+  clear_zone (self);
 }
 
 static void
@@ -864,6 +924,7 @@ get_trend_cb (GObject *object,
       /* With no parameters the trend ends on the server's current date. */
       if (end_date[0] != '\0')
         set_string (self, &self->server_today, end_date, properties[PROP_SERVER_TODAY]);
+      update_zone (self);
       set_recent_trend (self, trend);
     }
 
@@ -884,6 +945,78 @@ list_all_keys_cb (GObject *object,
     set_keys (g_task_get_source_object (task), keys);
 
   load_item_done (task, g_steal_pointer (&error));
+}
+
+/* Learning the zone is best effort: only a 401 (or a cancel) counts for the load. */
+static GError *
+zone_error (GError *error)
+{
+  if (error == NULL || g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return error;
+
+  g_debug ("Could not learn the server's time zone: %s", error->message);
+  g_error_free (error);
+  return NULL;
+}
+
+static void
+newest_row_cb (GObject *object,
+               GAsyncResult *result,
+               gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (TallyPage) page = NULL;
+  g_autoptr (GError) error = NULL;
+
+  page = tally_client_list_usage_finish (TALLY_CLIENT (object), result, &error);
+  if (page != NULL && load_is_current (task))
+    {
+      GListModel *items = tally_page_get_items (page);
+      g_autoptr (TallyUsageLog) newest = NULL;
+
+      if (g_list_model_get_n_items (items) > 0)
+        newest = g_list_model_get_item (items, 0);
+      if (newest != NULL)
+        tally_session_note_server_timestamp (g_task_get_source_object (task),
+                                             tally_usage_log_get_created_at (newest));
+    }
+
+  load_item_done (task, zone_error (g_steal_pointer (&error)));
+}
+
+static void
+load_settings_cb (GObject *object,
+                  GAsyncResult *result,
+                  gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (TallyPublicSettings) settings = NULL;
+  g_autoptr (GError) error = NULL;
+
+  settings = tally_client_get_public_settings_finish (TALLY_CLIENT (object), result, &error);
+  if (settings != NULL && load_is_current (task))
+    {
+      TallySession *self = g_task_get_source_object (task);
+      LoadData *load = g_task_get_task_data (task);
+
+      self->settings_known = TRUE;
+      g_clear_pointer (&self->zone_settings, tally_server_zone_unref);
+      self->zone_settings = tally_server_zone_new_from_settings (tally_public_settings_get_server_timezone (settings),
+                                                                 tally_public_settings_get_server_utc_offset (settings));
+      update_zone (self);
+
+      /* An older server: its newest usage row tells the offset now. */
+      if (self->zone_settings == NULL)
+        {
+          load->pending++;
+          tally_client_list_usage_async (self->client, NULL, 1, 1,
+                                         g_task_get_cancellable (task),
+                                         newest_row_cb,
+                                         g_object_ref (task));
+        }
+    }
+
+  load_item_done (task, zone_error (g_steal_pointer (&error)));
 }
 
 static void
@@ -922,6 +1055,24 @@ start_load (TallySession *self)
                                     self->load_cancellable,
                                     list_all_keys_cb,
                                     g_object_ref (task));
+  /* The server's zone: once per server (an older one: every load, for
+   * the offset of its newest row). */
+  if (!self->settings_known)
+    {
+      load->pending++;
+      tally_client_get_public_settings_async (self->client,
+                                              self->load_cancellable,
+                                              load_settings_cb,
+                                              g_object_ref (task));
+    }
+  else if (self->zone_settings == NULL)
+    {
+      load->pending++;
+      tally_client_list_usage_async (self->client, NULL, 1, 1,
+                                     self->load_cancellable,
+                                     newest_row_cb,
+                                     g_object_ref (task));
+    }
 
   update_busy (self);
 }
@@ -1224,6 +1375,9 @@ tally_session_finalize (GObject *object)
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->email, g_free);
   g_clear_pointer (&self->server_today, g_free);
+  g_clear_pointer (&self->server_zone, tally_server_zone_unref);
+  g_clear_pointer (&self->zone_settings, tally_server_zone_unref);
+  g_clear_pointer (&self->zone_evidence, tally_server_zone_unref);
   g_clear_pointer (&self->usage_query, tally_usage_query_free);
 
   G_OBJECT_CLASS (tally_session_parent_class)->finalize (object);
@@ -1281,6 +1435,10 @@ tally_session_get_property (GObject *object,
 
       case PROP_UTC_OFFSET_KNOWN:
         g_value_set_boolean (value, self->utc_offset_known);
+        break;
+
+      case PROP_SERVER_ZONE:
+        g_value_set_boxed (value, self->server_zone);
         break;
 
       case PROP_DEMO:
@@ -1385,6 +1543,10 @@ tally_session_class_init (TallySessionClass *klass)
   properties[PROP_UTC_OFFSET_KNOWN] = g_param_spec_boolean ("utc-offset-known", NULL, NULL,
                                                             FALSE,
                                                             (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SERVER_ZONE] = g_param_spec_boxed ("server-zone", NULL, NULL,
+                                                     TALLY_TYPE_SERVER_ZONE,
+                                                     (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_DEMO] = g_param_spec_boolean ("demo", NULL, NULL,
                                                 FALSE,
@@ -1543,6 +1705,14 @@ tally_session_get_utc_offset_known (TallySession *self)
   g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
 
   return self->utc_offset_known;
+}
+
+TallyServerZone *
+tally_session_get_server_zone (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->server_zone;
 }
 
 gboolean

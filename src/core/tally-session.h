@@ -20,6 +20,7 @@
 #include <gio/gio.h>
 
 #include "tally-core-types.h"
+#include "tally-server-zone.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,16 @@ TallyDashboardStats *tally_session_get_dashboard_stats (TallySession *self); /* 
 const char *tally_session_get_server_today (TallySession *self);             /* "YYYY-MM-DD" or NULL */
 int tally_session_get_utc_offset (TallySession *self);                       /* seconds east of UTC */
 gboolean tally_session_get_utc_offset_known (TallySession *self);
+/* The server's zone ("server-zone"; NULL until known): the one /settings/public
+ * names (servers since Jul 2026), else a fixed offset taken from the newest
+ * timestamp seen (the first usage row; never the account's created_at).
+ * "utc-offset" is its offset on "server-today". */
+TallyServerZone *tally_session_get_server_zone (TallySession *self);
+/* A server timestamp newer than any seen tells an older server's offset now
+ * (views that list usage rows pass the first row's created_at). Ignored when
+ * the server names its zone or @timestamp is not the newest. */
+void tally_session_note_server_timestamp (TallySession *self,
+                                          GDateTime *timestamp);
 gboolean tally_session_get_demo (TallySession *self);
 /* The in-process demo server while "demo" is TRUE, else NULL. */
 TallyDemoServer *tally_session_get_demo_server (TallySession *self);
