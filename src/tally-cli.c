@@ -38,6 +38,7 @@
 #include "tally-report-pdf.h"
 #include "tally-report.h"
 #include "tally-server-time.h"
+#include "tally-server-zone.h"
 #include "tally-trend-point.h"
 #include "tally-trend.h"
 #include "tally-usage-log.h"
@@ -1009,6 +1010,47 @@ format_count (gint64 value)
   return tally_format_count (value);
 }
 
+/* The server's zone (API-2026.md §4): the one /settings/public names, else
+ * the fixed offset of the newest usage row; NULL when neither is known
+ * (errors here only cost the label, never the command). */
+static TallyServerZone *
+learn_server_zone (Cli *cli)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TallyPublicSettings) settings = NULL;
+  g_autoptr (TallyPage) page = NULL;
+  g_autoptr (TallyUsageLog) newest = NULL;
+  GAsyncResult *slot = NULL;
+  GDateTime *created_at;
+
+  tally_client_get_public_settings_async (cli->client, NULL, store_result_cb, &slot);
+  result = wait_result (&slot);
+  settings = tally_client_get_public_settings_finish (cli->client, result, &error);
+  if (settings != NULL)
+    {
+      TallyServerZone *zone = tally_server_zone_new_from_settings (tally_public_settings_get_server_timezone (settings),
+                                                                   tally_public_settings_get_server_utc_offset (settings));
+      if (zone != NULL)
+        return zone;
+    }
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* An older server: the newest timestamp, never the account's creation
+   * (it may be on the other side of a DST change). */
+  tally_client_list_usage_async (cli->client, NULL, 1, 1, NULL, store_result_cb, &slot);
+  result = wait_result (&slot);
+  page = tally_client_list_usage_finish (cli->client, result, &error);
+  if (page == NULL || g_list_model_get_n_items (tally_page_get_items (page)) == 0)
+    return NULL;
+  newest = g_list_model_get_item (tally_page_get_items (page), 0);
+  created_at = tally_usage_log_get_created_at (newest);
+  if (created_at == NULL)
+    return NULL;
+  return tally_server_zone_new_offset ((int) (g_date_time_get_utc_offset (created_at) / G_TIME_SPAN_SECOND));
+}
+
 static int
 run_summary (Cli *cli)
 {
@@ -1024,7 +1066,7 @@ run_summary (Cli *cli)
   GAsyncResult *me_slot = NULL;
   GAsyncResult *stats_slot = NULL;
   GAsyncResult *trend_slot = NULL;
-  GDateTime *created_at;
+  g_autoptr (TallyServerZone) zone = NULL;
 
   tally_client_get_me_async (cli->client, NULL, store_result_cb, &me_slot);
   tally_client_get_dashboard_stats_async (cli->client, NULL, store_result_cb, &stats_slot);
@@ -1044,10 +1086,11 @@ run_summary (Cli *cli)
   if (trend == NULL)
     return fail_with_error (cli, error);
 
-  /* The server's zone: the offset its timestamps carry (API.md §5.1). */
-  created_at = tally_user_get_created_at (user);
-  if (created_at != NULL)
-    offset_label = tally_format_utc_offset ((int) (g_date_time_get_utc_offset (created_at) / G_TIME_SPAN_SECOND));
+  /* The server's zone, with the offset of the server's today. */
+  zone = learn_server_zone (cli);
+  if (zone != NULL)
+    offset_label = tally_format_utc_offset (tally_server_zone_get_offset_on (zone, tally_trend_get_end_date (trend),
+                                                                             g_get_real_time () / G_USEC_PER_SEC));
 
   if (cli->format == FORMAT_JSON)
     {
@@ -1057,6 +1100,11 @@ run_summary (Cli *cli)
       json_append_string (out, tally_trend_get_end_date (trend));
       g_string_append (out, ",\"server_utc_offset\":");
       json_append_string (out, offset_label);
+      if (zone != NULL && tally_server_zone_get_name (zone) != NULL)
+        {
+          g_string_append (out, ",\"server_timezone\":");
+          json_append_string (out, tally_server_zone_get_name (zone));
+        }
       g_string_append (out, ",\"user\":");
       json_append_object (out, G_OBJECT (user));
       g_string_append (out, ",\"stats\":");
@@ -1093,7 +1141,11 @@ run_summary (Cli *cli)
       g_autofree char *keys = NULL;
       g_autofree char *rates = NULL;
 
-      if (offset_label != NULL)
+      if (zone != NULL && tally_server_zone_get_name (zone) != NULL)
+        /* Translators: "2026-12-10 (server time America/New_York, UTC-05:00)" */
+        server_day = g_strdup_printf (_("%s (server time %s, %s)"), tally_trend_get_end_date (trend),
+                                         tally_server_zone_get_name (zone), offset_label);
+      else if (offset_label != NULL)
         /* Translators: "2026-01-15 (server time UTC+08:00)" */
         server_day = g_strdup_printf (_("%s (server time %s)"), tally_trend_get_end_date (trend), offset_label);
       else

@@ -404,7 +404,7 @@ test_summary_table (Fixture *f,
   assert_ok (&run);
 
   g_assert_nonnull (strstr (run.out, balance));
-  g_assert_nonnull (strstr (run.out, "2026-01-15 (server time UTC+08:00)"));
+  g_assert_nonnull (strstr (run.out, "2026-01-15 (server time Asia/Shanghai, UTC+08:00)"));
   g_assert_nonnull (strstr (run.out, "demo@example.com"));
   keys_line = g_strdup_printf ("%" G_GINT64_FORMAT " active of %" G_GINT64_FORMAT,
                                json_object_get_int_member (stats, "active_api_keys"),
@@ -457,8 +457,72 @@ test_summary_json (Fixture *f,
                  == json_object_get_double_member (json_node_get_object (me), "balance"));
   g_assert_cmpstr (json_object_get_string_member (object, "server_date"), ==, "2026-01-15");
   g_assert_cmpstr (json_object_get_string_member (object, "server_utc_offset"), ==, "UTC+08:00");
+  g_assert_cmpstr (json_object_get_string_member (object, "server_timezone"), ==, "Asia/Shanghai");
 
   run_clear (&run);
+}
+
+/* 2026-12-10 12:00 EST; the demo account is from July (EDT, -04:00) */
+#define NY_NOW G_GINT64_CONSTANT (1796922000)
+
+static void
+restart_in_new_york (Fixture *f,
+                     TallyDemoGeneration generation)
+{
+  g_autoptr (GError) error = NULL;
+
+  tally_demo_server_stop (f->server);
+  g_object_set (f->server, "now", NY_NOW, "days", 10, "timezone", "America/New_York", "generation", generation, NULL);
+  g_assert_true (tally_demo_server_start (f->server, &error));
+  g_assert_no_error (error);
+  g_free (f->token);
+  f->token = tally_demo_server_issue_token (f->server, 3600);
+}
+
+static void
+test_summary_new_york (Fixture *f,
+                       gconstpointer data)
+{
+  Run run = {
+    0,
+  };
+  g_autoptr (JsonNode) out = NULL;
+  JsonObject *object;
+
+  restart_in_new_york (f, TALLY_DEMO_GENERATION_CURRENT);
+  {
+    RunOptions options = { f->token, NULL, 0, 0 };
+
+    run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->server));
+    assert_ok (&run);
+    out = parse_json (run.out);
+    object = json_node_get_object (out);
+    g_assert_cmpstr (json_object_get_string_member (object, "server_date"), ==, "2026-12-10");
+    g_assert_cmpstr (json_object_get_string_member (object, "server_utc_offset"), ==, "UTC-05:00");
+    g_assert_cmpstr (json_object_get_string_member (object, "server_timezone"), ==, "America/New_York");
+    run_clear (&run);
+    g_clear_pointer (&out, json_node_unref);
+
+    run_tally (f, &options, &run, "summary", "--server", tally_demo_server_get_url (f->server));
+    assert_ok (&run);
+    g_assert_nonnull (strstr (run.out, "2026-12-10 (server time America/New_York, UTC-05:00)"));
+    g_assert_null (strstr (run.out, "-04:00"));
+    run_clear (&run);
+  }
+
+  /* a 2025 server names no zone: the offset of its newest row */
+  restart_in_new_york (f, TALLY_DEMO_GENERATION_2025);
+  {
+    RunOptions options = { f->token, NULL, 0, 0 };
+
+    run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->server));
+    assert_ok (&run);
+    out = parse_json (run.out);
+    object = json_node_get_object (out);
+    g_assert_cmpstr (json_object_get_string_member (object, "server_utc_offset"), ==, "UTC-05:00");
+    g_assert_false (json_object_has_member (object, "server_timezone"));
+    run_clear (&run);
+  }
 }
 
 static void
@@ -1190,6 +1254,7 @@ main (int argc,
 
   g_test_add ("/cli/summary/table", Fixture, NULL, fixture_setup, test_summary_table, fixture_teardown);
   g_test_add ("/cli/summary/json", Fixture, NULL, fixture_setup, test_summary_json, fixture_teardown);
+  g_test_add ("/cli/summary/new-york", Fixture, NULL, fixture_setup, test_summary_new_york, fixture_teardown);
   g_test_add ("/cli/keys/json", Fixture, NULL, fixture_setup, test_keys_json, fixture_teardown);
   g_test_add ("/cli/keys/table", Fixture, NULL, fixture_setup, test_keys_table, fixture_teardown);
   g_test_add ("/cli/trend/csv", Fixture, NULL, fixture_setup, test_trend_csv, fixture_teardown);
