@@ -1823,6 +1823,24 @@ turnstile_required (const char *server_url)
   return TALLY_CLI_EXIT_AUTH;
 }
 
+/* Tencent and Aliyun captchas (API-2026.md §4), worded like Turnstile. */
+static int
+captcha_required (const char *server_url,
+                  const char *reason)
+{
+  if (g_strcmp0 (reason, "TENCENT_CAPTCHA_VERIFICATION_FAILED") == 0)
+    print_error (_("%s asks for a Tencent captcha to log in, which Tally cannot show; log in on its web page "
+                   "and pass the access token in the TALLY_TOKEN environment variable instead"),
+                    server_url);
+  else if (g_strcmp0 (reason, "ALIYUN_CAPTCHA_VERIFICATION_FAILED") == 0)
+    print_error (_("%s asks for an Aliyun captcha to log in, which Tally cannot show; log in on its web page "
+                   "and pass the access token in the TALLY_TOKEN environment variable instead"),
+                    server_url);
+  else
+    return turnstile_required (server_url);
+  return TALLY_CLI_EXIT_AUTH;
+}
+
 static int
 run_login (Cli *cli)
 {
@@ -1861,6 +1879,10 @@ run_login (Cli *cli)
     }
   else if (tally_public_settings_get_turnstile_enabled (settings))
     return turnstile_required (base_url);
+  else if (tally_public_settings_get_tencent_captcha_enabled (settings))
+    return captcha_required (base_url, "TENCENT_CAPTCHA_VERIFICATION_FAILED");
+  else if (tally_public_settings_get_aliyun_captcha_enabled (settings))
+    return captcha_required (base_url, "ALIYUN_CAPTCHA_VERIFICATION_FAILED");
 
   /* Translators: the prompt for the password, e.g. "Password for a@b.c on https://x: " */
   prompt = g_strdup_printf (_("Password for %s on %s: "), cli->email, base_url);
@@ -1908,7 +1930,7 @@ run_login (Cli *cli)
   if (auth == NULL)
     {
       if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_TURNSTILE_REQUIRED))
-        return turnstile_required (base_url);
+        return captcha_required (base_url, tally_error_get_reason (error));
       if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED)
           || g_error_matches (error, TALLY_ERROR, TALLY_ERROR_INVALID_CREDENTIALS))
         {

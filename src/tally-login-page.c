@@ -18,6 +18,15 @@
 
 #define CHECK_DELAY_MS 700
 
+/* Captchas a login may need; Tally can show none of them. */
+typedef enum
+{
+  CAPTCHA_NONE,
+  CAPTCHA_TURNSTILE,
+  CAPTCHA_TENCENT,
+  CAPTCHA_ALIYUN,
+} Captcha;
+
 struct _TallyLoginPage
 {
   GtkWidget parent_instance;
@@ -46,7 +55,8 @@ struct _TallyLoginPage
 
   guint working : 1;
   guint check_then_log_in : 1;
-  guint turnstile : 1;
+  guint turnstile : 1; /* a captcha (self->captcha) Tally cannot show */
+  Captcha captcha;
   guint two_factor : 1;
 };
 
@@ -188,11 +198,45 @@ set_turnstile (TallyLoginPage *self,
 
   if (self->turnstile)
     {
-      show_message (self, MESSAGE_INFO,
-                    _("This server asks for a browser check (Cloudflare Turnstile) when logging in, "
-                      "which Tally cannot show. Log in on the website, then paste your access token below."));
+      if (self->captcha == CAPTCHA_TENCENT)
+        show_message (self, MESSAGE_INFO,
+                      _("This server asks for a Tencent captcha when logging in, "
+                        "which Tally cannot show. Log in on the website, then paste your access token below."));
+      else if (self->captcha == CAPTCHA_ALIYUN)
+        show_message (self, MESSAGE_INFO,
+                      _("This server asks for an Aliyun captcha when logging in, "
+                        "which Tally cannot show. Log in on the website, then paste your access token below."));
+      else
+        show_message (self, MESSAGE_INFO,
+                      _("This server asks for a browser check (Cloudflare Turnstile) when logging in, "
+                        "which Tally cannot show. Log in on the website, then paste your access token below."));
       adw_expander_row_set_expanded (self->token_expander, TRUE);
     }
+}
+
+/* Which captcha a login error or the server's settings ask for. */
+static Captcha
+captcha_of_error (const GError *error)
+{
+  const char *reason = tally_error_get_reason (error);
+
+  if (g_strcmp0 (reason, "TENCENT_CAPTCHA_VERIFICATION_FAILED") == 0)
+    return CAPTCHA_TENCENT;
+  if (g_strcmp0 (reason, "ALIYUN_CAPTCHA_VERIFICATION_FAILED") == 0)
+    return CAPTCHA_ALIYUN;
+  return CAPTCHA_TURNSTILE;
+}
+
+static Captcha
+captcha_of_settings (TallyPublicSettings *settings)
+{
+  if (tally_public_settings_get_turnstile_enabled (settings))
+    return CAPTCHA_TURNSTILE;
+  if (tally_public_settings_get_tencent_captcha_enabled (settings))
+    return CAPTCHA_TENCENT;
+  if (tally_public_settings_get_aliyun_captcha_enabled (settings))
+    return CAPTCHA_ALIYUN;
+  return CAPTCHA_NONE;
 }
 
 /* Makes the session use the server in the entry. FALSE + inline error if unusable. */
@@ -267,6 +311,7 @@ login_finished (TallyLoginPage *self,
 
   if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_TURNSTILE_REQUIRED))
     {
+      self->captcha = captcha_of_error (error);
       set_turnstile (self, TRUE);
       return;
     }
@@ -431,7 +476,8 @@ check_server_cb (GObject *object,
   }
 
   self->turnstile = FALSE;
-  if (tally_public_settings_get_turnstile_enabled (settings))
+  self->captcha = captcha_of_settings (settings);
+  if (self->captcha != CAPTCHA_NONE)
     set_turnstile (self, TRUE);
   else if (!then_log_in && !self->two_factor)
     show_message (self, MESSAGE_NONE, NULL);

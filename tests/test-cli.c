@@ -1221,6 +1221,31 @@ test_login (Fixture *f,
   assert_failure (&run, 2, "browser");
   g_assert_nonnull (strstr (run.err, "TALLY_TOKEN"));
   run_clear (&run);
+  tally_demo_server_set_turnstile (f->server, FALSE);
+
+  /* Tencent and Aliyun captchas: said before the password is asked for */
+  tally_demo_server_set_captcha (f->server, "tencent");
+  run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_failure (&run, 2, "asks for a Tencent captcha to log in, which Tally cannot show");
+  g_assert_nonnull (strstr (run.err, "TALLY_TOKEN"));
+  g_assert_null (strstr (run.out, "Password"));
+  run_clear (&run);
+  tally_demo_server_set_captcha (f->server, "aliyun");
+  run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_failure (&run, 2, "asks for an Aliyun captcha to log in, which Tally cannot show");
+  g_assert_nonnull (strstr (run.err, "TALLY_TOKEN"));
+  run_clear (&run);
+  /* a server whose settings do not say so: the login's 400 gives the same sentence */
+  tally_demo_server_set_generation (f->server, TALLY_DEMO_GENERATION_2025);
+  run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_failure (&run, 2, "asks for an Aliyun captcha to log in, which Tally cannot show");
+  run_clear (&run);
+  tally_demo_server_set_captcha (f->server, "tencent");
+  run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_failure (&run, 2, "asks for a Tencent captcha to log in, which Tally cannot show");
+  run_clear (&run);
+  tally_demo_server_set_generation (f->server, TALLY_DEMO_GENERATION_CURRENT);
+  tally_demo_server_set_captcha (f->server, NULL);
 
   run_tally (f, &password, &run, "login", "--email", "demo@example.com");
   assert_failure (&run, 1, "--server");

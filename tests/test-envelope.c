@@ -37,6 +37,8 @@ static const ErrorCase error_cases[] = {
   { "envelope-400-too-many-ids.json", 400, JSON_CT, NULL, TALLY_ERROR_BAD_REQUEST, NULL, 0, "maximum 100 allowed" },
   { "envelope-400-turnstile.json", 400, JSON_CT, NULL, TALLY_ERROR_TURNSTILE_REQUIRED, "TURNSTILE_VERIFICATION_FAILED", 0, "Turnstile" },
   { "envelope-503-turnstile.json", 503, JSON_CT, NULL, TALLY_ERROR_TURNSTILE_REQUIRED, "TURNSTILE_NOT_CONFIGURED", 0, "Turnstile" },
+  { "envelope-400-tencent-captcha.json", 400, JSON_CT, NULL, TALLY_ERROR_TURNSTILE_REQUIRED, "TENCENT_CAPTCHA_VERIFICATION_FAILED", 0, "This server requires a Tencent captcha for password login, which Tally cannot show — sign in with an access token instead" },
+  { "envelope-400-aliyun-captcha.json", 400, JSON_CT, NULL, TALLY_ERROR_TURNSTILE_REQUIRED, "ALIYUN_CAPTCHA_VERIFICATION_FAILED", 0, "This server requires an Aliyun captcha for password login, which Tally cannot show — sign in with an access token instead" },
   { "envelope-503-service.json", 503, JSON_CT, NULL, TALLY_ERROR_SERVER, "SERVICE_UNAVAILABLE", 0, "HTTP 503" },
   { "envelope-401-invalid-credentials.json", 401, JSON_CT, NULL, TALLY_ERROR_INVALID_CREDENTIALS, "INVALID_CREDENTIALS", 0, "password" },
   { "envelope-403-user-not-active.json", 403, JSON_CT, NULL, TALLY_ERROR_FORBIDDEN, "USER_NOT_ACTIVE", 0, "user is not active" },

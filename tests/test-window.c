@@ -711,6 +711,71 @@ test_expiry_prompt (void)
   g_assert_finalize_object (server);
 }
 
+/* Tencent and Aliyun captchas: the login page says so and opens the
+ * access-token path, whether the settings say so (today's server) or only
+ * the login's 400 does (a server whose settings do not). */
+static void
+check_login_captcha (const char *kind,
+                     TallyDemoGeneration generation,
+                     const char *sentence)
+{
+  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 100, "generation", generation, NULL);
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  g_autoptr (GPtrArray) passwords = g_ptr_array_new ();
+  g_autoptr (GPtrArray) expanders = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  GtkWidget *login_page;
+  gint64 deadline;
+  gboolean expanded = FALSE;
+
+  tally_demo_server_set_captcha (server, kind);
+  g_assert_true (tally_demo_server_start (server, &error));
+  gtk_window_present (GTK_WINDOW (window));
+  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  tally_login_page_set_fields (TALLY_LOGIN_PAGE (login_page), tally_demo_server_get_url (server),
+                               tally_demo_server_get_email (server));
+  collect_widgets (login_page, ADW_TYPE_PASSWORD_ENTRY_ROW, passwords);
+  gtk_editable_set_text (g_ptr_array_index (passwords, 0), tally_demo_server_get_password (server));
+  g_assert_true (gtk_widget_activate_action (login_page, "login.log-in", NULL));
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!shows_text (login_page, sentence))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      tally_test_spin (50);
+    }
+  g_assert_false (shows_text (login_page, "rejected"));
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
+  /* a server that says so is never sent the password */
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/login"), ==,
+                    generation == TALLY_DEMO_GENERATION_CURRENT ? 0 : 1);
+  collect_widgets (login_page, ADW_TYPE_EXPANDER_ROW, expanders);
+  for (guint i = 0; i < expanders->len; i++)
+    expanded |= adw_expander_row_get_expanded (g_ptr_array_index (expanders, i));
+  g_assert_true (expanded);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (300);
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
+static void
+test_login_captcha (void)
+{
+  const char *tencent = "This server asks for a Tencent captcha when logging in, which Tally cannot show. "
+                        "Log in on the website, then paste your access token below.";
+  const char *aliyun = "This server asks for an Aliyun captcha when logging in, which Tally cannot show. "
+                       "Log in on the website, then paste your access token below.";
+
+  check_login_captcha ("tencent", TALLY_DEMO_GENERATION_CURRENT, tencent);
+  check_login_captcha ("aliyun", TALLY_DEMO_GENERATION_CURRENT, aliyun);
+  check_login_captcha ("tencent", TALLY_DEMO_GENERATION_2025, tencent);
+  check_login_captcha ("aliyun", TALLY_DEMO_GENERATION_2025, aliyun);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -738,6 +803,7 @@ main (int argc,
   g_test_add_func ("/window/destroy-during-reload", test_destroy_during_reload);
   g_test_add_func ("/window/show-key-usage", test_show_key_usage);
   g_test_add_func ("/window/unauthorized-login-page", test_unauthorized_login_page);
+  g_test_add_func ("/window/login-captcha", test_login_captcha);
   g_test_add_func ("/window/expiry-prompt", test_expiry_prompt);
   g_test_add_func ("/window/narrow", test_narrow);
 

@@ -388,6 +388,17 @@ error_from_status (guint http_status,
       code = TALLY_ERROR_TURNSTILE_REQUIRED;
       message = g_strdup (_("This server requires a Cloudflare Turnstile check for password login, which Tally cannot show — sign in with an access token instead"));
     }
+  else if (effective_status == 400 && str_equal0 (reason, "TENCENT_CAPTCHA_VERIFICATION_FAILED"))
+    {
+      /* like Turnstile: a captcha only a browser can show (API-2026.md §4) */
+      code = TALLY_ERROR_TURNSTILE_REQUIRED;
+      message = g_strdup (_("This server requires a Tencent captcha for password login, which Tally cannot show — sign in with an access token instead"));
+    }
+  else if (effective_status == 400 && str_equal0 (reason, "ALIYUN_CAPTCHA_VERIFICATION_FAILED"))
+    {
+      code = TALLY_ERROR_TURNSTILE_REQUIRED;
+      message = g_strdup (_("This server requires an Aliyun captcha for password login, which Tally cannot show — sign in with an access token instead"));
+    }
   else if (effective_status == 429)
     {
       code = TALLY_ERROR_RATE_LIMITED;

@@ -21,7 +21,9 @@ G_BEGIN_DECLS
  * @TALLY_ERROR_NOT_SUPPORTED: 404 with a non-JSON body: the route does not exist on this server
  * @TALLY_ERROR_BAD_REQUEST: 400: validation failed
  * @TALLY_ERROR_RATE_LIMITED: 429; see tally_error_get_retry_after()
- * @TALLY_ERROR_TURNSTILE_REQUIRED: the server requires a Cloudflare Turnstile token for login
+ * @TALLY_ERROR_TURNSTILE_REQUIRED: the server requires a captcha for login that only a browser
+ *   can show: Cloudflare Turnstile, or (reason TENCENT_CAPTCHA_VERIFICATION_FAILED /
+ *   ALIYUN_CAPTCHA_VERIFICATION_FAILED, tally_error_get_reason()) a Tencent or Aliyun captcha
  * @TALLY_ERROR_TWO_FACTOR_REQUIRED: login needs a TOTP code (tally_auth_result_get_temp_token())
  * @TALLY_ERROR_SERVER: 5xx or a non-zero envelope code with HTTP 200
  * @TALLY_ERROR_BAD_RESPONSE: the body is not what the API sends: HTML, truncated or
