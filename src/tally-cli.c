@@ -30,6 +30,7 @@
 #include "tally-demo-server.h"
 #include "tally-error.h"
 #include "tally-format.h"
+#include "tally-key-cost.h"
 #include "tally-key-usage.h"
 #include "tally-model-breakdown.h"
 #include "tally-model-stat.h"
@@ -1318,12 +1319,12 @@ run_keys (Cli *cli)
       table_render (table, out);
 
       /* Σ listed keys ≤ dashboard totals; the rest belongs to deleted keys (API.md §5.6). */
-      deleted_today = tally_dashboard_stats_get_today_actual_cost (stats) - sum_today;
-      deleted_total = tally_dashboard_stats_get_total_actual_cost (stats) - sum_total;
-      if (deleted_total > 0.000001 || deleted_today > 0.000001)
+      if (tally_deleted_keys (tally_dashboard_stats_get_today_actual_cost (stats),
+                              tally_dashboard_stats_get_total_actual_cost (stats),
+                              sum_today, sum_total, &deleted_today, &deleted_total))
         {
-          g_autofree char *today_text = format_cost (MAX (deleted_today, 0.0));
-          g_autofree char *total_text = format_cost (MAX (deleted_total, 0.0));
+          g_autofree char *today_text = format_cost (deleted_today);
+          g_autofree char *total_text = format_cost (deleted_total);
 
           g_string_append_printf (out, _("Deleted keys: %s today, %s in total"), today_text, total_text);
           g_string_append_c (out, '\n');

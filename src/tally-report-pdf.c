@@ -20,6 +20,7 @@
 #include "tally-csv.h"
 #include "tally-error.h"
 #include "tally-format.h"
+#include "tally-key-cost.h"
 #include "tally-model-breakdown.h"
 #include "tally-model-stat.h"
 #include "tally-page.h"
@@ -469,11 +470,11 @@ draw_keys (cairo_t *cr,
     }
 
   /* Usage of deleted keys counts in the totals but no key lists it (API.md §5.6). */
-  d_requests = tally_usage_stats_get_total_requests (report->stats) - sum_requests;
-  d_tokens = tally_usage_stats_get_total_tokens (report->stats) - sum_tokens;
-  d_cost = tally_usage_stats_get_total_cost (report->stats) - sum_cost;
-  d_actual = tally_usage_stats_get_total_actual_cost (report->stats) - sum_actual;
-  if (d_requests > 0)
+  d_requests = MAX (tally_usage_stats_get_total_requests (report->stats) - sum_requests, 0);
+  d_tokens = MAX (tally_usage_stats_get_total_tokens (report->stats) - sum_tokens, 0);
+  d_cost = MAX (tally_usage_stats_get_total_cost (report->stats) - sum_cost, 0.0);
+  /* the rule of the window and `tally keys`, over the report's range */
+  if (tally_deleted_keys (0, tally_usage_stats_get_total_actual_cost (report->stats), 0, sum_actual, NULL, &d_actual))
     y += draw_key_row (cr, _("Deleted keys"), "", d_requests, d_tokens, d_cost, d_actual, y, FALSE, palette);
 
   draw_rule (cr, y, &palette->grid);

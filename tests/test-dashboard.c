@@ -484,12 +484,51 @@ test_one_day_hourly (Fixture *f,
   g_assert_finalize_object (dashboard);
 }
 
+/* The one "Deleted keys" rule, on the values where the old three disagreed:
+ * the window showed a row above 1e-4 of total only, `tally keys` above 1e-6
+ * of today or total, the PDF whenever requests were left over. */
+static void
+test_deleted_keys_rule (void)
+{
+  double today = -1, total = -1;
+
+  /* 5e-5 deleted in total: the window hid it, the CLI showed it; now both show it */
+  g_assert_true (tally_deleted_keys (1.25, 10.00005, 1.25, 10.0, &today, &total));
+  g_assert_cmpfloat (today, ==, 0);
+  g_assert_cmpfloat_with_epsilon (total, 0.00005, 1e-12);
+
+  /* a single server unit (1e-10 USD) is real money */
+  g_assert_true (tally_deleted_keys (0, 0.0000000001, 0, 0, &today, &total));
+  g_assert_cmpfloat (total, ==, 0.0000000001);
+
+  /* float rounding of the client's sum is not */
+  g_assert_false (tally_deleted_keys (0.3, 0.1 + 0.2, 0.1 + 0.2, 0.3, &today, &total));
+  g_assert_cmpfloat (today, ==, 0);
+  g_assert_cmpfloat (total, ==, 0);
+  g_assert_false (tally_deleted_keys (0, 1e6, 0, 1e6 - 1e-7, NULL, &total));
+  g_assert_cmpfloat (total, ==, 0);
+  g_assert_true (tally_deleted_keys (0, 1e6, 0, 1e6 - 1e-5, NULL, &total));
+  g_assert_cmpfloat_with_epsilon (total, 1e-5, 1e-9);
+
+  /* today only (the totals' rounding hid it): total is at least today */
+  g_assert_true (tally_deleted_keys (0.002, 5.0, 0.0, 5.0, &today, &total));
+  g_assert_cmpfloat (today, ==, 0.002);
+  g_assert_cmpfloat (total, ==, 0.002);
+
+  /* listed more than all (a key added after the stats): no row, no negatives */
+  g_assert_false (tally_deleted_keys (1.0, 2.0, 1.5, 3.0, &today, &total));
+  g_assert_cmpfloat (today, ==, 0);
+  g_assert_cmpfloat (total, ==, 0);
+  g_assert_false (tally_deleted_keys (NAN, INFINITY, 0, 0, NULL, NULL));
+}
+
 int
 main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/dashboard/deleted-keys-rule", test_deleted_keys_rule);
   g_test_add ("/dashboard/default-range", Fixture, NULL, fixture_setup, test_default_range, fixture_teardown);
   g_test_add ("/dashboard/key-costs", Fixture, NULL, fixture_setup, test_key_costs, fixture_teardown);
   g_test_add ("/dashboard/range-twice", Fixture, NULL, fixture_setup, test_range_twice, fixture_teardown);

@@ -25,9 +25,6 @@
 #include "tally-usage-query.h"
 #include "tally-usage-stats.h"
 
-/* Differences below a hundredth of a cent are rounding, not deleted keys. */
-#define DELETED_KEYS_EPSILON 0.0001
-
 struct _TallyDashboard
 {
   GObject parent_instance;
@@ -441,12 +438,13 @@ rebuild_key_costs (TallyDashboard *self)
 
   if (stats != NULL)
     {
-      double deleted_total = tally_dashboard_stats_get_total_actual_cost (stats) - sum_total;
-      double deleted_today = tally_dashboard_stats_get_today_actual_cost (stats) - sum_today;
+      double deleted_total, deleted_today;
 
-      if (deleted_total > DELETED_KEYS_EPSILON)
+      if (tally_deleted_keys (tally_dashboard_stats_get_today_actual_cost (stats),
+                              tally_dashboard_stats_get_total_actual_cost (stats),
+                              sum_today, sum_total, &deleted_today, &deleted_total))
         g_ptr_array_add (rows, tally_key_cost_new (NULL,
-                                                   MAX (deleted_today, 0.0),
+                                                   deleted_today,
                                                    deleted_total,
                                                    denominator > 0 ? deleted_total / denominator : 0));
     }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "tally-api-key.h"
@@ -217,4 +219,35 @@ tally_key_cost_get_share (TallyKeyCost *self)
 {
   g_return_val_if_fail (TALLY_IS_KEY_COST (self), 0);
   return self->share;
+}
+
+static double
+real_difference (double all,
+                 double listed)
+{
+  double difference = all - listed;
+  double tolerance = TALLY_DELETED_KEYS_MIN_USD + TALLY_DELETED_KEYS_RELATIVE * MAX (fabs (all), fabs (listed));
+
+  if (!isfinite (difference) || difference < tolerance)
+    return 0;
+  return difference;
+}
+
+gboolean
+tally_deleted_keys (double all_today,
+                    double all_total,
+                    double listed_today,
+                    double listed_total,
+                    double *deleted_today,
+                    double *deleted_total)
+{
+  double today = real_difference (all_today, listed_today);
+  double total = real_difference (all_total, listed_total);
+  gboolean shown = today > 0 || total > 0;
+
+  if (deleted_today != NULL)
+    *deleted_today = shown ? today : 0;
+  if (deleted_total != NULL)
+    *deleted_total = shown ? MAX (total, today) : 0;
+  return shown;
 }

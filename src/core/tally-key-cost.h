@@ -35,4 +35,26 @@ double tally_key_cost_get_total_actual_cost (TallyKeyCost *self);
 /* total_actual_cost / the dashboard total (0..1) */
 double tally_key_cost_get_share (TallyKeyCost *self);
 
+/* The one rule for the "Deleted keys" row (the window, `tally keys` and the
+ * PDF report). Usage of keys gone from /keys still counts in the dashboard
+ * totals (API.md §5.6), so deleted = all − the listed keys' sum, for today
+ * and in total (or any other period: pass 0 for what a caller lacks).
+ *
+ * A difference is real when it is at least TALLY_DELETED_KEYS_MIN_USD: half
+ * of the server's unit (costs are DECIMAL(20,10), 1e-10 USD, which is also
+ * the finest amount the UI shows: 4 significant digits, up to 10 decimals),
+ * plus TALLY_DELETED_KEYS_RELATIVE of the total for float rounding in the
+ * client's sum (API.md §5.3). Smaller differences, and negative ones, are 0.
+ *
+ * Returns whether there is a row; *deleted_today and *deleted_total (either
+ * may be NULL) receive its values (≥ 0; 0 when there is no row). */
+#define TALLY_DELETED_KEYS_MIN_USD 5e-11
+#define TALLY_DELETED_KEYS_RELATIVE 1e-12
+gboolean tally_deleted_keys (double all_today,
+                             double all_total,
+                             double listed_today,
+                             double listed_total,
+                             double *deleted_today,
+                             double *deleted_total);
+
 G_END_DECLS
