@@ -522,6 +522,88 @@ test_deleted_keys_rule (void)
   g_assert_false (tally_deleted_keys (NAN, INFINITY, 0, 0, NULL, NULL));
 }
 
+/* The hourly trend of a DST day in New York: 23 labels on 8 March (no
+ * 02:00), 24 on 1 November, where the 01:00 bucket holds both 01:00 hours
+ * (25 hours of rows). */
+static void
+check_dst_day (gint64 now,
+               const char *day,
+               guint n_hours,
+               const char *missing)
+{
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyClient) raw = NULL;
+  g_autoptr (TallyTrend) day_trend = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *first = g_strconcat (day, " 00:00", NULL);
+  g_autofree char *last = g_strconcat (day, " 23:00", NULL);
+  TallySession *session = tally_session_new ();
+  TallyDashboard *dashboard;
+  GListModel *trend;
+  GAsyncResult *slot = NULL;
+  gint64 sum = 0;
+
+  server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", now, "days", 3,
+                         "rows", 3000, "timezone", "America/New_York", NULL);
+  g_assert_true (tally_demo_server_start (server, &error));
+  token = tally_demo_server_issue_token (server, 3600);
+  g_setenv ("TALLY_TOKEN", token, TRUE);
+  tally_session_restore_async (session, tally_demo_server_get_url (server), NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_unsetenv ("TALLY_TOKEN");
+  g_assert_true (tally_session_restore_finish (session, result, &error));
+  g_clear_object (&result);
+  g_assert_cmpstr (tally_server_zone_get_name (tally_session_get_server_zone (session)), ==, "America/New_York");
+
+  dashboard = tally_dashboard_new (session);
+  wait_idle (dashboard);
+  tally_dashboard_set_range (dashboard, day, day);
+  g_assert_cmpint (tally_dashboard_get_granularity (dashboard), ==, TALLY_GRANULARITY_HOUR);
+  wait_idle (dashboard);
+  g_assert_null (tally_dashboard_get_last_error (dashboard));
+
+  trend = tally_dashboard_get_trend (dashboard);
+  g_assert_cmpuint (g_list_model_get_n_items (trend), ==, n_hours);
+  for (guint i = 0; i < n_hours; i++)
+    {
+      g_autoptr (TallyTrendPoint) p = g_list_model_get_item (trend, i);
+
+      if (i == 0)
+        g_assert_cmpstr (tally_trend_point_get_date (p), ==, first);
+      if (i == n_hours - 1)
+        g_assert_cmpstr (tally_trend_point_get_date (p), ==, last);
+      g_assert_true (missing == NULL || !g_str_equal (tally_trend_point_get_date (p), missing));
+      sum += tally_trend_point_get_requests (p);
+    }
+
+  /* every request of the day is in a bucket */
+  raw = tally_client_new (tally_demo_server_get_url (server), &error);
+  tally_client_set_token (raw, token);
+  tally_client_get_trend_async (raw, day, day, TALLY_GRANULARITY_DAY, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  day_trend = tally_client_get_trend_finish (raw, result, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (TallyTrendPoint) p = g_list_model_get_item (tally_trend_get_points (day_trend), 0);
+
+    g_assert_cmpint (tally_trend_point_get_requests (p), >, 0);
+    g_assert_cmpint (sum, ==, tally_trend_point_get_requests (p));
+  }
+
+  g_assert_finalize_object (dashboard);
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+}
+
+static void
+test_dst_day_hourly (void)
+{
+  check_dst_day (G_GINT64_CONSTANT (1773072000), "2026-03-08", 23, "2026-03-08 02:00");
+  check_dst_day (G_GINT64_CONSTANT (1793638800), "2026-11-01", 24, NULL);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -529,6 +611,7 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/dashboard/deleted-keys-rule", test_deleted_keys_rule);
+  g_test_add_func ("/dashboard/dst-day-hourly", test_dst_day_hourly);
   g_test_add ("/dashboard/default-range", Fixture, NULL, fixture_setup, test_default_range, fixture_teardown);
   g_test_add ("/dashboard/key-costs", Fixture, NULL, fixture_setup, test_key_costs, fixture_teardown);
   g_test_add ("/dashboard/range-twice", Fixture, NULL, fixture_setup, test_range_twice, fixture_teardown);

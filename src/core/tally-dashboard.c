@@ -499,7 +499,8 @@ apply_load (TallyDashboard *self,
   g_object_freeze_notify (G_OBJECT (self));
 
   set_model (self, &self->trend,
-             tally_trend_zero_fill (points, load->start_date, load->end_date, load->granularity),
+             tally_trend_zero_fill_in_zone (points, load->start_date, load->end_date, load->granularity,
+                                            self->session != NULL ? tally_session_get_server_zone (self->session) : NULL),
              properties[PROP_TREND]);
 
   set_totals (self, &self->range_totals,
