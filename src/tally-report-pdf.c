@@ -24,8 +24,10 @@
 #include "tally-model-breakdown.h"
 #include "tally-model-stat.h"
 #include "tally-page.h"
+#include "tally-public-settings.h"
 #include "tally-report-pdf.h"
 #include "tally-server-time.h"
+#include "tally-server-zone.h"
 #include "tally-trend-chart-draw.h"
 #include "tally-trend.h"
 #include "tally-usage-log.h"
@@ -64,7 +66,8 @@ typedef struct
   TallyModelBreakdown *models;
   GPtrArray *key_rows; /* KeyRow */
   gboolean offset_known;
-  int utc_offset;
+  int utc_offset;        /* older servers: the newest row's offset */
+  TallyServerZone *zone; /* the zone /settings/public names, or NULL */
 
   guint pending;
   GError *error; /* the first failure */
@@ -101,6 +104,7 @@ pdf_report_free (gpointer data)
   g_clear_object (&report->stats);
   g_clear_object (&report->models);
   g_clear_pointer (&report->key_rows, g_ptr_array_unref);
+  g_clear_pointer (&report->zone, tally_server_zone_unref);
   g_clear_error (&report->error);
   g_clear_error (&report->write_error);
   g_free (report);
@@ -514,7 +518,15 @@ draw_header (cairo_t *cr,
                            report->start_date, report->end_date, n_days);
   y += draw_text (cr, "Sans 9", range, MARGIN, y, CONTENT_WIDTH, 0.0, &palette->foreground) + 1;
 
-  if (report->offset_known)
+  if (report->zone != NULL)
+    {
+      /* the offset of the range's last day, with the zone's name */
+      g_autofree char *offset = tally_server_zone_describe (report->zone, report->end_date,
+                                                            g_get_real_time () / G_USEC_PER_SEC);
+
+      zone = g_strdup_printf (_("Time zone: %s (the server’s; days start at its midnight)"), offset);
+    }
+  else if (report->offset_known)
     {
       g_autofree char *offset = tally_format_utc_offset (report->utc_offset);
 
@@ -816,6 +828,25 @@ offset_cb (GObject *object,
   report_step_done (task, error);
 }
 
+static void
+settings_cb (GObject *object,
+             GAsyncResult *result,
+             gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  PdfReport *report = g_task_get_task_data (task);
+  g_autoptr (TallyPublicSettings) settings = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Best effort: without it the newest row's offset is used. */
+  settings = tally_client_get_public_settings_finish (report->client, result, &error);
+  if (settings != NULL)
+    report->zone = tally_server_zone_new_from_settings (tally_public_settings_get_server_timezone (settings),
+                                                        tally_public_settings_get_server_utc_offset (settings));
+
+  report_step_done (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? g_steal_pointer (&error) : NULL);
+}
+
 typedef struct
 {
   GTask *task;
@@ -911,13 +942,15 @@ trend_cb (GObject *object,
       return;
     }
 
-  report->pending = 4;
+  report->pending = 5;
   tally_client_get_usage_stats_async (report->client, range, cancellable, stats_cb, g_object_ref (task));
   tally_client_get_model_stats_async (report->client, report->start_date, report->end_date, cancellable,
                                       models_cb, g_object_ref (task));
   tally_client_list_all_keys_async (report->client, cancellable, keys_cb, g_object_ref (task));
   /* The newest row carries the server's UTC offset in its timestamp. */
   tally_client_list_usage_async (report->client, NULL, 1, 1, cancellable, offset_cb, g_object_ref (task));
+  /* A today's server names its zone. */
+  tally_client_get_public_settings_async (report->client, cancellable, settings_cb, g_object_ref (task));
 }
 
 /* ---------------------------------------------------------- public API */

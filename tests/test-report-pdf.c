@@ -368,6 +368,49 @@ test_pdf_unwritable (Fixture *f,
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
 }
 
+/* New York in December, the account from July: the zone of the range's days */
+static void
+check_pdf_zone (Fixture *f,
+                TallyDemoGeneration generation,
+                const char *expected)
+{
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autofree char *path = g_build_filename (f->dir, "zone.pdf", NULL);
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *pdftotext[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
+
+  tally_demo_server_stop (f->server);
+  g_object_set (f->server, "now", G_GINT64_CONSTANT (1796922000), "days", 10, "timezone", "America/New_York",
+                "generation", generation, NULL);
+  g_assert_true (tally_demo_server_start (f->server, &error));
+  g_clear_object (&f->client);
+  f->client = tally_client_new (tally_demo_server_get_url (f->server), &error);
+  g_assert_no_error (error);
+  tally_client_set_token (f->client, f->token);
+
+  g_assert_true (tally_usage_query_set_range (query, "2026-12-01", "2026-12-10", &error));
+  g_assert_true (export_pdf (f, query, target, NULL, FALSE, &error));
+  g_assert_no_error (error);
+
+  text = run_tool (pdftotext);
+  if (text == NULL)
+    return;
+  assert_contains (text, expected);
+  g_assert_null (strstr (text, "UTC-04:00"));
+  g_file_delete (target, NULL, NULL);
+}
+
+static void
+test_pdf_zone (Fixture *f,
+               gconstpointer data)
+{
+  check_pdf_zone (f, TALLY_DEMO_GENERATION_CURRENT, "Time zone: America/New_York (UTC-05:00)");
+  /* a 2025 server: the offset of its newest row */
+  check_pdf_zone (f, TALLY_DEMO_GENERATION_2025, "Time zone: UTC-05:00 (the server");
+}
+
 int
 main (int argc,
       char **argv)
@@ -375,6 +418,7 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/report-pdf/content", Fixture, NULL, fixture_setup, test_pdf_content, fixture_teardown);
+  g_test_add ("/report-pdf/zone", Fixture, NULL, fixture_setup, test_pdf_zone, fixture_teardown);
   g_test_add ("/report-pdf/cancel", Fixture, NULL, fixture_setup, test_pdf_cancel, fixture_teardown);
   g_test_add ("/report-pdf/failure-keeps-file", Fixture, NULL, fixture_setup, test_pdf_failure_keeps_file,
               fixture_teardown);
