@@ -1344,6 +1344,7 @@ run_trend (Cli *cli)
   g_autoptr (TallyTrend) trend = NULL;
   g_autoptr (GListModel) filled = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (TallyServerZone) zone = NULL;
   GAsyncResult *slot = NULL;
   guint n_points;
 
@@ -1357,10 +1358,13 @@ run_trend (Cli *cli)
   if (trend == NULL)
     return fail_with_error (cli, error);
 
-  filled = tally_trend_zero_fill (tally_trend_get_points (trend),
-                                  tally_trend_get_start_date (trend),
-                                  tally_trend_get_end_date (trend),
-                                  cli->granularity);
+  /* Hourly: only the hours the server's days have (a DST day has 23 or 25). */
+  if (cli->granularity == TALLY_GRANULARITY_HOUR)
+    zone = learn_server_zone (cli);
+  filled = tally_trend_zero_fill_in_zone (tally_trend_get_points (trend),
+                                          tally_trend_get_start_date (trend),
+                                          tally_trend_get_end_date (trend),
+                                          cli->granularity, zone);
   n_points = g_list_model_get_n_items (filled);
 
   if (cli->format == FORMAT_JSON)

@@ -1271,6 +1271,35 @@ test_sanitised (Fixture *f,
   run_clear (&run);
 }
 
+/* `tally trend --granularity hour` on New York's spring-forward day: 23 hours */
+static void
+test_trend_dst_day (Fixture *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  Run run = {
+    0,
+  };
+
+  tally_demo_server_stop (f->server);
+  g_object_set (f->server, "now", G_GINT64_CONSTANT (1773072000), "days", 3, "timezone", "America/New_York", NULL);
+  g_assert_true (tally_demo_server_start (f->server, &error));
+  g_free (f->token);
+  f->token = tally_demo_server_issue_token (f->server, 3600);
+  {
+    RunOptions options = { f->token, NULL, 0, 0 };
+
+    run_tally (f, &options, &run, "trend", "--granularity", "hour", "--from", "2026-03-08", "--to", "2026-03-08",
+               "--server", tally_demo_server_get_url (f->server));
+    assert_ok (&run);
+    g_assert_nonnull (strstr (run.out, "2026-03-08 01:00"));
+    g_assert_nonnull (strstr (run.out, "2026-03-08 03:00"));
+    g_assert_nonnull (strstr (run.out, "2026-03-08 23:00"));
+    g_assert_null (strstr (run.out, "2026-03-08 02:00"));
+    run_clear (&run);
+  }
+}
+
 int
 main (int argc,
       char *argv[])
@@ -1279,6 +1308,7 @@ main (int argc,
 
   g_test_add ("/cli/summary/table", Fixture, NULL, fixture_setup, test_summary_table, fixture_teardown);
   g_test_add ("/cli/summary/json", Fixture, NULL, fixture_setup, test_summary_json, fixture_teardown);
+  g_test_add ("/cli/trend/dst-day", Fixture, NULL, fixture_setup, test_trend_dst_day, fixture_teardown);
   g_test_add ("/cli/summary/new-york", Fixture, NULL, fixture_setup, test_summary_new_york, fixture_teardown);
   g_test_add ("/cli/keys/json", Fixture, NULL, fixture_setup, test_keys_json, fixture_teardown);
   g_test_add ("/cli/keys/table", Fixture, NULL, fixture_setup, test_keys_table, fixture_teardown);
