@@ -127,7 +127,7 @@ give_up_positions (TallyUsageSnapshot *self,
   if (!self->positional)
     return;
 
-  g_debug ("Positions do not line up; keeping rows by id only");
+  g_debug ("Positions do not line up; keeping rows by id only (%" G_GUINT64_FORMAT " out, %u held)", self->n_rows, self->held->len);
   self->positional = FALSE;
   for (guint i = 0; i < self->held->len; i++)
     hand_out (self, out, g_array_index (self->held, Held, i).log);
@@ -218,6 +218,7 @@ tally_usage_snapshot_add_page (TallyUsageSnapshot *self,
       if (position < (gint64) self->n_rows || position >= self->total)
         {
           /* a row we never saw where we have been, or beyond the end */
+          g_debug ("row %" G_GINT64_FORMAT " at %" G_GINT64_FORMAT " of page %" G_GINT64_FORMAT " total %" G_GINT64_FORMAT, id, position, tally_page_get_page (page), tally_page_get_total (page));
           give_up_positions (self, out);
           hand_out (self, out, log);
         }
@@ -242,7 +243,8 @@ tally_usage_snapshot_flush (TallyUsageSnapshot *self)
   g_return_val_if_fail (TALLY_IS_USAGE_SNAPSHOT (self), NULL);
 
   out = g_list_store_new (TALLY_TYPE_USAGE_LOG);
-  give_up_positions (self, out);
+  if (self->held->len > 0)
+    give_up_positions (self, out);
 
   return G_LIST_MODEL (g_steal_pointer (&out));
 }

@@ -63,7 +63,8 @@ gboolean tally_usage_snapshot_get_positional (TallyUsageSnapshot *self);
 gboolean tally_usage_snapshot_get_missing_page (TallyUsageSnapshot *self,
                                                 gint64 page_size,
                                                 gint64 *page);
-/* Hands out the rows held behind a hole (ordered by id), giving up on it. */
+/* Hands out the rows held behind a hole (ordered by id), giving up on the
+ * positions; an empty list when none are held. */
 GListModel *tally_usage_snapshot_flush (TallyUsageSnapshot *self);
 
 /**
