@@ -330,6 +330,7 @@ typedef struct
   guint fruitless_fills;
 
   guint walk_done : 1;
+  guint last_page_empty : 1;
   guint fill_in_flight : 1;
   guint stopped : 1;
   guint finished : 1;
@@ -450,6 +451,10 @@ walk_continue (GTask *task)
   has_hole = tally_usage_snapshot_get_missing_page (snapshot, walk->page_size, &page);
   if (has_hole && !walk->walk_done && snapshot->held->len == 0)
     return;
+  /* an empty page ended the walk: the server has no more rows there, so the
+   * tail it counted went away (nothing is held behind it) */
+  if (has_hole && walk->walk_done && snapshot->held->len == 0 && walk->last_page_empty)
+    has_hole = FALSE;
 
   if (has_hole && walk->fruitless_fills >= MAX_FRUITLESS_FILLS)
     {
@@ -490,6 +495,7 @@ walk_page_cb (TallyPage *page,
 
   if (!tally_usage_snapshot_get_started (walk->snapshot))
     walk->page_size = MAX (tally_page_get_page_size (page), 1);
+  walk->last_page_empty = g_list_model_get_n_items (tally_page_get_items (page)) == 0;
 
   rows = tally_usage_snapshot_add_page (walk->snapshot, page);
   if (!walk_deliver (walk, rows))
