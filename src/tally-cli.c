@@ -44,6 +44,7 @@
 #include "tally-trend.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
+#include "tally-usage-snapshot.h"
 #include "tally-user.h"
 
 #include "tally-cli.h"
@@ -1596,13 +1597,15 @@ append_log_row (LogsState *state,
   g_string_append_c (out, '\n');
 }
 
+/* Rows of the snapshot: each once, none newer than the first page, so the
+ * trailer's sums are those of the rows printed. */
 static gboolean
-logs_page_cb (TallyPage *page,
+logs_page_cb (TallyUsageSnapshot *snapshot,
+              GListModel *items,
               gpointer user_data)
 {
   LogsState *state = user_data;
   Cli *cli = state->cli;
-  GListModel *items = tally_page_get_items (page);
   guint n_items = g_list_model_get_n_items (items);
   g_autoptr (GString) out = g_string_new (NULL);
 
@@ -1689,10 +1692,10 @@ run_logs (Cli *cli)
   state.cli = cli;
   state.key_names = key_names;
 
-  tally_client_foreach_usage_page_async (cli->client, cli->query, LOGS_PAGE_SIZE, LOGS_MAX_IN_FLIGHT,
-                                         logs_page_cb, &state, NULL, NULL, store_result_cb, &slot);
+  tally_usage_snapshot_foreach_async (cli->client, cli->query, LOGS_PAGE_SIZE, LOGS_MAX_IN_FLIGHT,
+                                      logs_page_cb, &state, NULL, NULL, store_result_cb, &slot);
   result = wait_result (&slot);
-  if (!tally_client_foreach_usage_page_finish (cli->client, result, &error))
+  if (!tally_usage_snapshot_foreach_finish (result, NULL, &error))
     {
       g_clear_error (&state.error);
       return fail_with_error (cli, error);

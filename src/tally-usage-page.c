@@ -74,6 +74,8 @@ struct _TallyUsagePage
   GtkLabel *list_value;
   GtkLabel *duration_value;
   GtkLabel *totals_note;
+  GtkRevealer *new_rows_revealer;
+  GtkButton *new_rows_button;
   GtkStack *stack;
   GtkColumnView *column_view;
   GtkSpinner *loading_spinner;
@@ -332,6 +334,28 @@ update_state (TallyUsagePage *self)
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
   gtk_spinner_set_spinning (self->spinner, loading || self->stats_loading);
+}
+
+/* "12 new requests · Show": rows that arrived since the list was loaded are
+ * offered, never inserted under the user. */
+static void
+update_new_rows (TallyUsagePage *self)
+{
+  guint n_new = tally_log_list_get_n_new (self->log);
+
+  if (n_new > 0)
+    {
+      const TallyNumberStyle *style = tally_number_style_locale ();
+      g_autofree char *count = tally_format_count_styled (n_new, style);
+      g_autofree char *label = NULL;
+
+      /* Translators: a button over the request log; %s is a number */
+      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s new request · Show", "%s new requests · Show", n_new),
+                               count);
+      gtk_button_set_label (self->new_rows_button, label);
+    }
+  gtk_revealer_set_reveal_child (self->new_rows_revealer, n_new > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "usage.show-new", n_new > 0);
 }
 
 static void
@@ -610,6 +634,18 @@ focus_filter_action (GtkWidget *widget,
 }
 
 static void
+show_new_action (GtkWidget *widget,
+                 const char *action_name,
+                 GVariant *parameter)
+{
+  TallyUsagePage *self = TALLY_USAGE_PAGE (widget);
+
+  /* back to the head: page 1 again, the new rows on top */
+  tally_log_list_reload (self->log);
+  load_stats (self);
+}
+
+static void
 reload_action (GtkWidget *widget,
                const char *action_name,
                GVariant *parameter)
@@ -715,6 +751,8 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, duration_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, totals_note);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_button);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, column_view);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, error_status);
@@ -738,6 +776,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "usage.focus-filter", NULL, focus_filter_action);
   gtk_widget_class_install_action (widget_class, "usage.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "usage.show-new", NULL, show_new_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "usage.focus-filter", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -759,6 +798,7 @@ tally_usage_page_init (TallyUsagePage *self)
   g_signal_connect_object (self->log, "notify::loading", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log, "notify::ready", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log, "notify::error", G_CALLBACK (log_error_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log, "notify::n-new", G_CALLBACK (update_new_rows), self, G_CONNECT_SWAPPED);
 
   setup_columns (self);
 
@@ -772,6 +812,7 @@ tally_usage_page_init (TallyUsagePage *self)
 
   update_totals (self);
   update_state (self);
+  update_new_rows (self);
 }
 
 GtkWidget *
@@ -820,7 +861,12 @@ tally_usage_page_reload (TallyUsagePage *self)
 {
   g_return_if_fail (TALLY_IS_USAGE_PAGE (self));
 
-  tally_log_list_reload (self->log);
+  /* a list on screen stays put: a refresh only looks for new rows (offered
+   * above the list); one that failed or never loaded is loaded again */
+  if (tally_log_list_get_ready (self->log) && tally_log_list_get_error (self->log) == NULL)
+    tally_log_list_check_new (self->log);
+  else
+    tally_log_list_reload (self->log);
   load_stats (self);
 }
 

@@ -27,7 +27,9 @@ void tally_usage_page_set_session (TallyUsagePage *self,
 /* The page's lazy log list (a TallyLogList; never NULL). */
 GListModel *tally_usage_page_get_log (TallyUsagePage *self);
 
-/* Refetches the log and the totals for the current filter. */
+/* Refetches the totals; the log is only checked for new rows (offered as
+ * "N new requests · Show", action usage.show-new), or loaded again when it
+ * failed or never loaded. */
 void tally_usage_page_reload (TallyUsagePage *self);
 
 /* Opens the details window for the row at @position (if its data is loaded);

@@ -733,6 +733,51 @@ test_logs_csv (Fixture *f,
   run_clear (&run);
 }
 
+/* Rows arrive at the head while `tally logs --csv` pages (about one a
+ * millisecond): the file holds exactly the rows that existed at its first
+ * page, each once, newest first. */
+static void
+test_logs_csv_live (Fixture *f,
+                    gconstpointer data)
+{
+  RunOptions options = { f->token, NULL, 0, 0 };
+  Run run = {
+    0,
+  };
+  g_autoptr (GArray) before = usage_ids (f, "page_size=100");
+  g_autoptr (GArray) after = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  gint64 first_id;
+  guint n_expected = 0;
+
+  tally_demo_server_set_live_rows (f->server, 60000);
+  run_tally (f, &options, &run, "logs", "--csv", "--server", tally_demo_server_get_url (f->server));
+  tally_demo_server_set_live_rows (f->server, 0);
+  assert_ok (&run);
+
+  rows = parse_csv (run.out);
+  g_assert_cmpuint (rows->len, >, 1);
+  first_id = parse_int (((char **) g_ptr_array_index (rows, 1))[0]);
+
+  /* the rows at the time of the first page: every row up to its newest id */
+  after = usage_ids (f, "page_size=100");
+  g_assert_cmpuint (after->len, >, before->len);
+  g_assert_cmpint (g_array_index (after, gint64, 0), >, first_id);
+  for (guint i = 0; i < after->len; i++)
+    {
+      if (g_array_index (after, gint64, i) > first_id)
+        continue;
+      g_assert_cmpuint (1 + n_expected, <, rows->len);
+      g_assert_cmpint (parse_int (((char **) g_ptr_array_index (rows, 1 + n_expected))[0]), ==,
+                       g_array_index (after, gint64, i));
+      n_expected++;
+    }
+  g_assert_cmpuint (rows->len - 1, ==, n_expected);
+  g_assert_cmpuint (n_expected, >=, before->len);
+
+  run_clear (&run);
+}
+
 static void
 test_logs_json (Fixture *f,
                 gconstpointer data)
@@ -1315,6 +1360,7 @@ main (int argc,
   g_test_add ("/cli/trend/csv", Fixture, NULL, fixture_setup, test_trend_csv, fixture_teardown);
   g_test_add ("/cli/models/json", Fixture, NULL, fixture_setup, test_models_json, fixture_teardown);
   g_test_add ("/cli/logs/csv", Fixture, NULL, fixture_setup, test_logs_csv, fixture_teardown);
+  g_test_add ("/cli/logs/csv-live", Fixture, NULL, fixture_setup, test_logs_csv_live, fixture_teardown);
   g_test_add ("/cli/report/pdf", Fixture, NULL, fixture_setup, test_report_pdf, fixture_teardown);
   g_test_add ("/cli/logs/json", Fixture, NULL, fixture_setup, test_logs_json, fixture_teardown);
   g_test_add ("/cli/logs/output", Fixture, NULL, fixture_setup, test_logs_output, fixture_teardown);

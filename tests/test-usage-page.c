@@ -20,6 +20,7 @@
 #include "tally-test-utils.h"
 #include "tally-usage-details.h"
 #include "tally-usage-filter-bar.h"
+#include "tally-usage-log.h"
 #include "tally-usage-page.h"
 #include "tally-usage-query.h"
 
@@ -512,6 +513,78 @@ test_filter_by_key (void)
   g_assert_finalize_object (ctx.session);
 }
 
+static gboolean
+new_rows_offered (gpointer data)
+{
+  Ctx *ctx = data;
+
+  return tally_log_list_get_n_new (TALLY_LOG_LIST (ctx->log)) > 0;
+}
+
+/* Rows arriving on a live demo: a refresh offers them ("N new requests ·
+ * Show") without moving the list; Show loads the list again at the head. */
+static void
+test_new_rows (void)
+{
+  Ctx ctx = {
+    0,
+  };
+  GtkWidget *revealer;
+  GtkWidget *button;
+  g_autoptr (TallyLogRow) first = NULL;
+  g_autoptr (TallyLogRow) head = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *count = NULL;
+  gint64 first_id;
+  guint n_items;
+  guint n_new;
+
+  g_setenv ("TALLY_DEMO_LIVE_ROWS", "6000", TRUE);
+  ctx.session = tally_session_new ();
+  ctx.window = gtk_window_new ();
+  ctx.page = TALLY_USAGE_PAGE (tally_usage_page_new ());
+  ctx.log = tally_usage_page_get_log (ctx.page);
+  gtk_window_set_default_size (GTK_WINDOW (ctx.window), 1280, 760);
+  gtk_window_set_child (GTK_WINDOW (ctx.window), GTK_WIDGET (ctx.page));
+  g_object_add_weak_pointer (G_OBJECT (ctx.window), (gpointer *) &ctx.window);
+  gtk_window_present (GTK_WINDOW (ctx.window));
+  tally_usage_page_set_session (ctx.page, ctx.session);
+  start_demo (ctx.session);
+  g_setenv ("TALLY_DEMO_LIVE_ROWS", "0", TRUE);
+
+  wait_until (log_settled, &ctx, "the log is loaded");
+  revealer = find_widget (GTK_WIDGET (ctx.page), GTK_TYPE_REVEALER);
+  n_items = g_list_model_get_n_items (ctx.log);
+  first = g_list_model_get_item (ctx.log, 0);
+  wait_until (log_settled, &ctx, "page 1 is in");
+  first_id = tally_usage_log_get_id (tally_log_row_get_log (first));
+
+  /* a refresh only looks: the list stays as it was */
+  tally_test_spin (100);
+  tally_usage_page_reload (ctx.page);
+  wait_until (new_rows_offered, &ctx, "new rows are offered");
+  n_new = tally_log_list_get_n_new (TALLY_LOG_LIST (ctx.log));
+  g_assert_cmpuint (g_list_model_get_n_items (ctx.log), ==, n_items);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  button = gtk_revealer_get_child (GTK_REVEALER (revealer));
+  count = tally_format_count_styled (n_new, tally_number_style_locale ());
+  expected = g_strdup_printf (n_new == 1 ? "%s new request · Show" : "%s new requests · Show", count);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, expected);
+
+  /* Show: page 1 again, the new rows on top */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx.page), "usage.show-new", NULL));
+  wait_until (log_settled, &ctx, "the log is loaded again");
+  g_assert_cmpuint (g_list_model_get_n_items (ctx.log), >=, n_items + n_new);
+  head = g_list_model_get_item (ctx.log, 0);
+  wait_until (log_settled, &ctx, "page 1 is in again");
+  g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (head)), >, first_id);
+
+  gtk_window_destroy (GTK_WINDOW (ctx.window));
+  tally_test_spin (50);
+  g_assert_null (ctx.window);
+  g_assert_finalize_object (ctx.session);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -523,6 +596,7 @@ main (int argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/usage-page/filter-by-key", test_filter_by_key);
+  g_test_add_func ("/usage-page/new-rows", test_new_rows);
 
   return g_test_run ();
 }

@@ -131,6 +131,7 @@ struct _TallyDemoData
 
   TallyDemoRow *rows;
   guint n_rows;
+  gint64 start_us; /* the first instant rows are generated for */
 
   /* Where the last select stopped: a log listed page by page resumes there
    * instead of counting from the newest row again, and the filter's total is
@@ -619,7 +620,7 @@ generate_rows (TallyDemoData *data,
                guint days,
                guint n_rows_wanted)
 {
-  gint64 start_us = tally_demo_data_day_start_us (data, data->today - (gint64) days + 1);
+  gint64 start_us = data->start_us;
   gint64 span_us = data->now_us - start_us;
   guint n_hours;
   g_autofree double *weights = NULL;
@@ -853,6 +854,7 @@ tally_demo_data_new_in_zone (guint64 seed,
 
   start_s = tally_demo_data_day_start_us (data, data->today - (gint64) MAX (days, 1) + 1) / TALLY_DEMO_US_PER_SECOND;
   init_entities (data, start_s, now_unix);
+  data->start_us = tally_demo_data_day_start_us (data, data->today - (gint64) days + 1);
   generate_rows (data, days, rows);
 
   return data;
@@ -879,6 +881,42 @@ tally_demo_data_free (TallyDemoData *data)
   g_clear_pointer (&data->zone_changes, g_array_unref);
   g_clear_pointer (&data->zone_offsets, g_array_unref);
   g_free (data);
+}
+
+void
+tally_demo_data_add_rows (TallyDemoData *data,
+                          guint n)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  gint64 created_us;
+
+  g_return_if_fail (data != NULL);
+
+  if (n == 0)
+    return;
+
+  locker = g_mutex_locker_new (&data->select_lock);
+
+  /* "now" is frozen: the new rows happen at its last microsecond, after every
+   * generated row, so created_at order stays id order */
+  created_us = data->now_us - 1;
+  if (data->n_rows > 0)
+    created_us = MAX (created_us, data->rows[data->n_rows - 1].created_us);
+
+  data->rows = g_renew (TallyDemoRow, data->rows, (gsize) data->n_rows + n);
+  for (guint i = 0; i < n; i++)
+    {
+      Rng rng;
+
+      /* each row from its own stream: the same seed and row id give the same row */
+      rng_init (&rng, data->seed ^ ((guint64) (data->n_rows + 1) * G_GUINT64_CONSTANT (0xa0761d6478bd642f)));
+      memset (&data->rows[data->n_rows], 0, sizeof (TallyDemoRow));
+      fill_row (data, &rng, &data->rows[data->n_rows], created_us, data->start_us,
+                data->now_us - data->start_us);
+      data->n_rows++;
+    }
+
+  data->select_valid = FALSE;
 }
 
 /* ------------------------------------------------------------------------ */

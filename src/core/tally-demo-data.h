@@ -135,6 +135,11 @@ TallyDemoData *tally_demo_data_new (guint64 seed,
                                     gint64 now_unix,
                                     int utc_offset);
 void tally_demo_data_free (TallyDemoData *data);
+/* Appends @n rows at "now" (the last microsecond of the data) with the next
+ * ids: the newest rows of every list and aggregate. Deterministic for the
+ * seed and the row ids. */
+void tally_demo_data_add_rows (TallyDemoData *data,
+                               guint n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TallyDemoData, tally_demo_data_free)
 

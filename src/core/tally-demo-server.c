@@ -38,8 +38,12 @@
 #define DEFAULT_TIMEZONE "Asia/Shanghai"
 #define DEFAULT_UTC_OFFSET 28800
 #define MAX_PAGE_SIZE 100
+/* /usage of a today's server (API-2026.md §2) */
+#define MAX_USAGE_PAGE_SIZE 1000
 #define DEFAULT_PAGE_SIZE 20
 #define MAX_BATCH_IDS 100
+/* tally_demo_server_new_from_environment (): new requests a minute */
+#define DEMO_LIVE_ROWS_PER_MINUTE 4
 
 struct _TallyDemoServer
 {
@@ -72,6 +76,14 @@ struct _TallyDemoServer
   guint total_requests;
   GHashTable *challenges; /* 2FA temp token → expiry (unix seconds, gint64 *) */
   GPtrArray *deferred;    /* Deferred *: answers held back on a timer */
+
+  /* live rows: tally_demo_server_add_rows (), on a timer, and the test hook */
+  guint live_rows_per_minute;
+  GSource *live_source;
+  guint pending_rows; /* added before start */
+  TallyDemoUsageHook usage_hook;
+  gpointer usage_hook_data;
+  GDestroyNotify usage_hook_destroy;
 };
 
 G_DEFINE_FINAL_TYPE (TallyDemoServer, tally_demo_server, G_TYPE_OBJECT)
@@ -914,6 +926,21 @@ parse_pagination (Request *req,
     *page_size = v;
 }
 
+/* A today's server takes 1…1000 on /usage (API-2026.md §2), anything else
+ * still becomes the default. */
+static void
+parse_usage_page_size (Request *req,
+                       gint64 *page_size)
+{
+  const char *size_text = query_get (req, "page_size");
+  gint64 v;
+
+  if (size_text == NULL)
+    size_text = query_get (req, "limit");
+  if (parse_digits (size_text, &v) && v >= 1 && v <= MAX_USAGE_PAGE_SIZE)
+    *page_size = v;
+}
+
 /* the offset of @page, or FALSE when it lies past the end */
 static gboolean
 page_offset (gint64 page,
@@ -1294,14 +1321,21 @@ handle_usage_list (TallyDemoServer *self,
   gint64 day;
   guint64 total = 0;
   guint64 offset = 0;
-  guint indices[MAX_PAGE_SIZE];
+  guint indices[MAX_USAGE_PAGE_SIZE];
   guint n = 0;
   guint n_rows;
-  const TallyDemoRow *rows = tally_demo_data_get_rows (self->data, &n_rows);
+  const TallyDemoRow *rows;
   TallyDemoJson *json;
 
   tally_demo_filter_init (&filter, req->user_id);
   parse_pagination (req, &page, &page_size);
+  if (self->generation != TALLY_DEMO_GENERATION_2025)
+    parse_usage_page_size (req, &page_size);
+
+  /* the test hook may add rows: before anything is counted */
+  if (self->usage_hook != NULL)
+    self->usage_hook (self, page, self->usage_hook_data);
+  rows = tally_demo_data_get_rows (self->data, &n_rows);
 
   if ((text = query_get (req, "api_key_id")) != NULL)
     {
@@ -2365,6 +2399,9 @@ tally_demo_server_finalize (GObject *object)
 {
   TallyDemoServer *self = TALLY_DEMO_SERVER (object);
 
+  if (self->usage_hook_destroy != NULL)
+    self->usage_hook_destroy (self->usage_hook_data);
+
   g_clear_pointer (&self->data, tally_demo_data_free);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->today, g_free);
@@ -2529,6 +2566,7 @@ tally_demo_server_new_from_environment (void)
   g_autoptr (TallyDemoServer) self = tally_demo_server_new ();
   const char *generation = g_getenv ("TALLY_DEMO_GENERATION");
   const char *zone;
+  const char *live_rows = g_getenv ("TALLY_DEMO_LIVE_ROWS");
 
   if (generation != NULL && *generation != '\0')
     {
@@ -2547,6 +2585,17 @@ tally_demo_server_new_from_environment (void)
         tally_demo_server_set_timezone (self, zone);
       else
         g_warning ("TALLY_DEMO_ZONE=%s is not a known time zone: ignored", zone);
+    }
+
+  tally_demo_server_set_live_rows (self, DEMO_LIVE_ROWS_PER_MINUTE);
+  if (live_rows != NULL && *live_rows != '\0')
+    {
+      guint64 per_minute;
+
+      if (g_ascii_string_to_unsigned (live_rows, 10, 0, G_MAXUINT, &per_minute, NULL))
+        tally_demo_server_set_live_rows (self, (guint) per_minute);
+      else
+        g_warning ("TALLY_DEMO_LIVE_ROWS=%s is not a number of rows a minute: ignored", live_rows);
     }
 
   return g_steal_pointer (&self);
@@ -2609,6 +2658,97 @@ tally_demo_server_set_generation (TallyDemoServer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GENERATION]);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Live rows                                                                */
+
+static void
+live_rows_stop (TallyDemoServer *self)
+{
+  if (self->live_source != NULL)
+    {
+      g_source_destroy (self->live_source);
+      g_clear_pointer (&self->live_source, g_source_unref);
+    }
+}
+
+static gboolean
+live_rows_cb (gpointer user_data)
+{
+  TallyDemoServer *self = user_data;
+
+  /* above 60000 a minute, several rows per millisecond tick */
+  tally_demo_server_add_rows (self, MAX (self->live_rows_per_minute / 60000, 1));
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* (Re)starts the timer in the serving context, when started and switched on. */
+static void
+live_rows_restart (TallyDemoServer *self)
+{
+  guint interval_ms;
+
+  live_rows_stop (self);
+  if (self->server == NULL || self->live_rows_per_minute == 0)
+    return;
+
+  interval_ms = MAX (60000 / self->live_rows_per_minute, 1);
+  self->live_source = g_timeout_source_new (interval_ms);
+  g_source_set_callback (self->live_source, live_rows_cb, self, NULL);
+  g_source_set_static_name (self->live_source, "[tally] demo live rows");
+  g_source_attach (self->live_source, g_main_context_get_thread_default ());
+}
+
+void
+tally_demo_server_add_rows (TallyDemoServer *self,
+                            guint n)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  if (self->data == NULL)
+    {
+      self->pending_rows += n;
+      return;
+    }
+  tally_demo_data_add_rows (self->data, n);
+}
+
+void
+tally_demo_server_set_live_rows (TallyDemoServer *self,
+                                 guint per_minute)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  if (self->live_rows_per_minute == per_minute)
+    return;
+
+  self->live_rows_per_minute = per_minute;
+  live_rows_restart (self);
+}
+
+guint
+tally_demo_server_get_live_rows (TallyDemoServer *self)
+{
+  g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), 0);
+
+  return self->live_rows_per_minute;
+}
+
+void
+tally_demo_server_set_usage_hook (TallyDemoServer *self,
+                                  TallyDemoUsageHook hook,
+                                  gpointer user_data,
+                                  GDestroyNotify destroy)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  if (self->usage_hook_destroy != NULL)
+    self->usage_hook_destroy (self->usage_hook_data);
+  self->usage_hook = hook;
+  self->usage_hook_data = user_data;
+  self->usage_hook_destroy = destroy;
+}
+
 gboolean
 tally_demo_server_start (TallyDemoServer *self,
                          GError **error)
@@ -2652,6 +2792,10 @@ tally_demo_server_start (TallyDemoServer *self,
   g_clear_pointer (&self->url, g_free);
   self->url = g_strdup_printf ("http://127.0.0.1:%u", port);
   self->server = g_steal_pointer (&server);
+
+  tally_demo_data_add_rows (self->data, self->pending_rows);
+  self->pending_rows = 0;
+  live_rows_restart (self);
   return TRUE;
 }
 
@@ -2663,6 +2807,7 @@ tally_demo_server_stop (TallyDemoServer *self)
   /* timers first: nothing may fire once the connections are gone */
   if (self->deferred != NULL)
     g_ptr_array_set_size (self->deferred, 0);
+  live_rows_stop (self);
 
   g_clear_pointer (&self->service, _tally_soup_listen_stop);
   if (self->server != NULL)

@@ -85,6 +85,8 @@ TallyDemoServer *tally_demo_server_new (void);
  * behaviours a real one has switched on. The environment can change it:
  *   TALLY_DEMO_GENERATION=2025   a December 2025 server instead
  *   TALLY_DEMO_ZONE=America/New_York   the server's zone (default: Asia/Shanghai)
+ *   TALLY_DEMO_LIVE_ROWS=N       new requests a minute arriving while it runs
+ *                                (default 4; 0 = none, the data stays still)
  * Unknown values are ignored with a warning. */
 TallyDemoServer *tally_demo_server_new_from_environment (void);
 
@@ -137,6 +139,35 @@ void tally_demo_server_set_two_factor (TallyDemoServer *self,
 guint tally_demo_server_get_request_count (TallyDemoServer *self,
                                            const char *path);
 void tally_demo_server_reset_request_counts (TallyDemoServer *self);
+
+/* Appends @n usage rows at "now" with the next ids (the newest first in
+ * /usage; every aggregate includes them). Before start they are added right
+ * after the data is generated. */
+void tally_demo_server_add_rows (TallyDemoServer *self,
+                                 guint n);
+/* Live rows: about @per_minute rows a minute on a timer in the serving
+ * context while started; 0 (the default of tally_demo_server_new ()) = off. */
+void tally_demo_server_set_live_rows (TallyDemoServer *self,
+                                      guint per_minute);
+guint tally_demo_server_get_live_rows (TallyDemoServer *self);
+
+/**
+ * TallyDemoUsageHook:
+ * @self: the server
+ * @page: the page asked for
+ * @user_data: data given to tally_demo_server_set_usage_hook()
+ *
+ * For tests: runs before every GET /usage list answer is computed, so rows
+ * it adds (tally_demo_server_add_rows()) are in that answer.
+ */
+typedef void (*TallyDemoUsageHook) (TallyDemoServer *self,
+                                    gint64 page,
+                                    gpointer user_data);
+/* Replaces the hook (NULL = none); @destroy frees @user_data then or at finalize. */
+void tally_demo_server_set_usage_hook (TallyDemoServer *self,
+                                       TallyDemoUsageHook hook,
+                                       gpointer user_data,
+                                       GDestroyNotify destroy);
 
 /* The server's calendar day "YYYY-MM-DD" of "now" (NULL before the first start). */
 const char *tally_demo_server_get_today (TallyDemoServer *self);

@@ -61,6 +61,9 @@ struct _TallyLogList
   guint resident;
   guint pages_fetched;
   guint64 tick;
+  gint64 snapshot_total; /* the first page's total */
+  guint n_new;           /* rows the server has beyond the snapshot */
+  GCancellable *check_cancellable;
   char *error;
 
   guint total_is_exact : 1;
@@ -82,6 +85,7 @@ enum
   PROP_ERROR,
   PROP_TOTAL_IS_EXACT,
   PROP_READY,
+  PROP_N_NEW,
   N_PROPS
 };
 
@@ -186,6 +190,22 @@ set_total_is_exact (TallyLogList *self,
 
   self->total_is_exact = exact;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_IS_EXACT]);
+}
+
+/* Rows only arrive at the head: what a page's total has beyond the
+ * snapshot's are new rows (of this filter). */
+static void
+update_n_new (TallyLogList *self,
+              TallyPage *result)
+{
+  gint64 n_new = tally_page_get_total (result) - self->snapshot_total;
+
+  n_new = CLAMP (n_new, 0, (gint64) MAX_ITEMS);
+  if (!self->total_is_exact || (guint) n_new == self->n_new)
+    return;
+
+  self->n_new = (guint) n_new;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_NEW]);
 }
 
 static void
@@ -434,6 +454,12 @@ first_page_cb (TallyLogList *self,
   /* Compute the count quietly, then announce the whole change at once. */
   g_object_freeze_notify (G_OBJECT (self));
   set_error (self, NULL);
+  self->snapshot_total = tally_page_get_total (result);
+  if (self->n_new != 0)
+    {
+      self->n_new = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_NEW]);
+    }
   {
     gint64 total = tally_page_get_total (result);
 
@@ -515,6 +541,7 @@ list_usage_cb (GObject *object,
       page_loaded (self, page, tally_page);
       self->pages_fetched++;
       update_total (self, fetch->index, tally_page);
+      update_n_new (self, tally_page);
       evict (self, page);
     }
 
@@ -562,6 +589,12 @@ reset (TallyLogList *self)
   self->page_size = TALLY_LOG_LIST_PAGE_SIZE;
   self->pages_fetched = 0;
   self->reloading = FALSE;
+  self->snapshot_total = 0;
+  if (self->n_new != 0)
+    {
+      self->n_new = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_NEW]);
+    }
   set_ready (self, FALSE);
   set_total_is_exact (self, FALSE);
   set_error (self, NULL);
@@ -664,6 +697,9 @@ tally_log_list_dispose (GObject *object)
     g_hash_table_remove_all (self->pages);
   self->resident = 0;
   g_clear_object (&self->cancellable);
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (tally_log_list_parent_class)->dispose (object);
@@ -717,6 +753,10 @@ tally_log_list_get_property (GObject *object,
 
       case PROP_READY:
         g_value_set_boolean (value, self->ready);
+        break;
+
+      case PROP_N_NEW:
+        g_value_set_uint (value, self->n_new);
         break;
 
       default:
@@ -778,6 +818,9 @@ tally_log_list_class_init (TallyLogListClass *klass)
   properties[PROP_READY] = g_param_spec_boolean ("ready", NULL, NULL,
                                                  FALSE,
                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_NEW] = g_param_spec_uint ("n-new", NULL, NULL,
+                                              0, G_MAXUINT, 0,
+                                              (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -954,4 +997,76 @@ tally_log_list_get_pages_resident (TallyLogList *self)
   g_return_val_if_fail (TALLY_IS_LOG_LIST (self), 0);
 
   return self->resident;
+}
+
+guint
+tally_log_list_get_n_new (TallyLogList *self)
+{
+  g_return_val_if_fail (TALLY_IS_LOG_LIST (self), 0);
+
+  return self->n_new;
+}
+
+typedef struct
+{
+  GWeakRef self;
+  guint generation;
+} Check;
+
+static void
+check_free (Check *check)
+{
+  g_weak_ref_clear (&check->self);
+  g_free (check);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Check, check_free)
+
+static void
+check_new_cb (GObject *object,
+              GAsyncResult *result,
+              gpointer user_data)
+{
+  g_autoptr (Check) check = user_data;
+  g_autoptr (TallyLogList) self = NULL;
+  g_autoptr (TallyPage) page = NULL;
+  g_autoptr (GError) error = NULL;
+
+  page = tally_client_list_usage_finish (TALLY_CLIENT (object), result, &error);
+  self = g_weak_ref_get (&check->self);
+  if (self == NULL || check->generation != self->generation || !self->ready)
+    return;
+
+  if (page == NULL)
+    {
+      /* the rows shown are still right; the next check tries again */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Checking for new rows failed: %s", error->message);
+      return;
+    }
+
+  update_n_new (self, page);
+}
+
+void
+tally_log_list_check_new (TallyLogList *self)
+{
+  Check *check;
+
+  g_return_if_fail (TALLY_IS_LOG_LIST (self));
+
+  if (self->client == NULL || !self->ready || self->reloading)
+    return;
+
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  self->check_cancellable = g_cancellable_new ();
+
+  check = g_new0 (Check, 1);
+  g_weak_ref_init (&check->self, self);
+  check->generation = self->generation;
+
+  /* one row is enough: only the total matters */
+  tally_client_list_usage_async (self->client, self->query, 1, 1, self->check_cancellable, check_new_cb, check);
 }

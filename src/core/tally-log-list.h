@@ -62,6 +62,15 @@ gboolean tally_log_list_get_total_is_exact (TallyLogList *self);
 /* TRUE once the first page of the current query has arrived. */
 gboolean tally_log_list_get_ready (TallyLogList *self);
 
+/* New rows are offered, not inserted: the list stays the snapshot of its
+ * first page, and "n-new" counts the rows of the query the server has beyond
+ * it, as any later page's total or tally_log_list_check_new() says. A reload
+ * (or a new query) takes them in and sets it back to 0. Only counted while
+ * the total is exact. */
+guint tally_log_list_get_n_new (TallyLogList *self);
+/* A cheap look for new rows (one row of page 1); updates "n-new". */
+void tally_log_list_check_new (TallyLogList *self);
+
 /* Counters for tests and benchmarks: page responses decoded since the query
  * was set, and pages of decoded rows held now. */
 guint tally_log_list_get_pages_fetched (TallyLogList *self);

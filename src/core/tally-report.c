@@ -23,6 +23,7 @@
 #include "tally-trend.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
+#include "tally-usage-snapshot.h"
 
 #define REPORT_PAGE_SIZE 100
 #define REPORT_MAX_IN_FLIGHT 4
@@ -194,7 +195,7 @@ report_finish (GTask *task)
   g_task_return_boolean (task, TRUE);
 }
 
-/* Completes a foreach_usage_page operation: the page callback's own error wins. */
+/* Completes a snapshot walk: the rows callback's own error wins. */
 static gboolean
 report_foreach_finish (GTask *task,
                        GAsyncResult *result)
@@ -202,7 +203,7 @@ report_foreach_finish (GTask *task,
   Report *report = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
-  if (!tally_client_foreach_usage_page_finish (report->client, result, &error))
+  if (!tally_usage_snapshot_foreach_finish (result, NULL, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return FALSE;
@@ -259,14 +260,15 @@ write_log_row (Report *report,
   tally_csv_writer_add (writer, tally_usage_log_get_request_id (log));
 }
 
+/* Rows of the snapshot (each once, none newer than the first page). */
 static gboolean
-logs_page_cb (TallyPage *page,
+logs_page_cb (TallyUsageSnapshot *snapshot,
+              GListModel *items,
               gpointer user_data)
 {
   GTask *task = user_data;
   Report *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  GListModel *items = tally_page_get_items (page);
   guint n_items = g_list_model_get_n_items (items);
 
   g_assert (G_IS_TASK (task));
@@ -341,16 +343,16 @@ logs_keys_cb (GObject *object,
       return;
     }
 
-  tally_client_foreach_usage_page_async (report->client,
-                                         report->query,
-                                         REPORT_PAGE_SIZE,
-                                         REPORT_MAX_IN_FLIGHT,
-                                         logs_page_cb,
-                                         g_object_ref (task),
-                                         g_object_unref,
-                                         cancellable,
-                                         logs_done_cb,
-                                         g_object_ref (task));
+  tally_usage_snapshot_foreach_async (report->client,
+                                      report->query,
+                                      REPORT_PAGE_SIZE,
+                                      REPORT_MAX_IN_FLIGHT,
+                                      logs_page_cb,
+                                      g_object_ref (task),
+                                      g_object_unref,
+                                      cancellable,
+                                      logs_done_cb,
+                                      g_object_ref (task));
 }
 
 /* ------------------------------------------------- filtered DAILY / MODELS */
@@ -398,13 +400,13 @@ log_bucket_label (TallyUsageLog *log,
 }
 
 static gboolean
-aggregate_page_cb (TallyPage *page,
+aggregate_page_cb (TallyUsageSnapshot *snapshot,
+                   GListModel *items,
                    gpointer user_data)
 {
   GTask *task = user_data;
   Report *report = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  GListModel *items = tally_page_get_items (page);
   guint n_items = g_list_model_get_n_items (items);
 
   if (report->page_error != NULL)
@@ -596,16 +598,16 @@ report_aggregate (GTask *task,
   report->end_date = g_strdup (end_date);
   report->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, bucket_free);
 
-  tally_client_foreach_usage_page_async (report->client,
-                                         query,
-                                         REPORT_PAGE_SIZE,
-                                         REPORT_MAX_IN_FLIGHT,
-                                         aggregate_page_cb,
-                                         g_object_ref (task),
-                                         g_object_unref,
-                                         g_task_get_cancellable (task),
-                                         aggregate_done_cb,
-                                         g_object_ref (task));
+  tally_usage_snapshot_foreach_async (report->client,
+                                      query,
+                                      REPORT_PAGE_SIZE,
+                                      REPORT_MAX_IN_FLIGHT,
+                                      aggregate_page_cb,
+                                      g_object_ref (task),
+                                      g_object_unref,
+                                      g_task_get_cancellable (task),
+                                      aggregate_done_cb,
+                                      g_object_ref (task));
 }
 
 /* --------------------------------------------------------------- DAILY */
