@@ -46,7 +46,7 @@
 
 #include "tally-cli.h"
 
-#define LOGS_PAGE_SIZE 100
+#define LOGS_PAGE_SIZE 0 /* the largest the server takes */
 #define LOGS_MAX_IN_FLIGHT 4
 
 /* ------------------------------------------------------------------ stdout */
