@@ -1916,8 +1916,8 @@ foreach_request_more (GTask *task)
       data->in_flight++;
       list_usage_page_async (self, data->query, request->page, data->page_size, TRUE,
                              data->pages_cancellable,
-                                     foreach_page_cb,
-                                     request);
+                             foreach_page_cb,
+                             request);
     }
 }
 

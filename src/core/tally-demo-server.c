@@ -61,7 +61,7 @@ struct _TallyDemoServer
   /* rate limiter (fixed windows) and random faults; see tally_demo_server_set_rate_limit() */
   guint limit_heavy;
   guint limit_general;
-  guint limit_window; /* seconds, 0 = off */
+  guint limit_window;        /* seconds, 0 = off */
   GHashTable *limit_windows; /* "user:ID" / "ip:ADDR:ROUTE" → LimitWindow * */
   guint rate_limited_count;
   double fault_500_rate;
