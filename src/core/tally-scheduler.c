@@ -350,6 +350,8 @@ kick_locked (TallyScheduler *self)
 
       link = next;
     }
+
+  g_debug ("%s: %u queued, %u in flight", self->origin, self->queue.length, self->in_flight);
 }
 
 static gint
