@@ -444,6 +444,63 @@ test_rate_limit_bounded (Fixture *f,
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 1);
 }
 
+static void
+count_done_cb (GObject *object,
+               GAsyncResult *result,
+               gpointer user_data)
+{
+  guint *left = user_data;
+  g_autoptr (TallyDashboardStats) stats = NULL;
+  g_autoptr (GError) error = NULL;
+
+  stats = tally_client_get_dashboard_stats_finish (TALLY_CLIENT (object), result, &error);
+  g_assert_no_error (error);
+  (*left)--;
+}
+
+static gboolean
+none_left (gpointer data)
+{
+  return *(guint *) data == 0;
+}
+
+static void
+test_paced_after_429 (Fixture *f,
+                      gconstpointer data)
+{
+  g_autoptr (TallyDashboardStats) stats = NULL;
+  g_autoptr (GError) error = NULL;
+  guint left = 5;
+  gint64 start;
+
+  set_timing (0.01, 30, 60, 0.4, 6);
+
+  /* before any 429: five heavy calls at once leave together */
+  for (guint i = 0; i < 5; i++)
+    tally_client_get_dashboard_stats_async (f->client, NULL, count_done_cb, &left);
+  while (!none_left (&left))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* one 429 (a 1 s window of 1 heavy call) */
+  tally_demo_server_set_rate_limit (f->server, 1, 100, 1);
+  stats = get_stats (f->client, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&stats);
+  stats = get_stats (f->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->server), ==, 1);
+  tally_demo_server_set_rate_limit (f->server, 0, 0, 0);
+
+  /* now they leave one per interval: 4 intervals at least (a lower bound) */
+  left = 5;
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 5; i++)
+    tally_client_get_dashboard_stats_async (f->client, NULL, count_done_cb, &left);
+  while (!none_left (&left))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 4 * 400 * 1000 - 50 * 1000);
+}
+
 static gboolean
 cancel_when_waiting (gpointer user_data)
 {
@@ -858,6 +915,7 @@ main (int argc,
   ADD ("/scheduler/demo-fault-rates", test_demo_fault_rates);
   ADD ("/scheduler/export-paced", test_export_paced);
   ADD ("/scheduler/dashboard-waits", test_dashboard_waits);
+  ADD ("/scheduler/paced-after-429", test_paced_after_429);
   ADD ("/scheduler/rate-limit-bounded", test_rate_limit_bounded);
   ADD ("/scheduler/cancel-during-wait", test_cancel_during_wait);
   ADD ("/scheduler/retries", test_retries);
