@@ -1031,6 +1031,48 @@ test_output_survives_failure (Fixture *f,
   g_assert_cmpstr (listing, ==, "logs.csv,logs.json");
 }
 
+/* A 429 is waited out: one line on stderr per wait, none with --quiet; the rows are the same. */
+static void
+test_rate_limit_wait (Fixture *f,
+                      gconstpointer data)
+{
+  Run plain = {
+    0,
+  };
+  Run waited = {
+    0,
+  };
+  Run quiet = {
+    0,
+  };
+  const char *line = "tally: waiting for the server’s rate limit — resuming in ";
+  const char *first;
+
+  run_tally (f, NULL, &plain, "logs", "--demo", "--csv");
+  assert_ok (&plain);
+  g_assert_null (strstr (plain.err, "rate limit"));
+
+  /* 8 heavy requests a second: the 17 pages of the rows meet the limit */
+  g_setenv ("TALLY_DEMO_RATE_LIMIT", "8/1000/1", TRUE);
+  run_tally (f, NULL, &waited, "logs", "--demo", "--csv");
+  run_tally (f, NULL, &quiet, "logs", "--demo", "--csv", "--quiet");
+  g_setenv ("TALLY_DEMO_RATE_LIMIT", "off", TRUE);
+
+  g_assert_cmpint (waited.status, ==, 0);
+  first = strstr (waited.err, line);
+  g_assert_nonnull (first);
+  g_assert_true (g_str_has_prefix (first + strlen (line), "1 s\n"));
+  g_assert_cmpstr (waited.out, ==, plain.out);
+
+  assert_ok (&quiet);
+  g_assert_null (strstr (quiet.err, "rate limit"));
+  g_assert_cmpstr (quiet.out, ==, plain.out);
+
+  run_clear (&plain);
+  run_clear (&waited);
+  run_clear (&quiet);
+}
+
 static void
 test_demo (Fixture *f,
            gconstpointer data)
@@ -1189,6 +1231,7 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/cli/summary/table", Fixture, NULL, fixture_setup, test_summary_table, fixture_teardown);
+  g_test_add ("/cli/logs/rate-limit-wait", Fixture, NULL, fixture_setup, test_rate_limit_wait, fixture_teardown);
   g_test_add ("/cli/summary/json", Fixture, NULL, fixture_setup, test_summary_json, fixture_teardown);
   g_test_add ("/cli/keys/json", Fixture, NULL, fixture_setup, test_keys_json, fixture_teardown);
   g_test_add ("/cli/keys/table", Fixture, NULL, fixture_setup, test_keys_table, fixture_teardown);
