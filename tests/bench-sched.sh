@@ -57,7 +57,6 @@ export_csv () { # OUT
   e=$(now)
   calc "$e - $s"
 }
-ids () { cut -d, -f1 "$1" | sort -n | md5sum | cut -d' ' -f1; }
 
 status=0
 
@@ -82,10 +81,19 @@ printf '(c) tally: %.2f s, %.0f rows/s; raw fetch: %.2f s, %.0f rows/s; %.0f %% 
 # (b) 2 % 500s, 2 % drops
 stop_server
 BENCH_FAULTS=0.02/0.02 start_server
+# the rows follow the demo's start time: this server's own total, fetched past its faults
+faulty_total=
+for try in 1 2 3 4 5 6 7 8 9 10; do
+  if answer=$(curl -sf -H "Authorization: Bearer $TOKEN" "$URL/api/v1/usage?page=1&page_size=1"); then
+    faulty_total=$(printf '%s' "$answer" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+    break
+  fi
+done
 faulty_time=$(export_csv "$tmp/faulty.csv")
 faulty_rows=$(($(wc -l <"$tmp/faulty.csv") - 1))
-if [ "$(ids "$tmp/faulty.csv")" = "$(ids "$tmp/clean.csv")" ]; then same=exact; else same=DIFFERENT; status=1; fi
-printf '(b) 2 %% 500s + 2 %% drops: %.2f s, %d rows, ids %s\n' "$faulty_time" "$faulty_rows" "$same"
+unique=$(tail -n +2 "$tmp/faulty.csv" | cut -d, -f1 | sort -u | wc -l)
+if [ "$faulty_rows" -eq "$faulty_total" ] && [ "$unique" -eq "$faulty_rows" ]; then same=exact; else same=DIFFERENT; status=1; fi
+printf '(b) 2 %% 500s + 2 %% drops: %.2f s, %d rows of %s, each once: %s\n' "$faulty_time" "$faulty_rows" "$faulty_total" "$same"
 
 # (a) 60 heavy requests a minute
 if [ "${BENCH_SKIP_LIMIT:-0}" != 1 ]; then
