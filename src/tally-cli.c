@@ -49,7 +49,7 @@
 
 #include "tally-cli.h"
 
-#define LOGS_PAGE_SIZE 100
+#define LOGS_PAGE_SIZE 0 /* the largest the server takes */
 #define LOGS_MAX_IN_FLIGHT 4
 
 /* ------------------------------------------------------------------ stdout */
@@ -200,6 +200,7 @@ struct _Cli
   char *email;
   gboolean pdf;
   gboolean help;
+  gboolean quiet;
 
   /* validated */
   CliFormat format;
@@ -350,6 +351,43 @@ static void G_GNUC_PRINTF (1, 2)
   fflush (stdout);
   fprintf (stderr, "tally: %s\n", clean);
   fflush (stderr);
+}
+
+/* One line on standard error per wait for the server's rate limit (none with --quiet). */
+static void
+rate_limit_wait_cb (TallyClient *client,
+                    GParamSpec *pspec,
+                    gpointer user_data)
+{
+  gboolean *waiting = user_data;
+  gint64 resume = tally_client_get_rate_limit_wait (client);
+  gint64 seconds;
+  g_autofree char *line = NULL;
+
+  if (resume == 0)
+    {
+      *waiting = FALSE;
+      return;
+    }
+  if (*waiting)
+    return;
+
+  *waiting = TRUE;
+  seconds = MAX ((resume - g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1);
+  line = g_strdup_printf (ngettext ("waiting for the server’s rate limit — resuming in %d s",
+                                    "waiting for the server’s rate limit — resuming in %d s",
+                                    (unsigned long) seconds),
+                          (int) MIN (seconds, G_MAXINT));
+  print_error ("%s", line);
+}
+
+static void
+watch_rate_limit (Cli *cli)
+{
+  static gboolean waiting;
+
+  if (!cli->quiet)
+    g_signal_connect (cli->client, "notify::rate-limit-wait", G_CALLBACK (rate_limit_wait_cb), &waiting);
 }
 
 static int G_GNUC_PRINTF (1, 2)
@@ -779,6 +817,7 @@ connect_demo (Cli *cli)
   cli->client = tally_client_new (tally_demo_server_get_url (cli->demo_server), &error);
   if (cli->client == NULL)
     return fail_with_error (cli, error);
+  watch_rate_limit (cli);
 
   tally_client_login_async (cli->client,
                             tally_demo_server_get_email (cli->demo_server),
@@ -833,6 +872,7 @@ make_client (Cli *cli,
   cli->client = tally_client_new (server_url, &error);
   if (cli->client == NULL)
     return usage_error (_("invalid server address “%s”: %s"), server_url, error->message);
+  watch_rate_limit (cli);
 
   if (tally_client_is_insecure (cli->client))
     print_error (_("warning: %s is not encrypted (http:// to another host)"),
@@ -2111,6 +2151,10 @@ build_context (Cli *cli,
   const GOptionEntry help_entry = {
     "help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, N_("Show this help"), NULL
     };
+  const GOptionEntry quiet_entry = {
+    "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet,
+    N_("Do not report waits for the server’s rate limit on standard error"), NULL
+    };
   GOptionContext *context;
 
   G_STATIC_ASSERT (G_N_ELEMENTS (all_entries) == G_N_ELEMENTS (entry_flags));
@@ -2118,6 +2162,7 @@ build_context (Cli *cli,
   for (guint i = 0; i < G_N_ELEMENTS (all_entries); i++)
     if ((command->options & entry_flags[i]) != 0)
       g_array_append_val (entries, all_entries[i]);
+  g_array_append_val (entries, quiet_entry);
   g_array_append_val (entries, help_entry);
 
   context = g_option_context_new (NULL);

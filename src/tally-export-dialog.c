@@ -38,6 +38,12 @@ struct _TallyExportDialog
   guint pulse_id;
   gboolean running;
 
+  /* the server's rate limit: a countdown in the progress while it holds the export back */
+  TallyClient *wait_client;
+  gulong wait_handler;
+  guint countdown_id;
+  char *rows_text; /* the progress to show again when the wait is over */
+
   /* template */
   GtkStack *stack;
   AdwComboRow *kind_row;
@@ -230,7 +236,79 @@ progress_cb (guint64 rows,
   /* Translators: "12,300 rows, 123 pages" */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %s page", "%s, %s pages", pages),
                           rows_part, pages_text);
+  g_free (self->rows_text);
+  self->rows_text = g_strdup (text);
+  if (self->countdown_id == 0)
+    set_progress_text (self, text);
+}
+
+/* "Waiting for the server's rate limit — resuming in 42 s", once a second */
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  TallyExportDialog *self = user_data;
+  gint64 resume = self->wait_client != NULL ? tally_client_get_rate_limit_wait (self->wait_client) : 0;
+  gint64 seconds;
+  g_autofree char *text = NULL;
+
+  if (resume == 0)
+    {
+      self->countdown_id = 0;
+      set_progress_text (self, self->rows_text != NULL ? self->rows_text : "");
+      return G_SOURCE_REMOVE;
+    }
+
+  seconds = MAX ((resume - g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Waiting for the server’s rate limit — resuming in %d s",
+                                       "Waiting for the server’s rate limit — resuming in %d s",
+                                       (gulong) seconds),
+                          (int) MIN (seconds, G_MAXINT));
   set_progress_text (self, text);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+rate_limit_wait_cb (TallyClient *client,
+                    GParamSpec *pspec,
+                    gpointer user_data)
+{
+  TallyExportDialog *self = user_data;
+
+  if (tally_client_get_rate_limit_wait (client) == 0)
+    {
+      if (self->countdown_id != 0)
+        {
+          g_clear_handle_id (&self->countdown_id, g_source_remove);
+          set_progress_text (self, self->rows_text != NULL ? self->rows_text : "");
+        }
+      return;
+    }
+
+  if (self->countdown_id == 0)
+    self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
+  countdown_cb (self);
+}
+
+static void
+watch_rate_limit (TallyExportDialog *self,
+                  TallyClient *client)
+{
+  if (self->wait_client != NULL)
+    {
+      g_clear_signal_handler (&self->wait_handler, self->wait_client);
+      g_clear_object (&self->wait_client);
+    }
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  g_clear_pointer (&self->rows_text, g_free);
+
+  if (client != NULL)
+    {
+      self->wait_client = g_object_ref (client);
+      self->wait_handler = g_signal_connect (client, "notify::rate-limit-wait",
+                                             G_CALLBACK (rate_limit_wait_cb), self);
+    }
 }
 
 static void
@@ -245,6 +323,7 @@ export_done (TallyExportDialog *self,
     return;
 
   g_clear_object (&self->cancellable);
+  watch_rate_limit (self, NULL);
   set_running (self, FALSE);
 
   if (ok)
@@ -322,6 +401,8 @@ tally_export_dialog_start (TallyExportDialog *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);
+  watch_rate_limit (self, client);
+  self->rows_text = g_strdup (self->progress_text);
 
   if (kind == TALLY_EXPORT_PDF)
     {
@@ -552,6 +633,7 @@ tally_export_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_EXPORT_DIALOG);
 
+  watch_rate_limit (self, NULL);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   g_clear_object (&self->file);

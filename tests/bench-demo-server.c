@@ -31,6 +31,21 @@ main (int argc,
                          "days", 90,
                          "seed", (guint64) 42,
                          NULL);
+  /* bench-sched.sh: BENCH_RATE_LIMIT=HEAVY/GENERAL/SECONDS, BENCH_FAULTS=RATE_500/RATE_DROP */
+  if (g_getenv ("BENCH_RATE_LIMIT") != NULL)
+    {
+      guint h = 0, g = 0, w = 0;
+
+      if (sscanf (g_getenv ("BENCH_RATE_LIMIT"), "%u/%u/%u", &h, &g, &w) == 3)
+        tally_demo_server_set_rate_limit (server, h, g, w);
+    }
+  if (g_getenv ("BENCH_FAULTS") != NULL)
+    {
+      double r500 = 0, rdrop = 0;
+
+      if (sscanf (g_getenv ("BENCH_FAULTS"), "%lf/%lf", &r500, &rdrop) == 2)
+        tally_demo_server_set_fault_rates (server, r500, rdrop);
+    }
   if (!tally_demo_server_start (server, &error))
     {
       g_printerr ("bench-demo-server: %s\n", error->message);

@@ -1140,6 +1140,94 @@ test_output_survives_failure (Fixture *f,
   g_assert_cmpstr (listing, ==, "logs.csv,logs.json");
 }
 
+/* the first column of every line (the ids of a logs CSV): the rows, without
+ * the timestamps that follow the demo's "now" */
+static char *
+csv_first_column (const char *csv)
+{
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *comma = strchr (lines[i], ',');
+
+      g_string_append_len (ids, lines[i], comma != NULL ? comma - lines[i] : (gssize) strlen (lines[i]));
+      g_string_append_c (ids, ' ');
+    }
+
+  return g_string_free (ids, FALSE);
+}
+
+/* Every row once, and as many as a run without waits. The demo's rows
+ * follow the real time at its start, so separate runs may differ by a row or
+ * two at the newest end. */
+static void
+assert_same_rows (const char *ids,
+                  const char *plain_ids)
+{
+  g_auto (GStrv) list = g_strsplit (ids, " ", -1);
+  g_auto (GStrv) plain = g_strsplit (plain_ids, " ", -1);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = g_strv_length (list);
+  guint n_plain = g_strv_length (plain);
+
+  for (guint i = 0; list[i] != NULL; i++)
+    if (list[i][0] != '\0')
+      g_assert_true (g_hash_table_add (seen, list[i]));
+  g_assert_cmpuint (n + 5, >=, n_plain);
+  g_assert_cmpuint (n, <=, n_plain + 5);
+}
+
+/* A 429 is waited out: one line on stderr per wait, none with --quiet; the rows are the same. */
+static void
+test_rate_limit_wait (Fixture *f,
+                      gconstpointer data)
+{
+  Run plain = {
+    0,
+  };
+  Run waited = {
+    0,
+  };
+  Run quiet = {
+    0,
+  };
+  const char *line = "tally: waiting for the server’s rate limit — resuming in ";
+  const char *first;
+  g_autofree char *plain_ids = NULL;
+  g_autofree char *waited_ids = NULL;
+  g_autofree char *quiet_ids = NULL;
+
+  run_tally (f, NULL, &plain, "logs", "--demo", "--csv");
+  assert_ok (&plain);
+  g_assert_null (strstr (plain.err, "rate limit"));
+  plain_ids = csv_first_column (plain.out);
+  g_assert_cmpuint (strlen (plain_ids), >, 16000 * 2);
+
+  /* 8 heavy requests a second: the 17 pages of the rows meet the limit */
+  g_setenv ("TALLY_DEMO_RATE_LIMIT", "8/1000/1", TRUE);
+  run_tally (f, NULL, &waited, "logs", "--demo", "--csv");
+  run_tally (f, NULL, &quiet, "logs", "--demo", "--csv", "--quiet");
+  g_setenv ("TALLY_DEMO_RATE_LIMIT", "off", TRUE);
+
+  g_assert_cmpint (waited.status, ==, 0);
+  first = strstr (waited.err, line);
+  g_assert_nonnull (first);
+  g_assert_true (g_str_has_prefix (first + strlen (line), "1 s\n"));
+  waited_ids = csv_first_column (waited.out);
+  assert_same_rows (waited_ids, plain_ids);
+
+  assert_ok (&quiet);
+  g_assert_null (strstr (quiet.err, "rate limit"));
+  quiet_ids = csv_first_column (quiet.out);
+  assert_same_rows (quiet_ids, plain_ids);
+
+  run_clear (&plain);
+  run_clear (&waited);
+  run_clear (&quiet);
+}
+
 static void
 test_demo (Fixture *f,
            gconstpointer data)
@@ -1352,6 +1440,7 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/cli/summary/table", Fixture, NULL, fixture_setup, test_summary_table, fixture_teardown);
+  g_test_add ("/cli/logs/rate-limit-wait", Fixture, NULL, fixture_setup, test_rate_limit_wait, fixture_teardown);
   g_test_add ("/cli/summary/json", Fixture, NULL, fixture_setup, test_summary_json, fixture_teardown);
   g_test_add ("/cli/trend/dst-day", Fixture, NULL, fixture_setup, test_trend_dst_day, fixture_teardown);
   g_test_add ("/cli/summary/new-york", Fixture, NULL, fixture_setup, test_summary_new_york, fixture_teardown);

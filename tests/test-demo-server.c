@@ -639,7 +639,8 @@ test_keys (void)
   reply_free (reply);
 
   /* pagination traps */
-  assert_page (server, token, "/api/v1/keys?page_size=101", 6, 6, 1, 20, 1);
+  assert_page (server, token, "/api/v1/keys?page_size=1001", 6, 6, 1, 20, 1);
+  assert_page (server, token, "/api/v1/keys?page_size=1000", 6, 6, 1, 1000, 1);
   assert_page (server, token, "/api/v1/keys?page_size=0", 6, 6, 1, 20, 1);
   assert_page (server, token, "/api/v1/keys?limit=5", 5, 6, 1, 5, 2);
   assert_page (server, token, "/api/v1/keys?limit=5&page_size=", 5, 6, 1, 5, 2);

@@ -22,6 +22,7 @@
 #include "tally-envelope-private.h"
 #include "tally-error.h"
 #include "tally-models-private.h"
+#include "tally-scheduler-private.h"
 #include "tally-usage-query.h"
 
 #define API_PREFIX "/api/v1"
@@ -30,6 +31,14 @@
 #define MAX_CONNS_PER_HOST 8
 /* the largest page_size S accepts; larger values silently become 20 */
 #define LARGE_PAGE_SIZE 100
+/* what S answers for a page_size it does not accept */
+#define S_DEFAULT_PAGE_SIZE 20
+/* retries: at most this many attempts in all, backoff 0.5 s · 2^attempt, capped */
+#define MAX_ATTEMPTS 5
+#define BACKOFF_BASE_SECONDS 0.5
+#define BACKOFF_CAP_SECONDS 8.0
+/* a 429 without a usable Retry-After */
+#define DEFAULT_RETRY_AFTER_SECONDS 10
 /* a server that never says "last page" must not keep us looping */
 #define MAX_KEY_PAGES 1000
 #define MAX_USAGE_PAGES 1000000
@@ -51,6 +60,11 @@ struct _TallyClient
   guint timeout;
   gint64 clock_skew;
   gboolean insecure;
+
+  /* the request queue of this origin, shared with other clients (tally-scheduler-private.h) */
+  TallyScheduler *scheduler;
+  guint n_rate_waiting; /* requests of this client held back by a rate limit */
+  gint64 rate_limit_wait;
 };
 
 G_DEFINE_FINAL_TYPE (TallyClient, tally_client, G_TYPE_OBJECT)
@@ -60,6 +74,7 @@ enum
   PROP_0,
   PROP_BASE_URL,
   PROP_TOKEN,
+  PROP_RATE_LIMIT_WAIT,
   N_PROPS
 };
 
@@ -88,23 +103,62 @@ typedef struct
   const TallyJsonSkip *skip; /* members the decoder never reads, or NULL */
   CompleteFunc complete;
   gpointer source_tag;
+  gboolean idempotent; /* a read sent with POST (GET always is) */
+  gboolean bulk;       /* a page of a long walk: after what the user looks at */
 } Request;
 
+/* The task data of one call: the request, kept to send it again (retries,
+ * rate limits, and a future token refresh), and the state of the attempt. */
 typedef struct
 {
-  SoupMessage *msg;
+  /* the request */
+  char *method;
+  char *path;
+  char *query;
+  JsonNode *body;
+  gboolean anonymous;
   DecodeFunc decode;
   const TallyJsonSkip *skip;
   CompleteFunc complete;
+  TallySchedClass klass;
+  TallySchedPriority priority;
+  gboolean idempotent;
+
+  /* the current attempt */
+  SoupMessage *msg;
   GTlsCertificateFlags tls_errors;
   gboolean tls_started;
   gboolean tls_done;
+
+  /* retries and waits */
+  guint attempts;         /* sent so far */
+  gint64 first_failure;   /* monotonic µs of the first retryable failure, 0 = none */
+  gint64 rate_limit_wait; /* µs waited for rate limits so far */
+  gboolean rate_waiting;  /* counted in the client's n_rate_waiting */
+  GSource *backoff;
+  GSource *backoff_cancel;
 } RequestData;
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_source_unref (*source);
+  *source = NULL;
+}
 
 static void
 request_data_free (RequestData *data)
 {
+  clear_source (&data->backoff);
+  clear_source (&data->backoff_cancel);
   g_clear_object (&data->msg);
+  g_clear_pointer (&data->body, json_node_unref);
+  g_free (data->method);
+  g_free (data->path);
+  g_free (data->query);
   g_free (data);
 }
 
@@ -342,6 +396,186 @@ client_decoded_cb (GObject *object,
   g_task_return_pointer (task, g_steal_pointer (&decoded), g_object_unref);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The send path: scheduler → attempt → retry or decode                     */
+
+static void request_queue (GTask *task);
+
+static void
+rate_wait_begin (TallyClient *self,
+                 RequestData *data,
+                 gint64 resume_at)
+{
+  if (!data->rate_waiting)
+    {
+      data->rate_waiting = TRUE;
+      self->n_rate_waiting++;
+    }
+
+  if (resume_at != self->rate_limit_wait)
+    {
+      self->rate_limit_wait = resume_at;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT_WAIT]);
+    }
+}
+
+static void
+rate_wait_end (TallyClient *self,
+               RequestData *data)
+{
+  if (!data->rate_waiting)
+    return;
+
+  data->rate_waiting = FALSE;
+  g_assert (self->n_rate_waiting > 0);
+  if (--self->n_rate_waiting == 0 && self->rate_limit_wait != 0)
+    {
+      self->rate_limit_wait = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT_WAIT]);
+    }
+}
+
+static void
+request_return_cancelled (GTask *task)
+{
+  TallyClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  rate_wait_end (self, data);
+  if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static gboolean
+backoff_done_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  RequestData *data = g_task_get_task_data (task);
+
+  clear_source (&data->backoff_cancel);
+  clear_source (&data->backoff);
+  request_queue (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+backoff_cancelled_cb (GCancellable *cancellable,
+                      gpointer user_data)
+{
+  GTask *task = user_data;
+  RequestData *data = g_task_get_task_data (task);
+
+  clear_source (&data->backoff);
+  clear_source (&data->backoff_cancel);
+  request_return_cancelled (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Schedules another attempt after a backoff (full jitter), or returns FALSE
+ * when the request has had all its attempts or its time. @retry_after is the
+ * server's Retry-After in seconds (503), or 0. */
+static gboolean
+request_retry_later (GTask *task,
+                     guint retry_after)
+{
+  RequestData *data = g_task_get_task_data (task);
+  const TallySchedTiming *timing = _tally_scheduler_get_timing ();
+  gint64 now = g_get_monotonic_time ();
+  double cap;
+  gint64 delay;
+
+  if (!data->idempotent || data->attempts >= MAX_ATTEMPTS)
+    return FALSE;
+
+  if (data->first_failure == 0)
+    data->first_failure = now;
+
+  cap = MIN (BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (double) (1u << MIN (data->attempts, 16u)));
+  delay = (gint64) (g_random_double_range (0.0, cap) * timing->backoff_scale * G_USEC_PER_SEC);
+  delay = MAX (delay, (gint64) retry_after * G_USEC_PER_SEC);
+  if (now + delay - data->first_failure > timing->retry_budget_us)
+    return FALSE;
+
+  g_debug ("%s %s: attempt %u failed, again in %" G_GINT64_FORMAT " ms",
+           data->method, data->path, data->attempts, delay / 1000);
+
+  /* the task is kept alive by the sources (the callbacks take it back) */
+  data->backoff = g_timeout_source_new ((guint) (delay / 1000));
+  g_source_set_callback (data->backoff, backoff_done_cb, g_object_ref (task), g_object_unref);
+  g_source_set_static_name (data->backoff, "[tally] retry backoff");
+  g_source_attach (data->backoff, g_task_get_context (task));
+
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      data->backoff_cancel = g_cancellable_source_new (g_task_get_cancellable (task));
+      g_source_set_callback (data->backoff_cancel, (GSourceFunc) (GCallback) backoff_cancelled_cb,
+                             g_object_ref (task), g_object_unref);
+      g_source_set_static_name (data->backoff_cancel, "[tally] retry backoff cancel");
+      g_source_attach (data->backoff_cancel, g_task_get_context (task));
+    }
+
+  return TRUE;
+}
+
+/* A 429: the class pauses until Retry-After and the request waits in the queue
+ * again, unless it has waited for rate limits long enough (then FALSE). */
+static gboolean
+request_rate_limited (GTask *task,
+                      const char *retry_after_header)
+{
+  TallyClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+  const TallySchedTiming *timing = _tally_scheduler_get_timing ();
+  guint64 seconds = 0;
+  gint64 wait;
+
+  if (retry_after_header == NULL || !g_ascii_string_to_unsigned (retry_after_header, 10, 0, 24 * 3600, &seconds, NULL) || seconds == 0)
+    seconds = DEFAULT_RETRY_AFTER_SECONDS;
+  wait = (gint64) seconds * G_USEC_PER_SEC;
+
+  if (data->rate_limit_wait + wait > timing->rate_limit_bound_us)
+    return FALSE;
+
+  data->rate_limit_wait += wait;
+  g_debug ("%s %s: rate limited, waiting %" G_GUINT64_FORMAT " s", data->method, data->path, seconds);
+  _tally_scheduler_rate_limited (self->scheduler, data->klass, g_get_monotonic_time () + wait);
+  request_queue (task);
+
+  return TRUE;
+}
+
+/* A transport failure that another attempt may cure: time-outs, and a lost
+ * connection to a server that has answered before (not DNS, never TLS). */
+static gboolean
+transport_error_is_transient (TallyClient *self,
+                              const GError *mapped)
+{
+  if (g_error_matches (mapped, TALLY_ERROR, TALLY_ERROR_TIMEOUT))
+    return TRUE;
+
+  return g_error_matches (mapped, TALLY_ERROR, TALLY_ERROR_NETWORK) && _tally_scheduler_has_answered (self->scheduler);
+}
+
+static gboolean
+is_html (const char *content_type,
+         GBytes *body)
+{
+  gsize len = 0;
+  const char *text = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+
+  if (content_type != NULL && (g_ascii_strncasecmp (content_type, "text/html", 9) == 0 || g_ascii_strncasecmp (content_type, "application/xhtml+xml", 21) == 0))
+    return TRUE;
+
+  while (len > 0 && g_ascii_isspace (*text))
+    text++, len--;
+
+  return len > 0 && *text == '<';
+}
+
 static void
 client_send_cb (GObject *object,
                 GAsyncResult *result,
@@ -355,25 +589,53 @@ client_send_cb (GObject *object,
   g_autoptr (GBytes) body = NULL;
   g_autoptr (GError) error = NULL;
   SoupMessageHeaders *headers;
+  const char *content_type;
+  const char *retry_after;
   DecodeJob *job;
+  guint status;
 
   g_assert (TALLY_IS_CLIENT (self));
+
+  _tally_scheduler_done (self->scheduler);
 
   body = soup_session_send_and_read_finish (session, result, &error);
   if (body == NULL)
     {
-      g_task_return_error (task, map_transport_error (self, error, data));
+      g_autoptr (GError) mapped = map_transport_error (self, error, data);
+
+      if (!g_error_matches (mapped, G_IO_ERROR, G_IO_ERROR_CANCELLED) && transport_error_is_transient (self, mapped) && request_retry_later (task, 0))
+        return;
+
+      g_task_return_error (task, g_steal_pointer (&mapped));
       return;
     }
 
+  _tally_scheduler_note_answer (self->scheduler);
   update_clock_skew (self, data->msg);
 
   headers = soup_message_get_response_headers (data->msg);
+  status = soup_message_get_status (data->msg);
+  content_type = soup_message_headers_get_one (headers, "Content-Type");
+  retry_after = soup_message_headers_get_one (headers, "Retry-After");
+
+  if (status == 429 && request_rate_limited (task, retry_after))
+    return;
+
+  if (data->idempotent && (status == 500 || status == 502 || status == 503 || status == 504 || (status >= 200 && status < 300 && is_html (content_type, body))))
+    {
+      guint64 seconds = 0;
+
+      if (status != 503 || retry_after == NULL || !g_ascii_string_to_unsigned (retry_after, 10, 0, 60, &seconds, NULL))
+        seconds = 0;
+      if (request_retry_later (task, (guint) seconds))
+        return;
+    }
+
   job = g_new0 (DecodeJob, 1);
   job->body = g_steal_pointer (&body);
-  job->status = soup_message_get_status (data->msg);
-  job->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
-  job->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  job->status = status;
+  job->content_type = g_strdup (content_type);
+  job->retry_after = g_strdup (retry_after);
   job->decode = data->decode;
   job->skip = data->skip;
 
@@ -384,6 +646,110 @@ client_send_cb (GObject *object,
   g_task_set_task_data (decode_task, job, (GDestroyNotify) decode_job_free);
   g_task_set_return_on_cancel (decode_task, FALSE);
   g_task_run_in_thread (decode_task, decode_in_thread);
+}
+
+/* One attempt: a new message for the kept request, sent now (the scheduler
+ * has given it a slot). The token is the client's current one. */
+static void
+request_send_now (GTask *task)
+{
+  TallyClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+  g_autofree char *url = NULL;
+  g_autoptr (GUri) uri = NULL;
+  SoupMessageHeaders *headers;
+
+  url = g_strconcat (self->base_url, API_PREFIX, data->path,
+                     data->query != NULL && data->query[0] != '\0' ? "?" : "",
+                     data->query != NULL ? data->query : "",
+                     NULL);
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  g_assert (uri != NULL); /* checked by client_send() */
+
+  g_clear_object (&data->msg);
+  data->tls_errors = 0;
+  data->tls_started = FALSE;
+  data->tls_done = FALSE;
+  data->attempts++;
+  data->msg = soup_message_new_from_uri (data->method, uri);
+
+  headers = soup_message_get_request_headers (data->msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (!data->anonymous && self->token != NULL && self->token[0] != '\0')
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+
+  if (data->body != NULL)
+    {
+      g_autofree char *json = json_to_string (data->body, FALSE);
+      gsize len = strlen (json);
+      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), len);
+
+      soup_message_set_request_body_from_bytes (data->msg, "application/json", bytes);
+    }
+
+  g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), data);
+  g_signal_connect (data->msg, "network-event", G_CALLBACK (network_event_cb), data);
+
+  soup_session_send_and_read_async (self->session,
+                                    data->msg,
+                                    G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task),
+                                    client_send_cb,
+                                    g_object_ref (task));
+}
+
+static void
+request_ready_cb (gpointer user_data,
+                  gboolean cancelled)
+{
+  g_autoptr (GTask) task = user_data;
+  TallyClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+
+  rate_wait_end (self, data);
+
+  if (cancelled)
+    {
+      request_return_cancelled (task);
+      return;
+    }
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      _tally_scheduler_done (self->scheduler);
+      request_return_cancelled (task);
+      return;
+    }
+
+  request_send_now (task);
+}
+
+/* Sends the task's request (again): it waits for its turn in the scheduler.
+ * This is the one primitive for every new attempt — a retry, a rate-limit
+ * wait, and a re-send after refreshing the access token. */
+static void
+request_queue (GTask *task)
+{
+  TallyClient *self = g_task_get_source_object (task);
+  RequestData *data = g_task_get_task_data (task);
+  gint64 hold;
+
+  hold = _tally_scheduler_queue (self->scheduler, data->klass, data->priority,
+                                 g_task_get_cancellable (task),
+                                 request_ready_cb, g_object_ref (task));
+  if (hold != 0)
+    rate_wait_begin (self, data, hold);
+}
+
+/* Heavy routes (API-2026.md §1): everything under /usage and the per-key daily series. */
+static gboolean
+path_is_heavy (const char *path)
+{
+  return g_str_equal (path, "/usage") || g_str_has_prefix (path, "/usage/") || (g_str_has_prefix (path, "/user/api-keys/") && g_str_has_suffix (path, "/usage/daily"));
 }
 
 static void
@@ -397,7 +763,6 @@ client_send (TallyClient *self,
   g_autofree char *url = NULL;
   g_autoptr (GUri) uri = NULL;
   g_autoptr (GError) error = NULL;
-  SoupMessageHeaders *headers;
   RequestData *data;
 
   g_assert (TALLY_IS_CLIENT (self));
@@ -419,39 +784,21 @@ client_send (TallyClient *self,
     }
 
   data = g_new0 (RequestData, 1);
-  data->msg = soup_message_new_from_uri (request->method, uri);
+  data->method = g_strdup (request->method);
+  data->path = g_strdup (request->path);
+  data->query = g_strdup (request->query);
+  data->body = request->body != NULL ? json_node_copy (request->body) : NULL;
+  data->anonymous = request->anonymous;
   data->decode = request->decode;
   data->skip = request->skip;
   data->complete = request->complete;
+  data->klass = path_is_heavy (request->path) ? TALLY_SCHED_HEAVY : TALLY_SCHED_GENERAL;
+  data->priority = request->bulk ? TALLY_SCHED_BULK : TALLY_SCHED_INTERACTIVE;
+  /* reads only; never login, 2FA, logout or refresh (any POST under /auth) */
+  data->idempotent = g_str_equal (request->method, "GET") || (request->idempotent && !g_str_has_prefix (request->path, "/auth/"));
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
 
-  headers = soup_message_get_request_headers (data->msg);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (!request->anonymous && self->token != NULL && self->token[0] != '\0')
-    {
-      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", authorization);
-    }
-
-  if (request->body != NULL)
-    {
-      g_autofree char *json = json_to_string (request->body, FALSE);
-      gsize len = strlen (json);
-      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), len);
-
-      soup_message_set_request_body_from_bytes (data->msg, "application/json", bytes);
-    }
-
-  g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), data);
-  g_signal_connect (data->msg, "network-event", G_CALLBACK (network_event_cb), data);
-
-  soup_session_send_and_read_async (self->session,
-                                    data->msg,
-                                    G_PRIORITY_DEFAULT,
-                                    cancellable,
-                                    client_send_cb,
-                                    g_object_ref (task));
+  request_queue (task);
 }
 
 static gpointer
@@ -669,6 +1016,7 @@ tally_client_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->pending_2fa_token, g_free);
+  g_clear_pointer (&self->scheduler, _tally_scheduler_unref);
 
   G_OBJECT_CLASS (tally_client_parent_class)->finalize (object);
 }
@@ -689,6 +1037,10 @@ tally_client_get_property (GObject *object,
 
       case PROP_TOKEN:
         g_value_set_string (value, self->token);
+        break;
+
+      case PROP_RATE_LIMIT_WAIT:
+        g_value_set_int64 (value, self->rate_limit_wait);
         break;
 
       default:
@@ -736,6 +1088,7 @@ tally_client_constructed (GObject *object)
     host = g_uri_get_host (uri);
 
   self->host = g_strdup (host != NULL ? host : "the server");
+  self->scheduler = _tally_scheduler_acquire (self->base_url != NULL ? self->base_url : "");
 
   if (uri != NULL && host != NULL && g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0)
     {
@@ -766,6 +1119,12 @@ tally_client_class_init (TallyClientClass *klass)
   properties[PROP_TOKEN] = g_param_spec_string ("token", NULL, NULL,
                                                 NULL,
                                                 (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The monotonic time (µs) at which a request of this client held back by
+   * the server's rate limit is sent again; 0 when none is waiting. */
+  properties[PROP_RATE_LIMIT_WAIT] = g_param_spec_int64 ("rate-limit-wait", NULL, NULL,
+                                                         0, G_MAXINT64, 0,
+                                                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -919,6 +1278,22 @@ tally_client_get_clock_skew (TallyClient *self)
   g_return_val_if_fail (TALLY_IS_CLIENT (self), 0);
 
   return self->clock_skew;
+}
+
+gint64
+tally_client_get_rate_limit_wait (TallyClient *self)
+{
+  g_return_val_if_fail (TALLY_IS_CLIENT (self), 0);
+
+  return self->rate_limit_wait;
+}
+
+gint64
+tally_client_get_max_page_size (TallyClient *self)
+{
+  g_return_val_if_fail (TALLY_IS_CLIENT (self), TALLY_SCHED_DEFAULT_MAX_PAGE_SIZE);
+
+  return _tally_scheduler_get_max_page_size (self->scheduler);
 }
 
 const char *
@@ -1111,19 +1486,18 @@ tally_client_get_key_finish (TallyClient *self,
   return client_send_finish (self, result, tally_client_get_key_async, error);
 }
 
-void
-tally_client_list_usage_async (TallyClient *self,
-                               const TallyUsageQuery *query,
-                               gint64 page,
-                               gint64 page_size,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data)
+static void
+list_usage_page_async (TallyClient *self,
+                       const TallyUsageQuery *query,
+                       gint64 page,
+                       gint64 page_size,
+                       gboolean bulk,
+                       GCancellable *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer user_data)
 {
   g_autoptr (TallyUsageQuery) any = NULL;
   g_autofree char *params = NULL;
-
-  g_return_if_fail (TALLY_IS_CLIENT (self));
 
   if (query == NULL)
     query = any = tally_usage_query_new ();
@@ -1137,8 +1511,23 @@ tally_client_list_usage_async (TallyClient *self,
                    .decode = decode_usage_page,
                    .skip = &usage_page_skip,
                    .source_tag = tally_client_list_usage_async,
+                   .bulk = bulk,
                },
                cancellable, callback, user_data);
+}
+
+void
+tally_client_list_usage_async (TallyClient *self,
+                               const TallyUsageQuery *query,
+                               gint64 page,
+                               gint64 page_size,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (TALLY_IS_CLIENT (self));
+
+  list_usage_page_async (self, query, page, page_size, FALSE, cancellable, callback, user_data);
 }
 
 TallyPage *
@@ -1295,6 +1684,7 @@ typedef struct
   GListStore *keys;
   gint64 page;
   gint64 page_size;
+  gboolean size_retried;
 } AllKeysData;
 
 static void
@@ -1307,6 +1697,32 @@ all_keys_data_free (AllKeysData *data)
 static void all_keys_page_cb (GObject *object,
                               GAsyncResult *result,
                               gpointer user_data);
+
+/* Learns the server's largest page from the echo of page 1, asked with
+ * *@page_size. S answers anything above 100 with its default of 20: then page
+ * 1 must be asked again with 100 (returns TRUE, *@page_size changed). A
+ * server that takes less than asked for keeps what it echoed. */
+static gboolean
+learn_page_size (TallyClient *self,
+                 TallyPage *first,
+                 gint64 *page_size,
+                 gboolean may_ask_again)
+{
+  gint64 echoed = tally_page_get_page_size (first);
+
+  if (echoed >= *page_size)
+    return FALSE;
+
+  if (may_ask_again && *page_size > LARGE_PAGE_SIZE && echoed == S_DEFAULT_PAGE_SIZE)
+    {
+      _tally_scheduler_set_max_page_size (self->scheduler, LARGE_PAGE_SIZE);
+      *page_size = LARGE_PAGE_SIZE;
+      return TRUE;
+    }
+
+  _tally_scheduler_set_max_page_size (self->scheduler, echoed);
+  return FALSE;
+}
 
 static void
 all_keys_request_next (GTask *task)
@@ -1356,6 +1772,13 @@ all_keys_page_cb (GObject *object,
       return;
     }
 
+  if (data->page == 1 && learn_page_size (self, page, &data->page_size, !data->size_retried))
+    {
+      data->size_retried = TRUE;
+      all_keys_request_next (task);
+      return;
+    }
+
   items = tally_page_get_items (page);
   n_items = g_list_model_get_n_items (items);
   for (guint i = 0; i < n_items; i++)
@@ -1394,7 +1817,7 @@ tally_client_list_all_keys_async (TallyClient *self,
   data = g_new0 (AllKeysData, 1);
   data->keys = g_list_store_new (TALLY_TYPE_API_KEY);
   data->page = 1;
-  data->page_size = LARGE_PAGE_SIZE;
+  data->page_size = _tally_scheduler_get_max_page_size (self->scheduler);
   g_task_set_task_data (task, data, (GDestroyNotify) all_keys_data_free);
 
   all_keys_request_next (task);
@@ -1432,6 +1855,8 @@ typedef struct
   guint max_in_flight;
   guint in_flight;
   gboolean finished;
+  gboolean auto_size;    /* the caller left the page size to us */
+  gboolean size_retried; /* page 1 was asked again with a smaller size */
 } ForeachData;
 
 typedef struct
@@ -1489,10 +1914,10 @@ foreach_request_more (GTask *task)
       request->task = g_object_ref (task);
       request->page = data->next_request++;
       data->in_flight++;
-      tally_client_list_usage_async (self, data->query, request->page, data->page_size,
-                                     data->pages_cancellable,
-                                     foreach_page_cb,
-                                     request);
+      list_usage_page_async (self, data->query, request->page, data->page_size, TRUE,
+                             data->pages_cancellable,
+                             foreach_page_cb,
+                             request);
     }
 }
 
@@ -1545,6 +1970,19 @@ foreach_page_cb (GObject *object,
 
   if (page_number == 1)
     {
+      if (data->auto_size && learn_page_size (self, page, &data->page_size, !data->size_retried))
+        {
+          PageRequest *again = g_new0 (PageRequest, 1);
+
+          data->size_retried = TRUE;
+          again->task = g_object_ref (task);
+          again->page = 1;
+          data->in_flight++;
+          list_usage_page_async (self, data->query, 1, data->page_size, TRUE,
+                                 data->pages_cancellable, foreach_page_cb, again);
+          return;
+        }
+
       /* S answers page_size=500 with 20: continue with what it really uses */
       data->page_size = tally_page_get_page_size (page);
     }
@@ -1604,7 +2042,8 @@ tally_client_foreach_usage_page_async (TallyClient *self,
   data->page_func_data_destroy = page_func_data_destroy;
   data->pages_cancellable = g_cancellable_new ();
   data->ready = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  data->page_size = page_size > 0 ? page_size : LARGE_PAGE_SIZE;
+  data->auto_size = page_size <= 0;
+  data->page_size = page_size > 0 ? page_size : _tally_scheduler_get_max_page_size (self->scheduler);
   data->max_in_flight = MAX (max_in_flight, 1);
   data->next_request = 2;
   data->next_delivery = 1;
@@ -1624,10 +2063,10 @@ tally_client_foreach_usage_page_async (TallyClient *self,
   first = g_new0 (PageRequest, 1);
   first->task = g_object_ref (task);
   first->page = 1;
-  tally_client_list_usage_async (self, data->query, 1, data->page_size,
-                                 data->pages_cancellable,
-                                 foreach_page_cb,
-                                 first);
+  list_usage_page_async (self, data->query, 1, data->page_size, TRUE,
+                         data->pages_cancellable,
+                         foreach_page_cb,
+                         first);
 }
 
 gboolean
@@ -1742,6 +2181,7 @@ keys_usage_chunk_async (TallyClient *self,
     .path = "/usage/dashboard/api-keys-usage",
     .decode = decode_key_usage_list,
     .source_tag = keys_usage_chunk_async,
+    .idempotent = TRUE,
   };
 
   json_builder_begin_object (builder);

@@ -7,6 +7,16 @@
  * G_IO_ERROR_CANCELLED, every other failure as a TALLY_ERROR (tally-error.h).
  * Callbacks are invoked in the thread-default main context of the caller.
  * Nothing here logs the token or an API key secret.
+ *
+ * Every request goes through the process-wide scheduler of its server
+ * (tally-scheduler-private.h): clients of one server share its pacing. A 429
+ * is never an error by itself: the request waits for Retry-After and is sent
+ * again (TALLY_ERROR_RATE_LIMITED only after about 5 minutes of waiting).
+ * Reads (GET, and the read-only POST of tally_client_get_keys_usage_async())
+ * are retried on HTTP 500/502/503/504, an HTML page instead of data, time-outs
+ * and lost connections to a server that has answered before: at most 5
+ * attempts within about a minute, exponential backoff with full jitter.
+ * Login, 2FA and every other POST under /auth are sent once.
  */
 
 #pragma once
@@ -37,6 +47,17 @@ void tally_client_set_token (TallyClient *self,
 /* Per-request timeout in seconds (default 30; 0 = none). */
 void tally_client_set_timeout (TallyClient *self,
                                guint seconds);
+
+/* Property "rate-limit-wait": the monotonic time (g_get_monotonic_time(), µs)
+ * at which a request of this client held back by the server's rate limit is
+ * sent again, 0 when none is waiting. Notified in the main context of the
+ * callers of the requests. */
+gint64 tally_client_get_rate_limit_wait (TallyClient *self);
+
+/* The largest page_size this server is known to accept (shared by every
+ * client of the server): 1000 until an answer has shown less. Lists that page
+ * by themselves should ask for this many rows a page. */
+gint64 tally_client_get_max_page_size (TallyClient *self);
 
 /* Seconds the server's clock is ahead of ours, from the last response's Date header (0 if unknown). */
 gint64 tally_client_get_clock_skew (TallyClient *self);
@@ -103,7 +124,8 @@ TallyPage *tally_client_list_keys_finish (TallyClient *self,
                                           GAsyncResult *result,
                                           GError **error);
 
-/* Every key, all pages (page_size 100, honouring the echoed page_size). */
+/* Every key, all pages (tally_client_get_max_page_size() rows a page,
+ * learning a smaller maximum from the echoed page_size). */
 void tally_client_list_all_keys_async (TallyClient *self,
                                        GCancellable *cancellable,
                                        GAsyncReadyCallback callback,
@@ -145,8 +167,11 @@ TallyPage *tally_client_list_usage_finish (TallyClient *self,
 typedef gboolean (*TallyPageFunc) (TallyPage *page,
                                    gpointer user_data);
 
-/* Every page of the query, in order, starting at page 1 with @page_size (≤ 100
- * recommended; the echoed page_size is honoured). Stops on page >= pages or a
+/* Every page of the query, in order, starting at page 1 with @page_size (the
+ * echoed page_size is honoured; 0 = the largest the server takes: asks for
+ * tally_client_get_max_page_size() and learns from the echo, asking page 1
+ * again with 100 when a December 2025 server answers 20). These pages wait
+ * behind every other request of the process to the same server. Stops on page >= pages or a
  * short page. @page_func is called in the caller's main context for each page.
  * Up to @max_in_flight (>= 1) later pages are requested while earlier ones are
  * delivered; pages are still delivered in order. Completes with TRUE. */

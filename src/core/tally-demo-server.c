@@ -37,9 +37,8 @@
 #define CAPTCHA_TOKEN "demo-captcha-ok"
 #define DEFAULT_TIMEZONE "Asia/Shanghai"
 #define DEFAULT_UTC_OFFSET 28800
-#define MAX_PAGE_SIZE 100
-/* /usage of a today's server (API-2026.md §2) */
-#define MAX_USAGE_PAGE_SIZE 1000
+#define MAX_PAGE_SIZE 1000 /* today's servers; S takes up to S_MAX_PAGE_SIZE */
+#define S_MAX_PAGE_SIZE 100
 #define DEFAULT_PAGE_SIZE 20
 #define MAX_BATCH_IDS 100
 /* tally_demo_server_new_from_environment (): new requests a minute */
@@ -63,7 +62,18 @@ struct _TallyDemoServer
   TallyDemoFault fault;
   gboolean turnstile;
   gboolean two_factor;
-  char *captcha; /* "tencent", "aliyun" or NULL */
+  char *captcha;     /* "tencent", "aliyun" or NULL */
+  guint fault_limit; /* answers left with the fault, 0 = no limit */
+
+  /* rate limiter (fixed windows) and random faults; see tally_demo_server_set_rate_limit() */
+  guint limit_heavy;
+  guint limit_general;
+  guint limit_window;        /* seconds, 0 = off */
+  GHashTable *limit_windows; /* "user:ID" / "ip:ADDR:ROUTE" → LimitWindow * */
+  guint rate_limited_count;
+  double fault_500_rate;
+  double fault_drop_rate;
+  GRand *fault_rand;
 
   /* owned */
   SoupServer *server;
@@ -126,6 +136,7 @@ typedef struct
   GHashTable *query; /* first value of each name */
   const char *param; /* the :id segment */
   gint64 user_id;    /* set by the JWT middleware */
+  gint64 max_page_size;
 } Request;
 
 typedef struct
@@ -922,22 +933,7 @@ parse_pagination (Request *req,
   if (size_text == NULL)
     size_text = query_get (req, "limit");
   *page_size = DEFAULT_PAGE_SIZE;
-  if (parse_digits (size_text, &v) && v >= 1 && v <= MAX_PAGE_SIZE)
-    *page_size = v;
-}
-
-/* A today's server takes 1…1000 on /usage (API-2026.md §2), anything else
- * still becomes the default. */
-static void
-parse_usage_page_size (Request *req,
-                       gint64 *page_size)
-{
-  const char *size_text = query_get (req, "page_size");
-  gint64 v;
-
-  if (size_text == NULL)
-    size_text = query_get (req, "limit");
-  if (parse_digits (size_text, &v) && v >= 1 && v <= MAX_USAGE_PAGE_SIZE)
+  if (parse_digits (size_text, &v) && v >= 1 && v <= req->max_page_size)
     *page_size = v;
 }
 
@@ -1321,7 +1317,7 @@ handle_usage_list (TallyDemoServer *self,
   gint64 day;
   guint64 total = 0;
   guint64 offset = 0;
-  guint indices[MAX_USAGE_PAGE_SIZE];
+  guint indices[MAX_PAGE_SIZE];
   guint n = 0;
   guint n_rows;
   const TallyDemoRow *rows;
@@ -1329,8 +1325,6 @@ handle_usage_list (TallyDemoServer *self,
 
   tally_demo_filter_init (&filter, req->user_id);
   parse_pagination (req, &page, &page_size);
-  if (self->generation != TALLY_DEMO_GENERATION_2025)
-    parse_usage_page_size (req, &page_size);
 
   /* the test hook may add rows: before anything is counted */
   if (self->usage_hook != NULL)
@@ -2177,6 +2171,138 @@ defer_answer (TallyDemoServer *self,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Rate limits (API-2026.md §1) and random faults                           */
+
+typedef struct
+{
+  gint64 start; /* monotonic µs */
+  guint count;
+} LimitWindow;
+
+static gboolean
+is_heavy_path (const char *path)
+{
+  return g_str_equal (path, "/api/v1/usage") || g_str_has_prefix (path, "/api/v1/usage/") || (g_str_has_prefix (path, "/api/v1/user/api-keys/") && g_str_has_suffix (path, "/usage/daily"));
+}
+
+/* Counts one request in the fixed window @key; returns the seconds left in
+ * the window (≥ 1) when @limit is already used up, else 0. */
+static guint
+limit_take (TallyDemoServer *self,
+            const char *key,
+            guint limit,
+            gint64 now)
+{
+  gint64 window = (gint64) self->limit_window * G_USEC_PER_SEC;
+  LimitWindow *w = g_hash_table_lookup (self->limit_windows, key);
+
+  if (w == NULL)
+    {
+      w = g_new0 (LimitWindow, 1);
+      g_hash_table_insert (self->limit_windows, g_strdup (key), w);
+      w->start = now;
+    }
+  else if (now >= w->start + window)
+    {
+      w->start = now;
+      w->count = 0;
+    }
+
+  if (w->count >= limit)
+    return (guint) MAX ((w->start + window - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1);
+
+  w->count++;
+  return 0;
+}
+
+/* The limiter of today's servers: per user on the panel API (heavy routes
+ * count against both limits), per client IP on the public and auth routes.
+ * TRUE: @resp holds the 429. */
+static gboolean
+rate_limit_refuses (TallyDemoServer *self,
+                    Request *req,
+                    Response *resp)
+{
+  static const struct
+  {
+    const char *path;
+    guint per_minute;
+  } ip_limits[] = {
+    { "/api/v1/settings/public", 300 },
+    { "/api/v1/auth/login", 20 },
+    { "/api/v1/auth/login/2fa", 20 },
+    { "/api/v1/auth/refresh", 30 },
+  };
+  gint64 now = g_get_monotonic_time ();
+  guint retry_after = 0;
+
+  if (self->limit_window == 0)
+    return FALSE;
+
+  if (req->user_id != 0)
+    {
+      g_autofree char *general_key = g_strdup_printf ("user:%" G_GINT64_FORMAT, req->user_id);
+      g_autofree char *heavy_key = g_strdup_printf ("heavy:%" G_GINT64_FORMAT, req->user_id);
+
+      /* a refused heavy call does not use up the general limit */
+      if (is_heavy_path (req->path) && self->limit_heavy > 0)
+        retry_after = limit_take (self, heavy_key, self->limit_heavy, now);
+      if (retry_after == 0 && self->limit_general > 0)
+        retry_after = limit_take (self, general_key, self->limit_general, now);
+    }
+  else
+    {
+      GSocketAddress *remote = soup_server_message_get_remote_address (req->msg);
+      g_autofree char *host = NULL;
+
+      if (G_IS_INET_SOCKET_ADDRESS (remote))
+        host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+
+      for (guint i = 0; i < G_N_ELEMENTS (ip_limits); i++)
+        if (g_str_equal (req->path, ip_limits[i].path))
+          {
+            g_autofree char *key = g_strdup_printf ("ip:%s:%s", host != NULL ? host : "?", req->path);
+
+            retry_after = limit_take (self, key, ip_limits[i].per_minute, now);
+            break;
+          }
+    }
+
+  if (retry_after == 0)
+    return FALSE;
+
+  self->rate_limited_count++;
+  respond_code_error (resp, 429, "RATE_LIMITED", "Too many requests, please try again later");
+  resp->retry_after = retry_after;
+  return TRUE;
+}
+
+/* TRUE: @resp holds a 500, or *@reset is set (the connection is dropped). */
+static gboolean
+random_fault (TallyDemoServer *self,
+              Response *resp,
+              gboolean *reset)
+{
+  double draw;
+
+  if (self->fault_rand == NULL || (self->fault_500_rate <= 0.0 && self->fault_drop_rate <= 0.0))
+    return FALSE;
+
+  draw = g_rand_double (self->fault_rand);
+  if (draw < self->fault_500_rate)
+    {
+      respond_error (resp, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error", NULL);
+      return TRUE;
+    }
+  if (draw < self->fault_500_rate + self->fault_drop_rate)
+    {
+      *reset = TRUE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
 /* The handler                                                              */
 
 static void
@@ -2235,6 +2361,8 @@ dispatch (TallyDemoServer *self,
   req->param = param;
   if (route->flags & ROUTE_FAULTS)
     fault = self->fault;
+  if (fault != TALLY_DEMO_FAULT_NONE && self->fault_limit > 0 && --self->fault_limit == 0)
+    self->fault = TALLY_DEMO_FAULT_NONE; /* this was the last one */
 
   switch (fault)
     {
@@ -2260,6 +2388,10 @@ dispatch (TallyDemoServer *self,
       case TALLY_DEMO_FAULT_RESET:
         *reset = TRUE;
         return;
+      case TALLY_DEMO_FAULT_UNAVAILABLE:
+        respond_error (resp, SOUP_STATUS_SERVICE_UNAVAILABLE, "service unavailable", NULL);
+        resp->retry_after = 1;
+        return;
       case TALLY_DEMO_FAULT_STALL:
         *stall = TRUE;
         break;
@@ -2274,7 +2406,13 @@ dispatch (TallyDemoServer *self,
     }
 
   if (!(route->flags & ROUTE_AUTH) || authenticate (self, req, resp))
-    route->handler (self, req, resp);
+    {
+      if (rate_limit_refuses (self, req, resp))
+        return;
+      if (fault == TALLY_DEMO_FAULT_NONE && (route->flags & ROUTE_FAULTS) && random_fault (self, resp, reset))
+        return;
+      route->handler (self, req, resp);
+    }
 
   switch (fault)
     {
@@ -2295,6 +2433,7 @@ dispatch (TallyDemoServer *self,
       case TALLY_DEMO_FAULT_RATE_LIMITED:
       case TALLY_DEMO_FAULT_STALL:
       case TALLY_DEMO_FAULT_RESET:
+      case TALLY_DEMO_FAULT_UNAVAILABLE:
       default:
         break;
     }
@@ -2325,6 +2464,7 @@ server_callback (SoupServer *server,
   req.method = soup_server_message_get_method (msg);
   req.path = decoded != NULL ? decoded : raw_path;
   req.query = params;
+  req.max_page_size = self->generation == TALLY_DEMO_GENERATION_2025 ? S_MAX_PAGE_SIZE : MAX_PAGE_SIZE;
   resp.body = body;
   response_reset (&resp);
 
@@ -2408,6 +2548,8 @@ tally_demo_server_finalize (GObject *object)
   g_clear_pointer (&self->timezone, g_free);
   g_clear_pointer (&self->captcha, g_free);
   g_clear_pointer (&self->request_counts, g_hash_table_unref);
+  g_clear_pointer (&self->limit_windows, g_hash_table_unref);
+  g_clear_pointer (&self->fault_rand, g_rand_free);
   g_clear_pointer (&self->challenges, g_hash_table_unref);
   g_clear_pointer (&self->deferred, g_ptr_array_unref);
 
@@ -2547,6 +2689,7 @@ tally_demo_server_init (TallyDemoServer *self)
       memcpy (self->secret + i, &r, 4);
     }
   self->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->limit_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->challenges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->deferred = g_ptr_array_new_with_free_func (deferred_free);
 }
@@ -2558,6 +2701,61 @@ TallyDemoServer *
 tally_demo_server_new (void)
 {
   return g_object_new (TALLY_TYPE_DEMO_SERVER, NULL);
+}
+
+/* TALLY_DEMO_RATE_LIMIT and TALLY_DEMO_FAULTS (see the header) */
+static void
+demo_limits_from_environment (TallyDemoServer *self)
+{
+  const char *limit = g_getenv ("TALLY_DEMO_RATE_LIMIT");
+  const char *faults = g_getenv ("TALLY_DEMO_FAULTS");
+
+  if (self->generation == TALLY_DEMO_GENERATION_CURRENT)
+    tally_demo_server_set_rate_limit (self, 60, 240, 60);
+
+  if (limit != NULL && *limit != '\0')
+    {
+      g_auto (GStrv) parts = g_strsplit (limit, "/", 0);
+      guint64 v[3];
+      gboolean ok = g_strv_length (parts) == 3;
+
+      for (guint i = 0; ok && i < 3; i++)
+        ok = g_ascii_string_to_unsigned (parts[i], 10, 0, 1000000, &v[i], NULL);
+
+      if (g_str_equal (limit, "off"))
+        tally_demo_server_set_rate_limit (self, 0, 0, 0);
+      else if (ok)
+        tally_demo_server_set_rate_limit (self, (guint) v[0], (guint) v[1], (guint) v[2]);
+      else
+        g_warning ("TALLY_DEMO_RATE_LIMIT=%s is not off or HEAVY/GENERAL/SECONDS: ignored", limit);
+    }
+
+  if (faults != NULL && *faults != '\0')
+    {
+      g_auto (GStrv) items = g_strsplit (faults, ",", 0);
+      double rate_500 = 0.0, rate_drop = 0.0;
+      gboolean ok = TRUE;
+
+      for (guint i = 0; ok && items[i] != NULL; i++)
+        {
+          const char *colon = strchr (items[i], ':');
+          char *end = NULL;
+          double value = colon != NULL ? g_ascii_strtod (colon + 1, &end) : -1.0;
+
+          ok = colon != NULL && end != NULL && *end == '\0' && end != colon + 1 && value >= 0.0 && value <= 1.0;
+          if (ok && strncmp (items[i], "500:", 4) == 0)
+            rate_500 = value;
+          else if (ok && strncmp (items[i], "drop:", 5) == 0)
+            rate_drop = value;
+          else
+            ok = FALSE;
+        }
+
+      if (ok && rate_500 + rate_drop <= 1.0)
+        tally_demo_server_set_fault_rates (self, rate_500, rate_drop);
+      else
+        g_warning ("TALLY_DEMO_FAULTS=%s is not like 500:0.02,drop:0.02: ignored", faults);
+    }
 }
 
 TallyDemoServer *
@@ -2597,6 +2795,8 @@ tally_demo_server_new_from_environment (void)
       else
         g_warning ("TALLY_DEMO_LIVE_ROWS=%s is not a number of rows a minute: ignored", live_rows);
     }
+
+  demo_limits_from_environment (self);
 
   return g_steal_pointer (&self);
 }
@@ -2868,8 +3068,53 @@ tally_demo_server_set_fault (TallyDemoServer *self,
                              TallyDemoFault fault)
 {
   g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
-  g_return_if_fail (fault >= TALLY_DEMO_FAULT_NONE && fault <= TALLY_DEMO_FAULT_NEGATIVE_NUMBERS);
+  g_return_if_fail (fault >= TALLY_DEMO_FAULT_NONE && fault <= TALLY_DEMO_FAULT_UNAVAILABLE);
   self->fault = fault;
+  self->fault_limit = 0;
+}
+
+void
+tally_demo_server_set_fault_limit (TallyDemoServer *self,
+                                   guint count)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+  self->fault_limit = count;
+}
+
+void
+tally_demo_server_set_rate_limit (TallyDemoServer *self,
+                                  guint per_window_heavy,
+                                  guint per_window_general,
+                                  guint window_seconds)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  self->limit_heavy = per_window_heavy;
+  self->limit_general = per_window_general;
+  self->limit_window = window_seconds;
+  g_hash_table_remove_all (self->limit_windows);
+}
+
+guint
+tally_demo_server_get_rate_limited_count (TallyDemoServer *self)
+{
+  g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), 0);
+
+  return self->rate_limited_count;
+}
+
+void
+tally_demo_server_set_fault_rates (TallyDemoServer *self,
+                                   double http_500,
+                                   double drop)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+  g_return_if_fail (http_500 >= 0.0 && drop >= 0.0 && http_500 + drop <= 1.0);
+
+  self->fault_500_rate = http_500;
+  self->fault_drop_rate = drop;
+  g_clear_pointer (&self->fault_rand, g_rand_free);
+  self->fault_rand = g_rand_new_with_seed ((guint32) (self->seed ^ (self->seed >> 32) ^ 0x5eedfa17u));
 }
 
 void

@@ -32,6 +32,7 @@ G_BEGIN_DECLS
  * @TALLY_DEMO_FAULT_HUGE_NUMBERS: every number inside `data` made huge: integers
  *   become 9223372036854775807 (the int64 maximum), fractions 1e400 (beyond double)
  * @TALLY_DEMO_FAULT_NEGATIVE_NUMBERS: every number inside `data` negated
+ * @TALLY_DEMO_FAULT_UNAVAILABLE: 503 {"code":503,"message":"service unavailable"} with Retry-After: 1
  *
  * Faults apply to the /api/v1 routes except /settings/public and /auth/… (login, 2FA, me).
  */
@@ -50,6 +51,7 @@ typedef enum
   TALLY_DEMO_FAULT_RESET,
   TALLY_DEMO_FAULT_HUGE_NUMBERS,
   TALLY_DEMO_FAULT_NEGATIVE_NUMBERS,
+  TALLY_DEMO_FAULT_UNAVAILABLE,
 } TallyDemoFault;
 
 /**
@@ -87,6 +89,12 @@ TallyDemoServer *tally_demo_server_new (void);
  *   TALLY_DEMO_ZONE=America/New_York   the server's zone (default: Asia/Shanghai)
  *   TALLY_DEMO_LIVE_ROWS=N       new requests a minute arriving while it runs
  *                                (default 4; 0 = none, the data stays still)
+ *   TALLY_DEMO_RATE_LIMIT=off    no rate limiter; =HEAVY/GENERAL/SECONDS sets it
+ *                                (default for today's server: 60/240/60; a
+ *                                December 2025 server has none unless set)
+ *   TALLY_DEMO_FAULTS=500:0.02,drop:0.02
+ *                                random faults (tally_demo_server_set_fault_rates();
+ *                                default none)
  * Unknown values are ignored with a warning. */
 TallyDemoServer *tally_demo_server_new_from_environment (void);
 
@@ -117,6 +125,36 @@ void tally_demo_server_set_delay (TallyDemoServer *self,
                                   guint ms);
 void tally_demo_server_set_fault (TallyDemoServer *self,
                                   TallyDemoFault fault);
+/* The fault set by tally_demo_server_set_fault() answers only the next @count
+ * requests it applies to, then the server answers normally (0 = every
+ * request, the default; tally_demo_server_set_fault() resets it to 0). */
+void tally_demo_server_set_fault_limit (TallyDemoServer *self,
+                                        guint count);
+
+/* The rate limiter of today's servers (API-2026.md §1) in fixed windows of
+ * @window_seconds: per user, @per_window_general requests on the panel API
+ * and @per_window_heavy on the heavy routes (/api/v1/usage/…, the per-key
+ * daily series; they count against both); per client IP 300 on
+ * /settings/public, 20 on /auth/login, 20 on /auth/login/2fa, 30 on
+ * /auth/refresh. Over: 429 {"code":"RATE_LIMITED",…} with Retry-After = the
+ * seconds left in the window, rounded up. A limit of 0 is no limit;
+ * @window_seconds 0 turns the limiter off (the default). Refused requests
+ * are counted by tally_demo_server_get_request_count() too. */
+void tally_demo_server_set_rate_limit (TallyDemoServer *self,
+                                       guint per_window_heavy,
+                                       guint per_window_general,
+                                       guint window_seconds);
+/* Requests the limiter refused so far. */
+guint tally_demo_server_get_rate_limited_count (TallyDemoServer *self);
+
+/* Random faults on the routes tally_demo_server_set_fault() applies to: a
+ * fraction @http_500 answered 500 {"code":500,"message":"internal error"}, a
+ * fraction @drop with the connection closed without an answer. The draws come
+ * from a PRNG seeded with the "seed" property (reseeded by every call), so a
+ * sequence of requests meets the same faults every run. 0, 0 = off (the default). */
+void tally_demo_server_set_fault_rates (TallyDemoServer *self,
+                                        double http_500,
+                                        double drop);
 /* Turnstile on: /settings/public says so and login needs turnstile_token "demo-turnstile-ok". */
 void tally_demo_server_set_turnstile (TallyDemoServer *self,
                                       gboolean enabled);

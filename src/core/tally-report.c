@@ -25,7 +25,7 @@
 #include "tally-usage-query.h"
 #include "tally-usage-snapshot.h"
 
-#define REPORT_PAGE_SIZE 100
+#define REPORT_PAGE_SIZE 0 /* the largest the server takes */
 #define REPORT_MAX_IN_FLIGHT 4
 
 static const char *const logs_columns[] = {
