@@ -1099,7 +1099,7 @@ static void
 test_output_survives_failure (Fixture *f,
                               gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, TALLY_DEMO_FAULT_TOKEN_EXPIRED, 3 };
+  RunOptions options = { f->token, NULL, TALLY_DEMO_FAULT_TOKEN_EXPIRED, 1 };
   g_autofree char *dir = g_build_filename (f->tmpdir, "out", NULL);
   g_autofree char *path = g_build_filename (dir, "logs.csv", NULL);
   g_autofree char *json_path = g_build_filename (dir, "logs.json", NULL);
@@ -1114,7 +1114,7 @@ test_output_survives_failure (Fixture *f,
   g_assert_true (g_file_set_contents (path, previous, -1, NULL));
   g_assert_true (g_file_set_contents (json_path, previous, -1, NULL));
 
-  /* ~30 pages, each answer 20 ms late; the token "expires" after the third */
+  /* 3 pages of 1000, each answer 20 ms late; the token "expires" once the first was asked for */
   tally_demo_server_set_delay (f->server, 20);
   run_tally (f, &options, &run, "logs", "--csv", "--output", path,
              "--server", tally_demo_server_get_url (f->server));

@@ -313,7 +313,8 @@ test_report_logs (Fixture *f,
   g_assert_true (tally_report_write_csv_finish (result, &error));
   g_assert_no_error (error);
   tally_demo_server_set_usage_hook (f->server, NULL, NULL, NULL);
-  g_assert_cmpuint (f->pages_seen, >, 3);
+  /* 1500 rows: two pages of the largest size, rows arriving before the second */
+  g_assert_cmpuint (f->pages_seen, >=, 2);
 
   g_assert_true (g_output_stream_close (stream, NULL, NULL));
   rows = tally_csv_parse (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)),
