@@ -11,6 +11,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "tally-client.h"
 #include "tally-credentials.h"
 
 static const SecretSchema *
@@ -622,4 +623,34 @@ tally_credentials_clear_finish (GAsyncResult *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &clear_tag, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------------- reload */
+
+static void
+on_reload_looked_up (GObject *source,
+                     GAsyncResult *result,
+                     gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  TallyAccount *account;
+
+  account = tally_credentials_lookup_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, account, (GDestroyNotify) tally_account_free);
+}
+
+void
+tally_credentials_reload_tokens (TallyClient *client,
+                                 GTask *task,
+                                 gpointer user_data)
+{
+  g_return_if_fail (TALLY_IS_CLIENT (client));
+  g_return_if_fail (G_IS_TASK (task));
+
+  tally_credentials_lookup_async (tally_client_get_base_url (client), g_task_get_cancellable (task),
+                                  on_reload_looked_up, g_object_ref (task));
 }

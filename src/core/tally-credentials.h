@@ -27,6 +27,8 @@
 
 #include <gio/gio.h>
 
+#include "tally-core-types.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -92,5 +94,13 @@ void tally_credentials_clear_async (const char *server_url,
                                     gpointer user_data);
 gboolean tally_credentials_clear_finish (GAsyncResult *result,
                                          GError **error);
+
+/* A TallyClientReloadFunc (tally-client.h) that reads the login stored for
+ * the client's server: install it with tally_client_set_reload_func (client,
+ * tally_credentials_reload_tokens, NULL, NULL) on a client whose login comes
+ * from (and goes to) the keyring. */
+void tally_credentials_reload_tokens (TallyClient *client,
+                                      GTask *task,
+                                      gpointer user_data);
 
 G_END_DECLS
