@@ -409,9 +409,11 @@ test_single_flight (void)
   g_assert_cmpuint (count ("/api/v1/auth/refresh"), ==, 1);
   g_assert_null (tally_client_get_refresh_token (client));
   g_clear_error (&error);
+  /* later calls say why the login ended (not just "expired") */
   g_assert_null (get_me (client, &error));
-  g_assert_cmpstr (tally_error_get_reason (error), ==, "TOKEN_EXPIRED");
+  g_assert_cmpstr (tally_error_get_reason (error), ==, "TOKEN_REVOKED");
   g_assert_cmpuint (count ("/api/v1/auth/refresh"), ==, 1);
+  g_assert_cmpuint (count ("/api/v1/auth/me"), ==, N_CONCURRENT + 1);
 
   reset_server ();
   g_assert_finalize_object (g_steal_pointer (&auth));

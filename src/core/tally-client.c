@@ -1914,6 +1914,7 @@ struct _ClientAuth
 
   /* single flight: GTask* waiting for the refresh in flight; NULL = none runs */
   GPtrArray *waiters;
+  GError *ended; /* why the last refresh ended the login, until new tokens come */
 
   TallyClientReloadFunc reload_func;
   gpointer reload_data;
@@ -1949,6 +1950,7 @@ client_auth_free (ClientAuth *auth)
   g_assert (auth->waiters == NULL || auth->waiters->len == 0);
 
   g_clear_pointer (&auth->waiters, g_ptr_array_unref);
+  g_clear_error (&auth->ended);
   wipe_free (auth->refresh_token);
   if (auth->reload_destroy != NULL)
     auth->reload_destroy (auth->reload_data);
@@ -2002,6 +2004,7 @@ auth_set_refresh_token (ClientAuth *auth,
 static void
 client_auth_token_replaced (TallyClient *self)
 {
+  g_clear_error (&self->auth->ended);
   self->auth->serial++;
   auth_set_refresh_token (self->auth, NULL);
   auth_set_expiry (self, 0);
@@ -2019,6 +2022,7 @@ auth_set_pair (TallyClient *self,
       wipe_free (self->token);
       self->token = g_strdup (token);
       self->auth->serial++;
+      g_clear_error (&self->auth->ended);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
     }
   auth_set_refresh_token (self->auth, refresh_token);
@@ -2126,6 +2130,12 @@ auth_call_sent_cb (GObject *object,
       return;
     }
 
+  if (is_token_expired (error) && self->auth->ended != NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->auth->ended));
+      return;
+    }
+
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
@@ -2194,9 +2204,14 @@ auth_finish_refresh (TallyClient *self,
 
   refresh_run_free (run);
 
-  /* a refresh token the server refused for good is of no more use */
+  /* a refresh token the server refused for good is of no more use; later
+   * calls that find the token expired say why the login ended */
   if (error != NULL && tally_error_ends_session (error))
-    auth_set_refresh_token (self->auth, NULL);
+    {
+      auth_set_refresh_token (self->auth, NULL);
+      g_clear_error (&self->auth->ended);
+      self->auth->ended = g_error_copy (error);
+    }
 
   for (guint i = 0; waiters != NULL && i < waiters->len; i++)
     {
