@@ -641,6 +641,73 @@ test_logout (void)
   g_assert_finalize_object (g_steal_pointer (&other));
 }
 
+/* The product's demo: access tokens of ten minutes, TALLY_DEMO_ACCESS_SECONDS
+ * changes that; a plain server keeps 24 h. */
+static void
+test_demo_lifetime (void)
+{
+  static const struct
+  {
+    const char *env;
+    gint64 expires_in;
+  } cases[] = {
+    { NULL, 600 },
+    { "90", 90 },
+    { "", 600 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (TallyDemoServer) demo = NULL;
+      g_autoptr (TallyClient) client = NULL;
+      g_autoptr (TallyAuthResult) auth = NULL;
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      GAsyncResult *slot = NULL;
+
+      if (cases[i].env != NULL)
+        g_setenv ("TALLY_DEMO_ACCESS_SECONDS", cases[i].env, TRUE);
+      else
+        g_unsetenv ("TALLY_DEMO_ACCESS_SECONDS");
+      g_unsetenv ("TALLY_DEMO_GENERATION");
+      demo = tally_demo_server_new_from_environment ();
+      g_object_set (demo, "rows", 100, "days", 5, NULL);
+      g_assert_true (tally_demo_server_start (demo, &error));
+      client = tally_client_new (tally_demo_server_get_url (demo), &error);
+      tally_client_login_async (client, tally_demo_server_get_email (demo), tally_demo_server_get_password (demo),
+                                NULL, NULL, tally_test_store_result_cb, &slot);
+      result = WAIT (slot);
+      auth = tally_client_login_finish (client, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (tally_auth_result_get_expires_in (auth), ==, cases[i].expires_in);
+      g_clear_object (&result);
+      tally_demo_server_stop (demo);
+    }
+  g_unsetenv ("TALLY_DEMO_ACCESS_SECONDS");
+
+  /* a plain server (the tests'): a day */
+  {
+    g_autoptr (TallyDemoServer) plain = tally_demo_server_new ();
+    g_autoptr (TallyClient) client = NULL;
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (TallyAuthResult) auth = NULL;
+    g_autoptr (GError) error = NULL;
+    GAsyncResult *slot = NULL;
+
+    g_object_set (plain, "rows", 100, "days", 5, NULL);
+    g_assert_true (tally_demo_server_start (plain, &error));
+    client = tally_client_new (tally_demo_server_get_url (plain), &error);
+    tally_client_login_async (client, tally_demo_server_get_email (plain), tally_demo_server_get_password (plain),
+                              NULL, NULL, tally_test_store_result_cb, &slot);
+    result = WAIT (slot);
+    auth = tally_client_login_finish (client, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (tally_auth_result_get_expires_in (auth), ==, 24 * 3600);
+    g_clear_object (&result);
+    tally_demo_server_stop (plain);
+  }
+}
+
 int
 main (int argc,
       char *argv[])
@@ -664,6 +731,7 @@ main (int argc,
   g_test_add_func ("/auth/session-ends", test_session_ends);
   g_test_add_func ("/auth/two-processes", test_two_processes);
   g_test_add_func ("/auth/logout", test_logout);
+  g_test_add_func ("/auth/demo-lifetime", test_demo_lifetime);
 
   ret = g_test_run ();
 
