@@ -211,6 +211,11 @@ struct _Cli
   TallyDemoServer *demo_server;
   TallyClient *client;
 
+  /* the login from the keyring: rotated pairs are stored back (one write at a time) */
+  char *account_email;
+  gboolean store_busy;
+  gboolean store_again;
+
   /* where --csv/--json/tables go */
   GOutputStream *out;
   GOutputStream *atomic; /* set when out is an --output file being written */
@@ -237,6 +242,7 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->billing_name, g_free);
   g_clear_pointer (&cli->output, g_free);
   g_clear_pointer (&cli->email, g_free);
+  g_clear_pointer (&cli->account_email, g_free);
 }
 
 /* ------------------------------------------------------------- utilities */
@@ -408,6 +414,10 @@ static int G_GNUC_PRINTF (1, 2)
 static int
 exit_status_for_error (const GError *error)
 {
+  /* revoked, expired, disabled, admin-only: a matter of logging in */
+  if (tally_error_ends_session (error))
+    return TALLY_CLI_EXIT_AUTH;
+
   if (error->domain == TALLY_ERROR)
     {
       switch ((TallyError) error->code)
@@ -456,8 +466,19 @@ fail_with_error (Cli *cli,
   if (stdout_broken)
     return TALLY_CLI_EXIT_IO;
 
-  if (status == TALLY_CLI_EXIT_AUTH && error->domain == TALLY_ERROR
-      && error->code == TALLY_ERROR_UNAUTHORIZED && cli->client != NULL)
+  /* a new login helps, except for a disabled account */
+  if (tally_error_has_session_sentence (error) && error->code == TALLY_ERROR_UNAUTHORIZED
+      && g_strcmp0 (tally_error_get_reason (error), "USER_INACTIVE") != 0 && cli->client != NULL)
+    {
+      const char *url = tally_client_get_base_url (cli->client);
+
+      /* Translators: the first %s is a sentence such as "Your login has expired — log in again" */
+      print_error (_("%s (with `tally login --server %s --email …`)"), error->message, url);
+    }
+  else if (tally_error_has_session_sentence (error))
+    print_error ("%s", error->message);
+  else if (status == TALLY_CLI_EXIT_AUTH && error->domain == TALLY_ERROR
+           && error->code == TALLY_ERROR_UNAUTHORIZED && cli->client != NULL)
     {
       const char *url = tally_client_get_base_url (cli->client);
 
@@ -881,6 +902,59 @@ make_client (Cli *cli,
   return TALLY_CLI_EXIT_OK;
 }
 
+static void store_tokens (Cli *cli);
+
+static void
+tokens_stored_cb (GObject *object,
+                  GAsyncResult *result,
+                  gpointer user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+
+  cli->store_busy = FALSE;
+  if (!tally_credentials_store_finish (result, &error))
+    print_error (_("could not save the renewed login in the keyring: %s"), error->message);
+
+  if (cli->store_again)
+    store_tokens (cli);
+}
+
+static void
+store_tokens (Cli *cli)
+{
+  g_autoptr (TallyAccount) account = NULL;
+  const char *token = tally_client_get_token (cli->client);
+
+  cli->store_again = FALSE;
+  if (token == NULL || token[0] == '\0')
+    return;
+
+  account = tally_account_new_full (tally_client_get_base_url (cli->client), cli->account_email, token,
+                                    tally_client_get_refresh_token (cli->client),
+                                    tally_client_get_token_expires_at (cli->client));
+  cli->store_busy = TRUE;
+  tally_credentials_store_account_async (account, NULL, tokens_stored_cb, cli);
+}
+
+/* One keyring write at a time; the latest pair wins. */
+static void
+tokens_changed_cb (Cli *cli)
+{
+  if (cli->store_busy)
+    cli->store_again = TRUE;
+  else
+    store_tokens (cli);
+}
+
+/* Before exiting: the last rotated pair must be in the keyring. */
+static void
+wait_for_stores (Cli *cli)
+{
+  while (cli->store_busy)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* Server: --server, else TALLY_SERVER (with TALLY_TOKEN), else the saved account.
  * Token: TALLY_TOKEN, else the keyring entry for that server. */
 static int
@@ -926,7 +1000,12 @@ connect_saved (Cli *cli)
   if (saved == NULL || saved->token == NULL || saved->token[0] == '\0')
     return not_logged_in (tally_client_get_base_url (cli->client));
 
-  tally_client_set_token (cli->client, saved->token);
+  tally_client_set_tokens (cli->client, saved->token, saved->refresh_token, saved->expires_at);
+  cli->account_email = g_strdup (saved->email);
+  /* a refresh rotates the pair: keep the keyring in step (and follow another
+   * process that rotated it first) */
+  tally_client_set_reload_func (cli->client, tally_credentials_reload_tokens, NULL, NULL);
+  g_signal_connect_swapped (cli->client, "tokens-changed", G_CALLBACK (tokens_changed_cb), cli);
 
   return TALLY_CLI_EXIT_OK;
 }
@@ -1994,8 +2073,13 @@ run_login (Cli *cli)
       return TALLY_CLI_EXIT_SERVER;
     }
 
-  tally_credentials_store_async (base_url, cli->email, tally_client_get_token (cli->client),
-                                 NULL, store_result_cb, &slot);
+  {
+    g_autoptr (TallyAccount) account = tally_account_new_full (base_url, cli->email, tally_client_get_token (cli->client),
+                                                               tally_client_get_refresh_token (cli->client),
+                                                               tally_client_get_token_expires_at (cli->client));
+
+    tally_credentials_store_account_async (account, NULL, store_result_cb, &slot);
+  }
   result = wait_result (&slot);
   if (!tally_credentials_store_finish (result, &error))
     {
@@ -2047,12 +2131,39 @@ run_logout (Cli *cli)
       server_url = g_strdup (saved->server_url);
     }
 
+  if (saved == NULL || g_strcmp0 (saved->server_url, server_url) != 0)
+    {
+      g_clear_pointer (&saved, tally_account_free);
+      status = lookup_account (server_url, &saved);
+      if (status != TALLY_CLI_EXIT_OK)
+        return status;
+    }
+
+  /* The keyring first: it must not wait for a server that is gone. */
   tally_credentials_clear_async (server_url, NULL, store_result_cb, &slot);
   result = wait_result (&slot);
   if (!tally_credentials_clear_finish (result, &error))
     {
       print_error (_("could not remove the token from the keyring: %s"), error->message);
       return TALLY_CLI_EXIT_IO;
+    }
+  g_clear_object (&result);
+
+  /* Then end the session on the server (today's servers; a few seconds at most). */
+  if (saved != NULL && saved->refresh_token != NULL)
+    {
+      if (cli->client == NULL)
+        {
+          status = make_client (cli, server_url);
+          if (status != TALLY_CLI_EXIT_OK)
+            return status;
+        }
+      tally_client_set_tokens (cli->client, saved->token, saved->refresh_token, saved->expires_at);
+      tally_client_logout_async (cli->client, NULL, store_result_cb, &slot);
+      result = wait_result (&slot);
+      if (!tally_client_logout_finish (cli->client, result, &error))
+        print_error (_("warning: the server could not be told to end the session (%s); the login was removed from this computer"),
+                        error->message);
     }
 
   clean = sanitize_for_terminal (server_url);
@@ -2384,6 +2495,7 @@ tally_cli_run (int argc,
   g_return_val_if_fail (argv != NULL, TALLY_CLI_EXIT_USAGE);
 
   status = cli_main (&cli, argc, argv);
+  wait_for_stores (&cli);
   cli_clear (&cli);
 
   return status;

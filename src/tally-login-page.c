@@ -276,6 +276,10 @@ describe_login_error (const GError *error)
   if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_INVALID_CREDENTIALS))
     return g_strdup (_("The e-mail address or the password is not correct."));
 
+  /* revoked, expired, disabled, admin-only: a sentence of its own */
+  if (tally_error_has_session_sentence (error))
+    return g_strdup (error->message);
+
   if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED))
     return g_strdup_printf (_("The server refused the access token: %s"), error->message);
 

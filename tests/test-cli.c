@@ -1385,6 +1385,163 @@ test_login (Fixture *f,
   run_clear (&run);
 }
 
+static void
+login_run (Fixture *f)
+{
+  RunOptions password = { NULL, "tally-demo\n", 0, 0 };
+  const char *url = tally_demo_server_get_url (f->server);
+  Run run = {
+    0,
+  };
+
+  run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
+  assert_ok (&run);
+  run_clear (&run);
+}
+
+/* A cron job: the stored access token expired between two runs. The run
+ * renews it and stores the rotated pair, which the next run uses as is. */
+static void
+test_refresh_between_runs (Fixture *f,
+                           gconstpointer data)
+{
+  RunOptions no_token = { NULL, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->server);
+  Run run = {
+    0,
+  };
+
+  /* issued already expired: as if the night had passed */
+  tally_demo_server_set_access_lifetime (f->server, 0);
+  login_run (f);
+  tally_demo_server_set_access_lifetime (f->server, 3600);
+
+  tally_demo_server_reset_request_counts (f->server);
+  run_tally (f, &no_token, &run, "summary", "--server", url);
+  assert_ok (&run);
+  run_clear (&run);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 1);
+
+  /* the rotated pair was stored: no refresh now, and the old refresh token
+   * (spent) is not needed */
+  run_tally (f, &no_token, &run, "keys", "--server", url);
+  assert_ok (&run);
+  run_clear (&run);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 1);
+
+  /* the server expires it early: TOKEN_EXPIRED, one refresh, stored again */
+  tally_demo_server_expire_access_tokens (f->server);
+  run_tally (f, &no_token, &run, "models");
+  assert_ok (&run);
+  run_clear (&run);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 2);
+  run_tally (f, &no_token, &run, "models");
+  assert_ok (&run);
+  run_clear (&run);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 2);
+
+  /* a December 2025 server: no refresh token, the expired login is refused as before */
+  tally_demo_server_set_generation (f->server, TALLY_DEMO_GENERATION_2025);
+  login_run (f);
+  tally_demo_server_expire_access_tokens (f->server);
+  run_tally (f, &no_token, &run, "summary", "--server", url);
+  assert_failure (&run, 2, "tally login --server");
+  run_clear (&run);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 2);
+}
+
+/* Each way a login ends: exit 2 and its own sentence. */
+static void
+test_session_end_errors (Fixture *f,
+                         gconstpointer data)
+{
+  static const struct
+  {
+    const char *hook;
+    const char *sentence;
+  } cases[] = {
+    { "revoked", "Your password was changed or the session was revoked — log in again (with `tally login --server" },
+    { "network", "The server noticed a change of network or app and ended the session for safety — log in again (with `tally login --server" },
+    { "disabled", "tally: This account is disabled — contact the site’s administrator\n" },
+    { "admin-only", "tally: This site only lets administrators log in\n" },
+    { "refresh-expired", "Your login has expired — log in again (with `tally login --server" },
+  };
+  RunOptions no_token = { NULL, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Run run = {
+        0,
+      };
+
+      g_test_message ("%s", cases[i].hook);
+      tally_demo_server_set_refresh_lifetime (f->server, g_str_equal (cases[i].hook, "refresh-expired") ? 0 : 3600);
+      tally_demo_server_set_user_active (f->server, TRUE);
+      tally_demo_server_set_admin_only (f->server, FALSE);
+      login_run (f);
+
+      if (g_str_equal (cases[i].hook, "revoked"))
+        tally_demo_server_revoke_sessions (f->server);
+      else if (g_str_equal (cases[i].hook, "network"))
+        tally_demo_server_change_network (f->server);
+      else if (g_str_equal (cases[i].hook, "disabled"))
+        tally_demo_server_set_user_active (f->server, FALSE);
+      else if (g_str_equal (cases[i].hook, "admin-only"))
+        {
+          tally_demo_server_set_admin_only (f->server, TRUE);
+          tally_demo_server_expire_access_tokens (f->server);
+        }
+      else
+        tally_demo_server_expire_access_tokens (f->server);
+
+      run_tally (f, &no_token, &run, "summary", "--server", url);
+      assert_failure (&run, 2, cases[i].sentence);
+      g_assert_cmpstr (run.out, ==, "");
+      run_clear (&run);
+    }
+
+  tally_demo_server_set_user_active (f->server, TRUE);
+  tally_demo_server_set_admin_only (f->server, FALSE);
+}
+
+/* `tally logout` ends the session on the server, and forgets the login even
+ * when the server cannot be reached. */
+static void
+test_logout_revokes (Fixture *f,
+                     gconstpointer data)
+{
+  RunOptions no_token = { NULL, NULL, 0, 0 };
+  g_autofree char *url = g_strdup (tally_demo_server_get_url (f->server));
+  g_autofree char *logged_out = g_strdup_printf ("Logged out of %s\n", url);
+  Run run = {
+    0,
+  };
+
+  login_run (f);
+  tally_demo_server_reset_request_counts (f->server);
+  run_tally (f, &no_token, &run, "logout");
+  assert_ok (&run);
+  g_assert_cmpstr (run.out, ==, logged_out);
+  run_clear (&run);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/logout"), ==, 1);
+  run_tally (f, &no_token, &run, "summary", "--server", url);
+  assert_failure (&run, 2, "not logged in");
+  run_clear (&run);
+
+  /* the server is gone: the keyring is cleared all the same */
+  login_run (f);
+  tally_demo_server_stop (f->server);
+  run_tally (f, &no_token, &run, "logout", "--server", url);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, logged_out);
+  g_assert_nonnull (strstr (run.err, "the login was removed from this computer"));
+  run_clear (&run);
+  run_tally (f, &no_token, &run, "summary", "--server", url);
+  assert_failure (&run, 2, "not logged in");
+  run_clear (&run);
+}
+
 /* Key names cannot smuggle terminal escapes into a table. */
 static void
 test_sanitised (Fixture *f,
@@ -1460,6 +1617,9 @@ main (int argc,
   g_test_add ("/cli/exit/io", Fixture, NULL, fixture_setup, test_io_errors, fixture_teardown);
   g_test_add ("/cli/exit/output-survives", Fixture, NULL, fixture_setup, test_output_survives_failure, fixture_teardown);
   g_test_add ("/cli/login", Fixture, NULL, fixture_setup, test_login, fixture_teardown);
+  g_test_add ("/cli/refresh-between-runs", Fixture, NULL, fixture_setup, test_refresh_between_runs, fixture_teardown);
+  g_test_add ("/cli/exit/session-ends", Fixture, NULL, fixture_setup, test_session_end_errors, fixture_teardown);
+  g_test_add ("/cli/logout-revokes", Fixture, NULL, fixture_setup, test_logout_revokes, fixture_teardown);
   g_test_add ("/cli/help", Fixture, NULL, fixture_setup, test_help, fixture_teardown);
   g_test_add ("/cli/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
 

@@ -292,6 +292,157 @@ test_clear_all (void)
   g_assert_null (latest);
 }
 
+static const SecretSchema *
+token_schema (void)
+{
+  static const SecretSchema schema = {
+    .name = "io.github.tallyapp.Tally.Token",
+    .flags = SECRET_SCHEMA_NONE,
+    .attributes = {
+        { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { "stored", SECRET_SCHEMA_ATTRIBUTE_STRING },
+        { NULL, 0 },
+    },
+  };
+
+  return &schema;
+}
+
+/* The secret of @server's only item, read with libsecret directly. */
+static char *
+raw_secret (const char *server)
+{
+  g_autoptr (GError) error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_sync (token_schema (), NULL, &error, "server", server, NULL);
+  g_assert_no_error (error);
+
+  return secret;
+}
+
+static gboolean
+store_account (const TallyAccount *account)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  gboolean ok;
+
+  tally_credentials_store_account_async (account, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  ok = tally_credentials_store_finish (result, &error);
+  g_assert_no_error (error);
+
+  return ok;
+}
+
+/* Access and refresh token (and the expiry) live in one item and come back together. */
+static void
+test_pair (void)
+{
+  g_autoptr (TallyAccount) pair = tally_account_new_full (SERVER_A, "alice@example.com",
+                                                          "eyJ.access.1", "rt_0123abcd", 1900000000);
+  g_autoptr (TallyAccount) copy = tally_account_copy (pair);
+  g_autoptr (TallyAccount) back = NULL;
+  g_autoptr (TallyAccount) rotated = NULL;
+  g_autoptr (TallyAccount) rotated_back = NULL;
+  g_autoptr (TallyAccount) plain = NULL;
+  g_autoptr (TallyAccount) plain_back = NULL;
+  g_autoptr (TallyAccount) bad = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *secret = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_assert_cmpstr (copy->refresh_token, ==, "rt_0123abcd");
+  g_assert_cmpint (copy->expires_at, ==, 1900000000);
+
+  g_assert_true (clear (SERVER_A));
+  g_assert_true (store_account (pair));
+  g_assert_cmpuint (count_items (SERVER_A), ==, 1);
+
+  secret = raw_secret (SERVER_A);
+  g_assert_cmpstr (secret, ==, "tally-login 2\naccess eyJ.access.1\nrefresh rt_0123abcd\nexpires 1900000000\n");
+
+  back = lookup (SERVER_A);
+  assert_account (back, SERVER_A, "alice@example.com", "eyJ.access.1");
+  g_assert_cmpstr (back->refresh_token, ==, "rt_0123abcd");
+  g_assert_cmpint (back->expires_at, ==, 1900000000);
+
+  /* a rotation replaces both tokens in the one item */
+  rotated = tally_account_new_full (SERVER_A, "alice@example.com", "eyJ.access.2", "rt_4567ef", 0);
+  g_assert_true (store_account (rotated));
+  g_assert_cmpuint (count_items (SERVER_A), ==, 1);
+  rotated_back = lookup (SERVER_A);
+  assert_account (rotated_back, SERVER_A, "alice@example.com", "eyJ.access.2");
+  g_assert_cmpstr (rotated_back->refresh_token, ==, "rt_4567ef");
+  g_assert_cmpint (rotated_back->expires_at, ==, 0);
+
+  /* no refresh token (S): none comes back */
+  plain = tally_account_new (SERVER_A, "alice@example.com", "eyJ.access.3");
+  g_assert_null (plain->refresh_token);
+  g_assert_true (store_account (plain));
+  plain_back = lookup (SERVER_A);
+  assert_account (plain_back, SERVER_A, "alice@example.com", "eyJ.access.3");
+  g_assert_null (plain_back->refresh_token);
+  g_clear_pointer (&secret, secret_password_free);
+  secret = raw_secret (SERVER_A);
+  g_assert_cmpstr (secret, ==, "tally-login 2\naccess eyJ.access.3\n");
+
+  /* a token that would break the format is refused, the stored item is kept */
+  bad = tally_account_new_full (SERVER_A, "alice@example.com", "eyJ.access.4", "rt_x\naccess evil", 0);
+  tally_credentials_store_account_async (bad, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_false (tally_credentials_store_finish (result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_pointer (&plain_back, tally_account_free);
+  plain_back = lookup (SERVER_A);
+  assert_account (plain_back, SERVER_A, "alice@example.com", "eyJ.access.3");
+
+  g_assert_true (clear (SERVER_A));
+  g_clear_pointer (&secret, secret_password_free);
+}
+
+/* An item written by Tally 1 (the secret is the bare access token) is still read. */
+static void
+test_old_format (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyAccount) account = NULL;
+  g_autoptr (TallyAccount) upgraded = NULL;
+  g_autofree char *secret = NULL;
+  gboolean stored;
+
+  g_assert_true (clear (SERVER_B));
+
+  stored = secret_password_store_sync (token_schema (), SECRET_COLLECTION_DEFAULT,
+                                       "Tally: bob@example.com on " SERVER_B, "eyJold.payload.sig",
+                                       NULL, &error,
+                                       "server", SERVER_B,
+                                       "email", "bob@example.com",
+                                       "stored", "1700000000.000001",
+                                       NULL);
+  g_assert_no_error (error);
+  g_assert_true (stored);
+
+  account = lookup (SERVER_B);
+  assert_account (account, SERVER_B, "bob@example.com", "eyJold.payload.sig");
+  g_assert_null (account->refresh_token);
+  g_assert_cmpint (account->expires_at, ==, 0);
+
+  /* the next store (a login on a newer server) writes the new form in its place */
+  upgraded = tally_account_new_full (SERVER_B, "bob@example.com", "eyJnew.payload.sig", "rt_new", 0);
+  g_assert_true (store_account (upgraded));
+  g_assert_cmpuint (count_items (SERVER_B), ==, 1);
+  secret = raw_secret (SERVER_B);
+  g_assert_cmpstr (secret, ==, "tally-login 2\naccess eyJnew.payload.sig\nrefresh rt_new\n");
+
+  g_assert_true (clear (SERVER_B));
+  g_clear_pointer (&secret, secret_password_free);
+}
+
 static void
 remove_file_backend_dir (void)
 {
@@ -344,6 +495,8 @@ main (int argc,
   g_test_add_func ("/credentials/keyring", test_keyring);
   g_test_add_func ("/credentials/cancelled", test_cancelled);
   g_test_add_func ("/credentials/clear-all", test_clear_all);
+  g_test_add_func ("/credentials/pair", test_pair);
+  g_test_add_func ("/credentials/old-format", test_old_format);
 
   ret = g_test_run ();
   remove_file_backend_dir ();

@@ -41,14 +41,18 @@ static const ErrorCase error_cases[] = {
   { "envelope-400-aliyun-captcha.json", 400, JSON_CT, NULL, TALLY_ERROR_TURNSTILE_REQUIRED, "ALIYUN_CAPTCHA_VERIFICATION_FAILED", 0, "This server requires an Aliyun captcha for password login, which Tally cannot show — sign in with an access token instead" },
   { "envelope-503-service.json", 503, JSON_CT, NULL, TALLY_ERROR_SERVER, "SERVICE_UNAVAILABLE", 0, "HTTP 503" },
   { "envelope-401-invalid-credentials.json", 401, JSON_CT, NULL, TALLY_ERROR_INVALID_CREDENTIALS, "INVALID_CREDENTIALS", 0, "password" },
-  { "envelope-403-user-not-active.json", 403, JSON_CT, NULL, TALLY_ERROR_FORBIDDEN, "USER_NOT_ACTIVE", 0, "user is not active" },
+  { "envelope-403-user-not-active.json", 403, JSON_CT, NULL, TALLY_ERROR_FORBIDDEN, "USER_NOT_ACTIVE", 0, "This account is disabled — contact the site’s administrator" },
+  { "envelope-403-backend-admin-only.json", 403, JSON_CT, NULL, TALLY_ERROR_FORBIDDEN, "BACKEND_MODE_ADMIN_ONLY", 0, "This site only lets administrators log in" },
+  { "envelope-401-refresh-expired.json", 401, JSON_CT, NULL, TALLY_ERROR_UNAUTHORIZED, "REFRESH_TOKEN_EXPIRED", 0, "Your login has expired — log in again" },
+  { "envelope-401-refresh-invalid.json", 401, JSON_CT, NULL, TALLY_ERROR_UNAUTHORIZED, "REFRESH_TOKEN_INVALID", 0, "Your login has expired — log in again" },
   { "envelope-403-plain.json", 403, JSON_CT, NULL, TALLY_ERROR_FORBIDDEN, NULL, 0, "Not authorized to access this API key's usage records" },
   { "envelope-500-panic.json", 500, JSON_CT, NULL, TALLY_ERROR_SERVER, NULL, 0, "internal error" },
   /* middleware string codes */
   { "envelope-401-unauthorized.json", 401, JSON_CT, NULL, TALLY_ERROR_UNAUTHORIZED, "UNAUTHORIZED", 0, "Authorization header is required" },
   { "envelope-401-token-expired.json", 401, JSON_CT, NULL, TALLY_ERROR_UNAUTHORIZED, "TOKEN_EXPIRED", 0, "Token has expired" },
   { "envelope-401-invalid-token.json", 401, JSON_CT, NULL, TALLY_ERROR_UNAUTHORIZED, "INVALID_TOKEN", 0, "Invalid token" },
-  { "envelope-401-token-revoked.json", 401, JSON_CT, NULL, TALLY_ERROR_UNAUTHORIZED, "TOKEN_REVOKED", 0, "revoked" },
+  { "envelope-401-token-revoked.json", 401, JSON_CT, NULL, TALLY_ERROR_UNAUTHORIZED, "TOKEN_REVOKED", 0, "Your password was changed or the session was revoked — log in again" },
+  { "envelope-401-session-binding.json", 401, JSON_CT, NULL, TALLY_ERROR_UNAUTHORIZED, "SESSION_BINDING_MISMATCH", 0, "The server noticed a change of network or app and ended the session for safety — log in again" },
   { "envelope-403-insufficient-balance.json", 403, JSON_CT, NULL, TALLY_ERROR_FORBIDDEN, "INSUFFICIENT_BALANCE", 0, "Insufficient account balance" },
   /* rate limits: both body shapes, header parsing */
   { "envelope-429-auth.json", 429, JSON_CT, "30", TALLY_ERROR_RATE_LIMITED, NULL, 30, "30 seconds" },
@@ -140,6 +144,44 @@ test_error_cases (void)
       if (c->message_part != NULL)
         g_assert_nonnull (strstr (error->message, c->message_part));
     }
+}
+
+/* Which errors end the login, and which have their own sentence. */
+static void
+test_session_ends (void)
+{
+  static const struct
+  {
+    const char *fixture;
+    guint status;
+    gboolean ends;
+    gboolean sentence;
+  } cases[] = {
+    { "envelope-401-token-revoked.json", 401, TRUE, TRUE },
+    { "envelope-401-refresh-expired.json", 401, TRUE, TRUE },
+    { "envelope-401-refresh-invalid.json", 401, TRUE, TRUE },
+    { "envelope-401-session-binding.json", 401, TRUE, TRUE },
+    { "envelope-403-user-not-active.json", 403, TRUE, TRUE },
+    { "envelope-403-backend-admin-only.json", 403, TRUE, TRUE },
+    { "envelope-401-token-expired.json", 401, TRUE, FALSE },
+    { "envelope-401-invalid-credentials.json", 401, FALSE, FALSE },
+    { "envelope-403-plain.json", 403, FALSE, FALSE },
+    { "envelope-403-insufficient-balance.json", 403, FALSE, FALSE },
+    { "envelope-500-panic.json", 500, FALSE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GBytes) body = tally_test_load_fixture (cases[i].fixture);
+      g_autoptr (GError) error = decode_error (cases[i].status, JSON_CT, body, NULL);
+
+      g_test_message ("%s", cases[i].fixture);
+      g_assert_true (tally_error_ends_session (error) == cases[i].ends);
+      g_assert_true (tally_error_has_session_sentence (error) == cases[i].sentence);
+    }
+
+  g_assert_false (tally_error_ends_session (NULL));
+  g_assert_false (tally_error_has_session_sentence (NULL));
 }
 
 static void
@@ -572,6 +614,7 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/envelope/success", test_success);
+  g_test_add_func ("/envelope/session-ends", test_session_ends);
   g_test_add_func ("/envelope/success-shapes", test_success_shapes);
   g_test_add_func ("/envelope/error-cases", test_error_cases);
   g_test_add_func ("/envelope/empty-body", test_empty_body);

@@ -715,10 +715,320 @@ test_demo_renews (void)
   g_assert_finalize_object (session);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Refresh tokens with the real (throwaway) keyring                          */
+
+/* A password login on @server (not the demo mode: the keyring is used). */
+static TallySession *
+login_session (TallyDemoServer *server)
+{
+  TallySession *session = tally_session_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_assert_true (tally_session_set_server (session, tally_demo_server_get_url (server), &error));
+  tally_session_login_async (session, tally_demo_server_get_email (server), tally_demo_server_get_password (server),
+                             NULL, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_login_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+
+  return session;
+}
+
+static TallyDemoServer *
+start_server (void)
+{
+  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 500, "days", (guint) 10, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+
+  return server;
+}
+
+/* Polls the keyring until the item of @url holds @refresh_token (NULL: until
+ * there is no item; ANY_ITEM: until there is one). */
+static const char ANY_ITEM[] = "any item";
+
+static TallyAccount *
+wait_for_stored (const char *url,
+                 const char *refresh_token)
+{
+  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      GAsyncResult *slot = NULL;
+      TallyAccount *account;
+
+      /* an item the session replaces or removes meanwhile is an error: look again */
+      tally_credentials_lookup_async (url, NULL, tally_test_store_result_cb, &slot);
+      result = tally_test_wait_result (&slot);
+      account = tally_credentials_lookup_finish (result, &error);
+      if (error != NULL)
+        g_test_message ("keyring changed while reading it: %s", error->message);
+      else if (refresh_token == NULL ? account == NULL : (account != NULL && (refresh_token == ANY_ITEM || g_strcmp0 (account->refresh_token, refresh_token) == 0)))
+        return account;
+      g_clear_pointer (&account, tally_account_free);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for the keyring to hold the expected login");
+      tally_test_spin (50);
+    }
+}
+
+/* Every rotation lands in the keyring; a restore with an expired access token
+ * renews it and stores the new pair. */
+static void
+test_rotation_stored (void)
+{
+  TallyDemoServer *server = start_server ();
+  TallySession *session = login_session (server);
+  TallySession *restored = NULL;
+  TallyClient *client = tally_session_get_client (session);
+  g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
+  g_autofree char *first = g_strdup (tally_client_get_refresh_token (client));
+  g_autoptr (TallyAccount) stored = NULL;
+  g_autoptr (TallyAccount) rotated = NULL;
+  g_autoptr (TallyAccount) renewed = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_assert_true (g_str_has_prefix (first, "rt_"));
+  stored = wait_for_stored (url, first);
+  g_assert_cmpstr (stored->token, ==, tally_client_get_token (client));
+  g_assert_cmpstr (stored->email, ==, tally_demo_server_get_email (server));
+  g_assert_cmpint (stored->expires_at, ==, tally_client_get_token_expires_at (client));
+
+  /* the server expires the access token: the reload refreshes, the keyring follows */
+  tally_demo_server_expire_access_tokens (server);
+  tally_demo_server_reset_request_counts (server);
+  tally_session_reload (session);
+  wait_until (session, is_idle);
+  g_assert_null (tally_session_get_last_error (session));
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/refresh"), ==, 1);
+  g_assert_cmpstr (tally_client_get_refresh_token (client), !=, first);
+  rotated = wait_for_stored (url, tally_client_get_refresh_token (client));
+  g_assert_cmpstr (rotated->token, ==, tally_client_get_token (client));
+
+  /* the next start: the stored access token has expired meanwhile */
+  g_assert_finalize_object (g_steal_pointer (&session));
+  tally_demo_server_expire_access_tokens (server);
+  tally_demo_server_reset_request_counts (server);
+  restored = tally_session_new ();
+  tally_session_restore_async (restored, url, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_restore_finish (restored, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tally_session_get_state (restored), ==, TALLY_SESSION_STATE_READY);
+  g_assert_null (tally_session_get_last_error (restored));
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/refresh"), ==, 1);
+  client = tally_session_get_client (restored);
+  g_assert_cmpstr (tally_client_get_refresh_token (client), !=, rotated->refresh_token);
+  renewed = wait_for_stored (url, tally_client_get_refresh_token (client));
+  g_assert_cmpstr (renewed->token, ==, tally_client_get_token (client));
+
+  g_clear_object (&result);
+  tally_session_logout (restored);
+  tally_test_assert_finalized (restored);
+  g_clear_pointer (&renewed, tally_account_free);
+  renewed = wait_for_stored (url, NULL);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
+/* Another process (a cron run) rotated the stored pair: the session re-reads
+ * the keyring once and goes on with it. */
+static void
+test_other_process_rotated (void)
+{
+  TallyDemoServer *server = start_server ();
+  TallySession *session = login_session (server);
+  TallyClient *client = tally_session_get_client (session);
+  g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
+  g_autoptr (TallyClient) cron = NULL;
+  g_autoptr (TallyAccount) stored = NULL;
+  g_autoptr (TallyAccount) cron_pair = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  stored = wait_for_stored (url, tally_client_get_refresh_token (client));
+
+  /* the window's access token expires; the cron process starts from the
+   * keyring, refreshes and stores the new pair */
+  tally_demo_server_expire_access_tokens (server);
+  cron = tally_client_new (url, &error);
+  g_assert_no_error (error);
+  tally_client_set_tokens (cron, stored->token, stored->refresh_token, stored->expires_at);
+  tally_client_refresh_async (cron, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_client_refresh_finish (cron, result, &error));
+  g_clear_object (&result);
+  cron_pair = tally_account_new_full (url, stored->email, tally_client_get_token (cron),
+                                      tally_client_get_refresh_token (cron), tally_client_get_token_expires_at (cron));
+  tally_credentials_store_account_async (cron_pair, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_credentials_store_finish (result, &error));
+
+  /* the window's refresh token is stale now */
+  tally_demo_server_reset_request_counts (server);
+  tally_session_reload (session);
+  wait_until (session, is_idle);
+  g_assert_null (tally_session_get_last_error (session));
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+  g_assert_cmpstr (tally_client_get_refresh_token (client), ==, cron_pair->refresh_token);
+  g_assert_cmpstr (tally_client_get_token (client), ==, cron_pair->token);
+  /* one refused refresh (the stale token), shared by the four calls of the load */
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/refresh"), ==, 1);
+
+  g_clear_object (&result);
+  tally_session_logout (session);
+  tally_test_assert_finalized (session);
+  g_clear_pointer (&stored, tally_account_free);
+  stored = wait_for_stored (url, NULL);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
+/* Logout revokes the refresh token, and clears the keyring even when the
+ * server is gone. */
+static void
+test_logout_revokes (void)
+{
+  TallyDemoServer *server = start_server ();
+  TallySession *session = login_session (server);
+  g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
+  g_autofree char *refresh_token = g_strdup (tally_client_get_refresh_token (tally_session_get_client (session)));
+  g_autoptr (TallyAccount) stored = NULL;
+  g_autoptr (TallyClient) other = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  gint64 started;
+
+  stored = wait_for_stored (url, refresh_token);
+  g_clear_pointer (&stored, tally_account_free);
+  tally_demo_server_reset_request_counts (server);
+  tally_session_logout (session);
+  stored = wait_for_stored (url, NULL);
+  for (guint i = 0; i < GUARD_SECONDS * 20 && tally_demo_server_get_request_count (server, "/api/v1/auth/logout") == 0; i++)
+    tally_test_spin (50);
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/logout"), ==, 1);
+  tally_test_assert_finalized (session);
+
+  /* the server forgot it */
+  other = tally_client_new (url, &error);
+  tally_client_set_tokens (other, "unused", refresh_token, 0);
+  tally_client_refresh_async (other, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_false (tally_client_refresh_finish (other, result, &error));
+  g_assert_cmpstr (tally_error_get_reason (error), ==, "REFRESH_TOKEN_INVALID");
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* again, with the server stopped before the logout */
+  session = login_session (server);
+  stored = wait_for_stored (url, tally_client_get_refresh_token (tally_session_get_client (session)));
+  g_clear_pointer (&stored, tally_account_free);
+  tally_demo_server_stop (server);
+  started = g_get_monotonic_time ();
+  tally_session_logout (session);
+  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
+  g_assert_null (tally_client_get_token (tally_session_get_client (session)));
+  stored = wait_for_stored (url, NULL);
+  g_test_message ("keyring cleared after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - started) / 1000);
+  tally_test_assert_finalized (session);
+
+  g_assert_finalize_object (g_steal_pointer (&other));
+  g_assert_finalize_object (server);
+}
+
+/* A revoked login returns to the login page with its own sentence. */
+static void
+test_session_revoked (void)
+{
+  TallyDemoServer *server = start_server ();
+  TallySession *session = login_session (server);
+  g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
+  g_autoptr (TallyAccount) stored = NULL;
+
+  stored = wait_for_stored (url, tally_client_get_refresh_token (tally_session_get_client (session)));
+  g_clear_pointer (&stored, tally_account_free);
+
+  tally_demo_server_expire_access_tokens (server);
+  tally_demo_server_revoke_sessions (server);
+  tally_session_reload (session);
+  wait_until (session, is_logged_out);
+  wait_until (session, is_idle);
+  g_assert_cmpstr (tally_session_get_last_error (session), ==,
+                   "Your password was changed or the session was revoked — log in again");
+  stored = wait_for_stored (url, NULL);
+
+  /* a disabled account (a 403 on the refresh) too */
+  g_assert_finalize_object (session);
+  tally_demo_server_revoke_sessions (server);
+  session = login_session (server);
+  tally_demo_server_expire_access_tokens (server);
+  tally_demo_server_set_user_active (server, FALSE);
+  tally_session_reload (session);
+  wait_until (session, is_logged_out);
+  wait_until (session, is_idle);
+  g_assert_cmpstr (tally_session_get_last_error (session), ==, "This account is disabled — contact the site’s administrator");
+
+  tally_test_assert_finalized (session);
+  g_clear_pointer (&stored, tally_account_free);
+  stored = wait_for_stored (url, NULL);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
+/* A December 2025 server has no refresh token: an expired token asks for a
+ * new login as before. */
+static void
+test_server_2025 (void)
+{
+  TallyDemoServer *server = start_server ();
+  TallySession *session = NULL;
+  g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
+  g_autoptr (TallyAccount) stored = NULL;
+
+  tally_demo_server_set_generation (server, TALLY_DEMO_GENERATION_2025);
+  session = login_session (server);
+  g_assert_null (tally_client_get_refresh_token (tally_session_get_client (session)));
+  stored = wait_for_stored (url, ANY_ITEM);
+  g_assert_null (stored->refresh_token);
+  g_clear_pointer (&stored, tally_account_free);
+
+  tally_demo_server_expire_access_tokens (server);
+  tally_demo_server_reset_request_counts (server);
+  tally_session_reload (session);
+  wait_until (session, is_logged_out);
+  wait_until (session, is_idle);
+  g_assert_cmpstr (tally_session_get_last_error (session), ==, "Your session has expired. Please log in again.");
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/refresh"), ==, 0);
+
+  tally_session_logout (session);
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/logout"), ==, 0);
+  tally_test_assert_finalized (session);
+  stored = wait_for_stored (url, NULL);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
 int
 main (int argc,
       char *argv[])
 {
+  /* the demo mode's short access tokens would perturb the timing tests */
+  g_setenv ("TALLY_DEMO_ACCESS_SECONDS", "86400", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/session/demo-ready", test_demo_ready);
@@ -734,6 +1044,11 @@ main (int argc,
   g_test_add_func ("/session/expires-soon", test_expires_soon);
   g_test_add_func ("/session/demo-renews", test_demo_renews);
   g_test_add_func ("/session/logout-while-storing", test_logout_while_storing);
+  g_test_add_func ("/session/rotation-stored", test_rotation_stored);
+  g_test_add_func ("/session/other-process-rotated", test_other_process_rotated);
+  g_test_add_func ("/session/logout-revokes", test_logout_revokes);
+  g_test_add_func ("/session/session-revoked", test_session_revoked);
+  g_test_add_func ("/session/server-2025", test_server_2025);
 
   return g_test_run ();
 }

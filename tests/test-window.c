@@ -667,6 +667,109 @@ test_unauthorized_login_page (void)
   g_assert_finalize_object (server);
 }
 
+/* Polls until the login page shows @text in a mapped label (10 s guard). */
+static gboolean
+login_page_says (GtkWidget *login_page,
+                 const char *text)
+{
+  for (guint n = 0; n < 200; n++)
+    {
+      if (is_showing (login_page) && shows_text (login_page, text))
+        return TRUE;
+      tally_test_spin (50);
+    }
+
+  return FALSE;
+}
+
+/* Each way a login of today's server ends says why on the login page: ended
+ * while in use (a refresh or a call refused), and refused at login. */
+static void
+test_session_end_sentences (void)
+{
+  static const struct
+  {
+    const char *hook;
+    const char *sentence;
+  } cases[] = {
+    { "revoked", "Your password was changed or the session was revoked — log in again" },
+    { "network", "The server noticed a change of network or app and ended the session for safety — log in again" },
+    { "refresh-expired", "Your login has expired — log in again" },
+    { "disabled", "This account is disabled — contact the site’s administrator" },
+    { "admin-only", "This site only lets administrators log in" },
+  };
+  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 500, "days", (guint) 10, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TallySession *session = tally_session_new ();
+      TallyWindow *window = tally_window_new (NULL, session);
+      g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+      g_autoptr (GAsyncResult) result = NULL;
+      GAsyncResult *slot = NULL;
+      GtkWidget *login_page;
+
+      g_test_message ("%s", cases[i].hook);
+      tally_demo_server_set_user_active (server, TRUE);
+      tally_demo_server_set_admin_only (server, FALSE);
+      tally_demo_server_set_refresh_lifetime (server, g_str_equal (cases[i].hook, "refresh-expired") ? 0 : 3600);
+
+      gtk_window_present (GTK_WINDOW (window));
+      login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+      g_assert_true (tally_session_set_server (session, tally_demo_server_get_url (server), &error));
+      tally_session_login_async (session, tally_demo_server_get_email (server), tally_demo_server_get_password (server),
+                                 NULL, NULL, tally_test_store_result_cb, &slot);
+      result = tally_test_wait_result (&slot);
+      g_assert_true (tally_session_login_finish (session, result, &error));
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      wait_until (session, is_idle);
+      g_assert_false (is_showing (login_page));
+
+      /* ended while in use */
+      tally_demo_server_expire_access_tokens (server);
+      if (g_str_equal (cases[i].hook, "revoked"))
+        tally_demo_server_revoke_sessions (server);
+      else if (g_str_equal (cases[i].hook, "network"))
+        tally_demo_server_change_network (server);
+      else if (g_str_equal (cases[i].hook, "disabled"))
+        tally_demo_server_set_user_active (server, FALSE);
+      else if (g_str_equal (cases[i].hook, "admin-only"))
+        tally_demo_server_set_admin_only (server, TRUE);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+      wait_until (session, is_idle);
+      g_assert_true (login_page_says (login_page, cases[i].sentence));
+      g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
+
+      /* refused at login (the two that a login can meet), through the page */
+      if (g_str_equal (cases[i].hook, "disabled") || g_str_equal (cases[i].hook, "admin-only"))
+        {
+          collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
+          g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (g_ptr_array_index (rows, 2)));
+          gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 2)), tally_demo_server_get_password (server));
+          tally_demo_server_reset_request_counts (server);
+          g_assert_true (gtk_widget_activate_action (login_page, "login.log-in", NULL));
+          for (guint n = 0; n < 200 && tally_demo_server_get_request_count (server, "/api/v1/auth/login") == 0; n++)
+            tally_test_spin (50);
+          g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/login"), ==, 1);
+          g_assert_true (login_page_says (login_page, cases[i].sentence));
+          g_assert_false (shows_text (login_page, "Access denied"));
+        }
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      tally_session_logout (session);
+      tally_test_spin (300);
+      tally_test_assert_finalized (session);
+    }
+
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
 /* Ten minutes before the token expires: a prompt, which leads to the login
  * page filled in. */
 static void
@@ -805,6 +908,7 @@ main (int argc,
   g_test_add_func ("/window/unauthorized-login-page", test_unauthorized_login_page);
   g_test_add_func ("/window/login-captcha", test_login_captcha);
   g_test_add_func ("/window/expiry-prompt", test_expiry_prompt);
+  g_test_add_func ("/window/session-end-sentences", test_session_end_sentences);
   g_test_add_func ("/window/narrow", test_narrow);
 
   return g_test_run ();

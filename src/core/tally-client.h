@@ -254,6 +254,83 @@ GListModel *tally_client_get_keys_usage_finish (TallyClient *self,
                                                 GAsyncResult *result,
                                                 GError **error);
 
+/* ------------------------------------------------------------------------
+ * Refresh tokens (today's servers, API-2026.md §3)
+ *
+ * A login on a today's server also gives a refresh token ("rt_…") and the
+ * access token's lifetime. The client keeps both and renews the access token
+ * by itself (POST /auth/refresh): shortly before it expires (a minute, or a
+ * tenth of its lifetime when that is shorter), and once when an
+ * authenticated call answers 401 TOKEN_EXPIRED. One refresh runs at a time:
+ * calls that need it wait for it and are then sent again, once each; a failed
+ * refresh fails them all with its error. The refresh token rotates, so every
+ * login and every refresh emits "tokens-changed" (no arguments): store the new
+ * pair then (tally_client_get_token(), _get_refresh_token(),
+ * _get_token_expires_at()). Anonymous calls never refresh; a client without a
+ * refresh token (a December 2025 server, TALLY_TOKEN, a pasted token) behaves
+ * as before. A refresh refused for good (tally_error_ends_session()) drops
+ * the refresh token.
+ * ------------------------------------------------------------------------ */
+
+const char *tally_client_get_refresh_token (TallyClient *self);
+/* When the access token expires, unix seconds of our clock (from
+ * "expires_in", else the JWT's "exp" and the server's clock skew); 0 = unknown. */
+gint64 tally_client_get_token_expires_at (TallyClient *self);
+/* Sets the whole login at once (e.g. from the keyring). @expires_at 0 = take
+ * it from the JWT. tally_client_set_token() drops the refresh token. Does not
+ * emit "tokens-changed". */
+void tally_client_set_tokens (TallyClient *self,
+                              const char *token,
+                              const char *refresh_token,
+                              gint64 expires_at);
+
+/**
+ * TallyClientReloadFunc:
+ * @client: the client
+ * @task: complete it with g_task_return_pointer (@task, account,
+ *   (GDestroyNotify) tally_account_free): the login stored now (a
+ *   TallyAccount), or %NULL when there is none, or with an error
+ * @user_data: data given to tally_client_set_reload_func()
+ *
+ * Called at most once per refresh when the server refused the refresh token
+ * as REFRESH_TOKEN_INVALID: another process using the same stored login (the
+ * window and a `tally` run from cron) may have rotated it and stored the new
+ * pair. When the stored refresh token differs from the refused one, the
+ * client takes the stored pair (refreshing once more with it if its access
+ * token is due too) instead of failing. tally_credentials_reload_tokens() is
+ * the implementation that reads the keyring.
+ */
+typedef void (*TallyClientReloadFunc) (TallyClient *client,
+                                       GTask *task,
+                                       gpointer user_data);
+void tally_client_set_reload_func (TallyClient *self,
+                                   TallyClientReloadFunc func,
+                                   gpointer user_data,
+                                   GDestroyNotify destroy);
+
+/* POST /auth/refresh with the refresh token held, joining a refresh in flight
+ * if there is one. TALLY_ERROR_UNAUTHORIZED when the client has no refresh
+ * token; on a December 2025 server the route does not exist
+ * (TALLY_ERROR_NOT_SUPPORTED). */
+void tally_client_refresh_async (TallyClient *self,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data);
+gboolean tally_client_refresh_finish (TallyClient *self,
+                                      GAsyncResult *result,
+                                      GError **error);
+
+/* Forgets the tokens at once, then revokes the refresh token on the server
+ * (POST /auth/logout), waiting at most 5 seconds (TALLY_ERROR_TIMEOUT). Completes
+ * TRUE at once when there is no refresh token. Nothing local waits for it. */
+void tally_client_logout_async (TallyClient *self,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+gboolean tally_client_logout_finish (TallyClient *self,
+                                     GAsyncResult *result,
+                                     GError **error);
+
 /* Decode the "exp" claim of a JWT without verifying it. Returns 0 if absent/unreadable. */
 gint64 tally_token_get_expiry (const char *token);
 

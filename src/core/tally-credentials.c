@@ -11,6 +11,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "tally-client.h"
 #include "tally-credentials.h"
 
 static const SecretSchema *
@@ -55,6 +56,16 @@ tally_account_new (const char *server_url,
                    const char *email,
                    const char *token)
 {
+  return tally_account_new_full (server_url, email, token, NULL, 0);
+}
+
+TallyAccount *
+tally_account_new_full (const char *server_url,
+                        const char *email,
+                        const char *token,
+                        const char *refresh_token,
+                        gint64 expires_at)
+{
   TallyAccount *account;
 
   g_return_val_if_fail (token != NULL, NULL);
@@ -63,6 +74,8 @@ tally_account_new (const char *server_url,
   account->server_url = g_strdup (server_url);
   account->email = g_strdup (email != NULL ? email : "");
   account->token = g_strdup (token);
+  account->refresh_token = (refresh_token != NULL && refresh_token[0] != '\0') ? g_strdup (refresh_token) : NULL;
+  account->expires_at = MAX (expires_at, 0);
 
   return account;
 }
@@ -72,7 +85,8 @@ tally_account_copy (const TallyAccount *account)
 {
   g_return_val_if_fail (account != NULL, NULL);
 
-  return tally_account_new (account->server_url, account->email, account->token);
+  return tally_account_new_full (account->server_url, account->email, account->token,
+                                 account->refresh_token, account->expires_at);
 }
 
 void
@@ -84,6 +98,7 @@ tally_account_free (TallyAccount *account)
   g_free (account->server_url);
   g_free (account->email);
   wipe_and_free (account->token);
+  wipe_and_free (account->refresh_token);
   g_free (account);
 }
 
@@ -183,13 +198,105 @@ new_attributes (void)
   return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 }
 
+/* ---------------------------------------------------------------- the secret */
+
+#define SECRET_MAGIC "tally-login 2\n"
+
+/* A token is printable ASCII without spaces (a JWT, "rt_…"): anything else
+ * would break the line format, and no server sends it. */
+static gboolean
+token_is_storable (const char *token)
+{
+  if (token == NULL || token[0] == '\0')
+    return FALSE;
+  for (const char *p = token; *p != '\0'; p++)
+    if (*p <= ' ' || *p > '~')
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+secret_format (const char *token,
+               const char *refresh_token,
+               gint64 expires_at)
+{
+  GString *text = g_string_new (SECRET_MAGIC);
+
+  g_string_append_printf (text, "access %s\n", token);
+  if (refresh_token != NULL && refresh_token[0] != '\0')
+    g_string_append_printf (text, "refresh %s\n", refresh_token);
+  if (expires_at > 0)
+    g_string_append_printf (text, "expires %" G_GINT64_FORMAT "\n", expires_at);
+
+  return g_string_free (text, FALSE);
+}
+
+/* FALSE when @text is in neither format. Fills the three outputs (owned). */
+static gboolean
+secret_parse (const char *text,
+              char **token,
+              char **refresh_token,
+              gint64 *expires_at)
+{
+  g_auto (GStrv) lines = NULL;
+
+  *token = NULL;
+  *refresh_token = NULL;
+  *expires_at = 0;
+
+  if (!g_str_has_prefix (text, SECRET_MAGIC))
+    {
+      /* Tally 1: the bare access token (surrounding whitespace tolerated) */
+      g_autofree char *bare = g_strstrip (g_strdup (text));
+
+      if (!token_is_storable (bare))
+        {
+          wipe_string (bare);
+          return FALSE;
+        }
+      *token = g_steal_pointer (&bare);
+      return TRUE;
+    }
+
+  lines = g_strsplit (text + strlen (SECRET_MAGIC), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "access ") && *token == NULL)
+        *token = g_strdup (line + strlen ("access "));
+      else if (g_str_has_prefix (line, "refresh ") && *refresh_token == NULL)
+        *refresh_token = g_strdup (line + strlen ("refresh "));
+      else if (g_str_has_prefix (line, "expires "))
+        {
+          gint64 value = 0;
+
+          if (g_ascii_string_to_signed (line + strlen ("expires "), 10, 0, G_MAXINT64, &value, NULL))
+            *expires_at = value;
+        }
+      /* unknown lines (a later version's) are skipped */
+    }
+  for (guint i = 0; lines[i] != NULL; i++)
+    wipe_string (lines[i]);
+
+  if (!token_is_storable (*token) || (*refresh_token != NULL && !token_is_storable (*refresh_token)))
+    {
+      g_clear_pointer (token, wipe_and_free);
+      g_clear_pointer (refresh_token, wipe_and_free);
+      *expires_at = 0;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* ---------------------------------------------------------------- store */
 
 typedef struct
 {
   char *server_url;
   char *email;
-  char *token;
+  char *secret; /* secret_format () */
 } StoreData;
 
 static void
@@ -197,7 +304,7 @@ store_data_free (StoreData *data)
 {
   g_free (data->server_url);
   g_free (data->email);
-  wipe_and_free (data->token);
+  wipe_and_free (data->secret);
   g_free (data);
 }
 
@@ -247,7 +354,7 @@ on_store_cleared (GObject *source,
     label = g_strdup_printf ("Tally: %s", data->server_url);
 
   secret_password_storev (tally_token_schema (), attributes, SECRET_COLLECTION_DEFAULT,
-                          label, data->token,
+                          label, data->secret,
                           g_task_get_cancellable (task),
                           on_stored, g_object_ref (task));
 }
@@ -260,21 +367,46 @@ tally_credentials_store_async (const char *server_url,
                                GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GHashTable) attributes = NULL;
-  StoreData *data;
+  g_autoptr (TallyAccount) account = NULL;
 
   g_return_if_fail (server_url != NULL && server_url[0] != '\0');
   g_return_if_fail (token != NULL && token[0] != '\0');
+
+  account = tally_account_new (server_url, email, token);
+  tally_credentials_store_account_async (account, cancellable, callback, user_data);
+}
+
+void
+tally_credentials_store_account_async (const TallyAccount *account,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+  const char *server_url;
+  StoreData *data;
+
+  g_return_if_fail (account != NULL);
+  g_return_if_fail (account->server_url != NULL && account->server_url[0] != '\0');
+  g_return_if_fail (account->token != NULL && account->token[0] != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
+  server_url = account->server_url;
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, &store_tag);
 
+  if (!token_is_storable (account->token) || (account->refresh_token != NULL && !token_is_storable (account->refresh_token)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("Could not save the token in the keyring: it contains spaces or characters that are not plain text"));
+      return;
+    }
+
   data = g_new0 (StoreData, 1);
   data->server_url = g_strdup (server_url);
-  data->email = g_strdup (email != NULL ? email : "");
-  data->token = g_strdup (token);
+  data->email = g_strdup (account->email != NULL ? account->email : "");
+  data->secret = secret_format (account->token, account->refresh_token, account->expires_at);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
 
   /* One token per server: drop whatever is stored for it first. */
@@ -321,6 +453,9 @@ on_secret_retrieved (GObject *source,
   LookupData *data = g_task_get_task_data (task);
   GError *error = NULL;
   const char *text;
+  char *token = NULL;
+  char *refresh_token = NULL;
+  gint64 expires_at = 0;
 
   value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
   if (error != NULL)
@@ -330,7 +465,7 @@ on_secret_retrieved (GObject *source,
     }
 
   text = value != NULL ? secret_value_get_text (value) : NULL;
-  if (text == NULL || text[0] == '\0')
+  if (text == NULL || text[0] == '\0' || !secret_parse (text, &token, &refresh_token, &expires_at))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                _("The token stored in the keyring for “%s” is empty or not text"),
@@ -339,8 +474,10 @@ on_secret_retrieved (GObject *source,
     }
 
   g_task_return_pointer (task,
-                         tally_account_new (data->server_url, data->email, text),
+                         tally_account_new_full (data->server_url, data->email, token, refresh_token, expires_at),
                          (GDestroyNotify) tally_account_free);
+  wipe_and_free (token);
+  wipe_and_free (refresh_token);
 }
 
 static void
@@ -486,4 +623,34 @@ tally_credentials_clear_finish (GAsyncResult *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &clear_tag, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------------- reload */
+
+static void
+on_reload_looked_up (GObject *source,
+                     GAsyncResult *result,
+                     gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  TallyAccount *account;
+
+  account = tally_credentials_lookup_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, account, (GDestroyNotify) tally_account_free);
+}
+
+void
+tally_credentials_reload_tokens (TallyClient *client,
+                                 GTask *task,
+                                 gpointer user_data)
+{
+  g_return_if_fail (TALLY_IS_CLIENT (client));
+  g_return_if_fail (G_IS_TASK (task));
+
+  tally_credentials_lookup_async (tally_client_get_base_url (client), g_task_get_cancellable (task),
+                                  on_reload_looked_up, g_object_ref (task));
 }

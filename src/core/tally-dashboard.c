@@ -555,7 +555,7 @@ load_done_cb (GObject *object,
 
   if (error == NULL)
     apply_load (self, load);
-  else if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED) && self->session != NULL)
+  else if (tally_error_ends_session (error) && self->session != NULL)
     tally_session_reload (self->session); /* the session finds out and logs out */
   else
     set_last_error (self, error->message);

@@ -23,11 +23,14 @@
 
 #include "tally-demo-data.h"
 #include "tally-demo-server.h"
+#include "tally-demo-sessions-private.h"
 #include "tally-soup-listen-private.h"
 
 #define JSON_CONTENT_TYPE "application/json; charset=utf-8"
 #define HTML_CONTENT_TYPE "text/html; charset=utf-8"
 #define TOKEN_LIFETIME_SECONDS (24 * 3600)
+#define REFRESH_LIFETIME_SECONDS (30 * 24 * 3600)
+#define DEMO_ACCESS_SECONDS (10 * 60)
 #define CHALLENGE_LIFETIME_SECONDS (5 * 60)
 #define STALL_MS 60000
 #define RETRY_AFTER_SECONDS 7
@@ -74,6 +77,15 @@ struct _TallyDemoServer
   double fault_500_rate;
   double fault_drop_rate;
   GRand *fault_rand;
+
+  /* logins of today's servers: refresh tokens and their test hooks */
+  TallyDemoSessions *sessions;
+  gint64 access_lifetime;  /* seconds */
+  gint64 refresh_lifetime; /* seconds */
+  guint64 last_serial;     /* the "jti" of the last access token issued */
+  guint64 expired_through; /* access tokens with a "jti" up to this one are expired */
+  gboolean user_inactive;
+  gboolean admin_only; /* backend mode: only admins may log in */
 
   /* owned */
   SoupServer *server;
@@ -158,6 +170,7 @@ typedef enum
   ROUTE_AUTH = 1 << 0,       /* behind the JWT middleware */
   ROUTE_FAULTS = 1 << 1,     /* affected by tally_demo_server_set_fault() */
   ROUTE_TWO_FACTOR = 1 << 2, /* only while two-factor is enabled (an L route) */
+  ROUTE_CURRENT = 1 << 3,    /* only on today's servers (not in generation 2025) */
 } RouteFlags;
 
 typedef struct
@@ -522,7 +535,8 @@ sign (TallyDemoServer *self,
 static char *
 issue_token (TallyDemoServer *self,
              const TallyDemoUser *user,
-             gint64 lifetime_seconds)
+             gint64 lifetime_seconds,
+             guint family)
 {
   static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -541,6 +555,9 @@ issue_token (TallyDemoServer *self,
   tally_demo_json_int (&json, "exp", now + lifetime_seconds);
   tally_demo_json_int (&json, "nbf", now);
   tally_demo_json_int (&json, "iat", now);
+  /* the login session it belongs to (0: none) and its serial, for the hooks */
+  tally_demo_json_int (&json, "sid", family);
+  tally_demo_json_int (&json, "jti", (gint64) ++self->last_serial);
   tally_demo_json_end_object (&json);
 
   payload_b64 = base64url_encode ((const guint8 *) payload->str, payload->len);
@@ -650,6 +667,48 @@ verify_token (TallyDemoServer *self,
   return TOKEN_VALID;
 }
 
+/* A valid token of today's server: expired by the test hook, or its login
+ * revoked or moved. FALSE: @resp holds the 401. */
+static gboolean
+check_session (TallyDemoServer *self,
+               const char *token,
+               Response *resp)
+{
+  const char *dot1 = strchr (token, '.');
+  const char *dot2 = dot1 != NULL ? strchr (dot1 + 1, '.') : NULL;
+  g_autoptr (TallyDemoValue) payload = NULL;
+  double family = 0;
+  double serial = 0;
+
+  if (dot1 == NULL || dot2 == NULL)
+    return TRUE;
+  payload = decode_segment (dot1 + 1, dot2 - dot1 - 1);
+  number_member (payload, "sid", &family);
+  number_member (payload, "jti", &serial);
+
+  if (serial > 0 && (guint64) serial <= self->expired_through)
+    {
+      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
+      return FALSE;
+    }
+
+  switch (tally_demo_sessions_check (self->sessions, (guint) family))
+    {
+      case TALLY_DEMO_SESSION_REVOKED:
+        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_REVOKED", "Token has been revoked");
+        return FALSE;
+      case TALLY_DEMO_SESSION_MOVED:
+        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "SESSION_BINDING_MISMATCH",
+                            "Session network fingerprint changed, please login again");
+        return FALSE;
+      case TALLY_DEMO_SESSION_OK:
+      case TALLY_DEMO_SESSION_INVALID:
+      case TALLY_DEMO_SESSION_EXPIRED:
+      default:
+        return TRUE;
+    }
+}
+
 /* The JWT middleware. FALSE: @resp holds the 401. */
 static gboolean
 authenticate (TallyDemoServer *self,
@@ -685,6 +744,8 @@ authenticate (TallyDemoServer *self,
   switch (verify_token (self, space + 1, &user_id))
     {
       case TOKEN_VALID:
+        if (!check_session (self, space + 1, resp))
+          return FALSE;
         break;
       case TOKEN_EXPIRED:
         respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
@@ -701,7 +762,7 @@ authenticate (TallyDemoServer *self,
       respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "USER_NOT_FOUND", "User not found");
       return FALSE;
     }
-  if (!g_str_equal (user->status, "active"))
+  if (!g_str_equal (user->status, "active") || self->user_inactive)
     {
       respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "USER_INACTIVE", "User account is not active");
       return FALSE;
@@ -1072,20 +1133,55 @@ handle_public_settings (TallyDemoServer *self,
   success_end (resp);
 }
 
+/* Today's servers open a login session with a refresh token; S has none. */
 static void
 respond_token (TallyDemoServer *self,
                Response *resp,
                const TallyDemoUser *user)
 {
-  g_autofree char *token = issue_token (self, user, TOKEN_LIFETIME_SECONDS);
-  TallyDemoJson *json = success_begin (resp);
+  g_autofree char *refresh_token = NULL;
+  g_autofree char *token = NULL;
+  guint family = 0;
+  TallyDemoJson *json;
 
+  if (self->generation == TALLY_DEMO_GENERATION_CURRENT)
+    refresh_token = tally_demo_sessions_open (self->sessions, user->id, g_get_real_time () / G_USEC_PER_SEC,
+                                              self->refresh_lifetime, &family);
+  token = issue_token (self, user, self->access_lifetime, family);
+
+  json = success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   tally_demo_json_string (json, "access_token", token);
+  if (refresh_token != NULL)
+    {
+      tally_demo_json_string (json, "refresh_token", refresh_token);
+      tally_demo_json_int (json, "expires_in", self->access_lifetime);
+    }
   tally_demo_json_string (json, "token_type", "Bearer");
   write_user (self, json, "user", user, TRUE);
   tally_demo_json_end_object (json);
   success_end (resp);
+}
+
+/* Today's login refusals that come after the password check. FALSE: @resp holds the 403. */
+static gboolean
+check_may_log_in (TallyDemoServer *self,
+                  const TallyDemoUser *user,
+                  Response *resp)
+{
+  if (!g_str_equal (user->status, "active") || self->user_inactive)
+    {
+      respond_error (resp, SOUP_STATUS_FORBIDDEN, "user is not active", "USER_NOT_ACTIVE");
+      return FALSE;
+    }
+  if (self->admin_only && !g_str_equal (user->role, "admin"))
+    {
+      respond_error (resp, SOUP_STATUS_FORBIDDEN, "backend mode is enabled, only admin can login",
+                     "BACKEND_MODE_ADMIN_ONLY");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static char *
@@ -1140,11 +1236,8 @@ handle_login (TallyDemoServer *self,
       respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "invalid email or password", "INVALID_CREDENTIALS");
       goto out;
     }
-  if (!g_str_equal (user->status, "active"))
-    {
-      respond_error (resp, SOUP_STATUS_FORBIDDEN, "user is not active", "USER_NOT_ACTIVE");
-      goto out;
-    }
+  if (!check_may_log_in (self, user, resp))
+    goto out;
 
   if (self->two_factor)
     {
@@ -1208,6 +1301,96 @@ handle_login_2fa (TallyDemoServer *self,
 
 out:
   clear_fields (fields, G_N_ELEMENTS (fields));
+}
+
+/* POST /auth/refresh {"refresh_token"}: the token rotates */
+static void
+handle_refresh (TallyDemoServer *self,
+                Request *req,
+                Response *resp)
+{
+  StringField fields[] = {
+    { "refresh_token", "RefreshToken", TRUE, 0, FALSE, NULL },
+  };
+  g_autoptr (TallyDemoValue) body = parse_body (req, resp);
+  g_autofree char *refresh_token = NULL;
+  g_autofree char *token = NULL;
+  const TallyDemoUser *user;
+  gint64 user_id = 0;
+  guint family = 0;
+
+  if (body == NULL)
+    return;
+  if (!bind_strings (body, "RefreshTokenRequest", fields, G_N_ELEMENTS (fields), resp))
+    goto out;
+
+  switch (tally_demo_sessions_rotate (self->sessions, fields[0].value, g_get_real_time () / G_USEC_PER_SEC,
+                                      self->refresh_lifetime, &refresh_token, &family, &user_id))
+    {
+      case TALLY_DEMO_SESSION_OK:
+        break;
+      case TALLY_DEMO_SESSION_EXPIRED:
+        respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "refresh token has expired", "REFRESH_TOKEN_EXPIRED");
+        goto out;
+      case TALLY_DEMO_SESSION_REVOKED:
+        respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "token has been revoked", "TOKEN_REVOKED");
+        goto out;
+      case TALLY_DEMO_SESSION_MOVED:
+        respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "Session network fingerprint changed, please login again",
+                       "SESSION_BINDING_MISMATCH");
+        goto out;
+      case TALLY_DEMO_SESSION_INVALID:
+      default:
+        respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "invalid refresh token", "REFRESH_TOKEN_INVALID");
+        goto out;
+    }
+
+  user = tally_demo_data_get_user (self->data, user_id);
+  if (user == NULL || !check_may_log_in (self, user, resp))
+    goto out;
+
+  token = issue_token (self, user, self->access_lifetime, family);
+  {
+    TallyDemoJson *json = success_begin (resp);
+
+    tally_demo_json_begin_object (json, "data");
+    tally_demo_json_string (json, "access_token", token);
+    tally_demo_json_string (json, "refresh_token", refresh_token);
+    tally_demo_json_int (json, "expires_in", self->access_lifetime);
+    tally_demo_json_string (json, "token_type", "Bearer");
+    tally_demo_json_end_object (json);
+    success_end (resp);
+  }
+
+out:
+  clear_fields (fields, G_N_ELEMENTS (fields));
+}
+
+/* POST /auth/logout {"refresh_token"?}: revokes it; always 200 */
+static void
+handle_logout (TallyDemoServer *self,
+               Request *req,
+               Response *resp)
+{
+  StringField fields[] = {
+    { "refresh_token", "RefreshToken", FALSE, 0, FALSE, NULL },
+  };
+  g_autoptr (TallyDemoValue) body = NULL;
+  TallyDemoJson *json;
+
+  if (soup_server_message_get_request_body (req->msg)->length > 0)
+    {
+      body = parse_body (req, resp);
+      if (body != NULL && bind_strings (body, "LogoutRequest", fields, G_N_ELEMENTS (fields), resp))
+        tally_demo_sessions_revoke_token (self->sessions, fields[0].value);
+      clear_fields (fields, G_N_ELEMENTS (fields));
+    }
+
+  json = success_begin (resp);
+  tally_demo_json_begin_object (json, "data");
+  tally_demo_json_string (json, "message", "Logged out successfully");
+  tally_demo_json_end_object (json);
+  success_end (resp);
 }
 
 static void
@@ -1940,6 +2123,8 @@ static const Route routes[] = {
   { "GET", "/api/v1/settings/public", 0, handle_public_settings },
   { "POST", "/api/v1/auth/login", 0, handle_login },
   { "POST", "/api/v1/auth/login/2fa", ROUTE_TWO_FACTOR, handle_login_2fa },
+  { "POST", "/api/v1/auth/refresh", ROUTE_CURRENT, handle_refresh },
+  { "POST", "/api/v1/auth/logout", ROUTE_CURRENT, handle_logout },
   { "GET", "/api/v1/auth/me", ROUTE_AUTH, handle_me },
   { "GET", "/api/v1/user/profile", API_ROUTE, handle_profile },
   { "GET", "/api/v1/groups/available", API_ROUTE, handle_groups_available },
@@ -1991,6 +2176,8 @@ find_route (TallyDemoServer *self,
       if (!g_str_equal (routes[i].method, method))
         continue;
       if ((routes[i].flags & ROUTE_TWO_FACTOR) && !self->two_factor)
+        continue;
+      if ((routes[i].flags & ROUTE_CURRENT) && self->generation != TALLY_DEMO_GENERATION_CURRENT)
         continue;
       if (pattern_matches (routes[i].pattern, path, &p, &len))
         {
@@ -2552,6 +2739,7 @@ tally_demo_server_finalize (GObject *object)
   g_clear_pointer (&self->fault_rand, g_rand_free);
   g_clear_pointer (&self->challenges, g_hash_table_unref);
   g_clear_pointer (&self->deferred, g_ptr_array_unref);
+  g_clear_pointer (&self->sessions, tally_demo_sessions_free);
 
   G_OBJECT_CLASS (tally_demo_server_parent_class)->finalize (object);
 }
@@ -2692,6 +2880,9 @@ tally_demo_server_init (TallyDemoServer *self)
   self->limit_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->challenges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->deferred = g_ptr_array_new_with_free_func (deferred_free);
+  self->sessions = tally_demo_sessions_new ();
+  self->access_lifetime = TOKEN_LIFETIME_SECONDS;
+  self->refresh_lifetime = REFRESH_LIFETIME_SECONDS;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2766,6 +2957,8 @@ tally_demo_server_new_from_environment (void)
   const char *zone;
   const char *live_rows = g_getenv ("TALLY_DEMO_LIVE_ROWS");
 
+  const char *access_seconds = g_getenv ("TALLY_DEMO_ACCESS_SECONDS");
+
   if (generation != NULL && *generation != '\0')
     {
       if (g_str_equal (generation, "2025"))
@@ -2797,6 +2990,20 @@ tally_demo_server_new_from_environment (void)
     }
 
   demo_limits_from_environment (self);
+
+  /* Access tokens last minutes, as on a server whose admin chose so (S:
+   * 24 h, and no refresh token to renew them). */
+  if (self->generation != TALLY_DEMO_GENERATION_2025)
+    tally_demo_server_set_access_lifetime (self, DEMO_ACCESS_SECONDS);
+  if (access_seconds != NULL && *access_seconds != '\0')
+    {
+      guint64 seconds = 0;
+
+      if (g_ascii_string_to_unsigned (access_seconds, 10, 1, G_MAXINT32, &seconds, NULL))
+        tally_demo_server_set_access_lifetime (self, (gint64) seconds);
+      else
+        g_warning ("TALLY_DEMO_ACCESS_SECONDS=%s is not a number of seconds ≥ 1: ignored", access_seconds);
+    }
 
   return g_steal_pointer (&self);
 }
@@ -3052,7 +3259,7 @@ tally_demo_server_issue_token (TallyDemoServer *self,
   };
 
   g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), NULL);
-  return issue_token (self, &user, lifetime_seconds);
+  return issue_token (self, &user, lifetime_seconds, 0);
 }
 
 void
@@ -3157,4 +3364,69 @@ tally_demo_server_get_today (TallyDemoServer *self)
 {
   g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), NULL);
   return self->today;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public API: logins of today's servers                                    */
+
+void
+tally_demo_server_set_access_lifetime (TallyDemoServer *self,
+                                       gint64 seconds)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+  g_return_if_fail (seconds >= 0);
+
+  self->access_lifetime = seconds;
+}
+
+void
+tally_demo_server_set_refresh_lifetime (TallyDemoServer *self,
+                                        gint64 seconds)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+  g_return_if_fail (seconds >= 0);
+
+  self->refresh_lifetime = seconds;
+}
+
+void
+tally_demo_server_expire_access_tokens (TallyDemoServer *self)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  self->expired_through = self->last_serial;
+}
+
+void
+tally_demo_server_revoke_sessions (TallyDemoServer *self)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  tally_demo_sessions_revoke_all (self->sessions);
+}
+
+void
+tally_demo_server_change_network (TallyDemoServer *self)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  tally_demo_sessions_move_all (self->sessions);
+}
+
+void
+tally_demo_server_set_user_active (TallyDemoServer *self,
+                                   gboolean active)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  self->user_inactive = !active;
+}
+
+void
+tally_demo_server_set_admin_only (TallyDemoServer *self,
+                                  gboolean admin_only)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+
+  self->admin_only = !!admin_only;
 }

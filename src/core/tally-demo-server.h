@@ -95,6 +95,8 @@ TallyDemoServer *tally_demo_server_new (void);
  *   TALLY_DEMO_FAULTS=500:0.02,drop:0.02
  *                                random faults (tally_demo_server_set_fault_rates();
  *                                default none)
+ *   TALLY_DEMO_ACCESS_SECONDS=N  access tokens last N seconds (default 600;
+ *                                a plain tally_demo_server_new(): 24 h)
  * Unknown values are ignored with a warning. */
 TallyDemoServer *tally_demo_server_new_from_environment (void);
 
@@ -172,6 +174,35 @@ void tally_demo_server_set_timezone (TallyDemoServer *self,
 /* Two-factor on: login answers the (L) requires_2fa challenge; /auth/login/2fa takes "123456". */
 void tally_demo_server_set_two_factor (TallyDemoServer *self,
                                        gboolean enabled);
+
+/* Logins (API-2026.md §3). On today's servers login and 2FA answer a
+ * refresh token ("rt_…") and expires_in; POST /auth/refresh rotates it (a
+ * used or unknown one: 401 REFRESH_TOKEN_INVALID, an expired one: 401
+ * REFRESH_TOKEN_EXPIRED); POST /auth/logout revokes it. Generation 2025 has
+ * neither route (the plain-text 404) and sends no refresh token. */
+/* Lifetime of the access tokens issued from now on (default 24 h; 0 = expired at once). */
+void tally_demo_server_set_access_lifetime (TallyDemoServer *self,
+                                            gint64 seconds);
+/* Lifetime of the refresh tokens issued from now on (default 30 days; 0 = expired at once). */
+void tally_demo_server_set_refresh_lifetime (TallyDemoServer *self,
+                                             gint64 seconds);
+/* Every access token issued so far answers 401 TOKEN_EXPIRED from now on
+ * (the tokens carry a serial "jti"; later ones are not affected). */
+void tally_demo_server_expire_access_tokens (TallyDemoServer *self);
+/* A password change: every login is revoked; its refresh tokens and every call
+ * with its access tokens answer 401 TOKEN_REVOKED. */
+void tally_demo_server_revoke_sessions (TallyDemoServer *self);
+/* Session binding notices another network for every live login: its next use
+ * (a call or a refresh) answers 401 SESSION_BINDING_MISMATCH and revokes it. */
+void tally_demo_server_change_network (TallyDemoServer *self);
+/* The account disabled (FALSE): login and refresh answer 403 USER_NOT_ACTIVE,
+ * calls 401 USER_INACTIVE. */
+void tally_demo_server_set_user_active (TallyDemoServer *self,
+                                        gboolean active);
+/* Backend mode: login and refresh of the (non-admin) demo user answer 403
+ * BACKEND_MODE_ADMIN_ONLY. */
+void tally_demo_server_set_admin_only (TallyDemoServer *self,
+                                       gboolean admin_only);
 
 /* Requests received for @path (without the query, e.g. "/api/v1/usage"); NULL = all. */
 guint tally_demo_server_get_request_count (TallyDemoServer *self,

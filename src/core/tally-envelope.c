@@ -337,6 +337,25 @@ server_error_message (guint status,
   return with_detail (sentence, server_message);
 }
 
+/* The ends of a login that have their own sentence (tally_error_has_session_sentence()):
+ * the server's text is not added, these say all there is to say. NULL for others. */
+static char *
+session_end_sentence (const char *reason)
+{
+  if (str_equal0 (reason, "TOKEN_REVOKED"))
+    return g_strdup (_("Your password was changed or the session was revoked — log in again"));
+  if (str_equal0 (reason, "REFRESH_TOKEN_EXPIRED") || str_equal0 (reason, "REFRESH_TOKEN_INVALID"))
+    return g_strdup (_("Your login has expired — log in again"));
+  if (str_equal0 (reason, "SESSION_BINDING_MISMATCH"))
+    return g_strdup (_("The server noticed a change of network or app and ended the session for safety — log in again"));
+  if (str_equal0 (reason, "USER_NOT_ACTIVE") || str_equal0 (reason, "USER_INACTIVE"))
+    return g_strdup (_("This account is disabled — contact the site’s administrator"));
+  if (str_equal0 (reason, "BACKEND_MODE_ADMIN_ONLY"))
+    return g_strdup (_("This site only lets administrators log in"));
+
+  return NULL;
+}
+
 /* Maps an error status (or a non-zero envelope code) and the body to an error. */
 static GError *
 error_from_status (guint http_status,
@@ -351,7 +370,9 @@ error_from_status (guint http_status,
   guint retry = 0;
   g_autofree char *message = NULL;
 
-  if (effective_status == 401)
+  if ((effective_status == 401 || effective_status == 403) && (message = session_end_sentence (reason)) != NULL)
+    code = effective_status == 401 ? TALLY_ERROR_UNAUTHORIZED : TALLY_ERROR_FORBIDDEN;
+  else if (effective_status == 401)
     {
       if (str_equal0 (reason, "INVALID_CREDENTIALS"))
         {

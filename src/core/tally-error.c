@@ -101,3 +101,38 @@ tally_error_is_cancelled (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
+
+static const char *const session_sentence_reasons[] = {
+  "TOKEN_REVOKED",
+  "REFRESH_TOKEN_EXPIRED",
+  "REFRESH_TOKEN_INVALID",
+  "SESSION_BINDING_MISMATCH",
+  "USER_NOT_ACTIVE",
+  "USER_INACTIVE",
+  "BACKEND_MODE_ADMIN_ONLY",
+  NULL,
+};
+
+gboolean
+tally_error_has_session_sentence (const GError *error)
+{
+  const char *reason = tally_error_get_reason (error);
+
+  if (reason == NULL)
+    return FALSE;
+  if (!g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED) && !g_error_matches (error, TALLY_ERROR, TALLY_ERROR_FORBIDDEN))
+    return FALSE;
+
+  return g_strv_contains (session_sentence_reasons, reason);
+}
+
+gboolean
+tally_error_ends_session (const GError *error)
+{
+  const char *reason = tally_error_get_reason (error);
+
+  if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED))
+    return TRUE;
+
+  return g_error_matches (error, TALLY_ERROR, TALLY_ERROR_FORBIDDEN) && (g_strcmp0 (reason, "USER_NOT_ACTIVE") == 0 || g_strcmp0 (reason, "BACKEND_MODE_ADMIN_ONLY") == 0);
+}

@@ -72,4 +72,15 @@ GError *tally_error_new_full (TallyError code,
 
 gboolean tally_error_is_cancelled (const GError *error);
 
+/* TRUE when @error ends the login: the user has to log in again (or cannot
+ * log in at all). Every TALLY_ERROR_UNAUTHORIZED, and the 403s whose reason is
+ * USER_NOT_ACTIVE or BACKEND_MODE_ADMIN_ONLY (a refresh refused for them). */
+gboolean tally_error_ends_session (const GError *error);
+
+/* TRUE when the message of @error is a sentence of its own about how the
+ * login ended (reasons TOKEN_REVOKED, REFRESH_TOKEN_EXPIRED,
+ * REFRESH_TOKEN_INVALID, SESSION_BINDING_MISMATCH, USER_NOT_ACTIVE,
+ * USER_INACTIVE, BACKEND_MODE_ADMIN_ONLY): show it as it is, without a prefix. */
+gboolean tally_error_has_session_sentence (const GError *error);
+
 G_END_DECLS

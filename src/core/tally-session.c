@@ -508,6 +508,8 @@ typedef struct
   char *server_url;
   char *email;
   char *token;
+  char *refresh_token;
+  gint64 expires_at;
 } KeyringOp;
 
 static void
@@ -518,6 +520,9 @@ keyring_op_free (KeyringOp *op)
   if (op->token != NULL)
     memset (op->token, 0, strlen (op->token));
   g_free (op->token);
+  if (op->refresh_token != NULL)
+    memset (op->refresh_token, 0, strlen (op->refresh_token));
+  g_free (op->refresh_token);
   g_free (op);
 }
 
@@ -578,8 +583,12 @@ keyring_run_next (TallySession *self)
   if (op->clear)
     tally_credentials_clear_async (op->server_url, NULL, clear_credentials_cb, g_object_ref (self));
   else
-    tally_credentials_store_async (op->server_url, op->email, op->token, NULL,
-                                   store_credentials_cb, g_object_ref (self));
+    {
+      g_autoptr (TallyAccount) account = tally_account_new_full (op->server_url, op->email, op->token,
+                                                                 op->refresh_token, op->expires_at);
+
+      tally_credentials_store_account_async (account, NULL, store_credentials_cb, g_object_ref (self));
+    }
   keyring_op_free (op);
 }
 
@@ -692,6 +701,13 @@ expiry_due_cb (gpointer user_data)
 
   self->expiry_source = 0;
 
+  /* With a refresh token the client renews the access token by itself. */
+  if (self->client != NULL && tally_client_get_refresh_token (self->client) != NULL)
+    {
+      set_expires_soon (self, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+
   if (self->demo && self->demo_server != NULL && self->client != NULL)
     {
       if (self->renew_cancellable == NULL && self->renewed_expiry != self->token_expiry)
@@ -755,7 +771,8 @@ schedule_expiry (TallySession *self)
 }
 
 static void
-expire (TallySession *self)
+expire (TallySession *self,
+        const GError *error)
 {
   g_assert (TALLY_IS_SESSION (self));
 
@@ -770,7 +787,11 @@ expire (TallySession *self)
 
   self->token_from_env = FALSE;
   set_state (self, TALLY_SESSION_STATE_LOGGED_OUT);
-  set_last_error (self, _("Your session has expired. Please log in again."));
+  /* revoked, disabled, moved, …: say why */
+  if (tally_error_has_session_sentence (error))
+    set_last_error (self, error->message);
+  else
+    set_last_error (self, _("Your session has expired. Please log in again."));
 }
 
 static void
@@ -803,9 +824,9 @@ finish_load (TallySession *self,
       return;
     }
 
-  if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED))
+  if (tally_error_ends_session (error))
     {
-      expire (self);
+      expire (self, error);
       complete_waiters (self, error);
       return;
     }
@@ -1126,6 +1147,8 @@ store_credentials (TallySession *self,
     op->server_url = g_strdup (self->server_url);
     op->email = g_strdup (email != NULL ? email : "");
     op->token = g_strdup (token);
+    op->refresh_token = g_strdup (tally_client_get_refresh_token (self->client));
+    op->expires_at = tally_client_get_token_expires_at (self->client);
     keyring_push (self, op);
   }
 }
@@ -1263,6 +1286,8 @@ static void
 begin_with_token (TallySession *self,
                   GTask *task,
                   const char *token,
+                  const char *refresh_token,
+                  gint64 expires_at,
                   gboolean validate)
 {
   g_autoptr (GTask) waiter = NULL;
@@ -1273,7 +1298,7 @@ begin_with_token (TallySession *self,
   if (auth_task_is_current (self, task))
     g_clear_object (&self->auth_cancellable);
 
-  tally_client_set_token (self->client, token);
+  tally_client_set_tokens (self->client, token, refresh_token, expires_at);
   self->validating = !!validate;
 
   if (validate)
@@ -1331,11 +1356,11 @@ lookup_cb (GObject *object,
     {
       set_last_error (self, NULL);
       self->token_from_env = TRUE;
-      begin_with_token (self, task, auth->token, FALSE);
+      begin_with_token (self, task, auth->token, NULL, 0, FALSE);
       return;
     }
 
-  begin_with_token (self, task, account->token, FALSE);
+  begin_with_token (self, task, account->token, account->refresh_token, account->expires_at, FALSE);
 }
 
 static void
@@ -1731,6 +1756,56 @@ tally_session_get_demo_server (TallySession *self)
   return self->demo ? self->demo_server : NULL;
 }
 
+/* A refresh rotated the pair: store it (a login stores its own). */
+static void
+tokens_changed_cb (TallySession *self,
+                   TallyClient *client)
+{
+  g_assert (TALLY_IS_SESSION (self));
+
+  if (client != self->client)
+    return;
+
+  schedule_expiry (self);
+  if (self->state == TALLY_SESSION_STATE_LOADING || self->state == TALLY_SESSION_STATE_READY)
+    store_credentials (self, self->email);
+}
+
+/* The client's reload func: the keyring, unless this login never goes there. */
+static void
+reload_tokens (TallyClient *client,
+               GTask *task,
+               gpointer user_data)
+{
+  g_autoptr (TallySession) self = g_weak_ref_get (user_data);
+
+  if (self == NULL || self->demo || self->token_from_env || self->client != client)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  tally_credentials_reload_tokens (client, task, NULL);
+}
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+static void
+watch_tokens (TallySession *self,
+              TallyClient *client)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  tally_client_set_reload_func (client, reload_tokens, ref, (GDestroyNotify) weak_ref_free);
+  g_signal_connect_object (client, "tokens-changed", G_CALLBACK (tokens_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
 gboolean
 tally_session_set_server (TallySession *self,
                           const char *url,
@@ -1767,6 +1842,7 @@ tally_session_set_server (TallySession *self,
   if (g_strcmp0 (base_url, self->server_url) != 0)
     clear_data (self);
 
+  watch_tokens (self, client);
   if (g_set_object (&self->client, client))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
   set_string (self, &self->server_url, base_url, properties[PROP_SERVER_URL]);
@@ -2008,7 +2084,7 @@ tally_session_use_token_async (TallySession *self,
   set_last_error (self, NULL);
   self->token_from_env = FALSE;
   set_state (self, TALLY_SESSION_STATE_LOGGING_IN);
-  begin_with_token (self, task, stripped, TRUE);
+  begin_with_token (self, task, stripped, NULL, 0, TRUE);
 }
 
 gboolean
@@ -2051,7 +2127,7 @@ tally_session_restore_async (TallySession *self,
       set_last_error (self, NULL);
       self->token_from_env = TRUE;
       set_state (self, TALLY_SESSION_STATE_LOGGING_IN);
-      begin_with_token (self, task, account->token, FALSE);
+      begin_with_token (self, task, account->token, NULL, 0, FALSE);
       return;
     }
 
@@ -2153,6 +2229,17 @@ tally_session_reload (TallySession *self)
   update_busy (self);
 }
 
+static void
+logout_revoked_cb (GObject *object,
+                   GAsyncResult *result,
+                   gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!tally_client_logout_finish (TALLY_CLIENT (object), result, &error))
+    g_debug ("Could not end the session on the server: %s", error->message);
+}
+
 void
 tally_session_logout (TallySession *self)
 {
@@ -2171,6 +2258,10 @@ tally_session_logout (TallySession *self)
 
   if (!self->demo && !self->token_from_env && self->server_url != NULL)
     forget_credentials (self);
+
+  /* Revoke the refresh token on the server; nothing here waits for it. */
+  if (self->client != NULL && !self->demo && tally_client_get_refresh_token (self->client) != NULL)
+    tally_client_logout_async (self->client, NULL, logout_revoked_cb, NULL);
 
   if (self->client != NULL)
     tally_client_set_token (self->client, NULL);

@@ -12,7 +12,16 @@
  * failed request never clears the last good value. Errors are reported in
  * "last-error" as plain text (escape it before using it as markup). Any 401
  * while loading returns to LOGGED_OUT with "Your session has expired…",
- * keeping "server-url" and "email".
+ * keeping "server-url" and "email"; a login that ended for a known reason
+ * (revoked, disabled, admin-only, moved: tally_error_ends_session()) says so
+ * in its own sentence instead.
+ *
+ * Refresh tokens (today's servers): the client renews the access token by
+ * itself; every rotated pair is stored in the keyring (one write at a time,
+ * never in demo mode or with TALLY_TOKEN). When another process rotated the
+ * stored pair first, the client re-reads the keyring once and goes on with it.
+ * Logout revokes the refresh token on the server (POST /auth/logout) without
+ * waiting for it: the keyring is cleared at once.
  */
 
 #pragma once
@@ -171,7 +180,8 @@ void tally_session_reload (TallySession *self);
 /* Token expiry: "token-expiry" is the token's "exp" (unix seconds, 0 when
  * unknown); "expires-soon" turns TRUE ten minutes before it (by the server's
  * clock, from the Date header) so that the UI can ask for a new login before
- * calls start failing. Demo sessions log in again by themselves instead. */
+ * calls start failing. Demo sessions log in again by themselves instead, and
+ * a login with a refresh token never expires soon (the client renews it). */
 gint64 tally_session_get_token_expiry (TallySession *self);
 gboolean tally_session_get_expires_soon (TallySession *self);
 
