@@ -919,6 +919,23 @@ tally_demo_data_add_rows (TallyDemoData *data,
   data->select_valid = FALSE;
 }
 
+void
+tally_demo_data_advance_now (TallyDemoData *data,
+                             gint64 now_us)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_return_if_fail (data != NULL);
+
+  locker = g_mutex_locker_new (&data->select_lock);
+  if (now_us <= data->now_us)
+    return;
+
+  data->now_us = now_us;
+  data->today = tally_demo_data_local_day (data, data->now_us);
+  data->select_valid = FALSE;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Accessors                                                                */
 

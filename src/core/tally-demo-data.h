@@ -138,6 +138,10 @@ void tally_demo_data_free (TallyDemoData *data);
 /* Appends @n rows at "now" (the last microsecond of the data) with the next
  * ids: the newest rows of every list and aggregate. Deterministic for the
  * seed and the row ids. */
+/* Moves "now" forward to @now_us (never back): the clock of a demo whose rows
+ * keep arriving in real time. */
+void tally_demo_data_advance_now (TallyDemoData *data,
+                                  gint64 now_us);
 void tally_demo_data_add_rows (TallyDemoData *data,
                                guint n);
 

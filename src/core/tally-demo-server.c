@@ -3083,6 +3083,14 @@ live_rows_cb (gpointer user_data)
 {
   TallyDemoServer *self = user_data;
 
+  /* on the real clock (no frozen "now"), new requests happen now */
+  if (self->now == 0 && self->data != NULL)
+    {
+      tally_demo_data_advance_now (self->data, g_get_real_time ());
+      g_free (self->today);
+      self->today = tally_demo_format_date (tally_demo_data_get_today (self->data));
+    }
+
   /* above 60000 a minute, several rows per millisecond tick */
   tally_demo_server_add_rows (self, MAX (self->live_rows_per_minute / 60000, 1));
 
