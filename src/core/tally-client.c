@@ -158,20 +158,10 @@ typedef struct
 } RequestData;
 
 static void
-clear_source (GSource **source)
-{
-  if (*source == NULL)
-    return;
-  g_source_destroy (*source);
-  g_source_unref (*source);
-  *source = NULL;
-}
-
-static void
 request_data_free (RequestData *data)
 {
-  clear_source (&data->backoff);
-  clear_source (&data->backoff_cancel);
+  _tally_clear_source (&data->backoff);
+  _tally_clear_source (&data->backoff_cancel);
   g_clear_object (&data->msg);
   g_clear_pointer (&data->body, json_node_unref);
   g_free (data->method);
@@ -472,8 +462,8 @@ backoff_done_cb (gpointer user_data)
   GTask *task = user_data;
   RequestData *data = g_task_get_task_data (task);
 
-  clear_source (&data->backoff_cancel);
-  clear_source (&data->backoff);
+  _tally_clear_source (&data->backoff_cancel);
+  _tally_clear_source (&data->backoff);
   request_queue (task);
 
   return G_SOURCE_REMOVE;
@@ -486,8 +476,8 @@ backoff_cancelled_cb (GCancellable *cancellable,
   GTask *task = user_data;
   RequestData *data = g_task_get_task_data (task);
 
-  clear_source (&data->backoff);
-  clear_source (&data->backoff_cancel);
+  _tally_clear_source (&data->backoff);
+  _tally_clear_source (&data->backoff_cancel);
   request_return_cancelled (task);
 
   return G_SOURCE_REMOVE;

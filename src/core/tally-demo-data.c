@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tally-demo-data.h"
+#include "tally-math-private.h"
 
 #define US_PER_HOUR (G_GINT64_CONSTANT (3600) * TALLY_DEMO_US_PER_SECOND)
 #define SECONDS_PER_DAY G_GINT64_CONSTANT (86400)
@@ -260,17 +261,6 @@ rng_pick (Rng *rng,
 /* ------------------------------------------------------------------------ */
 /* Calendar                                                                 */
 
-static gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  gint64 q = a / b;
-
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
-
 gint64
 tally_demo_days_from_civil (gint64 year,
                             int month,
@@ -352,14 +342,14 @@ gint64
 tally_demo_local_day (gint64 unix_us,
                       int utc_offset)
 {
-  return floor_div (unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND, TALLY_DEMO_US_PER_DAY);
+  return _tally_floor_div (unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND, TALLY_DEMO_US_PER_DAY);
 }
 
 gint64
 tally_demo_local_hour (gint64 unix_us,
                        int utc_offset)
 {
-  return floor_div (unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND, US_PER_HOUR);
+  return _tally_floor_div (unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND, US_PER_HOUR);
 }
 
 gint64
@@ -639,7 +629,7 @@ generate_rows (TallyDemoData *data,
   rng_init (&rng, data->seed);
 
   /* real hours from the first midnight: a DST day has 23 or 25 of them */
-  n_hours = (guint) (floor_div (data->now_us - 1 - start_us, US_PER_HOUR) + 1);
+  n_hours = (guint) (_tally_floor_div (data->now_us - 1 - start_us, US_PER_HOUR) + 1);
   weights = g_new0 (double, n_hours);
   counts = g_new0 (guint, n_hours);
 
@@ -647,7 +637,7 @@ generate_rows (TallyDemoData *data,
     {
       gint64 hour_start = start_us + (gint64) h * US_PER_HOUR;
       gint64 local_hour = tally_demo_data_local_hour (data, hour_start);
-      gint64 day = floor_div (local_hour, 24);
+      gint64 day = _tally_floor_div (local_hour, 24);
       int hour_of_day = (int) (local_hour - day * 24);
       int weekday = (int) ((day % 7 + 7 + 4) % 7); /* 0 = Sunday; 1970-01-01 was a Thursday */
       double w = hour_weights[hour_of_day];
@@ -717,8 +707,8 @@ zone_cache_init (TallyDemoData *data,
                  gint64 lo_us,
                  gint64 hi_us)
 {
-  gint64 lo = floor_div (lo_us, TALLY_DEMO_US_PER_SECOND);
-  gint64 hi = floor_div (hi_us, TALLY_DEMO_US_PER_SECOND) + 1;
+  gint64 lo = _tally_floor_div (lo_us, TALLY_DEMO_US_PER_SECOND);
+  gint64 hi = _tally_floor_div (hi_us, TALLY_DEMO_US_PER_SECOND) + 1;
   int current = zone_offset_direct (data->tz, lo);
 
   data->zone_lo_us = lo * TALLY_DEMO_US_PER_SECOND;
@@ -763,7 +753,7 @@ tally_demo_data_offset_at (TallyDemoData *data,
   if (data->tz == NULL)
     return data->utc_offset;
   if (unix_us < data->zone_lo_us || unix_us >= data->zone_hi_us)
-    return zone_offset_direct (data->tz, floor_div (unix_us, TALLY_DEMO_US_PER_SECOND));
+    return zone_offset_direct (data->tz, _tally_floor_div (unix_us, TALLY_DEMO_US_PER_SECOND));
 
   /* the number of changes at or before unix_us */
   changes = (const gint64 *) (gpointer) data->zone_changes->data;
@@ -811,8 +801,8 @@ tally_demo_data_day_start_us (TallyDemoData *data,
     return t;
 
   /* the first whole second of the day, within ±26 h of the local midnight */
-  lo = floor_div (midnight, TALLY_DEMO_US_PER_SECOND) - 26 * 3600;
-  hi = floor_div (midnight, TALLY_DEMO_US_PER_SECOND) + 26 * 3600;
+  lo = _tally_floor_div (midnight, TALLY_DEMO_US_PER_SECOND) - 26 * 3600;
+  hi = _tally_floor_div (midnight, TALLY_DEMO_US_PER_SECOND) + 26 * 3600;
   while (hi - lo > 1)
     {
       gint64 mid = lo + (hi - lo) / 2;
@@ -1526,7 +1516,7 @@ tally_demo_append_rfc3339 (GString *out,
                            int utc_offset)
 {
   gint64 local = unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND;
-  gint64 days = floor_div (local, TALLY_DEMO_US_PER_DAY);
+  gint64 days = _tally_floor_div (local, TALLY_DEMO_US_PER_DAY);
   gint64 rest = local - days * TALLY_DEMO_US_PER_DAY;
   gint64 seconds = rest / TALLY_DEMO_US_PER_SECOND;
   int fraction = (int) (rest % TALLY_DEMO_US_PER_SECOND);

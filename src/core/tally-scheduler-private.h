@@ -105,4 +105,7 @@ const TallySchedTiming *_tally_scheduler_get_timing (void);
 /* For tests: replaces the timing (NULL = back to the defaults and the environment). */
 void _tally_scheduler_set_timing (const TallySchedTiming *timing);
 
+/* Destroys and unrefs *@source, if any, and sets it to NULL. */
+void _tally_clear_source (GSource **source);
+
 G_END_DECLS

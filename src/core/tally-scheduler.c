@@ -186,8 +186,8 @@ _tally_scheduler_unref (TallyScheduler *self)
 
 static void kick_locked (TallyScheduler *self);
 
-static void
-clear_source (GSource **source)
+void
+_tally_clear_source (GSource **source)
 {
   if (*source == NULL)
     return;
@@ -201,9 +201,9 @@ static void
 ticket_free (Ticket *ticket)
 {
   g_mutex_lock (&registry_lock);
-  clear_source (&ticket->cancel_source);
-  clear_source (&ticket->timer);
-  clear_source (&ticket->idle);
+  _tally_clear_source (&ticket->cancel_source);
+  _tally_clear_source (&ticket->timer);
+  _tally_clear_source (&ticket->idle);
   scheduler_unref_locked (ticket->scheduler);
   g_mutex_unlock (&registry_lock);
 
@@ -239,7 +239,7 @@ ticket_cancelled_cb (GCancellable *cancellable,
   if (queued)
     g_queue_remove (&ticket->scheduler->queue, ticket);
   else
-    clear_source (&ticket->cancel_source); /* the dispatch idle is pending: it goes on */
+    _tally_clear_source (&ticket->cancel_source); /* the dispatch idle is pending: it goes on */
   g_mutex_unlock (&registry_lock);
 
   if (!queued)
@@ -257,7 +257,7 @@ ticket_timer_cb (gpointer user_data)
   Ticket *ticket = user_data;
 
   g_mutex_lock (&registry_lock);
-  clear_source (&ticket->timer);
+  _tally_clear_source (&ticket->timer);
   kick_locked (ticket->scheduler);
   g_mutex_unlock (&registry_lock);
 
@@ -271,7 +271,7 @@ ticket_arm_timer_locked (Ticket *ticket,
   gint64 now = g_get_monotonic_time ();
   guint ms = at > now ? (guint) MIN ((at - now + 999) / 1000, G_MAXUINT) : 0;
 
-  clear_source (&ticket->timer);
+  _tally_clear_source (&ticket->timer);
   ticket->timer = g_timeout_source_new (ms);
   g_source_set_callback (ticket->timer, ticket_timer_cb, ticket, NULL);
   g_source_set_static_name (ticket->timer, "[tally] scheduler wait");
@@ -333,7 +333,7 @@ kick_locked (TallyScheduler *self)
 
       g_queue_delete_link (&self->queue, link);
       ticket->state = TICKET_DISPATCHED;
-      clear_source (&ticket->timer);
+      _tally_clear_source (&ticket->timer);
       self->in_flight++;
       if (ticket->klass == TALLY_SCHED_HEAVY)
         {
@@ -439,7 +439,7 @@ _tally_scheduler_rate_limited (TallyScheduler *self,
   resume = class_resume_locked (self, klass, g_get_monotonic_time ());
   /* queued tickets of the class may have timers for an earlier time: rearm */
   for (GList *l = self->queue.head; l != NULL; l = l->next)
-    clear_source (&((Ticket *) l->data)->timer);
+    _tally_clear_source (&((Ticket *) l->data)->timer);
   kick_locked (self);
   g_mutex_unlock (&registry_lock);
 

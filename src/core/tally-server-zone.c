@@ -11,6 +11,7 @@
 
 #include "tally-server-time.h"
 #include "tally-server-zone.h"
+#include "tally-math-private.h"
 #include "tally-trend-point.h"
 
 #define SECONDS_PER_DAY 86400
@@ -180,23 +181,12 @@ tally_server_zone_get_offset_at (const TallyServerZone *self,
   return g_time_zone_get_offset (self->tz, MAX (interval, 0));
 }
 
-static gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  gint64 q = a / b;
-
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
-
 /* Days since 1970-01-01 of the server day at @unix_time. */
 static gint64
 local_day_at (const TallyServerZone *self,
               gint64 unix_time)
 {
-  return floor_div (unix_time + tally_server_zone_get_offset_at (self, unix_time), SECONDS_PER_DAY);
+  return _tally_floor_div (unix_time + tally_server_zone_get_offset_at (self, unix_time), SECONDS_PER_DAY);
 }
 
 char *
