@@ -304,7 +304,9 @@ test_scroll (Fixture *f,
   g_assert_true (tally_log_list_get_total_is_exact (list));
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == TALLY_TYPE_LOG_ROW);
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), n));
-  n_pages = (n + TALLY_LOG_LIST_PAGE_SIZE - 1) / TALLY_LOG_LIST_PAGE_SIZE;
+  /* a today's server takes the 1000 asked for */
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, 1000);
+  n_pages = (n + 999) / 1000;
 
   view_init (&view, list);
   for (guint pos = 0; pos < n; pos++)
@@ -317,7 +319,7 @@ test_scroll (Fixture *f,
           sampled[s] = g_object_ref (tally_log_row_get_log (row));
 
       max_resident = MAX (max_resident, tally_log_list_get_pages_resident (list));
-      g_assert_cmpuint (tally_log_list_get_pages_resident (list), <=, TALLY_LOG_LIST_WINDOW_PAGES);
+      g_assert_cmpuint (tally_log_list_get_pages_resident (list), <=, tally_log_list_get_window_pages (list));
     }
   wait_idle (list);
   view_clear (&view);
@@ -327,7 +329,8 @@ test_scroll (Fixture *f,
                   tally_demo_server_get_request_count (f->server, "/api/v1/usage"), max_resident);
   g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, n_pages);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, n_pages);
-  g_assert_cmpuint (max_resident, <=, TALLY_LOG_LIST_WINDOW_PAGES);
+  g_assert_cmpuint (max_resident, <=, tally_log_list_get_window_pages (list));
+  g_assert_cmpuint (tally_log_list_get_window_pages (list) * 1000, <=, TALLY_LOG_LIST_WINDOW_ROWS);
   g_assert_cmpuint (max_resident, >=, 2);
   g_assert_null (tally_log_list_get_error (list));
 
@@ -457,9 +460,9 @@ test_filters (Fixture *f,
               items = json_object_get_array_member (json_node_get_object (raw), "items");
               n = g_list_model_get_n_items (G_LIST_MODEL (list));
               g_assert_cmpint (n, ==, json_object_get_int_member (json_node_get_object (raw), "total"));
-              /* 101 rows look exactly like a fast-pagination lower bound
-               * (API.md §1.6: total = rows + 1 while more exist) */
-              if (n == 101)
+              /* a page and one row look exactly like a fast-pagination
+               * lower bound (API.md §1.6: total = rows + 1 while more exist) */
+              if (n == tally_log_list_get_page_size (list) + 1)
                 g_assert_false (tally_log_list_get_total_is_exact (list));
               else
                 g_assert_true (tally_log_list_get_total_is_exact (list));
@@ -500,20 +503,20 @@ test_filter_change (Fixture *f,
   guint requests_before;
   guint n;
 
-  tally_usage_query_set_api_key_id (first, 1);
   tally_usage_query_set_api_key_id (second, 3);
   tally_usage_query_set_stream (second, TALLY_STREAM_SYNC);
   second_total = raw_total (f, second);
   g_assert_cmpint (second_total, >, 250);
 
   list = new_ready_list (f, first);
-  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 1000);
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 5000);
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, 1000);
 
   tally_demo_server_set_delay (f->server, 100);
   tally_demo_server_reset_request_counts (f->server);
 
-  /* Scroll into pages 2..8: they are requested (some in flight, some queued). */
-  for (guint i = 100; i < 800; i += 7)
+  /* Scroll into pages 2..5: they are requested (some in flight, some queued). */
+  for (guint i = 1000; i < 5000; i += 37)
     g_ptr_array_add (old_rows, g_list_model_get_item (G_LIST_MODEL (list), i));
   tally_test_spin (30);
   g_assert_true (tally_log_list_get_loading (list));
@@ -541,7 +544,7 @@ test_filter_change (Fixture *f,
   g_assert_cmpuint (requests_before, <=, 3);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), <=, 3 + 1);
 
-  /* The new rows, all of them key 3 and sync, pages 1..3. */
+  /* The new rows, all of them key 3 and sync, in page 1. */
   {
     g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -556,7 +559,7 @@ test_filter_change (Fixture *f,
         g_assert_cmpint (tally_usage_log_get_api_key_id (tally_log_row_get_log (row)), ==, 3);
         g_assert_false (tally_usage_log_get_stream (tally_log_row_get_log (row)));
       }
-    g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, 3);
+    g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, (MIN (n, 300) + 999) / 1000);
   }
 
   tally_demo_server_set_delay (f->server, 0);
@@ -577,13 +580,13 @@ test_error (Fixture *f,
   TallyLogList *list = new_ready_list (f, query);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
 
-  g_assert_cmpuint (n, >, 1000);
+  g_assert_cmpuint (n, >, 3000);
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
   first_log = tally_log_row_get_log (first);
   g_assert_nonnull (first_log);
 
   tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_SERVER_ERROR);
-  far = g_list_model_get_item (G_LIST_MODEL (list), 950);
+  far = g_list_model_get_item (G_LIST_MODEL (list), 2950);
   g_assert_false (tally_log_row_get_loaded (far));
   while (tally_log_list_get_error (list) == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -601,7 +604,7 @@ test_error (Fixture *f,
   /* A failed page is not retried by itself. */
   tally_demo_server_reset_request_counts (f->server);
   g_clear_object (&far);
-  far = g_list_model_get_item (G_LIST_MODEL (list), 951);
+  far = g_list_model_get_item (G_LIST_MODEL (list), 2951);
   tally_test_spin (50);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, 0);
 
@@ -626,7 +629,7 @@ test_error (Fixture *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
   {
     g_autoptr (TallyLogRow) again = g_list_model_get_item (G_LIST_MODEL (list), 0);
-    g_autoptr (TallyLogRow) page10 = g_list_model_get_item (G_LIST_MODEL (list), 951);
+    g_autoptr (TallyLogRow) page10 = g_list_model_get_item (G_LIST_MODEL (list), 2951);
 
     g_assert_true (tally_log_row_get_loaded (again));
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (again)), ==,
@@ -722,6 +725,7 @@ typedef struct
   char *url;
   guint n_rows;
   guint echo_page_size; /* 0 = honour page_size */
+  guint max_page_size;  /* larger sizes become 20, as on S; 0 = none */
   gboolean fast;
   guint requests;
 } FakeServer;
@@ -746,6 +750,8 @@ fake_usage_cb (SoupServer *server,
   guint pages;
 
   fake->requests++;
+  if (fake->max_page_size > 0 && page_size > fake->max_page_size)
+    page_size = 20;
   if (fake->echo_page_size > 0)
     page_size = fake->echo_page_size;
   page = MAX (page, 1);
@@ -825,7 +831,7 @@ load_row (TallyLogList *list,
 static void
 test_fast_pagination (void)
 {
-  FakeServer fake = { .n_rows = 250, .fast = TRUE };
+  FakeServer fake = { .n_rows = 250, .fast = TRUE, .max_page_size = 100 };
   g_autoptr (TallyClient) client = NULL;
   g_autoptr (GError) error = NULL;
   TallyLogList *list;
@@ -861,7 +867,7 @@ test_fast_pagination (void)
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (last)), ==, 1);
   }
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 250));
-  g_assert_cmpuint (fake.requests, ==, 3);
+  g_assert_cmpuint (fake.requests, ==, 4);
 
   wait_idle (list);
   g_assert_finalize_object (list);
@@ -870,8 +876,8 @@ test_fast_pagination (void)
   fake_stop (&fake);
 }
 
-/* A server that ignores page_size=100 and answers 20 rows a page: rows map
- * to pages of 20, each fetched once. */
+/* A server that ignores every page_size and answers 20 rows a page: rows
+ * map to pages of 20, each fetched once. */
 static void
 test_echoed_page_size (void)
 {
@@ -896,7 +902,9 @@ test_echoed_page_size (void)
 
       g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (row)), ==, 130 - i);
     }
-  g_assert_cmpuint (fake.requests, ==, 7);
+  /* page 1 twice (asked with 1000, then with 100: both echo 20), then 2..7 */
+  g_assert_cmpuint (fake.requests, ==, 8);
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, 20);
   g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, 7);
 
   wait_idle (list);
