@@ -91,7 +91,7 @@ report (const char *run,
           "RSS after %" G_GINT64_FORMAT " kB, %.2f s (%.1f µs/row)\n",
           run, n, tally_log_list_get_pages_fetched (list),
           tally_demo_server_get_request_count (server, "/api/v1/usage"),
-          max_resident, TALLY_LOG_LIST_WINDOW_PAGES,
+          max_resident, tally_log_list_get_window_pages (list),
           hwm, hwm - rss_before, rss, elapsed_us / 1e6, (double) elapsed_us / n);
   fflush (stdout);
 }

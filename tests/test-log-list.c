@@ -304,7 +304,9 @@ test_scroll (Fixture *f,
   g_assert_true (tally_log_list_get_total_is_exact (list));
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == TALLY_TYPE_LOG_ROW);
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), n));
-  n_pages = (n + TALLY_LOG_LIST_PAGE_SIZE - 1) / TALLY_LOG_LIST_PAGE_SIZE;
+  /* a today's server takes the 1000 asked for */
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, 1000);
+  n_pages = (n + 999) / 1000;
 
   view_init (&view, list);
   for (guint pos = 0; pos < n; pos++)
@@ -317,7 +319,7 @@ test_scroll (Fixture *f,
           sampled[s] = g_object_ref (tally_log_row_get_log (row));
 
       max_resident = MAX (max_resident, tally_log_list_get_pages_resident (list));
-      g_assert_cmpuint (tally_log_list_get_pages_resident (list), <=, TALLY_LOG_LIST_WINDOW_PAGES);
+      g_assert_cmpuint (tally_log_list_get_pages_resident (list), <=, tally_log_list_get_window_pages (list));
     }
   wait_idle (list);
   view_clear (&view);
@@ -327,7 +329,8 @@ test_scroll (Fixture *f,
                   tally_demo_server_get_request_count (f->server, "/api/v1/usage"), max_resident);
   g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, n_pages);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, n_pages);
-  g_assert_cmpuint (max_resident, <=, TALLY_LOG_LIST_WINDOW_PAGES);
+  g_assert_cmpuint (max_resident, <=, tally_log_list_get_window_pages (list));
+  g_assert_cmpuint (tally_log_list_get_window_pages (list) * 1000, <=, TALLY_LOG_LIST_WINDOW_ROWS);
   g_assert_cmpuint (max_resident, >=, 2);
   g_assert_null (tally_log_list_get_error (list));
 
@@ -457,9 +460,9 @@ test_filters (Fixture *f,
               items = json_object_get_array_member (json_node_get_object (raw), "items");
               n = g_list_model_get_n_items (G_LIST_MODEL (list));
               g_assert_cmpint (n, ==, json_object_get_int_member (json_node_get_object (raw), "total"));
-              /* 101 rows look exactly like a fast-pagination lower bound
-               * (API.md §1.6: total = rows + 1 while more exist) */
-              if (n == 101)
+              /* a page and one row look exactly like a fast-pagination
+               * lower bound (API.md §1.6: total = rows + 1 while more exist) */
+              if (n == tally_log_list_get_page_size (list) + 1)
                 g_assert_false (tally_log_list_get_total_is_exact (list));
               else
                 g_assert_true (tally_log_list_get_total_is_exact (list));
@@ -500,20 +503,20 @@ test_filter_change (Fixture *f,
   guint requests_before;
   guint n;
 
-  tally_usage_query_set_api_key_id (first, 1);
   tally_usage_query_set_api_key_id (second, 3);
   tally_usage_query_set_stream (second, TALLY_STREAM_SYNC);
   second_total = raw_total (f, second);
   g_assert_cmpint (second_total, >, 250);
 
   list = new_ready_list (f, first);
-  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 1000);
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 5000);
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, 1000);
 
   tally_demo_server_set_delay (f->server, 100);
   tally_demo_server_reset_request_counts (f->server);
 
-  /* Scroll into pages 2..8: they are requested (some in flight, some queued). */
-  for (guint i = 100; i < 800; i += 7)
+  /* Scroll into pages 2..5: they are requested (some in flight, some queued). */
+  for (guint i = 1000; i < 5000; i += 37)
     g_ptr_array_add (old_rows, g_list_model_get_item (G_LIST_MODEL (list), i));
   tally_test_spin (30);
   g_assert_true (tally_log_list_get_loading (list));
@@ -541,7 +544,7 @@ test_filter_change (Fixture *f,
   g_assert_cmpuint (requests_before, <=, 3);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), <=, 3 + 1);
 
-  /* The new rows, all of them key 3 and sync, pages 1..3. */
+  /* The new rows, all of them key 3 and sync, in page 1. */
   {
     g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -556,7 +559,7 @@ test_filter_change (Fixture *f,
         g_assert_cmpint (tally_usage_log_get_api_key_id (tally_log_row_get_log (row)), ==, 3);
         g_assert_false (tally_usage_log_get_stream (tally_log_row_get_log (row)));
       }
-    g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, 3);
+    g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, (MIN (n, 300) + 999) / 1000);
   }
 
   tally_demo_server_set_delay (f->server, 0);
@@ -577,13 +580,13 @@ test_error (Fixture *f,
   TallyLogList *list = new_ready_list (f, query);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
 
-  g_assert_cmpuint (n, >, 1000);
+  g_assert_cmpuint (n, >, 3000);
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
   first_log = tally_log_row_get_log (first);
   g_assert_nonnull (first_log);
 
   tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_SERVER_ERROR);
-  far = g_list_model_get_item (G_LIST_MODEL (list), 950);
+  far = g_list_model_get_item (G_LIST_MODEL (list), 2950);
   g_assert_false (tally_log_row_get_loaded (far));
   while (tally_log_list_get_error (list) == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -601,7 +604,7 @@ test_error (Fixture *f,
   /* A failed page is not retried by itself. */
   tally_demo_server_reset_request_counts (f->server);
   g_clear_object (&far);
-  far = g_list_model_get_item (G_LIST_MODEL (list), 951);
+  far = g_list_model_get_item (G_LIST_MODEL (list), 2951);
   tally_test_spin (50);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, 0);
 
@@ -626,7 +629,7 @@ test_error (Fixture *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
   {
     g_autoptr (TallyLogRow) again = g_list_model_get_item (G_LIST_MODEL (list), 0);
-    g_autoptr (TallyLogRow) page10 = g_list_model_get_item (G_LIST_MODEL (list), 951);
+    g_autoptr (TallyLogRow) page10 = g_list_model_get_item (G_LIST_MODEL (list), 2951);
 
     g_assert_true (tally_log_row_get_loaded (again));
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (again)), ==,
@@ -710,6 +713,195 @@ test_items_changed (Fixture *f,
   g_assert_finalize_object (list);
 }
 
+/* ------------------------------------------------ rows arriving while paged */
+
+static TallyLogRow *load_row (TallyLogList *list,
+                              guint position);
+
+typedef struct
+{
+  guint rows_per_page; /* added before every answer of a page > 1 */
+  guint added;
+} Arrivals;
+
+static void
+arrive_hook (TallyDemoServer *server,
+             gint64 page,
+             gpointer user_data)
+{
+  Arrivals *arrivals = user_data;
+
+  if (page > 1 && arrivals->rows_per_page > 0)
+    {
+      tally_demo_server_add_rows (server, arrivals->rows_per_page);
+      arrivals->added += arrivals->rows_per_page;
+    }
+}
+
+/* Every id of @query now, newest first, read raw in pages of 100. */
+static GArray *
+frozen_ids (Fixture *f,
+            const TallyUsageQuery *query)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 total = raw_total (f, query);
+
+  for (gint64 page = 1; (gint64) ids->len < total; page++)
+    {
+      g_autoptr (JsonNode) data = fetch_raw_page (f, query, page, 100);
+      JsonArray *items = json_object_get_array_member (json_node_get_object (data), "items");
+
+      g_assert_cmpuint (json_array_get_length (items), >, 0);
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          gint64 id = json_object_get_int_member (json_array_get_object_element (items, i), "id");
+
+          g_array_append_val (ids, id);
+        }
+    }
+  g_assert_cmpint (ids->len, ==, total);
+  for (guint i = 1; i < ids->len; i++)
+    g_assert_cmpint (g_array_index (ids, gint64, i), <, g_array_index (ids, gint64, i - 1));
+
+  return ids;
+}
+
+/* Rows arrive before every page after the first: item i is still the row a
+ * frozen walk taken before had at i, all of them, each once; "n-new" counts
+ * the rows added; a reload puts them on top. */
+static void
+test_rows_arriving (Fixture *f,
+                    gconstpointer data)
+{
+  TallyDemoGeneration generation = GPOINTER_TO_UINT (data);
+  guint expected_page_size = generation == TALLY_DEMO_GENERATION_2025 ? 100 : 1000;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (GArray) frozen = NULL;
+  Arrivals arrivals = { 0 };
+  TallyLogList *list;
+  guint n_added;
+  guint n;
+  View view;
+
+  if (generation == TALLY_DEMO_GENERATION_2025)
+    tally_demo_server_set_generation (f->server, TALLY_DEMO_GENERATION_2025);
+  frozen = frozen_ids (f, query);
+
+  list = new_ready_list (f, query);
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, ==, frozen->len);
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, expected_page_size);
+  g_assert_cmpuint (n, >, 5 * expected_page_size);
+
+  /* 7 rows before every later page: the shift is never a whole page */
+  arrivals.rows_per_page = 7;
+  tally_demo_server_set_usage_hook (f->server, arrive_hook, &arrivals, NULL);
+  tally_demo_server_reset_request_counts (f->server);
+
+  view_init (&view, list);
+  for (guint pos = 0; pos < n; pos++)
+    {
+      g_autoptr (TallyLogRow) row = view_show (&view, pos);
+
+      g_assert_cmpuint (tally_log_row_get_position (row), ==, pos);
+      g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (row)), ==, g_array_index (frozen, gint64, pos));
+      g_assert_cmpuint (tally_log_list_get_pages_resident (list), <=, tally_log_list_get_window_pages (list));
+    }
+  wait_idle (list);
+  view_clear (&view);
+
+  g_test_message ("%u rows, %u added while paged, %u requests",
+                  n, arrivals.added, tally_demo_server_get_request_count (f->server, "/api/v1/usage"));
+  g_assert_null (tally_log_list_get_error (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
+  g_assert_cmpuint (arrivals.added, >=, 7 * (n / expected_page_size));
+  /* the demo user's share of them (a few rows go to other users) */
+  arrivals.rows_per_page = 0;
+  n_added = raw_total (f, query) - n;
+  g_assert_cmpuint (n_added, >, 0);
+  g_assert_cmpuint (n_added, <=, arrivals.added);
+  g_assert_cmpuint (tally_log_list_get_n_new (list), ==, n_added);
+
+  /* Every row again, now that the pages are all answered: the same ids. */
+  for (guint pos = 0; pos < n; pos += 97)
+    {
+      g_autoptr (TallyLogRow) row = g_list_model_get_item (G_LIST_MODEL (list), pos);
+
+      if (!tally_log_row_get_loaded (row))
+        wait_property (row, "loaded");
+      g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (row)), ==, g_array_index (frozen, gint64, pos));
+    }
+  wait_idle (list);
+
+  /* "Show": a new snapshot, the added rows on top. */
+  tally_log_list_reload (list);
+  wait_property (list, "ready");
+  wait_idle (list);
+  g_assert_null (tally_log_list_get_error (list));
+  g_assert_cmpuint (tally_log_list_get_n_new (list), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n + n_added);
+  {
+    g_autoptr (TallyLogRow) top = load_row (list, 0);
+    g_autoptr (TallyLogRow) last_new = load_row (list, n_added - 1);
+    g_autoptr (TallyLogRow) old_first = load_row (list, n_added);
+
+    g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (top)), >, g_array_index (frozen, gint64, 0));
+    g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (last_new)), >, g_array_index (frozen, gint64, 0));
+    g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (old_first)), ==, g_array_index (frozen, gint64, 0));
+  }
+
+  tally_demo_server_set_usage_hook (f->server, NULL, NULL, NULL);
+  g_assert_finalize_object (list);
+}
+
+/* No rows arriving: pages of 1000 on a today's server, of 100 on a December
+ * 2025 one (after one page 1 asked with 1000 comes back with 20), each page
+ * requested once. */
+static void
+test_page_size (Fixture *f,
+                gconstpointer data)
+{
+  TallyDemoGeneration generation = GPOINTER_TO_UINT (data);
+  guint expected_page_size = generation == TALLY_DEMO_GENERATION_2025 ? 100 : 1000;
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  TallyLogList *list;
+  guint n_pages;
+  guint n;
+  View view;
+
+  tally_demo_server_set_generation (f->server, generation);
+  tally_demo_server_reset_request_counts (f->server);
+
+  list = tally_log_list_new (f->client, query);
+  wait_property (list, "ready");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, expected_page_size);
+  /* the 2025 server's first answer (20 rows for 1000) is asked again */
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==,
+                    generation == TALLY_DEMO_GENERATION_2025 ? 2 : 1);
+  g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, 1);
+
+  view_init (&view, list);
+  for (guint pos = 0; pos < n; pos++)
+    {
+      g_autoptr (TallyLogRow) row = view_show (&view, pos);
+
+      g_assert_true (tally_log_row_get_loaded (row));
+    }
+  wait_idle (list);
+  view_clear (&view);
+
+  n_pages = (n + expected_page_size - 1) / expected_page_size;
+  g_assert_cmpuint (n_pages, >, 5);
+  g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, n_pages);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==,
+                    n_pages + (generation == TALLY_DEMO_GENERATION_2025 ? 1 : 0));
+  g_assert_cmpuint (tally_log_list_get_window_pages (list), ==, TALLY_LOG_LIST_WINDOW_ROWS / expected_page_size);
+  g_assert_null (tally_log_list_get_error (list));
+
+  g_assert_finalize_object (list);
+}
+
 /* ------------------------------------------------- a fake "L" server (§1.6) */
 
 /* A server that answers /api/v1/usage the way later versions may: "fast
@@ -721,7 +913,11 @@ typedef struct
   GSocketService *service;
   char *url;
   guint n_rows;
-  guint echo_page_size; /* 0 = honour page_size */
+  guint echo_page_size;  /* 0 = honour page_size */
+  guint max_page_size;   /* larger sizes become 20, as on S; 0 = none */
+  guint arrive;          /* rows arriving before each answer of a page > 1 */
+  guint stale_at;        /* the request whose total is from before its rows arrived */
+  gboolean stale_always; /* every page > 1 answers such a total */
   gboolean fast;
   guint requests;
 } FakeServer;
@@ -743,9 +939,16 @@ fake_usage_cb (SoupServer *server,
   guint n;
   gboolean more;
   guint64 total;
+  guint64 stale_total = fake->n_rows;
+  gboolean stale;
   guint pages;
 
   fake->requests++;
+  if (page > 1)
+    fake->n_rows += fake->arrive;
+  stale = fake->stale_always ? page > 1 : fake->requests == fake->stale_at;
+  if (fake->max_page_size > 0 && page_size > fake->max_page_size)
+    page_size = 20;
   if (fake->echo_page_size > 0)
     page_size = fake->echo_page_size;
   page = MAX (page, 1);
@@ -775,8 +978,8 @@ fake_usage_cb (SoupServer *server,
     }
   else
     {
-      total = fake->n_rows;
-      pages = MAX (1, (fake->n_rows + page_size - 1) / page_size);
+      total = stale ? stale_total : fake->n_rows;
+      pages = MAX (1, (total + page_size - 1) / page_size);
     }
   g_string_append_printf (body, "],\"total\":%" G_GUINT64_FORMAT ",\"page\":%u,\"page_size\":%u,\"pages\":%u}}",
                           total, page, page_size, pages);
@@ -825,7 +1028,7 @@ load_row (TallyLogList *list,
 static void
 test_fast_pagination (void)
 {
-  FakeServer fake = { .n_rows = 250, .fast = TRUE };
+  FakeServer fake = { .n_rows = 250, .fast = TRUE, .max_page_size = 100 };
   g_autoptr (TallyClient) client = NULL;
   g_autoptr (GError) error = NULL;
   TallyLogList *list;
@@ -861,7 +1064,7 @@ test_fast_pagination (void)
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (last)), ==, 1);
   }
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 250));
-  g_assert_cmpuint (fake.requests, ==, 3);
+  g_assert_cmpuint (fake.requests, ==, 4);
 
   wait_idle (list);
   g_assert_finalize_object (list);
@@ -870,8 +1073,8 @@ test_fast_pagination (void)
   fake_stop (&fake);
 }
 
-/* A server that ignores page_size=100 and answers 20 rows a page: rows map
- * to pages of 20, each fetched once. */
+/* A server that ignores every page_size and answers 20 rows a page: rows
+ * map to pages of 20, each fetched once. */
 static void
 test_echoed_page_size (void)
 {
@@ -896,10 +1099,93 @@ test_echoed_page_size (void)
 
       g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (row)), ==, 130 - i);
     }
-  g_assert_cmpuint (fake.requests, ==, 7);
+  /* page 1 twice (asked with 1000, then with 100: both echo 20), then 2..7 */
+  g_assert_cmpuint (fake.requests, ==, 8);
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, 20);
   g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, 7);
 
   wait_idle (list);
+  g_assert_finalize_object (list);
+  g_clear_object (&client);
+  tally_test_spin (20);
+  fake_stop (&fake);
+}
+
+/* Rows arrive before every later page, and one answer's total is from before
+ * its rows arrived (the shift changed while it was made): the page that does
+ * not line up with its neighbour is fetched again; every item is still the
+ * snapshot's row. */
+static void
+test_shift_during_fetch (void)
+{
+  FakeServer fake = { .n_rows = 2500, .arrive = 5, .stale_at = 2 };
+  g_autoptr (TallyClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  TallyLogList *list;
+
+  fake_start (&fake);
+  client = tally_client_new (fake.url, &error);
+  g_assert_no_error (error);
+  tally_client_set_token (client, "test-token");
+
+  list = tally_log_list_new (client, NULL);
+  wait_property (list, "ready");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2500);
+  g_assert_cmpuint (tally_log_list_get_page_size (list), ==, 1000);
+
+  for (guint i = 0; i < 2500; i++)
+    {
+      g_autoptr (TallyLogRow) row = load_row (list, i);
+
+      g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (row)), ==, 2500 - i);
+    }
+  g_assert_null (tally_log_list_get_error (list));
+  /* page 1; page 2 (stale, not lining up with page 1) and again; page 3,
+   * which brings the rest of page 2 and all of page 3 */
+  g_assert_cmpuint (fake.requests, ==, 4);
+  g_assert_cmpuint (tally_log_list_get_n_new (list), ==, 15);
+
+  wait_idle (list);
+  g_assert_finalize_object (list);
+  g_clear_object (&client);
+  tally_test_spin (20);
+  fake_stop (&fake);
+}
+
+/* Every later answer's total is stale: the page is fetched again a bounded
+ * number of times, never shown with rows that do not line up, and the list's
+ * error says so. */
+static void
+test_shift_never_lines_up (void)
+{
+  FakeServer fake = { .n_rows = 2500, .arrive = 5, .stale_always = TRUE };
+  g_autoptr (TallyClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyLogRow) row = NULL;
+  TallyLogList *list;
+
+  fake_start (&fake);
+  client = tally_client_new (fake.url, &error);
+  g_assert_no_error (error);
+  tally_client_set_token (client, "test-token");
+
+  list = tally_log_list_new (client, NULL);
+  wait_property (list, "ready");
+  row = g_list_model_get_item (G_LIST_MODEL (list), 1000);
+  while (tally_log_list_get_error (list) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  wait_idle (list);
+  g_assert_cmpstr (tally_log_list_get_error (list), ==, "The list of requests changed too much while it was read. Try again.");
+  g_assert_false (tally_log_row_get_loaded (row));
+  /* page 1; page 2 (not lining up with page 1); twice again, each time
+   * with page 3 for the slots the stale shift left empty */
+  g_assert_cmpuint (fake.requests, ==, 6);
+  {
+    g_autoptr (TallyLogRow) first = load_row (list, 999);
+
+    g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (first)), ==, 1501);
+  }
+
   g_assert_finalize_object (list);
   g_clear_object (&client);
   tally_test_spin (20);
@@ -917,6 +1203,16 @@ main (int argc,
   g_test_add ("/log-list/filter-change", Fixture, NULL, fixture_setup_small, test_filter_change, fixture_teardown);
   g_test_add ("/log-list/error", Fixture, NULL, fixture_setup_small, test_error, fixture_teardown);
   g_test_add ("/log-list/items-changed", Fixture, NULL, fixture_setup_small, test_items_changed, fixture_teardown);
+  g_test_add ("/log-list/rows-arriving", Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT),
+              fixture_setup_small, test_rows_arriving, fixture_teardown);
+  g_test_add ("/log-list/rows-arriving-2025", Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025),
+              fixture_setup_small, test_rows_arriving, fixture_teardown);
+  g_test_add ("/log-list/page-size", Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT),
+              fixture_setup_small, test_page_size, fixture_teardown);
+  g_test_add ("/log-list/page-size-2025", Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025),
+              fixture_setup_small, test_page_size, fixture_teardown);
+  g_test_add_func ("/log-list/shift-during-fetch", test_shift_during_fetch);
+  g_test_add_func ("/log-list/shift-never-lines-up", test_shift_never_lines_up);
   g_test_add_func ("/log-list/fast-pagination", test_fast_pagination);
   g_test_add_func ("/log-list/echoed-page-size", test_echoed_page_size);
 

@@ -230,6 +230,28 @@ details_loaded (gpointer data)
   return tally_usage_details_get_loaded (TALLY_USAGE_DETAILS (ctx->details));
 }
 
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+/* Iterates until @window has painted a frame: its layout is current then
+ * (a page of 1000 rows may take a while on a loaded machine). */
+static void
+wait_painted (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+
+  gtk_widget_queue_draw (window);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+}
+
 /* Renders @window's content over white to a PNG in the build dir. */
 static void
 save_png (GtkWidget *window,
@@ -246,6 +268,7 @@ save_png (GtkWidget *window,
   int height;
 
   tally_test_spin (100);
+  wait_painted (window);
   width = gtk_widget_get_width (child);
   height = gtk_widget_get_height (child);
   g_test_message ("%s: %s is %d×%d", name, G_OBJECT_TYPE_NAME (child), width, height);

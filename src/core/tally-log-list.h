@@ -4,11 +4,24 @@
  *
  * Items are TallyLogRow objects. "n-items" comes from the first page's total;
  * a row asked for with g_list_model_get_item() whose page is not loaded is
- * returned as a placeholder and its page (TALLY_LOG_LIST_PAGE_SIZE rows, or
- * the page size the server echoes) is fetched on idle: one request per page,
- * at most a few in flight, the most recently wanted first. At most
- * TALLY_LOG_LIST_WINDOW_PAGES decoded pages are kept; the least recently used
- * are evicted (and fetched again only when asked for again).
+ * returned as a placeholder and its page is fetched on idle: one request per
+ * page while no rows arrive, at most a few in flight, the most recently
+ * wanted first. About TALLY_LOG_LIST_WINDOW_ROWS decoded rows (whole pages,
+ * at least three) are kept; the least recently used pages are evicted (and
+ * fetched again only when asked for again).
+ *
+ * Page size: page 1 asks for TALLY_LOG_LIST_PAGE_SIZE rows and the size the
+ * server echoes is used for every later page; an echo below
+ * TALLY_LOG_LIST_FALLBACK_PAGE_SIZE (a December 2025 server turns sizes it
+ * does not take into 20) asks page 1 again with that size.
+ *
+ * The list is a snapshot as of its first page (its newest id and total):
+ * item i is always the same row while rows arrive at the head (API-2026.md
+ * §2). A later answer's own total says how far the snapshot moved on the
+ * server, so its rows go to their snapshot positions (a page may take two
+ * requests), rows newer than the snapshot are left out, and a page is shown
+ * only once its ids fall strictly and line up with the pages around it; one
+ * that does not is fetched again, and after a few tries "error" is set.
  *
  * A server with "fast pagination" (API.md §1.6) reports a lower bound as the
  * total: "n-items" then grows as pages say more rows exist, and
@@ -28,8 +41,9 @@
 
 G_BEGIN_DECLS
 
-#define TALLY_LOG_LIST_PAGE_SIZE 100
-#define TALLY_LOG_LIST_WINDOW_PAGES 12
+#define TALLY_LOG_LIST_PAGE_SIZE 1000
+#define TALLY_LOG_LIST_FALLBACK_PAGE_SIZE 100
+#define TALLY_LOG_LIST_WINDOW_ROWS 5000
 
 #define TALLY_TYPE_LOG_LIST (tally_log_list_get_type ())
 
@@ -75,5 +89,9 @@ void tally_log_list_check_new (TallyLogList *self);
  * was set, and pages of decoded rows held now. */
 guint tally_log_list_get_pages_fetched (TallyLogList *self);
 guint tally_log_list_get_pages_resident (TallyLogList *self);
+/* The page size in use (as learned from page 1), and the pages of decoded
+ * rows kept at most. */
+guint tally_log_list_get_page_size (TallyLogList *self);
+guint tally_log_list_get_window_pages (TallyLogList *self);
 
 G_END_DECLS

@@ -197,8 +197,8 @@ tally_usage_snapshot_add_page (TallyUsageSnapshot *self,
   if (tally_page_get_total (page) < self->total)
     give_up_positions (self, out);
 
-  first_position = (tally_page_get_page (page) - 1) * tally_page_get_page_size (page)
-                   - (tally_page_get_total (page) - self->total);
+  first_position = tally_usage_snapshot_position (tally_page_get_page (page), tally_page_get_page_size (page),
+                                                  tally_page_get_total (page), self->total);
 
   for (guint i = 0; i < n_items; i++)
     {
@@ -296,8 +296,6 @@ tally_usage_snapshot_get_missing_page (TallyUsageSnapshot *self,
                                        gint64 page_size,
                                        gint64 *page)
 {
-  gint64 offset;
-
   g_return_val_if_fail (TALLY_IS_USAGE_SNAPSHOT (self), FALSE);
   g_return_val_if_fail (page_size > 0, FALSE);
 
@@ -306,10 +304,28 @@ tally_usage_snapshot_get_missing_page (TallyUsageSnapshot *self,
 
   /* where the first missing row is now, as far as we know; a later answer
    * can only have moved it further down, so the page starts at or before it */
-  offset = (gint64) self->n_rows + tally_usage_snapshot_get_n_new (self);
   if (page != NULL)
-    *page = offset / page_size + 1;
+    *page = tally_usage_snapshot_page_of ((gint64) self->n_rows, tally_usage_snapshot_get_n_new (self), page_size);
   return TRUE;
+}
+
+gint64
+tally_usage_snapshot_position (gint64 page,
+                               gint64 page_size,
+                               gint64 total,
+                               gint64 snapshot_total)
+{
+  return (page - 1) * page_size - (total - snapshot_total);
+}
+
+gint64
+tally_usage_snapshot_page_of (gint64 position,
+                              gint64 shift,
+                              gint64 page_size)
+{
+  g_return_val_if_fail (page_size > 0, 1);
+
+  return MAX (position + shift, 0) / page_size + 1;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -67,6 +67,20 @@ gboolean tally_usage_snapshot_get_missing_page (TallyUsageSnapshot *self,
  * positions; an empty list when none are held. */
 GListModel *tally_usage_snapshot_flush (TallyUsageSnapshot *self);
 
+/* The position arithmetic, for any reader of a snapshot: rows only arrive at
+ * the head, so a page answered with @total rows when the snapshot had
+ * @snapshot_total has moved by (@total − @snapshot_total). The snapshot
+ * position of row 0 of @page (1-based, of @page_size rows). */
+gint64 tally_usage_snapshot_position (gint64 page,
+                                      gint64 page_size,
+                                      gint64 total,
+                                      gint64 snapshot_total);
+/* The page (1-based, of @page_size rows) that holds snapshot @position now,
+ * when the rows have moved by @shift (never below page 1). */
+gint64 tally_usage_snapshot_page_of (gint64 position,
+                                     gint64 shift,
+                                     gint64 page_size);
+
 /**
  * TallyUsageRowsFunc:
  * @snapshot: the snapshot being walked
