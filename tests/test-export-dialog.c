@@ -57,6 +57,16 @@ fixture_setup (Fixture *f,
   g_assert_no_error (error);
 }
 
+/* The demo with a tight rate limit on its heavy routes: two in three seconds. */
+static void
+fixture_setup_limited (Fixture *f,
+                       gconstpointer data)
+{
+  g_setenv ("TALLY_DEMO_RATE_LIMIT", "2/1000/3", TRUE);
+  fixture_setup (f, data);
+  g_setenv ("TALLY_DEMO_RATE_LIMIT", "off", TRUE);
+}
+
 static void
 remove_dir (const char *path)
 {
@@ -307,6 +317,90 @@ test_csv_kinds (Fixture *f,
 }
 
 static void
+record_progress_cb (TallyExportDialog *dialog,
+                    GParamSpec *pspec,
+                    GPtrArray *texts)
+{
+  const char *text = tally_export_dialog_get_progress_text (dialog);
+
+  if (text != NULL && (texts->len == 0 || g_strcmp0 (g_ptr_array_index (texts, texts->len - 1), text) != 0))
+    g_ptr_array_add (texts, g_strdup (text));
+}
+
+/* The server's rate limit holds the export back: the progress says so and
+ * counts down, then goes back to the rows; the file is complete and exact. */
+static void
+test_rate_limit_wait (Fixture *f,
+                      gconstpointer data)
+{
+  const char *waiting = "Waiting for the server’s rate limit — resuming in ";
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autofree char *path = g_build_filename (f->dir, "limited.csv", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  TallyExportDialog *dialog;
+  gboolean waited = FALSE;
+  guint n_rows_texts = 0;
+
+  /* two weeks: about 3 pages of 1000, two heavy requests in three seconds */
+  {
+    GDate date;
+    g_autofree char *start = NULL;
+    g_autofree char *end = NULL;
+
+    g_assert_true (tally_date_parse (tally_session_get_server_today (f->session), &date));
+    end = tally_date_format (&date);
+    g_date_subtract_days (&date, 13);
+    start = tally_date_format (&date);
+    g_assert_true (tally_usage_query_set_range (query, start, end, NULL));
+  }
+  dialog = new_dialog (f, query);
+  g_signal_connect (dialog, "notify::progress-text", G_CALLBACK (record_progress_cb), texts);
+  tally_export_dialog_set_kind (dialog, TALLY_EXPORT_LOGS);
+  tally_export_dialog_set_file (dialog, file);
+  g_object_ref (dialog);
+  tally_export_dialog_start (dialog);
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (tally_export_dialog_get_running (dialog))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, TRUE);
+      }
+  }
+
+  g_assert_cmpuint (f->n_failed, ==, 0);
+  g_assert_cmpuint (f->n_done, ==, 1);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+
+      if (g_str_has_prefix (text, waiting))
+        {
+          waited = TRUE;
+          g_assert_true (g_str_has_suffix (text, " s"));
+          g_assert_cmpint (g_ascii_strtoll (text + strlen (waiting), NULL, 10), >=, 1);
+        }
+      else if (waited && strstr (text, "row") != NULL)
+        n_rows_texts++;
+    }
+  g_assert_true (waited);
+  /* after a wait the progress shows the rows again */
+  g_assert_cmpuint (n_rows_texts, >, 0);
+  g_assert_false (g_str_has_prefix (tally_export_dialog_get_progress_text (dialog), waiting));
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  expected = expected_csv (f, TALLY_REPORT_LOGS, query);
+  g_assert_cmpstr (contents, ==, expected);
+
+  g_object_unref (dialog);
+  tally_test_spin (20);
+}
+
+static void
 test_pdf (Fixture *f,
           gconstpointer data)
 {
@@ -510,6 +604,8 @@ main (int argc,
 
   g_test_add ("/export-dialog/defaults", Fixture, NULL, fixture_setup, test_defaults, fixture_teardown);
   g_test_add ("/export-dialog/csv-kinds", Fixture, NULL, fixture_setup, test_csv_kinds, fixture_teardown);
+  g_test_add ("/export-dialog/rate-limit-wait", Fixture, NULL, fixture_setup_limited, test_rate_limit_wait,
+              fixture_teardown);
   g_test_add ("/export-dialog/pdf", Fixture, NULL, fixture_setup, test_pdf, fixture_teardown);
   g_test_add ("/export-dialog/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/export-dialog/close-while-running", Fixture, NULL, fixture_setup, test_close_while_running,
