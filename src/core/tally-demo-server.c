@@ -2958,6 +2958,7 @@ tally_demo_server_new_from_environment (void)
   const char *live_rows = g_getenv ("TALLY_DEMO_LIVE_ROWS");
 
   const char *access_seconds = g_getenv ("TALLY_DEMO_ACCESS_SECONDS");
+  const char *now = g_getenv ("TALLY_DEMO_NOW");
 
   if (generation != NULL && *generation != '\0')
     {
@@ -3003,6 +3004,16 @@ tally_demo_server_new_from_environment (void)
         tally_demo_server_set_access_lifetime (self, (gint64) seconds);
       else
         g_warning ("TALLY_DEMO_ACCESS_SECONDS=%s is not a number of seconds ≥ 1: ignored", access_seconds);
+    }
+
+  if (now != NULL && *now != '\0')
+    {
+      guint64 seconds = 0;
+
+      if (g_ascii_string_to_unsigned (now, 10, 1, G_MAXINT64 / G_USEC_PER_SEC, &seconds, NULL))
+        g_object_set (self, "now", (gint64) seconds, NULL);
+      else
+        g_warning ("TALLY_DEMO_NOW=%s is not a number of seconds since 1970: ignored", now);
     }
 
   return g_steal_pointer (&self);

@@ -97,6 +97,7 @@ TallyDemoServer *tally_demo_server_new (void);
  *                                default none)
  *   TALLY_DEMO_ACCESS_SECONDS=N  access tokens last N seconds (default 600;
  *                                a plain tally_demo_server_new(): 24 h)
+ *   TALLY_DEMO_NOW=UNIX_SECONDS  a frozen clock: the same data in every run
  * Unknown values are ignored with a warning. */
 TallyDemoServer *tally_demo_server_new_from_environment (void);
 
