@@ -245,7 +245,7 @@ test_logs (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (50);
-  g_assert_finalize_object (session);
+  tally_test_assert_finalized (session);
 }
 
 /* ------------------------------------------------------------ 2. GSettings */
@@ -288,7 +288,7 @@ test_settings (void)
   tally_session_logout (session);
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (50);
-  g_assert_finalize_object (session);
+  tally_test_assert_finalized (session);
   tally_demo_server_stop (server);
   g_assert_finalize_object (server);
 }
@@ -451,7 +451,7 @@ test_plain_text (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (50);
-  g_assert_finalize_object (session);
+  tally_test_assert_finalized (session);
 }
 
 /* ------------------------------------------------------------ 5. http warning */
@@ -509,7 +509,7 @@ test_insecure_warning (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (50);
-  g_assert_finalize_object (session);
+  tally_test_assert_finalized (session);
 }
 
 /* ------------------------------------------------------------ 6. TLS */
@@ -564,7 +564,7 @@ test_tls_reason (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (50);
-  g_assert_finalize_object (session);
+  tally_test_assert_finalized (session);
   tally_demo_server_stop (server);
   g_assert_finalize_object (server);
 }
