@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tally-application.h"
+#include "tally-demo-server.h"
 #include "tally-error.h"
 #include "tally-resources.h"
 #include "tally-window.h"
@@ -176,7 +177,10 @@ start_session (TallyApplication *self)
 
   if (self->demo)
     {
+      g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
+
       tally_session_start_demo_async (self->session,
+                                      TALLY_DEMO_BACKEND (demo),
                                       self->cancellable,
                                       startup_cb,
                                       g_object_ref (self));

@@ -38,8 +38,9 @@ start_demo (TallySession *session)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
+  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
-  tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_session_start_demo_finish (session, result, &error));
   g_assert_no_error (error);
@@ -339,7 +340,7 @@ test_cancel (Fixture *f,
   g_autofree char *path = g_build_filename (f->dir, "cancelled.csv", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *names = NULL;
-  TallyDemoServer *server = tally_session_get_demo_server (f->session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (f->session));
   TallyExportDialog *dialog = new_dialog (f, query);
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
@@ -380,7 +381,7 @@ test_close_while_running (Fixture *f,
   g_autofree char *path = g_build_filename (f->dir, "closed.csv", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *names = NULL;
-  TallyDemoServer *server = tally_session_get_demo_server (f->session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (f->session));
   TallyExportDialog *dialog = new_dialog (f, query);
   gpointer weak = dialog;
 
@@ -415,7 +416,7 @@ test_failure_keeps_file (Fixture *f,
   g_autofree char *contents = NULL;
   g_autofree char *names = NULL;
   g_autoptr (GError) error = NULL;
-  TallyDemoServer *server = tally_session_get_demo_server (f->session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (f->session));
   TallyExportDialog *dialog = new_dialog (f, query);
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
