@@ -451,14 +451,15 @@ test_failure_keeps_file (Fixture *f,
   tally_test_spin (50);
 }
 
-/* tally_export_dialog_present(): on success a toast with an "Open" button goes to the caller */
+/* tally_export_dialog_present(): the dialog's "done" gives the file; its toast has an "Open" button */
 static void
-toast_cb (AdwToast *toast,
-          gpointer user_data)
+present_done_cb (TallyExportDialog *dialog,
+                 GFile *file,
+                 gpointer user_data)
 {
   AdwToast **slot = user_data;
 
-  *slot = g_object_ref_sink (toast);
+  *slot = g_object_ref_sink (tally_export_dialog_new_done_toast (gtk_window_get_transient_for (GTK_WINDOW (dialog)), file));
 }
 
 static void
@@ -472,9 +473,11 @@ test_present_toast (Fixture *f,
   g_autoptr (AdwToast) toast = NULL;
   GListModel *toplevels = gtk_window_get_toplevels ();
   TallyExportDialog *dialog = NULL;
+  TallyExportDialog *presented;
 
   gtk_window_present (parent);
-  tally_export_dialog_present (parent, f->session, query, toast_cb, &toast);
+  presented = tally_export_dialog_present (parent, f->session, query);
+  g_signal_connect (presented, "done", G_CALLBACK (present_done_cb), &toast);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
@@ -483,6 +486,7 @@ test_present_toast (Fixture *f,
         dialog = TALLY_EXPORT_DIALOG (window);
     }
   g_assert_nonnull (dialog);
+  g_assert_true (dialog == presented);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == parent);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
 

@@ -412,6 +412,31 @@ test_toast_is_plain_text (void)
   g_assert_finalize_object (session);
 }
 
+/* Views raise toasts through win.toast (plain text too), never the window's API. */
+static void
+test_toast_action (void)
+{
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  guint found = 0;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tally_window_get_dashboard_page (window)),
+                                             "win.toast", "s", "Usage <i>failed</i> & more"));
+  tally_test_spin (300);
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), "Usage <i>failed</i> & more") == 0)
+      found++;
+  g_assert_cmpuint (found, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
+}
+
 static void
 test_error_toast_keeps_cards (void)
 {
@@ -903,6 +928,7 @@ main (int argc,
 
   g_test_add_func ("/window/dashboard", test_dashboard);
   g_test_add_func ("/window/toast-is-plain-text", test_toast_is_plain_text);
+  g_test_add_func ("/window/toast-action", test_toast_action);
   g_test_add_func ("/window/error-toast-keeps-cards", test_error_toast_keeps_cards);
   g_test_add_func ("/window/destroy-during-reload", test_destroy_during_reload);
   g_test_add_func ("/window/show-key-usage", test_show_key_usage);
