@@ -7,7 +7,9 @@
 #   core       -> nothing else
 # and when core, demo, draw or cli include gtk, gdk or libadwaita.
 # A quoted include must name a header of an allowed folder (or config.h, or
-# the app's generated tally-resources.h).
+# the app's generated tally-resources.h). Inside the app, no view or dialog
+# includes the window or the application: they raise toasts through
+# win.toast and signals the window connects.
 import os
 import re
 import sys
@@ -25,6 +27,10 @@ allowed = {
 }
 generated = {'config.h': set(allowed), 'tally-resources.h': {'app'}}
 no_gtk = {'cli', 'draw', 'demo', 'core'}
+top_of_app = {
+    'tally-application.h': {'main.c', 'tally-application.c'},
+    'tally-window.h': {'main.c', 'tally-application.c', 'tally-window.c'},
+}
 gtk_header = re.compile(r'^(gtk|gdk|adwaita|gsk)[/.]')
 include = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
@@ -66,6 +72,9 @@ for layer in folders:
                         bad += 1
                 elif header not in owner:
                     print(f'{where}, which no folder of src/ has')
+                    bad += 1
+                elif layer == 'app' and header in top_of_app and name not in top_of_app[header]:
+                    print(f'{where}: only {", ".join(sorted(top_of_app[header]))} may')
                     bad += 1
                 elif owner[header] not in allowed[layer]:
                     print(f'{where} of {owner[header]}: {layer} may use only {", ".join(sorted(allowed[layer]))}')
