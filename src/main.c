@@ -10,6 +10,7 @@
 
 #include "tally-application.h"
 #include "tally-cli.h"
+#include "tally-timing.h"
 
 /* Whether this machine has a GPU render node: without one, Mesa can only
  * rasterise OpenGL in software (llvmpipe). */

@@ -11,7 +11,6 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "tally-application.h"
 #include "tally-a11y.h"
 #include "tally-dashboard-page.h"
 #include "tally-dashboard.h"
@@ -22,6 +21,7 @@
 #include "tally-format.h"
 #include "tally-server-time.h"
 #include "tally-stat-card.h"
+#include "tally-timing.h"
 #include "tally-user.h"
 
 #define NO_VALUE "—"
@@ -66,10 +66,11 @@ struct _TallyDashboardPage
   GSignalGroup *dashboard_signals;
 
   guint filled_tick;
+  gboolean filled;
 };
 
-/* TALLY_DEBUG=timing: "dashboard-filled" is printed once per process. */
-static gboolean filled_reported;
+/* TALLY_DEBUG=timing: "dashboard-data" is printed once per process. */
+static gboolean data_reported;
 
 G_DEFINE_FINAL_TYPE (TallyDashboardPage, tally_dashboard_page, GTK_TYPE_WIDGET)
 
@@ -78,6 +79,7 @@ enum
   PROP_0,
   PROP_SESSION,
   PROP_DASHBOARD,
+  PROP_FILLED,
   N_PROPS
 };
 
@@ -481,10 +483,11 @@ shown_settled (GtkWidget *widget)
 
 static void
 filled_after_paint_cb (GdkFrameClock *clock,
-                       gpointer user_data)
+                       TallyDashboardPage *self)
 {
-  g_signal_handlers_disconnect_by_func (clock, filled_after_paint_cb, user_data);
-  tally_timing_mark ("dashboard-filled");
+  g_signal_handlers_disconnect_by_func (clock, filled_after_paint_cb, self);
+  self->filled = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILLED]);
 }
 
 /* Runs before the layout and paint of each frame: once the data is in and
@@ -496,18 +499,11 @@ filled_tick_cb (GtkWidget *widget,
 {
   TallyDashboardPage *self = TALLY_DASHBOARD_PAGE (widget);
 
-  if (filled_reported)
-    {
-      self->filled_tick = 0;
-      return G_SOURCE_REMOVE;
-    }
-
   if (!page_filled (self) || !shown_settled (GTK_WIDGET (self->trend_chart)) || !shown_settled (GTK_WIDGET (self->pie_chart)))
     return G_SOURCE_CONTINUE;
 
-  filled_reported = TRUE;
   self->filled_tick = 0;
-  g_signal_connect (clock, "after-paint", G_CALLBACK (filled_after_paint_cb), NULL);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (filled_after_paint_cb), self, 0);
 
   return G_SOURCE_REMOVE;
 }
@@ -515,12 +511,14 @@ filled_tick_cb (GtkWidget *widget,
 static void
 maybe_report_filled (TallyDashboardPage *self)
 {
-  if (filled_reported || self->filled_tick != 0 || !tally_timing_enabled ())
+  if (self->filled || self->filled_tick != 0)
     return;
 
   if (page_filled (self))
     {
-      tally_timing_mark ("dashboard-data");
+      if (!data_reported)
+        tally_timing_mark ("dashboard-data");
+      data_reported = TRUE;
       self->filled_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), filled_tick_cb, NULL, NULL);
     }
 }
@@ -624,6 +622,10 @@ tally_dashboard_page_get_property (GObject *object,
         g_value_set_object (value, self->dashboard);
         break;
 
+      case PROP_FILLED:
+        g_value_set_boolean (value, self->filled);
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -669,6 +671,12 @@ tally_dashboard_page_class_init (TallyDashboardPageClass *klass)
   properties[PROP_DASHBOARD] = g_param_spec_object ("dashboard", NULL, NULL,
                                                     TALLY_TYPE_DASHBOARD,
                                                     (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* TRUE once a frame with every card, the trend and the pie filled in has
+   * been painted; it stays TRUE (the application times its startup by it). */
+  properties[PROP_FILLED] = g_param_spec_boolean ("filled", NULL, NULL,
+                                                  FALSE,
+                                                  (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -841,4 +849,12 @@ tally_dashboard_page_set_series (TallyDashboardPage *self,
   g_return_if_fail (TALLY_IS_DASHBOARD_PAGE (self));
 
   gtk_drop_down_set_selected (self->series_dropdown, series);
+}
+
+gboolean
+tally_dashboard_page_get_filled (TallyDashboardPage *self)
+{
+  g_return_val_if_fail (TALLY_IS_DASHBOARD_PAGE (self), FALSE);
+
+  return self->filled;
 }

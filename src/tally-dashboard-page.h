@@ -28,5 +28,7 @@ void tally_dashboard_page_set_dashboard (TallyDashboardPage *self,
 /* Selects the trend's series (e.g. the default from GSettings). */
 void tally_dashboard_page_set_series (TallyDashboardPage *self,
                                       TallyTrendSeries series);
+/* "filled": TRUE once a frame with every value in has been painted. */
+gboolean tally_dashboard_page_get_filled (TallyDashboardPage *self);
 
 G_END_DECLS

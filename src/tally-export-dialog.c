@@ -901,23 +901,6 @@ tally_export_dialog_get_error_text (TallyExportDialog *self)
 
 /* --------------------------------------------------------- presenting */
 
-typedef struct
-{
-  GtkWindow *parent; /* weak */
-  TallyExportToastFunc toast_func;
-  gpointer user_data;
-} Presenter;
-
-static void
-presenter_free (gpointer data,
-                GClosure *closure)
-{
-  Presenter *presenter = data;
-
-  g_clear_weak_pointer (&presenter->parent);
-  g_free (presenter);
-}
-
 static void
 toast_open_cb (AdwToast *toast,
                gpointer user_data)
@@ -929,52 +912,46 @@ toast_open_cb (AdwToast *toast,
     gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
 }
 
-static void
-done_cb (TallyExportDialog *self,
-         GFile *file,
-         gpointer user_data)
+AdwToast *
+tally_export_dialog_new_done_toast (GtkWindow *parent,
+                                    GFile *file)
 {
-  Presenter *presenter = user_data;
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *escaped = g_markup_escape_text (name, -1);
-  g_autofree char *title = g_strdup_printf (_("Exported “%s”"), escaped);
+  g_autofree char *name = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *title = NULL;
   AdwToast *toast;
 
-  if (presenter->toast_func == NULL)
-    return;
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  name = g_file_get_basename (file);
+  escaped = g_markup_escape_text (name, -1);
+  title = g_strdup_printf (_("Exported “%s”"), escaped);
 
   /* libadwaita 1.2 toast titles are Pango markup: the file name is escaped */
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Open"));
   adw_toast_set_timeout (toast, 8);
   g_object_set_data_full (G_OBJECT (toast), "tally-export-uri", g_file_get_uri (file), g_free);
-  if (presenter->parent != NULL)
-    g_object_set_data (G_OBJECT (toast), "tally-export-parent", presenter->parent);
+  if (parent != NULL)
+    g_object_set_data (G_OBJECT (toast), "tally-export-parent", parent);
   g_signal_connect (toast, "button-clicked", G_CALLBACK (toast_open_cb), NULL);
 
-  presenter->toast_func (toast, presenter->user_data);
+  return toast;
 }
 
-void
+TallyExportDialog *
 tally_export_dialog_present (GtkWindow *parent,
                              TallySession *session,
-                             const TallyUsageQuery *query,
-                             TallyExportToastFunc toast_func,
-                             gpointer user_data)
+                             const TallyUsageQuery *query)
 {
   TallyExportDialog *dialog;
-  Presenter *presenter;
 
-  g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
-  g_return_if_fail (TALLY_IS_SESSION (session));
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (TALLY_IS_SESSION (session), NULL);
 
   dialog = tally_export_dialog_new (parent, session, query);
-
-  presenter = g_new0 (Presenter, 1);
-  g_set_weak_pointer (&presenter->parent, parent);
-  presenter->toast_func = toast_func;
-  presenter->user_data = user_data;
-  g_signal_connect_data (dialog, "done", G_CALLBACK (done_cb), presenter, presenter_free, 0);
-
   gtk_window_present (GTK_WINDOW (dialog));
+
+  return dialog;
 }

@@ -67,19 +67,19 @@ char *tally_export_dialog_default_name (TallyExportKind kind,
                                         const char *start_date,
                                         const char *end_date);
 
-/* Receives the "done" toast (with its "Open" button) to show it, e.g. on the
- * window's AdwToastOverlay. The toast is floating: add it or sink it. */
-typedef void (*TallyExportToastFunc) (AdwToast *toast,
-                                      gpointer user_data);
+/* win.export: creates the dialog for @query (copied) and presents it modal
+ * and transient for @parent. Returns the dialog (owned by GTK until it is
+ * closed): its "done" signal (GFile *) tells the caller, e.g. to show
+ * tally_export_dialog_new_done_toast(). Failures are shown in the dialog
+ * itself. */
+TallyExportDialog *tally_export_dialog_present (GtkWindow *parent,
+                                                TallySession *session,
+                                                const TallyUsageQuery *query);
 
-/* win.export: creates the dialog for @query (copied), presents it modal and
- * transient for @parent, and on success hands a toast "Exported “NAME”" with
- * an "Open" button (opens the file with gtk_show_uri) to @toast_func. Failures
- * are shown in the dialog itself. */
-void tally_export_dialog_present (GtkWindow *parent,
-                                  TallySession *session,
-                                  const TallyUsageQuery *query,
-                                  TallyExportToastFunc toast_func,
-                                  gpointer user_data);
+/* The toast of a finished export: "Exported “NAME”" with an "Open" button
+ * that opens @file with gtk_show_uri (transient for @parent). Floating: add
+ * it to an AdwToastOverlay or sink it. */
+AdwToast *tally_export_dialog_new_done_toast (GtkWindow *parent,
+                                              GFile *file);
 
 G_END_DECLS

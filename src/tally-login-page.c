@@ -12,6 +12,7 @@
 
 #include "tally-a11y.h"
 #include "tally-client.h"
+#include "tally-demo-server.h"
 #include "tally-error.h"
 #include "tally-login-page.h"
 #include "tally-public-settings.h"
@@ -671,13 +672,16 @@ demo_action (GtkWidget *widget,
              GVariant *param)
 {
   TallyLoginPage *self = TALLY_LOGIN_PAGE (widget);
+  g_autoptr (TallyDemoServer) demo = NULL;
 
   if (self->session == NULL || self->working)
     return;
 
   show_message (self, MESSAGE_NONE, NULL);
   set_working (self, TRUE);
+  demo = tally_demo_server_new_from_environment ();
   tally_session_start_demo_async (self->session,
+                                  TALLY_DEMO_BACKEND (demo),
                                   replace_cancellable (&self->cancellable),
                                   demo_cb,
                                   g_object_ref (self));

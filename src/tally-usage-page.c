@@ -29,7 +29,6 @@
 #include "tally-usage-page.h"
 #include "tally-usage-query.h"
 #include "tally-usage-stats.h"
-#include "tally-window.h"
 
 #define NO_VALUE "—"
 #define PLACEHOLDER "…"
@@ -299,11 +298,8 @@ static void
 show_toast (TallyUsagePage *self,
             const char *message)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (TALLY_IS_WINDOW (root))
-    tally_window_add_toast (TALLY_WINDOW (root), message);
-  else
+  /* The window shows it (win.toast); outside a window it is only logged. */
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message))
     g_debug ("%s", message);
 }
 

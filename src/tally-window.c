@@ -310,13 +310,21 @@ find_action (GtkWidget *widget,
   gtk_widget_activate_action (GTK_WIDGET (self->usage_page), "usage.focus-filter", NULL);
 }
 
+/* A finished export: "Exported “NAME”" with an "Open" button. */
 static void
-export_toast_cb (AdwToast *toast,
-                 gpointer user_data)
+export_done_cb (TallyWindow *self,
+                GFile *file)
 {
-  TallyWindow *self = user_data;
+  adw_toast_overlay_add_toast (self->toast_overlay, tally_export_dialog_new_done_toast (GTK_WINDOW (self), file));
+}
 
-  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+/* win.toast: views show a message (plain text) without knowing the window. */
+static void
+toast_action (GtkWidget *widget,
+              const char *action_name,
+              GVariant *param)
+{
+  tally_window_add_toast (TALLY_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
 /* Export what is on screen: the usage view's filter, or the dashboard's range. */
@@ -327,6 +335,7 @@ export_action (GtkWidget *widget,
 {
   TallyWindow *self = TALLY_WINDOW (widget);
   g_autoptr (TallyUsageQuery) query = NULL;
+  TallyExportDialog *dialog;
 
   if (tally_session_get_client (self->session) == NULL)
     return;
@@ -342,7 +351,8 @@ export_action (GtkWidget *widget,
                                    NULL);
     }
 
-  tally_export_dialog_present (GTK_WINDOW (self), self->session, query, export_toast_cb, self);
+  dialog = tally_export_dialog_present (GTK_WINDOW (self), self->session, query);
+  g_signal_connect_object (dialog, "done", G_CALLBACK (export_done_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -636,6 +646,7 @@ tally_window_class_init (TallyWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-dashboard", NULL, show_dashboard_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.show-dashboard", NULL);
@@ -704,6 +715,14 @@ tally_window_get_dashboard (TallyWindow *self)
   g_return_val_if_fail (TALLY_IS_WINDOW (self), NULL);
 
   return self->dashboard;
+}
+
+TallyDashboardPage *
+tally_window_get_dashboard_page (TallyWindow *self)
+{
+  g_return_val_if_fail (TALLY_IS_WINDOW (self), NULL);
+
+  return self->dashboard_page;
 }
 
 TallySession *

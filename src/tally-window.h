@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "tally-dashboard-page.h"
 #include "tally-dashboard.h"
 #include "tally-session.h"
 
@@ -23,13 +24,16 @@ TallyWindow *tally_window_new (GtkApplication *application,
 TallySession *tally_window_get_session (TallyWindow *self);
 /* The dashboard view model the window created for its session. */
 TallyDashboard *tally_window_get_dashboard (TallyWindow *self);
+/* The dashboard view (its "filled" property times the startup). */
+TallyDashboardPage *tally_window_get_dashboard_page (TallyWindow *self);
 
 /* Sets the login page's server and e-mail fields (NULL = leave as is). */
 void tally_window_prefill_login (TallyWindow *self,
                                  const char *server_url,
                                  const char *email);
 
-/* Shows @message (plain text) as a toast. */
+/* Shows @message (plain text) as a toast; views activate "win.toast" with
+ * the message as a string parameter instead. */
 void tally_window_add_toast (TallyWindow *self,
                              const char *message);
 

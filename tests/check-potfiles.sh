@@ -9,7 +9,7 @@ listed=$(grep -v '^#' po/POTFILES.in | sed '/^$/d')
 for f in $listed; do
   [ -f "$f" ] || { echo "po/POTFILES.in lists missing file $f"; rc=1; }
 done
-for f in $( { grep -lE '\b(_|N_|C_|NC_|ngettext) ?\(' src/*.c src/core/*.c 2>/dev/null || true;
+for f in $( { grep -lE '\b(_|N_|C_|NC_|ngettext) ?\(' src/*.c src/*/*.c 2>/dev/null || true;
               grep -l 'translatable="yes"' src/*.ui src/gtk/*.ui 2>/dev/null || true; } | sort -u); do
   printf '%s\n' "$listed" | grep -qxF "$f" || { echo "$f has translatable strings but is not in po/POTFILES.in"; rc=1; }
 done

@@ -94,6 +94,12 @@ save_png (GtkWidget *widget,
 }
 
 static void
+count_notify_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_page (void)
 {
   g_autoptr (TallyDemoServer) server = NULL;
@@ -113,6 +119,7 @@ test_page (void)
   GAsyncResult *slot = NULL;
   gboolean saw_disabled = FALSE;
   guint n_keys;
+  guint n_filled_notifies = 0;
   double sum = 0;
 
   server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
@@ -129,13 +136,35 @@ test_page (void)
 
   window = tally_window_new (NULL, session);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 1600);
+  page = GTK_WIDGET (tally_window_get_dashboard_page (window));
+  g_assert_false (tally_dashboard_page_get_filled (TALLY_DASHBOARD_PAGE (page)));
+  g_signal_connect_swapped (page, "notify::filled", G_CALLBACK (count_notify_cb), &n_filled_notifies);
   gtk_window_present (GTK_WINDOW (window));
   dashboard = tally_window_get_dashboard (window);
   wait_idle (dashboard);
   g_assert_null (tally_dashboard_get_last_error (dashboard));
 
-  page = find_widget (GTK_WIDGET (window), TALLY_TYPE_DASHBOARD_PAGE);
+  g_assert_true (page == find_widget (GTK_WIDGET (window), TALLY_TYPE_DASHBOARD_PAGE));
   g_assert_true (tally_dashboard_page_get_dashboard (TALLY_DASHBOARD_PAGE (page)) == dashboard);
+
+  /* "filled": once the first frame with every value in was painted, and only once. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    gboolean filled = FALSE;
+
+    while (!tally_dashboard_page_get_filled (TALLY_DASHBOARD_PAGE (page)))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        tally_test_spin (20);
+      }
+    g_object_get (page, "filled", &filled, NULL);
+    g_assert_true (filled);
+    g_assert_cmpuint (n_filled_notifies, ==, 1);
+    tally_dashboard_reload (dashboard);
+    wait_idle (dashboard);
+    g_assert_true (tally_dashboard_page_get_filled (TALLY_DASHBOARD_PAGE (page)));
+    g_assert_cmpuint (n_filled_notifies, ==, 1);
+  }
 
   /* The key rows show the server's names and figures. */
   raw = tally_client_new (tally_demo_server_get_url (server), &error);

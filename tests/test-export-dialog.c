@@ -38,8 +38,9 @@ start_demo (TallySession *session)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
+  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
-  tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_session_start_demo_finish (session, result, &error));
   g_assert_no_error (error);
@@ -433,7 +434,7 @@ test_cancel (Fixture *f,
   g_autofree char *path = g_build_filename (f->dir, "cancelled.csv", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *names = NULL;
-  TallyDemoServer *server = tally_session_get_demo_server (f->session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (f->session));
   TallyExportDialog *dialog = new_dialog (f, query);
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
@@ -474,7 +475,7 @@ test_close_while_running (Fixture *f,
   g_autofree char *path = g_build_filename (f->dir, "closed.csv", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *names = NULL;
-  TallyDemoServer *server = tally_session_get_demo_server (f->session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (f->session));
   TallyExportDialog *dialog = new_dialog (f, query);
   gpointer weak = dialog;
 
@@ -509,7 +510,7 @@ test_failure_keeps_file (Fixture *f,
   g_autofree char *contents = NULL;
   g_autofree char *names = NULL;
   g_autoptr (GError) error = NULL;
-  TallyDemoServer *server = tally_session_get_demo_server (f->session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (f->session));
   TallyExportDialog *dialog = new_dialog (f, query);
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
@@ -544,14 +545,15 @@ test_failure_keeps_file (Fixture *f,
   tally_test_spin (50);
 }
 
-/* tally_export_dialog_present(): on success a toast with an "Open" button goes to the caller */
+/* tally_export_dialog_present(): the dialog's "done" gives the file; its toast has an "Open" button */
 static void
-toast_cb (AdwToast *toast,
-          gpointer user_data)
+present_done_cb (TallyExportDialog *dialog,
+                 GFile *file,
+                 gpointer user_data)
 {
   AdwToast **slot = user_data;
 
-  *slot = g_object_ref_sink (toast);
+  *slot = g_object_ref_sink (tally_export_dialog_new_done_toast (gtk_window_get_transient_for (GTK_WINDOW (dialog)), file));
 }
 
 static void
@@ -565,9 +567,11 @@ test_present_toast (Fixture *f,
   g_autoptr (AdwToast) toast = NULL;
   GListModel *toplevels = gtk_window_get_toplevels ();
   TallyExportDialog *dialog = NULL;
+  TallyExportDialog *presented;
 
   gtk_window_present (parent);
-  tally_export_dialog_present (parent, f->session, query, toast_cb, &toast);
+  presented = tally_export_dialog_present (parent, f->session, query);
+  g_signal_connect (presented, "done", G_CALLBACK (present_done_cb), &toast);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
@@ -576,6 +580,7 @@ test_present_toast (Fixture *f,
         dialog = TALLY_EXPORT_DIALOG (window);
     }
   g_assert_nonnull (dialog);
+  g_assert_true (dialog == presented);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == parent);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
 

@@ -38,7 +38,7 @@
 #define STALL_TIMEOUT_SECONDS 3
 
 /* "no fault" stands for the server going away (tally_demo_server_stop) */
-#define SERVER_STOPPED ((TallyDemoFault) - 1)
+#define SERVER_STOPPED ((TallyDemoFault) -1)
 
 typedef struct
 {
@@ -202,8 +202,9 @@ start_demo (TallySession *session)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
+  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
-  tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_session_start_demo_finish (session, result, &error));
   g_assert_no_error (error);
@@ -243,7 +244,7 @@ test_window_fault (gconstpointer data)
   wait_for (window_idle, window);
   tally_test_spin (100);
 
-  server = g_object_ref (tally_session_get_demo_server (session));
+  server = g_object_ref (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session)));
   cards_before = read_cards (window);
   trend_before = read_trend (window);
   g_assert_nonnull (strstr (cards_before, "Balance=$"));
@@ -317,30 +318,30 @@ test_window_fault (gconstpointer data)
           g_assert_null (session_error);
           g_assert_null (dashboard_error);
           g_assert_cmpint (sc->fault, ==, TALLY_DEMO_FAULT_NULL_ARRAYS);
-            {
-              GListModel *trend = tally_dashboard_get_trend (tally_window_get_dashboard (window));
+          {
+            GListModel *trend = tally_dashboard_get_trend (tally_window_get_dashboard (window));
 
-              /* null = nothing: the same days, all zero; the stats have no
-               * arrays and keep their values */
-              static const char *const unchanged[] = { "Balance=", "Billed in Total=", "API Keys=", "Average Duration=" };
+            /* null = nothing: the same days, all zero; the stats have no
+             * arrays and keep their values */
+            static const char *const unchanged[] = { "Balance=", "Billed in Total=", "API Keys=", "Average Duration=" };
 
-              for (guint i = 0; i < G_N_ELEMENTS (unchanged); i++)
-                {
-                  g_autofree char *line_before = card_line (cards_before, unchanged[i]);
-                  g_autofree char *line_after = card_line (cards_after, unchanged[i]);
+            for (guint i = 0; i < G_N_ELEMENTS (unchanged); i++)
+              {
+                g_autofree char *line_before = card_line (cards_before, unchanged[i]);
+                g_autofree char *line_after = card_line (cards_after, unchanged[i]);
 
-                  g_assert_cmpstr (line_after, ==, line_before);
-                }
-              g_assert_nonnull (strstr (cards_after, "Requests in Range=0|"));
-              g_assert_cmpuint (g_list_model_get_n_items (trend), >, 0);
-              for (guint i = 0; i < g_list_model_get_n_items (trend); i++)
-                {
-                  g_autoptr (TallyTrendPoint) point = g_list_model_get_item (trend, i);
+                g_assert_cmpstr (line_after, ==, line_before);
+              }
+            g_assert_nonnull (strstr (cards_after, "Requests in Range=0|"));
+            g_assert_cmpuint (g_list_model_get_n_items (trend), >, 0);
+            for (guint i = 0; i < g_list_model_get_n_items (trend); i++)
+              {
+                g_autoptr (TallyTrendPoint) point = g_list_model_get_item (trend, i);
 
-                  g_assert_cmpint (tally_trend_point_get_requests (point), ==, 0);
-                }
-              g_assert_cmpuint (g_list_model_get_n_items (tally_session_get_keys (session)), ==, 0);
-            }
+                g_assert_cmpint (tally_trend_point_get_requests (point), ==, 0);
+              }
+            g_assert_cmpuint (g_list_model_get_n_items (tally_session_get_keys (session)), ==, 0);
+          }
         }
     }
 
@@ -394,7 +395,7 @@ test_window_slow_range_changes (void)
   start_demo (session);
   wait_for (window_idle, window);
 
-  server = tally_session_get_demo_server (session);
+  server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   tally_demo_server_set_delay (server, 250);
 
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)

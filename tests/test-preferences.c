@@ -134,8 +134,9 @@ start_demo (TallySession *session)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
+  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
-  tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_session_start_demo_finish (session, result, &error));
   g_assert_no_error (error);
@@ -176,7 +177,7 @@ test_account (void)
   start_demo (session);
   wait_idle (session);
 
-  server = tally_session_get_demo_server (session);
+  server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   user = tally_session_get_user (session);
   g_assert_nonnull (user);
   server_url = g_strdup (tally_session_get_server_url (session));
@@ -240,7 +241,7 @@ test_account (void)
   start_demo (session);
   wait_idle (session);
   g_assert_cmpstr (tally_session_get_server_url (session), ==,
-                   tally_demo_server_get_url (tally_session_get_demo_server (session)));
+                   tally_demo_server_get_url (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session))));
   assert_row_shows (find_row (other, "Server"), tally_session_get_server_url (session));
   assert_row_shows (find_row (other, "E-mail"), "demo@example.com");
   logout = find_logout_button (other);

@@ -115,8 +115,9 @@ start_demo (TallySession *session)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
+  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
-  tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_session_start_demo_finish (session, result, &error));
   g_assert_no_error (error);

@@ -71,10 +71,11 @@ start_demo_session (void)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
+  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
 
-  tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGING_IN);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_session_start_demo_finish (session, result, &error));
@@ -82,7 +83,7 @@ start_demo_session (void)
 
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
   g_assert_true (tally_session_get_demo (session));
-  g_assert_nonnull (tally_session_get_demo_server (session));
+  g_assert_nonnull (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session)));
   g_assert_false (tally_session_get_busy (session));
 
   return session;
@@ -188,7 +189,7 @@ static void
 test_demo_ready (void)
 {
   TallySession *session = start_demo_session ();
-  TallyDemoServer *server = tally_session_get_demo_server (session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   g_autoptr (JsonNode) stats_data = NULL;
   g_autoptr (JsonNode) me_data = NULL;
   TallyUser *user;
@@ -224,7 +225,7 @@ static void
 test_reload_coalesces (void)
 {
   TallySession *session = start_demo_session ();
-  TallyDemoServer *server = tally_session_get_demo_server (session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   TallyDashboardStats *old_stats = g_object_ref (tally_session_get_dashboard_stats (session));
   g_autoptr (JsonNode) stats_data = NULL;
   guint n_stats_notify = 0;
@@ -281,7 +282,7 @@ static void
 test_failure_keeps_data (void)
 {
   TallySession *session = start_demo_session ();
-  TallyDemoServer *server = tally_session_get_demo_server (session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   TallyDashboardStats *stats = tally_session_get_dashboard_stats (session);
   TallyUser *user = tally_session_get_user (session);
   g_autofree char *today = g_strdup (tally_session_get_server_today (session));
@@ -332,7 +333,7 @@ static void
 test_unauthorized (void)
 {
   TallySession *session = start_demo_session ();
-  TallyDemoServer *server = tally_session_get_demo_server (session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
 
   tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_TOKEN_EXPIRED);
@@ -372,7 +373,7 @@ test_logout (void)
   g_assert_null (tally_session_get_last_error (session));
   /* Demo mode ends with its login. */
   g_assert_false (tally_session_get_demo (session));
-  g_assert_null (tally_session_get_demo_server (session));
+  g_assert_null (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session)));
   g_assert_null (tally_session_get_client (session));
 
   g_assert_finalize_object (session);
@@ -382,7 +383,7 @@ static void
 test_logout_while_loading (void)
 {
   TallySession *session = start_demo_session ();
-  TallyDemoServer *server = tally_session_get_demo_server (session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
 
   tally_demo_server_set_delay (server, 300);
   tally_session_reload (session);
@@ -441,7 +442,7 @@ static void
 test_two_factor (void)
 {
   TallySession *session = start_demo_session ();
-  TallyDemoServer *server = tally_session_get_demo_server (session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
@@ -691,7 +692,7 @@ static void
 test_demo_renews (void)
 {
   TallySession *session = start_demo_session ();
-  TallyDemoServer *server = tally_session_get_demo_server (session);
+  TallyDemoServer *server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   g_autofree char *short_token = tally_demo_server_issue_token (server, 120);
   guint notified = 0;
 

@@ -63,8 +63,9 @@ start_demo (TallySession *session)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
+  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
-  tally_session_start_demo_async (session, NULL, tally_test_store_result_cb, &slot);
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_session_start_demo_finish (session, result, &error));
   g_assert_no_error (error);
@@ -261,7 +262,7 @@ test_dashboard (void)
   g_assert_false (is_showing (login_page));
   g_assert_true (is_showing (dashboard_page));
 
-  server = tally_session_get_demo_server (session);
+  server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   stats = fetch_raw_data (session, "/api/v1/usage/dashboard/stats");
   me = fetch_raw_data (session, "/api/v1/auth/me");
 
@@ -411,6 +412,31 @@ test_toast_is_plain_text (void)
   g_assert_finalize_object (session);
 }
 
+/* Views raise toasts through win.toast (plain text too), never the window's API. */
+static void
+test_toast_action (void)
+{
+  TallySession *session = tally_session_new ();
+  TallyWindow *window = tally_window_new (NULL, session);
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  guint found = 0;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tally_window_get_dashboard_page (window)),
+                                             "win.toast", "s", "Usage <i>failed</i> & more"));
+  tally_test_spin (300);
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), "Usage <i>failed</i> & more") == 0)
+      found++;
+  g_assert_cmpuint (found, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
+}
+
 static void
 test_error_toast_keeps_cards (void)
 {
@@ -431,7 +457,7 @@ test_error_toast_keeps_cards (void)
   before = g_strdup (value);
   g_assert_cmpstr (before, !=, "—");
 
-  tally_demo_server_set_fault (tally_session_get_demo_server (session), TALLY_DEMO_FAULT_SERVER_ERROR);
+  tally_demo_server_set_fault (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session)), TALLY_DEMO_FAULT_SERVER_ERROR);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
   wait_until (session, is_idle);
   tally_test_spin (300);
@@ -469,7 +495,7 @@ test_show_key_usage (void)
   start_demo (session);
   tally_test_spin (200);
 
-  server = tally_session_get_demo_server (session);
+  server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
   stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "dashboard");
   g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), ==, 0);
@@ -506,7 +532,7 @@ test_destroy_during_reload (void)
   gtk_window_present (GTK_WINDOW (window));
   start_demo (session);
 
-  tally_demo_server_set_delay (tally_session_get_demo_server (session), 300);
+  tally_demo_server_set_delay (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session)), 300);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
   tally_test_spin (50);
   g_assert_true (tally_session_get_busy (session));
@@ -902,6 +928,7 @@ main (int argc,
 
   g_test_add_func ("/window/dashboard", test_dashboard);
   g_test_add_func ("/window/toast-is-plain-text", test_toast_is_plain_text);
+  g_test_add_func ("/window/toast-action", test_toast_action);
   g_test_add_func ("/window/error-toast-keeps-cards", test_error_toast_keeps_cards);
   g_test_add_func ("/window/destroy-during-reload", test_destroy_during_reload);
   g_test_add_func ("/window/show-key-usage", test_show_key_usage);

@@ -13,7 +13,6 @@ typedef struct _TallyApiKey TallyApiKey;
 typedef struct _TallyAuthResult TallyAuthResult;
 typedef struct _TallyClient TallyClient;
 typedef struct _TallyDashboardStats TallyDashboardStats;
-typedef struct _TallyDemoServer TallyDemoServer;
 typedef struct _TallyGroup TallyGroup;
 typedef struct _TallyKeyUsage TallyKeyUsage;
 typedef struct _TallyModelBreakdown TallyModelBreakdown;

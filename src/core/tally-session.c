@@ -15,7 +15,7 @@
 #include "tally-client.h"
 #include "tally-credentials.h"
 #include "tally-dashboard-stats.h"
-#include "tally-demo-server.h"
+#include "tally-demo-backend.h"
 #include "tally-error.h"
 #include "tally-page.h"
 #include "tally-public-settings.h"
@@ -35,7 +35,7 @@ struct _TallySession
 
   /* Owned References */
   TallyClient *client;
-  TallyDemoServer *demo_server;
+  TallyDemoBackend *demo_server;  /* libtally-demo's server while in demo mode */
   GCancellable *auth_cancellable; /* the login/restore operation in flight */
   GCancellable *load_cancellable; /* the load in flight */
   GPtrArray *load_waiters;        /* GTask*: completed by the next load that finishes */
@@ -456,7 +456,7 @@ drop_demo_server (TallySession *self)
 {
   if (self->demo_server != NULL)
     {
-      tally_demo_server_stop (self->demo_server);
+      tally_demo_backend_stop (self->demo_server);
       g_clear_object (&self->demo_server);
     }
   set_demo (self, FALSE);
@@ -715,8 +715,8 @@ expiry_due_cb (gpointer user_data)
           self->renewed_expiry = self->token_expiry;
           self->renew_cancellable = g_cancellable_new ();
           tally_client_login_async (self->client,
-                                    tally_demo_server_get_email (self->demo_server),
-                                    tally_demo_server_get_password (self->demo_server),
+                                    tally_demo_backend_get_email (self->demo_server),
+                                    tally_demo_backend_get_password (self->demo_server),
                                     NULL,
                                     self->renew_cancellable,
                                     renew_demo_cb,
@@ -1379,7 +1379,7 @@ tally_session_dispose (GObject *object)
 
   g_clear_object (&self->client);
   if (self->demo_server != NULL)
-    tally_demo_server_stop (self->demo_server);
+    tally_demo_backend_stop (self->demo_server);
   g_clear_object (&self->demo_server);
   g_clear_object (&self->user);
   g_clear_object (&self->dashboard_stats);
@@ -1748,8 +1748,8 @@ tally_session_get_demo (TallySession *self)
   return self->demo;
 }
 
-TallyDemoServer *
-tally_session_get_demo_server (TallySession *self)
+TallyDemoBackend *
+tally_session_get_demo_backend (TallySession *self)
 {
   g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
 
@@ -1836,7 +1836,7 @@ tally_session_set_server (TallySession *self,
   if (self->timeout_set)
     tally_client_set_timeout (client, self->timeout);
 
-  if (self->demo_server != NULL && g_strcmp0 (base_url, tally_demo_server_get_url (self->demo_server)) != 0)
+  if (self->demo_server != NULL && g_strcmp0 (base_url, tally_demo_backend_get_url (self->demo_server)) != 0)
     drop_demo_server (self);
 
   if (g_strcmp0 (base_url, self->server_url) != 0)
@@ -2158,6 +2158,7 @@ tally_session_restore_finish (TallySession *self,
 
 void
 tally_session_start_demo_async (TallySession *self,
+                                TallyDemoBackend *demo,
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data)
@@ -2166,24 +2167,23 @@ tally_session_start_demo_async (TallySession *self,
   g_autoptr (GError) error = NULL;
 
   g_return_if_fail (TALLY_IS_SESSION (self));
+  g_return_if_fail (TALLY_IS_DEMO_BACKEND (demo));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = auth_task_new (self, cancellable, callback, user_data, tally_session_start_demo_async);
 
   if (self->demo_server == NULL)
     {
-      g_autoptr (TallyDemoServer) server = tally_demo_server_new_from_environment ();
-
-      if (!tally_demo_server_start (server, &error))
+      if (!tally_demo_backend_start (demo, &error))
         {
           auth_failed (self, task, g_steal_pointer (&error));
           return;
         }
 
-      self->demo_server = g_steal_pointer (&server);
+      self->demo_server = g_object_ref (demo);
     }
 
-  if (!tally_session_set_server (self, tally_demo_server_get_url (self->demo_server), &error))
+  if (!tally_session_set_server (self, tally_demo_backend_get_url (self->demo_server), &error))
     {
       auth_failed (self, task, g_steal_pointer (&error));
       return;
@@ -2191,8 +2191,8 @@ tally_session_start_demo_async (TallySession *self,
 
   set_demo (self, TRUE);
   start_login (self, task,
-               tally_demo_server_get_email (self->demo_server),
-               tally_demo_server_get_password (self->demo_server),
+               tally_demo_backend_get_email (self->demo_server),
+               tally_demo_backend_get_password (self->demo_server),
                NULL);
 }
 

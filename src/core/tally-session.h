@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * TallySession owns the TallyClient (and, in demo mode, the in-process
- * TallyDemoServer), the login state and the dashboard objects. Widgets bind
+ * demo server, a TallyDemoBackend), the login state and the dashboard objects. Widgets bind
  * to its properties; it never includes GTK.
  *
  * Loading is cancel-and-replace: tally_session_reload() cancels the load in
@@ -29,6 +29,7 @@
 #include <gio/gio.h>
 
 #include "tally-core-types.h"
+#include "tally-demo-backend.h"
 #include "tally-server-zone.h"
 
 G_BEGIN_DECLS
@@ -81,7 +82,7 @@ void tally_session_note_server_timestamp (TallySession *self,
                                           GDateTime *timestamp);
 gboolean tally_session_get_demo (TallySession *self);
 /* The in-process demo server while "demo" is TRUE, else NULL. */
-TallyDemoServer *tally_session_get_demo_server (TallySession *self);
+TallyDemoBackend *tally_session_get_demo_backend (TallySession *self);
 GListModel *tally_session_get_keys (TallySession *self); /* TallyApiKey, all pages */
 /* The no-parameter trend of the last load (server default range: the 8 days
  * ending today, daily buckets, gaps not filled); NULL until loaded. */
@@ -162,9 +163,13 @@ gboolean tally_session_restore_finish (TallySession *self,
                                        GAsyncResult *result,
                                        GError **error);
 
-/* Starts a TallyDemoServer in-process (in the caller's main context), logs in
- * to it and loads. Never touches the keyring. */
+/* Starts @demo, an in-process server not started yet (libtally-demo's
+ * tally_demo_server_new_from_environment()), in the caller's main context,
+ * logs in to it and loads; the session keeps it and stops it when the demo
+ * ends. While the session still has the server of an earlier start, it uses
+ * that one and @demo is not started. Never touches the keyring. */
 void tally_session_start_demo_async (TallySession *self,
+                                     TallyDemoBackend *demo,
                                      GCancellable *cancellable,
                                      GAsyncReadyCallback callback,
                                      gpointer user_data);

@@ -108,7 +108,9 @@ struct _TallyDemoServer
   GDestroyNotify usage_hook_destroy;
 };
 
-G_DEFINE_FINAL_TYPE (TallyDemoServer, tally_demo_server, G_TYPE_OBJECT)
+static void tally_demo_server_backend_init (TallyDemoBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TallyDemoServer, tally_demo_server, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (TALLY_TYPE_DEMO_BACKEND, tally_demo_server_backend_init))
 
 enum
 {
@@ -2883,6 +2885,50 @@ tally_demo_server_init (TallyDemoServer *self)
   self->sessions = tally_demo_sessions_new ();
   self->access_lifetime = TOKEN_LIFETIME_SECONDS;
   self->refresh_lifetime = REFRESH_LIFETIME_SECONDS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* TallyDemoBackend (what a session needs)                                  */
+
+static gboolean
+backend_start (TallyDemoBackend *backend,
+               GError **error)
+{
+  return tally_demo_server_start (TALLY_DEMO_SERVER (backend), error);
+}
+
+static void
+backend_stop (TallyDemoBackend *backend)
+{
+  tally_demo_server_stop (TALLY_DEMO_SERVER (backend));
+}
+
+static const char *
+backend_get_url (TallyDemoBackend *backend)
+{
+  return tally_demo_server_get_url (TALLY_DEMO_SERVER (backend));
+}
+
+static const char *
+backend_get_email (TallyDemoBackend *backend)
+{
+  return tally_demo_server_get_email (TALLY_DEMO_SERVER (backend));
+}
+
+static const char *
+backend_get_password (TallyDemoBackend *backend)
+{
+  return tally_demo_server_get_password (TALLY_DEMO_SERVER (backend));
+}
+
+static void
+tally_demo_server_backend_init (TallyDemoBackendInterface *iface)
+{
+  iface->start = backend_start;
+  iface->stop = backend_stop;
+  iface->get_url = backend_get_url;
+  iface->get_email = backend_get_email;
+  iface->get_password = backend_get_password;
 }
 
 /* ------------------------------------------------------------------------ */

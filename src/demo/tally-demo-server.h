@@ -12,7 +12,7 @@
 
 #include <glib-object.h>
 
-#include "tally-core-types.h"
+#include "tally-demo-backend.h"
 
 G_BEGIN_DECLS
 
