@@ -6,9 +6,6 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "tally-test-utils.h"
 
@@ -115,56 +112,30 @@ tally_test_load_fixture (const char *name)
   return g_bytes_new_take (contents, len);
 }
 
-/* The number of threads, and how many of them other than the caller are
- * running (state R in /proc/self/task/TID/stat). */
 static guint
-count_threads (guint *n_running)
+count_threads (void)
 {
   g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  g_autofree char *self = g_strdup_printf ("%ld", (long) syscall (SYS_gettid));
-  const char *name;
   guint n = 0;
 
-  *n_running = 0;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", name, "stat", NULL);
-      g_autofree char *stat = NULL;
-      const char *state;
-
-      n++;
-      if (g_str_equal (name, self) || !g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      /* "TID (COMM) STATE …"; COMM may hold spaces and parentheses */
-      state = strrchr (stat, ')');
-      if (state != NULL && state[1] == ' ' && state[2] == 'R')
-        (*n_running)++;
-    }
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
   return n;
 }
 
 static void
 settle_threads (void)
 {
-  guint running;
-  guint last;
-  guint calm = 0;
+  guint last = count_threads ();
 
-  /* idle pool workers end now: a worker that did a TLS handshake
-   * (glib-networking runs them in a thread) holds gnutls' dynamic TLS, which
-   * LSan 12 on glibc 2.36 cannot walk */
-  g_thread_pool_set_max_unused_threads (0);
-  g_thread_pool_stop_unused_threads ();
-  last = count_threads (&running);
-
-  /* up to 3 s: the same threads, none of them busy, three samples in a row */
-  for (guint i = 0; i < 60 && calm < 3; i++)
+  for (guint i = 0; i < 40; i++)
     {
       guint now;
 
       g_usleep (50 * 1000);
-      now = count_threads (&running);
-      calm = now == last && running == 0 ? calm + 1 : 0;
+      now = count_threads ();
+      if (now == last)
+        return;
       last = now;
     }
 }
