@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <stdlib.h>
-
 #include "tally-test-utils.h"
 
 #define GUARD_SECONDS 20
@@ -110,38 +108,4 @@ tally_test_load_fixture (const char *name)
     g_error ("fixture %s: %s", name, error->message);
 
   return g_bytes_new_take (contents, len);
-}
-
-static guint
-count_threads (void)
-{
-  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-static void
-settle_threads (void)
-{
-  guint last = count_threads ();
-
-  for (guint i = 0; i < 40; i++)
-    {
-      guint now;
-
-      g_usleep (50 * 1000);
-      now = count_threads ();
-      if (now == last)
-        return;
-      last = now;
-    }
-}
-
-void
-tally_test_settle_threads_at_exit (void)
-{
-  atexit (settle_threads);
 }

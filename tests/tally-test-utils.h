@@ -32,11 +32,4 @@ void tally_test_assert_finalized (gpointer object);
 /* Reads tests/data/@name (G_TEST_SRCDIR) into a GBytes; aborts when missing. */
 GBytes *tally_test_load_fixture (const char *name);
 
-/* Registers an exit handler that waits (at most 2 s) until the process's
- * thread count stops changing. GLib's thread pool lets surplus idle workers
- * exit right after a burst of work; LeakSanitizer's end-of-process check
- * crashes ("Tracer caught signal 11") when a thread exits under it. Handlers
- * registered later run first, so this runs before LSan's check. */
-void tally_test_settle_threads_at_exit (void);
-
 G_END_DECLS

@@ -1521,7 +1521,6 @@ main (int argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  tally_test_settle_threads_at_exit ();
 
   server = tally_demo_server_new ();
   g_object_set (server,

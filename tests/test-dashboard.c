@@ -609,7 +609,6 @@ main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  tally_test_settle_threads_at_exit ();
 
   g_test_add_func ("/dashboard/deleted-keys-rule", test_deleted_keys_rule);
   g_test_add_func ("/dashboard/dst-day-hourly", test_dst_day_hourly);

@@ -1552,7 +1552,6 @@ main (int argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  tally_test_settle_threads_at_exit ();
 
   g_test_add_func ("/demo-server/float-format", test_float_format);
   g_test_add_func ("/demo-server/go-reader", test_go_reader);

@@ -1197,7 +1197,6 @@ main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  tally_test_settle_threads_at_exit ();
 
   g_test_add ("/log-list/scroll-100k", Fixture, NULL, fixture_setup_big, test_scroll, fixture_teardown);
   g_test_add ("/log-list/filters", Fixture, NULL, fixture_setup_small, test_filters, fixture_teardown);

@@ -855,7 +855,6 @@ main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  tally_test_settle_threads_at_exit ();
 
   g_test_add ("/report/logs/all", Fixture, NULL, fixture_setup, test_logs_all, fixture_teardown);
   g_test_add ("/report/logs/filtered", Fixture, NULL, fixture_setup, test_logs_filtered, fixture_teardown);

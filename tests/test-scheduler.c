@@ -909,7 +909,6 @@ main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  tally_test_settle_threads_at_exit ();
 
 #define ADD(path, func) g_test_add ((path), Fixture, NULL, fixture_setup, (func), fixture_teardown)
   ADD ("/scheduler/demo-limiter", test_demo_limiter);

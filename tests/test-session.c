@@ -1031,7 +1031,6 @@ main (int argc,
   /* the demo mode's short access tokens would perturb the timing tests */
   g_setenv ("TALLY_DEMO_ACCESS_SECONDS", "86400", TRUE);
   g_test_init (&argc, &argv, NULL);
-  tally_test_settle_threads_at_exit ();
 
   g_test_add_func ("/session/demo-ready", test_demo_ready);
   g_test_add_func ("/session/reload-coalesces", test_reload_coalesces);

@@ -334,7 +334,6 @@ main (int argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  tally_test_settle_threads_at_exit ();
 
   g_test_add ("/usage-snapshot/walk/all", Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT),
               fixture_setup, test_walk_all, fixture_teardown);
