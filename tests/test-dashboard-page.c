@@ -70,6 +70,13 @@ wait_idle (TallyDashboard *dashboard)
 }
 
 static void
+painted_cb (GdkFrameClock *clock,
+            gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+static void
 save_png (GtkWidget *widget,
           const char *name)
 {
@@ -78,13 +85,25 @@ save_png (GtkWidget *widget,
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
   GskRenderNode *node;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  gboolean painted = FALSE;
+  gulong handler;
+  int width;
+  int height;
 
+  /* a frame painted after the last change (a new style): the layout is current */
+  handler = g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint", G_CALLBACK (painted_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (widget), handler);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
   g_assert_cmpint (width, >, 0);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gsk_render_node_unref (node);
