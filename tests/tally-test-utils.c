@@ -26,32 +26,78 @@ guard_expired (gint64 start)
   return g_get_monotonic_time () - start > GUARD_SECONDS * G_USEC_PER_SEC;
 }
 
-GAsyncResult *
-tally_test_wait_result (GAsyncResult **slot)
+static void
+guard_fired_cb (gpointer data)
 {
-  gint64 start = g_get_monotonic_time ();
+  *(gboolean *) data = TRUE;
+}
 
-  while (*slot == NULL)
+/* The guard of the waits below, in ms: 20 s, or TALLY_TEST_GUARD_MS (for the
+ * test of the guard itself). */
+static guint
+guard_ms (void)
+{
+  const char *env = g_getenv ("TALLY_TEST_GUARD_MS");
+  guint64 ms = 0;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT, &ms, NULL))
+    return (guint) ms;
+
+  return GUARD_SECONDS * 1000;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+tally_test_wait_until (TallyTestPredicate predicate,
+                       gpointer data,
+                       guint wake_ms,
+                       const char *what)
+{
+  gboolean expired = FALSE;
+  guint guard = g_timeout_add_once (guard_ms (), guard_fired_cb, &expired);
+  guint wake = wake_ms > 0 ? g_timeout_add (wake_ms, wake_cb, NULL) : 0;
+
+  while (!predicate (data))
     {
-      if (guard_expired (start))
-        g_error ("timed out waiting for an async result");
+      if (expired)
+        g_error ("timed out waiting for %s", what);
       g_main_context_iteration (NULL, TRUE);
     }
 
+  if (wake != 0)
+    g_source_remove (wake);
+  g_source_remove (guard);
+}
+
+static gboolean
+slot_filled (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+GAsyncResult *
+tally_test_wait_result (GAsyncResult **slot)
+{
+  tally_test_wait_until (slot_filled, slot, 0, "an async result");
+
   return g_steal_pointer (slot);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
 }
 
 void
 tally_test_wait_flag (gboolean *flag)
 {
-  gint64 start = g_get_monotonic_time ();
-
-  while (!*flag)
-    {
-      if (guard_expired (start))
-        g_error ("timed out waiting for a flag");
-      g_main_context_iteration (NULL, TRUE);
-    }
+  tally_test_wait_until (flag_set, flag, 0, "a flag");
 }
 
 static void

@@ -14,7 +14,19 @@ void tally_test_store_result_cb (GObject *source,
                                  GAsyncResult *result,
                                  gpointer user_data);
 
-/* Iterates the thread-default main context until *slot is non-NULL; aborts the
+typedef gboolean (*TallyTestPredicate) (gpointer data);
+
+/* Iterates the default main context until @predicate (@data) is TRUE, waking
+ * it every @wake_ms ms (0: never) for conditions no source signals. Aborts the
+ * test with "timed out waiting for @what" after 20 s (TALLY_TEST_GUARD_MS
+ * overrides it, for the test of the guard); a timeout source wakes the loop
+ * then, so the guard fires on an idle loop too. */
+void tally_test_wait_until (TallyTestPredicate predicate,
+                            gpointer data,
+                            guint wake_ms,
+                            const char *what);
+
+/* Iterates the default main context until *slot is non-NULL; aborts the
  * test after 20 s. Returns the (owned) result and clears the slot. */
 GAsyncResult *tally_test_wait_result (GAsyncResult **slot);
 
