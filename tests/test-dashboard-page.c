@@ -23,37 +23,13 @@
 #include "tally-server-zone.h"
 #include "tally-session.h"
 #include "tally-user.h"
+#include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
 #include "tally-usage-query.h"
 #include "tally-window.h"
 
 #define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
-
-static void
-collect_widgets (GtkWidget *widget,
-                 GType type,
-                 GPtrArray *out)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (out, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_widgets (child, type, out);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType type)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect_widgets (root, type, found);
-  g_assert_cmpuint (found->len, >=, 1);
-  return g_ptr_array_index (found, 0);
-}
 
 static void
 wait_idle (TallyDashboard *dashboard)
@@ -70,13 +46,6 @@ wait_idle (TallyDashboard *dashboard)
 }
 
 static void
-painted_cb (GdkFrameClock *clock,
-            gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-static void
 save_png (GtkWidget *widget,
           const char *name)
 {
@@ -85,17 +54,11 @@ save_png (GtkWidget *widget,
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
   GskRenderNode *node;
-  gboolean painted = FALSE;
-  gulong handler;
   int width;
   int height;
 
   /* a frame painted after the last change (a new style): the layout is current */
-  handler = g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint", G_CALLBACK (painted_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (gtk_widget_get_frame_clock (widget), handler);
+  tally_test_wait_painted (widget);
 
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -163,7 +126,7 @@ test_page (void)
   wait_idle (dashboard);
   g_assert_null (tally_dashboard_get_last_error (dashboard));
 
-  g_assert_true (page == find_widget (GTK_WIDGET (window), TALLY_TYPE_DASHBOARD_PAGE));
+  g_assert_true (page == tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_DASHBOARD_PAGE));
   g_assert_true (tally_dashboard_page_get_dashboard (TALLY_DASHBOARD_PAGE (page)) == dashboard);
 
   /* "filled": once the first frame with every value in was painted, and only once. */
@@ -203,7 +166,7 @@ test_page (void)
   usage = tally_client_get_keys_usage_finish (raw, result, &error);
   g_assert_no_error (error);
 
-  collect_widgets (page, TALLY_TYPE_KEY_COST_ROW, rows);
+  tally_test_collect_widgets (page, TALLY_TYPE_KEY_COST_ROW, rows);
   g_assert_cmpuint (rows->len, ==, n_keys + 1);
   for (guint i = 0; i < n_keys; i++)
     {
@@ -233,7 +196,7 @@ test_page (void)
         {
           g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
-          collect_widgets (GTK_WIDGET (row), GTK_TYPE_LABEL, labels);
+          tally_test_collect_widgets (GTK_WIDGET (row), GTK_TYPE_LABEL, labels);
           for (guint k = 0; k < labels->len; k++)
             if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, k)), "Disabled") == 0)
               saw_disabled = TRUE;
@@ -251,7 +214,7 @@ test_page (void)
   }
 
   /* The trend chart shows the 7 days of the default range. */
-  chart = find_widget (page, TALLY_TYPE_TREND_CHART);
+  chart = tally_test_find_widget (page, TALLY_TYPE_TREND_CHART);
   g_assert_cmpuint (g_list_model_get_n_items (tally_trend_chart_get_model (TALLY_TREND_CHART (chart))), ==, 7);
 
   save_png (GTK_WIDGET (window), "dashboard-page-light.png");
@@ -272,7 +235,7 @@ test_page (void)
   }
 
   /* The date range button sets the dashboard's range (and a preset shortcut too). */
-  button = TALLY_DATE_RANGE_BUTTON (find_widget (GTK_WIDGET (window), TALLY_TYPE_DATE_RANGE_BUTTON));
+  button = TALLY_DATE_RANGE_BUTTON (tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_DATE_RANGE_BUTTON));
   g_assert_cmpstr (tally_date_range_button_get_server_today (button), ==, "2026-01-15");
   g_assert_cmpstr (tally_date_range_button_get_start_date (button), ==, "2026-01-09");
   tally_date_range_button_set_range (button, "2025-12-01", "2025-12-31");
@@ -343,7 +306,7 @@ test_open_requests (void)
   g_assert_cmpuint (g_list_model_get_n_items (tally_dashboard_get_trend (dashboard)), ==, 7);
   g_assert_cmpuint (g_list_model_get_n_items (tally_dashboard_get_models (dashboard)), >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (tally_session_get_keys (session)), <=, 100); /* one /keys page */
-  page = find_widget (GTK_WIDGET (window), TALLY_TYPE_DASHBOARD_PAGE);
+  page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_DASHBOARD_PAGE);
   g_assert_true (tally_dashboard_page_get_dashboard (TALLY_DASHBOARD_PAGE (page)) == dashboard);
 
   for (guint i = 0; i < G_N_ELEMENTS (once); i++)
@@ -413,7 +376,7 @@ check_zone_label (TallyDemoGeneration generation,
   g_assert_cmpint (tally_session_get_utc_offset (session), ==, -18000);
   g_assert_cmpstr (tally_session_get_server_today (session), ==, "2026-12-10");
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));

@@ -18,6 +18,7 @@
 #include "tally-resources.h"
 #include "tally-server-time.h"
 #include "tally-session.h"
+#include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-usage-query.h"
 
@@ -33,27 +34,13 @@ typedef struct
 } Fixture;
 
 static void
-start_demo (TallySession *session)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
-
-  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (session, result, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
   f->session = tally_session_new ();
-  start_demo (f->session);
+  tally_test_start_demo (f->session);
   f->dir = g_dir_make_tmp ("tally-export-XXXXXX", &error);
   g_assert_no_error (error);
 }

@@ -29,6 +29,7 @@
 #include "tally-server-time.h"
 #include "tally-session.h"
 #include "tally-stat-card.h"
+#include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-trend-point.h"
 #include "tally-usage-query.h"
@@ -104,21 +105,6 @@ window_idle (gpointer data)
   return !tally_session_get_busy (tally_window_get_session (window)) && !tally_dashboard_get_busy (tally_window_get_dashboard (window));
 }
 
-static void
-collect_widgets (GtkWidget *widget,
-                 GType type,
-                 GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        g_ptr_array_add (found, child);
-      collect_widgets (child, type, found);
-    }
-}
-
 /* "title=value|caption;" for every stat card, as shown. */
 static char *
 read_cards (TallyWindow *window)
@@ -126,13 +112,13 @@ read_cards (TallyWindow *window)
   g_autoptr (GPtrArray) cards = g_ptr_array_new ();
   GString *out = g_string_new (NULL);
 
-  collect_widgets (GTK_WIDGET (window), TALLY_TYPE_STAT_CARD, cards);
+  tally_test_collect_widgets (GTK_WIDGET (window), TALLY_TYPE_STAT_CARD, cards);
   g_assert_cmpuint (cards->len, ==, 11);
   for (guint i = 0; i < cards->len; i++)
     {
       g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
-      collect_widgets (g_ptr_array_index (cards, i), GTK_TYPE_LABEL, labels);
+      tally_test_collect_widgets (g_ptr_array_index (cards, i), GTK_TYPE_LABEL, labels);
       g_assert_cmpuint (labels->len, ==, 3);
       g_string_append_printf (out, "%s=%s|%s;\n",
                               gtk_label_get_text (g_ptr_array_index (labels, 0)),
@@ -184,7 +170,7 @@ shows_label_containing (GtkWidget *root,
 {
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
-  collect_widgets (root, GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (root, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       GtkWidget *label = g_ptr_array_index (labels, i);
@@ -194,20 +180,6 @@ shows_label_containing (GtkWidget *root,
     }
 
   return FALSE;
-}
-
-static void
-start_demo (TallySession *session)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
-
-  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (session, result, &error));
-  g_assert_no_error (error);
 }
 
 static void
@@ -240,7 +212,7 @@ test_window_fault (gconstpointer data)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
   wait_for (window_idle, window);
   tally_test_spin (100);
 
@@ -264,7 +236,7 @@ test_window_fault (gconstpointer data)
       GtkWidget *page = NULL;
       g_autoptr (GPtrArray) pages = g_ptr_array_new ();
 
-      collect_widgets (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE, pages);
+      tally_test_collect_widgets (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE, pages);
       page = g_ptr_array_index (pages, 0);
       g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
       g_assert_true (gtk_widget_get_mapped (page));
@@ -392,7 +364,7 @@ test_window_slow_range_changes (void)
   GListModel *trend;
 
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
   wait_for (window_idle, window);
 
   server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));

@@ -16,24 +16,11 @@
 #include "tally-resources.h"
 #include "tally-session.h"
 #include "tally-soup-listen-private.h"
+#include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
 #include "tally-user.h"
 #include "tally-window.h"
-
-static void
-collect_widgets (GtkWidget *widget,
-                 GType type,
-                 GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_widgets (child, type, found);
-}
 
 /* The preferences row titled @title (exactly one). */
 static GtkWidget *
@@ -43,7 +30,7 @@ find_row (GtkWindow *window,
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
   GtkWidget *found = NULL;
 
-  collect_widgets (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_ROW, rows);
+  tally_test_collect_widgets (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       AdwPreferencesRow *row = g_ptr_array_index (rows, i);
@@ -66,7 +53,7 @@ find_logout_button (GtkWindow *window)
   g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
   GtkWidget *found = NULL;
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       GtkButton *button = g_ptr_array_index (buttons, i);
@@ -94,7 +81,7 @@ assert_row_shows (GtkWidget *row,
   g_assert_true (gtk_widget_get_visible (row));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, text);
 
-  collect_widgets (row, GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (row, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       GtkLabel *label = g_ptr_array_index (labels, i);
@@ -129,21 +116,6 @@ find_preferences_window (void)
 }
 
 static void
-start_demo (TallySession *session)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
-
-  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (session, result, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
-}
-
-static void
 wait_idle (TallySession *session)
 {
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -174,7 +146,7 @@ test_account (void)
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
   wait_idle (session);
 
   server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
@@ -230,7 +202,7 @@ test_account (void)
     g_autoptr (GPtrArray) groups = g_ptr_array_new ();
     gboolean said = FALSE;
 
-    collect_widgets (GTK_WIDGET (other), ADW_TYPE_PREFERENCES_GROUP, groups);
+    tally_test_collect_widgets (GTK_WIDGET (other), ADW_TYPE_PREFERENCES_GROUP, groups);
     for (guint i = 0; i < groups->len; i++)
       if (g_strcmp0 (adw_preferences_group_get_description (g_ptr_array_index (groups, i)), "Not logged in") == 0)
         said = TRUE;
@@ -238,7 +210,7 @@ test_account (void)
   }
 
   /* Logged in again: the rows come back; without a parent, Log Out logs the session out itself. */
-  start_demo (session);
+  tally_test_start_demo (session);
   wait_idle (session);
   g_assert_cmpstr (tally_session_get_server_url (session), ==,
                    tally_demo_server_get_url (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session))));
@@ -463,12 +435,12 @@ page_series (GtkWidget *page)
   GtkDropDown *series_dropdown = NULL;
   TallyTrendSeries series;
 
-  collect_widgets (page, TALLY_TYPE_TREND_CHART, charts);
+  tally_test_collect_widgets (page, TALLY_TYPE_TREND_CHART, charts);
   g_assert_cmpuint (charts->len, ==, 1);
   series = tally_trend_chart_get_series (g_ptr_array_index (charts, 0));
 
   /* The selector whose second choice is "List Price" (the pie's is "Tokens"). */
-  collect_widgets (page, GTK_TYPE_DROP_DOWN, dropdowns);
+  tally_test_collect_widgets (page, GTK_TYPE_DROP_DOWN, dropdowns);
   for (guint i = 0; i < dropdowns->len; i++)
     {
       GListModel *model = gtk_drop_down_get_model (g_ptr_array_index (dropdowns, i));

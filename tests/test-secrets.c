@@ -27,6 +27,7 @@
 #include "tally-report.h"
 #include "tally-resources.h"
 #include "tally-session.h"
+#include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-window.h"
 
@@ -80,47 +81,6 @@ wait_idle (TallyWindow *window)
       g_main_context_iteration (NULL, TRUE);
     }
   g_source_remove (wake);
-}
-
-static void
-collect_widgets (GtkWidget *widget,
-                 GType type,
-                 GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        g_ptr_array_add (found, child);
-      collect_widgets (child, type, found);
-    }
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType type)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect_widgets (root, type, found);
-  g_assert_cmpuint (found->len, >=, 1);
-
-  return g_ptr_array_index (found, 0);
-}
-
-static void
-start_demo (TallySession *session)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
-
-  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (session, result, &error));
-  g_assert_no_error (error);
 }
 
 static void
@@ -223,7 +183,7 @@ test_logs (void)
 
   log_start = captured_log->len;
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
   wait_idle (window);
   token = g_strdup (tally_client_get_token (tally_session_get_client (session)));
   url = g_strdup (tally_session_get_server_url (session));
@@ -380,7 +340,7 @@ test_plain_text (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
   wait_idle (window);
   keys = fetch_full_keys (tally_session_get_server_url (session),
                           tally_client_get_token (tally_session_get_client (session)),
@@ -397,7 +357,7 @@ test_plain_text (void)
   tally_window_add_toast (window, "Key “CI <b>&amp; bot” <i>failed</i>");
   tally_test_spin (300);
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       GtkLabel *label = g_ptr_array_index (labels, i);
@@ -438,7 +398,7 @@ test_plain_text (void)
     g_assert_true (toast_verbatim);
   }
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_INSCRIPTION, inscriptions);
+  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_INSCRIPTION, inscriptions);
   for (guint i = 0; i < inscriptions->len; i++)
     {
       GtkInscription *inscription = g_ptr_array_index (inscriptions, i);
@@ -462,7 +422,7 @@ insecure_warning_shown (GtkWidget *login_page)
 {
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
-  collect_widgets (login_page, GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (login_page, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       GtkWidget *label = g_ptr_array_index (labels, i);
@@ -480,7 +440,7 @@ set_server_field (GtkWidget *login_page,
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
+  tally_test_collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
   g_assert_cmpuint (rows->len, >=, 1);
   /* the first row is the server */
   gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 0)), url);
@@ -494,7 +454,7 @@ test_insecure_warning (void)
   GtkWidget *login_page;
 
   gtk_window_present (GTK_WINDOW (window));
-  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
 
   set_server_field (login_page, "http://example.com");
   tally_test_spin (1000); /* the check runs after a pause in typing */
@@ -532,8 +492,8 @@ test_tls_reason (void)
   tally_session_set_timeout (session, 5);
 
   gtk_window_present (GTK_WINDOW (window));
-  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
-  collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
+  login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  tally_test_collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
   gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 0)), https);
   gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 1)), tally_demo_server_get_email (server));
   /* the third row is the password */
@@ -545,7 +505,7 @@ test_tls_reason (void)
     {
       tally_test_spin (50);
       g_ptr_array_set_size (labels, 0);
-      collect_widgets (login_page, GTK_TYPE_LABEL, labels);
+      tally_test_collect_widgets (login_page, GTK_TYPE_LABEL, labels);
       for (guint i = 0; i < labels->len; i++)
         {
           GtkWidget *label = g_ptr_array_index (labels, i);

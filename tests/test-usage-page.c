@@ -17,6 +17,7 @@
 #include "tally-resources.h"
 #include "tally-server-time.h"
 #include "tally-session.h"
+#include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-usage-details.h"
 #include "tally-usage-filter-bar.h"
@@ -52,21 +53,6 @@ wait_until (Predicate predicate,
   g_source_remove (wake);
 }
 
-static void
-start_demo (TallySession *session)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
-
-  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (session, result, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
-}
-
 /* The `data` member of GET /api/v1@path, with plain soup + json-glib. */
 static JsonObject *
 fetch_raw_data (TallySession *session,
@@ -97,40 +83,13 @@ fetch_raw_data (TallySession *session,
   return json_object_ref (json_object_get_object_member (json_node_get_object (root), "data"));
 }
 
-static void
-collect_widgets (GtkWidget *widget,
-                 GType type,
-                 GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        g_ptr_array_add (found, child);
-      collect_widgets (child, type, found);
-    }
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType type)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect_widgets (root, type, found);
-  g_assert_cmpuint (found->len, >=, 1);
-
-  return g_ptr_array_index (found, 0);
-}
-
 static GtkWidget *
 find_named (GtkWidget *root,
             const char *name)
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  collect_widgets (root, GTK_TYPE_WIDGET, found);
+  tally_test_collect_widgets (root, GTK_TYPE_WIDGET, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (gtk_widget_get_name (g_ptr_array_index (found, i)), name) == 0)
       return g_ptr_array_index (found, i);
@@ -163,7 +122,7 @@ inscriptions_contain (GtkWidget *root,
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  collect_widgets (root, GTK_TYPE_INSCRIPTION, found);
+  tally_test_collect_widgets (root, GTK_TYPE_INSCRIPTION, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (gtk_inscription_get_text (g_ptr_array_index (found, i)), text) == 0)
       return TRUE;
@@ -231,28 +190,6 @@ details_loaded (gpointer data)
   return tally_usage_details_get_loaded (TALLY_USAGE_DETAILS (ctx->details));
 }
 
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-/* Iterates until @window has painted a frame: its layout is current then
- * (a page of 1000 rows may take a while on a loaded machine). */
-static void
-wait_painted (GtkWidget *window)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  gboolean painted = FALSE;
-  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-
-  gtk_widget_queue_draw (window);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-}
-
 /* Renders @window's content over white to a PNG in the build dir. */
 static void
 save_png (GtkWidget *window,
@@ -269,7 +206,7 @@ save_png (GtkWidget *window,
   int height;
 
   tally_test_spin (100);
-  wait_painted (window);
+  tally_test_wait_painted (window);
   width = gtk_widget_get_width (child);
   height = gtk_widget_get_height (child);
   g_test_message ("%s: %s is %d×%d", name, G_OBJECT_TYPE_NAME (child), width, height);
@@ -333,7 +270,7 @@ test_filter_by_key (void)
   g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-requests"), ==, "—");
 
   tally_usage_page_set_session (ctx.page, ctx.session);
-  start_demo (ctx.session);
+  tally_test_start_demo (ctx.session);
 
   /* The filter bar gives a query without dates the default range. */
   wait_until (query_has_dates, &ctx, "the query has a range");
@@ -343,7 +280,7 @@ test_filter_by_key (void)
   g_assert_cmpstr (end, ==, tally_session_get_server_today (ctx.session));
 
   /* Pick key 1 in the drop-down, as a user would. */
-  bar = TALLY_USAGE_FILTER_BAR (find_widget (GTK_WIDGET (ctx.page), TALLY_TYPE_USAGE_FILTER_BAR));
+  bar = TALLY_USAGE_FILTER_BAR (tally_test_find_widget (GTK_WIDGET (ctx.page), TALLY_TYPE_USAGE_FILTER_BAR));
   key1 = key_name (ctx.session, 1);
   key3 = key_name (ctx.session, 3);
   g_assert_nonnull (key1);
@@ -573,11 +510,11 @@ test_new_rows (void)
   g_object_add_weak_pointer (G_OBJECT (ctx.window), (gpointer *) &ctx.window);
   gtk_window_present (GTK_WINDOW (ctx.window));
   tally_usage_page_set_session (ctx.page, ctx.session);
-  start_demo (ctx.session);
+  tally_test_start_demo (ctx.session);
   g_setenv ("TALLY_DEMO_LIVE_ROWS", "0", TRUE);
 
   wait_until (log_settled, &ctx, "the log is loaded");
-  revealer = find_widget (GTK_WIDGET (ctx.page), GTK_TYPE_REVEALER);
+  revealer = tally_test_find_widget (GTK_WIDGET (ctx.page), GTK_TYPE_REVEALER);
   n_items = g_list_model_get_n_items (ctx.log);
   first = g_list_model_get_item (ctx.log, 0);
   wait_until (log_settled, &ctx, "page 1 is in");

@@ -19,6 +19,7 @@
 #include "tally-server-time.h"
 #include "tally-session.h"
 #include "tally-stat-card.h"
+#include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-dashboard.h"
 #include "tally-usage-query.h"
@@ -57,21 +58,6 @@ is_idle (TallySession *session)
   return !tally_session_get_busy (session);
 }
 
-static void
-start_demo (TallySession *session)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
-
-  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (session, result, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
-}
-
 static JsonObject *
 fetch_raw_data (TallySession *session,
                 const char *path)
@@ -101,33 +87,6 @@ fetch_raw_data (TallySession *session,
   return json_object_ref (json_object_get_object_member (json_node_get_object (root), "data"));
 }
 
-static void
-collect_widgets (GtkWidget *widget,
-                 GType type,
-                 GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        g_ptr_array_add (found, child);
-      collect_widgets (child, type, found);
-    }
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType type)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect_widgets (root, type, found);
-  g_assert_cmpuint (found->len, >=, 1);
-
-  return g_ptr_array_index (found, 0);
-}
-
 /* The labels of a card as shown on screen: title, value, caption. */
 static void
 read_card (TallyStatCard *card,
@@ -137,7 +96,7 @@ read_card (TallyStatCard *card,
 {
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
-  collect_widgets (GTK_WIDGET (card), GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (GTK_WIDGET (card), GTK_TYPE_LABEL, labels);
   g_assert_cmpuint (labels->len, ==, 3);
 
   *title = gtk_label_get_text (g_ptr_array_index (labels, 0));
@@ -251,13 +210,13 @@ test_dashboard (void)
   gtk_window_present (GTK_WINDOW (window));
   tally_test_spin (300);
 
-  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
-  dashboard_page = find_widget (GTK_WIDGET (window), g_type_from_name ("TallyDashboardPage"));
+  login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  dashboard_page = tally_test_find_widget (GTK_WIDGET (window), g_type_from_name ("TallyDashboardPage"));
   g_assert_true (is_showing (login_page));
   g_assert_false (is_showing (dashboard_page));
   save_png (GTK_WIDGET (window), "window-login.png");
 
-  start_demo (session);
+  tally_test_start_demo (session);
   tally_test_spin (300);
   g_assert_false (is_showing (login_page));
   g_assert_true (is_showing (dashboard_page));
@@ -266,7 +225,7 @@ test_dashboard (void)
   stats = fetch_raw_data (session, "/api/v1/usage/dashboard/stats");
   me = fetch_raw_data (session, "/api/v1/auth/me");
 
-  collect_widgets (dashboard_page, TALLY_TYPE_STAT_CARD, cards);
+  tally_test_collect_widgets (dashboard_page, TALLY_TYPE_STAT_CARD, cards);
   g_assert_cmpuint (cards->len, ==, 11);
   yesterday = tally_dashboard_get_yesterday_totals (tally_window_get_dashboard (window));
   g_assert_nonnull (yesterday);
@@ -338,7 +297,7 @@ test_dashboard (void)
 #undef D
 
   /* The server's zone and day. */
-  collect_widgets (dashboard_page, GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (dashboard_page, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
@@ -368,7 +327,7 @@ test_dashboard (void)
     g_autoptr (GPtrArray) titles = g_ptr_array_new ();
     gboolean found_demo = FALSE;
 
-    collect_widgets (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, titles);
+    tally_test_collect_widgets (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, titles);
     for (guint i = 0; i < titles->len; i++)
       if (g_strcmp0 (adw_window_title_get_subtitle (g_ptr_array_index (titles, i)), "Demo") == 0)
         found_demo = TRUE;
@@ -401,7 +360,7 @@ test_toast_is_plain_text (void)
   tally_window_add_toast (window, "Key CI <b>&amp; bot failed");
   tally_test_spin (300);
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), "Key CI <b>&amp; bot failed") == 0)
       found = TRUE;
@@ -426,7 +385,7 @@ test_toast_action (void)
                                              "win.toast", "s", "Usage <i>failed</i> & more"));
   tally_test_spin (300);
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), "Usage <i>failed</i> & more") == 0)
       found++;
@@ -449,10 +408,10 @@ test_error_toast_keeps_cards (void)
   gboolean found = FALSE;
 
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
   tally_test_spin (100);
 
-  collect_widgets (GTK_WIDGET (window), TALLY_TYPE_STAT_CARD, cards);
+  tally_test_collect_widgets (GTK_WIDGET (window), TALLY_TYPE_STAT_CARD, cards);
   read_card (g_ptr_array_index (cards, 1), &title, &value, &caption);
   before = g_strdup (value);
   g_assert_cmpstr (before, !=, "—");
@@ -466,7 +425,7 @@ test_error_toast_keeps_cards (void)
   read_card (g_ptr_array_index (cards, 1), &title, &value, &caption);
   g_assert_cmpstr (value, ==, before);
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)),
                    tally_session_get_last_error (session))
@@ -492,11 +451,11 @@ test_show_key_usage (void)
   const TallyUsageQuery *query;
 
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
   tally_test_spin (200);
 
   server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
-  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+  stack = ADW_VIEW_STACK (tally_test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "dashboard");
   g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), ==, 0);
 
@@ -530,7 +489,7 @@ test_destroy_during_reload (void)
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
 
   tally_demo_server_set_delay (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session)), 300);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
@@ -585,7 +544,7 @@ test_narrow (void)
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
   gtk_window_present (GTK_WINDOW (window));
-  start_demo (session);
+  tally_test_start_demo (session);
   tally_test_spin (300);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -628,7 +587,7 @@ shows_text (GtkWidget *root,
 {
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
-  collect_widgets (root, GTK_TYPE_LABEL, labels);
+  tally_test_collect_widgets (root, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       GtkWidget *label = g_ptr_array_index (labels, i);
@@ -648,7 +607,7 @@ assert_login_fields (GtkWidget *login_page,
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
+  tally_test_collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
   g_assert_cmpuint (rows->len, >=, 2);
   g_assert_cmpstr (gtk_editable_get_text (g_ptr_array_index (rows, 0)), ==, server_url);
   g_assert_cmpstr (gtk_editable_get_text (g_ptr_array_index (rows, 1)), ==, email);
@@ -670,7 +629,7 @@ test_unauthorized_login_page (void)
   token = tally_demo_server_issue_token (server, 3600);
 
   gtk_window_present (GTK_WINDOW (window));
-  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
   use_token (session, tally_demo_server_get_url (server), token);
   wait_until (session, is_idle);
   tally_test_spin (200);
@@ -745,7 +704,7 @@ test_session_end_sentences (void)
       tally_demo_server_set_refresh_lifetime (server, g_str_equal (cases[i].hook, "refresh-expired") ? 0 : 3600);
 
       gtk_window_present (GTK_WINDOW (window));
-      login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+      login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
       g_assert_true (tally_session_set_server (session, tally_demo_server_get_url (server), &error));
       tally_session_login_async (session, tally_demo_server_get_email (server), tally_demo_server_get_password (server),
                                  NULL, NULL, tally_test_store_result_cb, &slot);
@@ -774,7 +733,7 @@ test_session_end_sentences (void)
       /* refused at login (the two that a login can meet), through the page */
       if (g_str_equal (cases[i].hook, "disabled") || g_str_equal (cases[i].hook, "admin-only"))
         {
-          collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
+          tally_test_collect_widgets (login_page, ADW_TYPE_ENTRY_ROW, rows);
           g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (g_ptr_array_index (rows, 2)));
           gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 2)), tally_demo_server_get_password (server));
           tally_demo_server_reset_request_counts (server);
@@ -813,7 +772,7 @@ test_expiry_prompt (void)
   token = tally_demo_server_issue_token (server, 120);
 
   gtk_window_present (GTK_WINDOW (window));
-  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
   use_token (session, tally_demo_server_get_url (server), token);
   wait_until (session, is_idle);
   tally_test_spin (300);
@@ -861,10 +820,10 @@ check_login_captcha (const char *kind,
   tally_demo_server_set_captcha (server, kind);
   g_assert_true (tally_demo_server_start (server, &error));
   gtk_window_present (GTK_WINDOW (window));
-  login_page = find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
+  login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
   tally_login_page_set_fields (TALLY_LOGIN_PAGE (login_page), tally_demo_server_get_url (server),
                                tally_demo_server_get_email (server));
-  collect_widgets (login_page, ADW_TYPE_PASSWORD_ENTRY_ROW, passwords);
+  tally_test_collect_widgets (login_page, ADW_TYPE_PASSWORD_ENTRY_ROW, passwords);
   gtk_editable_set_text (g_ptr_array_index (passwords, 0), tally_demo_server_get_password (server));
   g_assert_true (gtk_widget_activate_action (login_page, "login.log-in", NULL));
 
@@ -879,7 +838,7 @@ check_login_captcha (const char *kind,
   /* a server that says so is never sent the password */
   g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/login"), ==,
                     generation == TALLY_DEMO_GENERATION_CURRENT ? 0 : 1);
-  collect_widgets (login_page, ADW_TYPE_EXPANDER_ROW, expanders);
+  tally_test_collect_widgets (login_page, ADW_TYPE_EXPANDER_ROW, expanders);
   for (guint i = 0; i < expanders->len; i++)
     expanded |= adw_expander_row_get_expanded (g_ptr_array_index (expanders, i));
   g_assert_true (expanded);
