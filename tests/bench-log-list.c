@@ -27,6 +27,7 @@
 #include "tally-client.h"
 #include "tally-demo-server.h"
 #include "tally-log-list.h"
+#include "tally-test-utils.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
 
@@ -34,12 +35,6 @@
 #define DEMO_ROWS 104000                        /* ~96.5 % of them are the demo user's */
 #define LOOKAHEAD 60
 #define HELD 120
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 /* kB of a /proc/self/status field such as "VmHWM" */
 static gint64
@@ -67,7 +62,7 @@ reset_peak (void)
 static void
 wait_ready (TallyLogList *list)
 {
-  guint wake = g_timeout_add (10, wake_cb, NULL);
+  guint wake = g_timeout_add (10, tally_test_wake_cb, NULL);
 
   while (!tally_log_list_get_ready (list))
     g_main_context_iteration (NULL, TRUE);
@@ -118,7 +113,7 @@ run_model (TallyClient *client,
   wait_ready (list);
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
 
-  wake = g_timeout_add (10, wake_cb, NULL);
+  wake = g_timeout_add (10, tally_test_wake_cb, NULL);
   for (guint pos = 0; pos < n; pos++)
     {
       g_autoptr (TallyLogRow) row = NULL;
@@ -199,7 +194,7 @@ run_view (TallyClient *client,
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
 
-  wake = g_timeout_add (5, wake_cb, NULL);
+  wake = g_timeout_add (5, tally_test_wake_cb, NULL);
   for (;;)
     {
       double value = gtk_adjustment_get_value (adjustment);

@@ -35,7 +35,7 @@ guard_fired_cb (gpointer data)
 /* The guard of the waits below, in ms: 20 s, or TALLY_TEST_GUARD_MS (for the
  * test of the guard itself). */
 static guint
-guard_ms (void)
+guard_ms (guint guard_seconds)
 {
   const char *env = g_getenv ("TALLY_TEST_GUARD_MS");
   guint64 ms = 0;
@@ -43,11 +43,11 @@ guard_ms (void)
   if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT, &ms, NULL))
     return (guint) ms;
 
-  return GUARD_SECONDS * 1000;
+  return guard_seconds * 1000;
 }
 
-static gboolean
-wake_cb (gpointer user_data)
+gboolean
+tally_test_wake_cb (gpointer user_data)
 {
   return G_SOURCE_CONTINUE;
 }
@@ -56,11 +56,12 @@ void
 tally_test_wait_until (TallyTestPredicate predicate,
                        gpointer data,
                        guint wake_ms,
+                       guint guard_seconds,
                        const char *what)
 {
   gboolean expired = FALSE;
-  guint guard = g_timeout_add_once (guard_ms (), guard_fired_cb, &expired);
-  guint wake = wake_ms > 0 ? g_timeout_add (wake_ms, wake_cb, NULL) : 0;
+  guint guard = g_timeout_add_once (guard_ms (guard_seconds), guard_fired_cb, &expired);
+  guint wake = wake_ms > 0 ? g_timeout_add (wake_ms, tally_test_wake_cb, NULL) : 0;
 
   while (!predicate (data))
     {
@@ -83,7 +84,7 @@ slot_filled (gpointer data)
 GAsyncResult *
 tally_test_wait_result (GAsyncResult **slot)
 {
-  tally_test_wait_until (slot_filled, slot, 0, "an async result");
+  tally_test_wait_until (slot_filled, slot, 0, GUARD_SECONDS, "an async result");
 
   return g_steal_pointer (slot);
 }
@@ -97,7 +98,7 @@ flag_set (gpointer data)
 void
 tally_test_wait_flag (gboolean *flag)
 {
-  tally_test_wait_until (flag_set, flag, 0, "a flag");
+  tally_test_wait_until (flag_set, flag, 0, GUARD_SECONDS, "a flag");
 }
 
 static void

@@ -16,14 +16,18 @@ void tally_test_store_result_cb (GObject *source,
 
 typedef gboolean (*TallyTestPredicate) (gpointer data);
 
+/* A GSourceFunc that only wakes the main loop (G_SOURCE_CONTINUE). */
+gboolean tally_test_wake_cb (gpointer user_data);
+
 /* Iterates the default main context until @predicate (@data) is TRUE, waking
  * it every @wake_ms ms (0: never) for conditions no source signals. Aborts the
- * test with "timed out waiting for @what" after 20 s (TALLY_TEST_GUARD_MS
- * overrides it, for the test of the guard); a timeout source wakes the loop
- * then, so the guard fires on an idle loop too. */
+ * test with "timed out waiting for @what" after @guard_seconds
+ * (TALLY_TEST_GUARD_MS overrides it, for the test of the guard); a timeout
+ * source wakes the loop then, so the guard fires on an idle loop too. */
 void tally_test_wait_until (TallyTestPredicate predicate,
                             gpointer data,
                             guint wake_ms,
+                            guint guard_seconds,
                             const char *what);
 
 /* Iterates the default main context until *slot is non-NULL; aborts the

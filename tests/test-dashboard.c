@@ -34,26 +34,19 @@ typedef struct
 } Fixture;
 
 static gboolean
-wake_cb (gpointer user_data)
+dashboard_idle (gpointer data)
 {
-  return G_SOURCE_CONTINUE;
+  TallyDashboard *dashboard = data;
+
+  return !tally_dashboard_get_busy (dashboard) && !tally_session_get_busy (tally_dashboard_get_session (dashboard));
 }
 
 static void
 wait_idle (TallyDashboard *dashboard)
 {
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-
   /* Let queued idles run first. */
   tally_test_spin (10);
-  while (tally_dashboard_get_busy (dashboard) || tally_session_get_busy (tally_dashboard_get_session (dashboard)))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for the dashboard");
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
+  tally_test_wait_until (dashboard_idle, dashboard, 20, GUARD_SECONDS, "the dashboard");
 }
 
 static void

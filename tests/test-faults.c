@@ -72,29 +72,13 @@ static guint n_scenarios_run;
 
 /* ------------------------------------------------------------ helpers */
 
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 typedef gboolean (*Predicate) (gpointer data);
 
 static void
 wait_for (Predicate predicate,
           gpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-
-  while (!predicate (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out");
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake);
+  tally_test_wait_until (predicate, data, 50, GUARD_SECONDS, "a condition");
 }
 
 static gboolean

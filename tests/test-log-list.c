@@ -150,10 +150,27 @@ raw_total (Fixture *f,
   return json_object_get_int_member (json_node_get_object (data), "total");
 }
 
-static gboolean
-wake_cb (gpointer user_data)
+typedef struct
 {
-  return G_SOURCE_CONTINUE;
+  gpointer object;
+  const char *property;
+} PropertyWait;
+
+static gboolean
+property_true (gpointer data)
+{
+  PropertyWait *wait = data;
+  gboolean value = FALSE;
+
+  g_object_get (wait->object, wait->property, &value, NULL);
+
+  return value;
+}
+
+static gboolean
+list_idle (gpointer data)
+{
+  return !tally_log_list_get_loading (data) && !g_main_context_pending (NULL);
 }
 
 /* Iterates until @property of @object reads TRUE. */
@@ -161,39 +178,17 @@ static void
 wait_property (gpointer object,
                const char *property)
 {
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-  gboolean value = FALSE;
+  PropertyWait wait = { object, property };
 
-  for (;;)
-    {
-      g_object_get (object, property, &value, NULL);
-      if (value)
-        break;
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", property);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake);
+  tally_test_wait_until (property_true, &wait, 20, GUARD_SECONDS, property);
 }
 
 static void
 wait_idle (TallyLogList *list)
 {
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-
   /* one iteration lets a queued dispatch start its fetches */
   g_main_context_iteration (NULL, FALSE);
-  while (tally_log_list_get_loading (list) || g_main_context_pending (NULL))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for the list");
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake);
+  tally_test_wait_until (list_idle, list, 20, GUARD_SECONDS, "the list");
 }
 
 static TallyLogList *

@@ -63,24 +63,17 @@ capture_writer (GLogLevelFlags log_level,
 /* ------------------------------------------------------------ helpers */
 
 static gboolean
-wake_cb (gpointer user_data)
+window_idle (gpointer data)
 {
-  return G_SOURCE_CONTINUE;
+  TallyWindow *window = data;
+
+  return !tally_session_get_busy (tally_window_get_session (window)) && !tally_dashboard_get_busy (tally_window_get_dashboard (window));
 }
 
 static void
 wait_idle (TallyWindow *window)
 {
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-
-  while (tally_session_get_busy (tally_window_get_session (window)) || tally_dashboard_get_busy (tally_window_get_dashboard (window)))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out");
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
+  tally_test_wait_until (window_idle, window, 50, GUARD_SECONDS, "the window to be idle");
 }
 
 static void

@@ -63,7 +63,7 @@ test_wait_until_met (void)
   gboolean flag = FALSE;
 
   g_timeout_add_once (10, set_flag_cb, &flag);
-  tally_test_wait_until (flag_set, &flag, 5, "the flag");
+  tally_test_wait_until (flag_set, &flag, 5, 20, "the flag");
   g_assert_true (flag);
   g_assert_false (g_main_context_pending (NULL));
 }

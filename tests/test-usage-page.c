@@ -29,28 +29,12 @@
 
 typedef gboolean (*Predicate) (gpointer data);
 
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 wait_until (Predicate predicate,
             gpointer data,
             const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-
-  while (!predicate (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting until %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake);
+  tally_test_wait_until (predicate, data, 20, GUARD_SECONDS, what);
 }
 
 /* The `data` member of GET /api/v1@path, with plain soup + json-glib. */

@@ -29,27 +29,11 @@
 
 typedef gboolean (*SessionPredicate) (TallySession *session);
 
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 wait_until (TallySession *session,
             SessionPredicate predicate)
 {
-  gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (50, wake_cb, NULL);
-
-  while (!predicate (session))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for the session");
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake);
+  tally_test_wait_until ((TallyTestPredicate) predicate, session, 50, GUARD_SECONDS, "the session");
 }
 
 static gboolean
