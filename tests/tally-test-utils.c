@@ -7,6 +7,8 @@
 
 #include "tally-test-utils.h"
 
+#include <string.h>
+
 #define GUARD_SECONDS 20
 
 void
@@ -155,4 +157,44 @@ tally_test_load_fixture (const char *name)
     g_error ("fixture %s: %s", name, error->message);
 
   return g_bytes_new_take (contents, len);
+}
+
+JsonNode *
+tally_test_fetch_raw (SoupSession *session,
+                      const char *base_url,
+                      const char *token,
+                      const char *method,
+                      const char *path,
+                      const char *json_body)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1%s", base_url, path);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  JsonObject *root;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (json_body != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  body = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "code"), ==, 0);
+
+  return json_node_copy (json_object_get_member (root, "data"));
 }

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -47,5 +49,15 @@ void tally_test_assert_finalized (gpointer object);
 
 /* Reads tests/data/@name (G_TEST_SRCDIR) into a GBytes; aborts when missing. */
 GBytes *tally_test_load_fixture (const char *name);
+
+/* The `data` member of the answer to @method @base_url/api/v1@path with
+ * "Authorization: Bearer @token" and @json_body (or none), sent with plain
+ * soup + json-glib on @session: checks for HTTP 200 and code 0. */
+JsonNode *tally_test_fetch_raw (SoupSession *session,
+                                const char *base_url,
+                                const char *token,
+                                const char *method,
+                                const char *path,
+                                const char *json_body);
 
 G_END_DECLS

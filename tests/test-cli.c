@@ -236,36 +236,7 @@ fetch_raw (Fixture *f,
            const char *path,
            const char *json_body)
 {
-  g_autofree char *url = g_strdup_printf ("%s/api/v1%s", tally_demo_server_get_url (f->server), path);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", f->token);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  JsonObject *root;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (json_body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  body = soup_session_send_and_read_finish (f->session, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-
-  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
-
-  return json_node_copy (json_object_get_member (root, "data"));
+  return tally_test_fetch_raw (f->session, tally_demo_server_get_url (f->server), f->token, method, path, json_body);
 }
 
 static JsonNode *
