@@ -54,21 +54,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static const struct
-{
-  const char *id;
-  TallyDatePreset preset;
-  const char *label;
-} presets[] = {
-  { "today", TALLY_DATE_PRESET_TODAY, N_("Today") },
-    { "yesterday", TALLY_DATE_PRESET_YESTERDAY, N_("Yesterday") },
-      { "last-7-days", TALLY_DATE_PRESET_LAST_7_DAYS, N_("Last 7 Days") },
-        { "last-14-days", TALLY_DATE_PRESET_LAST_14_DAYS, N_("Last 14 Days") },
-          { "last-30-days", TALLY_DATE_PRESET_LAST_30_DAYS, N_("Last 30 Days") },
-            { "this-month", TALLY_DATE_PRESET_THIS_MONTH, N_("This Month") },
-              { "last-month", TALLY_DATE_PRESET_LAST_MONTH, N_("Last Month") },
-            };
-
 static char *
 format_day (const char *ymd,
             gboolean with_year)
@@ -98,14 +83,14 @@ describe_range (TallyDateRangeButton *self)
 
   if (self->server_today != NULL)
     {
-      for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+      for (TallyDatePreset i = 0; i < TALLY_DATE_PRESET_N_PRESETS; i++)
         {
           g_autofree char *ps = NULL;
           g_autofree char *pe = NULL;
 
-          tally_date_preset_range (presets[i].preset, self->server_today, &ps, &pe);
+          tally_date_preset_range (i, self->server_today, &ps, &pe);
           if (g_strcmp0 (ps, self->start_date) == 0 && g_strcmp0 (pe, self->end_date) == 0)
-            return g_strdup (_(presets[i].label));
+            return g_strdup (_(tally_date_preset_get_title (i)));
         }
     }
 
@@ -224,11 +209,11 @@ build_popover (TallyDateRangeButton *self)
   gtk_list_box_set_selection_mode (self->presets_list, GTK_SELECTION_NONE);
   gtk_list_box_set_activate_on_single_click (self->presets_list, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->presets_list), "navigation-sidebar");
-  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+  for (TallyDatePreset i = 0; i < TALLY_DATE_PRESET_N_PRESETS; i++)
     {
       GtkWidget *row = gtk_list_box_row_new ();
       GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *name = gtk_label_new (_(presets[i].label));
+      GtkWidget *name = gtk_label_new (_(tally_date_preset_get_title (i)));
       g_autofree char *accel_text = g_strdup_printf ("Alt+%u", i + 1);
       GtkWidget *accel = gtk_label_new (accel_text);
 
@@ -238,7 +223,7 @@ build_popover (TallyDateRangeButton *self)
       gtk_box_append (GTK_BOX (row_box), name);
       gtk_box_append (GTK_BOX (row_box), accel);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), row_box);
-      g_object_set_data (G_OBJECT (row), "preset-id", (gpointer) presets[i].id);
+      g_object_set_data (G_OBJECT (row), "preset-id", (gpointer) tally_date_preset_get_id (i));
       gtk_list_box_append (self->presets_list, row);
     }
   g_signal_connect_object (self->presets_list, "row-activated",
@@ -531,22 +516,18 @@ tally_date_range_button_apply_preset (TallyDateRangeButton *self,
 {
   g_return_val_if_fail (TALLY_IS_DATE_RANGE_BUTTON (self), FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
-    {
-      g_autofree char *start = NULL;
-      g_autofree char *end = NULL;
+  TallyDatePreset preset;
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
 
-      if (g_strcmp0 (presets[i].id, preset_id) != 0)
-        continue;
+  if (!tally_date_preset_from_id (preset_id, &preset))
+    return FALSE;
 
-      if (self->server_today == NULL)
-        return TRUE;
+  if (self->server_today == NULL)
+    return TRUE;
 
-      tally_date_preset_range (presets[i].preset, self->server_today, &start, &end);
-      if (start != NULL && end != NULL)
-        tally_date_range_button_set_range (self, start, end);
-      return TRUE;
-    }
-
-  return FALSE;
+  tally_date_preset_range (preset, self->server_today, &start, &end);
+  if (start != NULL && end != NULL)
+    tally_date_range_button_set_range (self, start, end);
+  return TRUE;
 }

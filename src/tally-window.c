@@ -15,6 +15,7 @@
 #include "tally-dashboard.h"
 #include "tally-date-range-button.h"
 #include "tally-preferences-window.h"
+#include "tally-server-time.h"
 #include "tally-usage-query.h"
 #include "tally-login-page.h"
 #include "tally-window.h"
@@ -652,21 +653,9 @@ tally_window_class_init (TallyWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.show-dashboard", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "win.show-usage", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
-  {
-    static const char *preset_ids[] = {
-      "today",
-      "yesterday",
-      "last-7-days",
-      "last-14-days",
-      "last-30-days",
-      "this-month",
-      "last-month",
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (preset_ids); i++)
-      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
-                                           "win.range", "s", preset_ids[i]);
-  }
+  for (TallyDatePreset i = 0; i < TALLY_DATE_PRESET_N_PRESETS; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                         "win.range", "s", tally_date_preset_get_id (i));
 }
 
 static void

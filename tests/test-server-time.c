@@ -227,6 +227,44 @@ test_presets (void)
 }
 
 static void
+test_preset_ids (void)
+{
+  static const char *ids[] = {
+    "today",
+    "yesterday",
+    "last-7-days",
+    "last-14-days",
+    "last-30-days",
+    "this-month",
+    "last-month",
+  };
+  static const char *titles[] = {
+    "Today",
+    "Yesterday",
+    "Last 7 Days",
+    "Last 14 Days",
+    "Last 30 Days",
+    "This Month",
+    "Last Month",
+  };
+  TallyDatePreset preset = TALLY_DATE_PRESET_N_PRESETS;
+
+  g_assert_cmpint (G_N_ELEMENTS (ids), ==, TALLY_DATE_PRESET_N_PRESETS);
+  for (TallyDatePreset i = 0; i < TALLY_DATE_PRESET_N_PRESETS; i++)
+    {
+      g_assert_cmpstr (tally_date_preset_get_id (i), ==, ids[i]);
+      g_assert_cmpstr (tally_date_preset_get_title (i), ==, titles[i]);
+      g_assert_true (tally_date_preset_from_id (ids[i], &preset));
+      g_assert_cmpint (preset, ==, i);
+    }
+
+  preset = TALLY_DATE_PRESET_TODAY;
+  g_assert_false (tally_date_preset_from_id ("last-8-days", &preset));
+  g_assert_false (tally_date_preset_from_id (NULL, &preset));
+  g_assert_cmpint (preset, ==, TALLY_DATE_PRESET_TODAY);
+}
+
+static void
 test_presets_invalid_today (void)
 {
   g_autofree char *start = NULL;
@@ -635,6 +673,7 @@ main (int argc,
   g_test_add_func ("/server-time/utc-offset", test_utc_offset);
   g_test_add_func ("/server-time/format-utc-offset", test_format_utc_offset);
   g_test_add_func ("/server-time/presets", test_presets);
+  g_test_add_func ("/server-time/preset-ids", test_preset_ids);
   g_test_add_func ("/server-time/presets-invalid-today", test_presets_invalid_today);
   g_test_add_func ("/server-time/range-days", test_range_days);
   g_test_add_func ("/server-time/zero-fill/days", test_zero_fill_days);

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "tally-server-time.h"
@@ -147,6 +149,54 @@ tally_format_utc_offset (int seconds)
   return g_strdup_printf ("UTC%c%02u:%02u", sign, magnitude / 3600, (magnitude / 60) % 60);
 }
 
+static const struct
+{
+  const char *id;
+  const char *title;
+} presets[TALLY_DATE_PRESET_N_PRESETS] = {
+  [TALLY_DATE_PRESET_TODAY] = { "today", N_ ("Today") },
+                                [TALLY_DATE_PRESET_YESTERDAY] = { "yesterday", N_ ("Yesterday") },
+                                                                  [TALLY_DATE_PRESET_LAST_7_DAYS] = { "last-7-days", N_ ("Last 7 Days") },
+                                                                                                      [TALLY_DATE_PRESET_LAST_14_DAYS] = { "last-14-days", N_ ("Last 14 Days") },
+                                                                                                                                           [TALLY_DATE_PRESET_LAST_30_DAYS] = { "last-30-days", N_ ("Last 30 Days") },
+                                                                                                                                                                                [TALLY_DATE_PRESET_THIS_MONTH] = { "this-month", N_ ("This Month") },
+                                                                                                                                                                                                                   [TALLY_DATE_PRESET_LAST_MONTH] = { "last-month", N_ ("Last Month") },
+                                                                                                                                                                                                                   };
+
+const char *
+tally_date_preset_get_id (TallyDatePreset preset)
+{
+  g_return_val_if_fail (preset < TALLY_DATE_PRESET_N_PRESETS, NULL);
+
+  return presets[preset].id;
+}
+
+const char *
+tally_date_preset_get_title (TallyDatePreset preset)
+{
+  g_return_val_if_fail (preset < TALLY_DATE_PRESET_N_PRESETS, NULL);
+
+  return presets[preset].title;
+}
+
+gboolean
+tally_date_preset_from_id (const char *id,
+                           TallyDatePreset *preset)
+{
+  g_return_val_if_fail (preset != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    {
+      if (g_strcmp0 (presets[i].id, id) == 0)
+        {
+          *preset = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 void
 tally_date_preset_range (TallyDatePreset preset,
                          const char *server_today,
@@ -202,6 +252,7 @@ tally_date_preset_range (TallyDatePreset preset,
         g_date_subtract_months (&start, 1);
         break;
 
+      case TALLY_DATE_PRESET_N_PRESETS:
       default:
         g_return_if_reached ();
     }

@@ -50,7 +50,18 @@ typedef enum
   TALLY_DATE_PRESET_LAST_30_DAYS,
   TALLY_DATE_PRESET_THIS_MONTH,
   TALLY_DATE_PRESET_LAST_MONTH,
+  TALLY_DATE_PRESET_N_PRESETS /*< skip >*/
 } TallyDatePreset;
+
+/* The one table of presets: a stable id ("today", "yesterday", "last-7-days",
+ * "last-14-days", "last-30-days", "this-month", "last-month"), used by the
+ * win.range action, the Alt+1…7 shortcuts and saved settings, and an
+ * untranslated title ("Last 7 Days", marked with N_(): pass it through _()). */
+const char *tally_date_preset_get_id (TallyDatePreset preset);
+const char *tally_date_preset_get_title (TallyDatePreset preset);
+/* FALSE (and *preset untouched) for an unknown id. */
+gboolean tally_date_preset_from_id (const char *id,
+                                    TallyDatePreset *preset);
 
 /* Inclusive [start, end] of @preset relative to @server_today ("YYYY-MM-DD"):
  * today … today; yesterday … yesterday; "last N days" = today-(N-1) … today;
