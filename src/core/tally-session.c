@@ -13,6 +13,7 @@
 #include "tally-api-key.h"
 #include "tally-auth-result.h"
 #include "tally-client.h"
+#include "tally-credentials-private.h"
 #include "tally-credentials.h"
 #include "tally-dashboard-stats.h"
 #include "tally-demo-backend.h"
@@ -40,11 +41,10 @@ struct _TallySession
   GCancellable *load_cancellable; /* the load in flight */
   GPtrArray *load_waiters;        /* GTask*: completed by the next load that finishes */
   guint reload_source;
-  guint expiry_source;             /* fires EXPIRY_WARNING_SECONDS before "exp" */
-  GCancellable *renew_cancellable; /* the silent demo re-login in flight */
-  GQueue keyring_ops;              /* KeyringOp*: stores and clears, run one at a time */
-  gboolean keyring_busy;
-  guint timeout; /* per-request timeout for the clients we create */
+  guint expiry_source;                /* fires EXPIRY_WARNING_SECONDS before "exp" */
+  GCancellable *renew_cancellable;    /* the silent demo re-login in flight */
+  TallyCredentialsQueue *credentials; /* keyring writes, one at a time */
+  guint timeout;                      /* per-request timeout for the clients we create */
 
   /* Properties */
   TallySessionState state;
@@ -499,132 +499,13 @@ complete_waiters (TallySession *self,
     }
 }
 
-/* Keyring writes, one at a time. libsecret 0.20.5 completes one of its own
- * tasks twice when a store and a clear (or two stores) race on the same item,
- * so the session never has more than one in flight. */
-typedef struct
-{
-  gboolean clear;
-  char *server_url;
-  char *email;
-  char *token;
-  char *refresh_token;
-  gint64 expires_at;
-} KeyringOp;
-
-static void
-keyring_op_free (KeyringOp *op)
-{
-  g_free (op->server_url);
-  g_free (op->email);
-  if (op->token != NULL)
-    memset (op->token, 0, strlen (op->token));
-  g_free (op->token);
-  if (op->refresh_token != NULL)
-    memset (op->refresh_token, 0, strlen (op->refresh_token));
-  g_free (op->refresh_token);
-  g_free (op);
-}
-
-static void keyring_run_next (TallySession *self);
-
-static void
-keyring_op_done (TallySession *self)
-{
-  self->keyring_busy = FALSE;
-  keyring_run_next (self);
-}
-
-static void
-clear_credentials_cb (GObject *object,
-                      GAsyncResult *result,
-                      gpointer user_data)
-{
-  g_autoptr (TallySession) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!tally_credentials_clear_finish (result, &error))
-    g_debug ("Could not clear the stored token: %s", error->message);
-
-  keyring_op_done (self);
-}
-
-static void
-store_credentials_cb (GObject *object,
-                      GAsyncResult *result,
-                      gpointer user_data)
-{
-  g_autoptr (TallySession) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!tally_credentials_store_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *message = NULL;
-
-      g_debug ("Could not store the token: %s", error->message);
-      message = g_strdup_printf (_("Could not save the login in the keyring: %s"), error->message);
-      set_last_error (self, message);
-    }
-
-  keyring_op_done (self);
-}
-
-static void
-keyring_run_next (TallySession *self)
-{
-  KeyringOp *op;
-
-  g_assert (TALLY_IS_SESSION (self));
-
-  if (self->keyring_busy || (op = g_queue_pop_head (&self->keyring_ops)) == NULL)
-    return;
-
-  self->keyring_busy = TRUE;
-  if (op->clear)
-    tally_credentials_clear_async (op->server_url, NULL, clear_credentials_cb, g_object_ref (self));
-  else
-    {
-      g_autoptr (TallyAccount) account = tally_account_new_full (op->server_url, op->email, op->token,
-                                                                 op->refresh_token, op->expires_at);
-
-      tally_credentials_store_account_async (account, NULL, store_credentials_cb, g_object_ref (self));
-    }
-  keyring_op_free (op);
-}
-
-/* Queued stores for @server_url are dropped: a newer store or a clear replaces them. */
-static void
-keyring_push (TallySession *self,
-              KeyringOp *op)
-{
-  for (GList *l = self->keyring_ops.head; l != NULL;)
-    {
-      GList *next = l->next;
-      KeyringOp *queued = l->data;
-
-      if (!queued->clear && g_strcmp0 (queued->server_url, op->server_url) == 0)
-        {
-          keyring_op_free (queued);
-          g_queue_delete_link (&self->keyring_ops, l);
-        }
-      l = next;
-    }
-
-  g_queue_push_tail (&self->keyring_ops, op);
-  keyring_run_next (self);
-}
-
 /* Removes the server's token from the keyring, after any write in flight. */
 static void
 forget_credentials (TallySession *self)
 {
-  KeyringOp *op = g_new0 (KeyringOp, 1);
-
   g_assert (TALLY_IS_SESSION (self));
 
-  op->clear = TRUE;
-  op->server_url = g_strdup (self->server_url);
-  keyring_push (self, op);
+  tally_credentials_queue_clear (self->credentials, self->server_url);
 }
 
 static void
@@ -1130,6 +1011,7 @@ static void
 store_credentials (TallySession *self,
                    const char *email)
 {
+  g_autoptr (TallyAccount) account = NULL;
   const char *token;
 
   g_assert (TALLY_IS_SESSION (self));
@@ -1141,16 +1023,20 @@ store_credentials (TallySession *self,
   if (token == NULL || token[0] == '\0')
     return;
 
-  {
-    KeyringOp *op = g_new0 (KeyringOp, 1);
+  account = tally_account_new_full (self->server_url, email, token,
+                                    tally_client_get_refresh_token (self->client),
+                                    tally_client_get_token_expires_at (self->client));
+  tally_credentials_queue_store (self->credentials, account);
+}
 
-    op->server_url = g_strdup (self->server_url);
-    op->email = g_strdup (email != NULL ? email : "");
-    op->token = g_strdup (token);
-    op->refresh_token = g_strdup (tally_client_get_refresh_token (self->client));
-    op->expires_at = tally_client_get_token_expires_at (self->client);
-    keyring_push (self, op);
-  }
+static void
+store_failed_cb (TallySession *self,
+                 const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf (_("Could not save the login in the keyring: %s"), error->message);
+  set_last_error (self, message);
 }
 
 /* Called by every login path when a result arrives: common failure handling.
@@ -1385,6 +1271,7 @@ tally_session_dispose (GObject *object)
   g_clear_object (&self->dashboard_stats);
   g_clear_object (&self->recent_trend);
   g_clear_object (&self->keys);
+  g_clear_object (&self->credentials);
 
   G_OBJECT_CLASS (tally_session_parent_class)->dispose (object);
 }
@@ -1395,7 +1282,6 @@ tally_session_finalize (GObject *object)
   TallySession *self = (TallySession *) object;
 
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
-  g_queue_clear_full (&self->keyring_ops, (GDestroyNotify) keyring_op_free);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->email, g_free);
@@ -1628,6 +1514,8 @@ tally_session_init (TallySession *self)
   self->load_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->usage_query = tally_usage_query_new ();
   self->keys = g_list_store_new (TALLY_TYPE_API_KEY);
+  self->credentials = tally_credentials_queue_new ();
+  g_signal_connect_object (self->credentials, "store-failed", G_CALLBACK (store_failed_cb), self, G_CONNECT_SWAPPED);
 }
 
 TallySession *
