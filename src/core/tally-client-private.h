@@ -78,15 +78,6 @@ void _tally_client_notify_token (TallyClient *self);
  * values are left out. */
 JsonNode *_tally_client_string_object_body (const char *first_name,
                                             ...) G_GNUC_NULL_TERMINATED;
-/* GET /usage; @bulk: a page of a long walk */
-void _tally_client_list_usage_page_async (TallyClient *self,
-                                          const TallyUsageQuery *query,
-                                          gint64 page,
-                                          gint64 page_size,
-                                          gboolean bulk,
-                                          GCancellable *cancellable,
-                                          GAsyncReadyCallback callback,
-                                          gpointer user_data);
 
 /* tally-client-send.c: sends @request (authenticated ones through
  * _tally_client_auth_intercept() first) and decodes its answer */
