@@ -149,6 +149,17 @@ propagate_prefixed (GTask *task,
   g_task_return_error (task, error);
 }
 
+static gboolean
+propagate_boolean (GAsyncResult *result,
+                   gconstpointer source_tag,
+                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* "SECONDS.MICROSECONDS" (or plain seconds) → microseconds; -1 when malformed */
 static gint64
 parse_stored (const char *stored)
@@ -422,10 +433,7 @@ gboolean
 tally_credentials_store_finish (GAsyncResult *result,
                                 GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &store_tag, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (result, &store_tag, error);
 }
 
 /* ---------------------------------------------------------------- lookup */
@@ -540,27 +548,19 @@ on_searched (GObject *source,
   g_list_free_full (items, g_object_unref);
 }
 
+static void server_items_async (const char *server_url,
+                                gboolean clear,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+
 void
 tally_credentials_lookup_async (const char *server_url,
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GHashTable) attributes = NULL;
-
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, &lookup_tag);
-
-  attributes = new_attributes ();
-  if (server_url != NULL)
-    g_hash_table_insert (attributes, (gpointer) "server", g_strdup (server_url));
-
-  secret_password_searchv (tally_token_schema (), attributes,
-                           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                           cancellable, on_searched, g_steal_pointer (&task));
+  server_items_async (server_url, FALSE, cancellable, callback, user_data);
 }
 
 TallyAccount *
@@ -594,11 +594,13 @@ on_cleared (GObject *source,
   g_task_return_boolean (task, TRUE);
 }
 
-void
-tally_credentials_clear_async (const char *server_url,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data)
+/* Looks up (@clear FALSE) or removes the items of @server_url (NULL: every item). */
+static void
+server_items_async (const char *server_url,
+                    gboolean clear,
+                    GCancellable *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GHashTable) attributes = NULL;
@@ -606,24 +608,35 @@ tally_credentials_clear_async (const char *server_url,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, &clear_tag);
+  g_task_set_source_tag (task, clear ? &clear_tag : &lookup_tag);
 
   attributes = new_attributes ();
   if (server_url != NULL)
     g_hash_table_insert (attributes, (gpointer) "server", g_strdup (server_url));
 
-  secret_password_clearv (tally_token_schema (), attributes, cancellable,
-                          on_cleared, g_steal_pointer (&task));
+  if (clear)
+    secret_password_clearv (tally_token_schema (), attributes, cancellable,
+                            on_cleared, g_steal_pointer (&task));
+  else
+    secret_password_searchv (tally_token_schema (), attributes,
+                             SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                             cancellable, on_searched, g_steal_pointer (&task));
+}
+
+void
+tally_credentials_clear_async (const char *server_url,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  server_items_async (server_url, TRUE, cancellable, callback, user_data);
 }
 
 gboolean
 tally_credentials_clear_finish (GAsyncResult *result,
                                 GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &clear_tag, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (result, &clear_tag, error);
 }
 
 /* ---------------------------------------------------------------- reload */

@@ -545,6 +545,18 @@ _tally_session_watch_tokens (TallySession *self,
   g_signal_connect_object (client, "tokens-changed", G_CALLBACK (tokens_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
+/* Every way of logging in finishes with TRUE once the first load is done. */
+static gboolean
+login_finish (TallySession *self,
+              GAsyncResult *result,
+              GError **error)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 start_login (TallySession *self,
              GTask *task,
@@ -609,10 +621,7 @@ tally_session_login_finish (TallySession *self,
                             GAsyncResult *result,
                             GError **error)
 {
-  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return login_finish (self, result, error);
 }
 
 void
@@ -658,10 +667,7 @@ tally_session_login_2fa_finish (TallySession *self,
                                 GAsyncResult *result,
                                 GError **error)
 {
-  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return login_finish (self, result, error);
 }
 
 void
@@ -730,10 +736,7 @@ tally_session_use_token_finish (TallySession *self,
                                 GAsyncResult *result,
                                 GError **error)
 {
-  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return login_finish (self, result, error);
 }
 
 void
@@ -788,10 +791,7 @@ tally_session_restore_finish (TallySession *self,
                               GAsyncResult *result,
                               GError **error)
 {
-  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return login_finish (self, result, error);
 }
 
 void
@@ -839,10 +839,7 @@ tally_session_start_demo_finish (TallySession *self,
                                  GAsyncResult *result,
                                  GError **error)
 {
-  g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return login_finish (self, result, error);
 }
 
 static void

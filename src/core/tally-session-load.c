@@ -24,6 +24,7 @@
 #include "tally-server-zone.h"
 #include "tally-session-private.h"
 #include "tally-session.h"
+#include "tally-task-private.h"
 #include "tally-trend.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
@@ -150,8 +151,6 @@ load_item_done (GTask *task,
 {
   LoadData *load = g_task_get_task_data (task);
 
-  g_assert (load->pending > 0);
-
   if (error != NULL)
     {
       /* Report a 401 above anything else: it decides the state. */
@@ -164,16 +163,7 @@ load_item_done (GTask *task,
         g_error_free (error);
     }
 
-  if (--load->pending > 0)
-    return;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if (load->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&load->error));
-  else
-    g_task_return_boolean (task, TRUE);
+  _tally_task_part_done (task, &load->pending, &load->error);
 }
 
 static gboolean
