@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <libsoup/soup.h>
 
 #include "tally-client-private.h"
 #include "tally-client.h"
