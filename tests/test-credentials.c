@@ -13,11 +13,13 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "tally-credentials-private.h"
 #include "tally-credentials.h"
 #include "tally-test-utils.h"
 
 #define SERVER_A "https://tally-test-a.invalid"
 #define SERVER_B "http://127.0.0.1:8080/tally-test-b"
+#define SERVER_C "https://tally-test-c.invalid"
 
 static const char *backend_name;
 static char *file_backend_dir;
@@ -458,6 +460,64 @@ test_old_format (void)
   g_clear_pointer (&secret, g_free);
 }
 
+/* The write queue: one write at a time, in order; a clear drops the stores
+ * still queued for its server; a failed store is reported; the writes pushed
+ * land after the owner dropped the queue (a write in flight keeps it alive). */
+static void
+store_failed_cb (TallyCredentialsQueue *queue,
+                 const GError *error,
+                 gpointer user_data)
+{
+  GPtrArray *failures = user_data;
+
+  g_ptr_array_add (failures, g_error_copy (error));
+}
+
+static void
+test_queue (void)
+{
+  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  TallyCredentialsQueue *queue = tally_credentials_queue_new ();
+  g_autoptr (TallyAccount) a1 = tally_account_new_full (SERVER_A, "alice@example.com", "eyJ.a.1", "rt_a1", 1900000000);
+  g_autoptr (TallyAccount) a2 = tally_account_new_full (SERVER_A, "alice@example.com", "eyJ.a.2", "rt_a2", 1900000100);
+  g_autoptr (TallyAccount) a3 = tally_account_new_full (SERVER_A, "alice@example.com", "eyJ.a.3", "rt_a3", 1900000200);
+  g_autoptr (TallyAccount) b1 = tally_account_new_full (SERVER_B, "bob@example.com", "eyJ.b.1", NULL, 0);
+  g_autoptr (TallyAccount) bad = tally_account_new_full (SERVER_C, "carol@example.com", "eyJ.c.1", "rt_x\naccess evil", 0);
+  g_autoptr (TallyAccount) back = NULL;
+
+  g_signal_connect (queue, "store-failed", G_CALLBACK (store_failed_cb), failures);
+
+  /* a1 is written at once; a2 waits and is dropped by the clear, which runs
+   * after b1; the next store of A lands after the clear */
+  tally_credentials_queue_store (queue, a1);
+  tally_credentials_queue_store (queue, a2);
+  tally_credentials_queue_store (queue, b1);
+  tally_credentials_queue_clear (queue, SERVER_A);
+  tally_credentials_queue_store (queue, a3);
+  tally_credentials_queue_store (queue, bad);
+  tally_test_assert_finalized (queue);
+
+  back = lookup (SERVER_A);
+  assert_account (back, SERVER_A, "alice@example.com", "eyJ.a.3");
+  g_assert_cmpstr (back->refresh_token, ==, "rt_a3");
+  g_assert_cmpint (back->expires_at, ==, 1900000200);
+  g_assert_cmpuint (count_items (SERVER_A), ==, 1);
+  g_clear_pointer (&back, tally_account_free);
+
+  /* the refused store of C is reported once */
+  g_assert_cmpuint (failures->len, ==, 1);
+  g_assert_error ((GError *) g_ptr_array_index (failures, 0), G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (count_items (SERVER_C), ==, 0);
+  back = lookup (SERVER_B);
+  assert_account (back, SERVER_B, "bob@example.com", "eyJ.b.1");
+  g_assert_null (back->refresh_token);
+
+  g_assert_true (clear (SERVER_A));
+  g_assert_true (clear (SERVER_B));
+  g_assert_cmpuint (count_items (SERVER_A), ==, 0);
+  g_assert_cmpuint (count_items (SERVER_B), ==, 0);
+}
+
 static void
 remove_file_backend_dir (void)
 {
@@ -512,6 +572,7 @@ main (int argc,
   g_test_add_func ("/credentials/clear-all", test_clear_all);
   g_test_add_func ("/credentials/pair", test_pair);
   g_test_add_func ("/credentials/old-format", test_old_format);
+  g_test_add_func ("/credentials/queue", test_queue);
 
   ret = g_test_run ();
   remove_file_backend_dir ();

@@ -2,11 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every endpoint is a thin wrapper around client_send(): one request, the
+ * Every endpoint is a thin wrapper around _tally_client_send(): one request, the
  * envelope decoded by _tally_envelope_decode(), the `data` node turned into a
  * model by the endpoint's decoder. The three operations that need several
  * requests (list_all_keys, foreach_usage_page, get_keys_usage) are built on
  * the single-request wrappers. Nothing here logs headers or the token.
+ *
+ * This file: the object, its properties and the one-request endpoints; the
+ * send path: tally-client-send.c; the walks over several pages:
+ * tally-client-paging.c; refresh tokens and logout: tally-client-auth.c;
+ * what they share: tally-client-private.h.
  */
 
 #define G_LOG_DOMAIN "tally-client"
@@ -18,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "tally-client-private.h"
 #include "tally-client.h"
 #include "tally-credentials.h"
 #include "tally-envelope-private.h"
@@ -26,50 +32,9 @@
 #include "tally-scheduler-private.h"
 #include "tally-usage-query.h"
 
-#define API_PREFIX "/api/v1"
 #define USER_AGENT "Tally/" PACKAGE_VERSION
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define MAX_CONNS_PER_HOST 8
-/* the largest page_size S accepts; larger values silently become 20 */
-#define LARGE_PAGE_SIZE 100
-/* what S answers for a page_size it does not accept */
-#define S_DEFAULT_PAGE_SIZE 20
-/* retries: at most this many attempts in all, backoff 0.5 s · 2^attempt, capped */
-#define MAX_ATTEMPTS 5
-#define BACKOFF_BASE_SECONDS 0.5
-#define BACKOFF_CAP_SECONDS 8.0
-/* a 429 without a usable Retry-After */
-#define DEFAULT_RETRY_AFTER_SECONDS 10
-/* a server that never says "last page" must not keep us looping */
-#define MAX_KEY_PAGES 1000
-#define MAX_USAGE_PAGES 1000000
-#define KEYS_USAGE_CHUNK 100
-
-typedef struct _ClientAuth ClientAuth; /* the refresh-token section at the end */
-
-struct _TallyClient
-{
-  GObject parent_instance;
-
-  /* Owned References */
-  SoupSession *session;
-
-  /* Owned memory */
-  char *base_url;
-  char *host; /* for messages */
-  char *token;
-  char *pending_2fa_token;
-  ClientAuth *auth;
-
-  guint timeout;
-  gint64 clock_skew;
-  gboolean insecure;
-
-  /* the request queue of this origin, shared with other clients (tally-scheduler-private.h) */
-  TallyScheduler *scheduler;
-  guint n_rate_waiting; /* requests of this client held back by a rate limit */
-  gint64 rate_limit_wait;
-};
 
 G_DEFINE_FINAL_TYPE (TallyClient, tally_client, G_TYPE_OBJECT)
 
@@ -84,747 +49,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* ------------------------------------------------------------------------ */
-/* One request                                                              */
-
 #define MAX_TOKEN_LENGTH 16384
-
-typedef gpointer (*DecodeFunc) (JsonNode *data,
-                                GError **error);
-/* Runs after a successful decode; may refuse the result with an error. */
-typedef gboolean (*CompleteFunc) (TallyClient *self,
-                                  gpointer object,
-                                  GError **error);
-
-typedef struct
-{
-  const char *method;
-  const char *path;   /* below /api/v1 */
-  const char *query;  /* encoded, without '?', or NULL */
-  JsonNode *body;     /* borrowed, or NULL */
-  gboolean anonymous; /* no Authorization header */
-  DecodeFunc decode;
-  const TallyJsonSkip *skip; /* members the decoder never reads, or NULL */
-  CompleteFunc complete;
-  gpointer source_tag;
-  gboolean idempotent;   /* a read sent with POST (GET always is) */
-  gboolean bulk;         /* a page of a long walk: after what the user looks at */
-  gboolean auth_handled; /* the refresh-token section sends it: send as is */
-} Request;
-
-/* The refresh-token section, at the end of this file */
-static ClientAuth *client_auth_new (void);
-static void client_auth_free (ClientAuth *auth);
-static void client_auth_class_init (GObjectClass *object_class);
-static gboolean client_auth_intercept (TallyClient *self,
-                                       const Request *request,
-                                       GCancellable *cancellable,
-                                       GAsyncReadyCallback callback,
-                                       gpointer user_data);
-static void client_auth_token_replaced (TallyClient *self);
-static void client_auth_logged_in (TallyClient *self,
-                                   TallyAuthResult *result);
-
-/* The task data of one call: the request, kept to send it again (retries,
- * rate limits, and a future token refresh), and the state of the attempt. */
-typedef struct
-{
-  /* the request */
-  char *method;
-  char *path;
-  char *query;
-  JsonNode *body;
-  gboolean anonymous;
-  DecodeFunc decode;
-  const TallyJsonSkip *skip;
-  CompleteFunc complete;
-  TallySchedClass klass;
-  TallySchedPriority priority;
-  gboolean idempotent;
-
-  /* the current attempt */
-  SoupMessage *msg;
-  GTlsCertificateFlags tls_errors;
-  gboolean tls_started;
-  gboolean tls_done;
-
-  /* retries and waits */
-  guint attempts;         /* sent so far */
-  gint64 first_failure;   /* monotonic µs of the first retryable failure, 0 = none */
-  gint64 rate_limit_wait; /* µs waited for rate limits so far */
-  gboolean rate_waiting;  /* counted in the client's n_rate_waiting */
-  GSource *backoff;
-  GSource *backoff_cancel;
-} RequestData;
-
-static void
-request_data_free (RequestData *data)
-{
-  _tally_clear_source (&data->backoff);
-  _tally_clear_source (&data->backoff_cancel);
-  g_clear_object (&data->msg);
-  g_clear_pointer (&data->body, json_node_unref);
-  g_free (data->method);
-  g_free (data->path);
-  g_free (data->query);
-  g_free (data);
-}
-
-static gboolean
-accept_certificate_cb (SoupMessage *msg,
-                       GTlsCertificate *certificate,
-                       GTlsCertificateFlags errors,
-                       gpointer user_data)
-{
-  RequestData *data = user_data;
-
-  g_assert (SOUP_IS_MESSAGE (msg));
-
-  /* Never accept a certificate the system does not trust; remember why. */
-  data->tls_errors = errors;
-
-  return FALSE;
-}
-
-static void
-network_event_cb (SoupMessage *msg,
-                  GSocketClientEvent event,
-                  GIOStream *connection,
-                  gpointer user_data)
-{
-  RequestData *data = user_data;
-
-  g_assert (SOUP_IS_MESSAGE (msg));
-
-  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
-    data->tls_started = TRUE;
-  else if (event == G_SOCKET_CLIENT_TLS_HANDSHAKED)
-    data->tls_done = TRUE;
-}
-
-static char *
-describe_tls_problem (GTlsCertificateFlags flags,
-                      const char *host,
-                      const char **reason)
-{
-  if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    {
-      *reason = "EXPIRED";
-      return g_strdup_printf (_("The security certificate of %s has expired"), host);
-    }
-  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    {
-      *reason = "NOT_ACTIVATED";
-      return g_strdup_printf (_("The security certificate of %s is not valid yet — check your computer’s clock"), host);
-    }
-  if (flags & G_TLS_CERTIFICATE_REVOKED)
-    {
-      *reason = "REVOKED";
-      return g_strdup_printf (_("The security certificate of %s has been revoked"), host);
-    }
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    {
-      *reason = "UNKNOWN_CA";
-      if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-        return g_strdup_printf (_("The security certificate of %s is not issued by a trusted authority (it may be self-signed) and does not belong to this host name"), host);
-      return g_strdup_printf (_("The security certificate of %s is not issued by a trusted authority (unknown CA; it may be self-signed)"), host);
-    }
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    {
-      *reason = "BAD_IDENTITY";
-      return g_strdup_printf (_("The security certificate of %s belongs to a different host name"), host);
-    }
-  if (flags & G_TLS_CERTIFICATE_INSECURE)
-    {
-      *reason = "INSECURE";
-      return g_strdup_printf (_("The security certificate of %s uses an insecure algorithm"), host);
-    }
-
-  *reason = "BAD_CERTIFICATE";
-  return g_strdup_printf (_("The security certificate of %s was rejected"), host);
-}
-
-/* A transport failure (no HTTP answer) as a TALLY_ERROR, or CANCELLED as is. */
-static GError *
-map_transport_error (TallyClient *self,
-                     GError *error,
-                     RequestData *data)
-{
-  g_autofree char *message = NULL;
-  const char *reason = NULL;
-  TallyError code = TALLY_ERROR_NETWORK;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-
-  if (data->tls_errors != 0)
-    {
-      code = TALLY_ERROR_TLS;
-      message = describe_tls_problem (data->tls_errors, self->host, &reason);
-    }
-  else if (error->domain == G_TLS_ERROR || (data->tls_started && !data->tls_done))
-    {
-      code = TALLY_ERROR_TLS;
-      if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_MISC))
-        {
-          reason = "NOT_TLS";
-          message = g_strdup_printf (_("Could not establish a secure (https) connection to %s — the server may not speak TLS on this port"), self->host);
-        }
-      else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
-        message = describe_tls_problem (0, self->host, &reason);
-      else
-        {
-          /* e.g. a plain-HTTP port that never answers the TLS hello */
-          reason = "HANDSHAKE";
-          message = g_strdup_printf (_("Could not establish a secure (https) connection to %s — the TLS handshake did not complete; the server may not speak TLS on this port"), self->host);
-        }
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      code = TALLY_ERROR_TIMEOUT;
-      message = g_strdup_printf (_("%s did not answer in time"), self->host);
-    }
-  else if (error->domain == G_RESOLVER_ERROR)
-    message = g_strdup_printf (_("Could not find the server %s — check the address and your internet connection"), self->host);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    message = g_strdup_printf (_("%s refused the connection — is the server running?"), self->host);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    message = g_strdup_printf (_("%s cannot be reached — check your internet connection"), self->host);
-  else if (error->domain == SOUP_SESSION_ERROR && (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING || error->code == SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS || error->code == SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
-    {
-      code = TALLY_ERROR_BAD_RESPONSE;
-      message = g_strdup_printf (_("%s sent an answer that is not valid HTTP"), self->host);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) || error->domain == SOUP_SESSION_ERROR)
-    message = g_strdup_printf (_("The connection to %s was interrupted — try again"), self->host);
-  else
-    {
-      g_autofree char *detail = _tally_envelope_sanitize_text (error->message, 200);
-
-      message = g_strdup_printf (_("Could not connect to %s: %s"), self->host, detail);
-    }
-
-  return tally_error_new_full (code, 0, reason, 0, message);
-}
-
-static void
-update_clock_skew (TallyClient *self,
-                   SoupMessage *msg)
-{
-  const char *date;
-  g_autoptr (GDateTime) server_time = NULL;
-
-  date = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
-  if (date == NULL)
-    return;
-
-  server_time = soup_date_time_new_from_http_string (date);
-  if (server_time == NULL)
-    return;
-
-  self->clock_skew = g_date_time_to_unix (server_time) - g_get_real_time () / G_USEC_PER_SEC;
-}
-
-/* Decoding a page of 100 usage rows (about 200 KB of JSON with the nested
- * objects S sends) takes milliseconds, so it runs in a worker thread: the main
- * loop stays responsive and pages in flight decode on several cores. The
- * decoders are pure functions of the body. */
-typedef struct
-{
-  GBytes *body;
-  guint status;
-  char *content_type;
-  char *retry_after;
-  DecodeFunc decode;
-  const TallyJsonSkip *skip;
-} DecodeJob;
-
-static void
-decode_job_free (DecodeJob *job)
-{
-  g_bytes_unref (job->body);
-  g_free (job->content_type);
-  g_free (job->retry_after);
-  g_free (job);
-}
-
-static void
-decode_in_thread (GTask *task,
-                  gpointer source_object,
-                  gpointer task_data,
-                  GCancellable *cancellable)
-{
-  DecodeJob *job = task_data;
-  g_autoptr (JsonNode) node = NULL;
-  g_autoptr (GError) error = NULL;
-  gpointer decoded;
-
-  node = _tally_envelope_decode_skipping (job->status, job->content_type, job->body,
-                                          job->retry_after, job->skip, &error);
-  if (node == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  decoded = job->decode (node, &error);
-  if (decoded == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_pointer (task, decoded, g_object_unref);
-}
-
-static void
-client_decoded_cb (GObject *object,
-                   GAsyncResult *result,
-                   gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  TallyClient *self = g_task_get_source_object (task);
-  RequestData *data = g_task_get_task_data (task);
-  g_autoptr (GObject) decoded = NULL;
-  g_autoptr (GError) error = NULL;
-
-  decoded = g_task_propagate_pointer (G_TASK (result), &error);
-  if (decoded == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (data->complete != NULL && !data->complete (self, decoded, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&decoded), g_object_unref);
-}
-
-/* ------------------------------------------------------------------------ */
-/* The send path: scheduler → attempt → retry or decode                     */
-
-static void request_queue (GTask *task);
-
-static void
-rate_wait_begin (TallyClient *self,
-                 RequestData *data,
-                 gint64 resume_at)
-{
-  if (!data->rate_waiting)
-    {
-      data->rate_waiting = TRUE;
-      self->n_rate_waiting++;
-    }
-
-  if (resume_at != self->rate_limit_wait)
-    {
-      self->rate_limit_wait = resume_at;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT_WAIT]);
-    }
-}
-
-static void
-rate_wait_end (TallyClient *self,
-               RequestData *data)
-{
-  if (!data->rate_waiting)
-    return;
-
-  data->rate_waiting = FALSE;
-  g_assert (self->n_rate_waiting > 0);
-  if (--self->n_rate_waiting == 0 && self->rate_limit_wait != 0)
-    {
-      self->rate_limit_wait = 0;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT_WAIT]);
-    }
-}
-
-static void
-request_return_cancelled (GTask *task)
-{
-  TallyClient *self = g_task_get_source_object (task);
-  RequestData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-
-  rate_wait_end (self, data);
-  if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
-    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static gboolean
-backoff_done_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  RequestData *data = g_task_get_task_data (task);
-
-  _tally_clear_source (&data->backoff_cancel);
-  _tally_clear_source (&data->backoff);
-  request_queue (task);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-backoff_cancelled_cb (GCancellable *cancellable,
-                      gpointer user_data)
-{
-  GTask *task = user_data;
-  RequestData *data = g_task_get_task_data (task);
-
-  _tally_clear_source (&data->backoff);
-  _tally_clear_source (&data->backoff_cancel);
-  request_return_cancelled (task);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Schedules another attempt after a backoff (full jitter), or returns FALSE
- * when the request has had all its attempts or its time. @retry_after is the
- * server's Retry-After in seconds (503), or 0. */
-static gboolean
-request_retry_later (GTask *task,
-                     guint retry_after)
-{
-  RequestData *data = g_task_get_task_data (task);
-  const TallySchedTiming *timing = _tally_scheduler_get_timing ();
-  gint64 now = g_get_monotonic_time ();
-  double cap;
-  gint64 delay;
-
-  if (!data->idempotent || data->attempts >= MAX_ATTEMPTS)
-    return FALSE;
-
-  if (data->first_failure == 0)
-    data->first_failure = now;
-
-  cap = MIN (BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (double) (1u << MIN (data->attempts, 16u)));
-  delay = (gint64) (g_random_double_range (0.0, cap) * timing->backoff_scale * G_USEC_PER_SEC);
-  delay = MAX (delay, (gint64) retry_after * G_USEC_PER_SEC);
-  if (now + delay - data->first_failure > timing->retry_budget_us)
-    return FALSE;
-
-  g_debug ("%s %s: attempt %u failed, again in %" G_GINT64_FORMAT " ms",
-           data->method, data->path, data->attempts, delay / 1000);
-
-  /* the task is kept alive by the sources (the callbacks take it back) */
-  data->backoff = g_timeout_source_new ((guint) (delay / 1000));
-  g_source_set_callback (data->backoff, backoff_done_cb, g_object_ref (task), g_object_unref);
-  g_source_set_static_name (data->backoff, "[tally] retry backoff");
-  g_source_attach (data->backoff, g_task_get_context (task));
-
-  if (g_task_get_cancellable (task) != NULL)
-    {
-      data->backoff_cancel = g_cancellable_source_new (g_task_get_cancellable (task));
-      g_source_set_callback (data->backoff_cancel, (GSourceFunc) (GCallback) backoff_cancelled_cb,
-                             g_object_ref (task), g_object_unref);
-      g_source_set_static_name (data->backoff_cancel, "[tally] retry backoff cancel");
-      g_source_attach (data->backoff_cancel, g_task_get_context (task));
-    }
-
-  return TRUE;
-}
-
-/* A 429: the class pauses until Retry-After and the request waits in the queue
- * again, unless it has waited for rate limits long enough (then FALSE). */
-static gboolean
-request_rate_limited (GTask *task,
-                      const char *retry_after_header)
-{
-  TallyClient *self = g_task_get_source_object (task);
-  RequestData *data = g_task_get_task_data (task);
-  const TallySchedTiming *timing = _tally_scheduler_get_timing ();
-  guint64 seconds = 0;
-  gint64 wait;
-
-  if (retry_after_header == NULL || !g_ascii_string_to_unsigned (retry_after_header, 10, 0, 24 * 3600, &seconds, NULL) || seconds == 0)
-    seconds = DEFAULT_RETRY_AFTER_SECONDS;
-  wait = (gint64) seconds * G_USEC_PER_SEC;
-
-  if (data->rate_limit_wait + wait > timing->rate_limit_bound_us)
-    return FALSE;
-
-  data->rate_limit_wait += wait;
-  g_debug ("%s %s: rate limited, waiting %" G_GUINT64_FORMAT " s", data->method, data->path, seconds);
-  _tally_scheduler_rate_limited (self->scheduler, data->klass, g_get_monotonic_time () + wait);
-  request_queue (task);
-
-  return TRUE;
-}
-
-/* A transport failure that another attempt may cure: time-outs, and a lost
- * connection to a server that has answered before (not DNS, never TLS). */
-static gboolean
-transport_error_is_transient (TallyClient *self,
-                              const GError *mapped)
-{
-  if (g_error_matches (mapped, TALLY_ERROR, TALLY_ERROR_TIMEOUT))
-    return TRUE;
-
-  return g_error_matches (mapped, TALLY_ERROR, TALLY_ERROR_NETWORK) && _tally_scheduler_has_answered (self->scheduler);
-}
-
-static gboolean
-is_html (const char *content_type,
-         GBytes *body)
-{
-  gsize len = 0;
-  const char *text = body != NULL ? g_bytes_get_data (body, &len) : NULL;
-
-  if (content_type != NULL && (g_ascii_strncasecmp (content_type, "text/html", 9) == 0 || g_ascii_strncasecmp (content_type, "application/xhtml+xml", 21) == 0))
-    return TRUE;
-
-  while (len > 0 && g_ascii_isspace (*text))
-    text++, len--;
-
-  return len > 0 && *text == '<';
-}
-
-static void
-client_send_cb (GObject *object,
-                GAsyncResult *result,
-                gpointer user_data)
-{
-  SoupSession *session = SOUP_SESSION (object);
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GTask) decode_task = NULL;
-  TallyClient *self = g_task_get_source_object (task);
-  RequestData *data = g_task_get_task_data (task);
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GError) error = NULL;
-  SoupMessageHeaders *headers;
-  const char *content_type;
-  const char *retry_after;
-  DecodeJob *job;
-  guint status;
-
-  g_assert (TALLY_IS_CLIENT (self));
-
-  _tally_scheduler_done (self->scheduler);
-
-  body = soup_session_send_and_read_finish (session, result, &error);
-  if (body == NULL)
-    {
-      g_autoptr (GError) mapped = map_transport_error (self, error, data);
-
-      if (!g_error_matches (mapped, G_IO_ERROR, G_IO_ERROR_CANCELLED) && transport_error_is_transient (self, mapped) && request_retry_later (task, 0))
-        return;
-
-      g_task_return_error (task, g_steal_pointer (&mapped));
-      return;
-    }
-
-  _tally_scheduler_note_answer (self->scheduler);
-  update_clock_skew (self, data->msg);
-
-  headers = soup_message_get_response_headers (data->msg);
-  status = soup_message_get_status (data->msg);
-  content_type = soup_message_headers_get_one (headers, "Content-Type");
-  retry_after = soup_message_headers_get_one (headers, "Retry-After");
-
-  if (status == 429 && request_rate_limited (task, retry_after))
-    return;
-
-  if (data->idempotent && (status == 500 || status == 502 || status == 503 || status == 504 || (status >= 200 && status < 300 && is_html (content_type, body))))
-    {
-      guint64 seconds = 0;
-
-      if (status != 503 || retry_after == NULL || !g_ascii_string_to_unsigned (retry_after, 10, 0, 60, &seconds, NULL))
-        seconds = 0;
-      if (request_retry_later (task, (guint) seconds))
-        return;
-    }
-
-  job = g_new0 (DecodeJob, 1);
-  job->body = g_steal_pointer (&body);
-  job->status = status;
-  job->content_type = g_strdup (content_type);
-  job->retry_after = g_strdup (retry_after);
-  job->decode = data->decode;
-  job->skip = data->skip;
-
-  /* No source object: the worker thread must not hold (and possibly drop the
-   * last) reference to the client. The outer task keeps the client alive. */
-  decode_task = g_task_new (NULL, g_task_get_cancellable (task), client_decoded_cb, g_object_ref (task));
-  g_task_set_source_tag (decode_task, decode_in_thread);
-  g_task_set_task_data (decode_task, job, (GDestroyNotify) decode_job_free);
-  g_task_set_return_on_cancel (decode_task, FALSE);
-  g_task_run_in_thread (decode_task, decode_in_thread);
-}
-
-/* One attempt: a new message for the kept request, sent now (the scheduler
- * has given it a slot). The token is the client's current one. */
-static void
-request_send_now (GTask *task)
-{
-  TallyClient *self = g_task_get_source_object (task);
-  RequestData *data = g_task_get_task_data (task);
-  g_autofree char *url = NULL;
-  g_autoptr (GUri) uri = NULL;
-  SoupMessageHeaders *headers;
-
-  url = g_strconcat (self->base_url, API_PREFIX, data->path,
-                     data->query != NULL && data->query[0] != '\0' ? "?" : "",
-                     data->query != NULL ? data->query : "",
-                     NULL);
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  g_assert (uri != NULL); /* checked by client_send() */
-
-  g_clear_object (&data->msg);
-  data->tls_errors = 0;
-  data->tls_started = FALSE;
-  data->tls_done = FALSE;
-  data->attempts++;
-  data->msg = soup_message_new_from_uri (data->method, uri);
-
-  headers = soup_message_get_request_headers (data->msg);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (!data->anonymous && self->token != NULL && self->token[0] != '\0')
-    {
-      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", authorization);
-    }
-
-  if (data->body != NULL)
-    {
-      g_autofree char *json = json_to_string (data->body, FALSE);
-      gsize len = strlen (json);
-      g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), len);
-
-      soup_message_set_request_body_from_bytes (data->msg, "application/json", bytes);
-    }
-
-  g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), data);
-  g_signal_connect (data->msg, "network-event", G_CALLBACK (network_event_cb), data);
-
-  soup_session_send_and_read_async (self->session,
-                                    data->msg,
-                                    G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
-                                    client_send_cb,
-                                    g_object_ref (task));
-}
-
-static void
-request_ready_cb (gpointer user_data,
-                  gboolean cancelled)
-{
-  g_autoptr (GTask) task = user_data;
-  TallyClient *self = g_task_get_source_object (task);
-  RequestData *data = g_task_get_task_data (task);
-
-  rate_wait_end (self, data);
-
-  if (cancelled)
-    {
-      request_return_cancelled (task);
-      return;
-    }
-
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      _tally_scheduler_done (self->scheduler);
-      request_return_cancelled (task);
-      return;
-    }
-
-  request_send_now (task);
-}
-
-/* Sends the task's request (again): it waits for its turn in the scheduler.
- * This is the one primitive for every new attempt — a retry, a rate-limit
- * wait, and a re-send after refreshing the access token. */
-static void
-request_queue (GTask *task)
-{
-  TallyClient *self = g_task_get_source_object (task);
-  RequestData *data = g_task_get_task_data (task);
-  gint64 hold;
-
-  hold = _tally_scheduler_queue (self->scheduler, data->klass, data->priority,
-                                 g_task_get_cancellable (task),
-                                 request_ready_cb, g_object_ref (task));
-  if (hold != 0)
-    rate_wait_begin (self, data, hold);
-}
-
-/* Heavy routes (API-2026.md §1): everything under /usage and the per-key daily series. */
-static gboolean
-path_is_heavy (const char *path)
-{
-  return g_str_equal (path, "/usage") || g_str_has_prefix (path, "/usage/") || (g_str_has_prefix (path, "/user/api-keys/") && g_str_has_suffix (path, "/usage/daily"));
-}
-
-static void
-client_send (TallyClient *self,
-             const Request *request,
-             GCancellable *cancellable,
-             GAsyncReadyCallback callback,
-             gpointer user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr (GUri) uri = NULL;
-  g_autoptr (GError) error = NULL;
-  RequestData *data;
-
-  g_assert (TALLY_IS_CLIENT (self));
-  g_assert (request->decode != NULL);
-
-  /* authenticated calls go through the refresh-token section first */
-  if (client_auth_intercept (self, request, cancellable, callback, user_data))
-    return;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, request->source_tag);
-
-  url = g_strconcat (self->base_url, API_PREFIX, request->path,
-                     request->query != NULL && request->query[0] != '\0' ? "?" : "",
-                     request->query != NULL ? request->query : "",
-                     NULL);
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
-  if (uri == NULL)
-    {
-      g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                               _("Cannot build a request address from “%s”"), request->path);
-      return;
-    }
-
-  data = g_new0 (RequestData, 1);
-  data->method = g_strdup (request->method);
-  data->path = g_strdup (request->path);
-  data->query = g_strdup (request->query);
-  data->body = request->body != NULL ? json_node_copy (request->body) : NULL;
-  data->anonymous = request->anonymous;
-  data->decode = request->decode;
-  data->skip = request->skip;
-  data->complete = request->complete;
-  data->klass = path_is_heavy (request->path) ? TALLY_SCHED_HEAVY : TALLY_SCHED_GENERAL;
-  data->priority = request->bulk ? TALLY_SCHED_BULK : TALLY_SCHED_INTERACTIVE;
-  /* reads only; never login, 2FA, logout or refresh (any POST under /auth) */
-  data->idempotent = g_str_equal (request->method, "GET") || (request->idempotent && !g_str_has_prefix (request->path, "/auth/"));
-  g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
-
-  request_queue (task);
-}
-
-static gpointer
-client_send_finish (TallyClient *self,
-                    GAsyncResult *result,
-                    gpointer source_tag,
-                    GError **error)
-{
-  g_return_val_if_fail (TALLY_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Query strings                                                            */
@@ -863,28 +88,6 @@ decode_key_page (JsonNode *data,
                  GError **error)
 {
   return _tally_page_new_from_json (data, (TallyItemFromJson) _tally_api_key_new_from_json, error);
-}
-
-/* A usage row ({"data":{"items":[row]}}: depth 3) carries the whole user,
- * account (with the upstream account's settings), API key (with its secret)
- * and group objects, and in some versions a subscription: four fifths of a
- * page. Tally reads the names of the key and the group, nothing else. */
-static const char *const usage_row_unread[] = { "user", "account", "subscription", NULL };
-static const char *const usage_row_nested_read[] = { "id", "name", NULL };
-static const TallyJsonSkip usage_page_skip = { usage_row_unread, 3, usage_row_nested_read };
-
-static gpointer
-decode_usage_page (JsonNode *data,
-                   GError **error)
-{
-  return _tally_page_new_from_json (data, (TallyItemFromJson) _tally_usage_log_new_from_json, error);
-}
-
-static gpointer
-decode_key_usage_list (JsonNode *data,
-                       GError **error)
-{
-  return _tally_key_usage_list_new_from_json (data, error);
 }
 
 static gboolean
@@ -929,7 +132,7 @@ complete_auth (TallyClient *self,
 
   g_clear_pointer (&self->pending_2fa_token, g_free);
   tally_client_set_token (self, access_token);
-  client_auth_logged_in (self, result);
+  _tally_client_auth_logged_in (self, result);
 
   return TRUE;
 }
@@ -953,14 +156,12 @@ client_get (TallyClient *self,
     .source_tag = source_tag,
   };
 
-  client_send (self, &request, cancellable, callback, user_data);
+  _tally_client_send (self, &request, cancellable, callback, user_data);
 }
 
-/* {"name": "value", …} from NULL-terminated name/value pairs; NULL or empty
- * values are left out. */
-static JsonNode *
-string_object_body (const char *first_name,
-                    ...)
+JsonNode *
+_tally_client_string_object_body (const char *first_name,
+                                  ...)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   va_list args;
@@ -1002,7 +203,7 @@ client_authenticate (TallyClient *self,
     .source_tag = source_tag,
   };
 
-  client_send (self, &request, cancellable, callback, user_data);
+  _tally_client_send (self, &request, cancellable, callback, user_data);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1030,7 +231,7 @@ tally_client_finalize (GObject *object)
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->pending_2fa_token, g_free);
   g_clear_pointer (&self->scheduler, _tally_scheduler_unref);
-  g_clear_pointer (&self->auth, client_auth_free);
+  g_clear_pointer (&self->auth, _tally_client_auth_free);
 
   G_OBJECT_CLASS (tally_client_parent_class)->finalize (object);
 }
@@ -1141,13 +342,13 @@ tally_client_class_init (TallyClientClass *klass)
                                                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  client_auth_class_init (object_class);
+  _tally_client_auth_class_init (object_class);
 }
 
 static void
 tally_client_init (TallyClient *self)
 {
-  self->auth = client_auth_new ();
+  self->auth = _tally_client_auth_new ();
   self->timeout = DEFAULT_TIMEOUT_SECONDS;
   self->session = g_object_new (SOUP_TYPE_SESSION,
                                 "user-agent", USER_AGENT,
@@ -1275,7 +476,7 @@ tally_client_set_token (TallyClient *self,
 
   g_free (self->token);
   self->token = g_strdup (token);
-  client_auth_token_replaced (self);
+  _tally_client_auth_token_replaced (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
 }
 
@@ -1313,6 +514,23 @@ tally_client_get_max_page_size (TallyClient *self)
   return _tally_scheduler_get_max_page_size (self->scheduler);
 }
 
+void
+_tally_client_set_rate_limit_wait (TallyClient *self,
+                                   gint64 rate_limit_wait)
+{
+  if (rate_limit_wait != self->rate_limit_wait)
+    {
+      self->rate_limit_wait = rate_limit_wait;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT_WAIT]);
+    }
+}
+
+void
+_tally_client_notify_token (TallyClient *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+}
+
 const char *
 tally_client_get_pending_2fa_token (TallyClient *self)
 {
@@ -1340,7 +558,7 @@ tally_client_get_public_settings_async (TallyClient *self,
 
   g_return_if_fail (TALLY_IS_CLIENT (self));
 
-  client_send (self, &request, cancellable, callback, user_data);
+  _tally_client_send (self, &request, cancellable, callback, user_data);
 }
 
 TallyPublicSettings *
@@ -1348,7 +566,7 @@ tally_client_get_public_settings_finish (TallyClient *self,
                                          GAsyncResult *result,
                                          GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_public_settings_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_public_settings_async, error);
 }
 
 void
@@ -1366,10 +584,10 @@ tally_client_login_async (TallyClient *self,
   g_return_if_fail (email != NULL);
   g_return_if_fail (password != NULL);
 
-  body = string_object_body ("email", email,
-                             "password", password,
-                             "turnstile_token", turnstile_token,
-                             NULL);
+  body = _tally_client_string_object_body ("email", email,
+                                           "password", password,
+                                           "turnstile_token", turnstile_token,
+                                           NULL);
   client_authenticate (self, "/auth/login", body, tally_client_login_async,
                        cancellable, callback, user_data);
 }
@@ -1379,7 +597,7 @@ tally_client_login_finish (TallyClient *self,
                            GAsyncResult *result,
                            GError **error)
 {
-  return client_send_finish (self, result, tally_client_login_async, error);
+  return _tally_client_send_finish (self, result, tally_client_login_async, error);
 }
 
 void
@@ -1396,9 +614,9 @@ tally_client_login_2fa_async (TallyClient *self,
   g_return_if_fail (temp_token != NULL);
   g_return_if_fail (totp_code != NULL);
 
-  body = string_object_body ("temp_token", temp_token,
-                             "totp_code", totp_code,
-                             NULL);
+  body = _tally_client_string_object_body ("temp_token", temp_token,
+                                           "totp_code", totp_code,
+                                           NULL);
   client_authenticate (self, "/auth/login/2fa", body, tally_client_login_2fa_async,
                        cancellable, callback, user_data);
 }
@@ -1408,7 +626,7 @@ tally_client_login_2fa_finish (TallyClient *self,
                                GAsyncResult *result,
                                GError **error)
 {
-  return client_send_finish (self, result, tally_client_login_2fa_async, error);
+  return _tally_client_send_finish (self, result, tally_client_login_2fa_async, error);
 }
 
 void
@@ -1428,7 +646,7 @@ tally_client_get_me_finish (TallyClient *self,
                             GAsyncResult *result,
                             GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_me_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_me_async, error);
 }
 
 void
@@ -1448,7 +666,7 @@ tally_client_get_profile_finish (TallyClient *self,
                                  GAsyncResult *result,
                                  GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_profile_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_profile_async, error);
 }
 
 void
@@ -1477,7 +695,7 @@ tally_client_list_keys_finish (TallyClient *self,
                                GAsyncResult *result,
                                GError **error)
 {
-  return client_send_finish (self, result, tally_client_list_keys_async, error);
+  return _tally_client_send_finish (self, result, tally_client_list_keys_async, error);
 }
 
 void
@@ -1500,59 +718,7 @@ tally_client_get_key_finish (TallyClient *self,
                              GAsyncResult *result,
                              GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_key_async, error);
-}
-
-static void
-list_usage_page_async (TallyClient *self,
-                       const TallyUsageQuery *query,
-                       gint64 page,
-                       gint64 page_size,
-                       gboolean bulk,
-                       GCancellable *cancellable,
-                       GAsyncReadyCallback callback,
-                       gpointer user_data)
-{
-  g_autoptr (TallyUsageQuery) any = NULL;
-  g_autofree char *params = NULL;
-
-  if (query == NULL)
-    query = any = tally_usage_query_new ();
-  params = tally_usage_query_to_list_params (query, page, page_size);
-
-  client_send (self,
-               &(const Request){
-                   .method = "GET",
-                   .path = "/usage",
-                   .query = params,
-                   .decode = decode_usage_page,
-                   .skip = &usage_page_skip,
-                   .source_tag = tally_client_list_usage_async,
-                   .bulk = bulk,
-               },
-               cancellable, callback, user_data);
-}
-
-void
-tally_client_list_usage_async (TallyClient *self,
-                               const TallyUsageQuery *query,
-                               gint64 page,
-                               gint64 page_size,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data)
-{
-  g_return_if_fail (TALLY_IS_CLIENT (self));
-
-  list_usage_page_async (self, query, page, page_size, FALSE, cancellable, callback, user_data);
-}
-
-TallyPage *
-tally_client_list_usage_finish (TallyClient *self,
-                                GAsyncResult *result,
-                                GError **error)
-{
-  return client_send_finish (self, result, tally_client_list_usage_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_key_async, error);
 }
 
 void
@@ -1575,7 +741,7 @@ tally_client_get_usage_finish (TallyClient *self,
                                GAsyncResult *result,
                                GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_usage_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_usage_async, error);
 }
 
 void
@@ -1603,7 +769,7 @@ tally_client_get_usage_stats_finish (TallyClient *self,
                                      GAsyncResult *result,
                                      GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_usage_stats_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_usage_stats_async, error);
 }
 
 void
@@ -1623,7 +789,7 @@ tally_client_get_dashboard_stats_finish (TallyClient *self,
                                          GAsyncResult *result,
                                          GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_dashboard_stats_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_dashboard_stats_async, error);
 }
 
 /* start_date, end_date (each when given) and, when set, granularity */
@@ -1665,7 +831,7 @@ tally_client_get_trend_finish (TallyClient *self,
                                GAsyncResult *result,
                                GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_trend_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_trend_async, error);
 }
 
 void
@@ -1690,584 +856,7 @@ tally_client_get_model_stats_finish (TallyClient *self,
                                      GAsyncResult *result,
                                      GError **error)
 {
-  return client_send_finish (self, result, tally_client_get_model_stats_async, error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Every key: pages of 100, one after the other                             */
-
-typedef struct
-{
-  GListStore *keys;
-  gint64 page;
-  gint64 page_size;
-  gboolean size_retried;
-} AllKeysData;
-
-static void
-all_keys_data_free (AllKeysData *data)
-{
-  g_clear_object (&data->keys);
-  g_free (data);
-}
-
-static void all_keys_page_cb (GObject *object,
-                              GAsyncResult *result,
-                              gpointer user_data);
-
-/* Learns the server's largest page from the echo of page 1, asked with
- * *@page_size. S answers anything above 100 with its default of 20: then page
- * 1 must be asked again with 100 (returns TRUE, *@page_size changed). A
- * server that takes less than asked for keeps what it echoed. */
-static gboolean
-learn_page_size (TallyClient *self,
-                 TallyPage *first,
-                 gint64 *page_size,
-                 gboolean may_ask_again)
-{
-  gint64 echoed = tally_page_get_page_size (first);
-
-  if (echoed >= *page_size)
-    return FALSE;
-
-  if (may_ask_again && *page_size > LARGE_PAGE_SIZE && echoed == S_DEFAULT_PAGE_SIZE)
-    {
-      _tally_scheduler_set_max_page_size (self->scheduler, LARGE_PAGE_SIZE);
-      *page_size = LARGE_PAGE_SIZE;
-      return TRUE;
-    }
-
-  _tally_scheduler_set_max_page_size (self->scheduler, echoed);
-  return FALSE;
-}
-
-static void
-all_keys_request_next (GTask *task)
-{
-  TallyClient *self = g_task_get_source_object (task);
-  AllKeysData *data = g_task_get_task_data (task);
-
-  tally_client_list_keys_async (self, data->page, data->page_size,
-                                g_task_get_cancellable (task),
-                                all_keys_page_cb,
-                                g_object_ref (task));
-}
-
-/* A page whose echo does not match what was asked for cannot be trusted to
- * continue a walk through the list. */
-static gboolean
-check_page_echo (TallyPage *page,
-                 gint64 expected_page,
-                 GError **error)
-{
-  if (tally_page_get_page (page) == expected_page && tally_page_get_page_size (page) > 0)
-    return TRUE;
-
-  g_propagate_error (error,
-                     tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                           _("The server answered with a different page than the one asked for")));
-  return FALSE;
-}
-
-static void
-all_keys_page_cb (GObject *object,
-                  GAsyncResult *result,
-                  gpointer user_data)
-{
-  TallyClient *self = TALLY_CLIENT (object);
-  g_autoptr (GTask) task = user_data;
-  AllKeysData *data = g_task_get_task_data (task);
-  g_autoptr (TallyPage) page = NULL;
-  g_autoptr (GError) error = NULL;
-  GListModel *items;
-  guint n_items;
-
-  page = tally_client_list_keys_finish (self, result, &error);
-  if (page == NULL || !check_page_echo (page, data->page, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (data->page == 1 && learn_page_size (self, page, &data->page_size, !data->size_retried))
-    {
-      data->size_retried = TRUE;
-      all_keys_request_next (task);
-      return;
-    }
-
-  items = tally_page_get_items (page);
-  n_items = g_list_model_get_n_items (items);
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr (GObject) key = g_list_model_get_item (items, i);
-
-      g_list_store_append (data->keys, key);
-    }
-
-  if (n_items == 0 || tally_page_is_last (page) || data->page >= MAX_KEY_PAGES)
-    {
-      g_task_return_pointer (task, g_object_ref (data->keys), g_object_unref);
-      return;
-    }
-
-  data->page++;
-  data->page_size = tally_page_get_page_size (page);
-  all_keys_request_next (task);
-}
-
-void
-tally_client_list_all_keys_async (TallyClient *self,
-                                  GCancellable *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  AllKeysData *data;
-
-  g_return_if_fail (TALLY_IS_CLIENT (self));
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tally_client_list_all_keys_async);
-
-  data = g_new0 (AllKeysData, 1);
-  data->keys = g_list_store_new (TALLY_TYPE_API_KEY);
-  data->page = 1;
-  data->page_size = _tally_scheduler_get_max_page_size (self->scheduler);
-  g_task_set_task_data (task, data, (GDestroyNotify) all_keys_data_free);
-
-  all_keys_request_next (task);
-}
-
-GListModel *
-tally_client_list_all_keys_finish (TallyClient *self,
-                                   GAsyncResult *result,
-                                   GError **error)
-{
-  return client_send_finish (self, result, tally_client_list_all_keys_async, error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Every usage page, several in flight, delivered in order                  */
-
-typedef struct
-{
-  TallyUsageQuery *query;
-  TallyPageFunc page_func;
-  gpointer page_func_data;
-  GDestroyNotify page_func_data_destroy;
-
-  /* cancels the outstanding page requests: linked to the caller's
-   * cancellable, and cancelled by us once the walk is over */
-  GCancellable *pages_cancellable;
-  GCancellable *caller_cancellable;
-  gulong caller_cancelled_id;
-
-  GHashTable *ready;  /* page number → TallyPage, arrived early */
-  gint64 page_size;   /* the effective (echoed) page size */
-  gint64 known_pages; /* the largest "pages" seen so far */
-  gint64 next_request;
-  gint64 next_delivery;
-  guint max_in_flight;
-  guint in_flight;
-  gboolean finished;
-  gboolean auto_size;    /* the caller left the page size to us */
-  gboolean size_retried; /* page 1 was asked again with a smaller size */
-} ForeachData;
-
-typedef struct
-{
-  GTask *task;
-  gint64 page;
-} PageRequest;
-
-static void
-foreach_data_free (ForeachData *data)
-{
-  if (data->caller_cancelled_id != 0)
-    g_cancellable_disconnect (data->caller_cancellable, data->caller_cancelled_id);
-  g_clear_object (&data->caller_cancellable);
-  g_clear_object (&data->pages_cancellable);
-  g_clear_pointer (&data->query, tally_usage_query_free);
-  g_clear_pointer (&data->ready, g_hash_table_unref);
-  if (data->page_func_data_destroy != NULL)
-    data->page_func_data_destroy (data->page_func_data);
-  g_free (data);
-}
-
-static void foreach_page_cb (GObject *object,
-                             GAsyncResult *result,
-                             gpointer user_data);
-
-static void
-foreach_finish_walk (GTask *task,
-                     GError *error)
-{
-  ForeachData *data = g_task_get_task_data (task);
-
-  g_assert (!data->finished);
-
-  data->finished = TRUE;
-  g_cancellable_cancel (data->pages_cancellable);
-  g_hash_table_remove_all (data->ready);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-foreach_request_more (GTask *task)
-{
-  TallyClient *self = g_task_get_source_object (task);
-  ForeachData *data = g_task_get_task_data (task);
-
-  while (!data->finished && data->in_flight < data->max_in_flight && data->next_request <= data->known_pages && data->next_request < data->next_delivery + data->max_in_flight && data->next_request <= MAX_USAGE_PAGES)
-    {
-      PageRequest *request = g_new0 (PageRequest, 1);
-
-      request->task = g_object_ref (task);
-      request->page = data->next_request++;
-      data->in_flight++;
-      list_usage_page_async (self, data->query, request->page, data->page_size, TRUE,
-                             data->pages_cancellable,
-                             foreach_page_cb,
-                             request);
-    }
-}
-
-/* Hands every page that is next in line to page_func. */
-static void
-foreach_deliver (GTask *task)
-{
-  ForeachData *data = g_task_get_task_data (task);
-  TallyPage *page;
-
-  while (!data->finished && (page = g_hash_table_lookup (data->ready, &data->next_delivery)) != NULL)
-    {
-      g_autoptr (TallyPage) delivered = g_object_ref (page);
-      gboolean more;
-
-      g_hash_table_remove (data->ready, &data->next_delivery);
-      data->next_delivery++;
-
-      more = data->page_func (delivered, data->page_func_data);
-      if (!more || tally_page_is_last (delivered) || g_list_model_get_n_items (tally_page_get_items (delivered)) == 0 || data->next_delivery > MAX_USAGE_PAGES)
-        foreach_finish_walk (task, NULL);
-    }
-}
-
-static void
-foreach_page_cb (GObject *object,
-                 GAsyncResult *result,
-                 gpointer user_data)
-{
-  TallyClient *self = TALLY_CLIENT (object);
-  PageRequest *request = user_data;
-  g_autoptr (GTask) task = request->task;
-  ForeachData *data = g_task_get_task_data (task);
-  g_autoptr (TallyPage) page = NULL;
-  g_autoptr (GError) error = NULL;
-  gint64 page_number = request->page;
-
-  g_free (request);
-  data->in_flight--;
-
-  page = tally_client_list_usage_finish (self, result, &error);
-  if (data->finished)
-    return;
-
-  if (page == NULL || !check_page_echo (page, page_number, &error))
-    {
-      foreach_finish_walk (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (page_number == 1)
-    {
-      if (data->auto_size && learn_page_size (self, page, &data->page_size, !data->size_retried))
-        {
-          PageRequest *again = g_new0 (PageRequest, 1);
-
-          data->size_retried = TRUE;
-          again->task = g_object_ref (task);
-          again->page = 1;
-          data->in_flight++;
-          list_usage_page_async (self, data->query, 1, data->page_size, TRUE,
-                                 data->pages_cancellable, foreach_page_cb, again);
-          return;
-        }
-
-      /* S answers page_size=500 with 20: continue with what it really uses */
-      data->page_size = tally_page_get_page_size (page);
-    }
-  else if (tally_page_get_page_size (page) != data->page_size)
-    {
-      foreach_finish_walk (task,
-                           tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                                 _("The server changed its page size in the middle of a list")));
-      return;
-    }
-
-  data->known_pages = MAX (data->known_pages, tally_page_get_pages (page));
-  g_hash_table_insert (data->ready, g_memdup2 (&page_number, sizeof page_number), g_steal_pointer (&page));
-
-  foreach_deliver (task);
-  foreach_request_more (task);
-
-  /* nothing left to wait for, but no page said it was the last one */
-  if (!data->finished && data->in_flight == 0)
-    foreach_finish_walk (task, NULL);
-}
-
-static void
-foreach_caller_cancelled_cb (GCancellable *cancellable,
-                             GCancellable *pages_cancellable)
-{
-  g_cancellable_cancel (pages_cancellable);
-}
-
-void
-tally_client_foreach_usage_page_async (TallyClient *self,
-                                       const TallyUsageQuery *query,
-                                       gint64 page_size,
-                                       guint max_in_flight,
-                                       TallyPageFunc page_func,
-                                       gpointer page_func_data,
-                                       GDestroyNotify page_func_data_destroy,
-                                       GCancellable *cancellable,
-                                       GAsyncReadyCallback callback,
-                                       gpointer user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  ForeachData *data;
-  PageRequest *first;
-
-  g_return_if_fail (TALLY_IS_CLIENT (self));
-  g_return_if_fail (page_func != NULL);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tally_client_foreach_usage_page_async);
-
-  data = g_new0 (ForeachData, 1);
-  data->query = query != NULL ? tally_usage_query_copy (query) : tally_usage_query_new ();
-  data->page_func = page_func;
-  data->page_func_data = page_func_data;
-  data->page_func_data_destroy = page_func_data_destroy;
-  data->pages_cancellable = g_cancellable_new ();
-  data->ready = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  data->auto_size = page_size <= 0;
-  data->page_size = page_size > 0 ? page_size : _tally_scheduler_get_max_page_size (self->scheduler);
-  data->max_in_flight = MAX (max_in_flight, 1);
-  data->next_request = 2;
-  data->next_delivery = 1;
-  data->in_flight = 1;
-  g_task_set_task_data (task, data, (GDestroyNotify) foreach_data_free);
-
-  if (cancellable != NULL)
-    {
-      data->caller_cancellable = g_object_ref (cancellable);
-      data->caller_cancelled_id = g_cancellable_connect (cancellable,
-                                                         G_CALLBACK (foreach_caller_cancelled_cb),
-                                                         g_object_ref (data->pages_cancellable),
-                                                         g_object_unref);
-    }
-
-  /* page 1 alone first: it tells how many pages there are and the real page size */
-  first = g_new0 (PageRequest, 1);
-  first->task = g_object_ref (task);
-  first->page = 1;
-  list_usage_page_async (self, data->query, 1, data->page_size, TRUE,
-                         data->pages_cancellable,
-                         foreach_page_cb,
-                         first);
-}
-
-gboolean
-tally_client_foreach_usage_page_finish (TallyClient *self,
-                                        GAsyncResult *result,
-                                        GError **error)
-{
-  g_return_val_if_fail (TALLY_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Per-key usage: chunks of 100 ids, concurrently, merged                   */
-
-typedef struct
-{
-  GListStore *merged;
-  guint pending;
-  gboolean failed;
-} KeysUsageData;
-
-static void
-keys_usage_data_free (KeysUsageData *data)
-{
-  g_clear_object (&data->merged);
-  g_free (data);
-}
-
-static int
-compare_ids (gconstpointer a,
-             gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a;
-  gint64 y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y ? 1
-                            : 0;
-}
-
-static int
-compare_key_usage (gconstpointer a,
-                   gconstpointer b,
-                   gpointer user_data)
-{
-  gint64 x = tally_key_usage_get_api_key_id ((TallyKeyUsage *) a);
-  gint64 y = tally_key_usage_get_api_key_id ((TallyKeyUsage *) b);
-
-  return x < y ? -1 : x > y ? 1
-                            : 0;
-}
-
-static void keys_usage_chunk_async (TallyClient *self,
-                                    const gint64 *ids,
-                                    gsize n_ids,
-                                    GCancellable *cancellable,
-                                    GAsyncReadyCallback callback,
-                                    gpointer user_data);
-
-static void
-keys_usage_chunk_cb (GObject *object,
-                     GAsyncResult *result,
-                     gpointer user_data)
-{
-  TallyClient *self = TALLY_CLIENT (object);
-  g_autoptr (GTask) task = user_data;
-  KeysUsageData *data = g_task_get_task_data (task);
-  g_autoptr (GListModel) chunk = NULL;
-  g_autoptr (GError) error = NULL;
-  guint n_items;
-
-  data->pending--;
-  chunk = client_send_finish (self, result, keys_usage_chunk_async, &error);
-  if (data->failed)
-    return;
-
-  if (chunk == NULL)
-    {
-      data->failed = TRUE;
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  n_items = g_list_model_get_n_items (chunk);
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (chunk, i);
-
-      g_list_store_append (data->merged, item);
-    }
-
-  if (data->pending == 0)
-    {
-      g_list_store_sort (data->merged, compare_key_usage, NULL);
-      g_task_return_pointer (task, g_object_ref (data->merged), g_object_unref);
-    }
-}
-
-static void
-keys_usage_chunk_async (TallyClient *self,
-                        const gint64 *ids,
-                        gsize n_ids,
-                        GCancellable *cancellable,
-                        GAsyncReadyCallback callback,
-                        gpointer user_data)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) body = NULL;
-  Request request = {
-    .method = "POST",
-    .path = "/usage/dashboard/api-keys-usage",
-    .decode = decode_key_usage_list,
-    .source_tag = keys_usage_chunk_async,
-    .idempotent = TRUE,
-  };
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "api_key_ids");
-  json_builder_begin_array (builder);
-  for (gsize i = 0; i < n_ids; i++)
-    json_builder_add_int_value (builder, ids[i]);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  request.body = body = json_builder_get_root (builder);
-
-  client_send (self, &request, cancellable, callback, user_data);
-}
-
-void
-tally_client_get_keys_usage_async (TallyClient *self,
-                                   const gint64 *ids,
-                                   gsize n_ids,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  g_autofree gint64 *unique = NULL;
-  gsize n_unique = 0;
-  KeysUsageData *data;
-
-  g_return_if_fail (TALLY_IS_CLIENT (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tally_client_get_keys_usage_async);
-
-  data = g_new0 (KeysUsageData, 1);
-  data->merged = g_list_store_new (TALLY_TYPE_KEY_USAGE);
-  g_task_set_task_data (task, data, (GDestroyNotify) keys_usage_data_free);
-
-  if (n_ids == 0)
-    {
-      g_task_return_pointer (task, g_object_ref (data->merged), g_object_unref);
-      return;
-    }
-
-  /* duplicates count against the server's limit of 100: drop them first */
-  unique = g_memdup2 (ids, n_ids * sizeof *ids);
-  qsort (unique, n_ids, sizeof *unique, compare_ids);
-  for (gsize i = 0; i < n_ids; i++)
-    if (n_unique == 0 || unique[n_unique - 1] != unique[i])
-      unique[n_unique++] = unique[i];
-
-  for (gsize offset = 0; offset < n_unique; offset += KEYS_USAGE_CHUNK)
-    {
-      data->pending++;
-      keys_usage_chunk_async (self,
-                              unique + offset,
-                              MIN (KEYS_USAGE_CHUNK, n_unique - offset),
-                              cancellable,
-                              keys_usage_chunk_cb,
-                              g_object_ref (task));
-    }
-}
-
-GListModel *
-tally_client_get_keys_usage_finish (TallyClient *self,
-                                    GAsyncResult *result,
-                                    GError **error)
-{
-  return client_send_finish (self, result, tally_client_get_keys_usage_async, error);
+  return _tally_client_send_finish (self, result, tally_client_get_model_stats_async, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2321,705 +910,4 @@ tally_token_get_expiry (const char *token)
     return 0;
 
   return MAX (json_node_get_int (exp), 0);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Refresh tokens (today's servers, API-2026.md §3)                         */
-/*                                                                          */
-/* The one hook in the send path is client_auth_intercept() at the top of   */
-/* client_send(): an authenticated request is wrapped in an outer task      */
-/* (AuthCall) that sends a copy of it (auth_handled set, so it goes out as  */
-/* is), and on 401 TOKEN_EXPIRED waits for the single refresh and sends it  */
-/* once more. A request whose token is due waits for the refresh first.     */
-
-#define REFRESH_MARGIN_SECONDS 60
-#define LOGOUT_TIMEOUT_SECONDS 5
-
-struct _ClientAuth
-{
-  char *refresh_token; /* NULL: no refresh (S, TALLY_TOKEN, pasted token) */
-  gint64 expires_at;   /* the access token's expiry, our clock; 0 = unknown */
-  gint64 margin;       /* refresh this many seconds before expires_at */
-  guint serial;        /* bumped on every change of the access token */
-
-  /* single flight: GTask* waiting for the refresh in flight; NULL = none runs */
-  GPtrArray *waiters;
-  GError *ended; /* why the last refresh ended the login, until new tokens come */
-
-  TallyClientReloadFunc reload_func;
-  gpointer reload_data;
-  GDestroyNotify reload_destroy;
-};
-
-enum
-{
-  TOKENS_CHANGED,
-  N_AUTH_SIGNALS
-};
-
-static guint auth_signals[N_AUTH_SIGNALS];
-
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static ClientAuth *
-client_auth_new (void)
-{
-  return g_new0 (ClientAuth, 1);
-}
-
-static void
-client_auth_free (ClientAuth *auth)
-{
-  /* every waiter holds a reference to the client: none is left here */
-  g_assert (auth->waiters == NULL || auth->waiters->len == 0);
-
-  g_clear_pointer (&auth->waiters, g_ptr_array_unref);
-  g_clear_error (&auth->ended);
-  wipe_free (auth->refresh_token);
-  if (auth->reload_destroy != NULL)
-    auth->reload_destroy (auth->reload_data);
-  g_free (auth);
-}
-
-static void
-client_auth_class_init (GObjectClass *object_class)
-{
-  /* A login or a refresh gave a new token pair: store it. */
-  auth_signals[TOKENS_CHANGED] = g_signal_new ("tokens-changed",
-                                               G_TYPE_FROM_CLASS (object_class),
-                                               G_SIGNAL_RUN_LAST,
-                                               0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 0);
-}
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-/* @expires_at of our clock (0 = from the JWT's "exp" and the server's clock) */
-static void
-auth_set_expiry (TallyClient *self,
-                 gint64 expires_at)
-{
-  ClientAuth *auth = self->auth;
-
-  if (expires_at <= 0 && self->token != NULL)
-    {
-      gint64 exp = tally_token_get_expiry (self->token);
-
-      expires_at = exp > 0 ? exp - self->clock_skew : 0;
-    }
-
-  auth->expires_at = MAX (expires_at, 0);
-  auth->margin = auth->expires_at > 0 ? CLAMP ((auth->expires_at - now_seconds ()) / 10, 0, REFRESH_MARGIN_SECONDS) : 0;
-}
-
-static void
-auth_set_refresh_token (ClientAuth *auth,
-                        const char *refresh_token)
-{
-  wipe_free (auth->refresh_token);
-  auth->refresh_token = (refresh_token != NULL && refresh_token[0] != '\0') ? g_strdup (refresh_token) : NULL;
-}
-
-/* tally_client_set_token(): a token from elsewhere has no refresh token */
-static void
-client_auth_token_replaced (TallyClient *self)
-{
-  g_clear_error (&self->auth->ended);
-  self->auth->serial++;
-  auth_set_refresh_token (self->auth, NULL);
-  auth_set_expiry (self, 0);
-}
-
-/* Sets both tokens (and the expiry) without dropping the refresh token. */
-static void
-auth_set_pair (TallyClient *self,
-               const char *token,
-               const char *refresh_token,
-               gint64 expires_at)
-{
-  if (g_strcmp0 (self->token, token) != 0)
-    {
-      wipe_free (self->token);
-      self->token = g_strdup (token);
-      self->auth->serial++;
-      g_clear_error (&self->auth->ended);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
-    }
-  auth_set_refresh_token (self->auth, refresh_token);
-  auth_set_expiry (self, expires_at);
-}
-
-/* complete_auth(): the login's token is set; add the refresh token and lifetime */
-static void
-client_auth_logged_in (TallyClient *self,
-                       TallyAuthResult *result)
-{
-  gint64 expires_in = tally_auth_result_get_expires_in (result);
-
-  auth_set_refresh_token (self->auth, tally_auth_result_get_refresh_token (result));
-  auth_set_expiry (self, expires_in >= 0 ? now_seconds () + expires_in : 0);
-  g_signal_emit (self, auth_signals[TOKENS_CHANGED], 0);
-}
-
-static gboolean
-auth_refresh_due (TallyClient *self)
-{
-  ClientAuth *auth = self->auth;
-
-  return auth->refresh_token != NULL && auth->expires_at > 0 && now_seconds () >= auth->expires_at - auth->margin;
-}
-
-static gboolean
-is_token_expired (const GError *error)
-{
-  return g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED) && g_strcmp0 (tally_error_get_reason (error), "TOKEN_EXPIRED") == 0;
-}
-
-/* -- one authenticated call ---------------------------------------------- */
-
-typedef struct
-{
-  Request request; /* the copy that is sent; points into the fields below */
-  char *path;
-  char *query;
-  JsonNode *body;
-  guint serial; /* the access token it was sent with */
-  gboolean resent;
-} AuthCall;
-
-static void
-auth_call_free (AuthCall *call)
-{
-  g_free (call->path);
-  g_free (call->query);
-  g_clear_pointer (&call->body, json_node_unref);
-  g_free (call);
-}
-
-static AuthCall *
-auth_call_new (const Request *request)
-{
-  AuthCall *call = g_new0 (AuthCall, 1);
-
-  call->request = *request;
-  call->path = g_strdup (request->path);
-  call->query = g_strdup (request->query);
-  call->body = request->body != NULL ? json_node_copy (request->body) : NULL;
-  call->request.path = call->path;
-  call->request.query = call->query;
-  call->request.body = call->body;
-  call->request.auth_handled = TRUE;
-
-  return call;
-}
-
-static void auth_call_send (TallyClient *self,
-                            GTask *task);
-static void auth_wait_for_refresh (TallyClient *self,
-                                   GTask *task);
-
-static void
-auth_call_sent_cb (GObject *object,
-                   GAsyncResult *result,
-                   gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  TallyClient *self = g_task_get_source_object (task);
-  AuthCall *call = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  gpointer value;
-
-  g_assert (TALLY_IS_CLIENT (self));
-
-  value = g_task_propagate_pointer (G_TASK (result), &error);
-  if (value != NULL)
-    {
-      g_task_return_pointer (task, value, g_object_unref);
-      return;
-    }
-
-  /* Once per call, and only with a refresh token: never loop. */
-  if (is_token_expired (error) && !call->resent && self->auth->refresh_token != NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      call->resent = TRUE;
-      if (call->serial != self->auth->serial)
-        /* another call refreshed meanwhile: the new token is there */
-        auth_call_send (self, task);
-      else
-        auth_wait_for_refresh (self, task);
-      return;
-    }
-
-  if (is_token_expired (error) && self->auth->ended != NULL)
-    {
-      g_task_return_error (task, g_error_copy (self->auth->ended));
-      return;
-    }
-
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void
-auth_call_send (TallyClient *self,
-                GTask *task)
-{
-  AuthCall *call = g_task_get_task_data (task);
-
-  call->serial = self->auth->serial;
-  client_send (self, &call->request, g_task_get_cancellable (task), auth_call_sent_cb, g_object_ref (task));
-}
-
-static gboolean
-client_auth_intercept (TallyClient *self,
-                       const Request *request,
-                       GCancellable *cancellable,
-                       GAsyncReadyCallback callback,
-                       gpointer user_data)
-{
-  g_autoptr (GTask) task = NULL;
-
-  if (request->anonymous || request->auth_handled)
-    return FALSE;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, request->source_tag);
-  g_task_set_task_data (task, auth_call_new (request), (GDestroyNotify) auth_call_free);
-
-  if (auth_refresh_due (self))
-    auth_wait_for_refresh (self, task);
-  else
-    auth_call_send (self, task);
-
-  return TRUE;
-}
-
-/* -- the single refresh -------------------------------------------------- */
-
-typedef struct
-{
-  char *used;        /* the refresh token sent */
-  gboolean reloaded; /* the reload func was asked already */
-  GError *error;     /* the refusal that made us ask it */
-} RefreshRun;
-
-static void
-refresh_run_free (RefreshRun *run)
-{
-  wipe_free (run->used);
-  g_clear_error (&run->error);
-  g_free (run);
-}
-
-static void auth_send_refresh (TallyClient *self,
-                               RefreshRun *run);
-
-/* Completes every waiter: public refreshes with the outcome, calls are sent
- * again (or fail with the refresh's error). */
-static void
-auth_finish_refresh (TallyClient *self,
-                     RefreshRun *run,
-                     const GError *error)
-{
-  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->auth->waiters);
-
-  refresh_run_free (run);
-
-  /* a refresh token the server refused for good is of no more use; later
-   * calls that find the token expired say why the login ended */
-  if (error != NULL && tally_error_ends_session (error))
-    {
-      auth_set_refresh_token (self->auth, NULL);
-      g_clear_error (&self->auth->ended);
-      self->auth->ended = g_error_copy (error);
-    }
-
-  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
-    {
-      GTask *task = g_ptr_array_index (waiters, i);
-
-      if (g_task_get_source_tag (task) == tally_client_refresh_async)
-        {
-          if (error != NULL)
-            g_task_return_error (task, g_error_copy (error));
-          else
-            g_task_return_boolean (task, TRUE);
-        }
-      else if (error != NULL)
-        g_task_return_error (task, g_error_copy (error));
-      else if (!g_task_return_error_if_cancelled (task))
-        auth_call_send (self, task);
-    }
-}
-
-static void
-auth_reloaded_cb (GObject *object,
-                  GAsyncResult *result,
-                  gpointer user_data)
-{
-  TallyClient *self = TALLY_CLIENT (object);
-  RefreshRun *run = user_data;
-  g_autoptr (TallyAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
-
-  account = g_task_propagate_pointer (G_TASK (result), &error);
-  if (error != NULL)
-    g_debug ("Could not re-read the stored login: %s", error->message);
-
-  if (account == NULL || account->refresh_token == NULL || account->token == NULL || g_strcmp0 (account->refresh_token, run->used) == 0)
-    {
-      g_autoptr (GError) refused = g_steal_pointer (&run->error);
-
-      auth_finish_refresh (self, run, refused);
-      return;
-    }
-
-  /* Another process rotated the pair and stored it: take it. */
-  auth_set_pair (self, account->token, account->refresh_token, account->expires_at);
-  g_clear_error (&run->error);
-
-  if (auth_refresh_due (self))
-    auth_send_refresh (self, run);
-  else
-    auth_finish_refresh (self, run, NULL);
-}
-
-static void
-auth_refreshed_cb (GObject *object,
-                   GAsyncResult *result,
-                   gpointer user_data)
-{
-  TallyClient *self = TALLY_CLIENT (object);
-  RefreshRun *run = user_data;
-  g_autoptr (TallyAuthResult) answer = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *access_token = NULL;
-
-  answer = g_task_propagate_pointer (G_TASK (result), &error);
-  if (answer != NULL)
-    access_token = tally_auth_result_get_access_token (answer);
-
-  if (access_token != NULL && access_token[0] != '\0')
-    {
-      const char *refresh_token = tally_auth_result_get_refresh_token (answer);
-      gint64 expires_in = tally_auth_result_get_expires_in (answer);
-
-      /* a server that does not rotate keeps the old refresh token valid */
-      auth_set_pair (self, access_token,
-                     refresh_token != NULL ? refresh_token : run->used,
-                     expires_in >= 0 ? now_seconds () + expires_in : 0);
-      g_signal_emit (self, auth_signals[TOKENS_CHANGED], 0);
-      auth_finish_refresh (self, run, NULL);
-      return;
-    }
-
-  if (error == NULL)
-    error = tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                  _("The server renewed the login but sent no access token"));
-
-  if (g_strcmp0 (tally_error_get_reason (error), "REFRESH_TOKEN_INVALID") == 0 && !run->reloaded && self->auth->reload_func != NULL)
-    {
-      g_autoptr (GTask) reload = g_task_new (self, NULL, auth_reloaded_cb, run);
-
-      run->reloaded = TRUE;
-      run->error = g_steal_pointer (&error);
-      self->auth->reload_func (self, reload, self->auth->reload_data);
-      return;
-    }
-
-  auth_finish_refresh (self, run, error);
-}
-
-static gpointer
-decode_auth_result (JsonNode *data,
-                    GError **error)
-{
-  return _tally_auth_result_new_from_json (data, error);
-}
-
-static void
-auth_send_refresh (TallyClient *self,
-                   RefreshRun *run)
-{
-  g_autoptr (JsonNode) body = NULL;
-  Request request = {
-    .method = "POST",
-    .path = "/auth/refresh",
-    .anonymous = TRUE,
-    .decode = decode_auth_result,
-    .source_tag = auth_send_refresh,
-  };
-
-  g_assert (self->auth->refresh_token != NULL);
-
-  wipe_free (run->used);
-  run->used = g_strdup (self->auth->refresh_token);
-  body = string_object_body ("refresh_token", run->used, NULL);
-  request.body = body;
-
-  /* Not cancellable: one waiter going away must not fail the others; every
-   * waiter keeps the client alive. */
-  client_send (self, &request, NULL, auth_refreshed_cb, run);
-}
-
-/* Queues @task for the refresh in flight, starting one if none runs. */
-static void
-auth_wait_for_refresh (TallyClient *self,
-                       GTask *task)
-{
-  ClientAuth *auth = self->auth;
-
-  if (auth->waiters != NULL)
-    {
-      g_ptr_array_add (auth->waiters, g_object_ref (task));
-      return;
-    }
-
-  if (auth->refresh_token == NULL)
-    {
-      /* a refresh just failed for good: nothing to renew with */
-      if (g_task_get_source_tag (task) == tally_client_refresh_async)
-        g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED,
-                                 _("There is no login to renew — log in again"));
-      else
-        auth_call_send (self, task);
-      return;
-    }
-
-  auth->waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (auth->waiters, g_object_ref (task));
-  auth_send_refresh (self, g_new0 (RefreshRun, 1));
-}
-
-/* -- public API ---------------------------------------------------------- */
-
-const char *
-tally_client_get_refresh_token (TallyClient *self)
-{
-  g_return_val_if_fail (TALLY_IS_CLIENT (self), NULL);
-
-  return self->auth->refresh_token;
-}
-
-gint64
-tally_client_get_token_expires_at (TallyClient *self)
-{
-  g_return_val_if_fail (TALLY_IS_CLIENT (self), 0);
-
-  return self->auth->expires_at;
-}
-
-void
-tally_client_set_tokens (TallyClient *self,
-                         const char *token,
-                         const char *refresh_token,
-                         gint64 expires_at)
-{
-  g_return_if_fail (TALLY_IS_CLIENT (self));
-
-  auth_set_pair (self, token, token != NULL ? refresh_token : NULL, expires_at);
-}
-
-void
-tally_client_set_reload_func (TallyClient *self,
-                              TallyClientReloadFunc func,
-                              gpointer user_data,
-                              GDestroyNotify destroy)
-{
-  ClientAuth *auth;
-
-  g_return_if_fail (TALLY_IS_CLIENT (self));
-
-  auth = self->auth;
-  if (auth->reload_destroy != NULL)
-    auth->reload_destroy (auth->reload_data);
-  auth->reload_func = func;
-  auth->reload_data = user_data;
-  auth->reload_destroy = destroy;
-}
-
-void
-tally_client_refresh_async (TallyClient *self,
-                            GCancellable *cancellable,
-                            GAsyncReadyCallback callback,
-                            gpointer user_data)
-{
-  g_autoptr (GTask) task = NULL;
-
-  g_return_if_fail (TALLY_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tally_client_refresh_async);
-
-  if (self->auth->refresh_token == NULL && self->auth->waiters == NULL)
-    {
-      g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED,
-                               _("There is no login to renew — log in again"));
-      return;
-    }
-
-  auth_wait_for_refresh (self, task);
-}
-
-gboolean
-tally_client_refresh_finish (TallyClient *self,
-                             GAsyncResult *result,
-                             GError **error)
-{
-  g_return_val_if_fail (TALLY_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tally_client_refresh_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-typedef struct
-{
-  GCancellable *cancellable; /* ours: the caller's or the timer cancels it */
-  GCancellable *caller;
-  gulong caller_handler;
-  guint timer;
-  gboolean timed_out;
-} LogoutData;
-
-static void
-logout_data_free (LogoutData *data)
-{
-  g_clear_handle_id (&data->timer, g_source_remove);
-  if (data->caller != NULL)
-    g_cancellable_disconnect (data->caller, data->caller_handler);
-  g_clear_object (&data->caller);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
-static gboolean
-logout_timeout_cb (gpointer user_data)
-{
-  LogoutData *data = user_data;
-
-  data->timer = 0;
-  data->timed_out = TRUE;
-  g_cancellable_cancel (data->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-logout_caller_cancelled_cb (GCancellable *caller,
-                            gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-/* The answer carries nothing Tally reads: any {"code":0,"data":…} is a success. */
-static gpointer
-decode_logout (JsonNode *data,
-               GError **error)
-{
-  return g_object_new (G_TYPE_OBJECT, NULL);
-}
-
-static void
-logout_cb (GObject *object,
-           GAsyncResult *result,
-           gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  TallyClient *self = g_task_get_source_object (task);
-  LogoutData *data = g_task_get_task_data (task);
-  g_autoptr (GObject) answer = NULL;
-  g_autoptr (GError) error = NULL;
-
-  answer = g_task_propagate_pointer (G_TASK (result), &error);
-  if (answer != NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (data->timed_out && tally_error_is_cancelled (error))
-    {
-      g_autofree char *message = g_strdup_printf (_("%s did not answer in time"), self->host);
-
-      g_task_return_error (task, tally_error_new_full (TALLY_ERROR_TIMEOUT, 0, NULL, 0, message));
-      return;
-    }
-
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-void
-tally_client_logout_async (TallyClient *self,
-                           GCancellable *cancellable,
-                           GAsyncReadyCallback callback,
-                           gpointer user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (JsonNode) body = NULL;
-  char *refresh_token;
-  LogoutData *data;
-  Request request = {
-    .method = "POST",
-    .path = "/auth/logout",
-    .anonymous = TRUE,
-    .decode = decode_logout,
-    .source_tag = tally_client_logout_async,
-  };
-
-  g_return_if_fail (TALLY_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tally_client_logout_async);
-
-  /* Forget first: nothing local waits for the server. */
-  refresh_token = g_steal_pointer (&self->auth->refresh_token);
-  tally_client_set_token (self, NULL);
-
-  if (refresh_token == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  data = g_new0 (LogoutData, 1);
-  data->cancellable = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      data->caller = g_object_ref (cancellable);
-      data->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (logout_caller_cancelled_cb),
-                                                    data->cancellable, NULL);
-    }
-  data->timer = g_timeout_add_seconds (self->timeout > 0 ? MIN (self->timeout, LOGOUT_TIMEOUT_SECONDS) : LOGOUT_TIMEOUT_SECONDS,
-                                       logout_timeout_cb, data);
-  g_task_set_task_data (task, data, (GDestroyNotify) logout_data_free);
-
-  body = string_object_body ("refresh_token", refresh_token, NULL);
-  wipe_free (refresh_token);
-  request.body = body;
-
-  client_send (self, &request, data->cancellable, logout_cb, g_object_ref (task));
-}
-
-gboolean
-tally_client_logout_finish (TallyClient *self,
-                            GAsyncResult *result,
-                            GError **error)
-{
-  g_return_val_if_fail (TALLY_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tally_client_logout_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tally-client.h"
+#include "tally-credentials-private.h"
 #include "tally-credentials.h"
 
 static const SecretSchema *
@@ -146,6 +147,17 @@ propagate_prefixed (GTask *task,
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_prefix_error (&error, "%s", prefix);
   g_task_return_error (task, error);
+}
+
+static gboolean
+propagate_boolean (GAsyncResult *result,
+                   gconstpointer source_tag,
+                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* "SECONDS.MICROSECONDS" (or plain seconds) → microseconds; -1 when malformed */
@@ -421,10 +433,7 @@ gboolean
 tally_credentials_store_finish (GAsyncResult *result,
                                 GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &store_tag, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (result, &store_tag, error);
 }
 
 /* ---------------------------------------------------------------- lookup */
@@ -539,27 +548,19 @@ on_searched (GObject *source,
   g_list_free_full (items, g_object_unref);
 }
 
+static void server_items_async (const char *server_url,
+                                gboolean clear,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+
 void
 tally_credentials_lookup_async (const char *server_url,
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GHashTable) attributes = NULL;
-
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, &lookup_tag);
-
-  attributes = new_attributes ();
-  if (server_url != NULL)
-    g_hash_table_insert (attributes, (gpointer) "server", g_strdup (server_url));
-
-  secret_password_searchv (tally_token_schema (), attributes,
-                           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                           cancellable, on_searched, g_steal_pointer (&task));
+  server_items_async (server_url, FALSE, cancellable, callback, user_data);
 }
 
 TallyAccount *
@@ -593,11 +594,13 @@ on_cleared (GObject *source,
   g_task_return_boolean (task, TRUE);
 }
 
-void
-tally_credentials_clear_async (const char *server_url,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data)
+/* Looks up (@clear FALSE) or removes the items of @server_url (NULL: every item). */
+static void
+server_items_async (const char *server_url,
+                    gboolean clear,
+                    GCancellable *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GHashTable) attributes = NULL;
@@ -605,24 +608,35 @@ tally_credentials_clear_async (const char *server_url,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, &clear_tag);
+  g_task_set_source_tag (task, clear ? &clear_tag : &lookup_tag);
 
   attributes = new_attributes ();
   if (server_url != NULL)
     g_hash_table_insert (attributes, (gpointer) "server", g_strdup (server_url));
 
-  secret_password_clearv (tally_token_schema (), attributes, cancellable,
-                          on_cleared, g_steal_pointer (&task));
+  if (clear)
+    secret_password_clearv (tally_token_schema (), attributes, cancellable,
+                            on_cleared, g_steal_pointer (&task));
+  else
+    secret_password_searchv (tally_token_schema (), attributes,
+                             SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                             cancellable, on_searched, g_steal_pointer (&task));
+}
+
+void
+tally_credentials_clear_async (const char *server_url,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  server_items_async (server_url, TRUE, cancellable, callback, user_data);
 }
 
 gboolean
 tally_credentials_clear_finish (GAsyncResult *result,
                                 GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == &clear_tag, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (result, &clear_tag, error);
 }
 
 /* ---------------------------------------------------------------- reload */
@@ -653,4 +667,184 @@ tally_credentials_reload_tokens (TallyClient *client,
 
   tally_credentials_lookup_async (tally_client_get_base_url (client), g_task_get_cancellable (task),
                                   on_reload_looked_up, g_object_ref (task));
+}
+
+/* ---------------------------------------------------------------- write queue */
+
+struct _TallyCredentialsQueue
+{
+  GObject parent_instance;
+
+  GQueue ops; /* KeyringOp*: stores and clears, run one at a time */
+  gboolean busy;
+};
+
+G_DEFINE_FINAL_TYPE (TallyCredentialsQueue, tally_credentials_queue, G_TYPE_OBJECT)
+
+enum
+{
+  STORE_FAILED,
+  N_QUEUE_SIGNALS
+};
+
+static guint queue_signals[N_QUEUE_SIGNALS];
+
+typedef struct
+{
+  gboolean clear;
+  char *server_url;
+  TallyAccount *account; /* a store: the login to store */
+} KeyringOp;
+
+static void
+keyring_op_free (KeyringOp *op)
+{
+  g_free (op->server_url);
+  g_clear_pointer (&op->account, tally_account_free);
+  g_free (op);
+}
+
+static void keyring_run_next (TallyCredentialsQueue *self);
+
+static void
+keyring_op_done (TallyCredentialsQueue *self)
+{
+  self->busy = FALSE;
+  keyring_run_next (self);
+}
+
+static void
+clear_credentials_cb (GObject *object,
+                      GAsyncResult *result,
+                      gpointer user_data)
+{
+  g_autoptr (TallyCredentialsQueue) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!tally_credentials_clear_finish (result, &error))
+    g_debug ("Could not clear the stored token: %s", error->message);
+
+  keyring_op_done (self);
+}
+
+static void
+store_credentials_cb (GObject *object,
+                      GAsyncResult *result,
+                      gpointer user_data)
+{
+  g_autoptr (TallyCredentialsQueue) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!tally_credentials_store_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Could not store the token: %s", error->message);
+      g_signal_emit (self, queue_signals[STORE_FAILED], 0, error);
+    }
+
+  keyring_op_done (self);
+}
+
+static void
+keyring_run_next (TallyCredentialsQueue *self)
+{
+  KeyringOp *op;
+
+  g_assert (TALLY_IS_CREDENTIALS_QUEUE (self));
+
+  if (self->busy || (op = g_queue_pop_head (&self->ops)) == NULL)
+    return;
+
+  self->busy = TRUE;
+  if (op->clear)
+    tally_credentials_clear_async (op->server_url, NULL, clear_credentials_cb, g_object_ref (self));
+  else
+    tally_credentials_store_account_async (op->account, NULL, store_credentials_cb, g_object_ref (self));
+  keyring_op_free (op);
+}
+
+/* Queued stores for @op's server are dropped: a newer store or a clear replaces them. */
+static void
+keyring_push (TallyCredentialsQueue *self,
+              KeyringOp *op)
+{
+  for (GList *l = self->ops.head; l != NULL;)
+    {
+      GList *next = l->next;
+      KeyringOp *queued = l->data;
+
+      if (!queued->clear && g_strcmp0 (queued->server_url, op->server_url) == 0)
+        {
+          keyring_op_free (queued);
+          g_queue_delete_link (&self->ops, l);
+        }
+      l = next;
+    }
+
+  g_queue_push_tail (&self->ops, op);
+  keyring_run_next (self);
+}
+
+static void
+tally_credentials_queue_finalize (GObject *object)
+{
+  TallyCredentialsQueue *self = (TallyCredentialsQueue *) object;
+
+  g_queue_clear_full (&self->ops, (GDestroyNotify) keyring_op_free);
+
+  G_OBJECT_CLASS (tally_credentials_queue_parent_class)->finalize (object);
+}
+
+static void
+tally_credentials_queue_class_init (TallyCredentialsQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tally_credentials_queue_finalize;
+
+  queue_signals[STORE_FAILED] = g_signal_new ("store-failed",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+tally_credentials_queue_init (TallyCredentialsQueue *self)
+{
+  g_queue_init (&self->ops);
+}
+
+TallyCredentialsQueue *
+tally_credentials_queue_new (void)
+{
+  return g_object_new (TALLY_TYPE_CREDENTIALS_QUEUE, NULL);
+}
+
+void
+tally_credentials_queue_store (TallyCredentialsQueue *self,
+                               const TallyAccount *account)
+{
+  KeyringOp *op;
+
+  g_return_if_fail (TALLY_IS_CREDENTIALS_QUEUE (self));
+  g_return_if_fail (account != NULL);
+
+  op = g_new0 (KeyringOp, 1);
+  op->server_url = g_strdup (account->server_url);
+  op->account = tally_account_copy (account);
+  keyring_push (self, op);
+}
+
+void
+tally_credentials_queue_clear (TallyCredentialsQueue *self,
+                               const char *server_url)
+{
+  KeyringOp *op;
+
+  g_return_if_fail (TALLY_IS_CREDENTIALS_QUEUE (self));
+
+  op = g_new0 (KeyringOp, 1);
+  op->clear = TRUE;
+  op->server_url = g_strdup (server_url);
+  keyring_push (self, op);
 }

@@ -20,6 +20,7 @@
 #include "tally-model-breakdown.h"
 #include "tally-model-stat.h"
 #include "tally-server-time.h"
+#include "tally-task-private.h"
 #include "tally-trend-point.h"
 #include "tally-trend.h"
 #include "tally-usage-query.h"
@@ -569,8 +570,6 @@ load_item_done (GTask *task,
 {
   LoadData *load = g_task_get_task_data (task);
 
-  g_assert (load->pending > 0);
-
   if (error != NULL)
     {
       if (load->error == NULL || g_error_matches (load->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -582,16 +581,7 @@ load_item_done (GTask *task,
         g_error_free (error);
     }
 
-  if (--load->pending > 0)
-    return;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if (load->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&load->error));
-  else
-    g_task_return_boolean (task, TRUE);
+  _tally_task_part_done (task, &load->pending, &load->error);
 }
 
 static void
