@@ -15,20 +15,20 @@ typedef struct
   guint64 s[4];
 } Rng;
 
-guint64 splitmix64 (guint64 *state);
-void rng_init (Rng *rng,
-               guint64 seed);
-guint64 rng_next (Rng *rng);
-double rng_double (Rng *rng);
-guint64 rng_below (Rng *rng,
-                   guint64 n);
-guint32 rng_lognormal (Rng *rng,
-                       double median,
-                       double sigma,
-                       guint32 min,
-                       guint32 max);
-guint rng_pick (Rng *rng,
-                const guint8 *weights,
-                guint n);
+guint64 _tally_demo_splitmix64 (guint64 *state);
+void _tally_demo_rng_init (Rng *rng,
+                           guint64 seed);
+guint64 _tally_demo_rng_next (Rng *rng);
+double _tally_demo_rng_double (Rng *rng);
+guint64 _tally_demo_rng_below (Rng *rng,
+                               guint64 n);
+guint32 _tally_demo_rng_lognormal (Rng *rng,
+                                   double median,
+                                   double sigma,
+                                   guint32 min,
+                                   guint32 max);
+guint _tally_demo_rng_pick (Rng *rng,
+                            const guint8 *weights,
+                            guint n);
 
 G_END_DECLS

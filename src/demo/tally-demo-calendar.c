@@ -16,10 +16,10 @@
 #define US_PER_HOUR (G_GINT64_CONSTANT (3600) * TALLY_DEMO_US_PER_SECOND)
 
 /* ------------------------------------------------------------------------ */
-/* PRNG: splitmix64 seeding xoshiro256**                                    */
+/* PRNG: _tally_demo_splitmix64 seeding xoshiro256**                                    */
 
 guint64
-splitmix64 (guint64 *state)
+_tally_demo_splitmix64 (guint64 *state)
 {
   guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
 
@@ -29,13 +29,13 @@ splitmix64 (guint64 *state)
 }
 
 void
-rng_init (Rng *rng,
-          guint64 seed)
+_tally_demo_rng_init (Rng *rng,
+                      guint64 seed)
 {
   guint64 state = seed;
 
   for (guint i = 0; i < 4; i++)
-    rng->s[i] = splitmix64 (&state);
+    rng->s[i] = _tally_demo_splitmix64 (&state);
 }
 
 static inline guint64
@@ -46,7 +46,7 @@ rotl (guint64 x,
 }
 
 guint64
-rng_next (Rng *rng)
+_tally_demo_rng_next (Rng *rng)
 {
   guint64 *s = rng->s;
   guint64 result = rotl (s[1] * 5, 7) * 9;
@@ -64,35 +64,35 @@ rng_next (Rng *rng)
 
 /* [0, 1) */
 double
-rng_double (Rng *rng)
+_tally_demo_rng_double (Rng *rng)
 {
-  return (double) (rng_next (rng) >> 11) * 0x1.0p-53;
+  return (double) (_tally_demo_rng_next (rng) >> 11) * 0x1.0p-53;
 }
 
 /* [0, n) */
 guint64
-rng_below (Rng *rng,
-           guint64 n)
+_tally_demo_rng_below (Rng *rng,
+                       guint64 n)
 {
   g_assert (n > 0);
-  return rng_next (rng) % n;
+  return _tally_demo_rng_next (rng) % n;
 }
 
 static double
 rng_normal (Rng *rng)
 {
-  double u1 = 1.0 - rng_double (rng); /* (0, 1] */
-  double u2 = rng_double (rng);
+  double u1 = 1.0 - _tally_demo_rng_double (rng); /* (0, 1] */
+  double u2 = _tally_demo_rng_double (rng);
 
   return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
 }
 
 guint32
-rng_lognormal (Rng *rng,
-               double median,
-               double sigma,
-               guint32 min,
-               guint32 max)
+_tally_demo_rng_lognormal (Rng *rng,
+                           double median,
+                           double sigma,
+                           guint32 min,
+                           guint32 max)
 {
   double v = median * exp (sigma * rng_normal (rng));
 
@@ -104,16 +104,16 @@ rng_lognormal (Rng *rng,
 }
 
 guint
-rng_pick (Rng *rng,
-          const guint8 *weights,
-          guint n)
+_tally_demo_rng_pick (Rng *rng,
+                      const guint8 *weights,
+                      guint n)
 {
   guint total = 0;
   guint r;
 
   for (guint i = 0; i < n; i++)
     total += weights[i];
-  r = (guint) rng_below (rng, total);
+  r = (guint) _tally_demo_rng_below (rng, total);
   for (guint i = 0; i < n; i++)
     {
       if (r < weights[i])

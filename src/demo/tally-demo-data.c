@@ -248,7 +248,7 @@ init_entities (TallyDemoData *data,
   };
 
   /* The secrets come from their own stream so they do not depend on the rows. */
-  rng_init (&rng, data->seed ^ G_GUINT64_CONSTANT (0x6b65797365637265));
+  _tally_demo_rng_init (&rng, data->seed ^ G_GUINT64_CONSTANT (0x6b65797365637265));
   for (guint i = 0; i < N_KEYS; i++)
     {
       const KeySpec *spec = &key_specs[i];
@@ -266,7 +266,7 @@ init_entities (TallyDemoData *data,
       p += 3;
       for (guint j = 0; j < 4; j++)
         {
-          guint64 v = rng_next (&rng);
+          guint64 v = _tally_demo_rng_next (&rng);
 
           for (guint k = 0; k < 16; k++)
             *p++ = "0123456789abcdef"[(v >> (60 - 4 * k)) & 0xf];
@@ -318,7 +318,7 @@ fill_row (TallyDemoData *data,
   for (guint i = 0; i < N_KEYS; i++)
     if (when >= key_specs[i].active_from && when <= key_specs[i].active_to)
       total_weight += key_specs[i].weight;
-  r = rng_double (rng) * total_weight;
+  r = _tally_demo_rng_double (rng) * total_weight;
   for (guint i = 0; i < N_KEYS; i++)
     {
       if (!(when >= key_specs[i].active_from && when <= key_specs[i].active_to))
@@ -330,62 +330,62 @@ fill_row (TallyDemoData *data,
     }
   spec = &key_specs[key_index];
   row->key = (guint8) key_index;
-  row->model = spec->models[rng_pick (rng, spec->model_weights, spec->n_models)];
+  row->model = spec->models[_tally_demo_rng_pick (rng, spec->model_weights, spec->n_models)];
   model = &models[row->model];
 
   if (g_str_equal (model->platform, "anthropic"))
     {
-      row->input_tokens = rng_lognormal (rng, 700, 1.1, 1, 150000);
-      row->output_tokens = rng_lognormal (rng, 350, 1.0, 1, 32000);
-      row->cache_creation_tokens = rng_double (rng) < 0.55 ? rng_lognormal (rng, 2500, 1.0, 1, 100000) : 0;
-      row->cache_read_tokens = rng_double (rng) < 0.88 ? rng_lognormal (rng, 28000, 0.9, 1, 600000) : 0;
-      row->account = rng_double (rng) < 0.6 ? 0 : 1;
+      row->input_tokens = _tally_demo_rng_lognormal (rng, 700, 1.1, 1, 150000);
+      row->output_tokens = _tally_demo_rng_lognormal (rng, 350, 1.0, 1, 32000);
+      row->cache_creation_tokens = _tally_demo_rng_double (rng) < 0.55 ? _tally_demo_rng_lognormal (rng, 2500, 1.0, 1, 100000) : 0;
+      row->cache_read_tokens = _tally_demo_rng_double (rng) < 0.88 ? _tally_demo_rng_lognormal (rng, 28000, 0.9, 1, 600000) : 0;
+      row->account = _tally_demo_rng_double (rng) < 0.6 ? 0 : 1;
     }
   else if (g_str_equal (model->platform, "openai"))
     {
-      row->input_tokens = rng_lognormal (rng, 2500, 1.0, 1, 200000);
-      row->output_tokens = rng_lognormal (rng, 600, 1.0, 1, 64000);
+      row->input_tokens = _tally_demo_rng_lognormal (rng, 2500, 1.0, 1, 200000);
+      row->output_tokens = _tally_demo_rng_lognormal (rng, 600, 1.0, 1, 64000);
       row->cache_creation_tokens = 0;
-      row->cache_read_tokens = rng_double (rng) < 0.5 ? rng_lognormal (rng, 1800, 1.0, 1, 100000) : 0;
+      row->cache_read_tokens = _tally_demo_rng_double (rng) < 0.5 ? _tally_demo_rng_lognormal (rng, 1800, 1.0, 1, 100000) : 0;
       row->account = 2;
     }
-  else if (row->model == MODEL_GEMINI_FLASH && rng_double (rng) < 0.03)
+  else if (row->model == MODEL_GEMINI_FLASH && _tally_demo_rng_double (rng) < 0.03)
     {
       /* a health-check ping: costs far below a micro-dollar (1.2e-7 style) */
-      row->input_tokens = 1 + (guint32) rng_below (rng, 9);
-      row->output_tokens = 1 + (guint32) rng_below (rng, 4);
+      row->input_tokens = 1 + (guint32) _tally_demo_rng_below (rng, 9);
+      row->output_tokens = 1 + (guint32) _tally_demo_rng_below (rng, 4);
       row->cache_creation_tokens = 0;
       row->cache_read_tokens = 0;
       row->account = 3;
     }
   else
     {
-      row->input_tokens = rng_lognormal (rng, 6000, 1.1, 1, 500000);
-      row->output_tokens = rng_lognormal (rng, 800, 1.0, 1, 64000);
+      row->input_tokens = _tally_demo_rng_lognormal (rng, 6000, 1.1, 1, 500000);
+      row->output_tokens = _tally_demo_rng_lognormal (rng, 800, 1.0, 1, 64000);
       row->cache_creation_tokens = 0;
-      row->cache_read_tokens = rng_double (rng) < 0.25 ? rng_lognormal (rng, 4000, 1.0, 1, 200000) : 0;
+      row->cache_read_tokens = _tally_demo_rng_double (rng) < 0.25 ? _tally_demo_rng_lognormal (rng, 4000, 1.0, 1, 200000) : 0;
       row->account = 3;
     }
 
-  stream = rng_double (rng) < spec->stream_share;
+  stream = _tally_demo_rng_double (rng) < spec->stream_share;
   row->flags = stream ? TALLY_DEMO_ROW_STREAM : 0;
-  if (rng_double (rng) < 0.02)
+  if (_tally_demo_rng_double (rng) < 0.02)
     row->flags |= TALLY_DEMO_ROW_NO_REQUEST_ID;
 
   {
-    gint64 per_token = 8 + (gint64) rng_below (rng, 25);
-    gint64 ttft = 250 + rng_lognormal (rng, 700, 0.6, 50, 30000);
+    gint64 per_token = 8 + (gint64) _tally_demo_rng_below (rng, 25);
+    gint64 ttft = 250 + _tally_demo_rng_lognormal (rng, 700, 0.6, 50, 30000);
 
     if (stream)
       {
         duration = ttft + (gint64) row->output_tokens * per_token;
-        if (rng_double (rng) >= 0.03)
+        if (_tally_demo_rng_double (rng) >= 0.03)
           first_token = ttft;
       }
     else
-      duration = 400 + rng_lognormal (rng, 600, 0.5, 10, 60000) + (gint64) row->output_tokens * per_token / 2;
+      duration = 400 + _tally_demo_rng_lognormal (rng, 600, 0.5, 10, 60000) + (gint64) row->output_tokens * per_token / 2;
   }
-  if (rng_double (rng) < 0.005)
+  if (_tally_demo_rng_double (rng) < 0.005)
     duration = -1;
 
   row->duration_ms = (gint32) MIN (duration, G_MAXINT32);
@@ -413,7 +413,7 @@ generate_rows (TallyDemoData *data,
   if (days == 0 || n_rows_wanted == 0 || span_us <= 0)
     return;
 
-  rng_init (&rng, data->seed);
+  _tally_demo_rng_init (&rng, data->seed);
 
   /* real hours from the first midnight: a DST day has 23 or 25 of them */
   n_hours = (guint) (_tally_floor_div (data->now_us - 1 - start_us, US_PER_HOUR) + 1);
@@ -436,10 +436,10 @@ generate_rows (TallyDemoData *data,
           /* one draw per day keeps busy and quiet days apart */
           Rng day_rng;
 
-          rng_init (&day_rng, data->seed ^ (guint64) day * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-          day_factor = 0.75 + 0.5 * rng_double (&day_rng);
+          _tally_demo_rng_init (&day_rng, data->seed ^ (guint64) day * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+          day_factor = 0.75 + 0.5 * _tally_demo_rng_double (&day_rng);
         }
-      w *= day_factor * (0.6 + 0.8 * rng_double (&rng));
+      w *= day_factor * (0.6 + 0.8 * _tally_demo_rng_double (&rng));
       if (hour_start + US_PER_HOUR > data->now_us)
         w *= (double) (data->now_us - hour_start) / (double) US_PER_HOUR;
       weights[h] = w;
@@ -470,7 +470,7 @@ generate_rows (TallyDemoData *data,
         continue;
 
       for (guint i = 0; i < counts[h]; i++)
-        stamps[i] = lo + (gint64) rng_below (&rng, (guint64) (hi - lo));
+        stamps[i] = lo + (gint64) _tally_demo_rng_below (&rng, (guint64) (hi - lo));
       qsort (stamps, counts[h], sizeof (gint64), compare_gint64);
 
       for (guint i = 0; i < counts[h]; i++)
@@ -686,7 +686,7 @@ tally_demo_data_add_rows (TallyDemoData *data,
       Rng rng;
 
       /* each row from its own stream: the same seed and row id give the same row */
-      rng_init (&rng, data->seed ^ ((guint64) (data->n_rows + 1) * G_GUINT64_CONSTANT (0xa0761d6478bd642f)));
+      _tally_demo_rng_init (&rng, data->seed ^ ((guint64) (data->n_rows + 1) * G_GUINT64_CONSTANT (0xa0761d6478bd642f)));
       memset (&data->rows[data->n_rows], 0, sizeof (TallyDemoRow));
       fill_row (data, &rng, &data->rows[data->n_rows], created_us, data->start_us,
                 data->now_us - data->start_us);
@@ -886,8 +886,8 @@ tally_demo_row_request_id (TallyDemoData *data,
 
   if (g_str_equal (platform, "gemini"))
     {
-      guint64 a = splitmix64 (&state);
-      guint64 b = splitmix64 (&state);
+      guint64 a = _tally_demo_splitmix64 (&state);
+      guint64 b = _tally_demo_splitmix64 (&state);
 
       return g_strdup_printf ("%08x-%04x-%04x-%04x-%012" G_GINT64_MODIFIER "x",
                               (guint) (a >> 32), (guint) (a >> 16) & 0xffff, (guint) a & 0xffff,
@@ -898,8 +898,8 @@ tally_demo_row_request_id (TallyDemoData *data,
   for (guint i = 0, n = g_str_equal (platform, "openai") ? 29 : 22; i < n; i++)
     {
       if (i % 8 == 0)
-        splitmix64 (&state);
-      g_string_append_c (out, base62[splitmix64 (&state) % 62]);
+        _tally_demo_splitmix64 (&state);
+      g_string_append_c (out, base62[_tally_demo_splitmix64 (&state) % 62]);
     }
   return g_string_free (out, FALSE);
 }

@@ -8,10 +8,10 @@
  * so every aggregate is an exact decimal sum; it becomes a double only when
  * written (tally_demo_json_money()).
  *
- * Also here: the small pieces of Go's encoding/json the demo server must
- * reproduce byte for byte (a writer with Go's escaping and float format, and a
- * reader that reports Go's decoder error strings), and calendar helpers for a
- * fixed UTC offset (the data itself follows a GTimeZone: tally_demo_data_local_day()).
+ * Included here: the small pieces of Go's encoding/json the demo server must
+ * reproduce byte for byte (tally-demo-json.h) and calendar helpers for a fixed
+ * UTC offset (tally-demo-calendar.h; the data itself follows a GTimeZone:
+ * tally_demo_data_local_day()).
  */
 
 #pragma once

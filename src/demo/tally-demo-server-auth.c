@@ -120,8 +120,8 @@ typedef enum
 } TokenStatus;
 
 const TallyDemoValue *
-object_member (const TallyDemoValue *object,
-               const char *name)
+_tally_demo_object_member (const TallyDemoValue *object,
+                           const char *name)
 {
   const TallyDemoValue *found = NULL;
 
@@ -142,7 +142,7 @@ number_member (const TallyDemoValue *object,
                const char *name,
                double *value)
 {
-  const TallyDemoValue *member = object_member (object, name);
+  const TallyDemoValue *member = _tally_demo_object_member (object, name);
 
   if (member == NULL || member->kind != TALLY_DEMO_VALUE_NUMBER)
     return FALSE;
@@ -185,7 +185,7 @@ verify_token (TallyDemoServer *self,
   payload = decode_segment (dot1 + 1, dot2 - dot1 - 1);
   if (header == NULL || payload == NULL || payload->kind != TALLY_DEMO_VALUE_OBJECT)
     return TOKEN_INVALID;
-  alg = object_member (header, "alg");
+  alg = _tally_demo_object_member (header, "alg");
   if (alg == NULL || alg->kind != TALLY_DEMO_VALUE_STRING || !g_str_equal (alg->text, "HS256"))
     return TOKEN_INVALID;
 
@@ -234,18 +234,18 @@ check_session (TallyDemoServer *self,
 
   if (serial > 0 && (guint64) serial <= self->expired_through)
     {
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
+      _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
       return FALSE;
     }
 
   switch (tally_demo_sessions_check (self->sessions, (guint) family))
     {
       case TALLY_DEMO_SESSION_REVOKED:
-        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_REVOKED", "Token has been revoked");
+        _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_REVOKED", "Token has been revoked");
         return FALSE;
       case TALLY_DEMO_SESSION_MOVED:
-        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "SESSION_BINDING_MISMATCH",
-                            "Session network fingerprint changed, please login again");
+        _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "SESSION_BINDING_MISMATCH",
+                                        "Session network fingerprint changed, please login again");
         return FALSE;
       case TALLY_DEMO_SESSION_OK:
       case TALLY_DEMO_SESSION_INVALID:
@@ -257,9 +257,9 @@ check_session (TallyDemoServer *self,
 
 /* The JWT middleware. FALSE: @resp holds the 401. */
 gboolean
-authenticate (TallyDemoServer *self,
-              Request *req,
-              Response *resp)
+_tally_demo_authenticate (TallyDemoServer *self,
+                          Request *req,
+                          Response *resp)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   const char *header = soup_message_headers_get_one (headers, "Authorization");
@@ -269,7 +269,7 @@ authenticate (TallyDemoServer *self,
 
   if (header == NULL || *header == '\0')
     {
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "UNAUTHORIZED", "Authorization header is required");
+      _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "UNAUTHORIZED", "Authorization header is required");
       return FALSE;
     }
 
@@ -277,13 +277,13 @@ authenticate (TallyDemoServer *self,
   space = strchr (header, ' ');
   if (space == NULL || space - header != 6 || strncmp (header, "Bearer", 6) != 0)
     {
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "INVALID_AUTH_HEADER",
-                          "Authorization header format must be 'Bearer {token}'");
+      _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "INVALID_AUTH_HEADER",
+                                      "Authorization header format must be 'Bearer {token}'");
       return FALSE;
     }
   if (space[1] == '\0')
     {
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "EMPTY_TOKEN", "Token cannot be empty");
+      _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "EMPTY_TOKEN", "Token cannot be empty");
       return FALSE;
     }
 
@@ -294,23 +294,23 @@ authenticate (TallyDemoServer *self,
           return FALSE;
         break;
       case TOKEN_EXPIRED:
-        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
+        _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
         return FALSE;
       case TOKEN_INVALID:
       default:
-        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "INVALID_TOKEN", "Invalid token");
+        _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "INVALID_TOKEN", "Invalid token");
         return FALSE;
     }
 
   user = tally_demo_data_get_user (self->data, user_id);
   if (user == NULL)
     {
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "USER_NOT_FOUND", "User not found");
+      _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "USER_NOT_FOUND", "User not found");
       return FALSE;
     }
   if (!g_str_equal (user->status, "active") || self->user_inactive)
     {
-      respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "USER_INACTIVE", "User account is not active");
+      _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "USER_INACTIVE", "User account is not active");
       return FALSE;
     }
 
@@ -340,8 +340,8 @@ request_body (Request *req)
 }
 
 TallyDemoValue *
-parse_body (Request *req,
-            Response *resp)
+_tally_demo_parse_body (Request *req,
+                        Response *resp)
 {
   g_autoptr (GBytes) bytes = request_body (req);
   g_autofree char *error = NULL;
@@ -351,7 +351,7 @@ parse_body (Request *req,
 
   value = tally_demo_value_parse (text != NULL ? text : "", len, &error);
   if (value == NULL)
-    respond_invalid_request (resp, error);
+    _tally_demo_respond_invalid_request (resp, error);
   return value;
 }
 
@@ -427,7 +427,7 @@ bind_strings (const TallyDemoValue *value,
 
   if (type_error != NULL)
     {
-      respond_invalid_request (resp, type_error);
+      _tally_demo_respond_invalid_request (resp, type_error);
       return FALSE;
     }
 
@@ -451,7 +451,7 @@ bind_strings (const TallyDemoValue *value,
     }
   if (invalid->len > 0)
     {
-      respond_invalid_request (resp, invalid->str);
+      _tally_demo_respond_invalid_request (resp, invalid->str);
       return FALSE;
     }
   return TRUE;
@@ -481,7 +481,7 @@ respond_token (TallyDemoServer *self,
                                               self->refresh_lifetime, &family);
   token = issue_token (self, user, self->access_lifetime, family);
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   tally_demo_json_string (json, "access_token", token);
   if (refresh_token != NULL)
@@ -490,9 +490,9 @@ respond_token (TallyDemoServer *self,
       tally_demo_json_int (json, "expires_in", self->access_lifetime);
     }
   tally_demo_json_string (json, "token_type", "Bearer");
-  write_user (self, json, "user", user, TRUE);
+  _tally_demo_write_user (self, json, "user", user, TRUE);
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 /* Today's login refusals that come after the password check. FALSE: @resp holds the 403. */
@@ -503,13 +503,13 @@ check_may_log_in (TallyDemoServer *self,
 {
   if (!g_str_equal (user->status, "active") || self->user_inactive)
     {
-      respond_error (resp, SOUP_STATUS_FORBIDDEN, "user is not active", "USER_NOT_ACTIVE");
+      _tally_demo_respond_error (resp, SOUP_STATUS_FORBIDDEN, "user is not active", "USER_NOT_ACTIVE");
       return FALSE;
     }
   if (self->admin_only && !g_str_equal (user->role, "admin"))
     {
-      respond_error (resp, SOUP_STATUS_FORBIDDEN, "backend mode is enabled, only admin can login",
-                     "BACKEND_MODE_ADMIN_ONLY");
+      _tally_demo_respond_error (resp, SOUP_STATUS_FORBIDDEN, "backend mode is enabled, only admin can login",
+                                 "BACKEND_MODE_ADMIN_ONLY");
       return FALSE;
     }
 
@@ -527,9 +527,9 @@ mask_email (const char *email)
 }
 
 void
-handle_login (TallyDemoServer *self,
-              Request *req,
-              Response *resp)
+_tally_demo_handle_login (TallyDemoServer *self,
+                          Request *req,
+                          Response *resp)
 {
   StringField fields[] = {
     { "email", "Email", TRUE, 0, TRUE, NULL },
@@ -537,7 +537,7 @@ handle_login (TallyDemoServer *self,
     { "turnstile_token", "TurnstileToken", FALSE, 0, FALSE, NULL },
     { "captcha_token", "CaptchaToken", FALSE, 0, FALSE, NULL },
   };
-  g_autoptr (TallyDemoValue) body = parse_body (req, resp);
+  g_autoptr (TallyDemoValue) body = _tally_demo_parse_body (req, resp);
   const TallyDemoUser *user;
 
   if (body == NULL)
@@ -548,24 +548,24 @@ handle_login (TallyDemoServer *self,
   if (self->captcha != NULL && g_strcmp0 (fields[3].value, CAPTCHA_TOKEN) != 0)
     {
       if (g_str_equal (self->captcha, "tencent"))
-        respond_error (resp, SOUP_STATUS_BAD_REQUEST, "tencent captcha verification failed",
-                       "TENCENT_CAPTCHA_VERIFICATION_FAILED");
+        _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "tencent captcha verification failed",
+                                   "TENCENT_CAPTCHA_VERIFICATION_FAILED");
       else
-        respond_error (resp, SOUP_STATUS_BAD_REQUEST, "aliyun captcha verification failed",
-                       "ALIYUN_CAPTCHA_VERIFICATION_FAILED");
+        _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "aliyun captcha verification failed",
+                                   "ALIYUN_CAPTCHA_VERIFICATION_FAILED");
       goto out;
     }
 
   if (self->turnstile && g_strcmp0 (fields[2].value, TURNSTILE_TOKEN) != 0)
     {
-      respond_error (resp, SOUP_STATUS_BAD_REQUEST, "turnstile verification failed", "TURNSTILE_VERIFICATION_FAILED");
+      _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "turnstile verification failed", "TURNSTILE_VERIFICATION_FAILED");
       goto out;
     }
 
   user = tally_demo_data_get_user (self->data, TALLY_DEMO_USER_ID);
   if (!g_str_equal (fields[0].value, user->email) || !g_str_equal (fields[1].value, user->password))
     {
-      respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "invalid email or password", "INVALID_CREDENTIALS");
+      _tally_demo_respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "invalid email or password", "INVALID_CREDENTIALS");
       goto out;
     }
   if (!check_may_log_in (self, user, resp))
@@ -582,13 +582,13 @@ handle_login (TallyDemoServer *self,
       *expiry = g_get_real_time () / G_USEC_PER_SEC + CHALLENGE_LIFETIME_SECONDS;
       g_hash_table_replace (self->challenges, temp_token, expiry);
 
-      json = success_begin (resp);
+      json = _tally_demo_success_begin (resp);
       tally_demo_json_begin_object (json, "data");
       tally_demo_json_bool (json, "requires_2fa", TRUE);
       tally_demo_json_string (json, "temp_token", temp_token);
       tally_demo_json_string (json, "user_email_masked", masked);
       tally_demo_json_end_object (json);
-      success_end (resp);
+      _tally_demo_success_end (resp);
       goto out;
     }
 
@@ -599,15 +599,15 @@ out:
 }
 
 void
-handle_login_2fa (TallyDemoServer *self,
-                  Request *req,
-                  Response *resp)
+_tally_demo_handle_login_2fa (TallyDemoServer *self,
+                              Request *req,
+                              Response *resp)
 {
   StringField fields[] = {
     { "temp_token", "TempToken", TRUE, 0, FALSE, NULL },
     { "totp_code", "TotpCode", TRUE, 6, FALSE, NULL },
   };
-  g_autoptr (TallyDemoValue) body = parse_body (req, resp);
+  g_autoptr (TallyDemoValue) body = _tally_demo_parse_body (req, resp);
   gint64 *expiry;
 
   if (body == NULL)
@@ -619,12 +619,12 @@ handle_login_2fa (TallyDemoServer *self,
   if (expiry == NULL || *expiry <= g_get_real_time () / G_USEC_PER_SEC)
     {
       g_hash_table_remove (self->challenges, fields[0].value);
-      respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid or expired 2FA session", NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid or expired 2FA session", NULL);
       goto out;
     }
   if (!g_str_equal (fields[1].value, TOTP_CODE))
     {
-      respond_error (resp, SOUP_STATUS_BAD_REQUEST, "invalid verification code", "INVALID_TOTP_CODE");
+      _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "invalid verification code", "INVALID_TOTP_CODE");
       goto out;
     }
 
@@ -637,14 +637,14 @@ out:
 
 /* POST /auth/refresh {"refresh_token"}: the token rotates */
 void
-handle_refresh (TallyDemoServer *self,
-                Request *req,
-                Response *resp)
+_tally_demo_handle_refresh (TallyDemoServer *self,
+                            Request *req,
+                            Response *resp)
 {
   StringField fields[] = {
     { "refresh_token", "RefreshToken", TRUE, 0, FALSE, NULL },
   };
-  g_autoptr (TallyDemoValue) body = parse_body (req, resp);
+  g_autoptr (TallyDemoValue) body = _tally_demo_parse_body (req, resp);
   g_autofree char *refresh_token = NULL;
   g_autofree char *token = NULL;
   const TallyDemoUser *user;
@@ -662,18 +662,18 @@ handle_refresh (TallyDemoServer *self,
       case TALLY_DEMO_SESSION_OK:
         break;
       case TALLY_DEMO_SESSION_EXPIRED:
-        respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "refresh token has expired", "REFRESH_TOKEN_EXPIRED");
+        _tally_demo_respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "refresh token has expired", "REFRESH_TOKEN_EXPIRED");
         goto out;
       case TALLY_DEMO_SESSION_REVOKED:
-        respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "token has been revoked", "TOKEN_REVOKED");
+        _tally_demo_respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "token has been revoked", "TOKEN_REVOKED");
         goto out;
       case TALLY_DEMO_SESSION_MOVED:
-        respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "Session network fingerprint changed, please login again",
-                       "SESSION_BINDING_MISMATCH");
+        _tally_demo_respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "Session network fingerprint changed, please login again",
+                                   "SESSION_BINDING_MISMATCH");
         goto out;
       case TALLY_DEMO_SESSION_INVALID:
       default:
-        respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "invalid refresh token", "REFRESH_TOKEN_INVALID");
+        _tally_demo_respond_error (resp, SOUP_STATUS_UNAUTHORIZED, "invalid refresh token", "REFRESH_TOKEN_INVALID");
         goto out;
     }
 
@@ -683,7 +683,7 @@ handle_refresh (TallyDemoServer *self,
 
   token = issue_token (self, user, self->access_lifetime, family);
   {
-    TallyDemoJson *json = success_begin (resp);
+    TallyDemoJson *json = _tally_demo_success_begin (resp);
 
     tally_demo_json_begin_object (json, "data");
     tally_demo_json_string (json, "access_token", token);
@@ -691,7 +691,7 @@ handle_refresh (TallyDemoServer *self,
     tally_demo_json_int (json, "expires_in", self->access_lifetime);
     tally_demo_json_string (json, "token_type", "Bearer");
     tally_demo_json_end_object (json);
-    success_end (resp);
+    _tally_demo_success_end (resp);
   }
 
 out:
@@ -700,9 +700,9 @@ out:
 
 /* POST /auth/logout {"refresh_token"?}: revokes it; always 200 */
 void
-handle_logout (TallyDemoServer *self,
-               Request *req,
-               Response *resp)
+_tally_demo_handle_logout (TallyDemoServer *self,
+                           Request *req,
+                           Response *resp)
 {
   StringField fields[] = {
     { "refresh_token", "RefreshToken", FALSE, 0, FALSE, NULL },
@@ -712,17 +712,17 @@ handle_logout (TallyDemoServer *self,
 
   if (soup_server_message_get_request_body (req->msg)->length > 0)
     {
-      body = parse_body (req, resp);
+      body = _tally_demo_parse_body (req, resp);
       if (body != NULL && bind_strings (body, "LogoutRequest", fields, G_N_ELEMENTS (fields), resp))
         tally_demo_sessions_revoke_token (self->sessions, fields[0].value);
       clear_fields (fields, G_N_ELEMENTS (fields));
     }
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   tally_demo_json_string (json, "message", "Logged out successfully");
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 void

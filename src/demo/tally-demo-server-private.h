@@ -6,9 +6,12 @@
  * of a request (routing, faults, the rate limiter) and the environment;
  * tally-demo-server-auth.c: tokens, the JWT middleware, request binding and
  * the login, 2FA, refresh and logout routes; tally-demo-server-routes.c:
- * responses, entity JSON, query parameters and the settings, profile and key
- * routes; tally-demo-server-routes-usage.c: the usage and dashboard routes.
+ * responses, entity JSON, query parameters, the route table and the settings,
+ * profile and key routes; tally-demo-server-routes-usage.c: the usage and
+ * dashboard routes. Functions one part calls in another have the _tally_demo_
+ * prefix.
  */
+
 #pragma once
 
 #include <libsoup/soup.h>
@@ -18,6 +21,7 @@
 #include "tally-demo-sessions-private.h"
 
 G_BEGIN_DECLS
+
 #define JSON_CONTENT_TYPE "application/json; charset=utf-8"
 #define HTML_CONTENT_TYPE "text/html; charset=utf-8"
 #define TOKEN_LIFETIME_SECONDS (24 * 3600)
@@ -145,101 +149,101 @@ typedef struct
 } Route;
 
 /* tally-demo-server-routes.c */
-const char *query_get (Request *req,
-                       const char *name);
-void response_reset (Response *resp);
-TallyDemoJson *success_begin (Response *resp);
-void success_end (Response *resp);
-void respond_error (Response *resp,
-                    guint status,
-                    const char *message,
-                    const char *reason);
-void respond_code_error (Response *resp,
-                         guint status,
-                         const char *code,
-                         const char *message);
-void respond_invalid_request (Response *resp,
-                              const char *detail);
-void respond_text (Response *resp,
-                   guint status,
-                   const char *content_type,
-                   const char *text);
-void respond_no_route (Response *resp);
-void respond_spa (Response *resp);
-void write_user (TallyDemoServer *self,
-                 TallyDemoJson *json,
-                 const char *key,
-                 const TallyDemoUser *user,
-                 gboolean with_notes);
-void write_usage_row (TallyDemoServer *self,
-                      TallyDemoJson *json,
-                      const char *name,
-                      const TallyDemoRow *row,
-                      gboolean nested);
-GHashTable *parse_query (const char *query);
-void parse_pagination (Request *req,
-                       gint64 *page,
-                       gint64 *page_size);
-void write_page_footer (TallyDemoJson *json,
-                        guint64 total,
-                        gint64 page,
-                        gint64 page_size);
-int lookup_key (TallyDemoServer *self,
-                Request *req,
-                Response *resp,
-                const char *text,
-                const char *invalid_message,
-                const char *missing_message,
-                const char *missing_reason,
-                const char *forbidden_message);
-const Route *find_route (TallyDemoServer *self,
-                         const char *method,
-                         const char *path,
-                         char **param);
-gboolean is_backend_path (const char *path);
+const char *_tally_demo_query_get (Request *req,
+                                   const char *name);
+void _tally_demo_response_reset (Response *resp);
+TallyDemoJson *_tally_demo_success_begin (Response *resp);
+void _tally_demo_success_end (Response *resp);
+void _tally_demo_respond_error (Response *resp,
+                                guint status,
+                                const char *message,
+                                const char *reason);
+void _tally_demo_respond_code_error (Response *resp,
+                                     guint status,
+                                     const char *code,
+                                     const char *message);
+void _tally_demo_respond_invalid_request (Response *resp,
+                                          const char *detail);
+void _tally_demo_respond_text (Response *resp,
+                               guint status,
+                               const char *content_type,
+                               const char *text);
+void _tally_demo_respond_no_route (Response *resp);
+void _tally_demo_respond_spa (Response *resp);
+void _tally_demo_write_user (TallyDemoServer *self,
+                             TallyDemoJson *json,
+                             const char *key,
+                             const TallyDemoUser *user,
+                             gboolean with_notes);
+void _tally_demo_write_usage_row (TallyDemoServer *self,
+                                  TallyDemoJson *json,
+                                  const char *name,
+                                  const TallyDemoRow *row,
+                                  gboolean nested);
+GHashTable *_tally_demo_parse_query (const char *query);
+void _tally_demo_parse_pagination (Request *req,
+                                   gint64 *page,
+                                   gint64 *page_size);
+void _tally_demo_write_page_footer (TallyDemoJson *json,
+                                    guint64 total,
+                                    gint64 page,
+                                    gint64 page_size);
+int _tally_demo_lookup_key (TallyDemoServer *self,
+                            Request *req,
+                            Response *resp,
+                            const char *text,
+                            const char *invalid_message,
+                            const char *missing_message,
+                            const char *missing_reason,
+                            const char *forbidden_message);
+const Route *_tally_demo_find_route (TallyDemoServer *self,
+                                     const char *method,
+                                     const char *path,
+                                     char **param);
+gboolean _tally_demo_is_backend_path (const char *path);
 
 /* tally-demo-server-auth.c */
-const TallyDemoValue *object_member (const TallyDemoValue *object,
-                                     const char *name);
-gboolean authenticate (TallyDemoServer *self,
-                       Request *req,
-                       Response *resp);
-TallyDemoValue *parse_body (Request *req,
-                            Response *resp);
-void handle_login (TallyDemoServer *self,
-                   Request *req,
-                   Response *resp);
-void handle_login_2fa (TallyDemoServer *self,
-                       Request *req,
-                       Response *resp);
-void handle_refresh (TallyDemoServer *self,
-                     Request *req,
-                     Response *resp);
-void handle_logout (TallyDemoServer *self,
-                    Request *req,
-                    Response *resp);
+const TallyDemoValue *_tally_demo_object_member (const TallyDemoValue *object,
+                                                 const char *name);
+gboolean _tally_demo_authenticate (TallyDemoServer *self,
+                                   Request *req,
+                                   Response *resp);
+TallyDemoValue *_tally_demo_parse_body (Request *req,
+                                        Response *resp);
+void _tally_demo_handle_login (TallyDemoServer *self,
+                               Request *req,
+                               Response *resp);
+void _tally_demo_handle_login_2fa (TallyDemoServer *self,
+                                   Request *req,
+                                   Response *resp);
+void _tally_demo_handle_refresh (TallyDemoServer *self,
+                                 Request *req,
+                                 Response *resp);
+void _tally_demo_handle_logout (TallyDemoServer *self,
+                                Request *req,
+                                Response *resp);
 
 /* tally-demo-server-routes-usage.c */
-void handle_usage_list (TallyDemoServer *self,
-                        Request *req,
-                        Response *resp);
-void handle_usage_get (TallyDemoServer *self,
-                       Request *req,
-                       Response *resp);
-void handle_usage_stats (TallyDemoServer *self,
-                         Request *req,
-                         Response *resp);
-void handle_dashboard_stats (TallyDemoServer *self,
-                             Request *req,
-                             Response *resp);
-void handle_trend (TallyDemoServer *self,
-                   Request *req,
-                   Response *resp);
-void handle_models (TallyDemoServer *self,
-                    Request *req,
-                    Response *resp);
-void handle_keys_usage (TallyDemoServer *self,
-                        Request *req,
-                        Response *resp);
+void _tally_demo_handle_usage_list (TallyDemoServer *self,
+                                    Request *req,
+                                    Response *resp);
+void _tally_demo_handle_usage_get (TallyDemoServer *self,
+                                   Request *req,
+                                   Response *resp);
+void _tally_demo_handle_usage_stats (TallyDemoServer *self,
+                                     Request *req,
+                                     Response *resp);
+void _tally_demo_handle_dashboard_stats (TallyDemoServer *self,
+                                         Request *req,
+                                         Response *resp);
+void _tally_demo_handle_trend (TallyDemoServer *self,
+                               Request *req,
+                               Response *resp);
+void _tally_demo_handle_models (TallyDemoServer *self,
+                                Request *req,
+                                Response *resp);
+void _tally_demo_handle_keys_usage (TallyDemoServer *self,
+                                    Request *req,
+                                    Response *resp);
 
 G_END_DECLS

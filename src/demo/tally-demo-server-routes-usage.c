@@ -29,9 +29,9 @@ range_end_us (TallyDemoServer *self,
 /* Handlers: usage                                                          */
 
 void
-handle_usage_list (TallyDemoServer *self,
-                   Request *req,
-                   Response *resp)
+_tally_demo_handle_usage_list (TallyDemoServer *self,
+                               Request *req,
+                               Response *resp)
 {
   TallyDemoFilter filter;
   const char *text;
@@ -46,63 +46,63 @@ handle_usage_list (TallyDemoServer *self,
   TallyDemoJson *json;
 
   tally_demo_filter_init (&filter, req->user_id);
-  parse_pagination (req, &page, &page_size);
+  _tally_demo_parse_pagination (req, &page, &page_size);
 
   /* the test hook may add rows: before anything is counted */
   if (self->usage_hook != NULL)
     self->usage_hook (self, page, self->usage_hook_data);
   rows = tally_demo_data_get_rows (self->data, &n_rows);
 
-  if ((text = query_get (req, "api_key_id")) != NULL)
+  if ((text = _tally_demo_query_get (req, "api_key_id")) != NULL)
     {
-      filter.key = lookup_key (self, req, resp, text, "Invalid api_key_id", "api key not found",
-                               "API_KEY_NOT_FOUND", "Not authorized to access this API key's usage records");
+      filter.key = _tally_demo_lookup_key (self, req, resp, text, "Invalid api_key_id", "api key not found",
+                                           "API_KEY_NOT_FOUND", "Not authorized to access this API key's usage records");
       if (filter.key < 0)
         return;
     }
-  if ((text = query_get (req, "model")) != NULL)
+  if ((text = _tally_demo_query_get (req, "model")) != NULL)
     {
       filter.model = tally_demo_data_find_model (self->data, text);
       if (filter.model < 0)
         filter.model = -2;
     }
-  if ((text = query_get (req, "stream")) != NULL)
+  if ((text = _tally_demo_query_get (req, "stream")) != NULL)
     {
       gboolean stream;
 
       if (!tally_demo_parse_go_bool (text, &stream))
         {
-          respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid stream value, use true or false", NULL);
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid stream value, use true or false", NULL);
           return;
         }
       filter.stream = stream;
     }
-  if ((text = query_get (req, "billing_type")) != NULL)
+  if ((text = _tally_demo_query_get (req, "billing_type")) != NULL)
     {
       gint64 billing_type;
 
       if (!tally_demo_parse_go_int (text, 8, &billing_type))
         {
-          respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid billing_type", NULL);
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid billing_type", NULL);
           return;
         }
       /* values other than 0 and 1 simply match nothing */
       filter.billing_type = (int) billing_type;
     }
-  if ((text = query_get (req, "start_date")) != NULL)
+  if ((text = _tally_demo_query_get (req, "start_date")) != NULL)
     {
       if (!tally_demo_parse_date (text, &day))
         {
-          respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid start_date format, use YYYY-MM-DD", NULL);
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid start_date format, use YYYY-MM-DD", NULL);
           return;
         }
       filter.start_us = tally_demo_data_day_start_us (self->data, day);
     }
-  if ((text = query_get (req, "end_date")) != NULL)
+  if ((text = _tally_demo_query_get (req, "end_date")) != NULL)
     {
       if (!tally_demo_parse_date (text, &day))
         {
-          respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid end_date format, use YYYY-MM-DD", NULL);
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid end_date format, use YYYY-MM-DD", NULL);
           return;
         }
       filter.end_us = tally_demo_data_day_start_us (self->data, day + 1);
@@ -115,21 +115,21 @@ handle_usage_list (TallyDemoServer *self,
     offset = G_MAXUINT64;
   n = tally_demo_data_select (self->data, &filter, offset, (guint) page_size, indices, &total);
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   tally_demo_json_begin_array (json, "items");
   for (guint i = 0; i < n; i++)
-    write_usage_row (self, json, NULL, &rows[indices[i]], TRUE);
+    _tally_demo_write_usage_row (self, json, NULL, &rows[indices[i]], TRUE);
   tally_demo_json_end_array (json);
-  write_page_footer (json, total, page, page_size);
+  _tally_demo_write_page_footer (json, total, page, page_size);
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 void
-handle_usage_get (TallyDemoServer *self,
-                  Request *req,
-                  Response *resp)
+_tally_demo_handle_usage_get (TallyDemoServer *self,
+                              Request *req,
+                              Response *resp)
 {
   guint n_rows;
   const TallyDemoRow *rows = tally_demo_data_get_rows (self->data, &n_rows);
@@ -138,23 +138,23 @@ handle_usage_get (TallyDemoServer *self,
 
   if (!tally_demo_parse_go_int (req->param, 64, &id))
     {
-      respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid usage ID", NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid usage ID", NULL);
       return;
     }
   if (id < 1 || (guint64) id > n_rows)
     {
-      respond_error (resp, SOUP_STATUS_NOT_FOUND, "usage log not found", "USAGE_LOG_NOT_FOUND");
+      _tally_demo_respond_error (resp, SOUP_STATUS_NOT_FOUND, "usage log not found", "USAGE_LOG_NOT_FOUND");
       return;
     }
   if (tally_demo_row_user_id (self->data, &rows[id - 1]) != req->user_id)
     {
-      respond_error (resp, SOUP_STATUS_FORBIDDEN, "Not authorized to access this record", NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_FORBIDDEN, "Not authorized to access this record", NULL);
       return;
     }
 
-  json = success_begin (resp);
-  write_usage_row (self, json, "data", &rows[id - 1], FALSE);
-  success_end (resp);
+  json = _tally_demo_success_begin (resp);
+  _tally_demo_write_usage_row (self, json, "data", &rows[id - 1], FALSE);
+  _tally_demo_success_end (resp);
 }
 
 /* Go's time.AddDate (0, -months, -days) on the server's wall clock */
@@ -199,23 +199,23 @@ write_usage_stats (TallyDemoJson *json,
 }
 
 void
-handle_usage_stats (TallyDemoServer *self,
-                    Request *req,
-                    Response *resp)
+_tally_demo_handle_usage_stats (TallyDemoServer *self,
+                                Request *req,
+                                Response *resp)
 {
   TallyDemoFilter filter;
   TallyDemoTotals totals = { 0 };
   const char *text;
-  const char *start_text = query_get (req, "start_date");
-  const char *end_text = query_get (req, "end_date");
-  const char *period = query_get (req, "period");
+  const char *start_text = _tally_demo_query_get (req, "start_date");
+  const char *end_text = _tally_demo_query_get (req, "end_date");
+  const char *period = _tally_demo_query_get (req, "period");
 
   tally_demo_filter_init (&filter, req->user_id);
 
-  if ((text = query_get (req, "api_key_id")) != NULL)
+  if ((text = _tally_demo_query_get (req, "api_key_id")) != NULL)
     {
-      filter.key = lookup_key (self, req, resp, text, "Invalid api_key_id", "API key not found", NULL,
-                               "Not authorized to access this API key's statistics");
+      filter.key = _tally_demo_lookup_key (self, req, resp, text, "Invalid api_key_id", "API key not found", NULL,
+                                           "Not authorized to access this API key's statistics");
       if (filter.key < 0)
         return;
     }
@@ -226,12 +226,12 @@ handle_usage_stats (TallyDemoServer *self,
 
       if (!tally_demo_parse_date (start_text, &start_day))
         {
-          respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid start_date format, use YYYY-MM-DD", NULL);
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid start_date format, use YYYY-MM-DD", NULL);
           return;
         }
       if (!tally_demo_parse_date (end_text, &end_day))
         {
-          respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid end_date format, use YYYY-MM-DD", NULL);
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid end_date format, use YYYY-MM-DD", NULL);
           return;
         }
       filter.start_us = tally_demo_data_day_start_us (self->data, start_day);
@@ -245,14 +245,14 @@ handle_usage_stats (TallyDemoServer *self,
     filter.start_us = tally_demo_data_day_start_us (self->data, tally_demo_data_get_today (self->data));
 
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_NONE, 0, 1, &totals);
-  write_usage_stats (success_begin (resp), &totals);
-  success_end (resp);
+  write_usage_stats (_tally_demo_success_begin (resp), &totals);
+  _tally_demo_success_end (resp);
 }
 
 void
-handle_dashboard_stats (TallyDemoServer *self,
-                        Request *req,
-                        Response *resp)
+_tally_demo_handle_dashboard_stats (TallyDemoServer *self,
+                                    Request *req,
+                                    Response *resp)
 {
   TallyDemoFilter filter;
   TallyDemoTotals all = { 0 }, today = { 0 }, recent = { 0 };
@@ -277,7 +277,7 @@ handle_dashboard_stats (TallyDemoServer *self,
   filter.start_us = tally_demo_data_get_now_us (self->data) - 5 * 60 * TALLY_DEMO_US_PER_SECOND;
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_NONE, 0, 1, &recent);
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   tally_demo_json_int (json, "total_api_keys", total_keys);
   tally_demo_json_int (json, "active_api_keys", active_keys);
@@ -305,7 +305,7 @@ handle_dashboard_stats (TallyDemoServer *self,
   tally_demo_json_int (json, "rpm", recent.requests / 5);
   tally_demo_json_int (json, "tpm", (recent.input_tokens + recent.output_tokens) / 5);
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 /* Trend and models: bad or missing dates silently become the defaults
@@ -321,9 +321,9 @@ dashboard_range (TallyDemoServer *self,
 
   *start_day = today - 7;
   *end_day = today;
-  if (tally_demo_parse_date (query_get (req, "start_date"), &day))
+  if (tally_demo_parse_date (_tally_demo_query_get (req, "start_date"), &day))
     *start_day = day;
-  if (tally_demo_parse_date (query_get (req, "end_date"), &day))
+  if (tally_demo_parse_date (_tally_demo_query_get (req, "end_date"), &day))
     *end_day = day;
 }
 
@@ -352,9 +352,9 @@ write_range_date (TallyDemoJson *json,
 }
 
 void
-handle_trend (TallyDemoServer *self,
-              Request *req,
-              Response *resp)
+_tally_demo_handle_trend (TallyDemoServer *self,
+                          Request *req,
+                          Response *resp)
 {
   const char *granularity = g_hash_table_lookup (req->query, "granularity");
   gboolean hourly = g_strcmp0 (granularity, "hour") == 0;
@@ -390,7 +390,7 @@ handle_trend (TallyDemoServer *self,
                                  first_bucket, (guint) (last_bucket - first_bucket + 1), buckets);
     }
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   write_range_date (json, "end_date", end_day);
   tally_demo_json_string (json, "granularity", granularity != NULL ? granularity : "day");
@@ -427,7 +427,7 @@ handle_trend (TallyDemoServer *self,
     }
   tally_demo_json_end_array (json);
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 typedef struct
@@ -457,9 +457,9 @@ compare_model_entries (gconstpointer a,
 }
 
 void
-handle_models (TallyDemoServer *self,
-               Request *req,
-               Response *resp)
+_tally_demo_handle_models (TallyDemoServer *self,
+                           Request *req,
+                           Response *resp)
 {
   guint n_models;
   const TallyDemoModel *models = tally_demo_data_get_models (self->data, &n_models);
@@ -479,7 +479,7 @@ handle_models (TallyDemoServer *self,
       entries[n_entries++] = (ModelEntry){ models[i].name, &buckets[i] };
   qsort (entries, n_entries, sizeof (ModelEntry), compare_model_entries);
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   write_range_date (json, "end_date", end_day);
   tally_demo_json_begin_array (json, "models");
@@ -500,7 +500,7 @@ handle_models (TallyDemoServer *self,
   tally_demo_json_end_array (json);
   write_range_date (json, "start_date", start_day);
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 typedef struct
@@ -571,23 +571,23 @@ bind_key_ids (const TallyDemoValue *value,
 
   if (type_error != NULL)
     {
-      respond_invalid_request (resp, type_error);
+      _tally_demo_respond_invalid_request (resp, type_error);
       return NULL;
     }
   if (ids == NULL)
     {
-      respond_invalid_request (resp, "Key: 'BatchApiKeysUsageRequest.ApiKeyIDs' Error:Field validation for 'ApiKeyIDs' failed on the 'required' tag");
+      _tally_demo_respond_invalid_request (resp, "Key: 'BatchApiKeysUsageRequest.ApiKeyIDs' Error:Field validation for 'ApiKeyIDs' failed on the 'required' tag");
       return NULL;
     }
   return g_steal_pointer (&ids);
 }
 
 void
-handle_keys_usage (TallyDemoServer *self,
-                   Request *req,
-                   Response *resp)
+_tally_demo_handle_keys_usage (TallyDemoServer *self,
+                               Request *req,
+                               Response *resp)
 {
-  g_autoptr (TallyDemoValue) body = parse_body (req, resp);
+  g_autoptr (TallyDemoValue) body = _tally_demo_parse_body (req, resp);
   g_autoptr (GArray) ids = NULL;
   guint n_keys;
   const TallyDemoKey *keys = tally_demo_data_get_keys (self->data, &n_keys);
@@ -606,7 +606,7 @@ handle_keys_usage (TallyDemoServer *self,
     return;
   if (ids->len > MAX_BATCH_IDS)
     {
-      respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Too many API key IDs (maximum 100 allowed)", NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Too many API key IDs (maximum 100 allowed)", NULL);
       return;
     }
 
@@ -633,7 +633,7 @@ handle_keys_usage (TallyDemoServer *self,
   filter.start_us = tally_demo_data_day_start_us (self->data, tally_demo_data_get_today (self->data));
   tally_demo_data_aggregate (self->data, &filter, TALLY_DEMO_GROUP_KEY, 0, n_keys, today);
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   tally_demo_json_begin_object (json, "stats");
   for (guint i = 0; i < n_entries; i++)
@@ -648,5 +648,5 @@ handle_keys_usage (TallyDemoServer *self,
     }
   tally_demo_json_end_object (json);
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }

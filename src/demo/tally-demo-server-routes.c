@@ -13,8 +13,8 @@
 #include "tally-demo-server-private.h"
 
 const char *
-query_get (Request *req,
-           const char *name)
+_tally_demo_query_get (Request *req,
+                       const char *name)
 {
   const char *value = g_hash_table_lookup (req->query, name);
 
@@ -22,7 +22,7 @@ query_get (Request *req,
 }
 
 void
-response_reset (Response *resp)
+_tally_demo_response_reset (Response *resp)
 {
   g_string_truncate (resp->body, 0);
   tally_demo_json_init (&resp->json, resp->body);
@@ -31,9 +31,9 @@ response_reset (Response *resp)
 
 /* {"code":0,"message":"success", then the caller writes "data" */
 TallyDemoJson *
-success_begin (Response *resp)
+_tally_demo_success_begin (Response *resp)
 {
-  response_reset (resp);
+  _tally_demo_response_reset (resp);
   resp->status = SOUP_STATUS_OK;
   tally_demo_json_begin_object (&resp->json, NULL);
   tally_demo_json_int (&resp->json, "code", 0);
@@ -42,19 +42,19 @@ success_begin (Response *resp)
 }
 
 void
-success_end (Response *resp)
+_tally_demo_success_end (Response *resp)
 {
   tally_demo_json_end_object (&resp->json);
 }
 
 /* the response envelope of a handler or service error */
 void
-respond_error (Response *resp,
-               guint status,
-               const char *message,
-               const char *reason)
+_tally_demo_respond_error (Response *resp,
+                           guint status,
+                           const char *message,
+                           const char *reason)
 {
-  response_reset (resp);
+  _tally_demo_response_reset (resp);
   resp->status = status;
   tally_demo_json_begin_object (&resp->json, NULL);
   tally_demo_json_int (&resp->json, "code", status);
@@ -66,12 +66,12 @@ respond_error (Response *resp,
 
 /* middleware shape: string code, no envelope */
 void
-respond_code_error (Response *resp,
-                    guint status,
-                    const char *code,
-                    const char *message)
+_tally_demo_respond_code_error (Response *resp,
+                                guint status,
+                                const char *code,
+                                const char *message)
 {
-  response_reset (resp);
+  _tally_demo_response_reset (resp);
   resp->status = status;
   tally_demo_json_begin_object (&resp->json, NULL);
   tally_demo_json_string (&resp->json, "code", code);
@@ -80,39 +80,39 @@ respond_code_error (Response *resp,
 }
 
 void
-respond_invalid_request (Response *resp,
-                         const char *detail)
+_tally_demo_respond_invalid_request (Response *resp,
+                                     const char *detail)
 {
   g_autofree char *message = g_strconcat ("Invalid request: ", detail, NULL);
 
-  respond_error (resp, SOUP_STATUS_BAD_REQUEST, message, NULL);
+  _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, message, NULL);
 }
 
 void
-respond_text (Response *resp,
-              guint status,
-              const char *content_type,
-              const char *text)
+_tally_demo_respond_text (Response *resp,
+                          guint status,
+                          const char *content_type,
+                          const char *text)
 {
-  response_reset (resp);
+  _tally_demo_response_reset (resp);
   resp->status = status;
   resp->content_type = content_type;
   g_string_append (resp->body, text);
 }
 
 void
-respond_no_route (Response *resp)
+_tally_demo_respond_no_route (Response *resp)
 {
-  respond_text (resp, SOUP_STATUS_NOT_FOUND, "text/plain", "404 page not found");
+  _tally_demo_respond_text (resp, SOUP_STATUS_NOT_FOUND, "text/plain", "404 page not found");
 }
 
 void
-respond_spa (Response *resp)
+_tally_demo_respond_spa (Response *resp)
 {
-  respond_text (resp, SOUP_STATUS_OK, HTML_CONTENT_TYPE,
-                "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"UTF-8\">\n"
-                "<title>Tally Demo</title>\n<script type=\"module\" src=\"/assets/index.js\"></script>\n"
-                "</head>\n<body>\n<div id=\"app\"></div>\n</body>\n</html>\n");
+  _tally_demo_respond_text (resp, SOUP_STATUS_OK, HTML_CONTENT_TYPE,
+                            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"UTF-8\">\n"
+                            "<title>Tally Demo</title>\n<script type=\"module\" src=\"/assets/index.js\"></script>\n"
+                            "</head>\n<body>\n<div id=\"app\"></div>\n</body>\n</html>\n");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -125,11 +125,11 @@ seconds_to_us (gint64 seconds)
 }
 
 void
-write_user (TallyDemoServer *self,
-            TallyDemoJson *json,
-            const char *key,
-            const TallyDemoUser *user,
-            gboolean with_notes)
+_tally_demo_write_user (TallyDemoServer *self,
+                        TallyDemoJson *json,
+                        const char *key,
+                        const TallyDemoUser *user,
+                        gboolean with_notes)
 {
   tally_demo_json_begin_object (json, key);
   tally_demo_json_int (json, "id", user->id);
@@ -193,7 +193,7 @@ write_key (TallyDemoServer *self,
   tally_demo_json_time (json, "created_at", seconds_to_us (key->created_at), tally_demo_data_offset_at (self->data, seconds_to_us (key->created_at)));
   tally_demo_json_time (json, "updated_at", seconds_to_us (key->updated_at), tally_demo_data_offset_at (self->data, seconds_to_us (key->updated_at)));
   if (with_user)
-    write_user (self, json, "user", tally_demo_data_get_user (self->data, key->user_id), TRUE);
+    _tally_demo_write_user (self, json, "user", tally_demo_data_get_user (self->data, key->user_id), TRUE);
   if (with_group && group != NULL)
     write_group (self, json, "group", group);
   tally_demo_json_end_object (json);
@@ -237,11 +237,11 @@ write_account (TallyDemoServer *self,
 }
 
 void
-write_usage_row (TallyDemoServer *self,
-                 TallyDemoJson *json,
-                 const char *name,
-                 const TallyDemoRow *row,
-                 gboolean nested)
+_tally_demo_write_usage_row (TallyDemoServer *self,
+                             TallyDemoJson *json,
+                             const char *name,
+                             const TallyDemoRow *row,
+                             gboolean nested)
 {
   TallyDemoData *data = self->data;
   guint n_rows;
@@ -287,7 +287,7 @@ write_usage_row (TallyDemoServer *self,
   tally_demo_json_time (json, "created_at", row->created_us, tally_demo_data_offset_at (self->data, row->created_us));
   if (nested)
     {
-      write_user (self, json, "user", tally_demo_data_get_user (data, key->user_id), TRUE);
+      _tally_demo_write_user (self, json, "user", tally_demo_data_get_user (data, key->user_id), TRUE);
       if (!key->deleted)
         write_key (self, json, "api_key", key, FALSE, FALSE);
       write_account (self, json, "account", account);
@@ -301,7 +301,7 @@ write_usage_row (TallyDemoServer *self,
 /* Query parameters (S parsing rules)                                       */
 
 GHashTable *
-parse_query (const char *query)
+_tally_demo_parse_query (const char *query)
 {
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_auto (GStrv) pairs = NULL;
@@ -358,19 +358,19 @@ parse_digits (const char *text,
 }
 
 void
-parse_pagination (Request *req,
-                  gint64 *page,
-                  gint64 *page_size)
+_tally_demo_parse_pagination (Request *req,
+                              gint64 *page,
+                              gint64 *page_size)
 {
-  const char *size_text = query_get (req, "page_size");
+  const char *size_text = _tally_demo_query_get (req, "page_size");
   gint64 v;
 
   *page = 1;
-  if (parse_digits (query_get (req, "page"), &v) && v > 0)
+  if (parse_digits (_tally_demo_query_get (req, "page"), &v) && v > 0)
     *page = v;
 
   if (size_text == NULL)
-    size_text = query_get (req, "limit");
+    size_text = _tally_demo_query_get (req, "limit");
   *page_size = DEFAULT_PAGE_SIZE;
   if (parse_digits (size_text, &v) && v >= 1 && v <= req->max_page_size)
     *page_size = v;
@@ -390,10 +390,10 @@ page_offset (gint64 page,
 }
 
 void
-write_page_footer (TallyDemoJson *json,
-                   guint64 total,
-                   gint64 page,
-                   gint64 page_size)
+_tally_demo_write_page_footer (TallyDemoJson *json,
+                               guint64 total,
+                               gint64 page,
+                               gint64 page_size)
 {
   guint64 pages = (total + (guint64) page_size - 1) / (guint64) page_size;
 
@@ -405,14 +405,14 @@ write_page_footer (TallyDemoJson *json,
 
 /* Key ownership check: -1 and @resp set on failure, else the key index. */
 int
-lookup_key (TallyDemoServer *self,
-            Request *req,
-            Response *resp,
-            const char *text,
-            const char *invalid_message,
-            const char *missing_message,
-            const char *missing_reason,
-            const char *forbidden_message)
+_tally_demo_lookup_key (TallyDemoServer *self,
+                        Request *req,
+                        Response *resp,
+                        const char *text,
+                        const char *invalid_message,
+                        const char *missing_message,
+                        const char *missing_reason,
+                        const char *forbidden_message)
 {
   guint n_keys;
   const TallyDemoKey *keys = tally_demo_data_get_keys (self->data, &n_keys);
@@ -421,18 +421,18 @@ lookup_key (TallyDemoServer *self,
 
   if (!tally_demo_parse_go_int (text, 64, &id))
     {
-      respond_error (resp, SOUP_STATUS_BAD_REQUEST, invalid_message, NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, invalid_message, NULL);
       return -1;
     }
   index = tally_demo_data_find_key (self->data, id);
   if (index < 0 || keys[index].deleted)
     {
-      respond_error (resp, SOUP_STATUS_NOT_FOUND, missing_message, missing_reason);
+      _tally_demo_respond_error (resp, SOUP_STATUS_NOT_FOUND, missing_message, missing_reason);
       return -1;
     }
   if (keys[index].user_id != req->user_id)
     {
-      respond_error (resp, SOUP_STATUS_FORBIDDEN, forbidden_message, NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_FORBIDDEN, forbidden_message, NULL);
       return -1;
     }
   return index;
@@ -446,7 +446,7 @@ handle_health (TallyDemoServer *self,
                Request *req,
                Response *resp)
 {
-  response_reset (resp);
+  _tally_demo_response_reset (resp);
   resp->status = SOUP_STATUS_OK;
   g_string_append (resp->body, "{\"status\":\"ok\"}");
 }
@@ -475,7 +475,7 @@ handle_public_settings (TallyDemoServer *self,
                         Request *req,
                         Response *resp)
 {
-  TallyDemoJson *json = success_begin (resp);
+  TallyDemoJson *json = _tally_demo_success_begin (resp);
 
   tally_demo_json_begin_object (json, "data");
   tally_demo_json_bool (json, "registration_enabled", FALSE);
@@ -508,7 +508,7 @@ handle_public_settings (TallyDemoServer *self,
       tally_demo_json_string (json, "version", "0.2.25");
     }
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 static void
@@ -516,10 +516,10 @@ handle_me (TallyDemoServer *self,
            Request *req,
            Response *resp)
 {
-  TallyDemoJson *json = success_begin (resp);
+  TallyDemoJson *json = _tally_demo_success_begin (resp);
 
-  write_user (self, json, "data", tally_demo_data_get_user (self->data, req->user_id), TRUE);
-  success_end (resp);
+  _tally_demo_write_user (self, json, "data", tally_demo_data_get_user (self->data, req->user_id), TRUE);
+  _tally_demo_success_end (resp);
 }
 
 static void
@@ -527,10 +527,10 @@ handle_profile (TallyDemoServer *self,
                 Request *req,
                 Response *resp)
 {
-  TallyDemoJson *json = success_begin (resp);
+  TallyDemoJson *json = _tally_demo_success_begin (resp);
 
-  write_user (self, json, "data", tally_demo_data_get_user (self->data, req->user_id), FALSE);
-  success_end (resp);
+  _tally_demo_write_user (self, json, "data", tally_demo_data_get_user (self->data, req->user_id), FALSE);
+  _tally_demo_success_end (resp);
 }
 
 static void
@@ -540,13 +540,13 @@ handle_groups_available (TallyDemoServer *self,
 {
   guint n_groups;
   const TallyDemoGroup *groups = tally_demo_data_get_groups (self->data, &n_groups);
-  TallyDemoJson *json = success_begin (resp);
+  TallyDemoJson *json = _tally_demo_success_begin (resp);
 
   tally_demo_json_begin_array (json, "data");
   for (guint i = 0; i < n_groups; i++)
     write_group (self, json, NULL, &groups[i]);
   tally_demo_json_end_array (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -565,23 +565,23 @@ handle_keys (TallyDemoServer *self,
   gint64 page, page_size;
   TallyDemoJson *json;
 
-  parse_pagination (req, &page, &page_size);
+  _tally_demo_parse_pagination (req, &page, &page_size);
 
   /* id descending, soft-deleted keys excluded */
   for (guint i = n_keys; i > 0; i--)
     if (keys[i - 1].user_id == req->user_id && !keys[i - 1].deleted)
       visible[total++] = i - 1;
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
   tally_demo_json_begin_array (json, "items");
   if (page_offset (page, page_size, total, &offset))
     for (guint64 i = offset; i < total && i < offset + (guint64) page_size; i++)
       write_key (self, json, NULL, &keys[visible[i]], FALSE, TRUE);
   tally_demo_json_end_array (json);
-  write_page_footer (json, total, page, page_size);
+  _tally_demo_write_page_footer (json, total, page, page_size);
   tally_demo_json_end_object (json);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 static void
@@ -594,14 +594,14 @@ handle_key (TallyDemoServer *self,
   TallyDemoJson *json;
   int index;
 
-  index = lookup_key (self, req, resp, req->param, "Invalid key ID", "api key not found",
-                      "API_KEY_NOT_FOUND", "Not authorized to access this key");
+  index = _tally_demo_lookup_key (self, req, resp, req->param, "Invalid key ID", "api key not found",
+                                  "API_KEY_NOT_FOUND", "Not authorized to access this key");
   if (index < 0)
     return;
 
-  json = success_begin (resp);
+  json = _tally_demo_success_begin (resp);
   write_key (self, json, "data", &keys[index], TRUE, TRUE);
-  success_end (resp);
+  _tally_demo_success_end (resp);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -613,22 +613,22 @@ handle_key (TallyDemoServer *self,
 static const Route routes[] = {
   { "GET", "/health", 0, handle_health },
   { "GET", "/api/v1/settings/public", 0, handle_public_settings },
-  { "POST", "/api/v1/auth/login", 0, handle_login },
-  { "POST", "/api/v1/auth/login/2fa", ROUTE_TWO_FACTOR, handle_login_2fa },
-  { "POST", "/api/v1/auth/refresh", ROUTE_CURRENT, handle_refresh },
-  { "POST", "/api/v1/auth/logout", ROUTE_CURRENT, handle_logout },
+  { "POST", "/api/v1/auth/login", 0, _tally_demo_handle_login },
+  { "POST", "/api/v1/auth/login/2fa", ROUTE_TWO_FACTOR, _tally_demo_handle_login_2fa },
+  { "POST", "/api/v1/auth/refresh", ROUTE_CURRENT, _tally_demo_handle_refresh },
+  { "POST", "/api/v1/auth/logout", ROUTE_CURRENT, _tally_demo_handle_logout },
   { "GET", "/api/v1/auth/me", ROUTE_AUTH, handle_me },
   { "GET", "/api/v1/user/profile", API_ROUTE, handle_profile },
   { "GET", "/api/v1/groups/available", API_ROUTE, handle_groups_available },
   { "GET", "/api/v1/keys", API_ROUTE, handle_keys },
-  { "GET", "/api/v1/usage", API_ROUTE, handle_usage_list },
-  { "GET", "/api/v1/usage/stats", API_ROUTE, handle_usage_stats },
-  { "GET", "/api/v1/usage/dashboard/stats", API_ROUTE, handle_dashboard_stats },
-  { "GET", "/api/v1/usage/dashboard/trend", API_ROUTE, handle_trend },
-  { "GET", "/api/v1/usage/dashboard/models", API_ROUTE, handle_models },
-  { "POST", "/api/v1/usage/dashboard/api-keys-usage", API_ROUTE, handle_keys_usage },
+  { "GET", "/api/v1/usage", API_ROUTE, _tally_demo_handle_usage_list },
+  { "GET", "/api/v1/usage/stats", API_ROUTE, _tally_demo_handle_usage_stats },
+  { "GET", "/api/v1/usage/dashboard/stats", API_ROUTE, _tally_demo_handle_dashboard_stats },
+  { "GET", "/api/v1/usage/dashboard/trend", API_ROUTE, _tally_demo_handle_trend },
+  { "GET", "/api/v1/usage/dashboard/models", API_ROUTE, _tally_demo_handle_models },
+  { "POST", "/api/v1/usage/dashboard/api-keys-usage", API_ROUTE, _tally_demo_handle_keys_usage },
   { "GET", "/api/v1/keys/:id", API_ROUTE, handle_key },
-  { "GET", "/api/v1/usage/:id", API_ROUTE, handle_usage_get },
+  { "GET", "/api/v1/usage/:id", API_ROUTE, _tally_demo_handle_usage_get },
 };
 
 /* matches @path against @pattern; *@param gets the ":id" segment */
@@ -655,10 +655,10 @@ pattern_matches (const char *pattern,
 }
 
 const Route *
-find_route (TallyDemoServer *self,
-            const char *method,
-            const char *path,
-            char **param)
+_tally_demo_find_route (TallyDemoServer *self,
+                        const char *method,
+                        const char *path,
+                        char **param)
 {
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
@@ -683,7 +683,7 @@ find_route (TallyDemoServer *self,
 
 /* with the embedded frontend, everything outside these prefixes is the SPA */
 gboolean
-is_backend_path (const char *path)
+_tally_demo_is_backend_path (const char *path)
 {
   return g_str_has_prefix (path, "/api/") || g_str_has_prefix (path, "/v1/") || g_str_has_prefix (path, "/v1beta/") || g_str_has_prefix (path, "/setup/") || g_str_equal (path, "/health") || g_str_equal (path, "/responses");
 }

@@ -6,8 +6,16 @@
  * API: CORS headers, OPTIONS → 204, trailing-slash redirects, the plain-text
  * 404 for unknown /api paths and wrong methods, the SPA page for other paths,
  * the JWT middleware, then the route. Bodies are written the way Go's
- * encoding/json writes them (tally-demo-data.c), every statistic comes from
+ * encoding/json writes them (tally-demo-json.c), every statistic comes from
  * tally_demo_data_aggregate().
+ *
+ * This file: the object, its properties, listening, the catch-all handler
+ * (dispatch, faults, the rate limiter, answers held back) and the
+ * environment of tally_demo_server_new_from_environment(). The routes live in
+ * tally-demo-server-routes.c (the table, settings, profile, keys),
+ * tally-demo-server-routes-usage.c (usage and dashboard) and
+ * tally-demo-server-auth.c (tokens, the JWT middleware, login, 2FA, refresh,
+ * logout); tally-demo-server-private.h holds what they share.
  */
 
 #define G_LOG_DOMAIN "tally-demo-server"
@@ -112,7 +120,7 @@ rewrite_data (Response *resp,
   envelope = tally_demo_value_parse (resp->body->str, resp->body->len, &error);
   if (envelope == NULL || envelope->kind != TALLY_DEMO_VALUE_OBJECT)
     return;
-  data = (TallyDemoValue *) object_member (envelope, "data");
+  data = (TallyDemoValue *) _tally_demo_object_member (envelope, "data");
   if (data == NULL)
     return;
 
@@ -306,7 +314,7 @@ rate_limit_refuses (TallyDemoServer *self,
     return FALSE;
 
   self->rate_limited_count++;
-  respond_code_error (resp, 429, "RATE_LIMITED", "Too many requests, please try again later");
+  _tally_demo_respond_code_error (resp, 429, "RATE_LIMITED", "Too many requests, please try again later");
   resp->retry_after = retry_after;
   return TRUE;
 }
@@ -325,7 +333,7 @@ random_fault (TallyDemoServer *self,
   draw = g_rand_double (self->fault_rand);
   if (draw < self->fault_500_rate)
     {
-      respond_error (resp, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error", NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error", NULL);
       return TRUE;
     }
   if (draw < self->fault_500_rate + self->fault_drop_rate)
@@ -361,7 +369,7 @@ dispatch (TallyDemoServer *self,
           gboolean *stall)
 {
   g_autofree char *param = NULL;
-  const Route *route = find_route (self, req->method, req->path, &param);
+  const Route *route = _tally_demo_find_route (self, req->method, req->path, &param);
   TallyDemoFault fault = TALLY_DEMO_FAULT_NONE;
 
   if (route == NULL)
@@ -373,22 +381,22 @@ dispatch (TallyDemoServer *self,
         {
           g_autofree char *trimmed = g_strndup (req->path, len - 1);
 
-          if (find_route (self, req->method, trimmed, NULL) != NULL)
+          if (_tally_demo_find_route (self, req->method, trimmed, NULL) != NULL)
             {
               g_autofree char *location_path = g_strndup (raw_path, MAX (strlen (raw_path), 1) - 1);
 
-              respond_text (resp, g_str_equal (req->method, "GET") ? SOUP_STATUS_MOVED_PERMANENTLY : SOUP_STATUS_TEMPORARY_REDIRECT,
-                            HTML_CONTENT_TYPE, "");
+              _tally_demo_respond_text (resp, g_str_equal (req->method, "GET") ? SOUP_STATUS_MOVED_PERMANENTLY : SOUP_STATUS_TEMPORARY_REDIRECT,
+                                        HTML_CONTENT_TYPE, "");
               resp->location = raw_query != NULL ? g_strconcat (location_path, "?", raw_query, NULL)
                                                  : g_steal_pointer (&location_path);
               return;
             }
         }
 
-      if (!is_backend_path (req->path) && g_str_equal (req->method, "GET"))
-        respond_spa (resp);
+      if (!_tally_demo_is_backend_path (req->path) && g_str_equal (req->method, "GET"))
+        _tally_demo_respond_spa (resp);
       else
-        respond_no_route (resp);
+        _tally_demo_respond_no_route (resp);
       return;
     }
 
@@ -401,29 +409,29 @@ dispatch (TallyDemoServer *self,
   switch (fault)
     {
       case TALLY_DEMO_FAULT_HTML_502:
-        respond_text (resp, SOUP_STATUS_BAD_GATEWAY, HTML_CONTENT_TYPE,
-                      "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-                      "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-                      "</body>\r\n</html>\r\n");
+        _tally_demo_respond_text (resp, SOUP_STATUS_BAD_GATEWAY, HTML_CONTENT_TYPE,
+                                  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+                                  "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+                                  "</body>\r\n</html>\r\n");
         return;
       case TALLY_DEMO_FAULT_SPA_HTML:
-        respond_spa (resp);
+        _tally_demo_respond_spa (resp);
         return;
       case TALLY_DEMO_FAULT_SERVER_ERROR:
-        respond_error (resp, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error", NULL);
+        _tally_demo_respond_error (resp, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal error", NULL);
         return;
       case TALLY_DEMO_FAULT_TOKEN_EXPIRED:
-        respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
+        _tally_demo_respond_code_error (resp, SOUP_STATUS_UNAUTHORIZED, "TOKEN_EXPIRED", "Token has expired");
         return;
       case TALLY_DEMO_FAULT_RATE_LIMITED:
-        respond_code_error (resp, 429, "RATE_LIMITED", "Too many requests, please slow down and try again later");
+        _tally_demo_respond_code_error (resp, 429, "RATE_LIMITED", "Too many requests, please slow down and try again later");
         resp->retry_after = RETRY_AFTER_SECONDS;
         return;
       case TALLY_DEMO_FAULT_RESET:
         *reset = TRUE;
         return;
       case TALLY_DEMO_FAULT_UNAVAILABLE:
-        respond_error (resp, SOUP_STATUS_SERVICE_UNAVAILABLE, "service unavailable", NULL);
+        _tally_demo_respond_error (resp, SOUP_STATUS_SERVICE_UNAVAILABLE, "service unavailable", NULL);
         resp->retry_after = 1;
         return;
       case TALLY_DEMO_FAULT_STALL:
@@ -439,7 +447,7 @@ dispatch (TallyDemoServer *self,
         break;
     }
 
-  if (!(route->flags & ROUTE_AUTH) || authenticate (self, req, resp))
+  if (!(route->flags & ROUTE_AUTH) || _tally_demo_authenticate (self, req, resp))
     {
       if (rate_limit_refuses (self, req, resp))
         return;
@@ -486,7 +494,7 @@ server_callback (SoupServer *server,
   const char *raw_query = g_uri_get_query (uri);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   g_autofree char *decoded = g_uri_unescape_string (raw_path, NULL);
-  g_autoptr (GHashTable) params = parse_query (raw_query);
+  g_autoptr (GHashTable) params = _tally_demo_parse_query (raw_query);
   g_autoptr (GString) body = g_string_new (NULL);
   Request req = { 0 };
   Response resp = { 0 };
@@ -500,7 +508,7 @@ server_callback (SoupServer *server,
   req.query = params;
   req.max_page_size = self->generation == TALLY_DEMO_GENERATION_2025 ? S_MAX_PAGE_SIZE : MAX_PAGE_SIZE;
   resp.body = body;
-  response_reset (&resp);
+  _tally_demo_response_reset (&resp);
 
   count_request (self, req.path);
 
