@@ -40,6 +40,13 @@ void tally_test_demo_start (TallyTestDemo *demo,
                             const char *first_property_name,
                             ...);
 
+/* tally_test_demo_start () with "seed" @seed, "rows" @rows, the pinned clock
+ * (TALLY_TEST_DEMO_NOW, TALLY_TEST_DEMO_OFFSET) and "generation" @generation. */
+void tally_test_demo_start_pinned (TallyTestDemo *demo,
+                                   guint64 seed,
+                                   guint rows,
+                                   TallyDemoGeneration generation);
+
 /* Stops the server, sets the given properties, starts it again and replaces
  * the token and the client (the server may listen elsewhere now). */
 void tally_test_demo_restart (TallyTestDemo *demo,

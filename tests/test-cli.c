@@ -51,12 +51,7 @@ fixture_setup (Fixture *f,
 {
   g_autoptr (GError) error = NULL;
 
-  tally_test_demo_start (&f->demo,
-                         "seed", (guint64) DEMO_SEED,
-                         "rows", (guint) DEMO_ROWS,
-                         "now", TALLY_TEST_DEMO_NOW,
-                         "utc-offset", TALLY_TEST_DEMO_OFFSET,
-                         NULL);
+  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, DEMO_ROWS, TALLY_DEMO_GENERATION_CURRENT);
   f->tmpdir = g_dir_make_tmp ("tally-cli-XXXXXX", &error);
   g_assert_no_error (error);
   f->keyring = g_build_filename (f->tmpdir, "keyring", NULL);

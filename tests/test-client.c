@@ -1552,12 +1552,7 @@ main (int argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  tally_test_demo_start (&demo,
-                         "seed", (guint64) 42,
-                         "now", TALLY_TEST_DEMO_NOW,
-                         "utc-offset", TALLY_TEST_DEMO_OFFSET,
-                         "rows", DEMO_ROWS,
-                         NULL);
+  tally_test_demo_start_pinned (&demo, 42, DEMO_ROWS, TALLY_DEMO_GENERATION_CURRENT);
 
   g_test_add_func ("/client/base-url", test_base_url);
   g_test_add_func ("/client/token-expiry", test_token_expiry);

@@ -24,7 +24,6 @@
 #include "tally-trend.h"
 
 #define GUARD_SECONDS 20
-#define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
 #define TODAY "2026-01-15"
 
 typedef struct
@@ -57,12 +56,7 @@ fixture_setup (Fixture *f,
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
-  tally_test_demo_start (&f->demo,
-                         "seed", (guint64) 7,
-                         "now", (gint64) NOW,
-                         "utc-offset", 28800,
-                         "rows", 3000,
-                         NULL);
+  tally_test_demo_start_pinned (&f->demo, 7, 3000, TALLY_DEMO_GENERATION_CURRENT);
   g_assert_cmpstr (tally_demo_server_get_today (f->demo.server), ==, TODAY);
 
   f->session = tally_session_new ();

@@ -34,12 +34,7 @@ static void
 start_server (Fixture *f,
               guint rows)
 {
-  tally_test_demo_start (&f->demo,
-                         "seed", (guint64) DEMO_SEED,
-                         "rows", rows,
-                         "now", TALLY_TEST_DEMO_NOW,
-                         "utc-offset", TALLY_TEST_DEMO_OFFSET,
-                         NULL);
+  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, rows, TALLY_DEMO_GENERATION_CURRENT);
 }
 
 static void

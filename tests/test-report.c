@@ -33,12 +33,7 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  tally_test_demo_start (&f->demo,
-                         "seed", (guint64) DEMO_SEED,
-                         "rows", (guint) DEMO_ROWS,
-                         "now", TALLY_TEST_DEMO_NOW,
-                         "utc-offset", TALLY_TEST_DEMO_OFFSET,
-                         NULL);
+  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, DEMO_ROWS, TALLY_DEMO_GENERATION_CURRENT);
 }
 
 static void

@@ -148,6 +148,15 @@ typedef struct
   Handler handler;
 } Route;
 
+/* The answers of a key ownership check (_tally_demo_lookup_key ()) */
+typedef struct
+{
+  const char *invalid;        /* 400: not an int64 */
+  const char *missing;        /* 404: no such key, or deleted */
+  const char *missing_reason; /* the reason of the 404, or NULL */
+  const char *forbidden;      /* 403: another user's key */
+} KeyMessages;
+
 /* tally-demo-server-routes.c */
 const char *_tally_demo_query_get (Request *req,
                                    const char *name);
@@ -192,10 +201,7 @@ int _tally_demo_lookup_key (TallyDemoServer *self,
                             Request *req,
                             Response *resp,
                             const char *text,
-                            const char *invalid_message,
-                            const char *missing_message,
-                            const char *missing_reason,
-                            const char *forbidden_message);
+                            const KeyMessages *messages);
 const Route *_tally_demo_find_route (TallyDemoServer *self,
                                      const char *method,
                                      const char *path,

@@ -55,8 +55,14 @@ _tally_demo_handle_usage_list (TallyDemoServer *self,
 
   if ((text = _tally_demo_query_get (req, "api_key_id")) != NULL)
     {
-      filter.key = _tally_demo_lookup_key (self, req, resp, text, "Invalid api_key_id", "api key not found",
-                                           "API_KEY_NOT_FOUND", "Not authorized to access this API key's usage records");
+      static const KeyMessages messages = {
+        "Invalid api_key_id",
+        "api key not found",
+        "API_KEY_NOT_FOUND",
+        "Not authorized to access this API key's usage records",
+      };
+
+      filter.key = _tally_demo_lookup_key (self, req, resp, text, &messages);
       if (filter.key < 0)
         return;
     }
@@ -214,8 +220,14 @@ _tally_demo_handle_usage_stats (TallyDemoServer *self,
 
   if ((text = _tally_demo_query_get (req, "api_key_id")) != NULL)
     {
-      filter.key = _tally_demo_lookup_key (self, req, resp, text, "Invalid api_key_id", "API key not found", NULL,
-                                           "Not authorized to access this API key's statistics");
+      static const KeyMessages messages = {
+        "Invalid api_key_id",
+        "API key not found",
+        NULL,
+        "Not authorized to access this API key's statistics",
+      };
+
+      filter.key = _tally_demo_lookup_key (self, req, resp, text, &messages);
       if (filter.key < 0)
         return;
     }

@@ -409,10 +409,7 @@ _tally_demo_lookup_key (TallyDemoServer *self,
                         Request *req,
                         Response *resp,
                         const char *text,
-                        const char *invalid_message,
-                        const char *missing_message,
-                        const char *missing_reason,
-                        const char *forbidden_message)
+                        const KeyMessages *messages)
 {
   guint n_keys;
   const TallyDemoKey *keys = tally_demo_data_get_keys (self->data, &n_keys);
@@ -421,18 +418,18 @@ _tally_demo_lookup_key (TallyDemoServer *self,
 
   if (!tally_demo_parse_go_int (text, 64, &id))
     {
-      _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, invalid_message, NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, messages->invalid, NULL);
       return -1;
     }
   index = tally_demo_data_find_key (self->data, id);
   if (index < 0 || keys[index].deleted)
     {
-      _tally_demo_respond_error (resp, SOUP_STATUS_NOT_FOUND, missing_message, missing_reason);
+      _tally_demo_respond_error (resp, SOUP_STATUS_NOT_FOUND, messages->missing, messages->missing_reason);
       return -1;
     }
   if (keys[index].user_id != req->user_id)
     {
-      _tally_demo_respond_error (resp, SOUP_STATUS_FORBIDDEN, forbidden_message, NULL);
+      _tally_demo_respond_error (resp, SOUP_STATUS_FORBIDDEN, messages->forbidden, NULL);
       return -1;
     }
   return index;
@@ -589,13 +586,18 @@ handle_key (TallyDemoServer *self,
             Request *req,
             Response *resp)
 {
+  static const KeyMessages messages = {
+    "Invalid key ID",
+    "api key not found",
+    "API_KEY_NOT_FOUND",
+    "Not authorized to access this key",
+  };
   guint n_keys;
   const TallyDemoKey *keys = tally_demo_data_get_keys (self->data, &n_keys);
   TallyDemoJson *json;
   int index;
 
-  index = _tally_demo_lookup_key (self, req, resp, req->param, "Invalid key ID", "api key not found",
-                                  "API_KEY_NOT_FOUND", "Not authorized to access this key");
+  index = _tally_demo_lookup_key (self, req, resp, req->param, &messages);
   if (index < 0)
     return;
 
