@@ -17,31 +17,31 @@
 #include "tally-demo-server.h"
 #include "tally-error.h"
 #include "tally-public-settings.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-user.h"
 
 #define N_CONCURRENT 8
 
-static TallyDemoServer *server;
-static SoupSession *raw_session;
+static TallyTestDemo demo;
 
 #define WAIT(slot) tally_test_wait_result (&(slot))
 
 static void
 reset_server (void)
 {
-  tally_demo_server_set_generation (server, TALLY_DEMO_GENERATION_CURRENT);
-  tally_demo_server_set_access_lifetime (server, 3600);
-  tally_demo_server_set_refresh_lifetime (server, 30 * 24 * 3600);
-  tally_demo_server_set_user_active (server, TRUE);
-  tally_demo_server_set_admin_only (server, FALSE);
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_set_generation (demo.server, TALLY_DEMO_GENERATION_CURRENT);
+  tally_demo_server_set_access_lifetime (demo.server, 3600);
+  tally_demo_server_set_refresh_lifetime (demo.server, 30 * 24 * 3600);
+  tally_demo_server_set_user_active (demo.server, TRUE);
+  tally_demo_server_set_admin_only (demo.server, FALSE);
+  tally_demo_server_reset_request_counts (demo.server);
 }
 
 static guint
 count (const char *path)
 {
-  return tally_demo_server_get_request_count (server, path);
+  return tally_demo_server_get_request_count (demo.server, path);
 }
 
 /* POST @path with @json_body, no Tally code; returns the status, *body_out the body. */
@@ -51,7 +51,7 @@ raw_post (const char *path,
           char **body_out,
           char **content_type)
 {
-  g_autofree char *url = g_strconcat (tally_demo_server_get_url (server), "/api/v1", path, NULL);
+  g_autofree char *url = g_strconcat (tally_demo_server_get_url (demo.server), "/api/v1", path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
   g_autoptr (GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
   g_autoptr (GAsyncResult) result = NULL;
@@ -60,9 +60,9 @@ raw_post (const char *path,
   GAsyncResult *slot = NULL;
 
   soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  soup_session_send_and_read_async (raw_session, msg, G_PRIORITY_DEFAULT, NULL, tally_test_store_result_cb, &slot);
+  soup_session_send_and_read_async (demo.soup, msg, G_PRIORITY_DEFAULT, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
-  body = soup_session_send_and_read_finish (raw_session, result, &error);
+  body = soup_session_send_and_read_finish (demo.soup, result, &error);
   g_assert_no_error (error);
   if (body_out != NULL)
     *body_out = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
@@ -76,7 +76,7 @@ static TallyClient *
 new_client (void)
 {
   g_autoptr (GError) error = NULL;
-  TallyClient *client = tally_client_new (tally_demo_server_get_url (server), &error);
+  TallyClient *client = tally_client_new (tally_demo_server_get_url (demo.server), &error);
 
   g_assert_no_error (error);
   return client;
@@ -97,7 +97,7 @@ login (TallyClient *client)
   GAsyncResult *slot = NULL;
   TallyAuthResult *auth;
 
-  tally_client_login_async (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server),
+  tally_client_login_async (client, tally_demo_server_get_email (demo.server), tally_demo_server_get_password (demo.server),
                             NULL, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
   auth = tally_client_login_finish (client, result, &error);
@@ -155,7 +155,7 @@ get_me_concurrently (TallyClient *client,
       me = tally_client_get_me_finish (client, result, &error);
       if (me != NULL)
         {
-          g_assert_cmpstr (tally_user_get_email (me), ==, tally_demo_server_get_email (server));
+          g_assert_cmpstr (tally_user_get_email (me), ==, tally_demo_server_get_email (demo.server));
           ok++;
         }
       else if (first_error != NULL && *first_error == NULL)
@@ -180,7 +180,7 @@ test_server_rotation (void)
   g_autoptr (GError) error = NULL;
 
   reset_server ();
-  tally_demo_server_set_access_lifetime (server, 1234);
+  tally_demo_server_set_access_lifetime (demo.server, 1234);
   client = new_client ();
   auth = login (client);
 
@@ -211,7 +211,7 @@ test_server_rotation (void)
   g_clear_pointer (&answer, g_free);
 
   /* an expired one */
-  tally_demo_server_set_refresh_lifetime (server, 0);
+  tally_demo_server_set_refresh_lifetime (demo.server, 0);
   g_assert_true (refresh (client, &error)); /* issues one that is expired at once */
   g_assert_false (refresh (client, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
@@ -246,7 +246,7 @@ test_server_2025 (void)
   g_autoptr (GError) error = NULL;
 
   reset_server ();
-  tally_demo_server_set_generation (server, TALLY_DEMO_GENERATION_2025);
+  tally_demo_server_set_generation (demo.server, TALLY_DEMO_GENERATION_2025);
   client = new_client ();
   auth = login (client);
   g_assert_null (tally_auth_result_get_refresh_token (auth));
@@ -264,8 +264,8 @@ test_server_2025 (void)
   g_assert_false (refresh (client, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
   g_clear_error (&error);
-  tally_demo_server_expire_access_tokens (server);
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_expire_access_tokens (demo.server);
+  tally_demo_server_reset_request_counts (demo.server);
   g_assert_null (get_me (client, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
   g_assert_cmpstr (tally_error_get_reason (error), ==, "TOKEN_EXPIRED");
@@ -292,12 +292,12 @@ test_refresh_before_expiry (void)
 
   reset_server ();
   g_signal_connect (client, "tokens-changed", G_CALLBACK (count_signal_cb), &changes);
-  tally_demo_server_set_access_lifetime (server, 0);
+  tally_demo_server_set_access_lifetime (demo.server, 0);
   auth = login (client);
   g_assert_cmpuint (changes, ==, 1);
   g_assert_cmpint (tally_client_get_token_expires_at (client), <=, g_get_real_time () / G_USEC_PER_SEC);
 
-  tally_demo_server_set_access_lifetime (server, 3600);
+  tally_demo_server_set_access_lifetime (demo.server, 3600);
   me = get_me (client, &error);
   g_assert_no_error (error);
   g_assert_nonnull (me);
@@ -307,9 +307,9 @@ test_refresh_before_expiry (void)
   g_assert_cmpint (tally_client_get_token_expires_at (client), >=, g_get_real_time () / G_USEC_PER_SEC + 3590);
 
   /* anonymous calls never refresh */
-  tally_demo_server_set_access_lifetime (server, 0);
+  tally_demo_server_set_access_lifetime (demo.server, 0);
   g_assert_true (refresh (client, &error));
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_reset_request_counts (demo.server);
   {
     g_autoptr (GAsyncResult) result = NULL;
     g_autoptr (TallyPublicSettings) settings = NULL;
@@ -344,7 +344,7 @@ test_refresh_on_token_expired (void)
   g_signal_connect (client, "tokens-changed", G_CALLBACK (count_signal_cb), &changes);
   old_token = g_strdup (tally_client_get_token (client));
 
-  tally_demo_server_expire_access_tokens (server);
+  tally_demo_server_expire_access_tokens (demo.server);
   me = get_me (client, &error);
   g_assert_no_error (error);
   g_assert_nonnull (me);
@@ -354,9 +354,9 @@ test_refresh_on_token_expired (void)
   g_assert_cmpstr (tally_client_get_token (client), !=, old_token);
 
   /* a server that keeps answering TOKEN_EXPIRED: bounded, never a loop */
-  tally_demo_server_set_access_lifetime (server, 0);
-  tally_demo_server_expire_access_tokens (server);
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_set_access_lifetime (demo.server, 0);
+  tally_demo_server_expire_access_tokens (demo.server);
+  tally_demo_server_reset_request_counts (demo.server);
   g_clear_object (&me);
   me = get_me (client, &error);
   g_assert_null (me);
@@ -381,26 +381,26 @@ test_single_flight (void)
   reset_server ();
   auth = login (client);
 
-  tally_demo_server_expire_access_tokens (server);
+  tally_demo_server_expire_access_tokens (demo.server);
   g_assert_cmpuint (get_me_concurrently (client, N_CONCURRENT, &error), ==, N_CONCURRENT);
   g_assert_no_error (error);
   g_assert_cmpuint (count ("/api/v1/auth/refresh"), ==, 1);
   g_assert_cmpuint (count ("/api/v1/auth/me"), ==, 2 * N_CONCURRENT);
 
   /* the same with a token we know is due: one refresh before all of them */
-  tally_demo_server_set_access_lifetime (server, 0);
+  tally_demo_server_set_access_lifetime (demo.server, 0);
   g_assert_true (refresh (client, &error));
-  tally_demo_server_set_access_lifetime (server, 3600);
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_set_access_lifetime (demo.server, 3600);
+  tally_demo_server_reset_request_counts (demo.server);
   g_assert_cmpuint (get_me_concurrently (client, N_CONCURRENT, &error), ==, N_CONCURRENT);
   g_assert_no_error (error);
   g_assert_cmpuint (count ("/api/v1/auth/refresh"), ==, 1);
   g_assert_cmpuint (count ("/api/v1/auth/me"), ==, N_CONCURRENT);
 
   /* a failed refresh fails them all with its error, and is not tried again */
-  tally_demo_server_expire_access_tokens (server);
-  tally_demo_server_revoke_sessions (server);
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_expire_access_tokens (demo.server);
+  tally_demo_server_revoke_sessions (demo.server);
+  tally_demo_server_reset_request_counts (demo.server);
   g_assert_cmpuint (get_me_concurrently (client, N_CONCURRENT, &error), ==, 0);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
   g_assert_cmpstr (tally_error_get_reason (error), ==, "TOKEN_REVOKED");
@@ -447,17 +447,17 @@ test_session_ends (void)
       g_test_message ("%s", cases[i].hook);
       reset_server ();
       if (g_str_equal (cases[i].hook, "refresh-expired"))
-        tally_demo_server_set_refresh_lifetime (server, 0);
+        tally_demo_server_set_refresh_lifetime (demo.server, 0);
       auth = login (client);
-      tally_demo_server_expire_access_tokens (server);
+      tally_demo_server_expire_access_tokens (demo.server);
       if (g_str_equal (cases[i].hook, "revoked"))
-        tally_demo_server_revoke_sessions (server);
+        tally_demo_server_revoke_sessions (demo.server);
       else if (g_str_equal (cases[i].hook, "network"))
-        tally_demo_server_change_network (server);
+        tally_demo_server_change_network (demo.server);
       else if (g_str_equal (cases[i].hook, "disabled"))
-        tally_demo_server_set_user_active (server, FALSE);
+        tally_demo_server_set_user_active (demo.server, FALSE);
       else if (g_str_equal (cases[i].hook, "admin-only"))
-        tally_demo_server_set_admin_only (server, TRUE);
+        tally_demo_server_set_admin_only (demo.server, TRUE);
 
       g_assert_null (get_me (client, &error));
       g_assert_error (error, TALLY_ERROR, (int) cases[i].code);
@@ -480,7 +480,7 @@ test_session_ends (void)
 
     reset_server ();
     auth = login (client);
-    tally_demo_server_change_network (server);
+    tally_demo_server_change_network (demo.server);
     g_assert_null (get_me (client, &error));
     g_assert_cmpstr (tally_error_get_reason (error), ==, "SESSION_BINDING_MISMATCH");
     g_assert_cmpuint (count ("/api/v1/auth/refresh"), ==, 0);
@@ -547,7 +547,7 @@ test_two_processes (void)
   tally_client_set_tokens (cron, keyring.stored->token, keyring.stored->refresh_token, keyring.stored->expires_at);
 
   /* the window rotates the pair (and stores it): cron's refresh token is stale */
-  tally_demo_server_expire_access_tokens (server);
+  tally_demo_server_expire_access_tokens (demo.server);
   me = get_me (window, &error);
   g_assert_no_error (error);
   g_clear_object (&me);
@@ -555,7 +555,7 @@ test_two_processes (void)
   g_assert_cmpstr (tally_client_get_refresh_token (cron), !=, tally_client_get_refresh_token (window));
 
   /* cron: TOKEN_EXPIRED → refresh refused (stale) → re-read once → the window's pair works */
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_reset_request_counts (demo.server);
   me = get_me (cron, &error);
   g_assert_no_error (error);
   g_assert_nonnull (me);
@@ -571,8 +571,8 @@ test_two_processes (void)
   g_clear_pointer (&keyring.stored, tally_account_free);
   keyring.stored = tally_account_new_full (tally_client_get_base_url (cron), "", tally_client_get_token (cron), "rt_stale", 0);
   keyring.reloads = 0;
-  tally_demo_server_expire_access_tokens (server);
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_expire_access_tokens (demo.server);
+  tally_demo_server_reset_request_counts (demo.server);
   g_assert_null (get_me (cron, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
   g_assert_cmpstr (tally_error_get_reason (error), ==, "REFRESH_TOKEN_INVALID");
@@ -658,7 +658,7 @@ test_demo_lifetime (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (TallyDemoServer) demo = NULL;
+      g_autoptr (TallyDemoServer) product = NULL;
       g_autoptr (TallyClient) client = NULL;
       g_autoptr (TallyAuthResult) auth = NULL;
       g_autoptr (GAsyncResult) result = NULL;
@@ -670,18 +670,18 @@ test_demo_lifetime (void)
       else
         g_unsetenv ("TALLY_DEMO_ACCESS_SECONDS");
       g_unsetenv ("TALLY_DEMO_GENERATION");
-      demo = tally_demo_server_new_from_environment ();
-      g_object_set (demo, "rows", 100, "days", 5, NULL);
-      g_assert_true (tally_demo_server_start (demo, &error));
-      client = tally_client_new (tally_demo_server_get_url (demo), &error);
-      tally_client_login_async (client, tally_demo_server_get_email (demo), tally_demo_server_get_password (demo),
+      product = tally_demo_server_new_from_environment ();
+      g_object_set (product, "rows", 100, "days", 5, NULL);
+      g_assert_true (tally_demo_server_start (product, &error));
+      client = tally_client_new (tally_demo_server_get_url (product), &error);
+      tally_client_login_async (client, tally_demo_server_get_email (product), tally_demo_server_get_password (product),
                                 NULL, NULL, tally_test_store_result_cb, &slot);
       result = WAIT (slot);
       auth = tally_client_login_finish (client, result, &error);
       g_assert_no_error (error);
       g_assert_cmpint (tally_auth_result_get_expires_in (auth), ==, cases[i].expires_in);
       g_clear_object (&result);
-      tally_demo_server_stop (demo);
+      tally_demo_server_stop (product);
     }
   g_unsetenv ("TALLY_DEMO_ACCESS_SECONDS");
 
@@ -712,16 +712,11 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  server = tally_demo_server_new ();
-  g_object_set (server, "rows", 200, "days", 10, NULL);
-  if (!tally_demo_server_start (server, &error))
-    g_error ("demo server: %s", error->message);
-  raw_session = soup_session_new ();
+  tally_test_demo_start (&demo, "rows", 200, "days", 10, NULL);
 
   g_test_add_func ("/auth/server/rotation", test_server_rotation);
   g_test_add_func ("/auth/server/2025", test_server_2025);
@@ -735,9 +730,7 @@ main (int argc,
 
   ret = g_test_run ();
 
-  g_clear_object (&raw_session);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (g_steal_pointer (&server));
+  tally_test_demo_stop (&demo);
   tally_test_spin (50);
 
   return ret;

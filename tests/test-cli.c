@@ -18,18 +18,15 @@
 #include "tally-csv.h"
 #include "tally-demo-server.h"
 #include "tally-format.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 
-#define DEMO_NOW G_GINT64_CONSTANT (1768449600) /* 2026-01-15T12:00:00+08:00 */
-#define DEMO_OFFSET 28800
 #define DEMO_ROWS 3000
 #define DEMO_SEED 11
 
 typedef struct
 {
-  TallyDemoServer *server;
-  SoupSession *session;
-  char *token;
+  TallyTestDemo demo;
   char *tmpdir;
   char *keyring;
 } Fixture;
@@ -54,16 +51,7 @@ fixture_setup (Fixture *f,
 {
   g_autoptr (GError) error = NULL;
 
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
-                            "seed", (guint64) DEMO_SEED,
-                            "rows", (guint) DEMO_ROWS,
-                            "now", DEMO_NOW,
-                            "utc-offset", DEMO_OFFSET,
-                            NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-  f->token = tally_demo_server_issue_token (f->server, 3600);
-  f->session = soup_session_new ();
+  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, DEMO_ROWS, TALLY_DEMO_GENERATION_CURRENT);
   f->tmpdir = g_dir_make_tmp ("tally-cli-XXXXXX", &error);
   g_assert_no_error (error);
   f->keyring = g_build_filename (f->tmpdir, "keyring", NULL);
@@ -93,13 +81,10 @@ static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  g_assert_finalize_object (f->session);
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (f->server);
+  tally_test_demo_stop (&f->demo);
   remove_tree (f->tmpdir);
   g_free (f->tmpdir);
   g_free (f->keyring);
-  g_free (f->token);
 }
 
 /* ------------------------------------------------------------ running */
@@ -166,9 +151,9 @@ run_tally_v (Fixture *f,
         {
           g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
           if (!fault_set
-              && tally_demo_server_get_request_count (f->server, "/api/v1/usage") >= options->fault_after)
+              && tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage") >= options->fault_after)
             {
-              tally_demo_server_set_fault (f->server, options->fault_after_usage_pages);
+              tally_demo_server_set_fault (f->demo.server, options->fault_after_usage_pages);
               fault_set = TRUE;
             }
           g_main_context_iteration (NULL, TRUE);
@@ -184,8 +169,8 @@ run_tally_v (Fixture *f,
   run->status = g_subprocess_get_exit_status (process);
 
   /* the token is never printed */
-  g_assert_null (strstr (run->err, f->token));
-  g_assert_null (strstr (run->out, f->token));
+  g_assert_null (strstr (run->err, f->demo.token));
+  g_assert_null (strstr (run->out, f->demo.token));
   if (options != NULL && options->token != NULL && strlen (options->token) > 8)
     {
       g_assert_null (strstr (run->err, options->token));
@@ -226,17 +211,6 @@ assert_failure (const Run *run,
   g_assert_cmpstr (newline, ==, "\n");
   if (part != NULL && strstr (run->err, part) == NULL)
     g_error ("“%s” not in stderr: %s", part, run->err);
-}
-
-/* ------------------------------------------------------------ raw fetches */
-
-static JsonNode *
-fetch_raw (Fixture *f,
-           const char *method,
-           const char *path,
-           const char *json_body)
-{
-  return tally_test_fetch_raw (f->session, tally_demo_server_get_url (f->server), f->token, method, path, json_body);
 }
 
 static JsonNode *
@@ -315,7 +289,7 @@ usage_total (Fixture *f,
              const char *params)
 {
   g_autofree char *path = g_strdup_printf ("/usage?%s&page=1&page_size=1", params);
-  g_autoptr (JsonNode) data = fetch_raw (f, "GET", path, NULL);
+  g_autoptr (JsonNode) data = tally_test_demo_fetch_raw (&f->demo, "GET", path, NULL);
 
   return json_object_get_int_member (json_node_get_object (data), "total");
 }
@@ -330,7 +304,7 @@ usage_ids (Fixture *f,
   for (gint64 page = 1;; page++)
     {
       g_autofree char *path = g_strdup_printf ("/usage?%s&page=%" G_GINT64_FORMAT "&page_size=100", params, page);
-      g_autoptr (JsonNode) data = fetch_raw (f, "GET", path, NULL);
+      g_autoptr (JsonNode) data = tally_test_demo_fetch_raw (&f->demo, "GET", path, NULL);
       JsonArray *items = json_object_get_array_member (json_node_get_object (data), "items");
 
       for (guint i = 0; i < json_array_get_length (items); i++)
@@ -352,12 +326,12 @@ static void
 test_summary_table (Fixture *f,
                     gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
-  g_autoptr (JsonNode) stats_node = fetch_raw (f, "GET", "/usage/dashboard/stats", NULL);
-  g_autoptr (JsonNode) me_node = fetch_raw (f, "GET", "/auth/me", NULL);
+  g_autoptr (JsonNode) stats_node = tally_test_demo_fetch_raw (&f->demo, "GET", "/usage/dashboard/stats", NULL);
+  g_autoptr (JsonNode) me_node = tally_test_demo_fetch_raw (&f->demo, "GET", "/auth/me", NULL);
   JsonObject *stats = json_node_get_object (stats_node);
   g_autofree char *balance = tally_format_cost (json_object_get_double_member (json_node_get_object (me_node), "balance"));
   g_autofree char *today = tally_format_cost (json_object_get_double_member (stats, "today_actual_cost"));
@@ -371,7 +345,7 @@ test_summary_table (Fixture *f,
   gboolean saw_billed = FALSE;
   gboolean saw_requests = FALSE;
 
-  run_tally (f, &options, &run, "summary", "--server", tally_demo_server_get_url (f->server));
+  run_tally (f, &options, &run, "summary", "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
 
   g_assert_nonnull (strstr (run.out, balance));
@@ -409,16 +383,16 @@ static void
 test_summary_json (Fixture *f,
                    gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
-  g_autoptr (JsonNode) stats = fetch_raw (f, "GET", "/usage/dashboard/stats", NULL);
-  g_autoptr (JsonNode) me = fetch_raw (f, "GET", "/auth/me", NULL);
+  g_autoptr (JsonNode) stats = tally_test_demo_fetch_raw (&f->demo, "GET", "/usage/dashboard/stats", NULL);
+  g_autoptr (JsonNode) me = tally_test_demo_fetch_raw (&f->demo, "GET", "/auth/me", NULL);
   g_autoptr (JsonNode) out = NULL;
   JsonObject *object;
 
-  run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->server));
+  run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
 
   out = parse_json (run.out);
@@ -440,14 +414,8 @@ static void
 restart_in_new_york (Fixture *f,
                      TallyDemoGeneration generation)
 {
-  g_autoptr (GError) error = NULL;
-
-  tally_demo_server_stop (f->server);
-  g_object_set (f->server, "now", NY_NOW, "days", 10, "timezone", "America/New_York", "generation", generation, NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-  g_free (f->token);
-  f->token = tally_demo_server_issue_token (f->server, 3600);
+  tally_test_demo_restart (&f->demo, "now", NY_NOW, "days", 10, "timezone", "America/New_York", "generation", generation,
+                           NULL);
 }
 
 static void
@@ -462,9 +430,9 @@ test_summary_new_york (Fixture *f,
 
   restart_in_new_york (f, TALLY_DEMO_GENERATION_CURRENT);
   {
-    RunOptions options = { f->token, NULL, 0, 0 };
+    RunOptions options = { f->demo.token, NULL, 0, 0 };
 
-    run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->server));
+    run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->demo.server));
     assert_ok (&run);
     out = parse_json (run.out);
     object = json_node_get_object (out);
@@ -474,7 +442,7 @@ test_summary_new_york (Fixture *f,
     run_clear (&run);
     g_clear_pointer (&out, json_node_unref);
 
-    run_tally (f, &options, &run, "summary", "--server", tally_demo_server_get_url (f->server));
+    run_tally (f, &options, &run, "summary", "--server", tally_demo_server_get_url (f->demo.server));
     assert_ok (&run);
     g_assert_nonnull (strstr (run.out, "2026-12-10 (server time America/New_York, UTC-05:00)"));
     g_assert_null (strstr (run.out, "-04:00"));
@@ -484,9 +452,9 @@ test_summary_new_york (Fixture *f,
   /* a 2025 server names no zone: the offset of its newest row */
   restart_in_new_york (f, TALLY_DEMO_GENERATION_2025);
   {
-    RunOptions options = { f->token, NULL, 0, 0 };
+    RunOptions options = { f->demo.token, NULL, 0, 0 };
 
-    run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->server));
+    run_tally (f, &options, &run, "summary", "--json", "--server", tally_demo_server_get_url (f->demo.server));
     assert_ok (&run);
     out = parse_json (run.out);
     object = json_node_get_object (out);
@@ -500,11 +468,11 @@ static void
 test_keys_json (Fixture *f,
                 gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
-  g_autoptr (JsonNode) keys = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
+  g_autoptr (JsonNode) keys = tally_test_demo_fetch_raw (&f->demo, "GET", "/keys?page=1&page_size=100", NULL);
   g_autoptr (JsonNode) batch = NULL;
   g_autoptr (JsonNode) out = NULL;
   g_autoptr (GString) ids = g_string_new ("{\"api_key_ids\":[");
@@ -516,10 +484,10 @@ test_keys_json (Fixture *f,
     g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "",
                             json_object_get_int_member (json_array_get_object_element (items, i), "id"));
   g_string_append (ids, "]}");
-  batch = fetch_raw (f, "POST", "/usage/dashboard/api-keys-usage", ids->str);
+  batch = tally_test_demo_fetch_raw (&f->demo, "POST", "/usage/dashboard/api-keys-usage", ids->str);
   stats = json_object_get_object_member (json_node_get_object (batch), "stats");
 
-  run_tally (f, &options, &run, "keys", "--json", "--server", tally_demo_server_get_url (f->server));
+  run_tally (f, &options, &run, "keys", "--json", "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
 
   out = parse_json (run.out);
@@ -553,12 +521,12 @@ static void
 test_keys_table (Fixture *f,
                  gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
 
-  run_tally (f, &options, &run, "keys", "--server", tally_demo_server_get_url (f->server));
+  run_tally (f, &options, &run, "keys", "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
 
   /* names as plain text; the deleted key's usage on its own line */
@@ -587,7 +555,7 @@ check_trend_csv (Fixture *f,
 
   path = from != NULL ? g_strdup_printf ("/usage/dashboard/trend?start_date=%s&end_date=%s", from, to)
                       : g_strdup ("/usage/dashboard/trend");
-  trend = fetch_raw (f, "GET", path, NULL);
+  trend = tally_test_demo_fetch_raw (&f->demo, "GET", path, NULL);
   array = json_object_get_array_member (json_node_get_object (trend), "trend");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -623,19 +591,19 @@ static void
 test_trend_csv (Fixture *f,
                 gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
 
   /* server defaults: 8 days including the server's today */
-  run_tally (f, &options, &run, "trend", "--csv", "--server", tally_demo_server_get_url (f->server));
+  run_tally (f, &options, &run, "trend", "--csv", "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
   check_trend_csv (f, run.out, NULL, NULL, 8);
   run_clear (&run);
 
   run_tally (f, &options, &run, "trend", "--csv", "--from", "2025-12-01", "--to", "2026-01-15",
-             "--server", tally_demo_server_get_url (f->server));
+             "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
   check_trend_csv (f, run.out, "2025-12-01", "2026-01-15", 46);
   run_clear (&run);
@@ -645,17 +613,17 @@ static void
 test_models_json (Fixture *f,
                   gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
-  g_autoptr (JsonNode) raw = fetch_raw (f, "GET", "/usage/dashboard/models?start_date=2025-11-01&end_date=2026-01-10", NULL);
+  g_autoptr (JsonNode) raw = tally_test_demo_fetch_raw (&f->demo, "GET", "/usage/dashboard/models?start_date=2025-11-01&end_date=2026-01-10", NULL);
   g_autoptr (JsonNode) out = NULL;
   JsonArray *expected;
   JsonArray *actual;
 
   run_tally (f, &options, &run, "models", "--json", "--from", "2025-11-01", "--to", "2026-01-10",
-             "--server", tally_demo_server_get_url (f->server));
+             "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
 
   out = parse_json (run.out);
@@ -675,7 +643,7 @@ static void
 test_logs_csv (Fixture *f,
                gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
@@ -684,7 +652,7 @@ test_logs_csv (Fixture *f,
   g_autoptr (GPtrArray) rows = NULL;
 
   run_tally (f, &options, &run, "logs", "--csv", "--from", "2025-12-01", "--to", "2026-01-15", "--key", "1",
-             "--server", tally_demo_server_get_url (f->server));
+             "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
 
   rows = parse_csv (run.out);
@@ -711,7 +679,7 @@ static void
 test_logs_csv_live (Fixture *f,
                     gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
@@ -721,9 +689,9 @@ test_logs_csv_live (Fixture *f,
   gint64 first_id;
   guint n_expected = 0;
 
-  tally_demo_server_set_live_rows (f->server, 60000);
-  run_tally (f, &options, &run, "logs", "--csv", "--server", tally_demo_server_get_url (f->server));
-  tally_demo_server_set_live_rows (f->server, 0);
+  tally_demo_server_set_live_rows (f->demo.server, 60000);
+  run_tally (f, &options, &run, "logs", "--csv", "--server", tally_demo_server_get_url (f->demo.server));
+  tally_demo_server_set_live_rows (f->demo.server, 0);
   assert_ok (&run);
 
   rows = parse_csv (run.out);
@@ -753,7 +721,7 @@ static void
 test_logs_json (Fixture *f,
                 gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
@@ -765,7 +733,7 @@ test_logs_json (Fixture *f,
 
   run_tally (f, &options, &run, "logs", "--json", "--key", "2", "--stream", "true",
              "--billing", "subscription", "--model", "claude-opus-4-1",
-             "--server", tally_demo_server_get_url (f->server));
+             "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
 
   ids = usage_ids (f, params);
@@ -790,7 +758,7 @@ test_logs_json (Fixture *f,
       JsonObject *raw_row;
       JsonObject *printed = json_array_get_object_element (array, 0);
 
-      first = fetch_raw (f, "GET", path, NULL);
+      first = tally_test_demo_fetch_raw (&f->demo, "GET", path, NULL);
       raw_row = json_array_get_object_element (json_object_get_array_member (json_node_get_object (first), "items"), 0);
       json_object_remove_member (raw_row, "user");
       json_object_remove_member (raw_row, "api_key");
@@ -808,7 +776,7 @@ static void
 test_logs_output (Fixture *f,
                   gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
@@ -817,7 +785,7 @@ test_logs_output (Fixture *f,
   g_autoptr (GPtrArray) rows = NULL;
 
   run_tally (f, &options, &run, "logs", "--csv", "--output", path, "--from", "2025-01-01",
-             "--to", "2026-12-31", "--server", tally_demo_server_get_url (f->server));
+             "--to", "2026-12-31", "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
   g_assert_cmpstr (run.out, ==, "");
 
@@ -833,8 +801,8 @@ static void
 test_usage_errors (Fixture *f,
                    gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
-  const char *url = tally_demo_server_get_url (f->server);
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->demo.server);
   Run run = {
     0,
   };
@@ -876,18 +844,18 @@ test_usage_errors (Fixture *f,
   run_clear (&run);
 
   /* nothing was asked of the server */
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, NULL), ==, 0);
 }
 
 static void
 test_auth_errors (Fixture *f,
                   gconstpointer data)
 {
-  g_autofree char *expired = tally_demo_server_issue_token (f->server, -60);
+  g_autofree char *expired = tally_demo_server_issue_token (f->demo.server, -60);
   RunOptions no_token = { NULL, NULL, 0, 0 };
   RunOptions bad = { "not-a-jwt-token-at-all", NULL, 0, 0 };
   RunOptions old = { expired, NULL, 0, 0 };
-  const char *url = tally_demo_server_get_url (f->server);
+  const char *url = tally_demo_server_get_url (f->demo.server);
   Run run = {
     0,
   };
@@ -916,7 +884,7 @@ static void
 test_server_errors (Fixture *f,
                     gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
@@ -925,8 +893,8 @@ test_server_errors (Fixture *f,
   assert_failure (&run, 3, NULL);
   run_clear (&run);
 
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_HTML_502);
-  run_tally (f, &options, &run, "models", "--server", tally_demo_server_get_url (f->server));
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_HTML_502);
+  run_tally (f, &options, &run, "models", "--server", tally_demo_server_get_url (f->demo.server));
   assert_failure (&run, 3, NULL);
   g_assert_null (strstr (run.err, "<"));
   run_clear (&run);
@@ -936,8 +904,8 @@ static void
 test_io_errors (Fixture *f,
                 gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
-  const char *url = tally_demo_server_get_url (f->server);
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->demo.server);
   g_autofree char *missing = g_build_filename (f->tmpdir, "no-such-dir", "out.csv", NULL);
   Run run = {
     0,
@@ -963,8 +931,8 @@ static void
 test_report_pdf (Fixture *f,
                  gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
-  const char *url = tally_demo_server_get_url (f->server);
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
+  const char *url = tally_demo_server_get_url (f->demo.server);
   g_autofree char *path = g_build_filename (f->tmpdir, "summary.pdf", NULL);
   g_autofree char *missing = g_build_filename (f->tmpdir, "no-such-dir", "out.pdf", NULL);
   g_autofree char *info = NULL;
@@ -1004,7 +972,7 @@ test_report_pdf (Fixture *f,
                                &text, NULL, &status, &error));
   g_assert_no_error (error);
 
-  stats = fetch_raw (f, "GET", "/usage/stats?start_date=2026-01-08&end_date=2026-01-15", NULL);
+  stats = tally_test_demo_fetch_raw (&f->demo, "GET", "/usage/stats?start_date=2026-01-08&end_date=2026-01-15", NULL);
   billed = tally_format_cost (json_object_get_double_member (json_node_get_object (stats), "total_actual_cost"));
   list = tally_format_cost (json_object_get_double_member (json_node_get_object (stats), "total_cost"));
   g_assert_nonnull (strstr (text, billed));
@@ -1014,7 +982,7 @@ test_report_pdf (Fixture *f,
   g_assert_nonnull (strstr (text, "demo@example.com"));
 
   /* bad arguments: exit 1, nothing asked of the server */
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_reset_request_counts (f->demo.server);
   run_tally (f, &options, &run, "report", "--output", path, "--server", url);
   assert_failure (&run, 1, "--pdf");
   run_clear (&run);
@@ -1027,7 +995,7 @@ test_report_pdf (Fixture *f,
   run_tally (f, &options, &run, "report", "--pdf", "--from", "2026-02-30", "--output", path, "--server", url);
   assert_failure (&run, 1, "2026-02-30");
   run_clear (&run);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, NULL), ==, 0);
 
   /* an unwritable target: exit 4; a server failure: exit 3 and the old file stays */
   run_tally (f, &options, &run, "report", "--pdf", "--output", missing, "--server", url);
@@ -1035,7 +1003,7 @@ test_report_pdf (Fixture *f,
   run_clear (&run);
 
   g_assert_true (g_file_set_contents (path, "old", -1, &error));
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_HTML_502);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_HTML_502);
   run_tally (f, &options, &run, "report", "--pdf", "--output", path, "--server", url);
   assert_failure (&run, 3, NULL);
   run_clear (&run);
@@ -1070,7 +1038,7 @@ static void
 test_output_survives_failure (Fixture *f,
                               gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, TALLY_DEMO_FAULT_TOKEN_EXPIRED, 1 };
+  RunOptions options = { f->demo.token, NULL, TALLY_DEMO_FAULT_TOKEN_EXPIRED, 1 };
   g_autofree char *dir = g_build_filename (f->tmpdir, "out", NULL);
   g_autofree char *path = g_build_filename (dir, "logs.csv", NULL);
   g_autofree char *json_path = g_build_filename (dir, "logs.json", NULL);
@@ -1086,9 +1054,9 @@ test_output_survives_failure (Fixture *f,
   g_assert_true (g_file_set_contents (json_path, previous, -1, NULL));
 
   /* 3 pages of 1000, each answer 20 ms late; the token "expires" once the first was asked for */
-  tally_demo_server_set_delay (f->server, 20);
+  tally_demo_server_set_delay (f->demo.server, 20);
   run_tally (f, &options, &run, "logs", "--csv", "--output", path,
-             "--server", tally_demo_server_get_url (f->server));
+             "--server", tally_demo_server_get_url (f->demo.server));
   assert_failure (&run, 2, NULL);
   run_clear (&run);
 
@@ -1096,10 +1064,10 @@ test_output_survives_failure (Fixture *f,
   g_assert_cmpstr (contents, ==, previous);
   g_clear_pointer (&contents, g_free);
 
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_NONE);
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_NONE);
+  tally_demo_server_reset_request_counts (f->demo.server);
   run_tally (f, &options, &run, "logs", "--json", "--output", json_path,
-             "--server", tally_demo_server_get_url (f->server));
+             "--server", tally_demo_server_get_url (f->demo.server));
   assert_failure (&run, 2, NULL);
   run_clear (&run);
 
@@ -1225,7 +1193,7 @@ test_demo (Fixture *f,
   run_clear (&run);
 
   /* the demo server was in the child: nothing reached ours */
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, NULL), ==, 0);
 }
 
 static void
@@ -1267,7 +1235,7 @@ test_login (Fixture *f,
   RunOptions wrong = { NULL, "wrong\n", 0, 0 };
   RunOptions no_token = { NULL, NULL, 0, 0 };
   RunOptions two_factor = { NULL, "tally-demo\n123456\n", 0, 0 };
-  const char *url = tally_demo_server_get_url (f->server);
+  const char *url = tally_demo_server_get_url (f->demo.server);
   g_autofree char *logged_in = g_strdup_printf ("Logged in to %s as demo@example.com\n", url);
   Run run = {
     0,
@@ -1297,43 +1265,43 @@ test_login (Fixture *f,
   assert_failure (&run, 2, "not logged in");
   run_clear (&run);
 
-  tally_demo_server_set_two_factor (f->server, TRUE);
+  tally_demo_server_set_two_factor (f->demo.server, TRUE);
   run_tally (f, &two_factor, &run, "login", "--server", url, "--email", "demo@example.com");
   assert_ok (&run);
   g_assert_cmpstr (run.out, ==, logged_in);
   run_clear (&run);
-  tally_demo_server_set_two_factor (f->server, FALSE);
+  tally_demo_server_set_two_factor (f->demo.server, FALSE);
 
-  tally_demo_server_set_turnstile (f->server, TRUE);
+  tally_demo_server_set_turnstile (f->demo.server, TRUE);
   run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
   assert_failure (&run, 2, "browser");
   g_assert_nonnull (strstr (run.err, "TALLY_TOKEN"));
   run_clear (&run);
-  tally_demo_server_set_turnstile (f->server, FALSE);
+  tally_demo_server_set_turnstile (f->demo.server, FALSE);
 
   /* Tencent and Aliyun captchas: said before the password is asked for */
-  tally_demo_server_set_captcha (f->server, "tencent");
+  tally_demo_server_set_captcha (f->demo.server, "tencent");
   run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
   assert_failure (&run, 2, "asks for a Tencent captcha to log in, which Tally cannot show");
   g_assert_nonnull (strstr (run.err, "TALLY_TOKEN"));
   g_assert_null (strstr (run.out, "Password"));
   run_clear (&run);
-  tally_demo_server_set_captcha (f->server, "aliyun");
+  tally_demo_server_set_captcha (f->demo.server, "aliyun");
   run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
   assert_failure (&run, 2, "asks for an Aliyun captcha to log in, which Tally cannot show");
   g_assert_nonnull (strstr (run.err, "TALLY_TOKEN"));
   run_clear (&run);
   /* a server whose settings do not say so: the login's 400 gives the same sentence */
-  tally_demo_server_set_generation (f->server, TALLY_DEMO_GENERATION_2025);
+  tally_demo_server_set_generation (f->demo.server, TALLY_DEMO_GENERATION_2025);
   run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
   assert_failure (&run, 2, "asks for an Aliyun captcha to log in, which Tally cannot show");
   run_clear (&run);
-  tally_demo_server_set_captcha (f->server, "tencent");
+  tally_demo_server_set_captcha (f->demo.server, "tencent");
   run_tally (f, &password, &run, "login", "--server", url, "--email", "demo@example.com");
   assert_failure (&run, 2, "asks for a Tencent captcha to log in, which Tally cannot show");
   run_clear (&run);
-  tally_demo_server_set_generation (f->server, TALLY_DEMO_GENERATION_CURRENT);
-  tally_demo_server_set_captcha (f->server, NULL);
+  tally_demo_server_set_generation (f->demo.server, TALLY_DEMO_GENERATION_CURRENT);
+  tally_demo_server_set_captcha (f->demo.server, NULL);
 
   run_tally (f, &password, &run, "login", "--email", "demo@example.com");
   assert_failure (&run, 1, "--server");
@@ -1344,7 +1312,7 @@ static void
 login_run (Fixture *f)
 {
   RunOptions password = { NULL, "tally-demo\n", 0, 0 };
-  const char *url = tally_demo_server_get_url (f->server);
+  const char *url = tally_demo_server_get_url (f->demo.server);
   Run run = {
     0,
   };
@@ -1361,48 +1329,48 @@ test_refresh_between_runs (Fixture *f,
                            gconstpointer data)
 {
   RunOptions no_token = { NULL, NULL, 0, 0 };
-  const char *url = tally_demo_server_get_url (f->server);
+  const char *url = tally_demo_server_get_url (f->demo.server);
   Run run = {
     0,
   };
 
   /* issued already expired: as if the night had passed */
-  tally_demo_server_set_access_lifetime (f->server, 0);
+  tally_demo_server_set_access_lifetime (f->demo.server, 0);
   login_run (f);
-  tally_demo_server_set_access_lifetime (f->server, 3600);
+  tally_demo_server_set_access_lifetime (f->demo.server, 3600);
 
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_reset_request_counts (f->demo.server);
   run_tally (f, &no_token, &run, "summary", "--server", url);
   assert_ok (&run);
   run_clear (&run);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/auth/refresh"), ==, 1);
 
   /* the rotated pair was stored: no refresh now, and the old refresh token
    * (spent) is not needed */
   run_tally (f, &no_token, &run, "keys", "--server", url);
   assert_ok (&run);
   run_clear (&run);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/auth/refresh"), ==, 1);
 
   /* the server expires it early: TOKEN_EXPIRED, one refresh, stored again */
-  tally_demo_server_expire_access_tokens (f->server);
+  tally_demo_server_expire_access_tokens (f->demo.server);
   run_tally (f, &no_token, &run, "models");
   assert_ok (&run);
   run_clear (&run);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 2);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/auth/refresh"), ==, 2);
   run_tally (f, &no_token, &run, "models");
   assert_ok (&run);
   run_clear (&run);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 2);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/auth/refresh"), ==, 2);
 
   /* a December 2025 server: no refresh token, the expired login is refused as before */
-  tally_demo_server_set_generation (f->server, TALLY_DEMO_GENERATION_2025);
+  tally_demo_server_set_generation (f->demo.server, TALLY_DEMO_GENERATION_2025);
   login_run (f);
-  tally_demo_server_expire_access_tokens (f->server);
+  tally_demo_server_expire_access_tokens (f->demo.server);
   run_tally (f, &no_token, &run, "summary", "--server", url);
   assert_failure (&run, 2, "tally login --server");
   run_clear (&run);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/refresh"), ==, 2);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/auth/refresh"), ==, 2);
 }
 
 /* Each way a login ends: exit 2 and its own sentence. */
@@ -1422,7 +1390,7 @@ test_session_end_errors (Fixture *f,
     { "refresh-expired", "Your login has expired — log in again (with `tally login --server" },
   };
   RunOptions no_token = { NULL, NULL, 0, 0 };
-  const char *url = tally_demo_server_get_url (f->server);
+  const char *url = tally_demo_server_get_url (f->demo.server);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1431,24 +1399,24 @@ test_session_end_errors (Fixture *f,
       };
 
       g_test_message ("%s", cases[i].hook);
-      tally_demo_server_set_refresh_lifetime (f->server, g_str_equal (cases[i].hook, "refresh-expired") ? 0 : 3600);
-      tally_demo_server_set_user_active (f->server, TRUE);
-      tally_demo_server_set_admin_only (f->server, FALSE);
+      tally_demo_server_set_refresh_lifetime (f->demo.server, g_str_equal (cases[i].hook, "refresh-expired") ? 0 : 3600);
+      tally_demo_server_set_user_active (f->demo.server, TRUE);
+      tally_demo_server_set_admin_only (f->demo.server, FALSE);
       login_run (f);
 
       if (g_str_equal (cases[i].hook, "revoked"))
-        tally_demo_server_revoke_sessions (f->server);
+        tally_demo_server_revoke_sessions (f->demo.server);
       else if (g_str_equal (cases[i].hook, "network"))
-        tally_demo_server_change_network (f->server);
+        tally_demo_server_change_network (f->demo.server);
       else if (g_str_equal (cases[i].hook, "disabled"))
-        tally_demo_server_set_user_active (f->server, FALSE);
+        tally_demo_server_set_user_active (f->demo.server, FALSE);
       else if (g_str_equal (cases[i].hook, "admin-only"))
         {
-          tally_demo_server_set_admin_only (f->server, TRUE);
-          tally_demo_server_expire_access_tokens (f->server);
+          tally_demo_server_set_admin_only (f->demo.server, TRUE);
+          tally_demo_server_expire_access_tokens (f->demo.server);
         }
       else
-        tally_demo_server_expire_access_tokens (f->server);
+        tally_demo_server_expire_access_tokens (f->demo.server);
 
       run_tally (f, &no_token, &run, "summary", "--server", url);
       assert_failure (&run, 2, cases[i].sentence);
@@ -1456,8 +1424,8 @@ test_session_end_errors (Fixture *f,
       run_clear (&run);
     }
 
-  tally_demo_server_set_user_active (f->server, TRUE);
-  tally_demo_server_set_admin_only (f->server, FALSE);
+  tally_demo_server_set_user_active (f->demo.server, TRUE);
+  tally_demo_server_set_admin_only (f->demo.server, FALSE);
 }
 
 /* `tally logout` ends the session on the server, and forgets the login even
@@ -1467,26 +1435,26 @@ test_logout_revokes (Fixture *f,
                      gconstpointer data)
 {
   RunOptions no_token = { NULL, NULL, 0, 0 };
-  g_autofree char *url = g_strdup (tally_demo_server_get_url (f->server));
+  g_autofree char *url = g_strdup (tally_demo_server_get_url (f->demo.server));
   g_autofree char *logged_out = g_strdup_printf ("Logged out of %s\n", url);
   Run run = {
     0,
   };
 
   login_run (f);
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_reset_request_counts (f->demo.server);
   run_tally (f, &no_token, &run, "logout");
   assert_ok (&run);
   g_assert_cmpstr (run.out, ==, logged_out);
   run_clear (&run);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/logout"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/auth/logout"), ==, 1);
   run_tally (f, &no_token, &run, "summary", "--server", url);
   assert_failure (&run, 2, "not logged in");
   run_clear (&run);
 
   /* the server is gone: the keyring is cleared all the same */
   login_run (f);
-  tally_demo_server_stop (f->server);
+  tally_demo_server_stop (f->demo.server);
   run_tally (f, &no_token, &run, "logout", "--server", url);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, logged_out);
@@ -1502,13 +1470,13 @@ static void
 test_sanitised (Fixture *f,
                 gconstpointer data)
 {
-  RunOptions options = { f->token, NULL, 0, 0 };
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
   Run run = {
     0,
   };
 
   run_tally (f, &options, &run, "logs", "--from", "2026-01-15", "--to", "2026-01-15",
-             "--server", tally_demo_server_get_url (f->server));
+             "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
   for (const char *p = run.out; *p != '\0'; p++)
     g_assert_true ((guchar) *p >= 0x20 || *p == '\n');
@@ -1521,21 +1489,17 @@ static void
 test_trend_dst_day (Fixture *f,
                     gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
   Run run = {
     0,
   };
 
-  tally_demo_server_stop (f->server);
-  g_object_set (f->server, "now", G_GINT64_CONSTANT (1773072000), "days", 3, "timezone", "America/New_York", NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_free (f->token);
-  f->token = tally_demo_server_issue_token (f->server, 3600);
+  tally_test_demo_restart (&f->demo, "now", G_GINT64_CONSTANT (1773072000), "days", 3, "timezone", "America/New_York",
+                           NULL);
   {
-    RunOptions options = { f->token, NULL, 0, 0 };
+    RunOptions options = { f->demo.token, NULL, 0, 0 };
 
     run_tally (f, &options, &run, "trend", "--granularity", "hour", "--from", "2026-03-08", "--to", "2026-03-08",
-               "--server", tally_demo_server_get_url (f->server));
+               "--server", tally_demo_server_get_url (f->demo.server));
     assert_ok (&run);
     g_assert_nonnull (strstr (run.out, "2026-03-08 01:00"));
     g_assert_nonnull (strstr (run.out, "2026-03-08 03:00"));

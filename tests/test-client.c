@@ -25,6 +25,7 @@
 #include "tally-page.h"
 #include "tally-public-settings.h"
 #include "tally-soup-listen-private.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-trend.h"
 #include "tally-usage-log.h"
@@ -32,15 +33,11 @@
 #include "tally-usage-stats.h"
 #include "tally-user.h"
 
-#define DEMO_NOW 1768449600 /* 2026-01-15T12:00:00+08:00 */
-#define DEMO_OFFSET 28800
 #define DEMO_ROWS 3000
 
 /* One demo server for the whole program (generating the data takes time);
  * every test resets the knobs it turned. */
-static TallyDemoServer *server;
-static SoupSession *raw_session;
-static char *token;
+static TallyTestDemo demo;
 
 /* ------------------------------------------------------------------------ */
 /* Raw access: a plain SoupSession and json-glib, no Tally code             */
@@ -51,9 +48,9 @@ raw_request (const char *method,
              const char *json_body,
              guint *status)
 {
-  g_autofree char *url = g_strconcat (tally_demo_server_get_url (server), "/api/v1", path_and_query, NULL);
+  g_autofree char *url = g_strconcat (tally_demo_server_get_url (demo.server), "/api/v1", path_and_query, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", demo.token, NULL);
   g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
   g_autoptr (GError) error = NULL;
@@ -68,10 +65,10 @@ raw_request (const char *method,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
-  soup_session_send_and_read_async (raw_session, msg, G_PRIORITY_DEFAULT, NULL,
+  soup_session_send_and_read_async (demo.soup, msg, G_PRIORITY_DEFAULT, NULL,
                                     tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
-  body = soup_session_send_and_read_finish (raw_session, result, &error);
+  body = soup_session_send_and_read_finish (demo.soup, result, &error);
   g_assert_no_error (error);
   *status = soup_message_get_status (msg);
 
@@ -232,12 +229,12 @@ static TallyClient *
 new_client (gboolean with_token)
 {
   g_autoptr (GError) error = NULL;
-  TallyClient *client = tally_client_new (tally_demo_server_get_url (server), &error);
+  TallyClient *client = tally_client_new (tally_demo_server_get_url (demo.server), &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (client);
   if (with_token)
-    tally_client_set_token (client, token);
+    tally_client_set_token (client, demo.token);
 
   return client;
 }
@@ -245,11 +242,11 @@ new_client (gboolean with_token)
 static void
 reset_server (void)
 {
-  tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_NONE);
-  tally_demo_server_set_delay (server, 0);
-  tally_demo_server_set_turnstile (server, FALSE);
-  tally_demo_server_set_two_factor (server, FALSE);
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_set_fault (demo.server, TALLY_DEMO_FAULT_NONE);
+  tally_demo_server_set_delay (demo.server, 0);
+  tally_demo_server_set_turnstile (demo.server, FALSE);
+  tally_demo_server_set_two_factor (demo.server, FALSE);
+  tally_demo_server_reset_request_counts (demo.server);
 }
 
 #define WAIT(slot) tally_test_wait_result (&(slot))
@@ -382,7 +379,7 @@ test_public_settings (void)
   GAsyncResult *slot = NULL;
   g_autoptr (GAsyncResult) result = NULL;
 
-  tally_demo_server_set_turnstile (server, TRUE);
+  tally_demo_server_set_turnstile (demo.server, TRUE);
   tally_client_get_public_settings_async (client, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
   settings = tally_client_get_public_settings_finish (client, result, &error);
@@ -433,8 +430,8 @@ test_login (void)
   g_autoptr (TallyAuthResult) auth = NULL;
   g_autoptr (TallyUser) me = NULL;
   g_autoptr (GError) error = NULL;
-  const char *email = tally_demo_server_get_email (server);
-  const char *password = tally_demo_server_get_password (server);
+  const char *email = tally_demo_server_get_email (demo.server);
+  const char *password = tally_demo_server_get_password (demo.server);
 
   /* wrong password: a 401 with the envelope shape */
   auth = login (client, email, "wrong-password", &error);
@@ -471,8 +468,8 @@ test_login_turnstile (void)
   g_autoptr (TallyAuthResult) auth = NULL;
   g_autoptr (GError) error = NULL;
 
-  tally_demo_server_set_turnstile (server, TRUE);
-  auth = login (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server), &error);
+  tally_demo_server_set_turnstile (demo.server, TRUE);
+  auth = login (client, tally_demo_server_get_email (demo.server), tally_demo_server_get_password (demo.server), &error);
   g_assert_null (auth);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_TURNSTILE_REQUIRED);
   g_assert_null (tally_client_get_token (client));
@@ -483,7 +480,7 @@ test_login_turnstile (void)
     GAsyncResult *slot = NULL;
     g_autoptr (GAsyncResult) result = NULL;
 
-    tally_client_login_async (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server),
+    tally_client_login_async (client, tally_demo_server_get_email (demo.server), tally_demo_server_get_password (demo.server),
                               "demo-turnstile-ok", NULL, tally_test_store_result_cb, &slot);
     result = WAIT (slot);
     auth = tally_client_login_finish (client, result, &error);
@@ -506,8 +503,8 @@ test_login_two_factor (void)
   GAsyncResult *slot = NULL;
   g_autoptr (GAsyncResult) result = NULL;
 
-  tally_demo_server_set_two_factor (server, TRUE);
-  auth = login (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server), &error);
+  tally_demo_server_set_two_factor (demo.server, TRUE);
+  auth = login (client, tally_demo_server_get_email (demo.server), tally_demo_server_get_password (demo.server), &error);
   g_assert_null (auth);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_TWO_FACTOR_REQUIRED);
   g_assert_null (tally_client_get_token (client));
@@ -602,14 +599,14 @@ test_keys (void)
   g_assert_cmpint (tally_page_get_page (small), ==, 2);
   g_clear_object (&result);
 
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_reset_request_counts (demo.server);
   tally_client_list_all_keys_async (client, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
   all = tally_client_list_all_keys_finish (client, result, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_list_model_get_n_items (all), ==, total);
   g_assert_cmpuint (assert_list_matches (all, json_object_get_member (raw_object, "items")), >, total);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/keys"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (demo.server, "/api/v1/keys"), ==, 1);
 
   g_clear_object (&result);
   g_assert_finalize_object (g_steal_pointer (&page));
@@ -906,7 +903,7 @@ test_trend_and_models (void)
   default_models = tally_client_get_model_stats_finish (client, result, &error);
   g_assert_no_error (error);
   assert_object_matches (G_OBJECT (default_models), raw_default_models);
-  g_assert_cmpstr (tally_model_breakdown_get_end_date (default_models), ==, tally_demo_server_get_today (server));
+  g_assert_cmpstr (tally_model_breakdown_get_end_date (default_models), ==, tally_demo_server_get_today (demo.server));
 
   g_clear_object (&result);
   g_assert_finalize_object (g_steal_pointer (&models));
@@ -964,7 +961,7 @@ test_keys_usage (void)
   g_autoptr (GError) error = NULL;
   gint64 ids[250];
 
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_reset_request_counts (demo.server);
 
   owned = keys_usage (client, mixed, G_N_ELEMENTS (mixed), &error);
   g_assert_no_error (error);
@@ -977,20 +974,20 @@ test_keys_usage (void)
       g_assert_true (id != 7 && id != 9 && id != 10);
     }
   g_assert_cmpuint (g_list_model_get_n_items (owned), ==, 5);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (demo.server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1);
 
   /* an empty list completes without a request */
   empty = keys_usage (client, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (empty), ==, 0);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (demo.server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1);
 
   /* 250 ids: three requests of ≤ 100, no 400 */
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     ids[i] = (gint64) G_N_ELEMENTS (ids) - i;
   many = keys_usage (client, ids, G_N_ELEMENTS (ids), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1 + 3);
+  g_assert_cmpuint (tally_demo_server_get_request_count (demo.server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1 + 3);
   assert_keys_usage_matches (many, raw_owned);
 
   g_assert_finalize_object (g_steal_pointer (&owned));
@@ -1094,15 +1091,15 @@ test_foreach_page_size_trap (void)
   g_assert_cmpint (tally_page_get_page_size (page), ==, 20);
   g_assert_cmpuint (g_list_model_get_n_items (tally_page_get_items (page)), ==, 20);
 
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_reset_request_counts (demo.server);
   g_assert_true (walk_usage (client, NULL, 5000, 4, &walk, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (walk.rows, ==, total);
   g_assert_cmpint (walk.total, ==, total);
   g_assert_cmpuint (walk.pages, ==, (total + 19) / 20);
   /* every page once, none beyond the end */
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), ==, walk.pages);
-  tally_demo_server_set_generation (server, TALLY_DEMO_GENERATION_CURRENT);
+  g_assert_cmpuint (tally_demo_server_get_request_count (demo.server, "/api/v1/usage"), ==, walk.pages);
+  tally_demo_server_set_generation (demo.server, TALLY_DEMO_GENERATION_CURRENT);
 
   g_assert_finalize_object (g_steal_pointer (&page));
   g_assert_finalize_object (g_steal_pointer (&client));
@@ -1129,13 +1126,13 @@ test_foreach_filtered (void)
   g_assert_cmpint (one_at_a_time.rows, ==, total);
 
   /* page_func returning FALSE stops the walk; it still completes with TRUE */
-  tally_demo_server_reset_request_counts (server);
+  tally_demo_server_reset_request_counts (demo.server);
   stopped.stop_after = 2;
   g_assert_true (walk_usage (client, NULL, 20, 3, &stopped, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stopped.pages, ==, 2);
   g_assert_cmpuint (stopped.rows, ==, 40);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), <=, 2 + 3);
+  g_assert_cmpuint (tally_demo_server_get_request_count (demo.server, "/api/v1/usage"), <=, 2 + 3);
 
   g_assert_finalize_object (g_steal_pointer (&client));
 }
@@ -1147,7 +1144,7 @@ test_foreach_error (void)
   g_autoptr (GError) error = NULL;
   Walk walk = { 0 };
 
-  tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_SERVER_ERROR);
+  tally_demo_server_set_fault (demo.server, TALLY_DEMO_FAULT_SERVER_ERROR);
   g_assert_false (walk_usage (client, NULL, 100, 4, &walk, NULL, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_SERVER);
   g_assert_cmpuint (walk.pages, ==, 0);
@@ -1177,7 +1174,7 @@ test_cancel (void)
   gint64 start = g_get_monotonic_time ();
   Walk walk = { 0 };
 
-  tally_demo_server_set_delay (server, 500);
+  tally_demo_server_set_delay (demo.server, 500);
   tally_client_get_dashboard_stats_async (client, cancellable, tally_test_store_result_cb, &slot);
   g_timeout_add_once (50, cancel_cb, cancellable);
   result = WAIT (slot);
@@ -1228,7 +1225,7 @@ test_cancel_after_unref (void)
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   CallbackCount count = { 0 };
 
-  tally_demo_server_set_delay (server, 300);
+  tally_demo_server_set_delay (demo.server, 300);
   tally_client_get_me_async (client, cancellable, count_me_cb, &count);
   g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
   g_object_unref (client);
@@ -1296,7 +1293,7 @@ test_faults (void)
       g_autoptr (GError) error = NULL;
 
       g_test_message ("fault %d", cases[i].fault);
-      tally_demo_server_set_fault (server, cases[i].fault);
+      tally_demo_server_set_fault (demo.server, cases[i].fault);
       error = dashboard_error (client);
       g_test_message ("  → %s", error->message);
       g_assert_error (error, TALLY_ERROR, (int) cases[i].code);
@@ -1314,7 +1311,7 @@ test_faults (void)
     GAsyncResult *slot = NULL;
     g_autoptr (GAsyncResult) result = NULL;
 
-    tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_NULL_ARRAYS);
+    tally_demo_server_set_fault (demo.server, TALLY_DEMO_FAULT_NULL_ARRAYS);
     tally_client_get_trend_async (client, NULL, NULL, TALLY_GRANULARITY_DAY, NULL, tally_test_store_result_cb, &slot);
     result = WAIT (slot);
     trend = tally_client_get_trend_finish (client, result, &error);
@@ -1324,12 +1321,12 @@ test_faults (void)
   }
 
   /* faults never touch login and public settings */
-  tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_SERVER_ERROR);
+  tally_demo_server_set_fault (demo.server, TALLY_DEMO_FAULT_SERVER_ERROR);
   {
     g_autoptr (TallyAuthResult) auth = NULL;
     g_autoptr (GError) error = NULL;
 
-    auth = login (client, tally_demo_server_get_email (server), tally_demo_server_get_password (server), &error);
+    auth = login (client, tally_demo_server_get_email (demo.server), tally_demo_server_get_password (demo.server), &error);
     g_assert_no_error (error);
     g_assert_finalize_object (g_steal_pointer (&auth));
   }
@@ -1345,7 +1342,7 @@ test_stall_timeout (void)
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_STALL);
+  tally_demo_server_set_fault (demo.server, TALLY_DEMO_FAULT_STALL);
   tally_client_set_timeout (client, 1);
   error = dashboard_error (client);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_TIMEOUT);
@@ -1360,7 +1357,7 @@ static void
 test_unauthorized (void)
 {
   g_autoptr (TallyClient) client = new_client (FALSE);
-  g_autofree char *expired = tally_demo_server_issue_token (server, -60);
+  g_autofree char *expired = tally_demo_server_issue_token (demo.server, -60);
   g_autoptr (GError) error = NULL;
   g_autoptr (TallyUser) me = NULL;
 
@@ -1428,7 +1425,7 @@ test_connection_refused (void)
   url = g_strdup_printf ("http://127.0.0.1:%u", port);
   client = tally_client_new (url, &error);
   g_assert_no_error (error);
-  tally_client_set_token (client, token);
+  tally_client_set_token (client, demo.token);
   g_clear_error (&error);
   error = dashboard_error (client);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_NETWORK);
@@ -1443,13 +1440,13 @@ test_tls_plain_port (void)
   g_autofree char *url = NULL;
   g_autoptr (TallyClient) client = NULL;
   g_autoptr (GError) error = NULL;
-  const char *plain = tally_demo_server_get_url (server);
+  const char *plain = tally_demo_server_get_url (demo.server);
 
   g_assert_true (g_str_has_prefix (plain, "http://"));
   url = g_strconcat ("https://", plain + strlen ("http://"), NULL);
   client = tally_client_new (url, &error);
   g_assert_no_error (error);
-  tally_client_set_token (client, token);
+  tally_client_set_token (client, demo.token);
   /* the plain server waits for a request line that never comes */
   tally_client_set_timeout (client, 1);
 
@@ -1501,7 +1498,7 @@ test_tls_self_signed (void)
       g_autoptr (GError) tls_error = NULL;
 
       g_assert_no_error (error);
-      tally_client_set_token (client, token);
+      tally_client_set_token (client, demo.token);
       tls_error = dashboard_error (client);
       g_test_message ("%s: %s", cases[i].host, tls_error->message);
       g_assert_error (tls_error, TALLY_ERROR, TALLY_ERROR_TLS);
@@ -1551,22 +1548,11 @@ int
 main (int argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  server = tally_demo_server_new ();
-  g_object_set (server,
-                "seed", (guint64) 42,
-                "now", (gint64) DEMO_NOW,
-                "utc-offset", DEMO_OFFSET,
-                "rows", DEMO_ROWS,
-                NULL);
-  if (!tally_demo_server_start (server, &error))
-    g_error ("demo server: %s", error->message);
-  token = tally_demo_server_issue_token (server, 3600);
-  raw_session = soup_session_new ();
+  tally_test_demo_start_pinned (&demo, 42, DEMO_ROWS, TALLY_DEMO_GENERATION_CURRENT);
 
   g_test_add_func ("/client/base-url", test_base_url);
   g_test_add_func ("/client/token-expiry", test_token_expiry);
@@ -1597,10 +1583,7 @@ main (int argc,
 
   ret = g_test_run ();
 
-  g_clear_object (&raw_session);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (g_steal_pointer (&server));
-  g_clear_pointer (&token, g_free);
+  tally_test_demo_stop (&demo);
   /* let the closed connections be freed */
   tally_test_spin (50);
 

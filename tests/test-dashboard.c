@@ -18,19 +18,18 @@
 #include "tally-model-stat.h"
 #include "tally-server-time.h"
 #include "tally-session.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-trend-point.h"
 #include "tally-trend.h"
 
 #define GUARD_SECONDS 20
-#define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
 #define TODAY "2026-01-15"
 
 typedef struct
 {
-  TallyDemoServer *server;
+  TallyTestDemo demo; /* its client is a second one, for the reference figures */
   TallySession *session;
-  TallyClient *raw; /* a second client for the reference figures */
 } Fixture;
 
 static gboolean
@@ -55,43 +54,29 @@ fixture_setup (Fixture *f,
 {
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
   GAsyncResult *slot = NULL;
 
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
-                            "seed", (guint64) 7,
-                            "now", (gint64) NOW,
-                            "utc-offset", 28800,
-                            "rows", 3000,
-                            NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (tally_demo_server_get_today (f->server), ==, TODAY);
-  token = tally_demo_server_issue_token (f->server, 3600);
+  tally_test_demo_start_pinned (&f->demo, 7, 3000, TALLY_DEMO_GENERATION_CURRENT);
+  g_assert_cmpstr (tally_demo_server_get_today (f->demo.server), ==, TODAY);
 
   f->session = tally_session_new ();
-  g_setenv ("TALLY_TOKEN", token, TRUE);
-  tally_session_restore_async (f->session, tally_demo_server_get_url (f->server),
+  g_setenv ("TALLY_TOKEN", f->demo.token, TRUE);
+  tally_session_restore_async (f->session, tally_demo_server_get_url (f->demo.server),
                                NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_unsetenv ("TALLY_TOKEN");
   g_assert_true (tally_session_restore_finish (f->session, result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (tally_session_get_server_today (f->session), ==, TODAY);
-
-  f->raw = tally_client_new (tally_demo_server_get_url (f->server), &error);
-  g_assert_no_error (error);
-  tally_client_set_token (f->raw, token);
 }
 
 static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  g_assert_finalize_object (f->raw);
+  g_assert_finalize_object (g_steal_pointer (&f->demo.client));
   g_assert_finalize_object (f->session);
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (f->server);
+  tally_test_demo_stop (&f->demo);
 }
 
 static TallyTrend *
@@ -105,9 +90,9 @@ raw_trend (Fixture *f,
   GAsyncResult *slot = NULL;
   TallyTrend *trend;
 
-  tally_client_get_trend_async (f->raw, start, end, granularity, NULL, tally_test_store_result_cb, &slot);
+  tally_client_get_trend_async (f->demo.client, start, end, granularity, NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
-  trend = tally_client_get_trend_finish (f->raw, result, &error);
+  trend = tally_client_get_trend_finish (f->demo.client, result, &error);
   g_assert_no_error (error);
   return trend;
 }
@@ -202,7 +187,7 @@ test_default_range (Fixture *f,
   gint64 requests, tokens;
   double cost;
 
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_reset_request_counts (f->demo.server);
   g_assert_cmpstr (tally_dashboard_get_start_date (dashboard), ==, "2026-01-09");
   g_assert_cmpstr (tally_dashboard_get_end_date (dashboard), ==, TODAY);
   wait_idle (dashboard);
@@ -213,18 +198,18 @@ test_default_range (Fixture *f,
 
   /* The session's default trend covers the range: no second trend request;
    * the previous 7 days come from one /usage/stats. */
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/trend"), ==, 0);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/models"), ==, 1);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/stats"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/trend"), ==, 0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/models"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/stats"), ==, 1);
 
   raw = raw_trend (f, "2026-01-09", TODAY, TALLY_GRANULARITY_DAY);
   assert_trend_matches (tally_dashboard_get_trend (dashboard), raw, 7, "2026-01-09", TODAY);
 
   /* Models equal the raw endpoint, in its order. */
-  tally_client_get_model_stats_async (f->raw, "2026-01-09", TODAY, NULL, tally_test_store_result_cb, &slot);
+  tally_client_get_model_stats_async (f->demo.client, "2026-01-09", TODAY, NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
-  models = tally_client_get_model_stats_finish (f->raw, result, &error);
+  models = tally_client_get_model_stats_finish (f->demo.client, result, &error);
   g_assert_no_error (error);
   got_models = tally_dashboard_get_models (dashboard);
   g_assert_cmpuint (g_list_model_get_n_items (got_models), ==,
@@ -295,10 +280,10 @@ test_key_costs (Fixture *f,
 
       g_array_append_val (ids, id);
     }
-  tally_client_get_keys_usage_async (f->raw, (gint64 *) (gpointer) ids->data, ids->len, NULL,
+  tally_client_get_keys_usage_async (f->demo.client, (gint64 *) (gpointer) ids->data, ids->len, NULL,
                                      tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
-  usage = tally_client_get_keys_usage_finish (f->raw, result, &error);
+  usage = tally_client_get_keys_usage_finish (f->demo.client, result, &error);
   g_assert_no_error (error);
 
   costs = tally_dashboard_get_key_costs (dashboard);
@@ -380,20 +365,20 @@ test_range_twice (Fixture *f,
   wait_idle (dashboard);
   g_signal_connect (dashboard, "notify::trend", G_CALLBACK (record_trend_cb), seen);
 
-  tally_demo_server_set_delay (f->server, 200);
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_set_delay (f->demo.server, 200);
+  tally_demo_server_reset_request_counts (f->demo.server);
 
   tally_dashboard_set_range (dashboard, "2025-12-01", "2025-12-31");
   g_assert_true (tally_dashboard_get_busy (dashboard));
   /* Let the first load reach the server, then replace it. */
-  while (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/trend") == 0)
+  while (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/trend") == 0)
     g_main_context_iteration (NULL, TRUE);
   tally_dashboard_set_range (dashboard, "2025-11-01", "2025-11-14");
   g_assert_cmpstr (tally_dashboard_get_start_date (dashboard), ==, "2025-11-01");
   wait_idle (dashboard);
-  tally_demo_server_set_delay (f->server, 0);
+  tally_demo_server_set_delay (f->demo.server, 0);
 
-  trend_requests = tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/trend");
+  trend_requests = tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/trend");
   g_assert_cmpuint (trend_requests, ==, 2);
   /* Only the second range's data ever reached the model. */
   g_assert_cmpuint (seen->len, ==, 1);
@@ -420,10 +405,10 @@ test_failure_keeps_data (Fixture *f,
   g_assert_nonnull (trend);
   n_costs = g_list_model_get_n_items (tally_dashboard_get_key_costs (dashboard));
 
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_SERVER_ERROR);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_SERVER_ERROR);
   tally_dashboard_set_range (dashboard, "2025-12-01", "2025-12-31");
   wait_idle (dashboard);
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_NONE);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_NONE);
 
   g_assert_nonnull (tally_dashboard_get_last_error (dashboard));
   g_assert_cmpstr (tally_dashboard_get_last_error (dashboard), !=, "");

@@ -15,12 +15,11 @@
 #include "tally-log-list.h"
 #include "tally-server-time.h"
 #include "tally-soup-listen-private.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
 
-#define DEMO_NOW G_GINT64_CONSTANT (1768449600) /* 2026-01-15T12:00:00+08:00 */
-#define DEMO_OFFSET 28800
 #define DEMO_SEED 11
 #define GUARD_SECONDS 60
 #define LOOKAHEAD 60
@@ -28,31 +27,14 @@
 
 typedef struct
 {
-  TallyDemoServer *server;
-  TallyClient *client;
-  SoupSession *session;
-  char *token;
+  TallyTestDemo demo;
 } Fixture;
 
 static void
 start_server (Fixture *f,
               guint rows)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
-                            "seed", (guint64) DEMO_SEED,
-                            "rows", rows,
-                            "now", DEMO_NOW,
-                            "utc-offset", DEMO_OFFSET,
-                            NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-  f->token = tally_demo_server_issue_token (f->server, 3600);
-  f->client = tally_client_new (tally_demo_server_get_url (f->server), &error);
-  g_assert_no_error (error);
-  tally_client_set_token (f->client, f->token);
-  f->session = soup_session_new ();
+  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, rows, TALLY_DEMO_GENERATION_CURRENT);
 }
 
 static void
@@ -74,11 +56,7 @@ static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  tally_test_assert_finalized (f->client);
-  g_assert_finalize_object (f->session);
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (f->server);
-  g_free (f->token);
+  tally_test_demo_stop (&f->demo);
 }
 
 /* The `data` member of GET /api/v1@path (plain soup + json-glib). */
@@ -86,7 +64,7 @@ static JsonNode *
 fetch_raw (Fixture *f,
            const char *path)
 {
-  return tally_test_fetch_raw (f->session, tally_demo_server_get_url (f->server), f->token, "GET", path, NULL);
+  return tally_test_demo_fetch_raw (&f->demo, "GET", path, NULL);
 }
 
 /* Raw /usage page @page (page_size 100) for @query. */
@@ -156,7 +134,7 @@ static TallyLogList *
 new_ready_list (Fixture *f,
                 const TallyUsageQuery *query)
 {
-  TallyLogList *list = tally_log_list_new (f->client, query);
+  TallyLogList *list = tally_log_list_new (f->demo.client, query);
 
   wait_property (list, "ready");
   wait_idle (list);
@@ -248,9 +226,9 @@ test_scroll (Fixture *f,
   View view;
 
   g_assert_cmpint (total, >=, 100000);
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_reset_request_counts (f->demo.server);
 
-  list = tally_log_list_new (f->client, query);
+  list = tally_log_list_new (f->demo.client, query);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 0));
   wait_property (list, "ready");
@@ -282,9 +260,9 @@ test_scroll (Fixture *f,
 
   g_test_message ("%u rows, %u pages, %u fetched, %u requests, at most %u pages resident",
                   n, n_pages, tally_log_list_get_pages_fetched (list),
-                  tally_demo_server_get_request_count (f->server, "/api/v1/usage"), max_resident);
+                  tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), max_resident);
   g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, n_pages);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, n_pages);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==, n_pages);
   g_assert_cmpuint (max_resident, <=, tally_log_list_get_window_pages (list));
   g_assert_cmpuint (tally_log_list_get_window_pages (list) * 1000, <=, TALLY_LOG_LIST_WINDOW_ROWS);
   g_assert_cmpuint (max_resident, >=, 2);
@@ -301,7 +279,7 @@ test_scroll (Fixture *f,
     }
 
   /* Scrolling back to an evicted row refetches its page, once. */
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_reset_request_counts (f->demo.server);
   {
     g_autoptr (TallyLogRow) row = g_list_model_get_item (G_LIST_MODEL (list), 5);
     g_autoptr (TallyLogRow) same_page = g_list_model_get_item (G_LIST_MODEL (list), 6);
@@ -310,7 +288,7 @@ test_scroll (Fixture *f,
     wait_property (row, "loaded");
     g_assert_true (tally_log_row_get_loaded (same_page));
     wait_idle (list);
-    g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, 1);
+    g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==, 1);
   }
 
   g_assert_finalize_object (list);
@@ -376,7 +354,7 @@ test_filters (Fixture *f,
   const TallyStreamFilter streams[] = { TALLY_STREAM_ANY, TALLY_STREAM_STREAM, TALLY_STREAM_SYNC };
   const TallyBillingType billings[] = { TALLY_BILLING_ANY, TALLY_BILLING_BALANCE, TALLY_BILLING_SUBSCRIPTION };
   const char *ranges[][2] = { { NULL, NULL }, { "2026-01-09", "2026-01-15" }, { "2025-12-01", "2025-12-31" } };
-  g_autoptr (TallyLogList) list = tally_log_list_new (f->client, NULL);
+  g_autoptr (TallyLogList) list = tally_log_list_new (f->demo.client, NULL);
   guint combos = 0;
   guint non_empty = 0;
 
@@ -468,15 +446,15 @@ test_filter_change (Fixture *f,
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 5000);
   g_assert_cmpuint (tally_log_list_get_page_size (list), ==, 1000);
 
-  tally_demo_server_set_delay (f->server, 100);
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_set_delay (f->demo.server, 100);
+  tally_demo_server_reset_request_counts (f->demo.server);
 
   /* Scroll into pages 2..5: they are requested (some in flight, some queued). */
   for (guint i = 1000; i < 5000; i += 37)
     g_ptr_array_add (old_rows, g_list_model_get_item (G_LIST_MODEL (list), i));
   tally_test_spin (30);
   g_assert_true (tally_log_list_get_loading (list));
-  requests_before = tally_demo_server_get_request_count (f->server, "/api/v1/usage");
+  requests_before = tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage");
 
   tally_log_list_set_query (list, second);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
@@ -498,7 +476,7 @@ test_filter_change (Fixture *f,
    * still connecting when the query changed), plus the new query's first page. */
   g_assert_cmpuint (requests_before, >=, 1);
   g_assert_cmpuint (requests_before, <=, 3);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), <=, 3 + 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), <=, 3 + 1);
 
   /* The new rows, all of them key 3 and sync, in page 1. */
   {
@@ -518,7 +496,7 @@ test_filter_change (Fixture *f,
     g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, (MIN (n, 300) + 999) / 1000);
   }
 
-  tally_demo_server_set_delay (f->server, 0);
+  tally_demo_server_set_delay (f->demo.server, 0);
   wait_idle (list);
   g_assert_finalize_object (list);
 }
@@ -541,7 +519,7 @@ test_error (Fixture *f,
   first_log = tally_log_row_get_log (first);
   g_assert_nonnull (first_log);
 
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_SERVER_ERROR);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_SERVER_ERROR);
   far = g_list_model_get_item (G_LIST_MODEL (list), 2950);
   g_assert_false (tally_log_row_get_loaded (far));
   while (tally_log_list_get_error (list) == NULL)
@@ -558,11 +536,11 @@ test_error (Fixture *f,
     g_assert_true (tally_log_row_get_log (again) == first_log);
   }
   /* A failed page is not retried by itself. */
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_reset_request_counts (f->demo.server);
   g_clear_object (&far);
   far = g_list_model_get_item (G_LIST_MODEL (list), 2951);
   tally_test_spin (50);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, 0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==, 0);
 
   /* A failed reload keeps the rows. */
   tally_log_list_reload (list);
@@ -578,7 +556,7 @@ test_error (Fixture *f,
   }
 
   /* A good reload replaces every row and clears the error. */
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_NONE);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_NONE);
   tally_log_list_reload (list);
   wait_idle (list);
   g_assert_null (tally_log_list_get_error (list));
@@ -594,7 +572,7 @@ test_error (Fixture *f,
   }
 
   /* A new query whose first page fails: empty, with the error. */
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_HTML_502);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_HTML_502);
   tally_usage_query_set_api_key_id (query, 2);
   tally_log_list_set_query (list, query);
   while (tally_log_list_get_loading (list))
@@ -602,7 +580,7 @@ test_error (Fixture *f,
   g_assert_nonnull (tally_log_list_get_error (list));
   g_assert_false (tally_log_list_get_ready (list));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_NONE);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_NONE);
 
   g_assert_finalize_object (list);
 }
@@ -643,7 +621,7 @@ test_items_changed (Fixture *f,
 
   g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &changes);
   g_assert_false (tally_log_list_get_loading (list));
-  tally_log_list_set_client (list, f->client);
+  tally_log_list_set_client (list, f->demo.client);
   g_assert_true (tally_log_list_get_loading (list));
   wait_property (list, "ready");
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
@@ -740,7 +718,7 @@ test_rows_arriving (Fixture *f,
   View view;
 
   if (generation == TALLY_DEMO_GENERATION_2025)
-    tally_demo_server_set_generation (f->server, TALLY_DEMO_GENERATION_2025);
+    tally_demo_server_set_generation (f->demo.server, TALLY_DEMO_GENERATION_2025);
   frozen = frozen_ids (f, query);
 
   list = new_ready_list (f, query);
@@ -751,8 +729,8 @@ test_rows_arriving (Fixture *f,
 
   /* 7 rows before every later page: the shift is never a whole page */
   arrivals.rows_per_page = 7;
-  tally_demo_server_set_usage_hook (f->server, arrive_hook, &arrivals, NULL);
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_set_usage_hook (f->demo.server, arrive_hook, &arrivals, NULL);
+  tally_demo_server_reset_request_counts (f->demo.server);
 
   view_init (&view, list);
   for (guint pos = 0; pos < n; pos++)
@@ -767,7 +745,7 @@ test_rows_arriving (Fixture *f,
   view_clear (&view);
 
   g_test_message ("%u rows, %u added while paged, %u requests",
-                  n, arrivals.added, tally_demo_server_get_request_count (f->server, "/api/v1/usage"));
+                  n, arrivals.added, tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"));
   g_assert_null (tally_log_list_get_error (list));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
   g_assert_cmpuint (arrivals.added, >=, 7 * (n / expected_page_size));
@@ -806,7 +784,7 @@ test_rows_arriving (Fixture *f,
     g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (old_first)), ==, g_array_index (frozen, gint64, 0));
   }
 
-  tally_demo_server_set_usage_hook (f->server, NULL, NULL, NULL);
+  tally_demo_server_set_usage_hook (f->demo.server, NULL, NULL, NULL);
   g_assert_finalize_object (list);
 }
 
@@ -825,15 +803,15 @@ test_page_size (Fixture *f,
   guint n;
   View view;
 
-  tally_demo_server_set_generation (f->server, generation);
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_set_generation (f->demo.server, generation);
+  tally_demo_server_reset_request_counts (f->demo.server);
 
-  list = tally_log_list_new (f->client, query);
+  list = tally_log_list_new (f->demo.client, query);
   wait_property (list, "ready");
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_assert_cmpuint (tally_log_list_get_page_size (list), ==, expected_page_size);
   /* the 2025 server's first answer (20 rows for 1000) is asked again */
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==,
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==,
                     generation == TALLY_DEMO_GENERATION_2025 ? 2 : 1);
   g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, 1);
 
@@ -850,7 +828,7 @@ test_page_size (Fixture *f,
   n_pages = (n + expected_page_size - 1) / expected_page_size;
   g_assert_cmpuint (n_pages, >, 5);
   g_assert_cmpuint (tally_log_list_get_pages_fetched (list), ==, n_pages);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==,
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==,
                     n_pages + (generation == TALLY_DEMO_GENERATION_2025 ? 1 : 0));
   g_assert_cmpuint (tally_log_list_get_window_pages (list), ==, TALLY_LOG_LIST_WINDOW_ROWS / expected_page_size);
   g_assert_null (tally_log_list_get_error (list));

@@ -18,66 +18,32 @@
 #include "tally-report.h"
 #include "tally-server-time.h"
 #include "tally-usage-query.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 
-#define DEMO_NOW G_GINT64_CONSTANT (1768449600) /* 2026-01-15T12:00:00+08:00 */
-#define DEMO_OFFSET 28800
 #define DEMO_ROWS 3000
 #define DEMO_SEED 7
 
 typedef struct
 {
-  TallyDemoServer *server;
-  TallyClient *client;
-  SoupSession *session;
-  char *token;
+  TallyTestDemo demo;
 } Fixture;
 
 static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
-                            "seed", (guint64) DEMO_SEED,
-                            "rows", (guint) DEMO_ROWS,
-                            "now", DEMO_NOW,
-                            "utc-offset", DEMO_OFFSET,
-                            NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-
-  f->token = tally_demo_server_issue_token (f->server, 3600);
-  f->client = tally_client_new (tally_demo_server_get_url (f->server), &error);
-  g_assert_no_error (error);
-  tally_client_set_token (f->client, f->token);
-
-  f->session = soup_session_new ();
+  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, DEMO_ROWS, TALLY_DEMO_GENERATION_CURRENT);
 }
 
 static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  tally_test_assert_finalized (f->client);
-  g_assert_finalize_object (f->session);
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (f->server);
-  g_free (f->token);
+  tally_test_demo_stop (&f->demo);
 }
 
 /* ------------------------------------------------------------ raw fetches */
-
-/* The `data` member of the answer to METHOD /api/v1@path (plain soup + json-glib). */
-static JsonNode *
-fetch_raw (Fixture *f,
-           const char *method,
-           const char *path,
-           const char *json_body)
-{
-  return tally_test_fetch_raw (f->session, tally_demo_server_get_url (f->server), f->token, method, path, json_body);
-}
 
 /* Every usage row of the filter (raw JSON objects, newest first). */
 static GPtrArray *
@@ -90,7 +56,7 @@ fetch_all_usage (Fixture *f,
     {
       g_autofree char *path = g_strdup_printf ("/usage?%s%spage=%" G_GINT64_FORMAT "&page_size=100",
                                                params, params[0] ? "&" : "", page);
-      g_autoptr (JsonNode) data = fetch_raw (f, "GET", path, NULL);
+      g_autoptr (JsonNode) data = tally_test_demo_fetch_raw (&f->demo, "GET", path, NULL);
       JsonObject *object = json_node_get_object (data);
       JsonArray *items = json_object_get_array_member (object, "items");
       guint n = json_array_get_length (items);
@@ -119,7 +85,7 @@ write_report (Fixture *f,
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
-  tally_report_write_csv_async (f->client, kind, query, granularity, stream, NULL, NULL, NULL,
+  tally_report_write_csv_async (f->demo.client, kind, query, granularity, stream, NULL, NULL, NULL,
                                 tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_report_write_csv_finish (result, &error));
@@ -220,7 +186,7 @@ guarded (const char *text)
 static GHashTable *
 fetch_key_names (Fixture *f)
 {
-  g_autoptr (JsonNode) data = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
+  g_autoptr (JsonNode) data = tally_test_demo_fetch_raw (&f->demo, "GET", "/keys?page=1&page_size=100", NULL);
   JsonArray *items = json_object_get_array_member (json_node_get_object (data), "items");
   GHashTable *names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
@@ -251,8 +217,8 @@ check_logs (Fixture *f,
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autofree char *first_path = g_strdup_printf ("/usage?%s%spage=1&page_size=1", params, params[0] ? "&" : "");
   g_autofree char *stats_path = g_strdup_printf ("/usage/stats?%s", stats_params);
-  g_autoptr (JsonNode) first = fetch_raw (f, "GET", first_path, NULL);
-  g_autoptr (JsonNode) stats = fetch_raw (f, "GET", stats_path, NULL);
+  g_autoptr (JsonNode) first = tally_test_demo_fetch_raw (&f->demo, "GET", first_path, NULL);
+  g_autoptr (JsonNode) stats = tally_test_demo_fetch_raw (&f->demo, "GET", stats_path, NULL);
   gint64 total = json_object_get_int_member (json_node_get_object (first), "total");
   double sum_actual = 0.0;
   double sum_cost = 0.0;
@@ -346,7 +312,7 @@ test_logs_all (Fixture *f,
   g_assert_true (tally_usage_query_set_range (query, "2025-01-01", "2026-12-31", &error));
   check_logs (f, query, "start_date=2025-01-01&end_date=2026-12-31");
 
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), >, 30);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), >, 30);
 }
 
 static void
@@ -385,7 +351,7 @@ check_daily (Fixture *f,
   path = granularity == TALLY_GRANULARITY_HOUR
              ? "/usage/dashboard/trend?start_date=2025-12-20&end_date=2026-01-15&granularity=hour"
              : "/usage/dashboard/trend?start_date=2025-12-20&end_date=2026-01-15&granularity=day";
-  trend = fetch_raw (f, "GET", path, NULL);
+  trend = tally_test_demo_fetch_raw (&f->demo, "GET", path, NULL);
   array = json_object_get_array_member (json_node_get_object (trend), "trend");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -499,7 +465,7 @@ test_daily_filtered (Fixture *f,
       actual += parse_double (row[7]);
     }
 
-  stats = fetch_raw (f, "GET", "/usage/stats?api_key_id=2&start_date=2026-01-01&end_date=2026-01-15", NULL);
+  stats = tally_test_demo_fetch_raw (&f->demo, "GET", "/usage/stats?api_key_id=2&start_date=2026-01-01&end_date=2026-01-15", NULL);
   g_assert_cmpint (requests, ==, json_object_get_int_member (json_node_get_object (stats), "total_requests"));
   g_assert_cmpint (requests, >, 0);
   g_assert_cmpfloat_with_epsilon (actual,
@@ -520,7 +486,7 @@ test_models (Fixture *f,
   g_assert_true (tally_usage_query_set_range (query, "2025-12-01", "2026-01-15", &error));
   rows = report_rows (f, TALLY_REPORT_MODELS, query, TALLY_GRANULARITY_DAY, NULL);
 
-  raw = fetch_raw (f, "GET", "/usage/dashboard/models?start_date=2025-12-01&end_date=2026-01-15", NULL);
+  raw = tally_test_demo_fetch_raw (&f->demo, "GET", "/usage/dashboard/models?start_date=2025-12-01&end_date=2026-01-15", NULL);
   models = json_object_get_array_member (json_node_get_object (raw), "models");
   g_assert_cmpuint (json_array_get_length (models), >, 3);
   g_assert_cmpuint (rows->len - 1, ==, json_array_get_length (models));
@@ -546,7 +512,7 @@ test_keys (Fixture *f,
            gconstpointer data)
 {
   g_autoptr (GPtrArray) rows = NULL;
-  g_autoptr (JsonNode) keys = fetch_raw (f, "GET", "/keys?page=1&page_size=100", NULL);
+  g_autoptr (JsonNode) keys = tally_test_demo_fetch_raw (&f->demo, "GET", "/keys?page=1&page_size=100", NULL);
   g_autoptr (JsonNode) batch = NULL;
   g_autoptr (GString) ids = g_string_new ("{\"api_key_ids\":[");
   g_autofree char *text = NULL;
@@ -558,7 +524,7 @@ test_keys (Fixture *f,
     g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
                             json_object_get_int_member (json_array_get_object_element (items, i), "id"));
   g_string_append (ids, "]}");
-  batch = fetch_raw (f, "POST", "/usage/dashboard/api-keys-usage", ids->str);
+  batch = tally_test_demo_fetch_raw (&f->demo, "POST", "/usage/dashboard/api-keys-usage", ids->str);
   stats = json_object_get_object_member (json_node_get_object (batch), "stats");
 
   rows = report_rows (f, TALLY_REPORT_KEYS, NULL, TALLY_GRANULARITY_DAY, &text);
@@ -613,7 +579,7 @@ fault_after_first_page_cb (guint64 rows,
   data->calls++;
   data->last_rows = rows;
   if (pages == 1)
-    tally_demo_server_set_fault (data->f->server, TALLY_DEMO_FAULT_TOKEN_EXPIRED);
+    tally_demo_server_set_fault (data->f->demo.server, TALLY_DEMO_FAULT_TOKEN_EXPIRED);
 }
 
 static void
@@ -674,7 +640,7 @@ static gboolean export(Fixture *f,
   g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  tally_report_export_csv_async (f->client, kind, query, TALLY_GRANULARITY_DAY, target,
+  tally_report_export_csv_async (f->demo.client, kind, query, TALLY_GRANULARITY_DAY, target,
                                  progress, data, data->cancellable,
                                  tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
@@ -751,7 +717,7 @@ test_export_fault (Fixture *f,
   /* the same failure without an existing file leaves no file at all */
   g_assert_cmpint (g_remove (path), ==, 0);
   g_clear_error (&error);
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_NONE);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_NONE);
   data.calls = 0;
   g_assert_false (export(f, TALLY_REPORT_LOGS, NULL, target, fault_after_first_page_cb, &data, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
@@ -795,7 +761,7 @@ test_write_error (Fixture *f,
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
-  tally_report_write_csv_async (f->client, TALLY_REPORT_LOGS, NULL, TALLY_GRANULARITY_DAY, stream,
+  tally_report_write_csv_async (f->demo.client, TALLY_REPORT_LOGS, NULL, TALLY_GRANULARITY_DAY, stream,
                                 NULL, NULL, NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_false (tally_report_write_csv_finish (result, &error));

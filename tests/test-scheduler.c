@@ -23,6 +23,7 @@
 #include "tally-error.h"
 #include "tally-page.h"
 #include "tally-scheduler-private.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-usage-log.h"
 
@@ -30,8 +31,7 @@
 
 typedef struct
 {
-  TallyDemoServer *server;
-  TallyClient *client;
+  TallyTestDemo demo;
 } Fixture;
 
 static void
@@ -70,12 +70,7 @@ fixture_setup_rows (Fixture *f,
                     TallyDemoGeneration generation,
                     guint rows)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", rows, "generation", generation, NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-  f->client = new_client (f->server);
+  tally_test_demo_start (&f->demo, "rows", rows, "generation", generation, NULL);
   /* fast backoff, generous budgets, pacing 50 ms */
   set_timing (0.01, 30, 60, 0.05, 6);
 }
@@ -91,9 +86,8 @@ static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  g_assert_finalize_object (g_steal_pointer (&f->client));
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (g_steal_pointer (&f->server));
+  g_assert_finalize_object (g_steal_pointer (&f->demo.client));
+  tally_test_demo_stop (&f->demo);
   _tally_scheduler_set_timing (NULL);
 }
 
@@ -266,17 +260,17 @@ test_demo_limiter (Fixture *f,
   guint64 seconds = 0;
 
   /* 2 heavy, 3 in all per 2 s window */
-  tally_demo_server_set_rate_limit (f->server, 2, 3, 2);
+  tally_demo_server_set_rate_limit (f->demo.server, 2, 3, 2);
   start = g_get_monotonic_time ();
 
   for (guint i = 0; i < 2; i++)
     {
-      raw_get (f->server, "/api/v1/usage/dashboard/stats", &raw);
+      raw_get (f->demo.server, "/api/v1/usage/dashboard/stats", &raw);
       g_assert_cmpuint (raw.status, ==, 200);
       g_assert_null (raw.retry_after);
       raw_clear (&raw);
     }
-  raw_get (f->server, "/api/v1/usage?page_size=1", &raw);
+  raw_get (f->demo.server, "/api/v1/usage?page_size=1", &raw);
   g_assert_cmpuint (raw.status, ==, 429);
   g_assert_cmpstr (raw.body, ==, "{\"code\":\"RATE_LIMITED\",\"message\":\"Too many requests, please try again later\"}");
   g_assert_true (g_ascii_string_to_unsigned (raw.retry_after, 10, 1, 2, &seconds, NULL));
@@ -286,37 +280,37 @@ test_demo_limiter (Fixture *f,
   raw_clear (&raw);
 
   /* the general limit is not used up by a refused heavy call: one is left */
-  raw_get (f->server, "/api/v1/keys", &raw);
+  raw_get (f->demo.server, "/api/v1/keys", &raw);
   g_assert_cmpuint (raw.status, ==, 200);
   raw_clear (&raw);
-  raw_get (f->server, "/api/v1/keys", &raw);
+  raw_get (f->demo.server, "/api/v1/keys", &raw);
   g_assert_cmpuint (raw.status, ==, 429);
   raw_clear (&raw);
-  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->server), ==, 2);
+  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->demo.server), ==, 2);
   /* refused requests are counted too */
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/keys"), ==, 2);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/keys"), ==, 2);
 
   /* public routes are limited per IP, not per user */
-  raw_get (f->server, "/api/v1/settings/public", &raw);
+  raw_get (f->demo.server, "/api/v1/settings/public", &raw);
   g_assert_cmpuint (raw.status, ==, 200);
   raw_clear (&raw);
 
   /* the window resets */
   while (g_get_monotonic_time () - start < (gint64) 2100 * 1000)
     tally_test_spin (100);
-  raw_get (f->server, "/api/v1/usage/dashboard/stats", &raw);
+  raw_get (f->demo.server, "/api/v1/usage/dashboard/stats", &raw);
   g_assert_cmpuint (raw.status, ==, 200);
   raw_clear (&raw);
 
   /* off */
-  tally_demo_server_set_rate_limit (f->server, 0, 0, 0);
+  tally_demo_server_set_rate_limit (f->demo.server, 0, 0, 0);
   for (guint i = 0; i < 5; i++)
     {
-      raw_get (f->server, "/api/v1/usage/dashboard/stats", &raw);
+      raw_get (f->demo.server, "/api/v1/usage/dashboard/stats", &raw);
       g_assert_cmpuint (raw.status, ==, 200);
       raw_clear (&raw);
     }
-  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->server), ==, 2);
+  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->demo.server), ==, 2);
 }
 
 static void
@@ -328,12 +322,12 @@ test_demo_fault_rates (Fixture *f,
   /* the same seed meets the same faults */
   for (guint run = 0; run < 2; run++)
     {
-      tally_demo_server_set_fault_rates (f->server, 0.3, 0.0);
+      tally_demo_server_set_fault_rates (f->demo.server, 0.3, 0.0);
       for (guint i = 0; i < 40; i++)
         {
           Raw raw = { 0 };
 
-          raw_get (f->server, "/api/v1/keys", &raw);
+          raw_get (f->demo.server, "/api/v1/keys", &raw);
           if (raw.status == 500)
             {
               g_assert_cmpstr (raw.body, ==, "{\"code\":500,\"message\":\"internal error\"}");
@@ -349,7 +343,7 @@ test_demo_fault_rates (Fixture *f,
         {
           Raw raw = { 0 };
 
-          raw_get (f->server, "/api/v1/settings/public", &raw);
+          raw_get (f->demo.server, "/api/v1/settings/public", &raw);
           g_assert_cmpuint (raw.status, ==, 200);
           raw_clear (&raw);
         }
@@ -358,7 +352,7 @@ test_demo_fault_rates (Fixture *f,
   g_assert_cmpuint (counts[0][1], ==, counts[1][1]);
   g_assert_cmpuint (counts[0][1], >, 3);
   g_assert_cmpuint (counts[0][1], <, 30);
-  tally_demo_server_set_fault_rates (f->server, 0.0, 0.0);
+  tally_demo_server_set_fault_rates (f->demo.server, 0.0, 0.0);
 }
 
 /* ------------------------------------------------------------ rate limits */
@@ -374,10 +368,10 @@ test_export_paced (Fixture *f,
   guint pages;
 
   /* 6 heavy requests per 2 s; 25 pages of 80 rows */
-  tally_demo_server_set_rate_limit (f->server, 6, 100, 2);
-  handler = g_signal_connect (f->client, "notify::rate-limit-wait", G_CALLBACK (wait_notify_cb), &log);
+  tally_demo_server_set_rate_limit (f->demo.server, 6, 100, 2);
+  handler = g_signal_connect (f->demo.client, "notify::rate-limit-wait", G_CALLBACK (wait_notify_cb), &log);
 
-  g_assert_true (walk_usage (f->client, 80, &walk, &error));
+  g_assert_true (walk_usage (f->demo.client, 80, &walk, &error));
   g_assert_no_error (error);
   assert_walk_exact (&walk);
   pages = walk.pages;
@@ -387,17 +381,17 @@ test_export_paced (Fixture *f,
   g_assert_cmpuint (log.waits, >=, 1);
   g_assert_cmpint (log.max_ahead, >, 0);
   g_assert_cmpint (log.max_ahead, <=, 2 * G_USEC_PER_SEC);
-  g_assert_cmpint (tally_client_get_rate_limit_wait (f->client), ==, 0);
+  g_assert_cmpint (tally_client_get_rate_limit_wait (f->demo.client), ==, 0);
 
   /* paced: after the first 429 the client does not keep knocking. Every
    * window lets 6 through, so ≥ 4 windows were needed; each costs at most
    * the requests in flight when it closed. */
-  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->server), >=, 1);
-  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->server), <=, pages / 2);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==,
-                    pages + tally_demo_server_get_rate_limited_count (f->server));
+  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->demo.server), >=, 1);
+  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->demo.server), <=, pages / 2);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==,
+                    pages + tally_demo_server_get_rate_limited_count (f->demo.server));
 
-  g_signal_handler_disconnect (f->client, handler);
+  g_signal_handler_disconnect (f->demo.client, handler);
   walk_clear (&walk);
 }
 
@@ -410,20 +404,20 @@ test_dashboard_waits (Fixture *f,
   g_autoptr (GError) error = NULL;
   WaitLog log = { 0 };
 
-  g_signal_connect (f->client, "notify::rate-limit-wait", G_CALLBACK (wait_notify_cb), &log);
-  tally_demo_server_set_rate_limit (f->server, 1, 100, 2);
+  g_signal_connect (f->demo.client, "notify::rate-limit-wait", G_CALLBACK (wait_notify_cb), &log);
+  tally_demo_server_set_rate_limit (f->demo.server, 1, 100, 2);
 
-  first = get_stats (f->client, NULL, &error);
+  first = get_stats (f->demo.client, NULL, &error);
   g_assert_no_error (error);
-  second = get_stats (f->client, NULL, &error);
+  second = get_stats (f->demo.client, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tally_dashboard_stats_get_total_requests (first), ==, tally_dashboard_stats_get_total_requests (second));
   g_assert_cmpint (tally_dashboard_stats_get_total_requests (first), >, 0);
 
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 3);
-  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->server), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 3);
+  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->demo.server), ==, 1);
   g_assert_cmpuint (log.waits, ==, 1);
-  g_assert_cmpint (tally_client_get_rate_limit_wait (f->client), ==, 0);
+  g_assert_cmpint (tally_client_get_rate_limit_wait (f->demo.client), ==, 0);
 }
 
 static void
@@ -436,12 +430,12 @@ test_rate_limit_bounded (Fixture *f,
   /* a server that says 429 (Retry-After: 7) forever, a bound of 10 s: one
    * wait of 7 s would fit, a second not. With 5 s nothing fits. */
   set_timing (0.01, 30, 5, 0.05, 6);
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_RATE_LIMITED);
-  stats = get_stats (f->client, NULL, &error);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_RATE_LIMITED);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_null (stats);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_RATE_LIMITED);
   g_assert_cmpuint (tally_error_get_retry_after (error), ==, 7);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 1);
 }
 
 static void
@@ -477,25 +471,25 @@ test_paced_after_429 (Fixture *f,
 
   /* before any 429: five heavy calls at once leave together */
   for (guint i = 0; i < 5; i++)
-    tally_client_get_dashboard_stats_async (f->client, NULL, count_done_cb, &left);
+    tally_client_get_dashboard_stats_async (f->demo.client, NULL, count_done_cb, &left);
   while (!none_left (&left))
     g_main_context_iteration (NULL, TRUE);
 
   /* one 429 (a 1 s window of 1 heavy call) */
-  tally_demo_server_set_rate_limit (f->server, 1, 100, 1);
-  stats = get_stats (f->client, NULL, &error);
+  tally_demo_server_set_rate_limit (f->demo.server, 1, 100, 1);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&stats);
-  stats = get_stats (f->client, NULL, &error);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->server), ==, 1);
-  tally_demo_server_set_rate_limit (f->server, 0, 0, 0);
+  g_assert_cmpuint (tally_demo_server_get_rate_limited_count (f->demo.server), ==, 1);
+  tally_demo_server_set_rate_limit (f->demo.server, 0, 0, 0);
 
   /* now they leave one per interval: 4 intervals at least (a lower bound) */
   left = 5;
   start = g_get_monotonic_time ();
   for (guint i = 0; i < 5; i++)
-    tally_client_get_dashboard_stats_async (f->client, NULL, count_done_cb, &left);
+    tally_client_get_dashboard_stats_async (f->demo.client, NULL, count_done_cb, &left);
   while (!none_left (&left))
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 4 * 400 * 1000 - 50 * 1000);
@@ -528,20 +522,20 @@ test_cancel_during_wait (Fixture *f,
   g_autoptr (GError) error = NULL;
   gint64 start;
 
-  tally_demo_server_set_rate_limit (f->server, 1, 100, 30);
-  stats = get_stats (f->client, NULL, &error);
+  tally_demo_server_set_rate_limit (f->demo.server, 1, 100, 30);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&stats);
 
-  g_signal_connect (f->client, "notify::rate-limit-wait", G_CALLBACK (wait_cancel_cb), cancellable);
+  g_signal_connect (f->demo.client, "notify::rate-limit-wait", G_CALLBACK (wait_cancel_cb), cancellable);
   start = g_get_monotonic_time ();
-  stats = get_stats (f->client, cancellable, &error);
+  stats = get_stats (f->demo.client, cancellable, &error);
   g_assert_null (stats);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* promptly: long before the 30 s window ends */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
-  g_assert_cmpint (tally_client_get_rate_limit_wait (f->client), ==, 0);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 2);
+  g_assert_cmpint (tally_client_get_rate_limit_wait (f->demo.client), ==, 0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 2);
   /* nothing holds the client any more (teardown asserts it is finalized) */
 }
 
@@ -561,7 +555,7 @@ test_retries (Fixture *f,
   g_autoptr (TallyDashboardStats) clean = NULL;
   g_autoptr (GError) error = NULL;
 
-  clean = get_stats (f->client, NULL, &error);
+  clean = get_stats (f->demo.client, NULL, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
@@ -569,14 +563,14 @@ test_retries (Fixture *f,
       g_autoptr (TallyDashboardStats) stats = NULL;
 
       g_test_message ("fault %d", faults[i]);
-      tally_demo_server_reset_request_counts (f->server);
-      tally_demo_server_set_fault (f->server, faults[i]);
-      tally_demo_server_set_fault_limit (f->server, 2);
-      stats = get_stats (f->client, NULL, &error);
+      tally_demo_server_reset_request_counts (f->demo.server);
+      tally_demo_server_set_fault (f->demo.server, faults[i]);
+      tally_demo_server_set_fault_limit (f->demo.server, 2);
+      stats = get_stats (f->demo.client, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpint (tally_dashboard_stats_get_total_requests (stats), ==, tally_dashboard_stats_get_total_requests (clean));
       g_assert_cmpfloat (tally_dashboard_stats_get_total_actual_cost (stats), ==, tally_dashboard_stats_get_total_actual_cost (clean));
-      g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 3);
+      g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 3);
     }
 }
 
@@ -588,13 +582,13 @@ test_retry_timeout (Fixture *f,
   g_autoptr (GError) error = NULL;
 
   /* the first answer stalls past the time-out, the second comes */
-  tally_client_set_timeout (f->client, 1);
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_STALL);
-  tally_demo_server_set_fault_limit (f->server, 1);
-  stats = get_stats (f->client, NULL, &error);
+  tally_client_set_timeout (f->demo.client, 1);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_STALL);
+  tally_demo_server_set_fault_limit (f->demo.server, 1);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (stats);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 2);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 2);
 }
 
 static void
@@ -605,20 +599,20 @@ test_export_with_faults (Fixture *f,
   Walk faulty = { 0 };
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (walk_usage (f->client, 50, &clean, &error));
+  g_assert_true (walk_usage (f->demo.client, 50, &clean, &error));
   g_assert_no_error (error);
   assert_walk_exact (&clean);
 
-  tally_demo_server_reset_request_counts (f->server);
-  tally_demo_server_set_fault_rates (f->server, 0.1, 0.1);
-  g_assert_true (walk_usage (f->client, 50, &faulty, &error));
+  tally_demo_server_reset_request_counts (f->demo.server);
+  tally_demo_server_set_fault_rates (f->demo.server, 0.1, 0.1);
+  g_assert_true (walk_usage (f->demo.client, 50, &faulty, &error));
   g_assert_no_error (error);
   assert_walk_exact (&faulty);
   g_assert_cmpuint (faulty.rows, ==, clean.rows);
   g_assert_cmpuint (faulty.pages, ==, clean.pages);
   /* some pages needed a second attempt */
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), >, faulty.pages);
-  tally_demo_server_set_fault_rates (f->server, 0.0, 0.0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), >, faulty.pages);
+  tally_demo_server_set_fault_rates (f->demo.server, 0.0, 0.0);
 
   walk_clear (&clean);
   walk_clear (&faulty);
@@ -633,22 +627,22 @@ test_no_retry_4xx (Fixture *f,
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (TallyUsageLog) log = NULL;
   g_autoptr (TallyDashboardStats) stats = NULL;
-  g_autofree char *expired = tally_demo_server_issue_token (f->server, -60);
+  g_autofree char *expired = tally_demo_server_issue_token (f->demo.server, -60);
 
   /* 404 */
-  tally_client_get_usage_async (f->client, 999999999, NULL, tally_test_store_result_cb, &slot);
+  tally_client_get_usage_async (f->demo.client, 999999999, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
-  log = tally_client_get_usage_finish (f->client, result, &error);
+  log = tally_client_get_usage_finish (f->demo.client, result, &error);
   g_assert_null (log);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_NOT_FOUND);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/999999999"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/999999999"), ==, 1);
   g_clear_error (&error);
 
   /* 401 */
-  tally_client_set_token (f->client, expired);
-  stats = get_stats (f->client, NULL, &error);
+  tally_client_set_token (f->demo.client, expired);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 1);
 }
 
 static void
@@ -662,21 +656,21 @@ test_no_retry_login (Fixture *f,
   g_autoptr (TallyDashboardStats) stats = NULL;
 
   /* the server has answered before: a read would be retried */
-  stats = get_stats (f->client, NULL, &error);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_no_error (error);
 
-  tally_client_set_timeout (f->client, 1);
-  tally_demo_server_set_delay (f->server, 2500);
-  tally_client_login_async (f->client, tally_demo_server_get_email (f->server), tally_demo_server_get_password (f->server),
+  tally_client_set_timeout (f->demo.client, 1);
+  tally_demo_server_set_delay (f->demo.server, 2500);
+  tally_client_login_async (f->demo.client, tally_demo_server_get_email (f->demo.server), tally_demo_server_get_password (f->demo.server),
                             NULL, NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
-  auth = tally_client_login_finish (f->client, result, &error);
+  auth = tally_client_login_finish (f->demo.client, result, &error);
   g_assert_null (auth);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_TIMEOUT);
   /* long enough for a retry to have arrived */
   tally_test_spin (500);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/login"), ==, 1);
-  tally_demo_server_set_delay (f->server, 0);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/auth/login"), ==, 1);
+  tally_demo_server_set_delay (f->demo.server, 0);
 }
 
 static void
@@ -687,22 +681,22 @@ test_failing_server_ends (Fixture *f,
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_SERVER_ERROR);
-  stats = get_stats (f->client, NULL, &error);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_SERVER_ERROR);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_null (stats);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_SERVER);
   g_assert_cmpuint (tally_error_get_http_status (error), ==, 500);
   /* 5 attempts in all */
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 5);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 5);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
   g_clear_error (&error);
 
   /* within the retry budget: with a budget of 0 there is no second attempt */
   set_timing (0.01, 0, 60, 0.05, 6);
-  tally_demo_server_reset_request_counts (f->server);
-  stats = get_stats (f->client, NULL, &error);
+  tally_demo_server_reset_request_counts (f->demo.server);
+  stats = get_stats (f->demo.client, NULL, &error);
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_SERVER);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 1);
 }
 
 static void
@@ -715,7 +709,7 @@ cancel_after_first (gpointer user_data)
 {
   Fixture *f = g_object_get_data (user_data, "fixture");
 
-  if (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats") < 1)
+  if (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats") < 1)
     return G_SOURCE_CONTINUE;
   g_cancellable_cancel (user_data);
   return G_SOURCE_REMOVE;
@@ -732,14 +726,14 @@ test_cancel_during_backoff (Fixture *f,
 
   /* backoffs of seconds: the cancel lands in one */
   set_timing (20.0, 600, 60, 0.05, 6);
-  tally_demo_server_set_fault (f->server, TALLY_DEMO_FAULT_SERVER_ERROR);
+  tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_SERVER_ERROR);
   g_object_set_data_full (G_OBJECT (cancellable), "fixture", f, cancel_on_first_cb);
   g_timeout_add (10, cancel_after_first, cancellable);
   start = g_get_monotonic_time ();
-  stats = get_stats (f->client, cancellable, &error);
+  stats = get_stats (f->demo.client, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage/dashboard/stats"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/stats"), ==, 1);
 }
 
 /* ------------------------------------------------------------ priorities */
@@ -807,15 +801,15 @@ test_priorities (Fixture *f,
 
   /* one request at a time, slow answers: bulk pages queue up */
   set_timing (0.01, 30, 60, 0.05, 1);
-  tally_demo_server_set_delay (f->server, 30);
-  run.client = f->client;
+  tally_demo_server_set_delay (f->demo.server, 30);
+  run.client = f->demo.client;
   run.probe.walk = &run.walk;
   run.walk.ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
-  tally_client_foreach_usage_page_async (f->client, NULL, 100, 4, priority_page_cb, &run, priority_destroyed_cb,
+  tally_client_foreach_usage_page_async (f->demo.client, NULL, 100, 4, priority_page_cb, &run, priority_destroyed_cb,
                                          NULL, tally_test_store_result_cb, &slot);
   result = WAIT (slot);
-  g_assert_true (tally_client_foreach_usage_page_finish (f->client, result, &error));
+  g_assert_true (tally_client_foreach_usage_page_finish (f->demo.client, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   while (!run.walk.destroyed)
@@ -829,7 +823,7 @@ test_priorities (Fixture *f,
    * order with it) arrived in between */
   g_assert_cmpuint (run.probe.pages_when_done, <=, run.pages_when_asked + 1);
 
-  tally_demo_server_set_delay (f->server, 0);
+  tally_demo_server_set_delay (f->demo.server, 0);
   walk_clear (&run.walk);
 }
 
@@ -842,14 +836,14 @@ test_page_size_current (Fixture *f,
   Walk walk = { 0 };
   g_autoptr (GError) error = NULL;
 
-  g_assert_cmpint (tally_client_get_max_page_size (f->client), ==, 1000);
-  g_assert_true (walk_usage (f->client, 0, &walk, &error));
+  g_assert_cmpint (tally_client_get_max_page_size (f->demo.client), ==, 1000);
+  g_assert_true (walk_usage (f->demo.client, 0, &walk, &error));
   g_assert_no_error (error);
   assert_walk_exact (&walk);
   g_assert_cmpint (walk.page_size, ==, 1000);
   g_assert_cmpuint (walk.pages, ==, (walk.total + 999) / 1000);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, walk.pages);
-  g_assert_cmpint (tally_client_get_max_page_size (f->client), ==, 1000);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==, walk.pages);
+  g_assert_cmpint (tally_client_get_max_page_size (f->demo.client), ==, 1000);
   walk_clear (&walk);
 }
 
@@ -867,27 +861,27 @@ test_page_size_2025 (Fixture *f,
   Walk walk = { 0 };
   Walk again = { 0 };
   g_autoptr (GError) error = NULL;
-  g_autoptr (TallyClient) other = new_client (f->server);
+  g_autoptr (TallyClient) other = new_client (f->demo.server);
   GAsyncResult *slot = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GListModel) keys = NULL;
 
-  g_assert_true (walk_usage (f->client, 0, &walk, &error));
+  g_assert_true (walk_usage (f->demo.client, 0, &walk, &error));
   g_assert_no_error (error);
   assert_walk_exact (&walk);
   g_assert_cmpint (walk.page_size, ==, 100);
   g_assert_cmpuint (walk.pages, ==, (walk.total + 99) / 100);
   /* page 1 was asked for with 1000 (echo 20), then with 100 */
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, walk.pages + 1);
-  g_assert_cmpint (tally_client_get_max_page_size (f->client), ==, 100);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==, walk.pages + 1);
+  g_assert_cmpint (tally_client_get_max_page_size (f->demo.client), ==, 100);
 
   /* another client of the same server knows it already */
   g_assert_cmpint (tally_client_get_max_page_size (other), ==, 100);
-  tally_demo_server_reset_request_counts (f->server);
+  tally_demo_server_reset_request_counts (f->demo.server);
   g_assert_true (walk_usage (other, 0, &again, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (again.rows, ==, walk.rows);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/usage"), ==, walk.pages);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage"), ==, walk.pages);
 
   /* and so does the list of keys: one page of 100 */
   tally_client_list_all_keys_async (other, NULL, tally_test_store_result_cb, &slot);
@@ -895,7 +889,7 @@ test_page_size_2025 (Fixture *f,
   keys = tally_client_list_all_keys_finish (other, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (keys), >, 0);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/keys"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/keys"), ==, 1);
 
   g_clear_object (&result);
   g_assert_finalize_object (g_steal_pointer (&keys));

@@ -14,6 +14,7 @@
 #include "tally-demo-server.h"
 #include "tally-error.h"
 #include "tally-session.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-user.h"
 
@@ -389,14 +390,15 @@ test_logout_while_loading (void)
 static void
 test_bad_password (void)
 {
-  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = NULL;
   TallySession *session = tally_session_new ();
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
-  g_assert_true (tally_demo_server_start (server, &error));
-  g_assert_no_error (error);
+  tally_test_demo_start (&demo, NULL);
+  server = demo.server;
 
   g_assert_true (tally_session_set_server (session, tally_demo_server_get_url (server), &error));
   g_assert_no_error (error);
@@ -419,7 +421,7 @@ test_bad_password (void)
 
   g_clear_object (&result);
   g_assert_finalize_object (session);
-  tally_demo_server_stop (server);
+  tally_test_demo_stop (&demo);
 }
 
 static void
@@ -467,14 +469,16 @@ test_two_factor (void)
 static void
 test_refused_token (void)
 {
-  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = NULL;
   TallySession *session = tally_session_new ();
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *expired = NULL;
   GAsyncResult *slot = NULL;
 
-  g_assert_true (tally_demo_server_start (server, &error));
+  tally_test_demo_start (&demo, NULL);
+  server = demo.server;
   expired = tally_demo_server_issue_token (server, -60);
 
   /* An expired pasted token: refused, LOGGED_OUT, no toast. */
@@ -500,20 +504,22 @@ test_refused_token (void)
 
   g_clear_object (&result);
   g_assert_finalize_object (session);
-  tally_demo_server_stop (server);
+  tally_test_demo_stop (&demo);
 }
 
 static void
 test_environment_token (void)
 {
-  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = NULL;
   TallySession *session = tally_session_new ();
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
   GAsyncResult *slot = NULL;
 
-  g_assert_true (tally_demo_server_start (server, &error));
+  tally_test_demo_start (&demo, NULL);
+  server = demo.server;
   token = tally_demo_server_issue_token (server, 3600);
 
   /* TALLY_TOKEN wins over the keyring (which is never asked). */
@@ -540,7 +546,7 @@ test_environment_token (void)
 
   g_clear_object (&result);
   g_assert_finalize_object (session);
-  tally_demo_server_stop (server);
+  tally_test_demo_stop (&demo);
 }
 
 static void
@@ -562,15 +568,16 @@ use_token (TallySession *session,
 static void
 test_expires_soon (void)
 {
-  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = NULL;
   TallySession *session = tally_session_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *short_token = NULL;
   g_autofree char *long_token = NULL;
   guint notified = 0;
 
-  g_assert_true (tally_demo_server_start (server, &error));
-  g_assert_no_error (error);
+  tally_test_demo_start (&demo, "rows", (guint) 2000, NULL);
+  server = demo.server;
   g_signal_connect (session, "notify::expires-soon", G_CALLBACK (count_notify_cb), &notified);
 
   long_token = tally_demo_server_issue_token (server, 24 * 3600);
@@ -607,8 +614,7 @@ test_expires_soon (void)
   g_assert_cmpint (tally_session_get_token_expiry (session), ==, 0);
   /* the keyring calls hold a ref until they finish */
   tally_test_assert_finalized (session);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (server);
+  tally_test_demo_stop (&demo);
 }
 
 static TallyAccount *
@@ -632,7 +638,8 @@ lookup_account (const char *server_url)
 static void
 test_logout_while_storing (void)
 {
-  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = NULL;
   TallySession *session = tally_session_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
@@ -640,8 +647,8 @@ test_logout_while_storing (void)
   g_autoptr (TallyAccount) stored = NULL;
   g_autoptr (TallyAccount) after = NULL;
 
-  g_assert_true (tally_demo_server_start (server, &error));
-  g_assert_no_error (error);
+  tally_test_demo_start (&demo, "rows", (guint) 2000, NULL);
+  server = demo.server;
   url = g_strdup (tally_demo_server_get_url (server));
   token = tally_demo_server_issue_token (server, 24 * 3600);
 
@@ -661,8 +668,7 @@ test_logout_while_storing (void)
   g_assert_null (after);
 
   g_assert_finalize_object (session);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (server);
+  tally_test_demo_stop (&demo);
 }
 
 static gboolean
@@ -724,15 +730,11 @@ login_session (TallyDemoServer *server)
 }
 
 static TallyDemoServer *
-start_server (void)
+start_server (TallyTestDemo *demo)
 {
-  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 500, "days", (guint) 10, NULL);
-  g_autoptr (GError) error = NULL;
+  tally_test_demo_start (demo, "rows", (guint) 500, "days", (guint) 10, NULL);
 
-  g_assert_true (tally_demo_server_start (server, &error));
-  g_assert_no_error (error);
-
-  return server;
+  return demo->server;
 }
 
 /* Polls the keyring until the item of @url holds @refresh_token (NULL: until
@@ -772,7 +774,8 @@ wait_for_stored (const char *url,
 static void
 test_rotation_stored (void)
 {
-  TallyDemoServer *server = start_server ();
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = start_server (&demo);
   TallySession *session = login_session (server);
   TallySession *restored = NULL;
   TallyClient *client = tally_session_get_client (session);
@@ -825,8 +828,7 @@ test_rotation_stored (void)
   tally_test_assert_finalized (restored);
   g_clear_pointer (&renewed, tally_account_free);
   renewed = wait_for_stored (url, NULL);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (server);
+  tally_test_demo_stop (&demo);
 }
 
 /* Another process (a cron run) rotated the stored pair: the session re-reads
@@ -834,7 +836,8 @@ test_rotation_stored (void)
 static void
 test_other_process_rotated (void)
 {
-  TallyDemoServer *server = start_server ();
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = start_server (&demo);
   TallySession *session = login_session (server);
   TallyClient *client = tally_session_get_client (session);
   g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
@@ -879,8 +882,7 @@ test_other_process_rotated (void)
   tally_test_assert_finalized (session);
   g_clear_pointer (&stored, tally_account_free);
   stored = wait_for_stored (url, NULL);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (server);
+  tally_test_demo_stop (&demo);
 }
 
 /* Logout revokes the refresh token, and clears the keyring even when the
@@ -888,7 +890,8 @@ test_other_process_rotated (void)
 static void
 test_logout_revokes (void)
 {
-  TallyDemoServer *server = start_server ();
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = start_server (&demo);
   TallySession *session = login_session (server);
   g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
   g_autofree char *refresh_token = g_strdup (tally_client_get_refresh_token (tally_session_get_client (session)));
@@ -933,14 +936,15 @@ test_logout_revokes (void)
   tally_test_assert_finalized (session);
 
   g_assert_finalize_object (g_steal_pointer (&other));
-  g_assert_finalize_object (server);
+  tally_test_demo_stop (&demo);
 }
 
 /* A revoked login returns to the login page with its own sentence. */
 static void
 test_session_revoked (void)
 {
-  TallyDemoServer *server = start_server ();
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = start_server (&demo);
   TallySession *session = login_session (server);
   g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
   g_autoptr (TallyAccount) stored = NULL;
@@ -971,8 +975,7 @@ test_session_revoked (void)
   tally_test_assert_finalized (session);
   g_clear_pointer (&stored, tally_account_free);
   stored = wait_for_stored (url, NULL);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (server);
+  tally_test_demo_stop (&demo);
 }
 
 /* A December 2025 server has no refresh token: an expired token asks for a
@@ -980,7 +983,8 @@ test_session_revoked (void)
 static void
 test_server_2025 (void)
 {
-  TallyDemoServer *server = start_server ();
+  TallyTestDemo demo = { 0 };
+  TallyDemoServer *server = start_server (&demo);
   TallySession *session = NULL;
   g_autofree char *url = g_strdup (tally_demo_server_get_url (server));
   g_autoptr (TallyAccount) stored = NULL;
@@ -1004,8 +1008,7 @@ test_server_2025 (void)
   g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/auth/logout"), ==, 0);
   tally_test_assert_finalized (session);
   stored = wait_for_stored (url, NULL);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (server);
+  tally_test_demo_stop (&demo);
 }
 
 int

@@ -16,21 +16,18 @@
 #include "tally-demo-server.h"
 #include "tally-page.h"
 #include "tally-report.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
 #include "tally-usage-snapshot.h"
 
-#define DEMO_NOW G_GINT64_CONSTANT (1768449600) /* 2026-01-15T12:00:00+08:00 */
-#define DEMO_OFFSET 28800
 #define DEMO_ROWS 1500
 #define DEMO_SEED 7
 
 typedef struct
 {
-  TallyDemoServer *server;
-  TallyClient *client;
-  char *token;
+  TallyTestDemo demo;
   guint rows_per_page; /* added by the hook before every page > 1 */
   guint pages_seen;
 } Fixture;
@@ -39,32 +36,14 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
-                            "seed", (guint64) DEMO_SEED,
-                            "rows", (guint) DEMO_ROWS,
-                            "now", DEMO_NOW,
-                            "utc-offset", DEMO_OFFSET,
-                            "generation", GPOINTER_TO_UINT (data),
-                            NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-
-  f->token = tally_demo_server_issue_token (f->server, 3600);
-  f->client = tally_client_new (tally_demo_server_get_url (f->server), &error);
-  g_assert_no_error (error);
-  tally_client_set_token (f->client, f->token);
+  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, DEMO_ROWS, GPOINTER_TO_UINT (data));
 }
 
 static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  tally_test_assert_finalized (g_steal_pointer (&f->client));
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (f->server);
-  g_free (f->token);
+  tally_test_demo_stop (&f->demo);
 }
 
 static void
@@ -107,10 +86,10 @@ plain_ids (Fixture *f,
   g_autoptr (GError) error = NULL;
   GAsyncResult *slot = NULL;
 
-  tally_client_foreach_usage_page_async (f->client, query, page_size, 1, collect_page_cb, ids, NULL, NULL,
+  tally_client_foreach_usage_page_async (f->demo.client, query, page_size, 1, collect_page_cb, ids, NULL, NULL,
                                          tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
-  g_assert_true (tally_client_foreach_usage_page_finish (f->client, result, &error));
+  g_assert_true (tally_client_foreach_usage_page_finish (f->demo.client, result, &error));
   g_assert_no_error (error);
   return ids;
 }
@@ -160,7 +139,7 @@ check_walk (Fixture *f,
   guint n_dups = 0;
 
   f->rows_per_page = 7;
-  tally_demo_server_set_usage_hook (f->server, add_rows_hook, f, NULL);
+  tally_demo_server_set_usage_hook (f->demo.server, add_rows_hook, f, NULL);
 
   /* without the snapshot the same walk repeats rows (the test can fail) */
   raw = plain_ids (f, query, page_size);
@@ -169,17 +148,17 @@ check_walk (Fixture *f,
       n_dups++;
   g_assert_cmpuint (n_dups, >, 0);
 
-  tally_demo_server_set_usage_hook (f->server, NULL, NULL, NULL);
+  tally_demo_server_set_usage_hook (f->demo.server, NULL, NULL, NULL);
   before = plain_ids (f, query, 100);
   g_assert_cmpuint (before->len, >, 3 * 20);
-  tally_demo_server_set_usage_hook (f->server, add_rows_hook, f, NULL);
+  tally_demo_server_set_usage_hook (f->demo.server, add_rows_hook, f, NULL);
 
-  tally_usage_snapshot_foreach_async (f->client, query, page_size, max_in_flight, collect_rows_cb, ids, NULL,
+  tally_usage_snapshot_foreach_async (f->demo.client, query, page_size, max_in_flight, collect_rows_cb, ids, NULL,
                                       NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_usage_snapshot_foreach_finish (result, &snapshot, &error));
   g_assert_no_error (error);
-  tally_demo_server_set_usage_hook (f->server, NULL, NULL, NULL);
+  tally_demo_server_set_usage_hook (f->demo.server, NULL, NULL, NULL);
 
   assert_ids_equal (before, ids);
   g_assert_cmpint (tally_usage_snapshot_get_total (snapshot), ==, before->len);
@@ -225,9 +204,9 @@ fetch_page (Fixture *f,
   GAsyncResult *slot = NULL;
   TallyPage *answer;
 
-  tally_client_list_usage_async (f->client, NULL, page, page_size, NULL, tally_test_store_result_cb, &slot);
+  tally_client_list_usage_async (f->demo.client, NULL, page, page_size, NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
-  answer = tally_client_list_usage_finish (f->client, result, &error);
+  answer = tally_client_list_usage_finish (f->demo.client, result, &error);
   g_assert_no_error (error);
   return answer;
 }
@@ -261,7 +240,7 @@ test_hole (Fixture *f,
   g_autoptr (GListModel) rows = NULL;
   gint64 missing = 0;
 
-  tally_demo_server_add_rows (f->server, 5);
+  tally_demo_server_add_rows (f->demo.server, 5);
   p2 = fetch_page (f, 2, 20);
 
   rows = tally_usage_snapshot_add_page (snapshot, p1);
@@ -306,13 +285,13 @@ test_report_logs (Fixture *f,
   GAsyncResult *slot = NULL;
 
   f->rows_per_page = 11;
-  tally_demo_server_set_usage_hook (f->server, add_rows_hook, f, NULL);
-  tally_report_write_csv_async (f->client, TALLY_REPORT_LOGS, NULL, TALLY_GRANULARITY_DAY, stream, NULL, NULL,
+  tally_demo_server_set_usage_hook (f->demo.server, add_rows_hook, f, NULL);
+  tally_report_write_csv_async (f->demo.client, TALLY_REPORT_LOGS, NULL, TALLY_GRANULARITY_DAY, stream, NULL, NULL,
                                 NULL, tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
   g_assert_true (tally_report_write_csv_finish (result, &error));
   g_assert_no_error (error);
-  tally_demo_server_set_usage_hook (f->server, NULL, NULL, NULL);
+  tally_demo_server_set_usage_hook (f->demo.server, NULL, NULL, NULL);
   /* 1500 rows: two pages of the largest size, rows arriving before the second */
   g_assert_cmpuint (f->pages_seen, >=, 2);
 

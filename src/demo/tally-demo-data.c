@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tally-demo-calendar-private.h"
 #include "tally-demo-data.h"
 #include "tally-math-private.h"
 
@@ -146,220 +147,6 @@ struct _TallyDemoData
 };
 
 /* ------------------------------------------------------------------------ */
-/* PRNG: splitmix64 seeding xoshiro256**                                    */
-
-typedef struct
-{
-  guint64 s[4];
-} Rng;
-
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-static void
-rng_init (Rng *rng,
-          guint64 seed)
-{
-  guint64 state = seed;
-
-  for (guint i = 0; i < 4; i++)
-    rng->s[i] = splitmix64 (&state);
-}
-
-static inline guint64
-rotl (guint64 x,
-      int k)
-{
-  return (x << k) | (x >> (64 - k));
-}
-
-static guint64
-rng_next (Rng *rng)
-{
-  guint64 *s = rng->s;
-  guint64 result = rotl (s[1] * 5, 7) * 9;
-  guint64 t = s[1] << 17;
-
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl (s[3], 45);
-
-  return result;
-}
-
-/* [0, 1) */
-static double
-rng_double (Rng *rng)
-{
-  return (double) (rng_next (rng) >> 11) * 0x1.0p-53;
-}
-
-/* [0, n) */
-static guint64
-rng_below (Rng *rng,
-           guint64 n)
-{
-  g_assert (n > 0);
-  return rng_next (rng) % n;
-}
-
-static double
-rng_normal (Rng *rng)
-{
-  double u1 = 1.0 - rng_double (rng); /* (0, 1] */
-  double u2 = rng_double (rng);
-
-  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
-}
-
-static guint32
-rng_lognormal (Rng *rng,
-               double median,
-               double sigma,
-               guint32 min,
-               guint32 max)
-{
-  double v = median * exp (sigma * rng_normal (rng));
-
-  if (v < min)
-    return min;
-  if (v > max)
-    return max;
-  return (guint32) v;
-}
-
-static guint
-rng_pick (Rng *rng,
-          const guint8 *weights,
-          guint n)
-{
-  guint total = 0;
-  guint r;
-
-  for (guint i = 0; i < n; i++)
-    total += weights[i];
-  r = (guint) rng_below (rng, total);
-  for (guint i = 0; i < n; i++)
-    {
-      if (r < weights[i])
-        return i;
-      r -= weights[i];
-    }
-  return n - 1;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Calendar                                                                 */
-
-gint64
-tally_demo_days_from_civil (gint64 year,
-                            int month,
-                            int day)
-{
-  gint64 y = year - (month <= 2);
-  gint64 era = (y >= 0 ? y : y - 399) / 400;
-  gint64 yoe = y - era * 400;
-  gint64 doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  gint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-  return era * 146097 + doe - 719468;
-}
-
-void
-tally_demo_civil_from_days (gint64 days,
-                            gint64 *year,
-                            int *month,
-                            int *day)
-{
-  gint64 z = days + 719468;
-  gint64 era = (z >= 0 ? z : z - 146096) / 146097;
-  gint64 doe = z - era * 146097;
-  gint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  gint64 y = yoe + era * 400;
-  gint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  gint64 mp = (5 * doy + 2) / 153;
-  int d = (int) (doy - (153 * mp + 2) / 5 + 1);
-  int m = (int) (mp < 10 ? mp + 3 : mp - 9);
-
-  *year = y + (m <= 2);
-  *month = m;
-  *day = d;
-}
-
-static int
-days_in_month (gint64 year,
-               int month)
-{
-  static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-  gboolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-
-  return month == 2 && leap ? 29 : dim[month - 1];
-}
-
-gboolean
-tally_demo_parse_date (const char *text,
-                       gint64 *days)
-{
-  int year, month, day;
-
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-
-  year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
-  month = (text[5] - '0') * 10 + (text[6] - '0');
-  day = (text[8] - '0') * 10 + (text[9] - '0');
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month (year, month))
-    return FALSE;
-
-  *days = tally_demo_days_from_civil (year, month, day);
-  return TRUE;
-}
-
-char *
-tally_demo_format_date (gint64 days)
-{
-  gint64 year;
-  int month, day;
-
-  tally_demo_civil_from_days (days, &year, &month, &day);
-  return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02d-%02d", year, month, day);
-}
-
-gint64
-tally_demo_local_day (gint64 unix_us,
-                      int utc_offset)
-{
-  return _tally_floor_div (unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND, TALLY_DEMO_US_PER_DAY);
-}
-
-gint64
-tally_demo_local_hour (gint64 unix_us,
-                       int utc_offset)
-{
-  return _tally_floor_div (unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND, US_PER_HOUR);
-}
-
-gint64
-tally_demo_day_start_us (gint64 days,
-                         int utc_offset)
-{
-  return days * TALLY_DEMO_US_PER_DAY - utc_offset * TALLY_DEMO_US_PER_SECOND;
-}
-
-/* ------------------------------------------------------------------------ */
 /* Generation                                                               */
 
 static void
@@ -461,7 +248,7 @@ init_entities (TallyDemoData *data,
   };
 
   /* The secrets come from their own stream so they do not depend on the rows. */
-  rng_init (&rng, data->seed ^ G_GUINT64_CONSTANT (0x6b65797365637265));
+  _tally_demo_rng_init (&rng, data->seed ^ G_GUINT64_CONSTANT (0x6b65797365637265));
   for (guint i = 0; i < N_KEYS; i++)
     {
       const KeySpec *spec = &key_specs[i];
@@ -479,7 +266,7 @@ init_entities (TallyDemoData *data,
       p += 3;
       for (guint j = 0; j < 4; j++)
         {
-          guint64 v = rng_next (&rng);
+          guint64 v = _tally_demo_rng_next (&rng);
 
           for (guint k = 0; k < 16; k++)
             *p++ = "0123456789abcdef"[(v >> (60 - 4 * k)) & 0xf];
@@ -531,7 +318,7 @@ fill_row (TallyDemoData *data,
   for (guint i = 0; i < N_KEYS; i++)
     if (when >= key_specs[i].active_from && when <= key_specs[i].active_to)
       total_weight += key_specs[i].weight;
-  r = rng_double (rng) * total_weight;
+  r = _tally_demo_rng_double (rng) * total_weight;
   for (guint i = 0; i < N_KEYS; i++)
     {
       if (!(when >= key_specs[i].active_from && when <= key_specs[i].active_to))
@@ -543,62 +330,62 @@ fill_row (TallyDemoData *data,
     }
   spec = &key_specs[key_index];
   row->key = (guint8) key_index;
-  row->model = spec->models[rng_pick (rng, spec->model_weights, spec->n_models)];
+  row->model = spec->models[_tally_demo_rng_pick (rng, spec->model_weights, spec->n_models)];
   model = &models[row->model];
 
   if (g_str_equal (model->platform, "anthropic"))
     {
-      row->input_tokens = rng_lognormal (rng, 700, 1.1, 1, 150000);
-      row->output_tokens = rng_lognormal (rng, 350, 1.0, 1, 32000);
-      row->cache_creation_tokens = rng_double (rng) < 0.55 ? rng_lognormal (rng, 2500, 1.0, 1, 100000) : 0;
-      row->cache_read_tokens = rng_double (rng) < 0.88 ? rng_lognormal (rng, 28000, 0.9, 1, 600000) : 0;
-      row->account = rng_double (rng) < 0.6 ? 0 : 1;
+      row->input_tokens = _tally_demo_rng_lognormal (rng, 700, 1.1, 1, 150000);
+      row->output_tokens = _tally_demo_rng_lognormal (rng, 350, 1.0, 1, 32000);
+      row->cache_creation_tokens = _tally_demo_rng_double (rng) < 0.55 ? _tally_demo_rng_lognormal (rng, 2500, 1.0, 1, 100000) : 0;
+      row->cache_read_tokens = _tally_demo_rng_double (rng) < 0.88 ? _tally_demo_rng_lognormal (rng, 28000, 0.9, 1, 600000) : 0;
+      row->account = _tally_demo_rng_double (rng) < 0.6 ? 0 : 1;
     }
   else if (g_str_equal (model->platform, "openai"))
     {
-      row->input_tokens = rng_lognormal (rng, 2500, 1.0, 1, 200000);
-      row->output_tokens = rng_lognormal (rng, 600, 1.0, 1, 64000);
+      row->input_tokens = _tally_demo_rng_lognormal (rng, 2500, 1.0, 1, 200000);
+      row->output_tokens = _tally_demo_rng_lognormal (rng, 600, 1.0, 1, 64000);
       row->cache_creation_tokens = 0;
-      row->cache_read_tokens = rng_double (rng) < 0.5 ? rng_lognormal (rng, 1800, 1.0, 1, 100000) : 0;
+      row->cache_read_tokens = _tally_demo_rng_double (rng) < 0.5 ? _tally_demo_rng_lognormal (rng, 1800, 1.0, 1, 100000) : 0;
       row->account = 2;
     }
-  else if (row->model == MODEL_GEMINI_FLASH && rng_double (rng) < 0.03)
+  else if (row->model == MODEL_GEMINI_FLASH && _tally_demo_rng_double (rng) < 0.03)
     {
       /* a health-check ping: costs far below a micro-dollar (1.2e-7 style) */
-      row->input_tokens = 1 + (guint32) rng_below (rng, 9);
-      row->output_tokens = 1 + (guint32) rng_below (rng, 4);
+      row->input_tokens = 1 + (guint32) _tally_demo_rng_below (rng, 9);
+      row->output_tokens = 1 + (guint32) _tally_demo_rng_below (rng, 4);
       row->cache_creation_tokens = 0;
       row->cache_read_tokens = 0;
       row->account = 3;
     }
   else
     {
-      row->input_tokens = rng_lognormal (rng, 6000, 1.1, 1, 500000);
-      row->output_tokens = rng_lognormal (rng, 800, 1.0, 1, 64000);
+      row->input_tokens = _tally_demo_rng_lognormal (rng, 6000, 1.1, 1, 500000);
+      row->output_tokens = _tally_demo_rng_lognormal (rng, 800, 1.0, 1, 64000);
       row->cache_creation_tokens = 0;
-      row->cache_read_tokens = rng_double (rng) < 0.25 ? rng_lognormal (rng, 4000, 1.0, 1, 200000) : 0;
+      row->cache_read_tokens = _tally_demo_rng_double (rng) < 0.25 ? _tally_demo_rng_lognormal (rng, 4000, 1.0, 1, 200000) : 0;
       row->account = 3;
     }
 
-  stream = rng_double (rng) < spec->stream_share;
+  stream = _tally_demo_rng_double (rng) < spec->stream_share;
   row->flags = stream ? TALLY_DEMO_ROW_STREAM : 0;
-  if (rng_double (rng) < 0.02)
+  if (_tally_demo_rng_double (rng) < 0.02)
     row->flags |= TALLY_DEMO_ROW_NO_REQUEST_ID;
 
   {
-    gint64 per_token = 8 + (gint64) rng_below (rng, 25);
-    gint64 ttft = 250 + rng_lognormal (rng, 700, 0.6, 50, 30000);
+    gint64 per_token = 8 + (gint64) _tally_demo_rng_below (rng, 25);
+    gint64 ttft = 250 + _tally_demo_rng_lognormal (rng, 700, 0.6, 50, 30000);
 
     if (stream)
       {
         duration = ttft + (gint64) row->output_tokens * per_token;
-        if (rng_double (rng) >= 0.03)
+        if (_tally_demo_rng_double (rng) >= 0.03)
           first_token = ttft;
       }
     else
-      duration = 400 + rng_lognormal (rng, 600, 0.5, 10, 60000) + (gint64) row->output_tokens * per_token / 2;
+      duration = 400 + _tally_demo_rng_lognormal (rng, 600, 0.5, 10, 60000) + (gint64) row->output_tokens * per_token / 2;
   }
-  if (rng_double (rng) < 0.005)
+  if (_tally_demo_rng_double (rng) < 0.005)
     duration = -1;
 
   row->duration_ms = (gint32) MIN (duration, G_MAXINT32);
@@ -626,7 +413,7 @@ generate_rows (TallyDemoData *data,
   if (days == 0 || n_rows_wanted == 0 || span_us <= 0)
     return;
 
-  rng_init (&rng, data->seed);
+  _tally_demo_rng_init (&rng, data->seed);
 
   /* real hours from the first midnight: a DST day has 23 or 25 of them */
   n_hours = (guint) (_tally_floor_div (data->now_us - 1 - start_us, US_PER_HOUR) + 1);
@@ -649,10 +436,10 @@ generate_rows (TallyDemoData *data,
           /* one draw per day keeps busy and quiet days apart */
           Rng day_rng;
 
-          rng_init (&day_rng, data->seed ^ (guint64) day * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-          day_factor = 0.75 + 0.5 * rng_double (&day_rng);
+          _tally_demo_rng_init (&day_rng, data->seed ^ (guint64) day * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+          day_factor = 0.75 + 0.5 * _tally_demo_rng_double (&day_rng);
         }
-      w *= day_factor * (0.6 + 0.8 * rng_double (&rng));
+      w *= day_factor * (0.6 + 0.8 * _tally_demo_rng_double (&rng));
       if (hour_start + US_PER_HOUR > data->now_us)
         w *= (double) (data->now_us - hour_start) / (double) US_PER_HOUR;
       weights[h] = w;
@@ -683,7 +470,7 @@ generate_rows (TallyDemoData *data,
         continue;
 
       for (guint i = 0; i < counts[h]; i++)
-        stamps[i] = lo + (gint64) rng_below (&rng, (guint64) (hi - lo));
+        stamps[i] = lo + (gint64) _tally_demo_rng_below (&rng, (guint64) (hi - lo));
       qsort (stamps, counts[h], sizeof (gint64), compare_gint64);
 
       for (guint i = 0; i < counts[h]; i++)
@@ -899,7 +686,7 @@ tally_demo_data_add_rows (TallyDemoData *data,
       Rng rng;
 
       /* each row from its own stream: the same seed and row id give the same row */
-      rng_init (&rng, data->seed ^ ((guint64) (data->n_rows + 1) * G_GUINT64_CONSTANT (0xa0761d6478bd642f)));
+      _tally_demo_rng_init (&rng, data->seed ^ ((guint64) (data->n_rows + 1) * G_GUINT64_CONSTANT (0xa0761d6478bd642f)));
       memset (&data->rows[data->n_rows], 0, sizeof (TallyDemoRow));
       fill_row (data, &rng, &data->rows[data->n_rows], created_us, data->start_us,
                 data->now_us - data->start_us);
@@ -1099,8 +886,8 @@ tally_demo_row_request_id (TallyDemoData *data,
 
   if (g_str_equal (platform, "gemini"))
     {
-      guint64 a = splitmix64 (&state);
-      guint64 b = splitmix64 (&state);
+      guint64 a = _tally_demo_splitmix64 (&state);
+      guint64 b = _tally_demo_splitmix64 (&state);
 
       return g_strdup_printf ("%08x-%04x-%04x-%04x-%012" G_GINT64_MODIFIER "x",
                               (guint) (a >> 32), (guint) (a >> 16) & 0xffff, (guint) a & 0xffff,
@@ -1111,8 +898,8 @@ tally_demo_row_request_id (TallyDemoData *data,
   for (guint i = 0, n = g_str_equal (platform, "openai") ? 29 : 22; i < n; i++)
     {
       if (i % 8 == 0)
-        splitmix64 (&state);
-      g_string_append_c (out, base62[splitmix64 (&state) % 62]);
+        _tally_demo_splitmix64 (&state);
+      g_string_append_c (out, base62[_tally_demo_splitmix64 (&state) % 62]);
     }
   return g_string_free (out, FALSE);
 }
@@ -1311,990 +1098,4 @@ tally_demo_data_select (TallyDemoData *data,
   if (total != NULL)
     *total = data->select_total;
   return written;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Go encoding/json: writer                                                 */
-
-void
-tally_demo_append_go_float (GString *out,
-                            double value)
-{
-  static const char *const formats[] = {
-    "%.0e",
-    "%.1e",
-    "%.2e",
-    "%.3e",
-    "%.4e",
-    "%.5e",
-    "%.6e",
-    "%.7e",
-    "%.8e",
-    "%.9e",
-    "%.10e",
-    "%.11e",
-    "%.12e",
-    "%.13e",
-    "%.14e",
-    "%.15e",
-    "%.16e",
-  };
-  char buf[64];
-  char digits[24];
-  guint n_digits = 0;
-  int exponent;
-  double abs_value = fabs (value);
-  const char *p;
-
-  g_return_if_fail (isfinite (value));
-
-  if (value == 0)
-    {
-      g_string_append (out, signbit (value) ? "-0" : "0");
-      return;
-    }
-
-  /* The shortest precision that round-trips. Round-tripping is monotonic
-   * (more correctly rounded digits are never further away) and 17 significant
-   * digits always do: a binary search needs at most five tries. */
-  {
-    guint low = 0, high = G_N_ELEMENTS (formats) - 1;
-
-    while (low < high)
-      {
-        guint mid = (low + high) / 2;
-
-        g_ascii_formatd (buf, sizeof buf, formats[mid], value);
-        if (g_ascii_strtod (buf, NULL) == value)
-          high = mid;
-        else
-          low = mid + 1;
-      }
-    g_ascii_formatd (buf, sizeof buf, formats[low], value);
-  }
-
-  /* buf = [-]d[.ddd]e±XX */
-  p = buf;
-  if (*p == '-')
-    {
-      g_string_append_c (out, '-');
-      p++;
-    }
-  for (; *p != 'e'; p++)
-    if (g_ascii_isdigit (*p))
-      digits[n_digits++] = *p;
-  exponent = atoi (p + 1);
-  while (n_digits > 1 && digits[n_digits - 1] == '0')
-    n_digits--;
-
-  if (abs_value < 1e-6 || abs_value >= 1e21)
-    {
-      g_string_append_c (out, digits[0]);
-      if (n_digits > 1)
-        {
-          g_string_append_c (out, '.');
-          g_string_append_len (out, digits + 1, n_digits - 1);
-        }
-      /* strconv writes at least two exponent digits; encoding/json turns e-07 into e-7 */
-      if (exponent < 0)
-        g_string_append_printf (out, "e-%d", -exponent);
-      else
-        g_string_append_printf (out, "e+%02d", exponent);
-    }
-  else if (exponent >= 0)
-    {
-      for (int i = 0; i <= exponent; i++)
-        g_string_append_c (out, i < (int) n_digits ? digits[i] : '0');
-      if ((int) n_digits > exponent + 1)
-        {
-          g_string_append_c (out, '.');
-          g_string_append_len (out, digits + exponent + 1, n_digits - exponent - 1);
-        }
-    }
-  else
-    {
-      g_string_append (out, "0.");
-      for (int i = 0; i < -exponent - 1; i++)
-        g_string_append_c (out, '0');
-      g_string_append_len (out, digits, n_digits);
-    }
-}
-
-void
-tally_demo_append_go_string (GString *out,
-                             const char *value,
-                             gssize length)
-{
-  static const char hex[] = "0123456789abcdef";
-  const char *p = value;
-  const char *end;
-
-  if (length < 0)
-    length = strlen (value);
-  end = value + length;
-
-  g_string_append_c (out, '"');
-  while (p < end)
-    {
-      const char *run = p;
-      guchar c;
-
-      /* plain ASCII in one piece */
-      while (p < end && (guchar) *p >= 0x20 && (guchar) *p < 0x80 && *p != '"' && *p != '\\' && *p != '<' && *p != '>' && *p != '&')
-        p++;
-      if (p > run)
-        g_string_append_len (out, run, p - run);
-      if (p >= end)
-        break;
-
-      c = (guchar) *p;
-      if (c < 0x80)
-        {
-          switch (c)
-            {
-              case '"':
-                g_string_append (out, "\\\"");
-                break;
-              case '\\':
-                g_string_append (out, "\\\\");
-                break;
-              case '\b':
-                g_string_append (out, "\\b");
-                break;
-              case '\f':
-                g_string_append (out, "\\f");
-                break;
-              case '\n':
-                g_string_append (out, "\\n");
-                break;
-              case '\r':
-                g_string_append (out, "\\r");
-                break;
-              case '\t':
-                g_string_append (out, "\\t");
-                break;
-              default:
-                if (c < 0x20 || c == '<' || c == '>' || c == '&')
-                  {
-                    g_string_append (out, "\\u00");
-                    g_string_append_c (out, hex[c >> 4]);
-                    g_string_append_c (out, hex[c & 0xf]);
-                  }
-                else
-                  g_string_append_c (out, (char) c);
-                break;
-            }
-          p++;
-        }
-      else
-        {
-          gunichar ch = g_utf8_get_char_validated (p, end - p);
-
-          if (ch == (gunichar) -1 || ch == (gunichar) -2)
-            {
-              g_string_append (out, "\\ufffd");
-              p++;
-            }
-          else
-            {
-              const char *next = g_utf8_next_char (p);
-
-              if (ch == 0x2028 || ch == 0x2029)
-                g_string_append_printf (out, "\\u%04x", ch);
-              else
-                g_string_append_len (out, p, next - p);
-              p = next;
-            }
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-void
-tally_demo_append_rfc3339 (GString *out,
-                           gint64 unix_us,
-                           int utc_offset)
-{
-  gint64 local = unix_us + utc_offset * TALLY_DEMO_US_PER_SECOND;
-  gint64 days = _tally_floor_div (local, TALLY_DEMO_US_PER_DAY);
-  gint64 rest = local - days * TALLY_DEMO_US_PER_DAY;
-  gint64 seconds = rest / TALLY_DEMO_US_PER_SECOND;
-  int fraction = (int) (rest % TALLY_DEMO_US_PER_SECOND);
-  gint64 year;
-  int month, day;
-
-  tally_demo_civil_from_days (days, &year, &month, &day);
-  g_string_append_printf (out, "%04" G_GINT64_FORMAT "-%02d-%02dT%02d:%02d:%02d",
-                          year, month, day,
-                          (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
-  if (fraction != 0)
-    {
-      char frac[8];
-      int len = 6;
-
-      g_snprintf (frac, sizeof frac, "%06d", fraction);
-      while (len > 0 && frac[len - 1] == '0')
-        len--;
-      g_string_append_c (out, '.');
-      g_string_append_len (out, frac, len);
-    }
-  if (utc_offset == 0)
-    g_string_append_c (out, 'Z');
-  else
-    {
-      int abs_offset = ABS (utc_offset);
-
-      g_string_append_printf (out, "%c%02d:%02d", utc_offset < 0 ? '-' : '+',
-                              abs_offset / 3600, abs_offset / 60 % 60);
-    }
-}
-
-void
-tally_demo_json_init (TallyDemoJson *json,
-                      GString *out)
-{
-  memset (json, 0, sizeof *json);
-  json->out = out;
-}
-
-static void
-json_prefix (TallyDemoJson *json,
-             const char *key)
-{
-  if (json->need_comma[json->depth])
-    g_string_append_c (json->out, ',');
-  json->need_comma[json->depth] = TRUE;
-  if (key != NULL)
-    {
-      tally_demo_append_go_string (json->out, key, -1);
-      g_string_append_c (json->out, ':');
-    }
-}
-
-void
-tally_demo_json_begin_object (TallyDemoJson *json,
-                              const char *key)
-{
-  json_prefix (json, key);
-  g_string_append_c (json->out, '{');
-  g_assert (json->depth + 1 < G_N_ELEMENTS (json->need_comma));
-  json->need_comma[++json->depth] = FALSE;
-}
-
-void
-tally_demo_json_end_object (TallyDemoJson *json)
-{
-  g_assert (json->depth > 0);
-  json->depth--;
-  g_string_append_c (json->out, '}');
-}
-
-void
-tally_demo_json_begin_array (TallyDemoJson *json,
-                             const char *key)
-{
-  json_prefix (json, key);
-  g_string_append_c (json->out, '[');
-  g_assert (json->depth + 1 < G_N_ELEMENTS (json->need_comma));
-  json->need_comma[++json->depth] = FALSE;
-}
-
-void
-tally_demo_json_end_array (TallyDemoJson *json)
-{
-  g_assert (json->depth > 0);
-  json->depth--;
-  g_string_append_c (json->out, ']');
-}
-
-void
-tally_demo_json_int (TallyDemoJson *json,
-                     const char *key,
-                     gint64 value)
-{
-  json_prefix (json, key);
-  g_string_append_printf (json->out, "%" G_GINT64_FORMAT, value);
-}
-
-void
-tally_demo_json_nullable_int (TallyDemoJson *json,
-                              const char *key,
-                              gint64 value)
-{
-  if (value < 0)
-    tally_demo_json_null (json, key);
-  else
-    tally_demo_json_int (json, key, value);
-}
-
-void
-tally_demo_json_double (TallyDemoJson *json,
-                        const char *key,
-                        double value)
-{
-  json_prefix (json, key);
-  tally_demo_append_go_float (json->out, value);
-}
-
-void
-tally_demo_json_nullable_double (TallyDemoJson *json,
-                                 const char *key,
-                                 double value)
-{
-  if (isnan (value))
-    tally_demo_json_null (json, key);
-  else
-    tally_demo_json_double (json, key, value);
-}
-
-void
-tally_demo_json_money (TallyDemoJson *json,
-                       const char *key,
-                       gint64 units)
-{
-  /* exact integer / exact power of ten, correctly rounded: the double
-   * nearest to the decimal, as Go gets when it scans a DECIMAL(20,10) */
-  tally_demo_json_double (json, key, (double) units / 1e10);
-}
-
-void
-tally_demo_json_string (TallyDemoJson *json,
-                        const char *key,
-                        const char *value)
-{
-  json_prefix (json, key);
-  tally_demo_append_go_string (json->out, value != NULL ? value : "", -1);
-}
-
-void
-tally_demo_json_bool (TallyDemoJson *json,
-                      const char *key,
-                      gboolean value)
-{
-  json_prefix (json, key);
-  g_string_append (json->out, value ? "true" : "false");
-}
-
-void
-tally_demo_json_null (TallyDemoJson *json,
-                      const char *key)
-{
-  json_prefix (json, key);
-  g_string_append (json->out, "null");
-}
-
-void
-tally_demo_json_time (TallyDemoJson *json,
-                      const char *key,
-                      gint64 unix_us,
-                      int utc_offset)
-{
-  json_prefix (json, key);
-  g_string_append_c (json->out, '"');
-  tally_demo_append_rfc3339 (json->out, unix_us, utc_offset);
-  g_string_append_c (json->out, '"');
-}
-
-void
-tally_demo_json_raw (TallyDemoJson *json,
-                     const char *key,
-                     const char *raw)
-{
-  json_prefix (json, key);
-  g_string_append (json->out, raw);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Go encoding/json: reader                                                 */
-
-#define MAX_DEPTH 10000
-
-typedef struct
-{
-  const char *p;
-  const char *end;
-  guint depth;
-  char *error;
-} Reader;
-
-/* encoding/json quoteChar */
-static char *
-go_quote_char (guchar c)
-{
-  if (c == '\'')
-    return g_strdup ("'\\''");
-  if (c == '"')
-    return g_strdup ("'\"'");
-  switch (c)
-    {
-      case '\a':
-        return g_strdup ("'\\a'");
-      case '\b':
-        return g_strdup ("'\\b'");
-      case '\f':
-        return g_strdup ("'\\f'");
-      case '\n':
-        return g_strdup ("'\\n'");
-      case '\r':
-        return g_strdup ("'\\r'");
-      case '\t':
-        return g_strdup ("'\\t'");
-      case '\v':
-        return g_strdup ("'\\v'");
-      case '\\':
-        return g_strdup ("'\\\\'");
-      default:
-        break;
-    }
-  if (c < 0x20 || c == 0x7f)
-    return g_strdup_printf ("'\\x%02x'", c);
-  if (c < 0x80)
-    return g_strdup_printf ("'%c'", c);
-  if (c < 0xa1 || c == 0xad)
-    return g_strdup_printf ("'\\u%04x'", c);
-  {
-    char utf8[8] = { 0 };
-
-    g_unichar_to_utf8 (c, utf8);
-    return g_strdup_printf ("'%s'", utf8);
-  }
-}
-
-static gboolean
-reader_fail (Reader *reader,
-             const char *context)
-{
-  if (reader->error == NULL)
-    {
-      if (reader->p >= reader->end)
-        reader->error = g_strdup ("unexpected EOF");
-      else
-        {
-          g_autofree char *quoted = go_quote_char ((guchar) *reader->p);
-
-          reader->error = g_strdup_printf ("invalid character %s %s", quoted, context);
-        }
-    }
-  return FALSE;
-}
-
-static void
-reader_skip_space (Reader *reader)
-{
-  while (reader->p < reader->end && (*reader->p == ' ' || *reader->p == '\t' || *reader->p == '\n' || *reader->p == '\r'))
-    reader->p++;
-}
-
-static TallyDemoValue *
-value_new (TallyDemoValueKind kind)
-{
-  TallyDemoValue *value = g_new0 (TallyDemoValue, 1);
-
-  value->kind = kind;
-  if (kind == TALLY_DEMO_VALUE_ARRAY || kind == TALLY_DEMO_VALUE_OBJECT)
-    value->children = g_ptr_array_new_with_free_func ((GDestroyNotify) tally_demo_value_free);
-  return value;
-}
-
-void
-tally_demo_value_free (TallyDemoValue *value)
-{
-  if (value == NULL)
-    return;
-  g_free (value->text);
-  g_free (value->key);
-  g_clear_pointer (&value->children, g_ptr_array_unref);
-  g_free (value);
-}
-
-static TallyDemoValue *read_value (Reader *reader);
-
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static gboolean
-read_hex4 (Reader *reader,
-           gunichar *out)
-{
-  *out = 0;
-  for (guint i = 0; i < 4; i++)
-    {
-      int v;
-
-      if (reader->p >= reader->end)
-        return reader_fail (reader, NULL);
-      v = hex_value (*reader->p);
-      if (v < 0)
-        return reader_fail (reader, "in \\u hexadecimal character escape");
-      *out = *out * 16 + v;
-      reader->p++;
-    }
-  return TRUE;
-}
-
-/* *reader->p == '"' */
-static char *
-read_string (Reader *reader)
-{
-  g_autoptr (GString) raw = g_string_new (NULL);
-
-  reader->p++;
-  for (;;)
-    {
-      guchar c;
-
-      if (reader->p >= reader->end)
-        {
-          reader_fail (reader, NULL);
-          return NULL;
-        }
-      c = (guchar) *reader->p;
-      if (c == '"')
-        {
-          reader->p++;
-          break;
-        }
-      if (c < 0x20)
-        {
-          reader_fail (reader, "in string literal");
-          return NULL;
-        }
-      if (c != '\\')
-        {
-          g_string_append_c (raw, (char) c);
-          reader->p++;
-          continue;
-        }
-
-      reader->p++;
-      if (reader->p >= reader->end)
-        {
-          reader_fail (reader, NULL);
-          return NULL;
-        }
-      c = (guchar) *reader->p;
-      reader->p++;
-      switch (c)
-        {
-          case '"':
-          case '\\':
-          case '/':
-            g_string_append_c (raw, (char) c);
-            break;
-          case 'b':
-            g_string_append_c (raw, '\b');
-            break;
-          case 'f':
-            g_string_append_c (raw, '\f');
-            break;
-          case 'n':
-            g_string_append_c (raw, '\n');
-            break;
-          case 'r':
-            g_string_append_c (raw, '\r');
-            break;
-          case 't':
-            g_string_append_c (raw, '\t');
-            break;
-          case 'u':
-            {
-              gunichar ch;
-
-              if (!read_hex4 (reader, &ch))
-                return NULL;
-              if (ch >= 0xd800 && ch < 0xdc00 && reader->end - reader->p >= 6 && reader->p[0] == '\\' && reader->p[1] == 'u')
-                {
-                  const char *save = reader->p;
-                  gunichar low;
-
-                  reader->p += 2;
-                  if (!read_hex4 (reader, &low))
-                    return NULL;
-                  if (low >= 0xdc00 && low < 0xe000)
-                    ch = 0x10000 + ((ch - 0xd800) << 10) + (low - 0xdc00);
-                  else
-                    reader->p = save;
-                }
-              if (ch >= 0xd800 && ch < 0xe000)
-                ch = 0xfffd;
-              g_string_append_unichar (raw, ch);
-            }
-            break;
-          default:
-            reader->p--;
-            reader_fail (reader, "in string escape code");
-            return NULL;
-        }
-    }
-
-  /* encoding/json replaces invalid UTF-8 with U+FFFD */
-  return g_utf8_make_valid (raw->str, raw->len);
-}
-
-static gboolean
-read_digits (Reader *reader)
-{
-  const char *start = reader->p;
-
-  while (reader->p < reader->end && g_ascii_isdigit (*reader->p))
-    reader->p++;
-  return reader->p > start;
-}
-
-static TallyDemoValue *
-read_number (Reader *reader)
-{
-  const char *start = reader->p;
-  TallyDemoValue *value;
-
-  if (*reader->p == '-')
-    {
-      reader->p++;
-      if (reader->p >= reader->end || !g_ascii_isdigit (*reader->p))
-        {
-          reader_fail (reader, "in numeric literal");
-          return NULL;
-        }
-    }
-  if (*reader->p == '0')
-    reader->p++;
-  else
-    read_digits (reader);
-
-  if (reader->p < reader->end && *reader->p == '.')
-    {
-      reader->p++;
-      if (!read_digits (reader))
-        {
-          reader_fail (reader, "after decimal point in numeric literal");
-          return NULL;
-        }
-    }
-  if (reader->p < reader->end && (*reader->p == 'e' || *reader->p == 'E'))
-    {
-      reader->p++;
-      if (reader->p < reader->end && (*reader->p == '+' || *reader->p == '-'))
-        reader->p++;
-      if (!read_digits (reader))
-        {
-          reader_fail (reader, "in exponent of numeric literal");
-          return NULL;
-        }
-    }
-
-  value = value_new (TALLY_DEMO_VALUE_NUMBER);
-  value->text = g_strndup (start, reader->p - start);
-  return value;
-}
-
-static TallyDemoValue *
-read_literal (Reader *reader,
-              const char *word,
-              TallyDemoValueKind kind,
-              gboolean boolean)
-{
-  TallyDemoValue *value;
-
-  reader->p++;
-  for (const char *w = word + 1; *w != '\0'; w++)
-    {
-      if (reader->p >= reader->end || *reader->p != *w)
-        {
-          g_autofree char *context = g_strdup_printf ("in literal %s (expecting '%c')", word, *w);
-
-          reader_fail (reader, context);
-          return NULL;
-        }
-      reader->p++;
-    }
-
-  value = value_new (kind);
-  value->boolean = boolean;
-  return value;
-}
-
-static TallyDemoValue *
-read_container (Reader *reader,
-                gboolean is_object)
-{
-  g_autoptr (TallyDemoValue) value = value_new (is_object ? TALLY_DEMO_VALUE_OBJECT : TALLY_DEMO_VALUE_ARRAY);
-  char close = is_object ? '}' : ']';
-
-  if (++reader->depth > MAX_DEPTH)
-    {
-      if (reader->error == NULL)
-        reader->error = g_strdup ("exceeded max depth");
-      return NULL;
-    }
-
-  reader->p++;
-  reader_skip_space (reader);
-  if (reader->p >= reader->end)
-    {
-      reader_fail (reader, NULL);
-      return NULL;
-    }
-  if (*reader->p == close)
-    {
-      reader->p++;
-      reader->depth--;
-      return g_steal_pointer (&value);
-    }
-
-  for (;;)
-    {
-      g_autofree char *key = NULL;
-      TallyDemoValue *child;
-
-      if (is_object)
-        {
-          if (reader->p >= reader->end || *reader->p != '"')
-            {
-              reader_fail (reader, "looking for beginning of object key string");
-              return NULL;
-            }
-          key = read_string (reader);
-          if (key == NULL)
-            return NULL;
-          reader_skip_space (reader);
-          if (reader->p >= reader->end || *reader->p != ':')
-            {
-              reader_fail (reader, "after object key");
-              return NULL;
-            }
-          reader->p++;
-          reader_skip_space (reader);
-        }
-
-      child = read_value (reader);
-      if (child == NULL)
-        return NULL;
-      child->key = g_steal_pointer (&key);
-      g_ptr_array_add (value->children, child);
-
-      reader_skip_space (reader);
-      if (reader->p >= reader->end)
-        {
-          reader_fail (reader, NULL);
-          return NULL;
-        }
-      if (*reader->p == ',')
-        {
-          reader->p++;
-          reader_skip_space (reader);
-          continue;
-        }
-      if (*reader->p == close)
-        {
-          reader->p++;
-          reader->depth--;
-          return g_steal_pointer (&value);
-        }
-      reader_fail (reader, is_object ? "after object key:value pair" : "after array element");
-      return NULL;
-    }
-}
-
-static TallyDemoValue *
-read_value (Reader *reader)
-{
-  if (reader->p >= reader->end)
-    {
-      reader_fail (reader, NULL);
-      return NULL;
-    }
-
-  switch (*reader->p)
-    {
-      case '{':
-        return read_container (reader, TRUE);
-      case '[':
-        return read_container (reader, FALSE);
-      case '"':
-        {
-          char *text = read_string (reader);
-          TallyDemoValue *value;
-
-          if (text == NULL)
-            return NULL;
-          value = value_new (TALLY_DEMO_VALUE_STRING);
-          value->text = text;
-          return value;
-        }
-      case 't':
-        return read_literal (reader, "true", TALLY_DEMO_VALUE_BOOL, TRUE);
-      case 'f':
-        return read_literal (reader, "false", TALLY_DEMO_VALUE_BOOL, FALSE);
-      case 'n':
-        return read_literal (reader, "null", TALLY_DEMO_VALUE_NULL, FALSE);
-      default:
-        if (*reader->p == '-' || g_ascii_isdigit (*reader->p))
-          return read_number (reader);
-        reader_fail (reader, "looking for beginning of value");
-        return NULL;
-    }
-}
-
-TallyDemoValue *
-tally_demo_value_parse (const char *text,
-                        gsize length,
-                        char **go_error)
-{
-  Reader reader = { text, text + length, 0, NULL };
-  TallyDemoValue *value;
-
-  g_return_val_if_fail (text != NULL || length == 0, NULL);
-  g_return_val_if_fail (go_error != NULL && *go_error == NULL, NULL);
-
-  reader_skip_space (&reader);
-  if (reader.p >= reader.end)
-    {
-      *go_error = g_strdup ("EOF");
-      return NULL;
-    }
-
-  value = read_value (&reader);
-  if (value == NULL)
-    {
-      *go_error = reader.error != NULL ? reader.error : g_strdup ("unexpected EOF");
-      return NULL;
-    }
-  g_free (reader.error);
-  return value;
-}
-
-const char *
-tally_demo_value_kind_name (const TallyDemoValue *value)
-{
-  switch (value->kind)
-    {
-      case TALLY_DEMO_VALUE_NULL:
-        return "null";
-      case TALLY_DEMO_VALUE_BOOL:
-        return "bool";
-      case TALLY_DEMO_VALUE_NUMBER:
-        return "number";
-      case TALLY_DEMO_VALUE_STRING:
-        return "string";
-      case TALLY_DEMO_VALUE_ARRAY:
-        return "array";
-      case TALLY_DEMO_VALUE_OBJECT:
-        return "object";
-      default:
-        g_assert_not_reached ();
-    }
-}
-
-void
-tally_demo_value_write (const TallyDemoValue *value,
-                        GString *out)
-{
-  switch (value->kind)
-    {
-      case TALLY_DEMO_VALUE_NULL:
-        g_string_append (out, "null");
-        break;
-      case TALLY_DEMO_VALUE_BOOL:
-        g_string_append (out, value->boolean ? "true" : "false");
-        break;
-      case TALLY_DEMO_VALUE_NUMBER:
-        g_string_append (out, value->text);
-        break;
-      case TALLY_DEMO_VALUE_STRING:
-        tally_demo_append_go_string (out, value->text, -1);
-        break;
-      case TALLY_DEMO_VALUE_ARRAY:
-      case TALLY_DEMO_VALUE_OBJECT:
-        {
-          gboolean is_object = value->kind == TALLY_DEMO_VALUE_OBJECT;
-
-          g_string_append_c (out, is_object ? '{' : '[');
-          for (guint i = 0; i < value->children->len; i++)
-            {
-              const TallyDemoValue *child = g_ptr_array_index (value->children, i);
-
-              if (i > 0)
-                g_string_append_c (out, ',');
-              if (is_object)
-                {
-                  tally_demo_append_go_string (out, child->key, -1);
-                  g_string_append_c (out, ':');
-                }
-              tally_demo_value_write (child, out);
-            }
-          g_string_append_c (out, is_object ? '}' : ']');
-        }
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-}
-
-/* ------------------------------------------------------------------------ */
-/* strconv                                                                  */
-
-gboolean
-tally_demo_parse_go_int (const char *text,
-                         int bits,
-                         gint64 *value)
-{
-  guint64 cutoff;
-  guint64 v = 0;
-  gboolean negative = FALSE;
-  const char *p = text;
-
-  g_return_val_if_fail (bits > 0 && bits <= 64, FALSE);
-
-  if (p == NULL || *p == '\0')
-    return FALSE;
-  if (*p == '+' || *p == '-')
-    negative = *p++ == '-';
-  if (*p == '\0')
-    return FALSE;
-
-  /* magnitude limit: 2^(bits-1) - 1, or 2^(bits-1) when negative */
-  cutoff = (G_GUINT64_CONSTANT (1) << (bits - 1)) - (negative ? 0 : 1);
-  for (; *p != '\0'; p++)
-    {
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-      if (v > (cutoff - (guint64) (*p - '0')) / 10)
-        return FALSE;
-      v = v * 10 + (guint64) (*p - '0');
-    }
-
-  *value = negative ? (gint64) (0 - v) : (gint64) v;
-  return TRUE;
-}
-
-gboolean
-tally_demo_parse_go_bool (const char *text,
-                          gboolean *value)
-{
-  static const char *const truthy[] = { "1", "t", "T", "TRUE", "true", "True" };
-  static const char *const falsy[] = { "0", "f", "F", "FALSE", "false", "False" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (truthy); i++)
-    {
-      if (g_str_equal (text, truthy[i]))
-        {
-          *value = TRUE;
-          return TRUE;
-        }
-      if (g_str_equal (text, falsy[i]))
-        {
-          *value = FALSE;
-          return TRUE;
-        }
-    }
-  return FALSE;
 }

@@ -1,0 +1,68 @@
+/* tally-test-demo.h: the demo-server fixture of the core tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A started in-process demo server, a one-hour token of its demo user, a
+ * TallyClient holding that token and a plain SoupSession for raw requests:
+ * what a test of the client, the reports or the view models sets up before
+ * it compares Tally's answers with the server's own JSON. Embed a
+ * TallyTestDemo in a test's Fixture (or keep one for the whole program) and
+ * pair tally_test_demo_start() with tally_test_demo_stop().
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "tally-client.h"
+#include "tally-demo-server.h"
+
+G_BEGIN_DECLS
+
+/* The clock most tests pin the data to: 2026-01-15T12:00:00+08:00 (the
+ * demo's "now" and "utc-offset"). */
+#define TALLY_TEST_DEMO_NOW G_GINT64_CONSTANT (1768449600)
+#define TALLY_TEST_DEMO_OFFSET 28800
+
+typedef struct
+{
+  TallyDemoServer *server;
+  char *token;         /* a one-hour token of the demo user */
+  TallyClient *client; /* a client of @server holding @token */
+  SoupSession *soup;   /* a plain session, for tally_test_demo_fetch_raw () */
+} TallyTestDemo;
+
+/* Creates a demo server with the given properties (g_object_new () pairs,
+ * NULL-terminated), starts it, issues the token and creates the client and
+ * the session; fails the test when the server does not start. */
+void tally_test_demo_start (TallyTestDemo *demo,
+                            const char *first_property_name,
+                            ...);
+
+/* tally_test_demo_start () with "seed" @seed, "rows" @rows, the pinned clock
+ * (TALLY_TEST_DEMO_NOW, TALLY_TEST_DEMO_OFFSET) and "generation" @generation. */
+void tally_test_demo_start_pinned (TallyTestDemo *demo,
+                                   guint64 seed,
+                                   guint rows,
+                                   TallyDemoGeneration generation);
+
+/* Stops the server, sets the given properties, starts it again and replaces
+ * the token and the client (the server may listen elsewhere now). */
+void tally_test_demo_restart (TallyTestDemo *demo,
+                              const char *first_property_name,
+                              ...);
+
+/* Asserts that the client (unless the test took it: NULL), the session and
+ * the server are finalized (the client may wait for its pending calls, 20 s
+ * guard), after stopping the server; clears @demo. */
+void tally_test_demo_stop (TallyTestDemo *demo);
+
+/* tally_test_fetch_raw () against the demo server with the fixture's token:
+ * the `data` member of @method /api/v1@path (HTTP 200, code 0 asserted). */
+JsonNode *tally_test_demo_fetch_raw (TallyTestDemo *demo,
+                                     const char *method,
+                                     const char *path,
+                                     const char *json_body);
+
+G_END_DECLS
