@@ -25,7 +25,13 @@ allowed = {
     'demo': {'demo', 'core'},
     'core': {'core'},
 }
-generated = {'config.h': set(allowed), 'tally-resources.h': {'app'}}
+# Generated headers, and the layers that may include them (those that see the
+# folder that generates them).
+generated = {
+    'config.h': set(allowed),
+    'tally-resources.h': {'app'},
+    'tally-core-enums.h': set(allowed),
+}
 no_gtk = {'cli', 'draw', 'demo', 'core'}
 top_of_app = {
     'tally-application.h': {'main.c', 'tally-application.c'},

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "tally-models-private.h"
+#include "tally-core-enums.h"
 #include "tally-server-time.h"
 #include "tally-server-zone.h"
 
@@ -248,6 +249,7 @@ test_preset_ids (void)
     "Last Month",
   };
   TallyDatePreset preset = TALLY_DATE_PRESET_N_PRESETS;
+  g_autoptr (GEnumClass) klass = g_type_class_ref (TALLY_TYPE_DATE_PRESET);
 
   g_assert_cmpint (G_N_ELEMENTS (ids), ==, TALLY_DATE_PRESET_N_PRESETS);
   for (TallyDatePreset i = 0; i < TALLY_DATE_PRESET_N_PRESETS; i++)
@@ -256,7 +258,10 @@ test_preset_ids (void)
       g_assert_cmpstr (tally_date_preset_get_title (i), ==, titles[i]);
       g_assert_true (tally_date_preset_from_id (ids[i], &preset));
       g_assert_cmpint (preset, ==, i);
+      /* the generated GEnum's nicks are the ids */
+      g_assert_cmpstr (g_enum_get_value (klass, i)->value_nick, ==, ids[i]);
     }
+  g_assert_cmpuint (klass->n_values, ==, TALLY_DATE_PRESET_N_PRESETS);
 
   preset = TALLY_DATE_PRESET_TODAY;
   g_assert_false (tally_date_preset_from_id ("last-8-days", &preset));

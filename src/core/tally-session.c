@@ -68,28 +68,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-GType
-tally_session_state_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { TALLY_SESSION_STATE_LOGGED_OUT, "TALLY_SESSION_STATE_LOGGED_OUT", "logged-out" },
-        { TALLY_SESSION_STATE_LOGGING_IN, "TALLY_SESSION_STATE_LOGGING_IN", "logging-in" },
-        { TALLY_SESSION_STATE_LOADING, "TALLY_SESSION_STATE_LOADING", "loading" },
-        { TALLY_SESSION_STATE_READY, "TALLY_SESSION_STATE_READY", "ready" },
-        { 0, NULL, NULL }
-      };
-      GType id = g_enum_register_static (g_intern_static_string ("TallySessionState"), values);
-
-      g_once_init_leave (&type_id, id);
-    }
-
-  return type_id;
-}
-
 void
 _tally_session_update_busy (TallySession *self)
 {

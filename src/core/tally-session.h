@@ -28,6 +28,7 @@
 
 #include <gio/gio.h>
 
+#include "tally-core-enums.h"
 #include "tally-core-types.h"
 #include "tally-demo-backend.h"
 #include "tally-server-zone.h"
@@ -48,9 +49,6 @@ typedef enum
   TALLY_SESSION_STATE_LOADING,
   TALLY_SESSION_STATE_READY,
 } TallySessionState;
-
-#define TALLY_TYPE_SESSION_STATE (tally_session_state_get_type ())
-GType tally_session_state_get_type (void);
 
 #define TALLY_TYPE_SESSION (tally_session_get_type ())
 
