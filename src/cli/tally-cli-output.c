@@ -1,0 +1,640 @@
+/* tally-cli-output.c: where the command line writes: stdout, tables, CSV and JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tally-cli"
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "tally-api-key.h"
+#include "tally-auth-result.h"
+#include "tally-client.h"
+#include "tally-credentials.h"
+#include "tally-csv.h"
+#include "tally-dashboard-stats.h"
+#include "tally-demo-server.h"
+#include "tally-error.h"
+#include "tally-format.h"
+#include "tally-key-cost.h"
+#include "tally-key-usage.h"
+#include "tally-model-breakdown.h"
+#include "tally-model-stat.h"
+#include "tally-page.h"
+#include "tally-public-settings.h"
+#include "tally-report-pdf.h"
+#include "tally-report.h"
+#include "tally-server-time.h"
+#include "tally-server-zone.h"
+#include "tally-trend-point.h"
+#include "tally-trend.h"
+#include "tally-usage-log.h"
+#include "tally-usage-query.h"
+#include "tally-usage-snapshot.h"
+#include "tally-user.h"
+
+#include "tally-cli.h"
+
+#include "tally-cli-private.h"
+
+/* ------------------------------------------------------------------ stdout */
+
+/* A GOutputStream over stdio's stdout, so that tables, JSON and the CSV
+ * reports share one buffer and one error path. Never closes stdout. */
+#define CLI_TYPE_STDOUT_STREAM (cli_stdout_stream_get_type ())
+G_DECLARE_FINAL_TYPE (CliStdoutStream, cli_stdout_stream, CLI, STDOUT_STREAM, GOutputStream)
+
+struct _CliStdoutStream
+{
+  GOutputStream parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (CliStdoutStream, cli_stdout_stream, G_TYPE_OUTPUT_STREAM)
+
+/* Set once a write to stdout met EPIPE: the reader went away (`tally logs | head`). */
+gboolean stdout_broken;
+
+static void
+set_stdout_error (GError **error,
+                  int errsv)
+{
+  if (errsv == EPIPE)
+    stdout_broken = TRUE;
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+               _("Could not write to standard output: %s"), g_strerror (errsv));
+}
+
+static gssize
+cli_stdout_stream_write_fn (GOutputStream *stream,
+                            const void *buffer,
+                            gsize count,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  gsize written;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return -1;
+
+  written = fwrite (buffer, 1, count, stdout);
+  if (written < count)
+    {
+      int errsv = errno;
+
+      clearerr (stdout);
+      if (written > 0)
+        return written;
+      set_stdout_error (error, errsv != 0 ? errsv : EIO);
+      return -1;
+    }
+
+  return written;
+}
+
+static gboolean
+cli_stdout_stream_flush (GOutputStream *stream,
+                         GCancellable *cancellable,
+                         GError **error)
+{
+  if (fflush (stdout) != 0)
+    {
+      int errsv = errno;
+
+      clearerr (stdout);
+      set_stdout_error (error, errsv != 0 ? errsv : EIO);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+cli_stdout_stream_close_fn (GOutputStream *stream,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  return cli_stdout_stream_flush (stream, cancellable, error);
+}
+
+static void
+cli_stdout_stream_class_init (CliStdoutStreamClass *klass)
+{
+  GOutputStreamClass *stream_class = G_OUTPUT_STREAM_CLASS (klass);
+
+  stream_class->write_fn = cli_stdout_stream_write_fn;
+  stream_class->flush = cli_stdout_stream_flush;
+  stream_class->close_fn = cli_stdout_stream_close_fn;
+}
+
+static void
+cli_stdout_stream_init (CliStdoutStream *self)
+{
+}
+
+/* ------------------------------------------------------------- utilities */
+
+/* Server text for a terminal: valid UTF-8, without control characters (ESC,
+ * CR, BEL, C1) or bidirectional overrides that could rewrite the display. */
+char *
+sanitize_for_terminal (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        continue;
+      if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
+          || c == 0x200E || c == 0x200F || c == 0x061C)
+        continue;
+      g_string_append_unichar (out, c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static guint
+display_width (const char *text)
+{
+  guint width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+
+  return width;
+}
+
+/* @text cut to at most @max columns, with an ellipsis when cut. */
+char *
+truncate_to_width (const char *text,
+                   guint max)
+{
+  GString *out;
+  guint width = 0;
+
+  if (display_width (text) <= max)
+    return g_strdup (text);
+
+  out = g_string_new (NULL);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      guint w = g_unichar_iszerowidth (c) ? 0 : (g_unichar_iswide (c) ? 2 : 1);
+
+      if (width + w + 1 > max)
+        break;
+      g_string_append_unichar (out, c);
+      width += w;
+    }
+  g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
+}
+
+void
+append_padded (GString *out,
+               const char *text,
+               guint width,
+               gboolean right)
+{
+  guint w = display_width (text);
+
+  if (right)
+    for (guint i = w; i < width; i++)
+      g_string_append_c (out, ' ');
+  g_string_append (out, text);
+  if (!right)
+    for (guint i = w; i < width; i++)
+      g_string_append_c (out, ' ');
+}
+
+gboolean
+write_string (Cli *cli,
+              GString *text,
+              GError **error)
+{
+  if (text->len == 0)
+    return TRUE;
+
+  return g_output_stream_write_all (cli->out, text->str, text->len, NULL, NULL, error);
+}
+
+/* ---------------------------------------------------------------- tables */
+
+Table *
+table_new (guint n_columns,
+           guint right_aligned)
+{
+  Table *table = g_new0 (Table, 1);
+
+  table->n_columns = n_columns;
+  table->right_aligned = right_aligned;
+  table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  return table;
+}
+
+void
+table_free (Table *table)
+{
+  g_ptr_array_unref (table->rows);
+  g_free (table);
+}
+
+/* Adds a row of @n_columns cells; takes ownership of none of them. */
+void
+table_add_row (Table *table,
+               const char *first,
+               ...)
+{
+  char **row = g_new0 (char *, table->n_columns + 1);
+  va_list args;
+
+  va_start (args, first);
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      const char *cell = i == 0 ? first : va_arg (args, const char *);
+
+      row[i] = sanitize_for_terminal (cell);
+    }
+  va_end (args);
+
+  g_ptr_array_add (table->rows, row);
+}
+
+void
+table_render (Table *table,
+              GString *out)
+{
+  g_autofree guint *widths = g_new0 (guint, table->n_columns);
+
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      char **row = g_ptr_array_index (table->rows, r);
+
+      for (guint i = 0; i < table->n_columns; i++)
+        widths[i] = MAX (widths[i], display_width (row[i]));
+    }
+
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      char **row = g_ptr_array_index (table->rows, r);
+      gsize line_start = out->len;
+
+      for (guint i = 0; i < table->n_columns; i++)
+        {
+          if (i > 0)
+            g_string_append (out, "  ");
+          append_padded (out, row[i], widths[i], (table->right_aligned & (1u << i)) != 0);
+        }
+
+      /* no trailing blanks */
+      while (out->len > line_start && out->str[out->len - 1] == ' ')
+        g_string_truncate (out, out->len - 1);
+      g_string_append_c (out, '\n');
+    }
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+void
+json_append_string (GString *out,
+                    const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  valid = g_utf8_make_valid (text, -1);
+
+  g_string_append_c (out, '"');
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      guchar c = *p;
+
+      switch (c)
+        {
+          case '"':
+            g_string_append (out, "\\\"");
+            break;
+          case '\\':
+            g_string_append (out, "\\\\");
+            break;
+          case '\n':
+            g_string_append (out, "\\n");
+            break;
+          case '\r':
+            g_string_append (out, "\\r");
+            break;
+          case '\t':
+            g_string_append (out, "\\t");
+            break;
+          default:
+            if (c < 0x20 || c == 0x7f)
+              g_string_append_printf (out, "\\u%04x", c);
+            else
+              g_string_append_c (out, c);
+            break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+json_append_double (GString *out,
+                    double value)
+{
+  g_autofree char *text = NULL;
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  text = tally_format_number_exact (value);
+  g_string_append (out, text);
+}
+
+void
+json_append_list (GString *out,
+                  GListModel *list)
+{
+  guint n_items = g_list_model_get_n_items (list);
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (list, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      json_append_object (out, item);
+    }
+  g_string_append_c (out, ']');
+}
+
+/* Appends `"name":value` for one property; FALSE when the property is skipped. */
+static gboolean
+json_append_property (GString *out,
+                      GObject *object,
+                      GParamSpec *pspec,
+                      gboolean first)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autofree char *name = NULL;
+  GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
+  gsize start = out->len;
+
+  if ((pspec->flags & G_PARAM_READABLE) == 0)
+    return FALSE;
+
+  /* created_at of a usage log is printed exactly as the server sent it */
+  if (TALLY_IS_USAGE_LOG (object) && g_str_equal (pspec->name, "created-at-raw"))
+    return FALSE;
+
+  name = g_strdelimit (g_strdup (pspec->name), "-", '_');
+
+  g_value_init (&value, type);
+  g_object_get_property (object, pspec->name, &value);
+
+  if (!first)
+    g_string_append_c (out, ',');
+  json_append_string (out, name);
+  g_string_append_c (out, ':');
+
+  if (type == G_TYPE_INT64)
+    {
+      gint64 v = g_value_get_int64 (&value);
+
+      /* nullable ints are declared with a minimum of -1 and mean null there */
+      if (v < 0 && G_PARAM_SPEC_INT64 (pspec)->minimum == -1)
+        g_string_append (out, "null");
+      else
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, v);
+    }
+  else if (type == G_TYPE_INT)
+    g_string_append_printf (out, "%d", g_value_get_int (&value));
+  else if (type == G_TYPE_UINT)
+    g_string_append_printf (out, "%u", g_value_get_uint (&value));
+  else if (type == G_TYPE_UINT64)
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_value_get_uint64 (&value));
+  else if (type == G_TYPE_DOUBLE)
+    json_append_double (out, g_value_get_double (&value));
+  else if (type == G_TYPE_BOOLEAN)
+    g_string_append (out, g_value_get_boolean (&value) ? "true" : "false");
+  else if (type == G_TYPE_STRING)
+    json_append_string (out, g_value_get_string (&value));
+  else if (type == G_TYPE_DATE_TIME)
+    {
+      GDateTime *dt = g_value_get_boxed (&value);
+
+      if (TALLY_IS_USAGE_LOG (object) && g_str_equal (pspec->name, "created-at"))
+        json_append_string (out, tally_usage_log_get_created_at_raw (TALLY_USAGE_LOG (object)));
+      else if (dt != NULL)
+        {
+          g_autofree char *iso = g_date_time_format_iso8601 (dt);
+
+          json_append_string (out, iso);
+        }
+      else
+        g_string_append (out, "null");
+    }
+  else if (G_TYPE_IS_ENUM (type))
+    g_string_append_printf (out, "%d", g_value_get_enum (&value));
+  else if (g_type_is_a (type, G_TYPE_LIST_MODEL))
+    {
+      GListModel *list = g_value_get_object (&value);
+
+      if (list != NULL)
+        json_append_list (out, list);
+      else
+        g_string_append (out, "[]");
+    }
+  else if (g_type_is_a (type, G_TYPE_OBJECT))
+    {
+      GObject *child = g_value_get_object (&value);
+
+      /* optional nested objects (a key's group) are omitted when absent */
+      if (child == NULL)
+        {
+          g_string_truncate (out, start);
+          return FALSE;
+        }
+      json_append_object (out, child);
+    }
+  else
+    {
+      g_string_truncate (out, start);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The object's properties as a JSON object: names with '-' → '_' (the API.md names). */
+void
+json_append_object (GString *out,
+                    GObject *object)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs = 0;
+  gboolean first = TRUE;
+
+  if (object == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n_pspecs);
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      if (json_append_property (out, object, pspecs[i], first))
+        first = FALSE;
+    }
+  g_string_append_c (out, '}');
+}
+
+/* ------------------------------------------------------------ the output */
+
+/* Opens where --csv/--json/table output goes: the --output file (atomically) or stdout. */
+int
+open_output (Cli *cli)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (cli->output == NULL)
+    {
+      cli->out = g_object_new (CLI_TYPE_STDOUT_STREAM, NULL);
+      return TALLY_CLI_EXIT_OK;
+    }
+  else
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (cli->output);
+
+      cli->atomic = tally_atomic_file_open (file, NULL, &error);
+      if (cli->atomic == NULL)
+        return fail_with_error (cli, error);
+      cli->out = g_object_ref (cli->atomic);
+    }
+
+  return TALLY_CLI_EXIT_OK;
+}
+
+/* Commits the --output file, or flushes stdout. */
+int
+close_output (Cli *cli)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (cli->atomic != NULL)
+    {
+      g_autoptr (GOutputStream) atomic = g_steal_pointer (&cli->atomic);
+
+      if (!tally_atomic_file_commit (atomic, NULL, &error))
+        return fail_with_error (cli, error);
+      return TALLY_CLI_EXIT_OK;
+    }
+
+  if (cli->out != NULL && !g_output_stream_flush (cli->out, NULL, &error))
+    return fail_with_error (cli, error);
+
+  return TALLY_CLI_EXIT_OK;
+}
+
+int
+write_and_close (Cli *cli,
+                 GString *text)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  status = open_output (cli);
+  if (status != TALLY_CLI_EXIT_OK)
+    return status;
+
+  if (!write_string (cli, text, &error))
+    return fail_with_error (cli, error);
+
+  return close_output (cli);
+}
+
+/* --csv: the report module, into --output (atomically) or onto stdout */
+int
+run_report (Cli *cli,
+            TallyReportKind kind)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+  gboolean ok;
+
+  if (cli->output != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (cli->output);
+
+      tally_report_export_csv_async (cli->client, kind, cli->query, cli->granularity, file,
+                                     NULL, NULL, NULL, store_result_cb, &slot);
+      result = wait_result (&slot);
+      ok = tally_report_export_csv_finish (result, &error);
+    }
+  else
+    {
+      cli->out = g_object_new (CLI_TYPE_STDOUT_STREAM, NULL);
+      tally_report_write_csv_async (cli->client, kind, cli->query, cli->granularity, cli->out,
+                                    NULL, NULL, NULL, store_result_cb, &slot);
+      result = wait_result (&slot);
+      ok = tally_report_write_csv_finish (result, &error);
+    }
+
+  if (!ok)
+    return fail_with_error (cli, error);
+
+  return close_output (cli);
+}
+
+char *
+format_cost (double usd)
+{
+  return tally_format_cost (usd);
+}
+
+char *
+format_count (gint64 value)
+{
+  return tally_format_count (value);
+}
