@@ -7,10 +7,6 @@
 
 #include "config.h"
 
-#include <inttypes.h>
-
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -18,33 +14,12 @@
 
 #include <glib/gi18n.h>
 
-#include "tally-api-key.h"
 #include "tally-auth-result.h"
 #include "tally-client.h"
 #include "tally-credentials.h"
-#include "tally-csv.h"
-#include "tally-dashboard-stats.h"
 #include "tally-demo-server.h"
 #include "tally-error.h"
-#include "tally-format.h"
-#include "tally-key-cost.h"
-#include "tally-key-usage.h"
-#include "tally-model-breakdown.h"
-#include "tally-model-stat.h"
-#include "tally-page.h"
 #include "tally-public-settings.h"
-#include "tally-report-pdf.h"
-#include "tally-report.h"
-#include "tally-server-time.h"
-#include "tally-server-zone.h"
-#include "tally-trend-point.h"
-#include "tally-trend.h"
-#include "tally-usage-log.h"
-#include "tally-usage-query.h"
-#include "tally-usage-snapshot.h"
-#include "tally-user.h"
-
-#include "tally-cli.h"
 
 #include "tally-cli-private.h"
 
@@ -75,7 +50,7 @@ rate_limit_wait_cb (TallyClient *client,
                                     "waiting for the server’s rate limit — resuming in %d s",
                                     (unsigned long) seconds),
                           (int) MIN (seconds, G_MAXINT));
-  print_error ("%s", line);
+  tally_cli_print_error ("%s", line);
 }
 
 static void
@@ -98,23 +73,23 @@ connect_demo (Cli *cli)
   cli->demo_server = tally_demo_server_new_from_environment ();
   if (!tally_demo_server_start (cli->demo_server, &error))
     {
-      print_error (_("could not start the demo server: %s"), error->message);
+      tally_cli_print_error (_("could not start the demo server: %s"), error->message);
       return TALLY_CLI_EXIT_SERVER;
     }
 
   cli->client = tally_client_new (tally_demo_server_get_url (cli->demo_server), &error);
   if (cli->client == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
   watch_rate_limit (cli);
 
   tally_client_login_async (cli->client,
                             tally_demo_server_get_email (cli->demo_server),
                             tally_demo_server_get_password (cli->demo_server),
-                            NULL, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+                            NULL, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   auth = tally_client_login_finish (cli->client, result, &error);
   if (auth == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   return TALLY_CLI_EXIT_OK;
 }
@@ -127,12 +102,12 @@ lookup_account (const char *server_url,
   g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  tally_credentials_lookup_async (server_url, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+  tally_credentials_lookup_async (server_url, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   *account = tally_credentials_lookup_finish (result, &error);
   if (error != NULL)
     {
-      print_error (_("could not read the keyring: %s"), error->message);
+      tally_cli_print_error (_("could not read the keyring: %s"), error->message);
       return TALLY_CLI_EXIT_AUTH;
     }
 
@@ -143,10 +118,10 @@ static int
 not_logged_in (const char *server_url)
 {
   if (server_url != NULL)
-    print_error (_("not logged in to %s; run `tally login --server %s --email …`"),
-                    server_url, server_url);
+    tally_cli_print_error (_("not logged in to %s; run `tally login --server %s --email …`"),
+                              server_url, server_url);
   else
-    print_error (_("not logged in; run `tally login --server URL --email ADDRESS`"));
+    tally_cli_print_error (_("not logged in; run `tally login --server URL --email ADDRESS`"));
 
   return TALLY_CLI_EXIT_AUTH;
 }
@@ -159,12 +134,12 @@ make_client (Cli *cli,
 
   cli->client = tally_client_new (server_url, &error);
   if (cli->client == NULL)
-    return usage_error (_("invalid server address “%s”: %s"), server_url, error->message);
+    return tally_cli_usage_error (_("invalid server address “%s”: %s"), server_url, error->message);
   watch_rate_limit (cli);
 
   if (tally_client_is_insecure (cli->client))
-    print_error (_("warning: %s is not encrypted (http:// to another host)"),
-                    tally_client_get_base_url (cli->client));
+    tally_cli_print_error (_("warning: %s is not encrypted (http:// to another host)"),
+                              tally_client_get_base_url (cli->client));
 
   return TALLY_CLI_EXIT_OK;
 }
@@ -181,7 +156,7 @@ tokens_stored_cb (GObject *object,
 
   cli->store_busy = FALSE;
   if (!tally_credentials_store_finish (result, &error))
-    print_error (_("could not save the renewed login in the keyring: %s"), error->message);
+    tally_cli_print_error (_("could not save the renewed login in the keyring: %s"), error->message);
 
   if (cli->store_again)
     store_tokens (cli);
@@ -216,7 +191,7 @@ tokens_changed_cb (Cli *cli)
 
 /* Before exiting: the last rotated pair must be in the keyring. */
 void
-wait_for_stores (Cli *cli)
+tally_cli_wait_for_stores (Cli *cli)
 {
   while (cli->store_busy)
     g_main_context_iteration (NULL, TRUE);
@@ -278,7 +253,7 @@ connect_saved (Cli *cli)
 }
 
 int
-cli_connect (Cli *cli)
+tally_cli_connect (Cli *cli)
 {
   if (cli->demo)
     return connect_demo (cli);
@@ -353,9 +328,9 @@ free_secret (char *secret)
 static int
 turnstile_required (const char *server_url)
 {
-  print_error (_("%s needs a browser check (Cloudflare Turnstile) to log in; log in on its web page "
+  tally_cli_print_error (_("%s needs a browser check (Cloudflare Turnstile) to log in; log in on its web page "
                  "and pass the access token in the TALLY_TOKEN environment variable instead"),
-                  server_url);
+                            server_url);
   return TALLY_CLI_EXIT_AUTH;
 }
 
@@ -365,20 +340,20 @@ captcha_required (const char *server_url,
                   const char *reason)
 {
   if (g_strcmp0 (reason, "TENCENT_CAPTCHA_VERIFICATION_FAILED") == 0)
-    print_error (_("%s asks for a Tencent captcha to log in, which Tally cannot show; log in on its web page "
+    tally_cli_print_error (_("%s asks for a Tencent captcha to log in, which Tally cannot show; log in on its web page "
                    "and pass the access token in the TALLY_TOKEN environment variable instead"),
-                    server_url);
+                              server_url);
   else if (g_strcmp0 (reason, "ALIYUN_CAPTCHA_VERIFICATION_FAILED") == 0)
-    print_error (_("%s asks for an Aliyun captcha to log in, which Tally cannot show; log in on its web page "
+    tally_cli_print_error (_("%s asks for an Aliyun captcha to log in, which Tally cannot show; log in on its web page "
                    "and pass the access token in the TALLY_TOKEN environment variable instead"),
-                    server_url);
+                              server_url);
   else
     return turnstile_required (server_url);
   return TALLY_CLI_EXIT_AUTH;
 }
 
 int
-run_login (Cli *cli)
+tally_cli_run_login (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -391,9 +366,9 @@ run_login (Cli *cli)
   int status;
 
   if (cli->server == NULL)
-    return usage_error (_("`tally login` needs --server URL"));
+    return tally_cli_usage_error (_("`tally login` needs --server URL"));
   if (cli->email == NULL || cli->email[0] == '\0')
-    return usage_error (_("`tally login` needs --email ADDRESS"));
+    return tally_cli_usage_error (_("`tally login` needs --email ADDRESS"));
 
   status = make_client (cli, cli->server);
   if (status != TALLY_CLI_EXIT_OK)
@@ -401,8 +376,8 @@ run_login (Cli *cli)
   base_url = tally_client_get_base_url (cli->client);
 
   /* Turnstile needs a browser: say so before asking for a password. */
-  tally_client_get_public_settings_async (cli->client, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+  tally_client_get_public_settings_async (cli->client, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   settings = tally_client_get_public_settings_finish (cli->client, result, &error);
   g_clear_object (&result);
   if (settings == NULL)
@@ -410,7 +385,7 @@ run_login (Cli *cli)
       if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_NETWORK)
           || g_error_matches (error, TALLY_ERROR, TALLY_ERROR_TIMEOUT)
           || g_error_matches (error, TALLY_ERROR, TALLY_ERROR_TLS))
-        return fail_with_error (cli, error);
+        return tally_cli_fail_with_error (cli, error);
       g_clear_error (&error);
     }
   else if (tally_public_settings_get_turnstile_enabled (settings))
@@ -426,12 +401,12 @@ run_login (Cli *cli)
   if (password == NULL || password[0] == '\0')
     {
       free_secret (password);
-      return usage_error (_("no password given"));
+      return tally_cli_usage_error (_("no password given"));
     }
 
-  tally_client_login_async (cli->client, cli->email, password, NULL, NULL, store_result_cb, &slot);
+  tally_client_login_async (cli->client, cli->email, password, NULL, NULL, tally_cli_store_result_cb, &slot);
   free_secret (password);
-  result = wait_result (&slot);
+  result = tally_cli_wait_result (&slot);
   auth = tally_client_login_finish (cli->client, result, &error);
   g_clear_object (&result);
 
@@ -447,18 +422,18 @@ run_login (Cli *cli)
       if (code == NULL || strlen (code) != 6 || strspn (code, "0123456789") != 6)
         {
           free_secret (code);
-          return usage_error (_("a two-factor code is 6 digits"));
+          return tally_cli_usage_error (_("a two-factor code is 6 digits"));
         }
       if (temp_token == NULL)
         {
           free_secret (code);
-          print_error (_("the server asked for a two-factor code but sent no session"));
+          tally_cli_print_error (_("the server asked for a two-factor code but sent no session"));
           return TALLY_CLI_EXIT_SERVER;
         }
 
-      tally_client_login_2fa_async (cli->client, temp_token, code, NULL, store_result_cb, &slot);
+      tally_client_login_2fa_async (cli->client, temp_token, code, NULL, tally_cli_store_result_cb, &slot);
       free_secret (code);
-      result = wait_result (&slot);
+      result = tally_cli_wait_result (&slot);
       auth = tally_client_login_2fa_finish (cli->client, result, &error);
       g_clear_object (&result);
     }
@@ -470,15 +445,15 @@ run_login (Cli *cli)
       if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED)
           || g_error_matches (error, TALLY_ERROR, TALLY_ERROR_INVALID_CREDENTIALS))
         {
-          print_error ("%s", error->message);
+          tally_cli_print_error ("%s", error->message);
           return TALLY_CLI_EXIT_AUTH;
         }
-      return fail_with_error (cli, error);
+      return tally_cli_fail_with_error (cli, error);
     }
 
   if (tally_client_get_token (cli->client) == NULL)
     {
-      print_error (_("the server accepted the login but sent no access token"));
+      tally_cli_print_error (_("the server accepted the login but sent no access token"));
       return TALLY_CLI_EXIT_SERVER;
     }
 
@@ -487,28 +462,28 @@ run_login (Cli *cli)
                                                                tally_client_get_refresh_token (cli->client),
                                                                tally_client_get_token_expires_at (cli->client));
 
-    tally_credentials_store_account_async (account, NULL, store_result_cb, &slot);
+    tally_credentials_store_account_async (account, NULL, tally_cli_store_result_cb, &slot);
   }
-  result = wait_result (&slot);
+  result = tally_cli_wait_result (&slot);
   if (!tally_credentials_store_finish (result, &error))
     {
-      print_error (_("could not save the token in the keyring: %s"), error->message);
+      tally_cli_print_error (_("could not save the token in the keyring: %s"), error->message);
       return TALLY_CLI_EXIT_IO;
     }
 
   {
     g_autoptr (GString) out = g_string_new (NULL);
-    g_autofree char *clean_url = sanitize_for_terminal (base_url);
-    g_autofree char *clean_email = sanitize_for_terminal (cli->email);
+    g_autofree char *clean_url = tally_cli_sanitize (base_url);
+    g_autofree char *clean_email = tally_cli_sanitize (cli->email);
 
     g_string_append_printf (out, _("Logged in to %s as %s"), clean_url, clean_email);
     g_string_append_c (out, '\n');
-    return write_and_close (cli, out);
+    return tally_cli_write_and_close (cli, out);
   }
 }
 
 int
-run_logout (Cli *cli)
+tally_cli_run_logout (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -535,7 +510,7 @@ run_logout (Cli *cli)
         {
           g_string_append (out, _("Not logged in."));
           g_string_append_c (out, '\n');
-          return write_and_close (cli, out);
+          return tally_cli_write_and_close (cli, out);
         }
       server_url = g_strdup (saved->server_url);
     }
@@ -549,11 +524,11 @@ run_logout (Cli *cli)
     }
 
   /* The keyring first: it must not wait for a server that is gone. */
-  tally_credentials_clear_async (server_url, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+  tally_credentials_clear_async (server_url, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   if (!tally_credentials_clear_finish (result, &error))
     {
-      print_error (_("could not remove the token from the keyring: %s"), error->message);
+      tally_cli_print_error (_("could not remove the token from the keyring: %s"), error->message);
       return TALLY_CLI_EXIT_IO;
     }
   g_clear_object (&result);
@@ -568,16 +543,16 @@ run_logout (Cli *cli)
             return status;
         }
       tally_client_set_tokens (cli->client, saved->token, saved->refresh_token, saved->expires_at);
-      tally_client_logout_async (cli->client, NULL, store_result_cb, &slot);
-      result = wait_result (&slot);
+      tally_client_logout_async (cli->client, NULL, tally_cli_store_result_cb, &slot);
+      result = tally_cli_wait_result (&slot);
       if (!tally_client_logout_finish (cli->client, result, &error))
-        print_error (_("warning: the server could not be told to end the session (%s); the login was removed from this computer"),
-                        error->message);
+        tally_cli_print_error (_("warning: the server could not be told to end the session (%s); the login was removed from this computer"),
+                                  error->message);
     }
 
-  clean = sanitize_for_terminal (server_url);
+  clean = tally_cli_sanitize (server_url);
   g_string_append_printf (out, _("Logged out of %s"), clean);
   g_string_append_c (out, '\n');
 
-  return write_and_close (cli, out);
+  return tally_cli_write_and_close (cli, out);
 }

@@ -8,43 +8,17 @@
 #include "config.h"
 
 #include <inttypes.h>
-
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 
 #include "tally-api-key.h"
-#include "tally-auth-result.h"
-#include "tally-client.h"
-#include "tally-credentials.h"
-#include "tally-csv.h"
-#include "tally-dashboard-stats.h"
-#include "tally-demo-server.h"
-#include "tally-error.h"
 #include "tally-format.h"
-#include "tally-key-cost.h"
-#include "tally-key-usage.h"
-#include "tally-model-breakdown.h"
-#include "tally-model-stat.h"
-#include "tally-page.h"
-#include "tally-public-settings.h"
 #include "tally-report-pdf.h"
 #include "tally-report.h"
-#include "tally-server-time.h"
-#include "tally-server-zone.h"
-#include "tally-trend-point.h"
-#include "tally-trend.h"
 #include "tally-usage-log.h"
-#include "tally-usage-query.h"
 #include "tally-usage-snapshot.h"
 #include "tally-user.h"
-
-#include "tally-cli.h"
 
 #include "tally-cli-private.h"
 
@@ -79,27 +53,27 @@ enum
 static void
 append_log_header (GString *out)
 {
-  append_padded (out, _("Time"), W_TIME, FALSE);
+  tally_cli_append_padded (out, _("Time"), W_TIME, FALSE);
   g_string_append (out, "  ");
-  append_padded (out, _("Key"), W_KEY, FALSE);
+  tally_cli_append_padded (out, _("Key"), W_KEY, FALSE);
   g_string_append (out, "  ");
-  append_padded (out, _("Model"), W_MODEL, FALSE);
+  tally_cli_append_padded (out, _("Model"), W_MODEL, FALSE);
   g_string_append (out, "  ");
-  append_padded (out, _("Type"), W_TYPE, FALSE);
+  tally_cli_append_padded (out, _("Type"), W_TYPE, FALSE);
   g_string_append (out, "  ");
-  append_padded (out, _("Input"), W_TOKENS, TRUE);
+  tally_cli_append_padded (out, _("Input"), W_TOKENS, TRUE);
   g_string_append (out, "  ");
-  append_padded (out, _("Output"), W_TOKENS, TRUE);
+  tally_cli_append_padded (out, _("Output"), W_TOKENS, TRUE);
   g_string_append (out, "  ");
-  append_padded (out, _("Cache W"), W_TOKENS, TRUE);
+  tally_cli_append_padded (out, _("Cache W"), W_TOKENS, TRUE);
   g_string_append (out, "  ");
-  append_padded (out, _("Cache R"), W_TOKENS, TRUE);
+  tally_cli_append_padded (out, _("Cache R"), W_TOKENS, TRUE);
   g_string_append (out, "  ");
-  append_padded (out, _("Cost"), W_COST, TRUE);
+  tally_cli_append_padded (out, _("Cost"), W_COST, TRUE);
   g_string_append (out, "  ");
-  append_padded (out, _("Billed"), W_COST, TRUE);
+  tally_cli_append_padded (out, _("Billed"), W_COST, TRUE);
   g_string_append (out, "  ");
-  append_padded (out, _("Duration"), W_DURATION, TRUE);
+  tally_cli_append_padded (out, _("Duration"), W_DURATION, TRUE);
   g_string_append_c (out, '\n');
 }
 
@@ -110,10 +84,10 @@ append_cell (GString *out,
              gboolean right,
              gboolean last)
 {
-  g_autofree char *clean = sanitize_for_terminal (raw);
-  g_autofree char *cut = truncate_to_width (clean, width);
+  g_autofree char *clean = tally_cli_sanitize (raw);
+  g_autofree char *cut = tally_cli_truncate_to_width (clean, width);
 
-  append_padded (out, cut, last && !right ? 0 : width, right);
+  tally_cli_append_padded (out, cut, last && !right ? 0 : width, right);
   if (!last)
     g_string_append (out, "  ");
 }
@@ -128,12 +102,12 @@ append_log_row (LogsState *state,
   gint64 api_key_id = tally_usage_log_get_api_key_id (log);
   g_autofree char *time = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *input = format_count (tally_usage_log_get_input_tokens (log));
-  g_autofree char *output = format_count (tally_usage_log_get_output_tokens (log));
-  g_autofree char *cache_w = format_count (tally_usage_log_get_cache_creation_tokens (log));
-  g_autofree char *cache_r = format_count (tally_usage_log_get_cache_read_tokens (log));
-  g_autofree char *cost = format_cost (tally_usage_log_get_total_cost (log));
-  g_autofree char *actual = format_cost (tally_usage_log_get_actual_cost (log));
+  g_autofree char *input = tally_format_count (tally_usage_log_get_input_tokens (log));
+  g_autofree char *output = tally_format_count (tally_usage_log_get_output_tokens (log));
+  g_autofree char *cache_w = tally_format_count (tally_usage_log_get_cache_creation_tokens (log));
+  g_autofree char *cache_r = tally_format_count (tally_usage_log_get_cache_read_tokens (log));
+  g_autofree char *cost = tally_format_cost (tally_usage_log_get_total_cost (log));
+  g_autofree char *actual = tally_format_cost (tally_usage_log_get_actual_cost (log));
   g_autofree char *duration = NULL;
   gint64 duration_ms = tally_usage_log_get_duration_ms (log);
 
@@ -204,14 +178,14 @@ logs_page_cb (TallyUsageSnapshot *snapshot,
       state->sum_actual_cost += tally_usage_log_get_actual_cost (log);
     }
 
-  if (!write_string (cli, out, &state->error))
+  if (!tally_cli_write_string (cli, out, &state->error))
     return FALSE;
 
   return TRUE;
 }
 
 int
-run_logs (Cli *cli)
+tally_cli_run_logs (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) keys_result = NULL;
@@ -228,17 +202,17 @@ run_logs (Cli *cli)
   int status;
 
   if (cli->format == FORMAT_CSV)
-    return run_report (cli, TALLY_REPORT_LOGS);
+    return tally_cli_run_csv_report (cli, TALLY_REPORT_LOGS);
 
   key_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   if (cli->format == FORMAT_TABLE)
     {
       /* names of keys whose rows come without a nested api_key */
-      tally_client_list_all_keys_async (cli->client, NULL, store_result_cb, &slot);
-      keys_result = wait_result (&slot);
+      tally_client_list_all_keys_async (cli->client, NULL, tally_cli_store_result_cb, &slot);
+      keys_result = tally_cli_wait_result (&slot);
       keys = tally_client_list_all_keys_finish (cli->client, keys_result, &error);
       if (keys == NULL)
-        return fail_with_error (cli, error);
+        return tally_cli_fail_with_error (cli, error);
 
       n_keys = g_list_model_get_n_items (keys);
       for (guint i = 0; i < n_keys; i++)
@@ -251,7 +225,7 @@ run_logs (Cli *cli)
         }
     }
 
-  status = open_output (cli);
+  status = tally_cli_open_output (cli);
   if (status != TALLY_CLI_EXIT_OK)
     return status;
 
@@ -259,23 +233,23 @@ run_logs (Cli *cli)
     g_string_append (head, "[\n");
   else
     append_log_header (head);
-  if (!write_string (cli, head, &error))
-    return fail_with_error (cli, error);
+  if (!tally_cli_write_string (cli, head, &error))
+    return tally_cli_fail_with_error (cli, error);
 
   state.cli = cli;
   state.key_names = key_names;
 
   tally_usage_snapshot_foreach_async (cli->client, cli->query, LOGS_PAGE_SIZE, LOGS_MAX_IN_FLIGHT,
-                                      logs_page_cb, &state, NULL, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+                                      logs_page_cb, &state, NULL, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   if (!tally_usage_snapshot_foreach_finish (result, NULL, &error))
     {
       g_clear_error (&state.error);
-      return fail_with_error (cli, error);
+      return tally_cli_fail_with_error (cli, error);
     }
   if (state.error != NULL)
     {
-      status = fail_with_error (cli, state.error);
+      status = tally_cli_fail_with_error (cli, state.error);
       g_clear_error (&state.error);
       return status;
     }
@@ -284,26 +258,26 @@ run_logs (Cli *cli)
     g_string_append (tail, state.rows > 0 ? "\n]\n" : "]\n");
   else
     {
-      g_autofree char *rows = format_count ((gint64) state.rows);
-      g_autofree char *tokens = format_count (state.sum_tokens);
-      g_autofree char *cost = format_cost (state.sum_cost);
-      g_autofree char *actual = format_cost (state.sum_actual_cost);
+      g_autofree char *rows = tally_format_count ((gint64) state.rows);
+      g_autofree char *tokens = tally_format_count (state.sum_tokens);
+      g_autofree char *cost = tally_format_cost (state.sum_cost);
+      g_autofree char *actual = tally_format_cost (state.sum_actual_cost);
 
       g_string_append_printf (tail, _("%s requests, %s tokens, list cost %s, billed %s"),
                                        rows, tokens, cost, actual);
       g_string_append_c (tail, '\n');
     }
-  if (!write_string (cli, tail, &error))
-    return fail_with_error (cli, error);
+  if (!tally_cli_write_string (cli, tail, &error))
+    return tally_cli_fail_with_error (cli, error);
 
-  return close_output (cli);
+  return tally_cli_close_output (cli);
 }
 
 /* -------------------------------------------------------------- report */
 
 /* `tally report --pdf --output FILE`: the same one-page summary as the window's Export. */
 int
-run_report_pdf (Cli *cli)
+tally_cli_run_report_pdf (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) me_result = NULL;
@@ -313,20 +287,20 @@ run_report_pdf (Cli *cli)
   GAsyncResult *slot = NULL;
 
   /* the account line of the header */
-  tally_client_get_me_async (cli->client, NULL, store_result_cb, &slot);
-  me_result = wait_result (&slot);
+  tally_client_get_me_async (cli->client, NULL, tally_cli_store_result_cb, &slot);
+  me_result = tally_cli_wait_result (&slot);
   user = tally_client_get_me_finish (cli->client, me_result, &error);
   if (user == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   file = g_file_new_for_commandline_arg (cli->output);
   tally_report_pdf_export_async (cli->client, cli->query,
                                  tally_client_get_base_url (cli->client),
                                  tally_user_get_email (user),
-                                 file, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+                                 file, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   if (!tally_report_pdf_export_finish (result, &error))
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   return TALLY_CLI_EXIT_OK;
 }

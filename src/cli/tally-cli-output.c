@@ -7,44 +7,17 @@
 
 #include "config.h"
 
-#include <inttypes.h>
-
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 
-#include "tally-api-key.h"
-#include "tally-auth-result.h"
-#include "tally-client.h"
-#include "tally-credentials.h"
 #include "tally-csv.h"
-#include "tally-dashboard-stats.h"
-#include "tally-demo-server.h"
-#include "tally-error.h"
 #include "tally-format.h"
-#include "tally-key-cost.h"
-#include "tally-key-usage.h"
-#include "tally-model-breakdown.h"
-#include "tally-model-stat.h"
-#include "tally-page.h"
-#include "tally-public-settings.h"
-#include "tally-report-pdf.h"
 #include "tally-report.h"
-#include "tally-server-time.h"
-#include "tally-server-zone.h"
-#include "tally-trend-point.h"
-#include "tally-trend.h"
 #include "tally-usage-log.h"
-#include "tally-usage-query.h"
-#include "tally-usage-snapshot.h"
-#include "tally-user.h"
-
-#include "tally-cli.h"
 
 #include "tally-cli-private.h"
 
@@ -63,7 +36,13 @@ struct _CliStdoutStream
 G_DEFINE_FINAL_TYPE (CliStdoutStream, cli_stdout_stream, G_TYPE_OUTPUT_STREAM)
 
 /* Set once a write to stdout met EPIPE: the reader went away (`tally logs | head`). */
-gboolean stdout_broken;
+static gboolean stdout_broken;
+
+gboolean
+tally_cli_stdout_is_broken (void)
+{
+  return stdout_broken;
+}
 
 static void
 set_stdout_error (GError **error,
@@ -148,7 +127,7 @@ cli_stdout_stream_init (CliStdoutStream *self)
 /* Server text for a terminal: valid UTF-8, without control characters (ESC,
  * CR, BEL, C1) or bidirectional overrides that could rewrite the display. */
 char *
-sanitize_for_terminal (const char *text)
+tally_cli_sanitize (const char *text)
 {
   g_autofree char *valid = NULL;
   GString *out;
@@ -193,8 +172,8 @@ display_width (const char *text)
 
 /* @text cut to at most @max columns, with an ellipsis when cut. */
 char *
-truncate_to_width (const char *text,
-                   guint max)
+tally_cli_truncate_to_width (const char *text,
+                             guint max)
 {
   GString *out;
   guint width = 0;
@@ -219,10 +198,10 @@ truncate_to_width (const char *text,
 }
 
 void
-append_padded (GString *out,
-               const char *text,
-               guint width,
-               gboolean right)
+tally_cli_append_padded (GString *out,
+                         const char *text,
+                         guint width,
+                         gboolean right)
 {
   guint w = display_width (text);
 
@@ -236,9 +215,9 @@ append_padded (GString *out,
 }
 
 gboolean
-write_string (Cli *cli,
-              GString *text,
-              GError **error)
+tally_cli_write_string (Cli *cli,
+                        GString *text,
+                        GError **error)
 {
   if (text->len == 0)
     return TRUE;
@@ -249,8 +228,8 @@ write_string (Cli *cli,
 /* ---------------------------------------------------------------- tables */
 
 Table *
-table_new (guint n_columns,
-           guint right_aligned)
+tally_cli_table_new (guint n_columns,
+                     guint right_aligned)
 {
   Table *table = g_new0 (Table, 1);
 
@@ -262,7 +241,7 @@ table_new (guint n_columns,
 }
 
 void
-table_free (Table *table)
+tally_cli_table_free (Table *table)
 {
   g_ptr_array_unref (table->rows);
   g_free (table);
@@ -270,9 +249,9 @@ table_free (Table *table)
 
 /* Adds a row of @n_columns cells; takes ownership of none of them. */
 void
-table_add_row (Table *table,
-               const char *first,
-               ...)
+tally_cli_table_add_row (Table *table,
+                         const char *first,
+                         ...)
 {
   char **row = g_new0 (char *, table->n_columns + 1);
   va_list args;
@@ -282,7 +261,7 @@ table_add_row (Table *table,
     {
       const char *cell = i == 0 ? first : va_arg (args, const char *);
 
-      row[i] = sanitize_for_terminal (cell);
+      row[i] = tally_cli_sanitize (cell);
     }
   va_end (args);
 
@@ -290,8 +269,8 @@ table_add_row (Table *table,
 }
 
 void
-table_render (Table *table,
-              GString *out)
+tally_cli_table_render (Table *table,
+                        GString *out)
 {
   g_autofree guint *widths = g_new0 (guint, table->n_columns);
 
@@ -312,7 +291,7 @@ table_render (Table *table,
         {
           if (i > 0)
             g_string_append (out, "  ");
-          append_padded (out, row[i], widths[i], (table->right_aligned & (1u << i)) != 0);
+          tally_cli_append_padded (out, row[i], widths[i], (table->right_aligned & (1u << i)) != 0);
         }
 
       /* no trailing blanks */
@@ -533,7 +512,7 @@ json_append_object (GString *out,
 
 /* Opens where --csv/--json/table output goes: the --output file (atomically) or stdout. */
 int
-open_output (Cli *cli)
+tally_cli_open_output (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
 
@@ -548,7 +527,7 @@ open_output (Cli *cli)
 
       cli->atomic = tally_atomic_file_open (file, NULL, &error);
       if (cli->atomic == NULL)
-        return fail_with_error (cli, error);
+        return tally_cli_fail_with_error (cli, error);
       cli->out = g_object_ref (cli->atomic);
     }
 
@@ -557,7 +536,7 @@ open_output (Cli *cli)
 
 /* Commits the --output file, or flushes stdout. */
 int
-close_output (Cli *cli)
+tally_cli_close_output (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
 
@@ -566,37 +545,37 @@ close_output (Cli *cli)
       g_autoptr (GOutputStream) atomic = g_steal_pointer (&cli->atomic);
 
       if (!tally_atomic_file_commit (atomic, NULL, &error))
-        return fail_with_error (cli, error);
+        return tally_cli_fail_with_error (cli, error);
       return TALLY_CLI_EXIT_OK;
     }
 
   if (cli->out != NULL && !g_output_stream_flush (cli->out, NULL, &error))
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   return TALLY_CLI_EXIT_OK;
 }
 
 int
-write_and_close (Cli *cli,
-                 GString *text)
+tally_cli_write_and_close (Cli *cli,
+                           GString *text)
 {
   g_autoptr (GError) error = NULL;
   int status;
 
-  status = open_output (cli);
+  status = tally_cli_open_output (cli);
   if (status != TALLY_CLI_EXIT_OK)
     return status;
 
-  if (!write_string (cli, text, &error))
-    return fail_with_error (cli, error);
+  if (!tally_cli_write_string (cli, text, &error))
+    return tally_cli_fail_with_error (cli, error);
 
-  return close_output (cli);
+  return tally_cli_close_output (cli);
 }
 
 /* --csv: the report module, into --output (atomically) or onto stdout */
 int
-run_report (Cli *cli,
-            TallyReportKind kind)
+tally_cli_run_csv_report (Cli *cli,
+                          TallyReportKind kind)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -608,33 +587,21 @@ run_report (Cli *cli,
       g_autoptr (GFile) file = g_file_new_for_commandline_arg (cli->output);
 
       tally_report_export_csv_async (cli->client, kind, cli->query, cli->granularity, file,
-                                     NULL, NULL, NULL, store_result_cb, &slot);
-      result = wait_result (&slot);
+                                     NULL, NULL, NULL, tally_cli_store_result_cb, &slot);
+      result = tally_cli_wait_result (&slot);
       ok = tally_report_export_csv_finish (result, &error);
     }
   else
     {
       cli->out = g_object_new (CLI_TYPE_STDOUT_STREAM, NULL);
       tally_report_write_csv_async (cli->client, kind, cli->query, cli->granularity, cli->out,
-                                    NULL, NULL, NULL, store_result_cb, &slot);
-      result = wait_result (&slot);
+                                    NULL, NULL, NULL, tally_cli_store_result_cb, &slot);
+      result = tally_cli_wait_result (&slot);
       ok = tally_report_write_csv_finish (result, &error);
     }
 
   if (!ok)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
-  return close_output (cli);
-}
-
-char *
-format_cost (double usd)
-{
-  return tally_format_cost (usd);
-}
-
-char *
-format_count (gint64 value)
-{
-  return tally_format_count (value);
+  return tally_cli_close_output (cli);
 }

@@ -94,30 +94,39 @@ struct _Cli
 };
 
 /* tally-cli.c */
-void G_GNUC_PRINTF (1, 2) print_error (const char *format,
-                                       ...);
-int G_GNUC_PRINTF (1, 2) usage_error (const char *format,
-                                      ...);
-int fail_with_error (Cli *cli,
-                     const GError *error);
-void store_result_cb (GObject *object,
-                      GAsyncResult *result,
-                      gpointer user_data);
-GAsyncResult *wait_result (GAsyncResult **slot);
+/* One line "tally: …" on stderr, newlines folded and controls removed. */
+void G_GNUC_PRINTF (1, 2) tally_cli_print_error (const char *format,
+                                                 ...);
+/* tally_cli_print_error(), then TALLY_CLI_EXIT_USAGE */
+int G_GNUC_PRINTF (1, 2) tally_cli_usage_error (const char *format,
+                                                ...);
+/* Says what went wrong (with a hint to log in where that helps); the exit status for @error. */
+int tally_cli_fail_with_error (Cli *cli,
+                               const GError *error);
+/* A GAsyncReadyCallback storing the result in the GAsyncResult * slot @user_data; */
+/* tally_cli_wait_result() runs the default main context until it is there. */
+void tally_cli_store_result_cb (GObject *object,
+                                GAsyncResult *result,
+                                gpointer user_data);
+GAsyncResult *tally_cli_wait_result (GAsyncResult **slot);
 
 /* tally-cli-output.c */
-extern gboolean stdout_broken;
+/* TRUE once a write to stdout met EPIPE: the reader went away (`tally logs | head`) */
+gboolean tally_cli_stdout_is_broken (void);
 
-char *sanitize_for_terminal (const char *text);
-char *truncate_to_width (const char *text,
-                         guint max);
-void append_padded (GString *out,
-                    const char *text,
-                    guint width,
-                    gboolean right);
-gboolean write_string (Cli *cli,
-                       GString *text,
-                       GError **error);
+/* Server text for a terminal: valid UTF-8, no controls or bidi overrides. */
+char *tally_cli_sanitize (const char *text);
+/* Widths in terminal columns (wide characters count 2). */
+char *tally_cli_truncate_to_width (const char *text,
+                                   guint max);
+void tally_cli_append_padded (GString *out,
+                              const char *text,
+                              guint width,
+                              gboolean right);
+/* Writes @text to where the output goes (cli->out). */
+gboolean tally_cli_write_string (Cli *cli,
+                                 GString *text,
+                                 GError **error);
 
 typedef struct
 {
@@ -126,16 +135,17 @@ typedef struct
   GPtrArray *rows;     /* of GStrv, already sanitised */
 } Table;
 
-Table *table_new (guint n_columns,
-                  guint right_aligned);
-void table_free (Table *table);
-void table_add_row (Table *table,
-                    const char *first,
-                    ...);
-void table_render (Table *table,
-                   GString *out);
+/* A table whose columns are as wide as their widest cell. */
+Table *tally_cli_table_new (guint n_columns,
+                            guint right_aligned);
+void tally_cli_table_free (Table *table);
+void tally_cli_table_add_row (Table *table,
+                              const char *first,
+                              ...);
+void tally_cli_table_render (Table *table,
+                             GString *out);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Table, table_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Table, tally_cli_table_free)
 
 void json_append_string (GString *out,
                          const char *text);
@@ -146,29 +156,31 @@ void json_append_list (GString *out,
 void json_append_object (GString *out,
                          GObject *object);
 
-int open_output (Cli *cli);
-int close_output (Cli *cli);
-int write_and_close (Cli *cli,
-                     GString *text);
-int run_report (Cli *cli,
-                TallyReportKind kind);
-char *format_cost (double usd);
-char *format_count (gint64 value);
+/* cli->out: the --output file (written atomically) or stdout; close commits or flushes. */
+int tally_cli_open_output (Cli *cli);
+int tally_cli_close_output (Cli *cli);
+int tally_cli_write_and_close (Cli *cli,
+                               GString *text);
+/* --csv: the report module, into --output (atomically) or onto stdout */
+int tally_cli_run_csv_report (Cli *cli,
+                              TallyReportKind kind);
 
 /* tally-cli-auth.c */
-int cli_connect (Cli *cli);
-void wait_for_stores (Cli *cli);
-int run_login (Cli *cli);
-int run_logout (Cli *cli);
+/* The demo, or the server and token of --server, TALLY_SERVER/TALLY_TOKEN or the keyring. */
+int tally_cli_connect (Cli *cli);
+/* Before exiting: the last rotated token pair must be in the keyring. */
+void tally_cli_wait_for_stores (Cli *cli);
+int tally_cli_run_login (Cli *cli);
+int tally_cli_run_logout (Cli *cli);
 
 /* tally-cli-usage.c */
-int run_summary (Cli *cli);
-int run_keys (Cli *cli);
-int run_trend (Cli *cli);
-int run_models (Cli *cli);
+int tally_cli_run_summary (Cli *cli);
+int tally_cli_run_keys (Cli *cli);
+int tally_cli_run_trend (Cli *cli);
+int tally_cli_run_models (Cli *cli);
 
 /* tally-cli-logs.c */
-int run_logs (Cli *cli);
-int run_report_pdf (Cli *cli);
+int tally_cli_run_logs (Cli *cli);
+int tally_cli_run_report_pdf (Cli *cli);
 
 G_END_DECLS

@@ -7,25 +7,10 @@
 
 #include "config.h"
 
-#include <inttypes.h>
-
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
-#include <string.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <glib/gi18n.h>
 
 #include "tally-api-key.h"
-#include "tally-auth-result.h"
-#include "tally-client.h"
-#include "tally-credentials.h"
-#include "tally-csv.h"
 #include "tally-dashboard-stats.h"
-#include "tally-demo-server.h"
-#include "tally-error.h"
 #include "tally-format.h"
 #include "tally-key-cost.h"
 #include "tally-key-usage.h"
@@ -33,18 +18,13 @@
 #include "tally-model-stat.h"
 #include "tally-page.h"
 #include "tally-public-settings.h"
-#include "tally-report-pdf.h"
 #include "tally-report.h"
 #include "tally-server-time.h"
 #include "tally-server-zone.h"
 #include "tally-trend-point.h"
 #include "tally-trend.h"
 #include "tally-usage-log.h"
-#include "tally-usage-query.h"
-#include "tally-usage-snapshot.h"
 #include "tally-user.h"
-
-#include "tally-cli.h"
 
 #include "tally-cli-private.h"
 
@@ -64,8 +44,8 @@ learn_server_zone (Cli *cli)
   GAsyncResult *slot = NULL;
   GDateTime *created_at;
 
-  tally_client_get_public_settings_async (cli->client, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+  tally_client_get_public_settings_async (cli->client, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   settings = tally_client_get_public_settings_finish (cli->client, result, &error);
   if (settings != NULL)
     {
@@ -79,8 +59,8 @@ learn_server_zone (Cli *cli)
 
   /* An older server: the newest timestamp, never the account's creation
    * (it may be on the other side of a DST change). */
-  tally_client_list_usage_async (cli->client, NULL, 1, 1, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+  tally_client_list_usage_async (cli->client, NULL, 1, 1, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   page = tally_client_list_usage_finish (cli->client, result, &error);
   if (page == NULL || g_list_model_get_n_items (tally_page_get_items (page)) == 0)
     return NULL;
@@ -92,7 +72,7 @@ learn_server_zone (Cli *cli)
 }
 
 int
-run_summary (Cli *cli)
+tally_cli_run_summary (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) me_result = NULL;
@@ -108,23 +88,23 @@ run_summary (Cli *cli)
   GAsyncResult *trend_slot = NULL;
   g_autoptr (TallyServerZone) zone = NULL;
 
-  tally_client_get_me_async (cli->client, NULL, store_result_cb, &me_slot);
-  tally_client_get_dashboard_stats_async (cli->client, NULL, store_result_cb, &stats_slot);
+  tally_client_get_me_async (cli->client, NULL, tally_cli_store_result_cb, &me_slot);
+  tally_client_get_dashboard_stats_async (cli->client, NULL, tally_cli_store_result_cb, &stats_slot);
   tally_client_get_trend_async (cli->client, NULL, NULL, TALLY_GRANULARITY_DAY, NULL,
-                                store_result_cb, &trend_slot);
-  me_result = wait_result (&me_slot);
-  stats_result = wait_result (&stats_slot);
-  trend_result = wait_result (&trend_slot);
+                                tally_cli_store_result_cb, &trend_slot);
+  me_result = tally_cli_wait_result (&me_slot);
+  stats_result = tally_cli_wait_result (&stats_slot);
+  trend_result = tally_cli_wait_result (&trend_slot);
 
   user = tally_client_get_me_finish (cli->client, me_result, &error);
   if (user == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
   stats = tally_client_get_dashboard_stats_finish (cli->client, stats_result, &error);
   if (stats == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
   trend = tally_client_get_trend_finish (cli->client, trend_result, &error);
   if (trend == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   /* The server's zone, with the offset of the server's today. */
   zone = learn_server_zone (cli);
@@ -153,31 +133,31 @@ run_summary (Cli *cli)
     }
   else
     {
-      g_autoptr (Table) head = table_new (2, 0);
-      g_autoptr (Table) body = table_new (3, 0x6);
+      g_autoptr (Table) head = tally_cli_table_new (2, 0);
+      g_autoptr (Table) body = tally_cli_table_new (3, 0x6);
       g_autofree char *server_day = NULL;
-      g_autofree char *balance = format_cost (tally_user_get_balance (user));
-      g_autofree char *today_billed = format_cost (tally_dashboard_stats_get_today_actual_cost (stats));
-      g_autofree char *total_billed = format_cost (tally_dashboard_stats_get_total_actual_cost (stats));
-      g_autofree char *today_list = format_cost (tally_dashboard_stats_get_today_cost (stats));
-      g_autofree char *total_list = format_cost (tally_dashboard_stats_get_total_cost (stats));
-      g_autofree char *today_requests = format_count (tally_dashboard_stats_get_today_requests (stats));
-      g_autofree char *total_requests = format_count (tally_dashboard_stats_get_total_requests (stats));
-      g_autofree char *today_tokens = format_count (tally_dashboard_stats_get_today_tokens (stats));
-      g_autofree char *total_tokens = format_count (tally_dashboard_stats_get_total_tokens (stats));
-      g_autofree char *today_input = format_count (tally_dashboard_stats_get_today_input_tokens (stats));
-      g_autofree char *total_input = format_count (tally_dashboard_stats_get_total_input_tokens (stats));
-      g_autofree char *today_output = format_count (tally_dashboard_stats_get_today_output_tokens (stats));
-      g_autofree char *total_output = format_count (tally_dashboard_stats_get_total_output_tokens (stats));
-      g_autofree char *today_cw = format_count (tally_dashboard_stats_get_today_cache_creation_tokens (stats));
-      g_autofree char *total_cw = format_count (tally_dashboard_stats_get_total_cache_creation_tokens (stats));
-      g_autofree char *today_cr = format_count (tally_dashboard_stats_get_today_cache_read_tokens (stats));
-      g_autofree char *total_cr = format_count (tally_dashboard_stats_get_total_cache_read_tokens (stats));
-      g_autofree char *rpm = format_count (tally_dashboard_stats_get_rpm (stats));
-      g_autofree char *tpm = format_count (tally_dashboard_stats_get_tpm (stats));
+      g_autofree char *balance = tally_format_cost (tally_user_get_balance (user));
+      g_autofree char *today_billed = tally_format_cost (tally_dashboard_stats_get_today_actual_cost (stats));
+      g_autofree char *total_billed = tally_format_cost (tally_dashboard_stats_get_total_actual_cost (stats));
+      g_autofree char *today_list = tally_format_cost (tally_dashboard_stats_get_today_cost (stats));
+      g_autofree char *total_list = tally_format_cost (tally_dashboard_stats_get_total_cost (stats));
+      g_autofree char *today_requests = tally_format_count (tally_dashboard_stats_get_today_requests (stats));
+      g_autofree char *total_requests = tally_format_count (tally_dashboard_stats_get_total_requests (stats));
+      g_autofree char *today_tokens = tally_format_count (tally_dashboard_stats_get_today_tokens (stats));
+      g_autofree char *total_tokens = tally_format_count (tally_dashboard_stats_get_total_tokens (stats));
+      g_autofree char *today_input = tally_format_count (tally_dashboard_stats_get_today_input_tokens (stats));
+      g_autofree char *total_input = tally_format_count (tally_dashboard_stats_get_total_input_tokens (stats));
+      g_autofree char *today_output = tally_format_count (tally_dashboard_stats_get_today_output_tokens (stats));
+      g_autofree char *total_output = tally_format_count (tally_dashboard_stats_get_total_output_tokens (stats));
+      g_autofree char *today_cw = tally_format_count (tally_dashboard_stats_get_today_cache_creation_tokens (stats));
+      g_autofree char *total_cw = tally_format_count (tally_dashboard_stats_get_total_cache_creation_tokens (stats));
+      g_autofree char *today_cr = tally_format_count (tally_dashboard_stats_get_today_cache_read_tokens (stats));
+      g_autofree char *total_cr = tally_format_count (tally_dashboard_stats_get_total_cache_read_tokens (stats));
+      g_autofree char *rpm = tally_format_count (tally_dashboard_stats_get_rpm (stats));
+      g_autofree char *tpm = tally_format_count (tally_dashboard_stats_get_tpm (stats));
       g_autofree char *duration = tally_format_duration_ms (tally_dashboard_stats_get_average_duration_ms (stats));
-      g_autofree char *active = format_count (tally_dashboard_stats_get_active_api_keys (stats));
-      g_autofree char *total_keys = format_count (tally_dashboard_stats_get_total_api_keys (stats));
+      g_autofree char *active = tally_format_count (tally_dashboard_stats_get_active_api_keys (stats));
+      g_autofree char *total_keys = tally_format_count (tally_dashboard_stats_get_total_api_keys (stats));
       g_autofree char *keys = NULL;
       g_autofree char *rates = NULL;
 
@@ -196,34 +176,34 @@ run_summary (Cli *cli)
       /* Translators: "8 requests, 50,967 tokens" (per minute) */
       rates = g_strdup_printf (_("%s requests, %s tokens"), rpm, tpm);
 
-      table_add_row (head, _("Server"), tally_client_get_base_url (cli->client));
-      table_add_row (head, _("Account"), tally_user_get_email (user));
-      table_add_row (head, _("Server day"), server_day);
-      table_add_row (head, _("Balance"), balance);
-      table_render (head, out);
+      tally_cli_table_add_row (head, _("Server"), tally_client_get_base_url (cli->client));
+      tally_cli_table_add_row (head, _("Account"), tally_user_get_email (user));
+      tally_cli_table_add_row (head, _("Server day"), server_day);
+      tally_cli_table_add_row (head, _("Balance"), balance);
+      tally_cli_table_render (head, out);
       g_string_append_c (out, '\n');
 
-      table_add_row (body, "", _("Today"), _("All time"));
-      table_add_row (body, _("Billed cost"), today_billed, total_billed);
-      table_add_row (body, _("List cost"), today_list, total_list);
-      table_add_row (body, _("Requests"), today_requests, total_requests);
-      table_add_row (body, _("Tokens"), today_tokens, total_tokens);
-      table_add_row (body, _("  Input"), today_input, total_input);
-      table_add_row (body, _("  Output"), today_output, total_output);
-      table_add_row (body, _("  Cache write"), today_cw, total_cw);
-      table_add_row (body, _("  Cache read"), today_cr, total_cr);
-      table_render (body, out);
+      tally_cli_table_add_row (body, "", _("Today"), _("All time"));
+      tally_cli_table_add_row (body, _("Billed cost"), today_billed, total_billed);
+      tally_cli_table_add_row (body, _("List cost"), today_list, total_list);
+      tally_cli_table_add_row (body, _("Requests"), today_requests, total_requests);
+      tally_cli_table_add_row (body, _("Tokens"), today_tokens, total_tokens);
+      tally_cli_table_add_row (body, _("  Input"), today_input, total_input);
+      tally_cli_table_add_row (body, _("  Output"), today_output, total_output);
+      tally_cli_table_add_row (body, _("  Cache write"), today_cw, total_cw);
+      tally_cli_table_add_row (body, _("  Cache read"), today_cr, total_cr);
+      tally_cli_table_render (body, out);
       g_string_append_c (out, '\n');
 
-      g_clear_pointer (&head, table_free);
-      head = table_new (2, 0);
-      table_add_row (head, _("Per minute"), rates);
-      table_add_row (head, _("Average duration"), duration);
-      table_add_row (head, _("API keys"), keys);
-      table_render (head, out);
+      g_clear_pointer (&head, tally_cli_table_free);
+      head = tally_cli_table_new (2, 0);
+      tally_cli_table_add_row (head, _("Per minute"), rates);
+      tally_cli_table_add_row (head, _("Average duration"), duration);
+      tally_cli_table_add_row (head, _("API keys"), keys);
+      tally_cli_table_render (head, out);
     }
 
-  return write_and_close (cli, out);
+  return tally_cli_write_and_close (cli, out);
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -247,7 +227,7 @@ key_status_label (const char *status)
 }
 
 int
-run_keys (Cli *cli)
+tally_cli_run_keys (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) keys_result = NULL;
@@ -268,19 +248,19 @@ run_keys (Cli *cli)
   guint n_usage;
 
   if (cli->format == FORMAT_CSV)
-    return run_report (cli, TALLY_REPORT_KEYS);
+    return tally_cli_run_csv_report (cli, TALLY_REPORT_KEYS);
 
-  tally_client_list_all_keys_async (cli->client, NULL, store_result_cb, &keys_slot);
-  tally_client_get_dashboard_stats_async (cli->client, NULL, store_result_cb, &stats_slot);
-  keys_result = wait_result (&keys_slot);
-  stats_result = wait_result (&stats_slot);
+  tally_client_list_all_keys_async (cli->client, NULL, tally_cli_store_result_cb, &keys_slot);
+  tally_client_get_dashboard_stats_async (cli->client, NULL, tally_cli_store_result_cb, &stats_slot);
+  keys_result = tally_cli_wait_result (&keys_slot);
+  stats_result = tally_cli_wait_result (&stats_slot);
 
   keys = tally_client_list_all_keys_finish (cli->client, keys_result, &error);
   if (keys == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
   stats = tally_client_get_dashboard_stats_finish (cli->client, stats_result, &error);
   if (stats == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   n_keys = g_list_model_get_n_items (keys);
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_keys);
@@ -293,11 +273,11 @@ run_keys (Cli *cli)
     }
 
   tally_client_get_keys_usage_async (cli->client, (const gint64 *) (gpointer) ids->data, ids->len,
-                                     NULL, store_result_cb, &usage_slot);
-  usage_result = wait_result (&usage_slot);
+                                     NULL, tally_cli_store_result_cb, &usage_slot);
+  usage_result = tally_cli_wait_result (&usage_slot);
   usage = tally_client_get_keys_usage_finish (cli->client, usage_result, &error);
   if (usage == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   usage_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   n_usage = g_list_model_get_n_items (usage);
@@ -334,11 +314,11 @@ run_keys (Cli *cli)
     }
   else
     {
-      g_autoptr (Table) table = table_new (6, 0x19);
+      g_autoptr (Table) table = tally_cli_table_new (6, 0x19);
       double deleted_today;
       double deleted_total;
 
-      table_add_row (table, _("ID"), _("Name"), _("Status"), _("Today"), _("Total"), _("Key"));
+      tally_cli_table_add_row (table, _("ID"), _("Name"), _("Status"), _("Today"), _("Total"), _("Key"));
       for (guint i = 0; i < n_keys; i++)
         {
           g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
@@ -347,36 +327,36 @@ run_keys (Cli *cli)
           double today = key_usage != NULL ? tally_key_usage_get_today_actual_cost (key_usage) : 0.0;
           double total = key_usage != NULL ? tally_key_usage_get_total_actual_cost (key_usage) : 0.0;
           g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-          g_autofree char *today_text = format_cost (today);
-          g_autofree char *total_text = format_cost (total);
+          g_autofree char *today_text = tally_format_cost (today);
+          g_autofree char *total_text = tally_format_cost (total);
 
           sum_today += today;
           sum_total += total;
-          table_add_row (table, id_text, tally_api_key_get_name (key), key_status_label (tally_api_key_get_status (key)),
-                         today_text, total_text, tally_api_key_get_masked_key (key));
+          tally_cli_table_add_row (table, id_text, tally_api_key_get_name (key), key_status_label (tally_api_key_get_status (key)),
+                                   today_text, total_text, tally_api_key_get_masked_key (key));
         }
-      table_render (table, out);
+      tally_cli_table_render (table, out);
 
       /* Σ listed keys ≤ dashboard totals; the rest belongs to deleted keys (API.md §5.6). */
       if (tally_deleted_keys (tally_dashboard_stats_get_today_actual_cost (stats),
                               tally_dashboard_stats_get_total_actual_cost (stats),
                               sum_today, sum_total, &deleted_today, &deleted_total))
         {
-          g_autofree char *today_text = format_cost (deleted_today);
-          g_autofree char *total_text = format_cost (deleted_total);
+          g_autofree char *today_text = tally_format_cost (deleted_today);
+          g_autofree char *total_text = tally_format_cost (deleted_total);
 
           g_string_append_printf (out, _("Deleted keys: %s today, %s in total"), today_text, total_text);
           g_string_append_c (out, '\n');
         }
     }
 
-  return write_and_close (cli, out);
+  return tally_cli_write_and_close (cli, out);
 }
 
 /* --------------------------------------------------------------- trend */
 
 int
-run_trend (Cli *cli)
+tally_cli_run_trend (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -388,14 +368,14 @@ run_trend (Cli *cli)
   guint n_points;
 
   if (cli->format == FORMAT_CSV)
-    return run_report (cli, TALLY_REPORT_DAILY);
+    return tally_cli_run_csv_report (cli, TALLY_REPORT_DAILY);
 
   tally_client_get_trend_async (cli->client, cli->from, cli->to, cli->granularity, NULL,
-                                store_result_cb, &slot);
-  result = wait_result (&slot);
+                                tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   trend = tally_client_get_trend_finish (cli->client, result, &error);
   if (trend == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   /* Hourly: only the hours the server's days have (a DST day has 23 or 25). */
   if (cli->granularity == TALLY_GRANULARITY_HOUR)
@@ -420,7 +400,7 @@ run_trend (Cli *cli)
     }
   else
     {
-      g_autoptr (Table) table = table_new (5, 0x1e);
+      g_autoptr (Table) table = tally_cli_table_new (5, 0x1e);
       gint64 requests = 0;
       gint64 tokens = 0;
       double cost = 0.0;
@@ -430,37 +410,37 @@ run_trend (Cli *cli)
       g_autofree char *cost_text = NULL;
       g_autofree char *actual_text = NULL;
 
-      table_add_row (table, _("Date"), _("Requests"), _("Tokens"), _("List cost"), _("Billed cost"));
+      tally_cli_table_add_row (table, _("Date"), _("Requests"), _("Tokens"), _("List cost"), _("Billed cost"));
       for (guint i = 0; i < n_points; i++)
         {
           g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
-          g_autofree char *r = format_count (tally_trend_point_get_requests (point));
-          g_autofree char *t = format_count (tally_trend_point_get_total_tokens (point));
-          g_autofree char *c = format_cost (tally_trend_point_get_cost (point));
-          g_autofree char *a = format_cost (tally_trend_point_get_actual_cost (point));
+          g_autofree char *r = tally_format_count (tally_trend_point_get_requests (point));
+          g_autofree char *t = tally_format_count (tally_trend_point_get_total_tokens (point));
+          g_autofree char *c = tally_format_cost (tally_trend_point_get_cost (point));
+          g_autofree char *a = tally_format_cost (tally_trend_point_get_actual_cost (point));
 
           requests += tally_trend_point_get_requests (point);
           tokens += tally_trend_point_get_total_tokens (point);
           cost += tally_trend_point_get_cost (point);
           actual_cost += tally_trend_point_get_actual_cost (point);
-          table_add_row (table, tally_trend_point_get_date (point), r, t, c, a);
+          tally_cli_table_add_row (table, tally_trend_point_get_date (point), r, t, c, a);
         }
 
-      requests_text = format_count (requests);
-      tokens_text = format_count (tokens);
-      cost_text = format_cost (cost);
-      actual_text = format_cost (actual_cost);
-      table_add_row (table, _("Total"), requests_text, tokens_text, cost_text, actual_text);
-      table_render (table, out);
+      requests_text = tally_format_count (requests);
+      tokens_text = tally_format_count (tokens);
+      cost_text = tally_format_cost (cost);
+      actual_text = tally_format_cost (actual_cost);
+      tally_cli_table_add_row (table, _("Total"), requests_text, tokens_text, cost_text, actual_text);
+      tally_cli_table_render (table, out);
     }
 
-  return write_and_close (cli, out);
+  return tally_cli_write_and_close (cli, out);
 }
 
 /* -------------------------------------------------------------- models */
 
 int
-run_models (Cli *cli)
+tally_cli_run_models (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -471,13 +451,13 @@ run_models (Cli *cli)
   guint n_models;
 
   if (cli->format == FORMAT_CSV)
-    return run_report (cli, TALLY_REPORT_MODELS);
+    return tally_cli_run_csv_report (cli, TALLY_REPORT_MODELS);
 
-  tally_client_get_model_stats_async (cli->client, cli->from, cli->to, NULL, store_result_cb, &slot);
-  result = wait_result (&slot);
+  tally_client_get_model_stats_async (cli->client, cli->from, cli->to, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
   breakdown = tally_client_get_model_stats_finish (cli->client, result, &error);
   if (breakdown == NULL)
-    return fail_with_error (cli, error);
+    return tally_cli_fail_with_error (cli, error);
 
   models = tally_model_breakdown_get_models (breakdown);
   n_models = g_list_model_get_n_items (models);
@@ -489,29 +469,29 @@ run_models (Cli *cli)
     }
   else
     {
-      g_autoptr (Table) table = table_new (7, 0x7e);
+      g_autoptr (Table) table = tally_cli_table_new (7, 0x7e);
 
       g_string_append_printf (out, _("%s … %s (server days)"),
                                       tally_model_breakdown_get_start_date (breakdown),
                                       tally_model_breakdown_get_end_date (breakdown));
       g_string_append (out, "\n\n");
 
-      table_add_row (table, _("Model"), _("Requests"), _("Input"), _("Output"), _("Tokens"),
-                                                                                       _("List cost"), _("Billed cost"));
+      tally_cli_table_add_row (table, _("Model"), _("Requests"), _("Input"), _("Output"), _("Tokens"),
+                                                                                                 _("List cost"), _("Billed cost"));
       for (guint i = 0; i < n_models; i++)
         {
           g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);
-          g_autofree char *r = format_count (tally_model_stat_get_requests (stat));
-          g_autofree char *in = format_count (tally_model_stat_get_input_tokens (stat));
-          g_autofree char *o = format_count (tally_model_stat_get_output_tokens (stat));
-          g_autofree char *t = format_count (tally_model_stat_get_total_tokens (stat));
-          g_autofree char *c = format_cost (tally_model_stat_get_cost (stat));
-          g_autofree char *a = format_cost (tally_model_stat_get_actual_cost (stat));
+          g_autofree char *r = tally_format_count (tally_model_stat_get_requests (stat));
+          g_autofree char *in = tally_format_count (tally_model_stat_get_input_tokens (stat));
+          g_autofree char *o = tally_format_count (tally_model_stat_get_output_tokens (stat));
+          g_autofree char *t = tally_format_count (tally_model_stat_get_total_tokens (stat));
+          g_autofree char *c = tally_format_cost (tally_model_stat_get_cost (stat));
+          g_autofree char *a = tally_format_cost (tally_model_stat_get_actual_cost (stat));
 
-          table_add_row (table, tally_model_stat_get_model (stat), r, in, o, t, c, a);
+          tally_cli_table_add_row (table, tally_model_stat_get_model (stat), r, in, o, t, c, a);
         }
-      table_render (table, out);
+      tally_cli_table_render (table, out);
     }
 
-  return write_and_close (cli, out);
+  return tally_cli_write_and_close (cli, out);
 }

@@ -1,53 +1,26 @@
-/* tally-cli.c: the headless command line (DESIGN.md §4)
+/* tally-cli.c: the headless command line (DESIGN.md §4): the commands, their
+ * options, errors and exit statuses
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Links libtally-core only: never gtk, never a display. Every subcommand runs
- * the core's async API on the default main context and waits for it here.
+ * the core's async API on the default main context and waits for it here
+ * (tally_cli_wait_result). The commands live in tally-cli-auth.c,
+ * tally-cli-usage.c and tally-cli-logs.c; what they write, in tally-cli-output.c.
  */
 
 #define G_LOG_DOMAIN "tally-cli"
 
 #include "config.h"
 
-#include <inttypes.h>
-
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 
-#include "tally-api-key.h"
-#include "tally-auth-result.h"
-#include "tally-client.h"
-#include "tally-credentials.h"
 #include "tally-csv.h"
-#include "tally-dashboard-stats.h"
-#include "tally-demo-server.h"
 #include "tally-error.h"
-#include "tally-format.h"
-#include "tally-key-cost.h"
-#include "tally-key-usage.h"
-#include "tally-model-breakdown.h"
-#include "tally-model-stat.h"
-#include "tally-page.h"
-#include "tally-public-settings.h"
-#include "tally-report-pdf.h"
-#include "tally-report.h"
 #include "tally-server-time.h"
-#include "tally-server-zone.h"
-#include "tally-trend-point.h"
-#include "tally-trend.h"
-#include "tally-usage-log.h"
 #include "tally-usage-query.h"
-#include "tally-usage-snapshot.h"
-#include "tally-user.h"
-
-#include "tally-cli.h"
 
 #include "tally-cli-private.h"
 
@@ -76,8 +49,8 @@ cli_clear (Cli *cli)
 }
 
 void G_GNUC_PRINTF (1, 2)
-    print_error (const char *format,
-                 ...)
+    tally_cli_print_error (const char *format,
+                           ...)
 {
   g_autofree char *message = NULL;
   g_autofree char *clean = NULL;
@@ -88,7 +61,7 @@ void G_GNUC_PRINTF (1, 2)
   va_end (args);
 
   g_strdelimit (message, "\r\n\t", ' ');
-  clean = sanitize_for_terminal (message);
+  clean = tally_cli_sanitize (message);
   g_strstrip (clean);
 
   fflush (stdout);
@@ -97,8 +70,8 @@ void G_GNUC_PRINTF (1, 2)
 }
 
 int G_GNUC_PRINTF (1, 2)
-    usage_error (const char *format,
-                 ...)
+    tally_cli_usage_error (const char *format,
+                           ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -107,7 +80,7 @@ int G_GNUC_PRINTF (1, 2)
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  print_error ("%s", message);
+  tally_cli_print_error ("%s", message);
   return TALLY_CLI_EXIT_USAGE;
 }
 
@@ -157,13 +130,13 @@ exit_status_for_error (const GError *error)
 }
 
 int
-fail_with_error (Cli *cli,
-                 const GError *error)
+tally_cli_fail_with_error (Cli *cli,
+                           const GError *error)
 {
   int status = exit_status_for_error (error);
 
   /* the reader of a pipe went away (`tally logs | head`): nothing to say */
-  if (stdout_broken)
+  if (tally_cli_stdout_is_broken ())
     return TALLY_CLI_EXIT_IO;
 
   /* a new login helps, except for a disabled account */
@@ -173,28 +146,28 @@ fail_with_error (Cli *cli,
       const char *url = tally_client_get_base_url (cli->client);
 
       /* Translators: the first %s is a sentence such as "Your login has expired — log in again" */
-      print_error (_("%s (with `tally login --server %s --email …`)"), error->message, url);
+      tally_cli_print_error (_("%s (with `tally login --server %s --email …`)"), error->message, url);
     }
   else if (tally_error_has_session_sentence (error))
-    print_error ("%s", error->message);
+    tally_cli_print_error ("%s", error->message);
   else if (status == TALLY_CLI_EXIT_AUTH && error->domain == TALLY_ERROR
            && error->code == TALLY_ERROR_UNAUTHORIZED && cli->client != NULL)
     {
       const char *url = tally_client_get_base_url (cli->client);
 
-      print_error (_("%s refused the access token (%s); log in again with `tally login --server %s --email …`"),
-                      url, error->message, url);
+      tally_cli_print_error (_("%s refused the access token (%s); log in again with `tally login --server %s --email …`"),
+                                url, error->message, url);
     }
   else
-    print_error ("%s", error->message);
+    tally_cli_print_error ("%s", error->message);
 
   return status;
 }
 
 void
-store_result_cb (GObject *object,
-                 GAsyncResult *result,
-                 gpointer user_data)
+tally_cli_store_result_cb (GObject *object,
+                           GAsyncResult *result,
+                           gpointer user_data)
 {
   GAsyncResult **slot = user_data;
 
@@ -204,7 +177,7 @@ store_result_cb (GObject *object,
 
 /* Runs the default main context until the operation stored its result. */
 GAsyncResult *
-wait_result (GAsyncResult **slot)
+tally_cli_wait_result (GAsyncResult **slot)
 {
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -217,14 +190,14 @@ wait_result (GAsyncResult **slot)
 static int run_help (Cli *cli);
 
 static const CliCommand commands[] = {
-  { "login", N_("Log in and keep the access token in the keyring"), OPT_SERVER | OPT_EMAIL, run_login },
-    { "logout", N_("Forget the saved access token"), OPT_SERVER, run_logout },
-      { "summary", N_("Balance, today's and all-time cost, requests and tokens"), OPT_SERVER | OPT_DEMO | OPT_JSON | OPT_OUTPUT, run_summary },
-        { "keys", N_("API keys with today's and total billed cost"), OPT_SERVER | OPT_DEMO | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_keys },
-          { "trend", N_("Cost and usage per day or hour"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_GRANULARITY | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_trend },
-            { "models", N_("Cost and usage per model"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_models },
-              { "logs", N_("Every request of a filter"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, run_logs },
-                { "report", N_("A one-page PDF summary of a range: totals, daily chart, models and keys"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, run_report_pdf },
+  { "login", N_("Log in and keep the access token in the keyring"), OPT_SERVER | OPT_EMAIL, tally_cli_run_login },
+    { "logout", N_("Forget the saved access token"), OPT_SERVER, tally_cli_run_logout },
+      { "summary", N_("Balance, today's and all-time cost, requests and tokens"), OPT_SERVER | OPT_DEMO | OPT_JSON | OPT_OUTPUT, tally_cli_run_summary },
+        { "keys", N_("API keys with today's and total billed cost"), OPT_SERVER | OPT_DEMO | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_keys },
+          { "trend", N_("Cost and usage per day or hour"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_GRANULARITY | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_trend },
+            { "models", N_("Cost and usage per model"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_models },
+              { "logs", N_("Every request of a filter"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_logs },
+                { "report", N_("A one-page PDF summary of a range: totals, daily chart, models and keys"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, tally_cli_run_report_pdf },
                   { "help", N_("Show help for a command"), 0, run_help },
                 };
 
@@ -376,31 +349,31 @@ validate_options (Cli *cli)
   GDate to_date;
 
   if (cli->csv && cli->json)
-    return usage_error (_("--csv and --json cannot be combined"));
+    return tally_cli_usage_error (_("--csv and --json cannot be combined"));
   cli->format = cli->csv ? FORMAT_CSV : cli->json ? FORMAT_JSON
                                                   : FORMAT_TABLE;
 
   if ((cli->command->options & OPT_PDF) != 0)
     {
       if (!cli->pdf)
-        return usage_error (_("`tally report` needs --pdf (the only report format)"));
+        return tally_cli_usage_error (_("`tally report` needs --pdf (the only report format)"));
       if (cli->output == NULL)
-        return usage_error (_("--pdf needs --output FILE"));
+        return tally_cli_usage_error (_("--pdf needs --output FILE"));
     }
   else if (cli->output != NULL && cli->format == FORMAT_TABLE)
-    return usage_error (_("--output needs --csv or --json"));
+    return tally_cli_usage_error (_("--output needs --csv or --json"));
   if (cli->output != NULL && cli->output[0] == '\0')
-    return usage_error (_("--output needs a file name"));
+    return tally_cli_usage_error (_("--output needs a file name"));
 
   if (cli->demo && cli->server != NULL)
-    return usage_error (_("--demo and --server cannot be combined"));
+    return tally_cli_usage_error (_("--demo and --server cannot be combined"));
 
   if (cli->from != NULL && !tally_date_parse (cli->from, &from_date))
-    return usage_error (_("invalid date “%s” for --from (expected YYYY-MM-DD)"), cli->from);
+    return tally_cli_usage_error (_("invalid date “%s” for --from (expected YYYY-MM-DD)"), cli->from);
   if (cli->to != NULL && !tally_date_parse (cli->to, &to_date))
-    return usage_error (_("invalid date “%s” for --to (expected YYYY-MM-DD)"), cli->to);
+    return tally_cli_usage_error (_("invalid date “%s” for --to (expected YYYY-MM-DD)"), cli->to);
   if (cli->from != NULL && cli->to != NULL && g_date_compare (&from_date, &to_date) > 0)
-    return usage_error (_("--from %s is after --to %s"), cli->from, cli->to);
+    return tally_cli_usage_error (_("--from %s is after --to %s"), cli->from, cli->to);
 
   cli->granularity = TALLY_GRANULARITY_DAY;
   if (cli->granularity_name != NULL)
@@ -408,21 +381,21 @@ validate_options (Cli *cli)
       if (g_str_equal (cli->granularity_name, "hour"))
         cli->granularity = TALLY_GRANULARITY_HOUR;
       else if (!g_str_equal (cli->granularity_name, "day"))
-        return usage_error (_("--granularity must be day or hour, not “%s”"), cli->granularity_name);
+        return tally_cli_usage_error (_("--granularity must be day or hour, not “%s”"), cli->granularity_name);
     }
 
   cli->query = tally_usage_query_new ();
   if (!tally_usage_query_set_range (cli->query, cli->from, cli->to, &error))
-    return usage_error ("%s", error->message);
+    return tally_cli_usage_error ("%s", error->message);
 
   if (cli->key < 0)
-    return usage_error (_("--key must be a positive key id"));
+    return tally_cli_usage_error (_("--key must be a positive key id"));
   tally_usage_query_set_api_key_id (cli->query, cli->key);
 
   if (cli->model != NULL)
     {
       if (cli->model[0] == '\0')
-        return usage_error (_("--model needs a model name"));
+        return tally_cli_usage_error (_("--model needs a model name"));
       tally_usage_query_set_model (cli->query, cli->model);
     }
 
@@ -433,7 +406,7 @@ validate_options (Cli *cli)
       else if (g_str_equal (cli->stream_name, "false"))
         tally_usage_query_set_stream (cli->query, TALLY_STREAM_SYNC);
       else
-        return usage_error (_("--stream must be true or false, not “%s”"), cli->stream_name);
+        return tally_cli_usage_error (_("--stream must be true or false, not “%s”"), cli->stream_name);
     }
 
   if (cli->billing_name != NULL)
@@ -443,7 +416,7 @@ validate_options (Cli *cli)
       else if (g_str_equal (cli->billing_name, "subscription"))
         tally_usage_query_set_billing (cli->query, TALLY_BILLING_SUBSCRIPTION);
       else
-        return usage_error (_("--billing must be balance or subscription, not “%s”"), cli->billing_name);
+        return tally_cli_usage_error (_("--billing must be balance or subscription, not “%s”"), cli->billing_name);
     }
 
   return TALLY_CLI_EXIT_OK;
@@ -463,7 +436,7 @@ cli_main (Cli *cli,
 
   command = find_command (argv[1]);
   if (command == NULL)
-    return usage_error (_("unknown command “%s”; run `tally help`"), argv[1] != NULL ? argv[1] : "");
+    return tally_cli_usage_error (_("unknown command “%s”; run `tally help`"), argv[1] != NULL ? argv[1] : "");
   cli->command = command;
 
   if (g_str_equal (command->name, "help"))
@@ -476,11 +449,11 @@ cli_main (Cli *cli,
           return TALLY_CLI_EXIT_OK;
         }
       if (argc > 3)
-        return usage_error (_("`tally help` takes one command name"));
+        return tally_cli_usage_error (_("`tally help` takes one command name"));
 
       topic = find_command (argv[2]);
       if (topic == NULL)
-        return usage_error (_("unknown command “%s”; run `tally help`"), argv[2]);
+        return tally_cli_usage_error (_("unknown command “%s”; run `tally help`"), argv[2]);
       if (g_str_equal (topic->name, "help"))
         {
           print_overview ();
@@ -499,21 +472,21 @@ cli_main (Cli *cli,
 
   context = build_context (cli, command);
   if (!g_option_context_parse_strv (context, &args, &error))
-    return usage_error ("%s", error->message);
+    return tally_cli_usage_error ("%s", error->message);
 
   if (cli->help)
     return print_command_help (cli, command);
 
   if (g_strv_length (args) > 1)
-    return usage_error (_("unexpected argument “%s”; run `tally %s --help`"), args[1], command->name);
+    return tally_cli_usage_error (_("unexpected argument “%s”; run `tally %s --help`"), args[1], command->name);
 
   status = validate_options (cli);
   if (status != TALLY_CLI_EXIT_OK)
     return status;
 
-  if (command->run != run_login && command->run != run_logout)
+  if (command->run != tally_cli_run_login && command->run != tally_cli_run_logout)
     {
-      status = cli_connect (cli);
+      status = tally_cli_connect (cli);
       if (status != TALLY_CLI_EXIT_OK)
         return status;
     }
@@ -534,7 +507,7 @@ tally_cli_run (int argc,
   g_return_val_if_fail (argv != NULL, TALLY_CLI_EXIT_USAGE);
 
   status = cli_main (&cli, argc, argv);
-  wait_for_stores (&cli);
+  tally_cli_wait_for_stores (&cli);
   cli_clear (&cli);
 
   return status;
