@@ -14,6 +14,7 @@
 
 #include "tally-api-key.h"
 #include "tally-format.h"
+#include "tally-model-json.h"
 #include "tally-report-pdf.h"
 #include "tally-report.h"
 #include "tally-usage-log.h"
@@ -167,7 +168,7 @@ logs_page_cb (TallyUsageSnapshot *snapshot,
         {
           if (state->rows > 0)
             g_string_append (out, ",\n");
-          json_append_object (out, G_OBJECT (log));
+          tally_model_json_append (out, log);
         }
       else
         append_log_row (state, out, log);

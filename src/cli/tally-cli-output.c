@@ -1,4 +1,4 @@
-/* tally-cli-output.c: where the command line writes: stdout, tables, CSV and JSON
+/* tally-cli-output.c: where the command line writes: stdout or the --output file, tables, CSV
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,16 +8,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "tally-csv.h"
-#include "tally-format.h"
 #include "tally-report.h"
-#include "tally-usage-log.h"
 
 #include "tally-cli-private.h"
 
@@ -299,213 +296,6 @@ tally_cli_table_render (Table *table,
         g_string_truncate (out, out->len - 1);
       g_string_append_c (out, '\n');
     }
-}
-
-/* ------------------------------------------------------------------ JSON */
-
-void
-json_append_string (GString *out,
-                    const char *text)
-{
-  g_autofree char *valid = NULL;
-
-  if (text == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  valid = g_utf8_make_valid (text, -1);
-
-  g_string_append_c (out, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      guchar c = *p;
-
-      switch (c)
-        {
-          case '"':
-            g_string_append (out, "\\\"");
-            break;
-          case '\\':
-            g_string_append (out, "\\\\");
-            break;
-          case '\n':
-            g_string_append (out, "\\n");
-            break;
-          case '\r':
-            g_string_append (out, "\\r");
-            break;
-          case '\t':
-            g_string_append (out, "\\t");
-            break;
-          default:
-            if (c < 0x20 || c == 0x7f)
-              g_string_append_printf (out, "\\u%04x", c);
-            else
-              g_string_append_c (out, c);
-            break;
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-void
-json_append_double (GString *out,
-                    double value)
-{
-  g_autofree char *text = NULL;
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  text = tally_format_number_exact (value);
-  g_string_append (out, text);
-}
-
-void
-json_append_list (GString *out,
-                  GListModel *list)
-{
-  guint n_items = g_list_model_get_n_items (list);
-
-  g_string_append_c (out, '[');
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (list, i);
-
-      if (i > 0)
-        g_string_append_c (out, ',');
-      json_append_object (out, item);
-    }
-  g_string_append_c (out, ']');
-}
-
-/* Appends `"name":value` for one property; FALSE when the property is skipped. */
-static gboolean
-json_append_property (GString *out,
-                      GObject *object,
-                      GParamSpec *pspec,
-                      gboolean first)
-{
-  g_auto (GValue) value = G_VALUE_INIT;
-  g_autofree char *name = NULL;
-  GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
-  gsize start = out->len;
-
-  if ((pspec->flags & G_PARAM_READABLE) == 0)
-    return FALSE;
-
-  /* created_at of a usage log is printed exactly as the server sent it */
-  if (TALLY_IS_USAGE_LOG (object) && g_str_equal (pspec->name, "created-at-raw"))
-    return FALSE;
-
-  name = g_strdelimit (g_strdup (pspec->name), "-", '_');
-
-  g_value_init (&value, type);
-  g_object_get_property (object, pspec->name, &value);
-
-  if (!first)
-    g_string_append_c (out, ',');
-  json_append_string (out, name);
-  g_string_append_c (out, ':');
-
-  if (type == G_TYPE_INT64)
-    {
-      gint64 v = g_value_get_int64 (&value);
-
-      /* nullable ints are declared with a minimum of -1 and mean null there */
-      if (v < 0 && G_PARAM_SPEC_INT64 (pspec)->minimum == -1)
-        g_string_append (out, "null");
-      else
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, v);
-    }
-  else if (type == G_TYPE_INT)
-    g_string_append_printf (out, "%d", g_value_get_int (&value));
-  else if (type == G_TYPE_UINT)
-    g_string_append_printf (out, "%u", g_value_get_uint (&value));
-  else if (type == G_TYPE_UINT64)
-    g_string_append_printf (out, "%" G_GUINT64_FORMAT, g_value_get_uint64 (&value));
-  else if (type == G_TYPE_DOUBLE)
-    json_append_double (out, g_value_get_double (&value));
-  else if (type == G_TYPE_BOOLEAN)
-    g_string_append (out, g_value_get_boolean (&value) ? "true" : "false");
-  else if (type == G_TYPE_STRING)
-    json_append_string (out, g_value_get_string (&value));
-  else if (type == G_TYPE_DATE_TIME)
-    {
-      GDateTime *dt = g_value_get_boxed (&value);
-
-      if (TALLY_IS_USAGE_LOG (object) && g_str_equal (pspec->name, "created-at"))
-        json_append_string (out, tally_usage_log_get_created_at_raw (TALLY_USAGE_LOG (object)));
-      else if (dt != NULL)
-        {
-          g_autofree char *iso = g_date_time_format_iso8601 (dt);
-
-          json_append_string (out, iso);
-        }
-      else
-        g_string_append (out, "null");
-    }
-  else if (G_TYPE_IS_ENUM (type))
-    g_string_append_printf (out, "%d", g_value_get_enum (&value));
-  else if (g_type_is_a (type, G_TYPE_LIST_MODEL))
-    {
-      GListModel *list = g_value_get_object (&value);
-
-      if (list != NULL)
-        json_append_list (out, list);
-      else
-        g_string_append (out, "[]");
-    }
-  else if (g_type_is_a (type, G_TYPE_OBJECT))
-    {
-      GObject *child = g_value_get_object (&value);
-
-      /* optional nested objects (a key's group) are omitted when absent */
-      if (child == NULL)
-        {
-          g_string_truncate (out, start);
-          return FALSE;
-        }
-      json_append_object (out, child);
-    }
-  else
-    {
-      g_string_truncate (out, start);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* The object's properties as a JSON object: names with '-' → '_' (the API.md names). */
-void
-json_append_object (GString *out,
-                    GObject *object)
-{
-  g_autofree GParamSpec **pspecs = NULL;
-  guint n_pspecs = 0;
-  gboolean first = TRUE;
-
-  if (object == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n_pspecs);
-
-  g_string_append_c (out, '{');
-  for (guint i = 0; i < n_pspecs; i++)
-    {
-      if (json_append_property (out, object, pspecs[i], first))
-        first = FALSE;
-    }
-  g_string_append_c (out, '}');
 }
 
 /* ------------------------------------------------------------ the output */

@@ -147,15 +147,6 @@ void tally_cli_table_render (Table *table,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Table, tally_cli_table_free)
 
-void json_append_string (GString *out,
-                         const char *text);
-void json_append_double (GString *out,
-                         double value);
-void json_append_list (GString *out,
-                       GListModel *list);
-void json_append_object (GString *out,
-                         GObject *object);
-
 /* cli->out: the --output file (written atomically) or stdout; close commits or flushes. */
 int tally_cli_open_output (Cli *cli);
 int tally_cli_close_output (Cli *cli);

@@ -15,6 +15,7 @@
 #include "tally-key-cost.h"
 #include "tally-key-usage.h"
 #include "tally-model-breakdown.h"
+#include "tally-model-json.h"
 #include "tally-model-stat.h"
 #include "tally-page.h"
 #include "tally-public-settings.h"
@@ -115,20 +116,20 @@ tally_cli_run_summary (Cli *cli)
   if (cli->format == FORMAT_JSON)
     {
       g_string_append (out, "{\"server\":");
-      json_append_string (out, tally_client_get_base_url (cli->client));
+      tally_model_json_append_string (out, tally_client_get_base_url (cli->client));
       g_string_append (out, ",\"server_date\":");
-      json_append_string (out, tally_trend_get_end_date (trend));
+      tally_model_json_append_string (out, tally_trend_get_end_date (trend));
       g_string_append (out, ",\"server_utc_offset\":");
-      json_append_string (out, offset_label);
+      tally_model_json_append_string (out, offset_label);
       if (zone != NULL && tally_server_zone_get_name (zone) != NULL)
         {
           g_string_append (out, ",\"server_timezone\":");
-          json_append_string (out, tally_server_zone_get_name (zone));
+          tally_model_json_append_string (out, tally_server_zone_get_name (zone));
         }
       g_string_append (out, ",\"user\":");
-      json_append_object (out, G_OBJECT (user));
+      tally_model_json_append (out, user);
       g_string_append (out, ",\"stats\":");
-      json_append_object (out, G_OBJECT (stats));
+      tally_model_json_append (out, stats);
       g_string_append (out, "}\n");
     }
   else
@@ -301,13 +302,13 @@ tally_cli_run_keys (Cli *cli)
 
           if (i > 0)
             g_string_append_c (out, ',');
-          json_append_object (out, G_OBJECT (key));
+          tally_model_json_append (out, key);
           /* reopen the object to add the batch figures */
           g_string_truncate (out, out->len - 1);
           g_string_append (out, ",\"today_actual_cost\":");
-          json_append_double (out, key_usage != NULL ? tally_key_usage_get_today_actual_cost (key_usage) : 0.0);
+          tally_model_json_append_double (out, key_usage != NULL ? tally_key_usage_get_today_actual_cost (key_usage) : 0.0);
           g_string_append (out, ",\"total_actual_cost\":");
-          json_append_double (out, key_usage != NULL ? tally_key_usage_get_total_actual_cost (key_usage) : 0.0);
+          tally_model_json_append_double (out, key_usage != NULL ? tally_key_usage_get_total_actual_cost (key_usage) : 0.0);
           g_string_append_c (out, '}');
         }
       g_string_append (out, "]\n");
@@ -389,13 +390,13 @@ tally_cli_run_trend (Cli *cli)
   if (cli->format == FORMAT_JSON)
     {
       g_string_append (out, "{\"start_date\":");
-      json_append_string (out, tally_trend_get_start_date (trend));
+      tally_model_json_append_string (out, tally_trend_get_start_date (trend));
       g_string_append (out, ",\"end_date\":");
-      json_append_string (out, tally_trend_get_end_date (trend));
+      tally_model_json_append_string (out, tally_trend_get_end_date (trend));
       g_string_append (out, ",\"granularity\":");
-      json_append_string (out, tally_trend_get_granularity (trend));
+      tally_model_json_append_string (out, tally_trend_get_granularity (trend));
       g_string_append (out, ",\"trend\":");
-      json_append_list (out, filled);
+      tally_model_json_append_list (out, filled);
       g_string_append (out, "}\n");
     }
   else
@@ -464,7 +465,7 @@ tally_cli_run_models (Cli *cli)
 
   if (cli->format == FORMAT_JSON)
     {
-      json_append_object (out, G_OBJECT (breakdown));
+      tally_model_json_append (out, breakdown);
       g_string_append_c (out, '\n');
     }
   else

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-model-json.h"
 #include "tally-models-private.h"
 
 #define TYPE_NAME N_("API key")
@@ -127,6 +128,24 @@ tally_api_key_get_property (GObject *object,
     }
 }
 
+/* After the table: the group (left out when the key has none) and the masked key. */
+static void
+write_json_extra (gconstpointer instance,
+                  GString *out)
+{
+  const TallyApiKey *self = instance;
+
+  if (self->group != NULL)
+    {
+      _tally_json_append_member (out, "group");
+      tally_model_json_append (out, self->group);
+    }
+  _tally_json_append_member (out, "masked_key");
+  tally_model_json_append_string (out, self->masked_key);
+}
+
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_extra };
+
 static void
 tally_api_key_class_init (TallyApiKeyClass *klass)
 {
@@ -143,6 +162,7 @@ tally_api_key_class_init (TallyApiKeyClass *klass)
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-model-json.h"
 #include "tally-models-private.h"
 
 #define TYPE_NAME N_("model breakdown")
@@ -81,6 +82,22 @@ tally_model_breakdown_get_property (GObject *object,
     }
 }
 
+/* After the table: the models. */
+static void
+write_json_extra (gconstpointer instance,
+                  GString *out)
+{
+  const TallyModelBreakdown *self = instance;
+
+  _tally_json_append_member (out, "models");
+  if (self->models != NULL)
+    tally_model_json_append_list (out, G_LIST_MODEL (self->models));
+  else
+    g_string_append (out, "[]");
+}
+
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_extra };
+
 static void
 tally_model_breakdown_class_init (TallyModelBreakdownClass *klass)
 {
@@ -95,6 +112,7 @@ tally_model_breakdown_class_init (TallyModelBreakdownClass *klass)
                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 }
 
 static void

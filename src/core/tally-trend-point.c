@@ -93,6 +93,8 @@ tally_trend_point_get_property (GObject *object,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
+
 static void
 tally_trend_point_class_init (TallyTrendPointClass *klass)
 {
@@ -104,6 +106,7 @@ tally_trend_point_class_init (TallyTrendPointClass *klass)
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 }
 
 static void
