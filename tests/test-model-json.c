@@ -146,10 +146,6 @@ test_user (void)
   "{\"id\":1,\"name\":\"Claude Standard\",\"description\":\"标准\",\"platform\":\"anthropic\","           \
   "\"rate_multiplier\":1.5,\"is_exclusive\":true,\"status\":\"active\",\"subscription_type\":\"standard\"," \
   "\"daily_limit_usd\":null,\"weekly_limit_usd\":25,\"monthly_limit_usd\":99.99}"
-#define GROUP_OUT                                                                                           \
-  "{\"id\":1,\"name\":\"Claude Standard\",\"description\":\"标准\",\"platform\":\"anthropic\","           \
-  "\"rate_multiplier\":1.5,\"is_exclusive\":true,\"status\":\"active\",\"subscription_type\":\"standard\"," \
-  "\"daily_limit_usd\":null,\"weekly_limit_usd\":25,\"monthly_limit_usd\":99.99}"
 
 static void
 test_group (void)
@@ -157,7 +153,7 @@ test_group (void)
   g_autoptr (TallyGroup) group = decode ((FromJson) _tally_group_new_from_json, GROUP_JSON);
   g_autofree char *json = write_model (group);
 
-  g_assert_cmpstr (json, ==, GROUP_OUT);
+  g_assert_cmpstr (json, ==, GROUP_JSON);
   assert_members_are_properties (group, json, NULL);
 }
 
@@ -180,7 +176,7 @@ test_api_key (void)
   g_assert_cmpstr (json, ==,
                    "{\"id\":6,\"user_id\":1,\"name\":\"=cmd|' /C calc'!A0\",\"status\":\"active\",\"group_id\":1,"
                    "\"created_at\":\"2026-11-12T10:54:40+08\",\"updated_at\":\"2026-11-14T10:54:40.250000Z\","
-                   "\"group\":" GROUP_OUT ",\"masked_key\":\"sk-68f4…e9ae\"}");
+                   "\"group\":" GROUP_JSON ",\"masked_key\":\"sk-68f4…e9ae\"}");
   assert_members_are_properties (with_group, json, NULL);
   /* no key sent: masked_key is "", no group: the member is left out */
   g_assert_cmpstr (json_without, ==,
@@ -190,61 +186,49 @@ test_api_key (void)
   assert_members_are_properties (without, json_without, no_group);
 }
 
+/* The table fields of a usage row, as the server sends them and as they are written back */
+#define USAGE_LOG_TABLE                                                                         \
+  "\"id\":16997,\"user_id\":1,\"api_key_id\":2,\"account_id\":2,\"request_id\":\"msg_013B\","   \
+  "\"model\":\"claude-opus-4-1\",\"group_id\":2,\"subscription_id\":null,\"input_tokens\":758," \
+  "\"output_tokens\":892,\"cache_creation_tokens\":677,\"cache_read_tokens\":85168,"            \
+  "\"input_cost\":0.01137,\"output_cost\":0.0669,\"cache_creation_cost\":0.01269375,"           \
+  "\"cache_read_cost\":0.127752,\"total_cost\":0.21871575,\"actual_cost\":0.21871575,"          \
+  "\"rate_multiplier\":1,\"billing_type\":1,\"stream\":true,\"duration_ms\":21376,"             \
+  "\"first_token_ms\":null,\"created_at\":\"2026-11-30T08:38:04.542369+08:00\""
+
 static void
 test_usage_log (void)
 {
   g_autoptr (TallyUsageLog) log = decode ((FromJson) _tally_usage_log_new_from_json,
-                                          "{\"id\":16997,\"user_id\":1,\"api_key_id\":2,\"account_id\":2,"
-                                          "\"request_id\":\"msg_013B\",\"model\":\"claude-opus-4-1\",\"group_id\":2,"
-                                          "\"subscription_id\":null,\"input_tokens\":758,\"output_tokens\":892,"
-                                          "\"cache_creation_tokens\":677,\"cache_read_tokens\":85168,\"input_cost\":0.01137,"
-                                          "\"output_cost\":0.0669,\"cache_creation_cost\":0.01269375,\"cache_read_cost\":0.127752,"
-                                          "\"total_cost\":0.21871575,\"actual_cost\":0.21871575,\"rate_multiplier\":1,"
-                                          "\"billing_type\":1,\"stream\":true,\"duration_ms\":21376,\"first_token_ms\":null,"
-                                          "\"created_at\":\"2026-11-30T08:38:04.542369+08:00\","
-                                          "\"api_key\":{\"id\":2,\"name\":\"订阅 ⚡\"},\"group\":null,"
+                                          "{" USAGE_LOG_TABLE ",\"api_key\":{\"id\":2,\"name\":\"订阅 ⚡\"},\"group\":null,"
                                           "\"account\":{\"id\":2,\"name\":\"upstream\",\"credentials\":\"secret\"}}");
   g_autofree char *json = write_model (log);
   const char *const raw[] = { "created_at_raw", NULL };
 
-  /* created_at as the server sent it (microseconds, +08:00) */
-  g_assert_cmpstr (json, ==,
-                   "{\"id\":16997,\"user_id\":1,\"api_key_id\":2,\"account_id\":2,\"request_id\":\"msg_013B\","
-                   "\"model\":\"claude-opus-4-1\",\"group_id\":2,\"subscription_id\":null,\"input_tokens\":758,"
-                   "\"output_tokens\":892,\"cache_creation_tokens\":677,\"cache_read_tokens\":85168,"
-                   "\"input_cost\":0.01137,\"output_cost\":0.0669,\"cache_creation_cost\":0.01269375,"
-                   "\"cache_read_cost\":0.127752,\"total_cost\":0.21871575,\"actual_cost\":0.21871575,"
-                   "\"rate_multiplier\":1,\"billing_type\":1,\"stream\":true,\"duration_ms\":21376,"
-                   "\"first_token_ms\":null,\"created_at\":\"2026-11-30T08:38:04.542369+08:00\","
-                   "\"api_key_name\":\"订阅 ⚡\",\"group_name\":null,\"total_tokens\":87495}");
+  /* created_at as the server sent it (microseconds, +08:00); of the nested
+   * objects only the names, never the account */
+  g_assert_cmpstr (json, ==, "{" USAGE_LOG_TABLE ",\"api_key_name\":\"订阅 ⚡\",\"group_name\":null,\"total_tokens\":87495}");
   assert_members_are_properties (log, json, raw);
 }
+
+/* Written back exactly as read */
+#define DASHBOARD_JSON                                                                             \
+  "{\"total_api_keys\":6,\"active_api_keys\":5,\"total_requests\":16404,"                          \
+  "\"total_input_tokens\":44000671,\"total_output_tokens\":11718126,"                              \
+  "\"total_cache_creation_tokens\":27026936,\"total_cache_read_tokens\":440384175,"                \
+  "\"total_tokens\":523129908,\"total_cost\":604.0664507625,\"total_actual_cost\":609.1154847229," \
+  "\"today_requests\":26,\"today_input_tokens\":74254,\"today_output_tokens\":17995,"              \
+  "\"today_cache_creation_tokens\":38335,\"today_cache_read_tokens\":603066,"                      \
+  "\"today_tokens\":733650,\"today_cost\":1.112333325,\"today_actual_cost\":0,"                    \
+  "\"average_duration_ms\":13278.571699963231,\"rpm\":0,\"tpm\":9007199254740993}"
 
 static void
 test_dashboard_stats (void)
 {
-  g_autoptr (TallyDashboardStats) stats = decode ((FromJson) _tally_dashboard_stats_new_from_json,
-                                                  "{\"total_api_keys\":6,\"active_api_keys\":5,\"total_requests\":16404,"
-                                                  "\"total_input_tokens\":44000671,\"total_output_tokens\":11718126,"
-                                                  "\"total_cache_creation_tokens\":27026936,\"total_cache_read_tokens\":440384175,"
-                                                  "\"total_tokens\":523129908,\"total_cost\":604.0664507625,"
-                                                  "\"total_actual_cost\":609.1154847229,\"today_requests\":26,"
-                                                  "\"today_input_tokens\":74254,\"today_output_tokens\":17995,"
-                                                  "\"today_cache_creation_tokens\":38335,\"today_cache_read_tokens\":603066,"
-                                                  "\"today_tokens\":733650,\"today_cost\":1.112333325,"
-                                                  "\"today_actual_cost\":0,\"average_duration_ms\":13278.571699963231,"
-                                                  "\"rpm\":0,\"tpm\":9007199254740993}");
+  g_autoptr (TallyDashboardStats) stats = decode ((FromJson) _tally_dashboard_stats_new_from_json, DASHBOARD_JSON);
   g_autofree char *json = write_model (stats);
 
-  g_assert_cmpstr (json, ==,
-                   "{\"total_api_keys\":6,\"active_api_keys\":5,\"total_requests\":16404,"
-                   "\"total_input_tokens\":44000671,\"total_output_tokens\":11718126,"
-                   "\"total_cache_creation_tokens\":27026936,\"total_cache_read_tokens\":440384175,"
-                   "\"total_tokens\":523129908,\"total_cost\":604.0664507625,\"total_actual_cost\":609.1154847229,"
-                   "\"today_requests\":26,\"today_input_tokens\":74254,\"today_output_tokens\":17995,"
-                   "\"today_cache_creation_tokens\":38335,\"today_cache_read_tokens\":603066,"
-                   "\"today_tokens\":733650,\"today_cost\":1.112333325,\"today_actual_cost\":0,"
-                   "\"average_duration_ms\":13278.571699963231,\"rpm\":0,\"tpm\":9007199254740993}");
+  g_assert_cmpstr (json, ==, DASHBOARD_JSON);
   assert_members_are_properties (stats, json, NULL);
 }
 
@@ -264,16 +248,18 @@ test_trend_point (void)
   assert_members_are_properties (point, json, NULL);
 }
 
+/* Written back exactly as read */
+#define BREAKDOWN_JSON                                                                                    \
+  "{\"start_date\":\"2026-01-08\",\"end_date\":\"2026-01-15\",\"models\":["                               \
+  "{\"model\":\"claude-sonnet-4-5\",\"requests\":476,\"input_tokens\":2295001,"                           \
+  "\"output_tokens\":431651,\"total_tokens\":16175122,\"cost\":20.99548455,\"actual_cost\":20.99548455}," \
+  "{\"model\":\"gpt\\t5\",\"requests\":1,\"input_tokens\":2,\"output_tokens\":3,"                         \
+  "\"total_tokens\":5,\"cost\":0.0000000001,\"actual_cost\":0}]}"
+
 static void
 test_model_breakdown (void)
 {
-  g_autoptr (TallyModelBreakdown) breakdown = decode ((FromJson) _tally_model_breakdown_new_from_json,
-                                                      "{\"start_date\":\"2026-01-08\",\"end_date\":\"2026-01-15\",\"models\":["
-                                                      "{\"model\":\"claude-sonnet-4-5\",\"requests\":476,\"input_tokens\":2295001,"
-                                                      "\"output_tokens\":431651,\"total_tokens\":16175122,\"cost\":20.99548455,"
-                                                      "\"actual_cost\":20.99548455},"
-                                                      "{\"model\":\"gpt\\t5\",\"requests\":1,\"input_tokens\":2,\"output_tokens\":3,"
-                                                      "\"total_tokens\":5,\"cost\":0.0000000001,\"actual_cost\":0}]}");
+  g_autoptr (TallyModelBreakdown) breakdown = decode ((FromJson) _tally_model_breakdown_new_from_json, BREAKDOWN_JSON);
   g_autoptr (TallyModelBreakdown) empty = decode ((FromJson) _tally_model_breakdown_new_from_json,
                                                   "{\"start_date\":\"2026-01-08\",\"end_date\":\"2026-01-15\",\"models\":null}");
   g_autoptr (TallyModelStat) first = g_list_model_get_item (tally_model_breakdown_get_models (breakdown), 0);
@@ -281,13 +267,7 @@ test_model_breakdown (void)
   g_autofree char *json_empty = write_model (empty);
   g_autofree char *json_first = write_model (first);
 
-  g_assert_cmpstr (json, ==,
-                   "{\"start_date\":\"2026-01-08\",\"end_date\":\"2026-01-15\",\"models\":["
-                   "{\"model\":\"claude-sonnet-4-5\",\"requests\":476,\"input_tokens\":2295001,"
-                   "\"output_tokens\":431651,\"total_tokens\":16175122,\"cost\":20.99548455,"
-                   "\"actual_cost\":20.99548455},"
-                   "{\"model\":\"gpt\\t5\",\"requests\":1,\"input_tokens\":2,\"output_tokens\":3,"
-                   "\"total_tokens\":5,\"cost\":0.0000000001,\"actual_cost\":0}]}");
+  g_assert_cmpstr (json, ==, BREAKDOWN_JSON);
   assert_members_are_properties (breakdown, json, NULL);
   assert_members_are_properties (first, json_first, NULL);
   g_assert_cmpstr (json_empty, ==, "{\"start_date\":\"2026-01-08\",\"end_date\":\"2026-01-15\",\"models\":[]}");

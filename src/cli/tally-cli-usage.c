@@ -246,7 +246,6 @@ tally_cli_run_keys (Cli *cli)
   double sum_today = 0.0;
   double sum_total = 0.0;
   guint n_keys;
-  guint n_usage;
 
   if (cli->format == FORMAT_CSV)
     return tally_cli_run_csv_report (cli, TALLY_REPORT_KEYS);
@@ -264,14 +263,7 @@ tally_cli_run_keys (Cli *cli)
     return tally_cli_fail_with_error (cli, error);
 
   n_keys = g_list_model_get_n_items (keys);
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_keys);
-  for (guint i = 0; i < n_keys; i++)
-    {
-      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
-      gint64 id = tally_api_key_get_id (key);
-
-      g_array_append_val (ids, id);
-    }
+  ids = tally_api_key_collect_ids (keys);
 
   tally_client_get_keys_usage_async (cli->client, (const gint64 *) (gpointer) ids->data, ids->len,
                                      NULL, tally_cli_store_result_cb, &usage_slot);
@@ -280,16 +272,7 @@ tally_cli_run_keys (Cli *cli)
   if (usage == NULL)
     return tally_cli_fail_with_error (cli, error);
 
-  usage_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  n_usage = g_list_model_get_n_items (usage);
-  for (guint i = 0; i < n_usage; i++)
-    {
-      TallyKeyUsage *key_usage = g_list_model_get_item (usage, i);
-      gint64 *id = g_new (gint64, 1);
-
-      *id = tally_key_usage_get_api_key_id (key_usage);
-      g_hash_table_replace (usage_by_id, id, key_usage);
-    }
+  usage_by_id = tally_key_usage_index_by_id (usage);
 
   if (cli->format == FORMAT_JSON)
     {

@@ -285,3 +285,24 @@ tally_api_key_is_active (TallyApiKey *self)
 
   return g_strcmp0 (self->status, "active") == 0;
 }
+
+GArray *
+tally_api_key_collect_ids (GListModel *keys)
+{
+  GArray *ids;
+  guint n_items;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (keys), NULL);
+
+  n_items = g_list_model_get_n_items (keys);
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_items);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (TallyApiKey) item = g_list_model_get_item (keys, i);
+
+      g_return_val_if_fail (TALLY_IS_API_KEY (item), ids);
+      g_array_append_val (ids, item->id);
+    }
+
+  return ids;
+}
