@@ -130,8 +130,8 @@ tally_api_key_get_property (GObject *object,
 
 /* After the table: the group (left out when the key has none) and the masked key. */
 static void
-write_json_extra (gconstpointer instance,
-                  GString *out)
+write_json_group_and_masked_key (gconstpointer instance,
+                                 GString *out)
 {
   const TallyApiKey *self = instance;
 
@@ -144,12 +144,14 @@ write_json_extra (gconstpointer instance,
   tally_model_json_append_string (out, self->masked_key);
 }
 
-static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_extra };
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_group_and_masked_key };
 
 static void
 tally_api_key_class_init (TallyApiKeyClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 
   object_class->dispose = tally_api_key_dispose;
   object_class->finalize = tally_api_key_finalize;
@@ -162,7 +164,6 @@ tally_api_key_class_init (TallyApiKeyClass *klass)
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 }
 
 static void

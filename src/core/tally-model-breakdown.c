@@ -84,8 +84,8 @@ tally_model_breakdown_get_property (GObject *object,
 
 /* After the table: the models. */
 static void
-write_json_extra (gconstpointer instance,
-                  GString *out)
+write_json_models (gconstpointer instance,
+                   GString *out)
 {
   const TallyModelBreakdown *self = instance;
 
@@ -96,12 +96,14 @@ write_json_extra (gconstpointer instance,
     g_string_append (out, "[]");
 }
 
-static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_extra };
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_models };
 
 static void
 tally_model_breakdown_class_init (TallyModelBreakdownClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 
   object_class->dispose = tally_model_breakdown_dispose;
   object_class->finalize = tally_model_breakdown_finalize;
@@ -112,7 +114,6 @@ tally_model_breakdown_class_init (TallyModelBreakdownClass *klass)
                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 }
 
 static void

@@ -73,13 +73,14 @@ tally_model_stat_class_init (TallyModelStatClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
+
   object_class->finalize = tally_model_stat_finalize;
   object_class->get_property = tally_model_stat_get_property;
 
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 }
 
 static void

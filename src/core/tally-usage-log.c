@@ -180,9 +180,9 @@ tally_usage_log_get_property (GObject *object,
 
 /* created_at exactly as the server sent it */
 static gboolean
-write_json_field (gconstpointer instance,
-                  const TallyField *field,
-                  GString *out)
+write_json_raw_created_at (gconstpointer instance,
+                           const TallyField *field,
+                           GString *out)
 {
   const TallyUsageLog *self = instance;
 
@@ -195,8 +195,8 @@ write_json_field (gconstpointer instance,
 
 /* After the table: the names of the nested key and group, and the token sum. */
 static void
-write_json_extra (gconstpointer instance,
-                  GString *out)
+write_json_names_and_sum (gconstpointer instance,
+                          GString *out)
 {
   const TallyUsageLog *self = instance;
 
@@ -208,12 +208,14 @@ write_json_extra (gconstpointer instance,
   g_string_append_printf (out, "%" G_GINT64_FORMAT, tally_usage_log_get_total_tokens ((TallyUsageLog *) self));
 }
 
-static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), write_json_field, write_json_extra };
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), write_json_raw_created_at, write_json_names_and_sum };
 
 static void
 tally_usage_log_class_init (TallyUsageLogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 
   object_class->finalize = tally_usage_log_finalize;
   object_class->get_property = tally_usage_log_get_property;
@@ -229,7 +231,6 @@ tally_usage_log_class_init (TallyUsageLogClass *klass)
                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 }
 
 static void

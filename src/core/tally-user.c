@@ -75,13 +75,14 @@ tally_user_class_init (TallyUserClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
+
   object_class->finalize = tally_user_finalize;
   object_class->get_property = tally_user_get_property;
 
   _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 }
 
 static void
