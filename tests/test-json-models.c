@@ -245,6 +245,27 @@ test_keys_page (void)
   g_assert_null (weak_key5);
 }
 
+/* tally_api_key_collect_ids: the ids of a page's keys, in order */
+static void
+test_key_ids (void)
+{
+  g_autoptr (JsonNode) data = load_data ("models-keys-page.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyPage) page = _tally_page_new_from_json (data, (TallyItemFromJson) _tally_api_key_new_from_json, &error);
+  g_autoptr (GListStore) none = g_list_store_new (TALLY_TYPE_API_KEY);
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (GArray) no_ids = NULL;
+
+  g_assert_no_error (error);
+  ids = tally_api_key_collect_ids (tally_page_get_items (page));
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 5);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, 4);
+
+  no_ids = tally_api_key_collect_ids (G_LIST_MODEL (none));
+  g_assert_cmpuint (no_ids->len, ==, 0);
+}
+
 static void
 test_key_masking (void)
 {
@@ -815,6 +836,44 @@ assert_alice (TallyUser *user)
   assert_no_property_contains (G_OBJECT (user), "内部测试账号");
 }
 
+/* tally_key_usage_index_by_id: every entry under its id, the last of a repeated id */
+static void
+test_key_usage_index (void)
+{
+  g_autoptr (JsonNode) node = parse_inline ("{\"stats\":{"
+                                            "\"2\":{\"api_key_id\":2,\"today_actual_cost\":0.5,\"total_actual_cost\":2},"
+                                            "\"10000000000\":{\"api_key_id\":10000000000,\"today_actual_cost\":0,\"total_actual_cost\":3},"
+                                            "\"7\":{\"api_key_id\":2,\"today_actual_cost\":0.25,\"total_actual_cost\":4}}}");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) list = _tally_key_usage_list_new_from_json (node, &error);
+  g_autoptr (GHashTable) index = NULL;
+  gint64 id;
+  TallyKeyUsage *entry;
+
+  g_assert_no_error (error);
+  index = tally_key_usage_index_by_id (list);
+  g_assert_cmpuint (g_hash_table_size (index), ==, 2);
+
+  id = 10000000000;
+  entry = g_hash_table_lookup (index, &id);
+  g_assert_nonnull (entry);
+  g_assert_cmpfloat (tally_key_usage_get_total_actual_cost (entry), ==, 3.0);
+
+  /* the list is in numeric order of the members: "7" (id 2) comes last */
+  id = 2;
+  entry = g_hash_table_lookup (index, &id);
+  g_assert_nonnull (entry);
+  g_assert_cmpfloat (tally_key_usage_get_total_actual_cost (entry), ==, 4.0);
+
+  id = 7;
+  g_assert_null (g_hash_table_lookup (index, &id));
+
+  /* the table holds its own references */
+  g_clear_object (&list);
+  id = 2;
+  g_assert_cmpfloat (tally_key_usage_get_today_actual_cost (g_hash_table_lookup (index, &id)), ==, 0.25);
+}
+
 static void
 test_user (void)
 {
@@ -1273,6 +1332,7 @@ main (int argc,
 
   g_test_add_func ("/models/keys-page", test_keys_page);
   g_test_add_func ("/models/key-masking", test_key_masking);
+  g_test_add_func ("/models/key-ids", test_key_ids);
   g_test_add_func ("/models/usage-page", test_usage_page);
   g_test_add_func ("/models/usage-single", test_usage_single);
   g_test_add_func ("/models/usage-edge", test_usage_edge);
@@ -1283,6 +1343,7 @@ main (int argc,
   g_test_add_func ("/models/trend-point-empty", test_trend_point_empty);
   g_test_add_func ("/models/model-breakdown", test_model_breakdown);
   g_test_add_func ("/models/key-usage-list", test_key_usage_list);
+  g_test_add_func ("/models/key-usage-index", test_key_usage_index);
   g_test_add_func ("/models/user", test_user);
   g_test_add_func ("/models/public-settings", test_public_settings);
   g_test_add_func ("/models/auth-result", test_auth_result);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-model-json.h"
 #include "tally-models-private.h"
 
 #define TYPE_NAME N_("API key")
@@ -127,10 +128,30 @@ tally_api_key_get_property (GObject *object,
     }
 }
 
+/* After the table: the group (left out when the key has none) and the masked key. */
+static void
+write_json_group_and_masked_key (gconstpointer instance,
+                                 GString *out)
+{
+  const TallyApiKey *self = instance;
+
+  if (self->group != NULL)
+    {
+      _tally_json_append_member (out, "group");
+      tally_model_json_append (out, self->group);
+    }
+  _tally_json_append_member (out, "masked_key");
+  tally_model_json_append_string (out, self->masked_key);
+}
+
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_group_and_masked_key };
+
 static void
 tally_api_key_class_init (TallyApiKeyClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 
   object_class->dispose = tally_api_key_dispose;
   object_class->finalize = tally_api_key_finalize;
@@ -264,4 +285,25 @@ tally_api_key_is_active (TallyApiKey *self)
   g_return_val_if_fail (TALLY_IS_API_KEY (self), FALSE);
 
   return g_strcmp0 (self->status, "active") == 0;
+}
+
+GArray *
+tally_api_key_collect_ids (GListModel *keys)
+{
+  GArray *ids;
+  guint n_items;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (keys), NULL);
+
+  n_items = g_list_model_get_n_items (keys);
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_items);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (TallyApiKey) item = g_list_model_get_item (keys, i);
+
+      g_return_val_if_fail (TALLY_IS_API_KEY (item), ids);
+      g_array_append_val (ids, item->id);
+    }
+
+  return ids;
 }

@@ -32,4 +32,7 @@ const char *tally_api_key_get_masked_key (TallyApiKey *self);
 
 gboolean tally_api_key_is_active (TallyApiKey *self);
 
+/* The ids of @keys (a list of TallyApiKey), in order: a new GArray of gint64. */
+GArray *tally_api_key_collect_ids (GListModel *keys);
+
 G_END_DECLS

@@ -76,10 +76,14 @@ tally_group_get_property (GObject *object,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
+
 static void
 tally_group_class_init (TallyGroupClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 
   object_class->finalize = tally_group_finalize;
   object_class->get_property = tally_group_get_property;

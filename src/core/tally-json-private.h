@@ -131,4 +131,28 @@ GListStore *_tally_json_decode_list (JsonObject *object,
                                      gboolean required,
                                      GError **error);
 
+/* Writing a model back (tally-model-json.h). A model registers its table once,
+ * in class_init; tally_model_json_append() writes the fields in table order
+ * (`"name":value`), then calls @write_extra, which appends the members the
+ * model has beyond its table, each as `,"name":value` (starting with
+ * _tally_json_append_member()). @write_field, when set, may write the value
+ * of one field itself (TRUE) instead of the table's way (FALSE). */
+typedef struct
+{
+  const TallyField *fields;
+  guint n_fields;
+  gboolean (*write_field) (gconstpointer instance,
+                           const TallyField *field,
+                           GString *out);
+  void (*write_extra) (gconstpointer instance,
+                       GString *out);
+} TallyJsonModel;
+
+/* @model must live as long as the type (a static const). */
+void _tally_json_model_register (GType type,
+                                 const TallyJsonModel *model);
+/* Appends `,"name":` */
+void _tally_json_append_member (GString *out,
+                                const char *name);
+
 G_END_DECLS

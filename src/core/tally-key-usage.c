@@ -175,3 +175,24 @@ tally_key_usage_get_total_actual_cost (TallyKeyUsage *self)
 
   return self->total_actual_cost;
 }
+
+GHashTable *
+tally_key_usage_index_by_id (GListModel *usage)
+{
+  GHashTable *index;
+  guint n_items;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (usage), NULL);
+  g_return_val_if_fail (g_type_is_a (g_list_model_get_item_type (usage), TALLY_TYPE_KEY_USAGE), NULL);
+
+  index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  n_items = g_list_model_get_n_items (usage);
+  for (guint i = 0; i < n_items; i++)
+    {
+      TallyKeyUsage *item = g_list_model_get_item (usage, i);
+
+      g_hash_table_replace (index, g_memdup2 (&item->api_key_id, sizeof item->api_key_id), item);
+    }
+
+  return index;
+}

@@ -19,4 +19,9 @@ gint64 tally_key_usage_get_api_key_id (TallyKeyUsage *self);
 double tally_key_usage_get_today_actual_cost (TallyKeyUsage *self);
 double tally_key_usage_get_total_actual_cost (TallyKeyUsage *self);
 
+/* The entries of @usage (a list of TallyKeyUsage) by key id: a new table of
+ * gint64 * → TallyKeyUsage * (both owned by the table; look up with a
+ * gint64 *). A repeated id keeps its last entry. */
+GHashTable *tally_key_usage_index_by_id (GListModel *usage);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-model-json.h"
 #include "tally-models-private.h"
 
 #define TYPE_NAME N_("model breakdown")
@@ -81,10 +82,28 @@ tally_model_breakdown_get_property (GObject *object,
     }
 }
 
+/* After the table: the models. */
+static void
+write_json_models (gconstpointer instance,
+                   GString *out)
+{
+  const TallyModelBreakdown *self = instance;
+
+  _tally_json_append_member (out, "models");
+  if (self->models != NULL)
+    tally_model_json_append_list (out, G_LIST_MODEL (self->models));
+  else
+    g_string_append (out, "[]");
+}
+
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_models };
+
 static void
 tally_model_breakdown_class_init (TallyModelBreakdownClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 
   object_class->dispose = tally_model_breakdown_dispose;
   object_class->finalize = tally_model_breakdown_finalize;

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-model-json.h"
 #include "tally-models-private.h"
 
 #define TYPE_NAME N_("usage log")
@@ -177,10 +178,44 @@ tally_usage_log_get_property (GObject *object,
     }
 }
 
+/* created_at exactly as the server sent it */
+static gboolean
+write_json_raw_created_at (gconstpointer instance,
+                           const TallyField *field,
+                           GString *out)
+{
+  const TallyUsageLog *self = instance;
+
+  if (field->offset != G_STRUCT_OFFSET (TallyUsageLog, created_at))
+    return FALSE;
+
+  tally_model_json_append_string (out, self->created_at_raw);
+  return TRUE;
+}
+
+/* After the table: the names of the nested key and group, and the token sum. */
+static void
+write_json_names_and_sum (gconstpointer instance,
+                          GString *out)
+{
+  const TallyUsageLog *self = instance;
+
+  _tally_json_append_member (out, "api_key_name");
+  tally_model_json_append_string (out, self->api_key_name);
+  _tally_json_append_member (out, "group_name");
+  tally_model_json_append_string (out, self->group_name);
+  _tally_json_append_member (out, "total_tokens");
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, tally_usage_log_get_total_tokens ((TallyUsageLog *) self));
+}
+
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), write_json_raw_created_at, write_json_names_and_sum };
+
 static void
 tally_usage_log_class_init (TallyUsageLogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
 
   object_class->finalize = tally_usage_log_finalize;
   object_class->get_property = tally_usage_log_get_property;
