@@ -1,0 +1,391 @@
+/* test-usage-filter-bar.c: the usage filter bar bound to a TallyUsage, against the demo server (needs a display)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "tally-api-key.h"
+#include "tally-demo-server.h"
+#include "tally-resources.h"
+#include "tally-session.h"
+#include "tally-test-gtk-utils.h"
+#include "tally-test-utils.h"
+#include "tally-usage-filter-bar.h"
+#include "tally-usage-query.h"
+#include "tally-usage.h"
+
+#define GUARD_SECONDS 20
+#define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
+#define TODAY "2026-01-15"
+
+typedef struct
+{
+  TallyDemoServer *server;
+  TallySession *session;
+  SoupSession *soup;
+  char *token;
+  TallyUsage *usage;
+  GtkWidget *window;
+  TallyUsageFilterBar *bar;
+  guint n_query; /* notify::query of the view model */
+} Fixture;
+
+static void
+count_cb (GObject *object,
+          GParamSpec *pspec,
+          gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+fixture_setup (Fixture *f,
+               gconstpointer data)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
+                            "seed", (guint64) 7,
+                            "now", (gint64) NOW,
+                            "utc-offset", 28800,
+                            "rows", 3000,
+                            NULL);
+  g_assert_true (tally_demo_server_start (f->server, &error));
+  g_assert_no_error (error);
+  f->token = tally_demo_server_issue_token (f->server, 3600);
+
+  f->session = tally_session_new ();
+  g_setenv ("TALLY_TOKEN", f->token, TRUE);
+  tally_session_restore_async (f->session, tally_demo_server_get_url (f->server),
+                               NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_unsetenv ("TALLY_TOKEN");
+  g_assert_true (tally_session_restore_finish (f->session, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (tally_session_get_server_today (f->session), ==, TODAY);
+  f->soup = soup_session_new ();
+
+  f->usage = tally_usage_new (f->session);
+  g_signal_connect (f->usage, "notify::query", G_CALLBACK (count_cb), &f->n_query);
+
+  f->window = gtk_window_new ();
+  f->bar = TALLY_USAGE_FILTER_BAR (tally_usage_filter_bar_new ());
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->bar));
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_teardown (Fixture *f,
+                  gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  tally_test_spin (20);
+  g_assert_null (f->window);
+  g_assert_finalize_object (f->usage);
+  g_assert_finalize_object (f->session);
+  g_assert_finalize_object (f->soup);
+  tally_demo_server_stop (f->server);
+  g_assert_finalize_object (f->server);
+  g_free (f->token);
+}
+
+static GtkWidget *
+find_named (GtkWidget *root,
+            const char *name)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  tally_test_collect_widgets (root, GTK_TYPE_WIDGET, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_strcmp0 (gtk_widget_get_name (g_ptr_array_index (found, i)), name) == 0)
+      return g_ptr_array_index (found, i);
+
+  g_error ("No widget named %s", name);
+  return NULL;
+}
+
+static GtkDropDown *
+dropdown (Fixture *f,
+          const char *name)
+{
+  return GTK_DROP_DOWN (find_named (GTK_WIDGET (f->bar), name));
+}
+
+/* Every string the drop-down lists, as one "a|b|c" string. */
+static char *
+dropdown_items (GtkDropDown *dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (i > 0)
+        g_string_append_c (out, '|');
+      g_string_append (out, gtk_string_object_get_string (item));
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static const char *
+selected_text (GtkDropDown *dropdown)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  g_assert_nonnull (item);
+  return gtk_string_object_get_string (item);
+}
+
+static JsonObject *
+fetch_raw (Fixture *f,
+           const char *path)
+{
+  g_autoptr (JsonNode) node = tally_test_fetch_raw (f->soup, tally_demo_server_get_url (f->server), f->token,
+                                                    "GET", path, NULL);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static gboolean
+models_loaded (gpointer data)
+{
+  return tally_usage_get_models (data) != NULL;
+}
+
+static void
+bind_and_wait (Fixture *f)
+{
+  tally_usage_filter_bar_set_usage (f->bar, f->usage);
+  g_assert_true (tally_usage_filter_bar_get_usage (f->bar) == f->usage);
+  tally_test_wait_until (models_loaded, f->usage, 20, GUARD_SECONDS, "the models");
+}
+
+/* The query the bar wrote equals @expected, and the bar wrote once. */
+static void
+assert_query (Fixture *f,
+              const TallyUsageQuery *expected)
+{
+  g_autofree char *got = tally_usage_query_describe (tally_usage_get_query (f->usage));
+  g_autofree char *want = tally_usage_query_describe (expected);
+
+  g_assert_cmpstr (got, ==, want);
+  g_assert_true (tally_usage_query_equal (tally_usage_get_query (f->usage), expected));
+  g_assert_true (tally_usage_query_equal (tally_session_get_usage_query (f->session), expected));
+  g_assert_cmpuint (f->n_query, ==, 1);
+  f->n_query = 0;
+}
+
+/* The key and model lists are the server's. */
+static void
+test_lists (Fixture *f,
+            gconstpointer data)
+{
+  g_autoptr (JsonObject) keys = fetch_raw (f, "/keys?page=1&page_size=100");
+  g_autoptr (JsonObject) models = NULL;
+  g_autoptr (GString) expected_keys = g_string_new ("All keys");
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GString) expected_models = g_string_new ("All models");
+  g_autofree char *models_path = NULL;
+  g_autofree char *items = NULL;
+  JsonArray *array = json_object_get_array_member (keys, "items");
+  JsonArray *model_array;
+
+  bind_and_wait (f);
+
+  g_assert_cmpint (json_object_get_int_member (keys, "total"), ==, json_array_get_length (array));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *key = json_array_get_object_element (array, i);
+      const char *name = json_object_get_string_member (key, "name");
+
+      if (name[0] == '\0')
+        g_string_append_printf (expected_keys, "|Key #%" G_GINT64_FORMAT, json_object_get_int_member (key, "id"));
+      else if (g_strcmp0 (json_object_get_string_member (key, "status"), "active") != 0)
+        g_string_append_printf (expected_keys, "|%s (disabled)", name);
+      else
+        g_string_append_printf (expected_keys, "|%s", name);
+    }
+  items = dropdown_items (dropdown (f, "key-filter"));
+  g_assert_cmpstr (items, ==, expected_keys->str);
+  g_assert_cmpuint (json_array_get_length (array), >=, 3);
+  g_assert_cmpstr (selected_text (dropdown (f, "key-filter")), ==, "All keys");
+  g_clear_pointer (&items, g_free);
+
+  /* the models of the default range (the last 7 days), sorted */
+  models_path = g_strdup_printf ("/usage/dashboard/models?start_date=2026-01-09&end_date=%s", TODAY);
+  models = fetch_raw (f, models_path);
+  model_array = json_object_get_array_member (models, "models");
+  for (guint i = 0; i < json_array_get_length (model_array); i++)
+    {
+      const char *name = json_object_get_string_member (json_array_get_object_element (model_array, i), "model");
+
+      if (name[0] != '\0')
+        g_ptr_array_add (names, (gpointer) name);
+    }
+  g_assert_cmpuint (names->len, >, 1);
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (expected_models, "|%s", (const char *) g_ptr_array_index (names, i));
+  items = dropdown_items (dropdown (f, "model-filter"));
+  g_assert_cmpstr (items, ==, expected_models->str);
+  g_assert_cmpstr (selected_text (dropdown (f, "model-filter")), ==, "All models");
+}
+
+/* Each control writes exactly its part of the query; "All" clears it. */
+static void
+test_controls (Fixture *f,
+               gconstpointer data)
+{
+  g_autoptr (TallyUsageQuery) expected = NULL;
+  GListModel *keys;
+  g_autoptr (GtkStringObject) model_item = NULL;
+  gint64 second_key;
+
+  bind_and_wait (f);
+  /* the default range came from the view model, not from the bar */
+  expected = tally_usage_query_new ();
+  g_assert_true (tally_usage_query_set_range (expected, "2026-01-09", TODAY, NULL));
+  g_assert_true (tally_usage_query_equal (tally_usage_get_query (f->usage), expected));
+  f->n_query = 0;
+
+  /* key: the drop-down's second key */
+  keys = tally_usage_get_keys (f->usage);
+  {
+    g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, 1);
+
+    second_key = tally_api_key_get_id (key);
+  }
+  gtk_drop_down_set_selected (dropdown (f, "key-filter"), 2);
+  tally_usage_query_set_api_key_id (expected, second_key);
+  assert_query (f, expected);
+  g_assert_cmpint (tally_usage_filter_bar_get_selected_key (f->bar), ==, second_key);
+
+  /* model: the third model of the list */
+  g_assert_cmpuint (g_strv_length ((GStrv) tally_usage_get_models (f->usage)), >=, 3);
+  model_item = g_list_model_get_item (gtk_drop_down_get_model (dropdown (f, "model-filter")), 3);
+  g_assert_nonnull (model_item);
+  gtk_drop_down_set_selected (dropdown (f, "model-filter"), 3);
+  tally_usage_query_set_model (expected, gtk_string_object_get_string (model_item));
+  assert_query (f, expected);
+  g_assert_cmpstr (tally_usage_get_models (f->usage)[2], ==, gtk_string_object_get_string (model_item));
+
+  /* stream: Stream, Sync */
+  gtk_drop_down_set_selected (dropdown (f, "stream-filter"), 1);
+  tally_usage_query_set_stream (expected, TALLY_STREAM_STREAM);
+  assert_query (f, expected);
+  gtk_drop_down_set_selected (dropdown (f, "stream-filter"), 2);
+  tally_usage_query_set_stream (expected, TALLY_STREAM_SYNC);
+  assert_query (f, expected);
+
+  /* billing: Balance, Subscription */
+  gtk_drop_down_set_selected (dropdown (f, "billing-filter"), 1);
+  tally_usage_query_set_billing (expected, TALLY_BILLING_BALANCE);
+  assert_query (f, expected);
+  gtk_drop_down_set_selected (dropdown (f, "billing-filter"), 2);
+  tally_usage_query_set_billing (expected, TALLY_BILLING_SUBSCRIPTION);
+  assert_query (f, expected);
+
+  /* range: a preset of the range button, anchored on the server's day */
+  g_assert_true (gtk_widget_activate_action (find_named (GTK_WIDGET (f->bar), "range-filter"),
+                                             "range.preset", "s", "yesterday"));
+  g_assert_true (tally_usage_query_set_range (expected, "2026-01-14", "2026-01-14", NULL));
+  assert_query (f, expected);
+  g_assert_true (gtk_widget_activate_action (find_named (GTK_WIDGET (f->bar), "range-filter"),
+                                             "range.preset", "s", "last-month"));
+  g_assert_true (tally_usage_query_set_range (expected, "2025-12-01", "2025-12-31", NULL));
+  assert_query (f, expected);
+
+  /* clearing, control by control */
+  gtk_drop_down_set_selected (dropdown (f, "key-filter"), 0);
+  tally_usage_query_set_api_key_id (expected, 0);
+  assert_query (f, expected);
+  gtk_drop_down_set_selected (dropdown (f, "model-filter"), 0);
+  tally_usage_query_set_model (expected, NULL);
+  assert_query (f, expected);
+  gtk_drop_down_set_selected (dropdown (f, "stream-filter"), 0);
+  tally_usage_query_set_stream (expected, TALLY_STREAM_ANY);
+  assert_query (f, expected);
+  gtk_drop_down_set_selected (dropdown (f, "billing-filter"), 0);
+  tally_usage_query_set_billing (expected, TALLY_BILLING_ANY);
+  assert_query (f, expected);
+}
+
+/* A query set elsewhere (the dashboard's "filter by this key") shows in the
+ * controls, and the reflection writes nothing back. */
+static void
+test_reflect (Fixture *f,
+              gconstpointer data)
+{
+  g_autoptr (TallyUsageQuery) query = NULL;
+  g_autoptr (TallyUsageQuery) cleared = NULL;
+  g_autofree char *items = NULL;
+
+  bind_and_wait (f);
+  query = tally_usage_query_copy (tally_usage_get_query (f->usage));
+  f->n_query = 0;
+
+  tally_usage_query_set_api_key_id (query, 7); /* a deleted key */
+  tally_usage_query_set_model (query, "no-such-model");
+  tally_usage_query_set_stream (query, TALLY_STREAM_SYNC);
+  tally_usage_query_set_billing (query, TALLY_BILLING_BALANCE);
+  tally_session_set_usage_query (f->session, query);
+  g_assert_cmpuint (f->n_query, ==, 1);
+  g_assert_true (tally_usage_query_equal (tally_usage_get_query (f->usage), query));
+  g_assert_cmpstr (selected_text (dropdown (f, "key-filter")), ==, "Deleted key #7");
+  g_assert_cmpint (tally_usage_filter_bar_get_selected_key (f->bar), ==, 7);
+  g_assert_cmpstr (selected_text (dropdown (f, "model-filter")), ==, "no-such-model");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (f, "stream-filter")), ==, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (f, "billing-filter")), ==, 1);
+  items = dropdown_items (dropdown (f, "key-filter"));
+  g_assert_true (g_str_has_suffix (items, "|Deleted key #7"));
+
+  /* a cleared filter from elsewhere clears every control */
+  cleared = tally_usage_query_new ();
+  g_assert_true (tally_usage_query_set_range (cleared, "2026-01-09", TODAY, NULL));
+  tally_session_set_usage_query (f->session, cleared);
+  g_assert_cmpuint (f->n_query, ==, 2);
+  g_assert_true (tally_usage_query_equal (tally_usage_get_query (f->usage), cleared));
+  g_assert_cmpstr (selected_text (dropdown (f, "key-filter")), ==, "All keys");
+  g_assert_cmpstr (selected_text (dropdown (f, "model-filter")), ==, "All models");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (f, "stream-filter")), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (f, "billing-filter")), ==, 0);
+
+  /* selecting a key as a user would */
+  g_assert_true (tally_usage_filter_bar_select_key (f->bar, 3));
+  g_assert_cmpint (tally_usage_query_get_api_key_id (tally_usage_get_query (f->usage)), ==, 3);
+  g_assert_false (tally_usage_filter_bar_select_key (f->bar, 99));
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  (void) tally_get_resource ();
+
+  g_test_add ("/usage-filter-bar/lists", Fixture, NULL, fixture_setup, test_lists, fixture_teardown);
+  g_test_add ("/usage-filter-bar/controls", Fixture, NULL, fixture_setup, test_controls, fixture_teardown);
+  g_test_add ("/usage-filter-bar/reflect", Fixture, NULL, fixture_setup, test_reflect, fixture_teardown);
+
+  return g_test_run ();
+}
