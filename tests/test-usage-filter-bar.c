@@ -12,7 +12,9 @@
 
 #include "tally-api-key.h"
 #include "tally-demo-server.h"
+#include "tally-date-range-button.h"
 #include "tally-resources.h"
+#include "tally-server-time.h"
 #include "tally-session.h"
 #include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
@@ -21,60 +23,42 @@
 #include "tally-usage.h"
 
 #define GUARD_SECONDS 20
-#define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
-#define TODAY "2026-01-15"
 
 typedef struct
 {
-  TallyDemoServer *server;
   TallySession *session;
+  TallyDemoServer *server; /* the session's demo */
   SoupSession *soup;
   char *token;
+  char *today;
   TallyUsage *usage;
   GtkWidget *window;
   TallyUsageFilterBar *bar;
   guint n_query; /* notify::query of the view model */
 } Fixture;
 
+/* The bar writes the query: count the view model's notifications of it. */
 static void
-count_cb (GObject *object,
-          GParamSpec *pspec,
-          gpointer user_data)
+query_notified (TallyUsage *usage,
+                GParamSpec *pspec,
+                Fixture *f)
 {
-  (*(guint *) user_data)++;
+  f->n_query++;
 }
 
 static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
-                            "seed", (guint64) 7,
-                            "now", (gint64) NOW,
-                            "utc-offset", 28800,
-                            "rows", 3000,
-                            NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-  f->token = tally_demo_server_issue_token (f->server, 3600);
-
   f->session = tally_session_new ();
-  g_setenv ("TALLY_TOKEN", f->token, TRUE);
-  tally_session_restore_async (f->session, tally_demo_server_get_url (f->server),
-                               NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_unsetenv ("TALLY_TOKEN");
-  g_assert_true (tally_session_restore_finish (f->session, result, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (tally_session_get_server_today (f->session), ==, TODAY);
+  tally_test_start_demo (f->session);
+  f->server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (f->session));
+  f->token = tally_demo_server_issue_token (f->server, 3600);
+  f->today = g_strdup (tally_session_get_server_today (f->session));
   f->soup = soup_session_new ();
 
   f->usage = tally_usage_new (f->session);
-  g_signal_connect (f->usage, "notify::query", G_CALLBACK (count_cb), &f->n_query);
+  g_signal_connect (f->usage, "notify::query", G_CALLBACK (query_notified), f);
 
   f->window = gtk_window_new ();
   f->bar = TALLY_USAGE_FILTER_BAR (tally_usage_filter_bar_new ());
@@ -90,34 +74,38 @@ fixture_teardown (Fixture *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   tally_test_spin (20);
   g_assert_null (f->window);
-  g_assert_finalize_object (f->usage);
-  g_assert_finalize_object (f->session);
-  g_assert_finalize_object (f->soup);
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (f->server);
   g_free (f->token);
+  g_free (f->today);
+  /* the bar held the view model; the view model the session */
+  tally_test_assert_finalized (f->usage);
+  tally_test_assert_finalized (f->session);
+  tally_test_assert_finalized (f->soup);
 }
 
-static GtkWidget *
-find_named (GtkWidget *root,
-            const char *name)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  tally_test_collect_widgets (root, GTK_TYPE_WIDGET, found);
-  for (guint i = 0; i < found->len; i++)
-    if (g_strcmp0 (gtk_widget_get_name (g_ptr_array_index (found, i)), name) == 0)
-      return g_ptr_array_index (found, i);
-
-  g_error ("No widget named %s", name);
-  return NULL;
-}
-
+/* The drop-down @name of the bar. */
 static GtkDropDown *
 dropdown (Fixture *f,
           const char *name)
 {
-  return GTK_DROP_DOWN (find_named (GTK_WIDGET (f->bar), name));
+  g_autoptr (GPtrArray) dropdowns = g_ptr_array_new ();
+
+  tally_test_collect_widgets (GTK_WIDGET (f->bar), GTK_TYPE_DROP_DOWN, dropdowns);
+  for (guint i = 0; i < dropdowns->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (dropdowns, i);
+
+      if (g_str_equal (gtk_widget_get_name (widget), name))
+        return GTK_DROP_DOWN (widget);
+    }
+
+  g_error ("The bar has no drop-down %s", name);
+  return NULL;
+}
+
+static GtkWidget *
+range_button (Fixture *f)
+{
+  return tally_test_find_widget (GTK_WIDGET (f->bar), TALLY_TYPE_DATE_RANGE_BUTTON);
 }
 
 /* Every string the drop-down lists, as one "a|b|c" string. */
@@ -148,14 +136,28 @@ selected_text (GtkDropDown *dropdown)
   return gtk_string_object_get_string (item);
 }
 
-static JsonObject *
-fetch_raw (Fixture *f,
-           const char *path)
+/* The range of @preset on the server's day. */
+static void
+preset_range (Fixture *f,
+              TallyDatePreset preset,
+              TallyUsageQuery *query)
 {
-  g_autoptr (JsonNode) node = tally_test_fetch_raw (f->soup, tally_demo_server_get_url (f->server), f->token,
-                                                    "GET", path, NULL);
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
 
-  return json_object_ref (json_node_get_object (node));
+  tally_date_preset_range (preset, f->today, &start, &end);
+  g_assert_true (tally_usage_query_set_range (query, start, end, NULL));
+}
+
+/* The server's own answer to GET @path (its `data`). */
+static JsonObject *
+server_data (Fixture *f,
+             const char *path)
+{
+  const char *url = tally_demo_server_get_url (f->server);
+  g_autoptr (JsonNode) data = tally_test_fetch_raw (f->soup, url, f->token, "GET", path, NULL);
+
+  return json_node_dup_object (data);
 }
 
 static int
@@ -165,10 +167,13 @@ compare_names (gconstpointer a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* The model drop-down lists more than "All models". */
 static gboolean
-models_loaded (gpointer data)
+model_list_filled (gpointer data)
 {
-  return tally_usage_get_models (data) != NULL;
+  Fixture *f = data;
+
+  return g_list_model_get_n_items (gtk_drop_down_get_model (dropdown (f, "model-filter"))) > 1;
 }
 
 static void
@@ -176,7 +181,7 @@ bind_and_wait (Fixture *f)
 {
   tally_usage_filter_bar_set_usage (f->bar, f->usage);
   g_assert_true (tally_usage_filter_bar_get_usage (f->bar) == f->usage);
-  tally_test_wait_until (models_loaded, f->usage, 20, GUARD_SECONDS, "the models");
+  tally_test_wait_until (model_list_filled, f, 20, GUARD_SECONDS, "the model list");
 }
 
 /* The query the bar wrote equals @expected, and the bar wrote once. */
@@ -199,11 +204,12 @@ static void
 test_lists (Fixture *f,
             gconstpointer data)
 {
-  g_autoptr (JsonObject) keys = fetch_raw (f, "/keys?page=1&page_size=100");
+  g_autoptr (JsonObject) keys = server_data (f, "/keys?page=1&page_size=100");
   g_autoptr (JsonObject) models = NULL;
   g_autoptr (GString) expected_keys = g_string_new ("All keys");
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autoptr (GString) expected_models = g_string_new ("All models");
+  g_autoptr (TallyUsageQuery) week = tally_usage_query_new ();
   g_autofree char *models_path = NULL;
   g_autofree char *items = NULL;
   JsonArray *array = json_object_get_array_member (keys, "items");
@@ -231,8 +237,10 @@ test_lists (Fixture *f,
   g_clear_pointer (&items, g_free);
 
   /* the models of the default range (the last 7 days), sorted */
-  models_path = g_strdup_printf ("/usage/dashboard/models?start_date=2026-01-09&end_date=%s", TODAY);
-  models = fetch_raw (f, models_path);
+  preset_range (f, TALLY_DATE_PRESET_LAST_7_DAYS, week);
+  models_path = g_strdup_printf ("/usage/dashboard/models?start_date=%s&end_date=%s",
+                                 tally_usage_query_get_start_date (week), tally_usage_query_get_end_date (week));
+  models = server_data (f, models_path);
   model_array = json_object_get_array_member (models, "models");
   for (guint i = 0; i < json_array_get_length (model_array); i++)
     {
@@ -263,7 +271,7 @@ test_controls (Fixture *f,
   bind_and_wait (f);
   /* the default range came from the view model, not from the bar */
   expected = tally_usage_query_new ();
-  g_assert_true (tally_usage_query_set_range (expected, "2026-01-09", TODAY, NULL));
+  preset_range (f, TALLY_DATE_PRESET_LAST_7_DAYS, expected);
   g_assert_true (tally_usage_query_equal (tally_usage_get_query (f->usage), expected));
   f->n_query = 0;
 
@@ -305,13 +313,12 @@ test_controls (Fixture *f,
   assert_query (f, expected);
 
   /* range: a preset of the range button, anchored on the server's day */
-  g_assert_true (gtk_widget_activate_action (find_named (GTK_WIDGET (f->bar), "range-filter"),
-                                             "range.preset", "s", "yesterday"));
-  g_assert_true (tally_usage_query_set_range (expected, "2026-01-14", "2026-01-14", NULL));
+  g_assert_true (gtk_widget_activate_action (range_button (f), "range.preset", "s", "yesterday"));
+  preset_range (f, TALLY_DATE_PRESET_YESTERDAY, expected);
+  g_assert_cmpstr (tally_usage_query_get_start_date (expected), ==, tally_usage_query_get_end_date (expected));
   assert_query (f, expected);
-  g_assert_true (gtk_widget_activate_action (find_named (GTK_WIDGET (f->bar), "range-filter"),
-                                             "range.preset", "s", "last-month"));
-  g_assert_true (tally_usage_query_set_range (expected, "2025-12-01", "2025-12-31", NULL));
+  g_assert_true (gtk_widget_activate_action (range_button (f), "range.preset", "s", "last-month"));
+  preset_range (f, TALLY_DATE_PRESET_LAST_MONTH, expected);
   assert_query (f, expected);
 
   /* clearing, control by control */
@@ -360,7 +367,7 @@ test_reflect (Fixture *f,
 
   /* a cleared filter from elsewhere clears every control */
   cleared = tally_usage_query_new ();
-  g_assert_true (tally_usage_query_set_range (cleared, "2026-01-09", TODAY, NULL));
+  preset_range (f, TALLY_DATE_PRESET_LAST_7_DAYS, cleared);
   tally_session_set_usage_query (f->session, cleared);
   g_assert_cmpuint (f->n_query, ==, 2);
   g_assert_true (tally_usage_query_equal (tally_usage_get_query (f->usage), cleared));
@@ -379,9 +386,10 @@ int
 main (int argc,
       char *argv[])
 {
+  /* the bar's template */
+  (void) tally_get_resource ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  (void) tally_get_resource ();
 
   g_test_add ("/usage-filter-bar/lists", Fixture, NULL, fixture_setup, test_lists, fixture_teardown);
   g_test_add ("/usage-filter-bar/controls", Fixture, NULL, fixture_setup, test_controls, fixture_teardown);

@@ -33,6 +33,8 @@ typedef struct
   TallyUsage *usage;
 } Fixture;
 
+/* A demo server of @data's generation with a frozen clock, and a session
+ * logged in to it the way `tally --demo` is. */
 static void
 fixture_setup (Fixture *f,
                gconstpointer data)
@@ -49,20 +51,15 @@ fixture_setup (Fixture *f,
                             "rows", 3000,
                             "generation", (guint) f->generation,
                             NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
-  f->token = tally_demo_server_issue_token (f->server, 3600);
-
   f->session = tally_session_new ();
-  g_setenv ("TALLY_TOKEN", f->token, TRUE);
-  tally_session_restore_async (f->session, tally_demo_server_get_url (f->server),
-                               NULL, tally_test_store_result_cb, &slot);
+  tally_session_start_demo_async (f->session, TALLY_DEMO_BACKEND (f->server), NULL,
+                                  tally_test_store_result_cb, &slot);
   result = tally_test_wait_result (&slot);
-  g_unsetenv ("TALLY_TOKEN");
-  g_assert_true (tally_session_restore_finish (f->session, result, &error));
+  g_assert_true (tally_session_start_demo_finish (f->session, result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (tally_session_get_server_today (f->session), ==, TODAY);
 
+  f->token = tally_demo_server_issue_token (f->server, 3600);
   f->soup = soup_session_new ();
 }
 
@@ -73,8 +70,8 @@ fixture_teardown (Fixture *f,
   /* requests in flight never keep the view model alive */
   if (f->usage != NULL)
     g_assert_finalize_object (f->usage);
-  g_assert_finalize_object (f->session);
   g_assert_finalize_object (f->soup);
+  g_assert_finalize_object (f->session);
   tally_demo_server_stop (f->server);
   g_assert_finalize_object (f->server);
   g_free (f->token);
