@@ -402,7 +402,7 @@ tally_usage_filter_bar_get_property (GObject *object,
   switch (prop_id)
     {
       case PROP_USAGE:
-        g_value_set_object (value, self->usage);
+        g_value_set_object (value, tally_usage_filter_bar_get_usage (self));
         break;
 
       default:

@@ -567,10 +567,7 @@ tally_usage_page_dispose (GObject *object)
 {
   TallyUsagePage *self = (TallyUsagePage *) object;
 
-  if (self->usage_signals != NULL)
-    g_signal_group_set_target (self->usage_signals, NULL);
-  if (self->log_signals != NULL)
-    g_signal_group_set_target (self->log_signals, NULL);
+  /* the last reference to a signal group disconnects its handlers */
   g_clear_object (&self->usage_signals);
   g_clear_object (&self->log_signals);
 
