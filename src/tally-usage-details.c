@@ -1,6 +1,9 @@
 /* tally-usage-details.c: every field of one request (GET /usage/:id)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window asks its TallyUsage for the row's details and shows them when
+ * the TallyUsage has them ("details-loaded" for this row); it does no I/O.
  */
 
 #define G_LOG_DOMAIN "tally-usage-details"
@@ -11,12 +14,11 @@
 
 #include <glib/gi18n.h>
 
-#include "tally-api-key.h"
-#include "tally-client.h"
 #include "tally-format.h"
 #include "tally-server-time.h"
 #include "tally-usage-details.h"
 #include "tally-usage-log.h"
+#include "tally-usage.h"
 
 #define NO_VALUE "—"
 
@@ -30,10 +32,9 @@ struct _TallyUsageDetails
   GtkGrid *grid;
 
   /* Owned References */
-  TallySession *session;
+  TallyUsage *usage;
   TallyUsageLog *row; /* from the list: the key name of a deleted key */
   TallyUsageLog *log; /* from /usage/:id */
-  GCancellable *cancellable;
   char *error;
   GHashTable *values; /* field id → value GtkLabel (borrowed) */
   GtkWidget *copy_button;
@@ -64,21 +65,7 @@ key_name (TallyUsageDetails *self,
           TallyUsageLog *log)
 {
   gint64 id = tally_usage_log_get_api_key_id (log);
-  const char *name = NULL;
-
-  if (self->session != NULL)
-    {
-      GListModel *keys = tally_session_get_keys (self->session);
-      guint n = g_list_model_get_n_items (keys);
-
-      for (guint i = 0; i < n && name == NULL; i++)
-        {
-          g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
-
-          if (tally_api_key_get_id (key) == id)
-            name = tally_api_key_get_name (key);
-        }
-    }
+  const char *name = self->usage != NULL ? tally_usage_get_key_name (self->usage, id) : NULL;
 
   if ((name == NULL || name[0] == '\0') && self->row != NULL)
     name = tally_usage_log_get_api_key_name (self->row);
@@ -274,31 +261,28 @@ update_fields (TallyUsageDetails *self)
 }
 
 static void
-get_usage_cb (GObject *object,
-              GAsyncResult *result,
-              gpointer user_data)
+details_loaded_cb (TallyUsageDetails *self)
 {
-  g_autoptr (TallyUsageDetails) self = user_data;
-  g_autoptr (TallyUsageLog) log = NULL;
-  g_autoptr (GError) error = NULL;
+  const char *error;
 
-  log = tally_client_get_usage_finish (TALLY_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* only the answer for this window's row, once */
+  if (self->loaded || tally_usage_get_details_row (self->usage) != self->row || !tally_usage_get_details_loaded (self->usage))
     return;
 
   gtk_spinner_set_spinning (self->spinner, FALSE);
 
-  if (log == NULL)
+  error = tally_usage_get_details_error (self->usage);
+  if (error != NULL)
     {
       /* The row from the list stays shown. */
-      self->error = g_strdup (error->message);
-      gtk_label_set_text (self->error_label, error->message);
+      self->error = g_strdup (error);
+      gtk_label_set_text (self->error_label, error);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
     }
-  else
+  else if (tally_usage_get_details (self->usage) != NULL)
     {
-      g_set_object (&self->log, log);
+      g_set_object (&self->log, tally_usage_get_details (self->usage));
       update_fields (self);
     }
 
@@ -319,9 +303,13 @@ tally_usage_details_dispose (GObject *object)
 {
   TallyUsageDetails *self = (TallyUsageDetails *) object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->session);
+  if (self->usage != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->usage, self);
+      /* closing the window cancels its request */
+      tally_usage_cancel_details (self->usage, self->row);
+    }
+  g_clear_object (&self->usage);
   g_clear_object (&self->row);
   g_clear_object (&self->log);
   if (self->values != NULL)
@@ -405,37 +393,35 @@ tally_usage_details_init (TallyUsageDetails *self)
 
 TallyUsageDetails *
 tally_usage_details_new (GtkWindow *parent,
-                         TallySession *session,
+                         TallyUsage *usage,
                          TallyUsageLog *row)
 {
   TallyUsageDetails *self;
-  TallyClient *client;
 
   g_return_val_if_fail (!parent || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (!session || TALLY_IS_SESSION (session), NULL);
+  g_return_val_if_fail (!usage || TALLY_IS_USAGE (usage), NULL);
   g_return_val_if_fail (TALLY_IS_USAGE_LOG (row), NULL);
 
   self = g_object_new (TALLY_TYPE_USAGE_DETAILS,
                        "transient-for", parent,
                        NULL);
-  self->session = session != NULL ? g_object_ref (session) : NULL;
+  self->usage = usage != NULL ? g_object_ref (usage) : NULL;
   self->row = g_object_ref (row);
   update_fields (self);
   /* Not the first selectable label: it would start with its text selected. */
   gtk_window_set_focus (GTK_WINDOW (self), self->copy_button);
 
-  client = session != NULL ? tally_session_get_client (session) : NULL;
-  if (client != NULL)
-    {
-      self->cancellable = g_cancellable_new ();
-      gtk_spinner_set_spinning (self->spinner, TRUE);
-      tally_client_get_usage_async (client, tally_usage_log_get_id (row), self->cancellable,
-                                    get_usage_cb, g_object_ref (self));
-    }
-  else
+  if (usage == NULL)
     {
       self->loaded = TRUE;
+      return self;
     }
+
+  g_signal_connect_object (usage, "notify::details-loaded", G_CALLBACK (details_loaded_cb), self, G_CONNECT_SWAPPED);
+  tally_usage_request_details (usage, row);
+  /* without a client the answer is already there (and is no answer) */
+  gtk_spinner_set_spinning (self->spinner, !tally_usage_get_details_loaded (usage));
+  details_loaded_cb (self);
 
   return self;
 }

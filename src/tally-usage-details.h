@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A modal window. It shows the row it was opened for at once and replaces it
- * with the server's /usage/:id answer; the key name comes from the session's
- * key list (or the row). Upstream account data is never shown. All text is
+ * with the server's /usage/:id answer, which it asks its TallyUsage for
+ * (tally_usage_request_details()); the key name comes from the account's key
+ * list (or the row). Upstream account data is never shown. All text is
  * plain (set with gtk_label_set_text).
  */
 
@@ -12,7 +13,7 @@
 
 #include <adwaita.h>
 
-#include "tally-session.h"
+#include "tally-usage.h"
 
 G_BEGIN_DECLS
 
@@ -20,10 +21,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TallyUsageDetails, tally_usage_details, TALLY, USAGE_DETAILS, AdwWindow)
 
-/* @parent may be NULL; @row is the log row from the list (for its id and, for
- * a deleted key, its name). */
+/* @parent and @usage may be NULL; @row is the log row from the list (for its
+ * id and, for a deleted key, its name). Closing the window cancels its request. */
 TallyUsageDetails *tally_usage_details_new (GtkWindow *parent,
-                                            TallySession *session,
+                                            TallyUsage *usage,
                                             TallyUsageLog *row);
 
 /* The log shown: the /usage/:id answer once "loaded" is TRUE, else the row. */

@@ -1,10 +1,11 @@
-/* tally-usage-filter-bar.c: the usage view's filters, reading and writing the session's usage-query
+/* tally-usage-filter-bar.c: the usage view's filters, reading and writing a TallyUsage's query
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every drop-down writes a copy of the session's usage-query; a change of the
+ * Every drop-down writes a copy of the TallyUsage's query; a change of the
  * query from elsewhere (the dashboard's "filter by this key") is reflected
- * back, with "updating" set so that the reflection writes nothing.
+ * back, with "updating" set so that the reflection writes nothing. The keys
+ * and the models come from the TallyUsage too: the bar does no I/O.
  */
 
 #define G_LOG_DOMAIN "tally-usage-filter-bar"
@@ -16,14 +17,9 @@
 #include <glib/gi18n.h>
 
 #include "tally-api-key.h"
-#include "tally-client.h"
 #include "tally-date-range-button.h"
-#include "tally-model-breakdown.h"
-#include "tally-model-stat.h"
 #include "tally-usage-filter-bar.h"
 #include "tally-usage-query.h"
-
-#define DEFAULT_PRESET "last-7-days"
 
 struct _TallyUsageFilterBar
 {
@@ -38,14 +34,12 @@ struct _TallyUsageFilterBar
   TallyDateRangeButton *range_button;
 
   /* Owned References */
-  TallySession *session;
-  GSignalGroup *session_signals;
+  TallyUsage *usage;
+  GSignalGroup *usage_signals;
   GSignalGroup *keys_signals;
   GtkStringList *key_names;
   GArray *key_ids;            /* gint64 per key_names item */
   GtkStringList *model_names; /* item 0 is "All models" */
-  GCancellable *models_cancellable;
-  char *models_range; /* "start end" the model list was loaded for */
 
   gboolean updating;
 };
@@ -55,7 +49,7 @@ G_DEFINE_FINAL_TYPE (TallyUsageFilterBar, tally_usage_filter_bar, GTK_TYPE_WIDGE
 enum
 {
   PROP_0,
-  PROP_SESSION,
+  PROP_USAGE,
   N_PROPS
 };
 
@@ -66,15 +60,14 @@ static void sync_from_query (TallyUsageFilterBar *self);
 static const TallyUsageQuery *
 current_query (TallyUsageFilterBar *self)
 {
-  return self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
+  return self->usage != NULL ? tally_usage_get_query (self->usage) : NULL;
 }
 
 static void
 write_query (TallyUsageFilterBar *self,
              TallyUsageQuery *query)
 {
-  if (self->session != NULL)
-    tally_session_set_usage_query (self->session, query);
+  tally_usage_set_query (self->usage, query);
 }
 
 /* ------------------------------------------------------------------ keys */
@@ -97,7 +90,7 @@ rebuild_keys (TallyUsageFilterBar *self)
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_auto (GStrv) names = NULL;
-  GListModel *keys = self->session != NULL ? tally_session_get_keys (self->session) : NULL;
+  GListModel *keys = self->usage != NULL ? tally_usage_get_keys (self->usage) : NULL;
   const TallyUsageQuery *query = current_query (self);
   gint64 wanted = query != NULL ? tally_usage_query_get_api_key_id (query) : 0;
   gboolean wanted_listed = wanted == 0;
@@ -156,7 +149,7 @@ key_selected_cb (TallyUsageFilterBar *self)
   g_autoptr (TallyUsageQuery) query = NULL;
   guint selected;
 
-  if (self->updating || self->session == NULL)
+  if (self->updating || current_query (self) == NULL)
     return;
 
   selected = gtk_drop_down_get_selected (self->key_dropdown);
@@ -205,94 +198,22 @@ select_model (TallyUsageFilterBar *self)
   self->updating = was_updating;
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b,
-               gpointer user_data)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
+/* The models of the query's range, as the TallyUsage loaded them. */
 static void
-model_stats_cb (GObject *object,
-                GAsyncResult *result,
-                gpointer user_data)
+models_changed (TallyUsageFilterBar *self)
 {
-  g_autoptr (TallyUsageFilterBar) self = user_data;
-  g_autoptr (TallyModelBreakdown) breakdown = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GStrvBuilder) builder = NULL;
-  g_auto (GStrv) names = NULL;
-  GListModel *models;
-  guint n;
+  const char *const *names = self->usage != NULL ? tally_usage_get_models (self->usage) : NULL;
+  gboolean was_updating = self->updating;
 
-  breakdown = tally_client_get_model_stats_finish (TALLY_CLIENT (object), result, &error);
-  if (breakdown == NULL)
-    {
-      /* The list stays as it was; the log itself reports errors. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Could not load the models: %s", error->message);
-      return;
-    }
+  if (names == NULL)
+    return;
 
-  models = tally_model_breakdown_get_models (breakdown);
-  n = g_list_model_get_n_items (models);
-  builder = g_strv_builder_new ();
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);
-      const char *name = tally_model_stat_get_model (stat);
-
-      if (name[0] != '\0')
-        g_strv_builder_add (builder, name);
-    }
-  names = g_strv_builder_end (builder);
-  g_qsort_with_data (names, g_strv_length (names), sizeof (char *), compare_names, NULL);
-
-  {
-    gboolean was_updating = self->updating;
-
-    self->updating = TRUE;
-    gtk_string_list_splice (self->model_names, 1,
-                            g_list_model_get_n_items (G_LIST_MODEL (self->model_names)) - 1,
-                            (const char *const *) names);
-    self->updating = was_updating;
-  }
+  self->updating = TRUE;
+  gtk_string_list_splice (self->model_names, 1,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->model_names)) - 1,
+                          names);
+  self->updating = was_updating;
   select_model (self);
-}
-
-/* The models seen in the query's range (/usage/dashboard/models). */
-static void
-load_models (TallyUsageFilterBar *self)
-{
-  const TallyUsageQuery *query = current_query (self);
-  TallyClient *client;
-  g_autofree char *range = NULL;
-
-  if (query == NULL || self->session == NULL)
-    return;
-  client = tally_session_get_client (self->session);
-  if (client == NULL || tally_client_get_token (client) == NULL)
-    return;
-
-  range = g_strdup_printf ("%s %s",
-                           tally_usage_query_get_start_date (query),
-                           tally_usage_query_get_end_date (query));
-  if (g_strcmp0 (range, self->models_range) == 0)
-    return;
-  g_free (self->models_range);
-  self->models_range = g_steal_pointer (&range);
-
-  g_cancellable_cancel (self->models_cancellable);
-  g_clear_object (&self->models_cancellable);
-  self->models_cancellable = g_cancellable_new ();
-
-  tally_client_get_model_stats_async (client,
-                                      tally_usage_query_get_start_date (query),
-                                      tally_usage_query_get_end_date (query),
-                                      self->models_cancellable,
-                                      model_stats_cb,
-                                      g_object_ref (self));
 }
 
 static void
@@ -301,7 +222,7 @@ model_selected_cb (TallyUsageFilterBar *self)
   g_autoptr (TallyUsageQuery) query = NULL;
   guint selected;
 
-  if (self->updating || self->session == NULL)
+  if (self->updating || current_query (self) == NULL)
     return;
 
   selected = gtk_drop_down_get_selected (self->model_dropdown);
@@ -322,7 +243,7 @@ stream_selected_cb (TallyUsageFilterBar *self)
   g_autoptr (TallyUsageQuery) query = NULL;
   guint selected;
 
-  if (self->updating || self->session == NULL)
+  if (self->updating || current_query (self) == NULL)
     return;
 
   selected = gtk_drop_down_get_selected (self->stream_dropdown);
@@ -341,7 +262,7 @@ billing_selected_cb (TallyUsageFilterBar *self)
   g_autoptr (TallyUsageQuery) query = NULL;
   guint selected;
 
-  if (self->updating || self->session == NULL)
+  if (self->updating || current_query (self) == NULL)
     return;
 
   selected = gtk_drop_down_get_selected (self->billing_dropdown);
@@ -359,7 +280,7 @@ range_changed_cb (TallyUsageFilterBar *self)
   g_autoptr (TallyUsageQuery) query = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (self->updating || self->session == NULL)
+  if (self->updating || current_query (self) == NULL)
     return;
 
   query = tally_usage_query_copy (current_query (self));
@@ -374,18 +295,14 @@ range_changed_cb (TallyUsageFilterBar *self)
   write_query (self, query);
 }
 
-/* Anchors the presets on the server's day; a query without dates gets the
- * default range, so the totals (which need both dates) match the log. */
+/* Anchors the presets on the server's day (a query without dates gets the
+ * default range from the TallyUsage). */
 static void
 server_today_changed (TallyUsageFilterBar *self)
 {
-  const char *today = self->session != NULL ? tally_session_get_server_today (self->session) : NULL;
-  const TallyUsageQuery *query = current_query (self);
+  const char *today = self->usage != NULL ? tally_usage_get_server_today (self->usage) : NULL;
 
   tally_date_range_button_set_server_today (self->range_button, today);
-
-  if (today != NULL && query != NULL && tally_usage_query_get_start_date (query) == NULL && tally_usage_query_get_end_date (query) == NULL)
-    tally_date_range_button_apply_preset (self->range_button, DEFAULT_PRESET);
 }
 
 /* --------------------------------------------------------------- sync */
@@ -431,16 +348,14 @@ sync_from_query (TallyUsageFilterBar *self)
                                        tally_usage_query_get_end_date (query));
 
   self->updating = was_updating;
-
-  load_models (self);
 }
 
 static void
-session_state_changed (TallyUsageFilterBar *self)
+keys_changed (TallyUsageFilterBar *self)
 {
-  /* After a (re)login the models can be loaded. */
-  g_clear_pointer (&self->models_range, g_free);
-  load_models (self);
+  g_signal_group_set_target (self->keys_signals,
+                             self->usage != NULL ? tally_usage_get_keys (self->usage) : NULL);
+  rebuild_keys (self);
 }
 
 /* ------------------------------------------------------------ GObject */
@@ -450,15 +365,13 @@ tally_usage_filter_bar_dispose (GObject *object)
 {
   TallyUsageFilterBar *self = (TallyUsageFilterBar *) object;
 
-  g_cancellable_cancel (self->models_cancellable);
-  g_clear_object (&self->models_cancellable);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
+  if (self->usage_signals != NULL)
+    g_signal_group_set_target (self->usage_signals, NULL);
   if (self->keys_signals != NULL)
     g_signal_group_set_target (self->keys_signals, NULL);
-  g_clear_object (&self->session_signals);
+  g_clear_object (&self->usage_signals);
   g_clear_object (&self->keys_signals);
-  g_clear_object (&self->session);
+  g_clear_object (&self->usage);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_USAGE_FILTER_BAR);
 
@@ -474,7 +387,6 @@ tally_usage_filter_bar_finalize (GObject *object)
   TallyUsageFilterBar *self = (TallyUsageFilterBar *) object;
 
   g_clear_pointer (&self->key_ids, g_array_unref);
-  g_clear_pointer (&self->models_range, g_free);
 
   G_OBJECT_CLASS (tally_usage_filter_bar_parent_class)->finalize (object);
 }
@@ -489,8 +401,8 @@ tally_usage_filter_bar_get_property (GObject *object,
 
   switch (prop_id)
     {
-      case PROP_SESSION:
-        g_value_set_object (value, self->session);
+      case PROP_USAGE:
+        g_value_set_object (value, tally_usage_filter_bar_get_usage (self));
         break;
 
       default:
@@ -508,8 +420,8 @@ tally_usage_filter_bar_set_property (GObject *object,
 
   switch (prop_id)
     {
-      case PROP_SESSION:
-        tally_usage_filter_bar_set_session (self, g_value_get_object (value));
+      case PROP_USAGE:
+        tally_usage_filter_bar_set_usage (self, g_value_get_object (value));
         break;
 
       default:
@@ -528,9 +440,9 @@ tally_usage_filter_bar_class_init (TallyUsageFilterBarClass *klass)
   object_class->get_property = tally_usage_filter_bar_get_property;
   object_class->set_property = tally_usage_filter_bar_set_property;
 
-  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
-                                                  TALLY_TYPE_SESSION,
-                                                  (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_USAGE] = g_param_spec_object ("usage", NULL, NULL,
+                                                TALLY_TYPE_USAGE,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -584,13 +496,15 @@ tally_usage_filter_bar_init (TallyUsageFilterBar *self)
   g_signal_connect_object (self->range_button, "range-changed",
                            G_CALLBACK (range_changed_cb), self, G_CONNECT_SWAPPED);
 
-  self->session_signals = g_signal_group_new (TALLY_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::usage-query",
+  self->usage_signals = g_signal_group_new (TALLY_TYPE_USAGE);
+  g_signal_group_connect_object (self->usage_signals, "notify::query",
                                  G_CALLBACK (sync_from_query), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::server-today",
+  g_signal_group_connect_object (self->usage_signals, "notify::server-today",
                                  G_CALLBACK (server_today_changed), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::state",
-                                 G_CALLBACK (session_state_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::models",
+                                 G_CALLBACK (models_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::keys",
+                                 G_CALLBACK (keys_changed), self, G_CONNECT_SWAPPED);
 
   self->keys_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
   g_signal_group_connect_object (self->keys_signals, "items-changed",
@@ -605,33 +519,33 @@ tally_usage_filter_bar_new (void)
   return g_object_new (TALLY_TYPE_USAGE_FILTER_BAR, NULL);
 }
 
-TallySession *
-tally_usage_filter_bar_get_session (TallyUsageFilterBar *self)
+TallyUsage *
+tally_usage_filter_bar_get_usage (TallyUsageFilterBar *self)
 {
   g_return_val_if_fail (TALLY_IS_USAGE_FILTER_BAR (self), NULL);
 
-  return self->session;
+  return self->usage;
 }
 
 void
-tally_usage_filter_bar_set_session (TallyUsageFilterBar *self,
-                                    TallySession *session)
+tally_usage_filter_bar_set_usage (TallyUsageFilterBar *self,
+                                  TallyUsage *usage)
 {
   g_return_if_fail (TALLY_IS_USAGE_FILTER_BAR (self));
-  g_return_if_fail (!session || TALLY_IS_SESSION (session));
+  g_return_if_fail (!usage || TALLY_IS_USAGE (usage));
 
-  if (!g_set_object (&self->session, session))
+  if (!g_set_object (&self->usage, usage))
     return;
 
-  g_signal_group_set_target (self->session_signals, session);
+  g_signal_group_set_target (self->usage_signals, usage);
   g_signal_group_set_target (self->keys_signals,
-                             session != NULL ? tally_session_get_keys (session) : NULL);
-  g_clear_pointer (&self->models_range, g_free);
+                             usage != NULL ? tally_usage_get_keys (usage) : NULL);
 
+  models_changed (self);
   sync_from_query (self);
   server_today_changed (self);
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USAGE]);
 }
 
 gboolean

@@ -1,4 +1,4 @@
-/* tally-usage-filter-bar.h: the usage view's filters, reading and writing the session's usage-query
+/* tally-usage-filter-bar.h: the usage view's filters, reading and writing a TallyUsage's query
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,7 +7,7 @@
 
 #include <gtk/gtk.h>
 
-#include "tally-session.h"
+#include "tally-usage.h"
 
 G_BEGIN_DECLS
 
@@ -17,15 +17,16 @@ G_DECLARE_FINAL_TYPE (TallyUsageFilterBar, tally_usage_filter_bar, TALLY, USAGE_
 
 GtkWidget *tally_usage_filter_bar_new (void);
 
-TallySession *tally_usage_filter_bar_get_session (TallyUsageFilterBar *self);
-void tally_usage_filter_bar_set_session (TallyUsageFilterBar *self,
-                                         TallySession *session);
+/* Property "usage": the view model the bar reads and writes (may be NULL). */
+TallyUsage *tally_usage_filter_bar_get_usage (TallyUsageFilterBar *self);
+void tally_usage_filter_bar_set_usage (TallyUsageFilterBar *self,
+                                       TallyUsage *usage);
 
 /* Moves the keyboard focus to the first filter. */
 gboolean tally_usage_filter_bar_focus_filter (TallyUsageFilterBar *self);
 
 /* The key the key drop-down shows (0 = all keys), and selecting one there
- * exactly as a user would (the session's usage-query follows). Returns FALSE
+ * exactly as a user would (the TallyUsage's query follows). Returns FALSE
  * when @api_key_id is not in the drop-down. */
 gint64 tally_usage_filter_bar_get_selected_key (TallyUsageFilterBar *self);
 gboolean tally_usage_filter_bar_select_key (TallyUsageFilterBar *self,

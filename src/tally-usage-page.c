@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The page follows the session: its usage-query drives the TallyLogList and
- * the /usage/stats totals (cancel-and-replace), its keys name the rows. The
+ * The page binds to a TallyUsage (the view model: the filter, the lazy list,
+ * the /usage/stats totals, the keys that name the rows) and does no I/O. The
  * table is a GtkColumnView over the lazy list; cells are GtkInscriptions bound
  * to row → log through closures, so a placeholder row fills in when its page
  * arrives. Column visibility lives in GSettings "usage-hidden-columns".
@@ -19,8 +19,6 @@
 #include <glib/gi18n.h>
 
 #include "tally-a11y.h"
-#include "tally-api-key.h"
-#include "tally-client.h"
 #include "tally-format.h"
 #include "tally-log-list.h"
 #include "tally-usage-details.h"
@@ -29,6 +27,7 @@
 #include "tally-usage-page.h"
 #include "tally-usage-query.h"
 #include "tally-usage-stats.h"
+#include "tally-usage.h"
 
 #define NO_VALUE "—"
 #define PLACEHOLDER "…"
@@ -82,18 +81,15 @@ struct _TallyUsagePage
   GtkColumnViewColumn *col_key; /* columns[1] */
 
   /* Owned References */
-  TallySession *session;
-  GSignalGroup *session_signals;
-  TallyLogList *log;
+  TallyUsage *usage;
+  GSignalGroup *usage_signals;
+  GSignalGroup *log_signals;
   GtkSingleSelection *selection;
   GSettings *settings;
   GSimpleActionGroup *column_actions;
   GMenu *columns_menu;
-  GCancellable *stats_cancellable;
-  TallyUsageStats *stats;
 
   GtkColumnViewColumn *columns[N_COLUMNS];
-  gboolean stats_loading;
 };
 
 G_DEFINE_FINAL_TYPE (TallyUsagePage, tally_usage_page, GTK_TYPE_WIDGET)
@@ -102,6 +98,7 @@ enum
 {
   PROP_0,
   PROP_SESSION,
+  PROP_USAGE,
   N_PROPS
 };
 
@@ -235,7 +232,7 @@ format_duration (gpointer unused,
 }
 
 /* The key's name: from the row (S sends it for existing keys), else from the
- * session's key list, else "Deleted key #N". */
+ * account's key list, else "Deleted key #N". */
 static char *
 format_key (GtkListItem *item,
             TallyUsageLog *log,
@@ -252,19 +249,9 @@ format_key (GtkListItem *item,
     return g_strdup (name);
 
   id = tally_usage_log_get_api_key_id (log);
-  if (self->session != NULL)
-    {
-      GListModel *keys = tally_session_get_keys (self->session);
-      guint n = g_list_model_get_n_items (keys);
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
-
-          if (tally_api_key_get_id (key) == id && tally_api_key_get_name (key)[0] != '\0')
-            return g_strdup (tally_api_key_get_name (key));
-        }
-    }
+  name = tally_usage_get_key_name (self->usage, id);
+  if (name != NULL && name[0] != '\0')
+    return g_strdup (name);
 
   return g_strdup_printf (_("Deleted key #%" PRId64), id);
 }
@@ -306,17 +293,18 @@ show_toast (TallyUsagePage *self,
 static void
 update_state (TallyUsagePage *self)
 {
-  guint n = tally_log_list_get_n_items (self->log);
-  gboolean loading = tally_log_list_get_loading (self->log);
-  const char *error = tally_log_list_get_error (self->log);
+  TallyLogList *log = tally_usage_get_log (self->usage);
+  guint n = tally_log_list_get_n_items (log);
+  gboolean loading = tally_log_list_get_loading (log);
+  const char *error = tally_log_list_get_error (log);
   const char *page;
 
   if (n > 0)
     page = "table";
   else if (error != NULL)
     page = "error";
-  else if (loading || !tally_log_list_get_ready (self->log))
-    page = tally_log_list_get_client (self->log) != NULL ? "loading" : "empty";
+  else if (loading || !tally_log_list_get_ready (log))
+    page = tally_usage_get_logged_in (self->usage) ? "loading" : "empty";
   else
     page = "empty";
 
@@ -329,7 +317,7 @@ update_state (TallyUsagePage *self)
 
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
-  gtk_spinner_set_spinning (self->spinner, loading || self->stats_loading);
+  gtk_spinner_set_spinning (self->spinner, tally_usage_get_busy (self->usage));
 }
 
 /* "12 new requests · Show": rows that arrived since the list was loaded are
@@ -337,7 +325,7 @@ update_state (TallyUsagePage *self)
 static void
 update_new_rows (TallyUsagePage *self)
 {
-  guint n_new = tally_log_list_get_n_new (self->log);
+  guint n_new = tally_usage_get_n_new (self->usage);
 
   if (n_new > 0)
     {
@@ -357,12 +345,23 @@ update_new_rows (TallyUsagePage *self)
 static void
 log_error_changed (TallyUsagePage *self)
 {
-  const char *error = tally_log_list_get_error (self->log);
+  TallyLogList *log = tally_usage_get_log (self->usage);
+  const char *error = tally_log_list_get_error (log);
 
   /* The rows already shown stay; the error is a toast over them. */
-  if (error != NULL && tally_log_list_get_n_items (self->log) > 0)
+  if (error != NULL && tally_log_list_get_n_items (log) > 0)
     show_toast (self, error);
   update_state (self);
+}
+
+static void
+stats_error_changed (TallyUsagePage *self)
+{
+  const char *error = tally_usage_get_stats_error (self->usage);
+
+  /* The last totals stay visible. */
+  if (error != NULL)
+    show_toast (self, error);
 }
 
 static void
@@ -375,12 +374,9 @@ set_label (GtkLabel *label,
 static void
 update_totals (TallyUsagePage *self)
 {
-  TallyUsageStats *stats = self->stats;
-  const TallyUsageQuery *query = self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
-  gboolean partial;
+  TallyUsageStats *stats = tally_usage_get_stats (self->usage);
 
-  partial = query != NULL && (tally_usage_query_get_model (query) != NULL || tally_usage_query_get_stream (query) != TALLY_STREAM_ANY || tally_usage_query_get_billing (query) != TALLY_BILLING_ANY);
-  gtk_widget_set_visible (GTK_WIDGET (self->totals_note), partial);
+  gtk_widget_set_visible (GTK_WIDGET (self->totals_note), tally_usage_get_totals_partial (self->usage));
 
   if (stats == NULL)
     {
@@ -431,94 +427,10 @@ update_totals (TallyUsagePage *self)
   }
 }
 
-static TallyClient *
-logged_in_client (TallyUsagePage *self)
-{
-  TallySessionState state;
-
-  if (self->session == NULL)
-    return NULL;
-
-  state = tally_session_get_state (self->session);
-  if (state != TALLY_SESSION_STATE_LOADING && state != TALLY_SESSION_STATE_READY)
-    return NULL;
-
-  return tally_session_get_client (self->session);
-}
-
 static void
-stats_cb (GObject *object,
-          GAsyncResult *result,
-          gpointer user_data)
+usage_session_changed (TallyUsagePage *self)
 {
-  g_autoptr (TallyUsagePage) self = user_data;
-  g_autoptr (TallyUsageStats) stats = NULL;
-  g_autoptr (GError) error = NULL;
-
-  stats = tally_client_get_usage_stats_finish (TALLY_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->stats_loading = FALSE;
-  if (stats == NULL)
-    {
-      /* The last totals stay visible. */
-      show_toast (self, error->message);
-    }
-  else
-    {
-      g_set_object (&self->stats, stats);
-      update_totals (self);
-    }
-  update_state (self);
-}
-
-/* /usage/stats for the filter. It takes a range only with both dates
- * (API.md §3.5), so without both the totals would be "today": none then. */
-static void
-load_stats (TallyUsagePage *self)
-{
-  TallyClient *client = logged_in_client (self);
-  const TallyUsageQuery *query;
-
-  g_cancellable_cancel (self->stats_cancellable);
-  g_clear_object (&self->stats_cancellable);
-  self->stats_loading = FALSE;
-
-  query = self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
-  if (client == NULL || query == NULL || tally_usage_query_get_start_date (query) == NULL || tally_usage_query_get_end_date (query) == NULL)
-    {
-      g_clear_object (&self->stats);
-      update_totals (self);
-      update_state (self);
-      return;
-    }
-
-  self->stats_cancellable = g_cancellable_new ();
-  self->stats_loading = TRUE;
-  tally_client_get_usage_stats_async (client, query, self->stats_cancellable,
-                                      stats_cb, g_object_ref (self));
-  update_totals (self);
-  update_state (self);
-}
-
-static void
-query_changed (TallyUsagePage *self)
-{
-  const TallyUsageQuery *query = self->session != NULL ? tally_session_get_usage_query (self->session) : NULL;
-
-  /* New filter: the old totals do not apply any more. */
-  g_clear_object (&self->stats);
-  tally_log_list_set_query (self->log, query);
-  load_stats (self);
-}
-
-static void
-client_changed (TallyUsagePage *self)
-{
-  tally_log_list_set_client (self->log, logged_in_client (self));
-  g_clear_object (&self->stats);
-  load_stats (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 /* --------------------------------------------------------------- columns */
@@ -637,8 +549,7 @@ show_new_action (GtkWidget *widget,
   TallyUsagePage *self = TALLY_USAGE_PAGE (widget);
 
   /* back to the head: page 1 again, the new rows on top */
-  tally_log_list_reload (self->log);
-  load_stats (self);
+  tally_usage_show_new (self->usage);
 }
 
 static void
@@ -656,23 +567,17 @@ tally_usage_page_dispose (GObject *object)
 {
   TallyUsagePage *self = (TallyUsagePage *) object;
 
-  g_cancellable_cancel (self->stats_cancellable);
-  g_clear_object (&self->stats_cancellable);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
+  /* the last reference to a signal group disconnects its handlers */
+  g_clear_object (&self->usage_signals);
+  g_clear_object (&self->log_signals);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_USAGE_PAGE);
 
-  if (self->log != NULL)
-    g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->selection);
-  g_clear_object (&self->log);
-  g_clear_object (&self->session);
+  g_clear_object (&self->usage);
   g_clear_object (&self->settings);
   g_clear_object (&self->column_actions);
   g_clear_object (&self->columns_menu);
-  g_clear_object (&self->stats);
 
   G_OBJECT_CLASS (tally_usage_page_parent_class)->dispose (object);
 }
@@ -688,7 +593,11 @@ tally_usage_page_get_property (GObject *object,
   switch (prop_id)
     {
       case PROP_SESSION:
-        g_value_set_object (value, self->session);
+        g_value_set_object (value, tally_usage_page_get_session (self));
+        break;
+
+      case PROP_USAGE:
+        g_value_set_object (value, self->usage);
         break;
 
       default:
@@ -710,6 +619,10 @@ tally_usage_page_set_property (GObject *object,
         tally_usage_page_set_session (self, g_value_get_object (value));
         break;
 
+      case PROP_USAGE:
+        tally_usage_page_set_usage (self, g_value_get_object (value));
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -728,6 +641,9 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL,
                                                   TALLY_TYPE_SESSION,
                                                   (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_USAGE] = g_param_spec_object ("usage", NULL, NULL,
+                                                TALLY_TYPE_USAGE,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -784,31 +700,33 @@ tally_usage_page_init (TallyUsagePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   tally_a11y_fix_names (GTK_WIDGET (self));
 
-  self->log = tally_log_list_new (NULL, NULL);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->log)));
+  self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  g_signal_connect_object (self->log, "notify::n-items", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->log, "notify::loading", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->log, "notify::ready", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->log, "notify::error", G_CALLBACK (log_error_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->log, "notify::n-new", G_CALLBACK (update_new_rows), self, G_CONNECT_SWAPPED);
+  self->log_signals = g_signal_group_new (TALLY_TYPE_LOG_LIST);
+  g_signal_group_connect_object (self->log_signals, "notify::n-items", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->log_signals, "notify::loading", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->log_signals, "notify::ready", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->log_signals, "notify::error", G_CALLBACK (log_error_changed), self, G_CONNECT_SWAPPED);
+
+  self->usage_signals = g_signal_group_new (TALLY_TYPE_USAGE);
+  g_signal_group_connect_object (self->usage_signals, "notify::session", G_CALLBACK (usage_session_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::n-new", G_CALLBACK (update_new_rows), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::stats", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::totals-partial", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::stats-error", G_CALLBACK (stats_error_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::busy", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::logged-in", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   setup_columns (self);
 
-  self->session_signals = g_signal_group_new (TALLY_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::usage-query",
-                                 G_CALLBACK (query_changed), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::client",
-                                 G_CALLBACK (client_changed), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::state",
-                                 G_CALLBACK (client_changed), self, G_CONNECT_SWAPPED);
+  {
+    g_autoptr (TallyUsage) usage = tally_usage_new (NULL);
 
-  update_totals (self);
-  update_state (self);
-  update_new_rows (self);
+    tally_usage_page_set_usage (self, usage);
+  }
 }
 
 GtkWidget *
@@ -822,7 +740,7 @@ tally_usage_page_get_session (TallyUsagePage *self)
 {
   g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), NULL);
 
-  return self->session;
+  return tally_usage_get_session (self->usage);
 }
 
 void
@@ -832,16 +750,45 @@ tally_usage_page_set_session (TallyUsagePage *self,
   g_return_if_fail (TALLY_IS_USAGE_PAGE (self));
   g_return_if_fail (!session || TALLY_IS_SESSION (session));
 
-  if (!g_set_object (&self->session, session))
+  /* the page's TallyUsage follows @session ("session" is notified by it) */
+  tally_usage_set_session (self->usage, session);
+}
+
+TallyUsage *
+tally_usage_page_get_usage (TallyUsagePage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), NULL);
+
+  return self->usage;
+}
+
+void
+tally_usage_page_set_usage (TallyUsagePage *self,
+                            TallyUsage *usage)
+{
+  TallySession *old_session;
+
+  g_return_if_fail (TALLY_IS_USAGE_PAGE (self));
+  g_return_if_fail (TALLY_IS_USAGE (usage));
+
+  if (self->usage == usage)
     return;
 
-  g_signal_group_set_target (self->session_signals, session);
-  tally_usage_filter_bar_set_session (self->filter_bar, session);
+  old_session = self->usage != NULL ? tally_usage_get_session (self->usage) : NULL;
+  g_set_object (&self->usage, usage);
 
-  tally_log_list_set_query (self->log, session != NULL ? tally_session_get_usage_query (session) : NULL);
-  client_changed (self);
+  g_signal_group_set_target (self->usage_signals, usage);
+  g_signal_group_set_target (self->log_signals, tally_usage_get_log (usage));
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tally_usage_get_log (usage)));
+  tally_usage_filter_bar_set_usage (self->filter_bar, usage);
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  update_totals (self);
+  update_state (self);
+  update_new_rows (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USAGE]);
+  if (tally_usage_get_session (usage) != old_session)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 GListModel *
@@ -849,7 +796,7 @@ tally_usage_page_get_log (TallyUsagePage *self)
 {
   g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), NULL);
 
-  return G_LIST_MODEL (self->log);
+  return G_LIST_MODEL (tally_usage_get_log (self->usage));
 }
 
 void
@@ -857,13 +804,7 @@ tally_usage_page_reload (TallyUsagePage *self)
 {
   g_return_if_fail (TALLY_IS_USAGE_PAGE (self));
 
-  /* a list on screen stays put: a refresh only looks for new rows (offered
-   * above the list); one that failed or never loaded is loaded again */
-  if (tally_log_list_get_ready (self->log) && tally_log_list_get_error (self->log) == NULL)
-    tally_log_list_check_new (self->log);
-  else
-    tally_log_list_reload (self->log);
-  load_stats (self);
+  tally_usage_refresh (self->usage);
 }
 
 GtkWindow *
@@ -876,13 +817,13 @@ tally_usage_page_show_details (TallyUsagePage *self,
 
   g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), NULL);
 
-  row = g_list_model_get_item (G_LIST_MODEL (self->log), position);
+  row = g_list_model_get_item (G_LIST_MODEL (tally_usage_get_log (self->usage)), position);
   if (row == NULL || tally_log_row_get_log (row) == NULL)
     return NULL;
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
   details = tally_usage_details_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                     self->session,
+                                     self->usage,
                                      tally_log_row_get_log (row));
   gtk_window_present (GTK_WINDOW (details));
 

@@ -2,6 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
+ * The page binds to a TallyUsage ("usage"; it makes its own until one is
+ * set) and does no I/O itself. "session" is the usage's session: setting it
+ * sets the session of the page's TallyUsage.
+ *
  * Actions (prefix "usage."): "focus-filter" (Ctrl+F), "reload" (refetch the
  * log and the totals, keeping the rows until the new ones arrive).
  */
@@ -11,6 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "tally-session.h"
+#include "tally-usage.h"
 
 G_BEGIN_DECLS
 
@@ -24,7 +29,12 @@ TallySession *tally_usage_page_get_session (TallyUsagePage *self);
 void tally_usage_page_set_session (TallyUsagePage *self,
                                    TallySession *session);
 
-/* The page's lazy log list (a TallyLogList; never NULL). */
+/* Never NULL; setting it replaces the list the page shows. */
+TallyUsage *tally_usage_page_get_usage (TallyUsagePage *self);
+void tally_usage_page_set_usage (TallyUsagePage *self,
+                                 TallyUsage *usage);
+
+/* The page's lazy log list (the TallyLogList of "usage"; never NULL). */
 GListModel *tally_usage_page_get_log (TallyUsagePage *self);
 
 /* Refetches the totals; the log is only checked for new rows (offered as
