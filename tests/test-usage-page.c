@@ -37,63 +37,18 @@ wait_until (Predicate predicate,
   tally_test_wait_until (predicate, data, 20, GUARD_SECONDS, what);
 }
 
-/* The `data` member of GET /api/v1@path, with plain soup + json-glib. */
-static JsonObject *
-fetch_raw_data (TallySession *session,
-                const char *path)
-{
-  TallyClient *client = tally_session_get_client (session);
-  g_autoptr (SoupSession) soup = soup_session_new ();
-  g_autofree char *uri = g_strconcat (tally_client_get_base_url (client), "/api/v1", path, NULL);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", tally_client_get_token (client));
-  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_send_and_read_async (soup, msg, G_PRIORITY_DEFAULT, NULL,
-                                    tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  body = soup_session_send_and_read_finish (soup, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-
-  root = json_from_string (g_bytes_get_data (body, NULL), &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_object_get_object_member (json_node_get_object (root), "data"));
-}
-
-static GtkWidget *
-find_named (GtkWidget *root,
-            const char *name)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  tally_test_collect_widgets (root, GTK_TYPE_WIDGET, found);
-  for (guint i = 0; i < found->len; i++)
-    if (g_strcmp0 (gtk_widget_get_name (g_ptr_array_index (found, i)), name) == 0)
-      return g_ptr_array_index (found, i);
-
-  g_error ("No widget named %s", name);
-  return NULL;
-}
-
 static const char *
 label_text (GtkWidget *root,
             const char *name)
 {
-  return gtk_label_get_text (GTK_LABEL (find_named (root, name)));
+  return gtk_label_get_text (GTK_LABEL (tally_test_find_named (root, name)));
 }
 
 /* The string the key drop-down shows. */
 static const char *
 dropdown_text (GtkWidget *root)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_named (root, "key-filter"));
+  GtkDropDown *dropdown = GTK_DROP_DOWN (tally_test_find_named (root, "key-filter"));
   GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
 
   g_assert_nonnull (item);
@@ -174,37 +129,6 @@ details_loaded (gpointer data)
   return tally_usage_details_get_loaded (TALLY_USAGE_DETAILS (ctx->details));
 }
 
-/* Renders @window's content over white to a PNG in the build dir. */
-static void
-save_png (GtkWidget *window,
-          const char *name)
-{
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                            name, NULL);
-  GtkWidget *child = gtk_widget_get_first_child (window);
-  int width;
-  int height;
-
-  tally_test_spin (100);
-  tally_test_wait_painted (window);
-  width = gtk_widget_get_width (child);
-  height = gtk_widget_get_height (child);
-  g_test_message ("%s: %s is %d×%d", name, G_OBJECT_TYPE_NAME (child), width, height);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA){ 1, 1, 1, 1 }, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gtk_widget_snapshot_child (window, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 static char *
 key_name (TallySession *session,
           gint64 id)
@@ -277,17 +201,17 @@ test_filter_by_key (void)
   query = tally_usage_query_copy (tally_session_get_usage_query (ctx.session));
   params = tally_usage_query_to_list_params (query, 1, 100);
   path = g_strdup_printf ("/usage?%s", params);
-  page1 = fetch_raw_data (ctx.session, path);
+  page1 = tally_test_fetch_data (ctx.session, path);
   g_clear_pointer (&params, g_free);
   g_clear_pointer (&path, g_free);
   params = tally_usage_query_to_stats_params (query);
   g_assert_nonnull (strstr (params, "start_date="));
   path = g_strdup_printf ("/usage/stats?%s", params);
-  stats = fetch_raw_data (ctx.session, path);
+  stats = tally_test_fetch_data (ctx.session, path);
   g_assert_cmpint (json_object_get_int_member (page1, "total"), >, 100);
 
   wait_until (log_settled, &ctx, "the log is loaded");
-  column_view = GTK_COLUMN_VIEW (find_named (GTK_WIDGET (ctx.page), "usage-log"));
+  column_view = GTK_COLUMN_VIEW (tally_test_find_named (GTK_WIDGET (ctx.page), "usage-log"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (column_view))), ==,
                     json_object_get_int_member (page1, "total"));
 
@@ -307,7 +231,7 @@ test_filter_by_key (void)
   }
   /* The list's total equals the stats' request count: same key, same days. */
   g_assert_cmpint (json_object_get_int_member (page1, "total"), ==, json_object_get_int_member (stats, "total_requests"));
-  g_assert_false (gtk_widget_get_visible (find_named (GTK_WIDGET (ctx.page), "totals-note")));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (GTK_WIDGET (ctx.page), "totals-note")));
 
   /* The first rows are on screen, in server time, with the key's name. */
   {
@@ -324,13 +248,13 @@ test_filter_by_key (void)
                                          json_object_get_string_member (first, "model")));
   }
 
-  save_png (ctx.window, "test-usage-page.png");
+  tally_test_save_png (ctx.window, "test-usage-page.png");
 
   /* Details of the first row: /usage/:id, request id shown as plain text. */
   {
     JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
     g_autofree char *id_path = g_strdup_printf ("/usage/%" G_GINT64_FORMAT, json_object_get_int_member (first, "id"));
-    g_autoptr (JsonObject) single = fetch_raw_data (ctx.session, id_path);
+    g_autoptr (JsonObject) single = tally_test_fetch_data (ctx.session, id_path);
 
     g_signal_emit_by_name (column_view, "activate", 0);
     {
@@ -354,13 +278,13 @@ test_filter_by_key (void)
     if (json_object_get_string_member (single, "request_id")[0] == '\0')
       {
         g_assert_cmpstr (label_text (GTK_WIDGET (ctx.details), "request-id-value"), ==, "—");
-        g_assert_false (gtk_widget_get_sensitive (find_named (GTK_WIDGET (ctx.details), "copy-request-id")));
+        g_assert_false (gtk_widget_get_sensitive (tally_test_find_named (GTK_WIDGET (ctx.details), "copy-request-id")));
       }
     else
       {
         g_assert_cmpstr (label_text (GTK_WIDGET (ctx.details), "request-id-value"), ==,
                          json_object_get_string_member (single, "request_id"));
-        g_assert_true (gtk_widget_get_sensitive (find_named (GTK_WIDGET (ctx.details), "copy-request-id")));
+        g_assert_true (gtk_widget_get_sensitive (tally_test_find_named (GTK_WIDGET (ctx.details), "copy-request-id")));
 
         /* The copy button puts exactly the request id on the clipboard. */
         {
@@ -370,7 +294,7 @@ test_filter_by_key (void)
           g_autofree char *copied = NULL;
           GAsyncResult *slot = NULL;
 
-          g_signal_emit_by_name (find_named (GTK_WIDGET (ctx.details), "copy-request-id"), "clicked");
+          g_signal_emit_by_name (tally_test_find_named (GTK_WIDGET (ctx.details), "copy-request-id"), "clicked");
           gdk_clipboard_read_text_async (clipboard, NULL, tally_test_store_result_cb, &slot);
           result = tally_test_wait_result (&slot);
           copied = gdk_clipboard_read_text_finish (clipboard, result, &error);
@@ -384,7 +308,7 @@ test_filter_by_key (void)
 
       g_assert_cmpstr (label_text (GTK_WIDGET (ctx.details), "key-value"), ==, expected_key);
     }
-    save_png (GTK_WIDGET (ctx.details), "test-usage-details.png");
+    tally_test_save_png (GTK_WIDGET (ctx.details), "test-usage-details.png");
     gtk_window_destroy (ctx.details);
     tally_test_spin (20);
     g_assert_null (ctx.details);
@@ -413,8 +337,8 @@ test_filter_by_key (void)
     tally_usage_query_set_api_key_id (by_key, 0);
     tally_usage_query_set_stream (by_key, TALLY_STREAM_SYNC);
     tally_session_set_usage_query (ctx.session, by_key);
-    g_assert_true (gtk_widget_get_visible (find_named (GTK_WIDGET (ctx.page), "totals-note")));
-    g_assert_cmpint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_named (GTK_WIDGET (ctx.page), "stream-filter"))), ==, 2);
+    g_assert_true (gtk_widget_get_visible (tally_test_find_named (GTK_WIDGET (ctx.page), "totals-note")));
+    g_assert_cmpint (gtk_drop_down_get_selected (GTK_DROP_DOWN (tally_test_find_named (GTK_WIDGET (ctx.page), "stream-filter"))), ==, 2);
     wait_until (log_settled, &ctx, "the sync log is loaded");
   }
 
@@ -449,7 +373,7 @@ test_filter_by_key (void)
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (ctx.window));
 
     g_assert_nonnull (focus);
-    g_assert_true (gtk_widget_is_ancestor (focus, find_named (GTK_WIDGET (ctx.page), "key-filter")));
+    g_assert_true (gtk_widget_is_ancestor (focus, tally_test_find_named (GTK_WIDGET (ctx.page), "key-filter")));
   }
 
   gtk_window_destroy (GTK_WINDOW (ctx.window));
@@ -534,11 +458,7 @@ int
 main (int argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
-
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  tally_test_gtk_init (&argc, &argv);
 
   g_test_add_func ("/usage-page/filter-by-key", test_filter_by_key);
   g_test_add_func ("/usage-page/new-rows", test_new_rows);
