@@ -27,6 +27,14 @@ tally_test_gtk_init (int *argc,
 }
 
 void
+tally_test_gtk_init_a11y (int *argc,
+                          char ***argv)
+{
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  tally_test_gtk_init (argc, argv);
+}
+
+void
 tally_test_collect_widgets (GtkWidget *root,
                             GType type,
                             GPtrArray *found)
@@ -81,6 +89,48 @@ tally_test_start_demo (TallySession *session)
   g_assert_true (tally_session_start_demo_finish (session, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
+}
+
+TallyDemoServer *
+tally_test_start_demo_server (guint rows,
+                              guint days)
+{
+  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", rows, "days", days, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (tally_demo_server_start (server, &error));
+  g_assert_no_error (error);
+
+  return server;
+}
+
+void
+tally_test_end_demo (TallySession *session,
+                     TallyDemoServer *server)
+{
+  tally_session_logout (session);
+  tally_test_assert_finalized (session);
+  tally_demo_server_stop (server);
+  g_assert_finalize_object (server);
+}
+
+void
+tally_test_open_window (GtkWidget **window,
+                        GtkWidget *child)
+{
+  *window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (*window), child);
+  g_object_add_weak_pointer (G_OBJECT (*window), (gpointer *) window);
+  gtk_window_present (GTK_WINDOW (*window));
+}
+
+void
+tally_test_close_window (GtkWidget **window)
+{
+  g_assert_nonnull (*window);
+  gtk_window_destroy (GTK_WINDOW (*window));
+  tally_test_spin (20);
+  g_assert_null (*window);
 }
 
 static void

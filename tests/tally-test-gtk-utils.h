@@ -18,6 +18,11 @@ G_BEGIN_DECLS
 void tally_test_gtk_init (int *argc,
                           char ***argv);
 
+/* The same with GTK's "test" accessibility backend, which records the
+ * accessible properties gtk_test_accessible_assert_property () reads. */
+void tally_test_gtk_init_a11y (int *argc,
+                               char ***argv);
+
 /* Appends to @found every descendant of @root (not @root itself) that is a
  * @type, depth first in child order. */
 void tally_test_collect_widgets (GtkWidget *root,
@@ -36,6 +41,24 @@ GtkWidget *tally_test_find_named (GtkWidget *root,
 /* Starts @session's demo against tally_demo_server_new_from_environment () and
  * waits until it is ready (20 s guard); fails the test otherwise. */
 void tally_test_start_demo (TallySession *session);
+
+/* A plain demo server (tally_demo_server_new (): no rate limit, no live rows)
+ * with about @rows usage rows over @days days, started. */
+TallyDemoServer *tally_test_start_demo_server (guint rows,
+                                               guint days);
+
+/* Logs @session out, drops it and waits until it is finalized, then stops and
+ * drops @server (which must be finalized then). */
+void tally_test_end_demo (TallySession *session,
+                          TallyDemoServer *server);
+
+/* Presents a new GtkWindow holding @child in *@window, which is set to NULL
+ * when the window is finalized. */
+void tally_test_open_window (GtkWidget **window,
+                             GtkWidget *child);
+
+/* Destroys *@window and checks that it is finalized soon after. */
+void tally_test_close_window (GtkWidget **window);
 
 /* Queues a redraw of @widget and iterates until its frame clock has painted a
  * frame: its layout is current then. */

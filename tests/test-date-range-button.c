@@ -49,24 +49,19 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  f->window = gtk_window_new ();
   f->button = tally_date_range_button_new ();
   f->events = g_string_new (NULL);
   g_signal_connect (f->button, "notify::start-date", G_CALLBACK (notify_cb), f);
   g_signal_connect (f->button, "notify::end-date", G_CALLBACK (notify_cb), f);
   g_signal_connect (f->button, "range-changed", G_CALLBACK (range_changed_cb), f);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->button));
-  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
-  gtk_window_present (GTK_WINDOW (f->window));
+  tally_test_open_window (&f->window, GTK_WIDGET (f->button));
 }
 
 static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  tally_test_spin (20);
-  g_assert_null (f->window);
+  tally_test_close_window (&f->window);
   g_string_free (f->events, TRUE);
 }
 
@@ -554,9 +549,7 @@ int
 main (int argc,
       char *argv[])
 {
-  /* The "test" accessibility backend records properties for the assertions. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  tally_test_gtk_init (&argc, &argv);
+  tally_test_gtk_init_a11y (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/date-range-button/unset", test_unset);

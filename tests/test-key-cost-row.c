@@ -38,37 +38,26 @@ fixture_setup (Fixture *f,
                gconstpointer data)
 {
   g_autofree char *token = NULL;
-  g_autoptr (GError) error = NULL;
 
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 300, "days", (guint) 10, NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
+  f->server = tally_test_start_demo_server (300, 10);
   token = tally_demo_server_issue_token (f->server, 3600);
   f->session = tally_session_new ();
   tally_test_use_token (f->session, tally_demo_server_get_url (f->server), token);
   tally_test_wait_session_idle (f->session);
   f->raw_keys = tally_test_fetch_data (f->session, "/keys?page=1&page_size=100");
 
-  f->window = gtk_window_new ();
   f->list = GTK_LIST_BOX (gtk_list_box_new ());
   g_signal_connect (f->list, "row-activated", G_CALLBACK (row_activated_cb), f);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->list));
-  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
-  gtk_window_present (GTK_WINDOW (f->window));
+  tally_test_open_window (&f->window, GTK_WIDGET (f->list));
 }
 
 static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  tally_test_spin (20);
-  g_assert_null (f->window);
+  tally_test_close_window (&f->window);
   json_object_unref (f->raw_keys);
-  tally_session_logout (f->session);
-  tally_test_assert_finalized (f->session);
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (f->server);
+  tally_test_end_demo (f->session, f->server);
 }
 
 /* The session's key @id, as the client decoded it from /keys. */
@@ -300,18 +289,14 @@ int
 main (int argc,
       char *argv[])
 {
-  /* The "test" accessibility backend records properties for the assertions. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  tally_test_gtk_init (&argc, &argv);
+  tally_test_gtk_init_a11y (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-  ADD ("/key-cost-row/with-cost", test_with_cost);
-  ADD ("/key-cost-row/without-cost", test_without_cost);
-  ADD ("/key-cost-row/disabled", test_disabled);
-  ADD ("/key-cost-row/deleted-keys", test_deleted_keys);
-  ADD ("/key-cost-row/plain-text", test_plain_text);
-  ADD ("/key-cost-row/no-secret", test_no_secret);
-#undef ADD
+  g_test_add ("/key-cost-row/with-cost", Fixture, NULL, fixture_setup, test_with_cost, fixture_teardown);
+  g_test_add ("/key-cost-row/without-cost", Fixture, NULL, fixture_setup, test_without_cost, fixture_teardown);
+  g_test_add ("/key-cost-row/disabled", Fixture, NULL, fixture_setup, test_disabled, fixture_teardown);
+  g_test_add ("/key-cost-row/deleted-keys", Fixture, NULL, fixture_setup, test_deleted_keys, fixture_teardown);
+  g_test_add ("/key-cost-row/plain-text", Fixture, NULL, fixture_setup, test_plain_text, fixture_teardown);
+  g_test_add ("/key-cost-row/no-secret", Fixture, NULL, fixture_setup, test_no_secret, fixture_teardown);
 
   return g_test_run ();
 }

@@ -31,33 +31,21 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 200, "days", (guint) 10, NULL);
-  g_assert_true (tally_demo_server_start (f->server, &error));
-  g_assert_no_error (error);
+  f->server = tally_test_start_demo_server (200, 10);
   f->session = tally_session_new ();
-  f->window = gtk_window_new ();
   f->page = TALLY_LOGIN_PAGE (tally_login_page_new ());
   tally_login_page_set_session (f->page, f->session);
   g_assert_true (tally_login_page_get_session (f->page) == f->session);
+  tally_test_open_window (&f->window, GTK_WIDGET (f->page));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 600, 800);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->page));
-  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
-  gtk_window_present (GTK_WINDOW (f->window));
 }
 
 static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  tally_test_spin (20);
-  g_assert_null (f->window);
-  tally_session_logout (f->session);
-  tally_test_assert_finalized (f->session);
-  tally_demo_server_stop (f->server);
-  g_assert_finalize_object (f->server);
+  tally_test_close_window (&f->window);
+  tally_test_end_demo (f->session, f->server);
 }
 
 static GtkWidget *

@@ -146,10 +146,7 @@ int
 main (int argc,
       char *argv[])
 {
-  /* The "test" accessibility backend records properties for the assertions. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-
-  tally_test_gtk_init (&argc, &argv);
+  tally_test_gtk_init_a11y (&argc, &argv);
 
   g_test_add_func ("/stat-card/properties", test_properties);
   g_test_add_func ("/stat-card/accessible-label", test_accessible_label);
