@@ -137,6 +137,30 @@ test_nice_scale (void)
     }
 }
 
+/* "#rrggbb" in either case; anything else leaves the colour untouched */
+static void
+test_rgba_parse (void)
+{
+  TallyRGBA rgba = { 0, 0, 0, 0 };
+  TallyRGBA upper;
+  static const char *const invalid[] = { "3584e4", "#3584e", "#3584e40", "#3584g4", "#35 4e4", "" };
+
+  g_assert_true (tally_rgba_parse (&rgba, "#3584e4"));
+  g_assert_cmpfloat (rgba.red, ==, 0x35 / 255.0);
+  g_assert_cmpfloat (rgba.green, ==, 0x84 / 255.0);
+  g_assert_cmpfloat (rgba.blue, ==, 0xe4 / 255.0);
+  g_assert_cmpfloat (rgba.alpha, ==, 1.0);
+
+  g_assert_true (tally_rgba_parse (&upper, "#3584E4"));
+  g_assert_true (tally_rgba_equal (&rgba, &upper));
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_assert_false (tally_rgba_parse (&upper, invalid[i]));
+      g_assert_true (tally_rgba_equal (&rgba, &upper));
+    }
+}
+
 static void
 test_series_enum (void)
 {
@@ -858,6 +882,7 @@ main (int argc,
 
   g_test_add_func ("/trend-chart/nice-scale", test_nice_scale);
   g_test_add_func ("/trend-chart/series-enum", test_series_enum);
+  g_test_add_func ("/trend-chart/rgba-parse", test_rgba_parse);
   g_test_add_func ("/trend-chart/data", test_data);
   g_test_add_func ("/trend-chart/layout", test_layout);
   g_test_add_func ("/trend-chart/hourly-zero-filled", test_hourly_zero_filled);

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-draw-utils-private.h"
 #include "tally-format.h"
 #include "tally-server-time.h"
 #include "tally-trend-chart-draw.h"
@@ -113,10 +114,7 @@ series_value (TallyTrendPoint *point,
     }
 
   /* The chart has no negative side; NAN would poison the path. */
-  if (!isfinite (value) || value < 0)
-    return 0;
-
-  return value;
+  return tally_draw_nonnegative (value);
 }
 
 void
@@ -580,46 +578,6 @@ caption_font (PangoContext *context)
   return font;
 }
 
-static PangoLayout *
-new_text (PangoContext *context,
-          const PangoFontDescription *font,
-          gboolean tabular,
-          const char *text)
-{
-  PangoLayout *layout = pango_layout_new (context);
-
-  if (font != NULL)
-    pango_layout_set_font_description (layout, font);
-
-  if (tabular)
-    {
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
-      pango_layout_set_attributes (layout, attrs);
-      pango_attr_list_unref (attrs);
-    }
-
-  /* Plain text, never markup. */
-  pango_layout_set_text (layout, text, -1);
-
-  return layout;
-}
-
-static void
-text_size (PangoLayout *layout,
-           int *width,
-           int *height)
-{
-  PangoRectangle logical;
-
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
-  if (width != NULL)
-    *width = logical.width;
-  if (height != NULL)
-    *height = logical.height;
-}
-
 /* "2026-01-14" or "2026-01-14 13:00" → "Jan 14" */
 static char *
 axis_date (const char *label)
@@ -706,15 +664,15 @@ layout_x_labels (TallyTrendChartLayout *layout,
    * the labels actually shown get shaped. */
   {
     g_autofree char *sample = axis_date (bucket_date (data, 0));
-    g_autoptr (PangoLayout) probe = new_text (context, font, TRUE, sample);
+    g_autoptr (PangoLayout) probe = tally_draw_text_new (context, font, TRUE, sample);
     int w;
 
-    text_size (probe, &w, NULL);
+    tally_draw_text_get_size (probe, &w, NULL);
     estimate = w;
     if (data->hourly)
       {
         pango_layout_set_text (probe, "00:00", -1);
-        text_size (probe, &w, NULL);
+        tally_draw_text_get_size (probe, &w, NULL);
         estimate = MAX (estimate, w);
       }
     estimate *= 1.15;
@@ -729,8 +687,8 @@ layout_x_labels (TallyTrendChartLayout *layout,
       int w;
       double centre = layout->plot.origin.x + (i + 0.5) * layout->bucket_width;
 
-      label.text = new_text (context, font, TRUE, text);
-      text_size (label.text, &w, NULL);
+      label.text = tally_draw_text_new (context, font, TRUE, text);
+      tally_draw_text_get_size (label.text, &w, NULL);
       label.bucket = i;
       label.y = top;
       label.x = CLAMP (centre - w / 2.0, EDGE_PAD, layout->width - EDGE_PAD - w);
@@ -795,7 +753,7 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
 
   if (tally_trend_chart_data_is_empty (data))
     {
-      layout->empty_text = new_text (context, NULL, FALSE, _("No usage in this range"));
+      layout->empty_text = tally_draw_text_new (context, NULL, FALSE, _("No usage in this range"));
       pango_layout_set_alignment (layout->empty_text, PANGO_ALIGN_CENTER);
       pango_layout_set_width (layout->empty_text, MAX (1, layout->width - 2 * EDGE_PAD) * PANGO_SCALE);
       pango_layout_set_wrap (layout->empty_text, PANGO_WRAP_WORD_CHAR);
@@ -815,9 +773,9 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
       int w;
       int h;
 
-      label.text = new_text (context, font, TRUE, text);
+      label.text = tally_draw_text_new (context, font, TRUE, text);
       pango_layout_set_alignment (label.text, PANGO_ALIGN_RIGHT);
-      text_size (label.text, &w, &h);
+      tally_draw_text_get_size (label.text, &w, &h);
       gutter = MAX (gutter, w);
       label_height = MAX (label_height, h);
       g_array_append_val (layout->y_labels, label);
@@ -853,7 +811,7 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
 
       /* Grid lines sit on pixel centres so that 1 px stays crisp. */
       layout->tick_y[i] = floor (baseline - (double) i / data->n_intervals * layout->plot.size.height) + 0.5;
-      text_size (label->text, &w, &h);
+      tally_draw_text_get_size (label->text, &w, &h);
       label->x = layout->plot.origin.x - LABEL_GAP - w;
       label->y = layout->tick_y[i] - h / 2.0;
     }
@@ -1056,14 +1014,6 @@ tally_trend_chart_layout_hit_test (const TallyTrendChartLayout *layout,
 
 /* ------------------------------------------------------------------------ */
 /* Drawing                                                                   */
-
-static void
-set_source_rgba_scaled (cairo_t *cr,
-                        const TallyRGBA *rgba,
-                        double alpha)
-{
-  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
-}
 
 static void
 draw_labels (cairo_t *cr,
@@ -1319,24 +1269,11 @@ tally_trend_chart_draw (cairo_t *cr,
   g_return_if_fail (layout != NULL);
   g_return_if_fail (palette != NULL);
 
-  cairo_save (cr);
-
-  if (palette->background.alpha > 0)
-    {
-      tally_rgba_set_source (cr, &palette->background);
-      cairo_rectangle (cr, 0, 0, layout->width, layout->height);
-      cairo_fill (cr);
-    }
+  tally_draw_chart_begin (cr, palette, layout->width, layout->height);
 
   if (layout->empty_text != NULL)
     {
-      int w;
-      int h;
-
-      text_size (layout->empty_text, &w, &h);
-      tally_rgba_set_source (cr, &palette->dim_foreground);
-      cairo_move_to (cr, EDGE_PAD, floor ((layout->height - h) / 2.0));
-      pango_cairo_show_layout (cr, layout->empty_text);
+      tally_draw_text_show_middle (cr, layout->empty_text, EDGE_PAD, layout->height, &palette->dim_foreground);
       cairo_restore (cr);
       return;
     }
@@ -1363,7 +1300,7 @@ tally_trend_chart_draw (cairo_t *cr,
 
   cairo_move_to (cr, plot->origin.x, layout->tick_y[0]);
   cairo_line_to (cr, plot->origin.x + plot->size.width, layout->tick_y[0]);
-  set_source_rgba_scaled (cr, &palette->grid, 2.0);
+  tally_rgba_set_source_with_alpha (cr, &palette->grid, 2.0);
   cairo_stroke (cr);
 
   /* Labels */
@@ -1443,7 +1380,7 @@ tally_trend_chart_draw_hover (cairo_t *cr,
   cairo_set_line_width (cr, 1);
   cairo_move_to (cr, guide_x, layout->plot.origin.y);
   cairo_line_to (cr, guide_x, layout->plot.origin.y + layout->plot.size.height);
-  set_source_rgba_scaled (cr, &palette->foreground, 0.35);
+  tally_rgba_set_source_with_alpha (cr, &palette->foreground, 0.35);
   cairo_stroke (cr);
 
   /* The marker: an accent ring around a hole of the background colour */
