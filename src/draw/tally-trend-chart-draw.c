@@ -474,14 +474,6 @@ char *
 tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
                                         guint index)
 {
-  static const TallyTrendSeries order[] = {
-    TALLY_TREND_SERIES_BILLED_COST,
-    TALLY_TREND_SERIES_LIST_COST,
-    TALLY_TREND_SERIES_REQUESTS,
-    TALLY_TREND_SERIES_INPUT_TOKENS,
-    TALLY_TREND_SERIES_OUTPUT_TOKENS,
-    TALLY_TREND_SERIES_CACHE_TOKENS,
-  };
   TallyTrendPoint *point;
   GString *text;
 
@@ -491,21 +483,22 @@ tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
   point = g_ptr_array_index (data->points, index);
   text = g_string_new (tally_trend_point_get_date (point));
 
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+  /* every series, in the order of the enum */
+  for (TallyTrendSeries series = TALLY_TREND_SERIES_BILLED_COST; series <= TALLY_TREND_SERIES_CACHE_TOKENS; series++)
     {
-      double value = series_value (point, order[i]);
+      double value = series_value (point, series);
       g_autofree char *formatted = NULL;
 
-      if (series_is_cost (order[i]))
+      if (series_is_cost (series))
         formatted = tally_format_cost_styled (value, tally_number_style_locale ());
-      else if (order[i] == TALLY_TREND_SERIES_REQUESTS)
+      else if (series == TALLY_TREND_SERIES_REQUESTS)
         formatted = tally_format_count_styled ((gint64) llround (value), tally_number_style_locale ());
       else
         formatted = tally_format_tokens_styled ((gint64) llround (value), tally_number_style_locale ());
 
       g_string_append_c (text, '\n');
       /* Translators: one line of a chart tooltip, e.g. "Requests: 263" */
-      g_string_append_printf (text, _("%s: %s"), tally_trend_series_get_title (order[i]), formatted);
+      g_string_append_printf (text, _("%s: %s"), tally_trend_series_get_title (series), formatted);
     }
 
   return g_string_free (text, FALSE);
