@@ -1866,12 +1866,12 @@ run_report_pdf (Cli *cli)
     return fail_with_error (cli, error);
 
   file = g_file_new_for_commandline_arg (cli->output);
-  tally_report_pdf_export_async (cli->client, cli->query,
+  tally_report_export_pdf_async (cli->client, cli->query,
                                  tally_client_get_base_url (cli->client),
                                  tally_user_get_email (user),
-                                 file, NULL, store_result_cb, &slot);
+                                 file, tally_report_pdf_write, NULL, store_result_cb, &slot);
   result = wait_result (&slot);
-  if (!tally_report_pdf_export_finish (result, &error))
+  if (!tally_report_export_pdf_finish (result, &error))
     return fail_with_error (cli, error);
 
   return TALLY_CLI_EXIT_OK;
