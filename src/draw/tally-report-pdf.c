@@ -202,26 +202,71 @@ static const Column model_columns[] = {
               { N_("Billed"), 0.14, TRUE },
             };
 
+/* The figures of one table row */
+typedef struct
+{
+  gint64 requests;
+  gint64 input_tokens;
+  gint64 output_tokens;
+  gint64 tokens;
+  double cost;
+  double actual_cost;
+} Figures;
+
+static void
+figures_add (Figures *sum,
+             const Figures *row)
+{
+  sum->requests += row->requests;
+  sum->input_tokens += row->input_tokens;
+  sum->output_tokens += row->output_tokens;
+  sum->tokens += row->tokens;
+  sum->cost += row->cost;
+  sum->actual_cost += row->actual_cost;
+}
+
+static Figures
+model_figures (TallyModelStat *stat)
+{
+  return (Figures){
+    tally_model_stat_get_requests (stat),
+    tally_model_stat_get_input_tokens (stat),
+    tally_model_stat_get_output_tokens (stat),
+    tally_model_stat_get_total_tokens (stat),
+    tally_model_stat_get_cost (stat),
+    tally_model_stat_get_actual_cost (stat),
+  };
+}
+
+/* /usage/stats has no input and output split: those stay 0. */
+static Figures
+stats_figures (TallyUsageStats *stats)
+{
+  return (Figures){
+    tally_usage_stats_get_total_requests (stats),
+    0,
+    0,
+    tally_usage_stats_get_total_tokens (stats),
+    tally_usage_stats_get_total_cost (stats),
+    tally_usage_stats_get_total_actual_cost (stats),
+  };
+}
+
 static double
 draw_model_row (cairo_t *cr,
                 const char *name,
-                gint64 requests,
-                gint64 input_tokens,
-                gint64 output_tokens,
-                gint64 total_tokens,
-                double cost,
-                double actual_cost,
+                const Figures *figures,
                 double y,
                 gboolean bold,
                 const TallyChartPalette *palette)
 {
   const TallyNumberStyle *style = tally_number_style_locale ();
-  g_autofree char *r = tally_format_count_styled (requests, style);
-  g_autofree char *in = tally_format_tokens_styled (input_tokens, style);
-  g_autofree char *out = tally_format_tokens_styled (output_tokens, style);
-  g_autofree char *t = tally_format_tokens_styled (total_tokens, style);
-  g_autofree char *c = tally_format_cost_styled (cost, style);
-  g_autofree char *a = tally_format_cost_styled (actual_cost, style);
+  g_autofree char *r = tally_format_count_styled (figures->requests, style);
+  g_autofree char *in = tally_format_tokens_styled (figures->input_tokens, style);
+  g_autofree char *out = tally_format_tokens_styled (figures->output_tokens, style);
+  g_autofree char *t = tally_format_tokens_styled (figures->tokens, style);
+  g_autofree char *c = tally_format_cost_styled (figures->cost, style);
+  g_autofree char *a = tally_format_cost_styled (figures->actual_cost, style);
   const char *cells[] = { name, r, in, out, t, c, a };
 
   return draw_table_row (cr, model_columns, G_N_ELEMENTS (model_columns), cells, y, bold, palette);
@@ -236,10 +281,8 @@ draw_models (cairo_t *cr,
   GListModel *models = tally_report_pdf_data_get_models (data);
   guint n_models = g_list_model_get_n_items (models);
   guint shown = n_models > MAX_TABLE_ROWS + 1 ? MAX_TABLE_ROWS : n_models;
-  gint64 requests = 0, input = 0, output = 0, total = 0;
-  double cost = 0, actual = 0;
-  gint64 o_requests = 0, o_input = 0, o_output = 0, o_total = 0;
-  double o_cost = 0, o_actual = 0;
+  Figures total = { 0 };
+  Figures others = { 0 };
 
   y += draw_section_title (cr, _("By model"), y, palette);
   y += draw_table_header (cr, model_columns, G_N_ELEMENTS (model_columns), y, palette);
@@ -250,34 +293,14 @@ draw_models (cairo_t *cr,
   for (guint i = 0; i < n_models; i++)
     {
       g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);
+      Figures row = model_figures (stat);
 
-      requests += tally_model_stat_get_requests (stat);
-      input += tally_model_stat_get_input_tokens (stat);
-      output += tally_model_stat_get_output_tokens (stat);
-      total += tally_model_stat_get_total_tokens (stat);
-      cost += tally_model_stat_get_cost (stat);
-      actual += tally_model_stat_get_actual_cost (stat);
+      figures_add (&total, &row);
 
       if (i < shown)
-        {
-          y += draw_model_row (cr, tally_model_stat_get_model (stat),
-                               tally_model_stat_get_requests (stat),
-                               tally_model_stat_get_input_tokens (stat),
-                               tally_model_stat_get_output_tokens (stat),
-                               tally_model_stat_get_total_tokens (stat),
-                               tally_model_stat_get_cost (stat),
-                               tally_model_stat_get_actual_cost (stat),
-                               y, FALSE, palette);
-        }
+        y += draw_model_row (cr, tally_model_stat_get_model (stat), &row, y, FALSE, palette);
       else
-        {
-          o_requests += tally_model_stat_get_requests (stat);
-          o_input += tally_model_stat_get_input_tokens (stat);
-          o_output += tally_model_stat_get_output_tokens (stat);
-          o_total += tally_model_stat_get_total_tokens (stat);
-          o_cost += tally_model_stat_get_cost (stat);
-          o_actual += tally_model_stat_get_actual_cost (stat);
-        }
+        figures_add (&others, &row);
     }
 
   if (shown < n_models)
@@ -286,13 +309,12 @@ draw_models (cairo_t *cr,
                                                              "%u other models", n_models - shown),
                                                 n_models - shown);
 
-      y += draw_model_row (cr, label, o_requests, o_input, o_output, o_total, o_cost, o_actual,
-                           y, FALSE, palette);
+      y += draw_model_row (cr, label, &others, y, FALSE, palette);
     }
 
   draw_rule (cr, y, &palette->grid);
   y += 2;
-  y += draw_model_row (cr, _("Total"), requests, input, output, total, cost, actual, y, TRUE, palette);
+  y += draw_model_row (cr, _("Total"), &total, y, TRUE, palette);
 
   return y;
 }
@@ -310,19 +332,16 @@ static double
 draw_key_row (cairo_t *cr,
               const char *name,
               const char *status,
-              gint64 requests,
-              gint64 tokens,
-              double cost,
-              double actual_cost,
+              const Figures *figures,
               double y,
               gboolean bold,
               const TallyChartPalette *palette)
 {
   const TallyNumberStyle *style = tally_number_style_locale ();
-  g_autofree char *r = requests >= 0 ? tally_format_count_styled (requests, style) : g_strdup ("");
-  g_autofree char *t = tokens >= 0 ? tally_format_tokens_styled (tokens, style) : g_strdup ("");
-  g_autofree char *c = tally_format_cost_styled (cost, style);
-  g_autofree char *a = tally_format_cost_styled (actual_cost, style);
+  g_autofree char *r = figures->requests >= 0 ? tally_format_count_styled (figures->requests, style) : g_strdup ("");
+  g_autofree char *t = figures->tokens >= 0 ? tally_format_tokens_styled (figures->tokens, style) : g_strdup ("");
+  g_autofree char *c = tally_format_cost_styled (figures->cost, style);
+  g_autofree char *a = tally_format_cost_styled (figures->actual_cost, style);
   const char *cells[] = { name, status, r, t, c, a };
 
   return draw_table_row (cr, key_columns, G_N_ELEMENTS (key_columns), cells, y, bold, palette);
@@ -334,13 +353,11 @@ draw_keys (cairo_t *cr,
            double y,
            const TallyChartPalette *palette)
 {
-  TallyUsageStats *totals = tally_report_pdf_data_get_totals (data);
   guint n_keys = tally_report_pdf_data_get_n_keys (data);
   guint shown = n_keys > MAX_TABLE_ROWS + 1 ? MAX_TABLE_ROWS : n_keys;
-  gint64 o_requests = 0, o_tokens = 0;
-  double o_cost = 0, o_actual = 0;
-  gint64 d_requests, d_tokens;
-  double d_cost, d_actual;
+  Figures others = { 0 };
+  Figures deleted = { 0 };
+  Figures total = stats_figures (tally_report_pdf_data_get_totals (data));
 
   y += draw_section_title (cr, _("By API key"), y, palette);
   y += draw_table_header (cr, key_columns, G_N_ELEMENTS (key_columns), y, palette);
@@ -348,11 +365,7 @@ draw_keys (cairo_t *cr,
   for (guint i = 0; i < n_keys; i++)
     {
       TallyApiKey *key = tally_report_pdf_data_get_key (data, i);
-      TallyUsageStats *stats = tally_report_pdf_data_get_key_stats (data, i);
-      gint64 requests = tally_usage_stats_get_total_requests (stats);
-      gint64 tokens = tally_usage_stats_get_total_tokens (stats);
-      double cost = tally_usage_stats_get_total_cost (stats);
-      double actual = tally_usage_stats_get_total_actual_cost (stats);
+      Figures row = stats_figures (tally_report_pdf_data_get_key_stats (data, i));
 
       if (i < shown)
         {
@@ -360,16 +373,10 @@ draw_keys (cairo_t *cr,
                                                    tally_api_key_get_name (key),
                                                    tally_api_key_get_id (key));
 
-          y += draw_key_row (cr, name, tally_api_key_get_status (key), requests, tokens, cost,
-                             actual, y, FALSE, palette);
+          y += draw_key_row (cr, name, tally_api_key_get_status (key), &row, y, FALSE, palette);
         }
       else
-        {
-          o_requests += requests;
-          o_tokens += tokens;
-          o_cost += cost;
-          o_actual += actual;
-        }
+        figures_add (&others, &row);
     }
 
   if (shown < n_keys)
@@ -378,21 +385,17 @@ draw_keys (cairo_t *cr,
                                                              "%u other keys", n_keys - shown),
                                                 n_keys - shown);
 
-      y += draw_key_row (cr, label, "", o_requests, o_tokens, o_cost, o_actual, y, FALSE, palette);
+      y += draw_key_row (cr, label, "", &others, y, FALSE, palette);
     }
 
   /* Usage of deleted keys counts in the totals but no key lists it (API.md §5.6). */
-  if (tally_report_pdf_data_get_deleted_keys (data, &d_requests, &d_tokens, &d_cost, &d_actual))
-    y += draw_key_row (cr, _("Deleted keys"), "", d_requests, d_tokens, d_cost, d_actual, y, FALSE, palette);
+  if (tally_report_pdf_data_get_deleted_keys (data, &deleted.requests, &deleted.tokens, &deleted.cost,
+                                              &deleted.actual_cost))
+    y += draw_key_row (cr, _("Deleted keys"), "", &deleted, y, FALSE, palette);
 
   draw_rule (cr, y, &palette->grid);
   y += 2;
-  y += draw_key_row (cr, _("Total"), "",
-                            tally_usage_stats_get_total_requests (totals),
-                            tally_usage_stats_get_total_tokens (totals),
-                            tally_usage_stats_get_total_cost (totals),
-                            tally_usage_stats_get_total_actual_cost (totals),
-                            y, TRUE, palette);
+  y += draw_key_row (cr, _("Total"), "", &total, y, TRUE, palette);
 
   return y;
 }
