@@ -11,16 +11,6 @@
 
 #include "tally-test-utils.h"
 
-void
-tally_test_gtk_init (int *argc,
-                     char ***argv)
-{
-  g_setenv ("GTK_A11Y", "test", TRUE);
-
-  gtk_test_init (argc, argv, NULL);
-  adw_init ();
-}
-
 char *
 tally_test_output_path (const char *name)
 {

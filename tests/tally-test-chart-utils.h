@@ -7,12 +7,9 @@
 
 #include <gtk/gtk.h>
 
-G_BEGIN_DECLS
+#include "tally-test-gtk-utils.h"
 
-/* gtk_test_init () and adw_init (), with the "test" accessibility backend,
- * which records accessible properties so that they can be checked. */
-void tally_test_gtk_init (int *argc,
-                          char ***argv);
+G_BEGIN_DECLS
 
 /* A widget size, for tables of sizes to render at */
 typedef struct

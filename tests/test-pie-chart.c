@@ -592,7 +592,7 @@ int
 main (int argc,
       char *argv[])
 {
-  tally_test_gtk_init (&argc, &argv);
+  tally_test_gtk_init_a11y (&argc, &argv);
 
   g_test_add_func ("/pie-chart/measure-enum", test_measure_enum);
   g_test_add_func ("/pie-chart/fold", test_fold);

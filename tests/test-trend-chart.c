@@ -757,7 +757,7 @@ int
 main (int argc,
       char *argv[])
 {
-  tally_test_gtk_init (&argc, &argv);
+  tally_test_gtk_init_a11y (&argc, &argv);
 
   g_test_add_func ("/trend-chart/nice-scale", test_nice_scale);
   g_test_add_func ("/trend-chart/series-enum", test_series_enum);
