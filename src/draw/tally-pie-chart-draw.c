@@ -35,27 +35,6 @@
 /* ------------------------------------------------------------------------ */
 /* Measure                                                                   */
 
-GType
-tally_pie_measure_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { TALLY_PIE_MEASURE_BILLED_COST, "TALLY_PIE_MEASURE_BILLED_COST", "billed-cost" },
-        { TALLY_PIE_MEASURE_TOKENS, "TALLY_PIE_MEASURE_TOKENS", "tokens" },
-        { TALLY_PIE_MEASURE_REQUESTS, "TALLY_PIE_MEASURE_REQUESTS", "requests" },
-        { 0, NULL, NULL }
-      };
-      GType id = g_enum_register_static (g_intern_static_string ("TallyPieMeasure"), values);
-
-      g_once_init_leave (&type_id, id);
-    }
-
-  return type_id;
-}
-
 const char *
 tally_pie_measure_get_title (TallyPieMeasure measure)
 {

@@ -26,30 +26,6 @@
 /* ------------------------------------------------------------------------ */
 /* Series and scale                                                          */
 
-GType
-tally_trend_series_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { TALLY_TREND_SERIES_BILLED_COST, "TALLY_TREND_SERIES_BILLED_COST", "billed-cost" },
-        { TALLY_TREND_SERIES_LIST_COST, "TALLY_TREND_SERIES_LIST_COST", "list-cost" },
-        { TALLY_TREND_SERIES_REQUESTS, "TALLY_TREND_SERIES_REQUESTS", "requests" },
-        { TALLY_TREND_SERIES_INPUT_TOKENS, "TALLY_TREND_SERIES_INPUT_TOKENS", "input-tokens" },
-        { TALLY_TREND_SERIES_OUTPUT_TOKENS, "TALLY_TREND_SERIES_OUTPUT_TOKENS", "output-tokens" },
-        { TALLY_TREND_SERIES_CACHE_TOKENS, "TALLY_TREND_SERIES_CACHE_TOKENS", "cache-tokens" },
-        { 0, NULL, NULL }
-      };
-      GType id = g_enum_register_static (g_intern_static_string ("TallyTrendSeries"), values);
-
-      g_once_init_leave (&type_id, id);
-    }
-
-  return type_id;
-}
-
 const char *
 tally_trend_series_get_title (TallyTrendSeries series)
 {
