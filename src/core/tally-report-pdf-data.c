@@ -367,8 +367,8 @@ trend_cb (GObject *object,
   if (!tally_usage_query_set_range (range, data->start_date, data->end_date, NULL))
     {
       g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-                               _("The server answered with an invalid range (%s to %s)"),
-                                  data->start_date, data->end_date);
+                               _ ("The server answered with an invalid range (%s to %s)"),
+                               data->start_date, data->end_date);
       return;
     }
 
