@@ -495,6 +495,7 @@ write_probe (TallyReportPdfData *data,
              GError **error)
 {
   writer->calls++;
+  g_free (writer->server_label);
   writer->server_label = g_strdup (tally_report_pdf_data_get_server_label (data));
 
   if (writer->cancel == NULL)
