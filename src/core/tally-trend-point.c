@@ -50,19 +50,6 @@ static const TallyField split_fields[] = {
   TALLY_FIELD (CacheSplit, cache_read_tokens, INT, TALLY_FIELD_REQUIRED),
 };
 
-/* a + b clamped to the gint64 range: the addends come from the server */
-static gint64
-add_saturating (gint64 a,
-                gint64 b)
-{
-  if (b > 0 && a > G_MAXINT64 - b)
-    return G_MAXINT64;
-  if (b < 0 && a < G_MININT64 - b)
-    return G_MININT64;
-
-  return a + b;
-}
-
 static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
 
 TALLY_DEFINE_JSON_MODEL (TallyTrendPoint, tally_trend_point, fields, &json_model)
@@ -90,7 +77,7 @@ _tally_trend_point_new_from_json (JsonNode *node,
                                       object, TYPE_NAME, &split, error))
         return NULL;
 
-      self->cache_tokens = add_saturating (split.cache_creation_tokens, split.cache_read_tokens);
+      self->cache_tokens = _tally_add_saturating (split.cache_creation_tokens, split.cache_read_tokens);
     }
 
   return g_steal_pointer (&self);
