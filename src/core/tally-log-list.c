@@ -263,6 +263,17 @@ remove_page (TallyLogList *self,
   g_hash_table_remove (self->pages, GUINT_TO_POINTER (page->index));
 }
 
+/* Cancels every fetch in flight; a late answer of one is ignored (generation). */
+static void
+cancel_fetches (TallyLogList *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->generation++;
+  set_in_flight (self, 0);
+}
+
 /* Drops every page (and cancels their fetches): the list is about to show
  * other rows. Does not emit items-changed. */
 static void
@@ -270,13 +281,7 @@ drop_pages (TallyLogList *self,
             gboolean cancel)
 {
   if (cancel)
-    {
-      g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
-      self->cancellable = g_cancellable_new ();
-      self->generation++;
-      set_in_flight (self, 0);
-    }
+    cancel_fetches (self);
 
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
   g_queue_clear (&self->wanted);
@@ -1218,11 +1223,7 @@ tally_log_list_reload (TallyLogList *self)
     }
 
   /* Cancel what is in flight but keep the rows until page 1 is back. */
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->generation++;
-  set_in_flight (self, 0);
+  cancel_fetches (self);
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
 
   g_hash_table_iter_init (&iter, self->pages);
