@@ -7,6 +7,7 @@
 
 #include "tally-test-utils.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define GUARD_SECONDS 20
@@ -197,4 +198,35 @@ tally_test_fetch_raw (SoupSession *session,
   g_assert_cmpint (json_object_get_int_member (root, "code"), ==, 0);
 
   return json_node_copy (json_object_get_member (root, "data"));
+}
+
+char *
+tally_test_list_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) (gpointer) g_strcmp0);
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+void
+tally_test_remove_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
 }

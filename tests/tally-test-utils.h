@@ -60,4 +60,10 @@ JsonNode *tally_test_fetch_raw (SoupSession *session,
                                 const char *path,
                                 const char *json_body);
 
+/* The names in the directory @path, sorted, joined with spaces. */
+char *tally_test_list_dir (const char *path);
+
+/* Deletes the files in the directory @path, then the directory. */
+void tally_test_remove_dir (const char *path);
+
 G_END_DECLS
