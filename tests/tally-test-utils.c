@@ -230,3 +230,42 @@ tally_test_remove_dir (const char *path)
     }
   g_rmdir (path);
 }
+
+void
+tally_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          tally_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+gint64
+tally_test_parse_int (const char *cell)
+{
+  gint64 value = 0;
+
+  g_assert_true (g_ascii_string_to_signed (cell, 10, G_MININT64, G_MAXINT64, &value, NULL));
+  return value;
+}
+
+double
+tally_test_parse_double (const char *cell)
+{
+  char *end = NULL;
+  double value = g_ascii_strtod (cell, &end);
+
+  g_assert_true (end != cell && *end == '\0');
+  return value;
+}

@@ -66,4 +66,13 @@ char *tally_test_list_dir (const char *path);
 /* Deletes the files in the directory @path, then the directory. */
 void tally_test_remove_dir (const char *path);
 
+/* Deletes @path and, when it is a directory, everything below it (symbolic
+ * links are removed, never followed). */
+void tally_test_remove_tree (const char *path);
+
+/* The integer (base 10) or the number (C locale) in @cell; fails the test
+ * unless the whole cell is one. */
+gint64 tally_test_parse_int (const char *cell);
+double tally_test_parse_double (const char *cell);
+
 G_END_DECLS
