@@ -72,4 +72,10 @@ void tally_test_use_token (TallySession *session,
                            const char *url,
                            const char *token);
 
+/* Starts @session on the demo @server as `tally --demo` does
+ * (tally_session_start_demo_async) and waits; fails the test if it does not
+ * succeed. */
+void tally_test_session_start_demo (TallySession *session,
+                                    TallyDemoServer *server);
+
 G_END_DECLS

@@ -78,15 +78,9 @@ tally_test_find_named (GtkWidget *root,
 void
 tally_test_start_demo (TallySession *session)
 {
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
   g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
-  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (session, result, &error));
-  g_assert_no_error (error);
+  tally_test_session_start_demo (session, demo);
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
 }
 
