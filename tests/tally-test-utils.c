@@ -269,3 +269,32 @@ tally_test_parse_double (const char *cell)
   g_assert_true (end != cell && *end == '\0');
   return value;
 }
+
+GSubprocessLauncher *
+tally_test_cli_launcher (const char *token)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  g_subprocess_launcher_setenv (launcher, "TALLY_TOKEN", token, TRUE);
+
+  return launcher;
+}
+
+void
+tally_test_communicate (GSubprocess *process,
+                        char **out,
+                        char **err)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, out, err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+}

@@ -75,4 +75,15 @@ void tally_test_remove_tree (const char *path);
 gint64 tally_test_parse_int (const char *cell);
 double tally_test_parse_double (const char *cell);
 
+/* A launcher for a `tally` command-line process with @token as TALLY_TOKEN,
+ * without a display or a session bus (so without a keyring), its stdout and
+ * stderr piped. */
+GSubprocessLauncher *tally_test_cli_launcher (const char *token);
+
+/* Waits for @process to end, collecting its stdout and stderr (UTF-8);
+ * fails the test unless it exited (no crash). */
+void tally_test_communicate (GSubprocess *process,
+                             char **out,
+                             char **err);
+
 G_END_DECLS
