@@ -36,28 +36,11 @@ for exe in "$TALLY" "$SERVER"; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tally-bench-export.XXXXXX")
-server_pid=
-cleanup () {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+BENCH=bench-export
+. "$(dirname "$0")/bench-demo-server.sh"
+trap 'stop_server; rm -rf "$tmp"' EXIT INT TERM
 
-"$SERVER" "$ROWS" >"$tmp/server.txt" &
-server_pid=$!
-tries=0
-while [ ! -s "$tmp/server.txt" ]; do
-  tries=$((tries + 1))
-  if [ "$tries" -gt 600 ]; then
-    echo "bench-export: the demo server did not start" >&2
-    exit 2
-  fi
-  sleep 0.1
-done
-read -r URL TOKEN <"$tmp/server.txt"
+start_server
 
 now () {
   date +%s.%N

@@ -21,32 +21,9 @@ ROWS=${3:-103700}
 PAGE_SIZE=1000
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tally-bench-sched.XXXXXX")
-server_pid=
-stop_server () {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=
-  fi
-}
+BENCH=bench-sched
+. "$(dirname "$0")/bench-demo-server.sh"
 trap 'stop_server; rm -rf "$tmp"' EXIT INT TERM
-
-start_server () {
-  stop_server
-  rm -f "$tmp/server.txt"
-  "$SERVER" "$ROWS" >"$tmp/server.txt" &
-  server_pid=$!
-  tries=0
-  while [ ! -s "$tmp/server.txt" ]; do
-    tries=$((tries + 1))
-    if [ "$tries" -gt 600 ]; then
-      echo "bench-sched: the demo server did not start" >&2
-      exit 2
-    fi
-    sleep 0.1
-  done
-  read -r URL TOKEN <"$tmp/server.txt"
-}
 
 now () { date +%s.%N; }
 calc () { awk "BEGIN { print $1 }"; }

@@ -105,3 +105,32 @@ tally_test_demo_fetch_raw (TallyTestDemo *demo,
   return tally_test_fetch_raw (demo->soup, tally_demo_server_get_url (demo->server), demo->token, method, path,
                                json_body);
 }
+
+void
+tally_test_use_token (TallySession *session,
+                      const char *url,
+                      const char *token)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_session_use_token_async (session, url, token, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_use_token_finish (session, result, &error));
+  g_assert_no_error (error);
+}
+
+void
+tally_test_session_start_demo (TallySession *session,
+                               TallyDemoServer *server)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (server), NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_start_demo_finish (session, result, &error));
+  g_assert_no_error (error);
+}

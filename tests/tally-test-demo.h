@@ -17,6 +17,7 @@
 
 #include "tally-client.h"
 #include "tally-demo-server.h"
+#include "tally-session.h"
 
 G_BEGIN_DECLS
 
@@ -64,5 +65,17 @@ JsonNode *tally_test_demo_fetch_raw (TallyTestDemo *demo,
                                      const char *method,
                                      const char *path,
                                      const char *json_body);
+
+/* Logs @session in with @token on @url (tally_session_use_token_async) and
+ * waits; fails the test if it does not succeed. */
+void tally_test_use_token (TallySession *session,
+                           const char *url,
+                           const char *token);
+
+/* Starts @session on the demo @server as `tally --demo` does
+ * (tally_session_start_demo_async) and waits; fails the test if it does not
+ * succeed. */
+void tally_test_session_start_demo (TallySession *session,
+                                    TallyDemoServer *server);
 
 G_END_DECLS

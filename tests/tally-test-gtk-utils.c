@@ -8,7 +8,6 @@
 #include "tally-test-gtk-utils.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 
 #include "tally-client.h"
 #include "tally-demo-server.h"
@@ -79,15 +78,9 @@ tally_test_find_named (GtkWidget *root,
 void
 tally_test_start_demo (TallySession *session)
 {
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
   g_autoptr (TallyDemoServer) demo = tally_demo_server_new_from_environment ();
 
-  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (session, result, &error));
-  g_assert_no_error (error);
+  tally_test_session_start_demo (session, demo);
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
 }
 
@@ -189,21 +182,6 @@ tally_test_save_png (GtkWidget *widget,
 }
 
 void
-tally_test_use_token (TallySession *session,
-                      const char *url,
-                      const char *token)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  tally_session_use_token_async (session, url, token, NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_use_token_finish (session, result, &error));
-  g_assert_no_error (error);
-}
-
-void
 tally_test_log_in (TallySession *session,
                    TallyDemoServer *server)
 {
@@ -245,35 +223,4 @@ void
 tally_test_wait_session_idle (TallySession *session)
 {
   tally_test_wait_until (session_idle, session, 50, 20, "the session");
-}
-
-char *
-tally_test_list_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) (gpointer) g_strcmp0);
-  g_ptr_array_add (names, NULL);
-
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
-void
-tally_test_remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
 }

@@ -10,6 +10,7 @@
 
 #include "tally-demo-server.h"
 #include "tally-session.h"
+#include "tally-test-demo.h"
 
 G_BEGIN_DECLS
 
@@ -70,12 +71,6 @@ void tally_test_wait_painted (GtkWidget *widget);
 void tally_test_save_png (GtkWidget *widget,
                           const char *name);
 
-/* Logs @session in with @token on @url (tally_session_use_token_async) and
- * waits; fails the test if it does not succeed. */
-void tally_test_use_token (TallySession *session,
-                           const char *url,
-                           const char *token);
-
 /* Logs @session in on the started @server with its e-mail and password
  * (tally_session_login_async) and waits; fails the test if it does not
  * succeed. */
@@ -90,12 +85,5 @@ JsonObject *tally_test_fetch_data (TallySession *session,
 
 /* Iterates until @session is not busy (wakes every 50 ms, 20 s guard). */
 void tally_test_wait_session_idle (TallySession *session);
-
-/* The names in the directory @path, sorted, joined with spaces (no GTK). */
-char *tally_test_list_dir (const char *path);
-
-/* Deletes the files in the directory @path, then the directory (no GTK: it
- * would belong in tally-test-utils). */
-void tally_test_remove_dir (const char *path);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "tally-test-utils.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define GUARD_SECONDS 20
@@ -197,4 +198,103 @@ tally_test_fetch_raw (SoupSession *session,
   g_assert_cmpint (json_object_get_int_member (root, "code"), ==, 0);
 
   return json_node_copy (json_object_get_member (root, "data"));
+}
+
+char *
+tally_test_list_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) (gpointer) g_strcmp0);
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+void
+tally_test_remove_dir (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
+void
+tally_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          tally_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+gint64
+tally_test_parse_int (const char *cell)
+{
+  gint64 value = 0;
+
+  g_assert_true (g_ascii_string_to_signed (cell, 10, G_MININT64, G_MAXINT64, &value, NULL));
+  return value;
+}
+
+double
+tally_test_parse_double (const char *cell)
+{
+  char *end = NULL;
+  double value = g_ascii_strtod (cell, &end);
+
+  g_assert_true (end != cell && *end == '\0');
+  return value;
+}
+
+GSubprocessLauncher *
+tally_test_cli_launcher (const char *token)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  g_subprocess_launcher_setenv (launcher, "TALLY_TOKEN", token, TRUE);
+
+  return launcher;
+}
+
+void
+tally_test_communicate (GSubprocess *process,
+                        char **out,
+                        char **err)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, out, err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
 }

@@ -60,4 +60,30 @@ JsonNode *tally_test_fetch_raw (SoupSession *session,
                                 const char *path,
                                 const char *json_body);
 
+/* The names in the directory @path, sorted, joined with spaces. */
+char *tally_test_list_dir (const char *path);
+
+/* Deletes the files in the directory @path, then the directory. */
+void tally_test_remove_dir (const char *path);
+
+/* Deletes @path and, when it is a directory, everything below it (symbolic
+ * links are removed, never followed). */
+void tally_test_remove_tree (const char *path);
+
+/* The integer (base 10) or the number (C locale) in @cell; fails the test
+ * unless the whole cell is one. */
+gint64 tally_test_parse_int (const char *cell);
+double tally_test_parse_double (const char *cell);
+
+/* A launcher for a `tally` command-line process with @token as TALLY_TOKEN,
+ * without a display or a session bus (so without a keyring), its stdout and
+ * stderr piped. */
+GSubprocessLauncher *tally_test_cli_launcher (const char *token);
+
+/* Waits for @process to end, collecting its stdout and stderr (UTF-8);
+ * fails the test unless it exited (no crash). */
+void tally_test_communicate (GSubprocess *process,
+                             char **out,
+                             char **err);
+
 G_END_DECLS

@@ -58,31 +58,11 @@ fixture_setup (Fixture *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
-
-static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
   tally_test_demo_stop (&f->demo);
-  remove_tree (f->tmpdir);
+  tally_test_remove_tree (f->tmpdir);
   g_free (f->tmpdir);
   g_free (f->keyring);
 }
@@ -234,25 +214,6 @@ parse_csv (const char *text)
   g_assert_no_error (error);
   g_assert_nonnull (rows);
   return rows;
-}
-
-static gint64
-parse_int (const char *cell)
-{
-  gint64 value = 0;
-
-  g_assert_true (g_ascii_string_to_signed (cell, 10, G_MININT64, G_MAXINT64, &value, NULL));
-  return value;
-}
-
-static double
-parse_double (const char *cell)
-{
-  char *end = NULL;
-  double value = g_ascii_strtod (cell, &end);
-
-  g_assert_true (end != cell && *end == '\0');
-  return value;
 }
 
 /* Every member of @expected is in @actual with the same value (numbers compared as doubles). */
@@ -580,10 +541,10 @@ check_trend_csv (Fixture *f,
           g_assert_cmpstr (row[7], ==, "0");
           continue;
         }
-      g_assert_cmpint (parse_int (row[1]), ==, json_object_get_int_member (point, "requests"));
-      g_assert_cmpint (parse_int (row[5]), ==, json_object_get_int_member (point, "total_tokens"));
-      g_assert_true (parse_double (row[6]) == json_object_get_double_member (point, "cost"));
-      g_assert_true (parse_double (row[7]) == json_object_get_double_member (point, "actual_cost"));
+      g_assert_cmpint (tally_test_parse_int (row[1]), ==, json_object_get_int_member (point, "requests"));
+      g_assert_cmpint (tally_test_parse_int (row[5]), ==, json_object_get_int_member (point, "total_tokens"));
+      g_assert_true (tally_test_parse_double (row[6]) == json_object_get_double_member (point, "cost"));
+      g_assert_true (tally_test_parse_double (row[7]) == json_object_get_double_member (point, "actual_cost"));
     }
 }
 
@@ -664,7 +625,7 @@ test_logs_csv (Fixture *f,
     {
       char **row = g_ptr_array_index (rows, i);
 
-      g_assert_cmpint (parse_int (row[0]), ==, g_array_index (ids, gint64, i - 1));
+      g_assert_cmpint (tally_test_parse_int (row[0]), ==, g_array_index (ids, gint64, i - 1));
       g_assert_cmpstr (row[2], ==, "1");
       g_assert_cmpstr (row[3], ==, "default");
     }
@@ -696,7 +657,7 @@ test_logs_csv_live (Fixture *f,
 
   rows = parse_csv (run.out);
   g_assert_cmpuint (rows->len, >, 1);
-  first_id = parse_int (((char **) g_ptr_array_index (rows, 1))[0]);
+  first_id = tally_test_parse_int (((char **) g_ptr_array_index (rows, 1))[0]);
 
   /* the rows at the time of the first page: every row up to its newest id */
   after = usage_ids (f, "page_size=100");
@@ -707,7 +668,7 @@ test_logs_csv_live (Fixture *f,
       if (g_array_index (after, gint64, i) > first_id)
         continue;
       g_assert_cmpuint (1 + n_expected, <, rows->len);
-      g_assert_cmpint (parse_int (((char **) g_ptr_array_index (rows, 1 + n_expected))[0]), ==,
+      g_assert_cmpint (tally_test_parse_int (((char **) g_ptr_array_index (rows, 1 + n_expected))[0]), ==,
                        g_array_index (after, gint64, i));
       n_expected++;
     }

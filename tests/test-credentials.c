@@ -76,27 +76,36 @@ clear (const char *server)
   return ok;
 }
 
+/* The product's schema, asserted to be the one the items in users' keyrings
+ * were stored with. */
+static const SecretSchema *
+token_schema (void)
+{
+  const SecretSchema *schema = _tally_credentials_get_schema ();
+
+  g_assert_cmpstr (schema->name, ==, "io.github.tallyapp.Tally.Token");
+  g_assert_cmpint (schema->flags, ==, SECRET_SCHEMA_NONE);
+  g_assert_cmpstr (schema->attributes[0].name, ==, "server");
+  g_assert_cmpstr (schema->attributes[1].name, ==, "email");
+  g_assert_cmpstr (schema->attributes[2].name, ==, "stored");
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (schema->attributes[i].type, ==, SECRET_SCHEMA_ATTRIBUTE_STRING);
+  g_assert_null (schema->attributes[3].name);
+
+  return schema;
+}
+
 /* Items of the schema for @server, counted with libsecret directly. */
 static guint
 count_items (const char *server)
 {
-  static const SecretSchema schema = {
-    .name = "io.github.tallyapp.Tally.Token",
-    .flags = SECRET_SCHEMA_NONE,
-    .attributes = {
-        { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-        { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
-        { "stored", SECRET_SCHEMA_ATTRIBUTE_STRING },
-        { NULL, 0 },
-    },
-  };
   g_autoptr (GError) error = NULL;
   g_autoptr (GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
   GList *items;
   guint n;
 
   g_hash_table_insert (attributes, (gpointer) "server", (gpointer) server);
-  items = secret_password_searchv_sync (&schema, attributes, SECRET_SEARCH_ALL, NULL, &error);
+  items = secret_password_searchv_sync (token_schema (), attributes, SECRET_SEARCH_ALL, NULL, &error);
   g_assert_no_error (error);
   n = g_list_length (items);
   g_list_free_full (items, g_object_unref);
@@ -292,23 +301,6 @@ test_clear_all (void)
   g_assert_null (none_a);
   g_assert_null (none_b);
   g_assert_null (latest);
-}
-
-static const SecretSchema *
-token_schema (void)
-{
-  static const SecretSchema schema = {
-    .name = "io.github.tallyapp.Tally.Token",
-    .flags = SECRET_SCHEMA_NONE,
-    .attributes = {
-        { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
-        { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
-        { "stored", SECRET_SCHEMA_ATTRIBUTE_STRING },
-        { NULL, 0 },
-    },
-  };
-
-  return &schema;
 }
 
 /* The secret of @server's only item, read with libsecret directly. */

@@ -12,6 +12,7 @@
 
 #include "tally-csv.h"
 #include "tally-error.h"
+#include "tally-test-utils.h"
 
 /* ---------------------------------------------------------------- a counting stream */
 
@@ -450,31 +451,10 @@ fixture_set_up (Fixture *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fixture,
                    gconstpointer data)
 {
-  remove_tree (fixture->dir);
+  tally_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_assert_finalize_object (fixture->target);
 }

@@ -513,7 +513,6 @@ test_cli_fault (gconstpointer data)
                                           NULL);
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
   g_autofree char *dir = NULL;
@@ -523,7 +522,6 @@ test_cli_fault (gconstpointer data)
   g_autofree char *err = NULL;
   g_autofree char *url = NULL;
   static const char old_contents[] = "id,created_at\r\n1,2026-01-01\r\n";
-  GAsyncResult *slot = NULL;
   int status;
 
   g_assert_nonnull (exe);
@@ -539,23 +537,14 @@ test_cli_fault (gconstpointer data)
 
   apply_fault (server, sc->fault);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  launcher = tally_test_cli_launcher (token);
   g_subprocess_launcher_unsetenv (launcher, "TALLY_SERVER");
-  g_subprocess_launcher_setenv (launcher, "TALLY_TOKEN", token, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", dir, TRUE);
   process = g_subprocess_launcher_spawn (launcher, &error, exe,
                                          "logs", "--csv", "--output", path, "--server", url, NULL);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error));
-  g_assert_no_error (error);
-
-  /* it exited (no crash) */
-  g_assert_true (g_subprocess_get_if_exited (process));
+  /* it exits (no crash) */
+  tally_test_communicate (process, &out, &err);
   status = g_subprocess_get_exit_status (process);
   g_test_message ("cli %s: exit %d: %s", sc->name, status, err);
   g_assert_null (strstr (err, token));

@@ -7,7 +7,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -64,21 +63,6 @@ fixture_setup (Fixture *f,
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
@@ -87,25 +71,8 @@ fixture_teardown (Fixture *f,
   tally_demo_server_stop (f->server);
   g_assert_finalize_object (f->server);
   g_free (f->token);
-  remove_dir (f->dir);
+  tally_test_remove_dir (f->dir);
   g_free (f->dir);
-}
-
-/* The names in @path, sorted, joined with spaces. */
-static char *
-list_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) (gpointer) g_strcmp0);
-  g_ptr_array_add (names, NULL);
-
-  return g_strjoinv (" ", (char **) names->pdata);
 }
 
 /* The `data` member of GET /api/v1@path (plain soup + json-glib). */
@@ -217,7 +184,7 @@ test_pdf_content (Fixture *f,
 
   g_assert_true (export_pdf (f, query, target, NULL, FALSE, &error));
   g_assert_no_error (error);
-  names = list_dir (f->dir);
+  names = tally_test_list_dir (f->dir);
   g_assert_cmpstr (names, ==, "summary.pdf");
 
   info = run_tool (pdfinfo);
@@ -288,7 +255,7 @@ test_pdf_cancel (Fixture *f,
   g_assert_false (export_pdf (f, NULL, target, cancellable, TRUE, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  names = list_dir (f->dir);
+  names = tally_test_list_dir (f->dir);
   g_assert_cmpstr (names, ==, "");
 }
 
@@ -335,7 +302,7 @@ test_pdf_failure_keeps_file (Fixture *f,
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "the previous report\n");
-  names = list_dir (f->dir);
+  names = tally_test_list_dir (f->dir);
   g_assert_cmpstr (names, ==, "existing.pdf");
 }
 
@@ -539,7 +506,7 @@ test_pdf_write_fails (Fixture *f,
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "the previous report\n");
-  names = list_dir (f->dir);
+  names = tally_test_list_dir (f->dir);
   g_assert_cmpstr (names, ==, "existing.pdf");
 
   g_free (probe.server_label);

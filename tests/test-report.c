@@ -140,26 +140,6 @@ report_rows (Fixture *f,
   return rows;
 }
 
-static double
-parse_double (const char *cell)
-{
-  char *end = NULL;
-  double value = g_ascii_strtod (cell, &end);
-
-  g_assert_true (end != cell && *end == '\0');
-  return value;
-}
-
-static gint64
-parse_int (const char *cell)
-{
-  gint64 value = 0;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (g_ascii_string_to_signed (cell, 10, G_MININT64, G_MAXINT64, &value, &error));
-  return value;
-}
-
 static void
 assert_nullable_int (const char *cell,
                      JsonObject *object,
@@ -170,7 +150,7 @@ assert_nullable_int (const char *cell,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     g_assert_cmpstr (cell, ==, "");
   else
-    g_assert_cmpint (parse_int (cell), ==, json_node_get_int (node));
+    g_assert_cmpint (tally_test_parse_int (cell), ==, json_node_get_int (node));
 }
 
 /* The CSV value of a text cell: the guard adds a leading ' to formula-like text. */
@@ -233,7 +213,7 @@ check_logs (Fixture *f,
       char **row = g_ptr_array_index (rows, i);
       JsonObject *log = json_node_get_object (g_ptr_array_index (raw, i - 1));
       JsonObject *api_key = NULL;
-      gint64 id = parse_int (row[0]);
+      gint64 id = tally_test_parse_int (row[0]);
       gint64 key_id = json_object_get_int_member (log, "api_key_id");
       gint64 billing = json_object_get_int_member (log, "billing_type");
       gint64 *seen_id = g_new (gint64, 1);
@@ -246,7 +226,7 @@ check_logs (Fixture *f,
 
       g_assert_cmpint (id, ==, json_object_get_int_member (log, "id"));
       g_assert_cmpstr (row[1], ==, json_object_get_string_member (log, "created_at"));
-      g_assert_cmpint (parse_int (row[2]), ==, key_id);
+      g_assert_cmpint (tally_test_parse_int (row[2]), ==, key_id);
 
       if (json_object_has_member (log, "api_key"))
         api_key = json_object_get_object_member (log, "api_key");
@@ -265,25 +245,25 @@ check_logs (Fixture *f,
       g_assert_cmpstr (row[5], ==, json_object_get_boolean_member (log, "stream") ? "true" : "false");
       g_assert_cmpstr (row[6], ==, billing == 0 ? "balance" : billing == 1 ? "subscription"
                                                                            : "?");
-      g_assert_cmpint (parse_int (row[7]), ==, json_object_get_int_member (log, "input_tokens"));
-      g_assert_cmpint (parse_int (row[8]), ==, json_object_get_int_member (log, "output_tokens"));
-      g_assert_cmpint (parse_int (row[9]), ==, json_object_get_int_member (log, "cache_creation_tokens"));
-      g_assert_cmpint (parse_int (row[10]), ==, json_object_get_int_member (log, "cache_read_tokens"));
-      g_assert_cmpint (parse_int (row[11]), ==,
+      g_assert_cmpint (tally_test_parse_int (row[7]), ==, json_object_get_int_member (log, "input_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[8]), ==, json_object_get_int_member (log, "output_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[9]), ==, json_object_get_int_member (log, "cache_creation_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[10]), ==, json_object_get_int_member (log, "cache_read_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[11]), ==,
                        json_object_get_int_member (log, "input_tokens")
                            + json_object_get_int_member (log, "output_tokens")
                            + json_object_get_int_member (log, "cache_creation_tokens")
                            + json_object_get_int_member (log, "cache_read_tokens"));
       /* full precision: the text round-trips to the very double the server sent */
-      g_assert_true (parse_double (row[12]) == json_object_get_double_member (log, "total_cost"));
-      g_assert_true (parse_double (row[13]) == json_object_get_double_member (log, "actual_cost"));
-      g_assert_true (parse_double (row[14]) == json_object_get_double_member (log, "rate_multiplier"));
+      g_assert_true (tally_test_parse_double (row[12]) == json_object_get_double_member (log, "total_cost"));
+      g_assert_true (tally_test_parse_double (row[13]) == json_object_get_double_member (log, "actual_cost"));
+      g_assert_true (tally_test_parse_double (row[14]) == json_object_get_double_member (log, "rate_multiplier"));
       assert_nullable_int (row[15], log, "duration_ms");
       assert_nullable_int (row[16], log, "first_token_ms");
       g_assert_cmpstr (row[17], ==, expected_request);
 
-      sum_actual += parse_double (row[13]);
-      sum_cost += parse_double (row[12]);
+      sum_actual += tally_test_parse_double (row[13]);
+      sum_cost += tally_test_parse_double (row[12]);
     }
 
   g_assert_cmpuint (g_hash_table_size (seen), ==, total);
@@ -388,15 +368,15 @@ check_daily (Fixture *f,
           continue;
         }
 
-      g_assert_cmpint (parse_int (row[1]), ==, json_object_get_int_member (point, "requests"));
-      g_assert_cmpint (parse_int (row[2]), ==, json_object_get_int_member (point, "input_tokens"));
-      g_assert_cmpint (parse_int (row[3]), ==, json_object_get_int_member (point, "output_tokens"));
-      g_assert_cmpint (parse_int (row[4]), ==, json_object_get_int_member (point, "cache_tokens"));
-      g_assert_cmpint (parse_int (row[5]), ==, json_object_get_int_member (point, "total_tokens"));
-      g_assert_true (parse_double (row[6]) == json_object_get_double_member (point, "cost"));
-      g_assert_true (parse_double (row[7]) == json_object_get_double_member (point, "actual_cost"));
-      requests += parse_int (row[1]);
-      actual += parse_double (row[7]);
+      g_assert_cmpint (tally_test_parse_int (row[1]), ==, json_object_get_int_member (point, "requests"));
+      g_assert_cmpint (tally_test_parse_int (row[2]), ==, json_object_get_int_member (point, "input_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[3]), ==, json_object_get_int_member (point, "output_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[4]), ==, json_object_get_int_member (point, "cache_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[5]), ==, json_object_get_int_member (point, "total_tokens"));
+      g_assert_true (tally_test_parse_double (row[6]) == json_object_get_double_member (point, "cost"));
+      g_assert_true (tally_test_parse_double (row[7]) == json_object_get_double_member (point, "actual_cost"));
+      requests += tally_test_parse_int (row[1]);
+      actual += tally_test_parse_double (row[7]);
     }
 
   g_assert_cmpint (requests, ==, raw_requests);
@@ -460,9 +440,9 @@ test_daily_filtered (Fixture *f,
       char **row = g_ptr_array_index (rows, i);
       gint64 *count = g_hash_table_lookup (per_day, row[0]);
 
-      g_assert_cmpint (parse_int (row[1]), ==, count != NULL ? *count : 0);
-      requests += parse_int (row[1]);
-      actual += parse_double (row[7]);
+      g_assert_cmpint (tally_test_parse_int (row[1]), ==, count != NULL ? *count : 0);
+      requests += tally_test_parse_int (row[1]);
+      actual += tally_test_parse_double (row[7]);
     }
 
   stats = tally_test_demo_fetch_raw (&f->demo, "GET", "/usage/stats?api_key_id=2&start_date=2026-01-01&end_date=2026-01-15", NULL);
@@ -498,12 +478,12 @@ test_models (Fixture *f,
       g_autofree char *name = guarded (json_object_get_string_member (model, "model"));
 
       g_assert_cmpstr (row[0], ==, name);
-      g_assert_cmpint (parse_int (row[1]), ==, json_object_get_int_member (model, "requests"));
-      g_assert_cmpint (parse_int (row[2]), ==, json_object_get_int_member (model, "input_tokens"));
-      g_assert_cmpint (parse_int (row[3]), ==, json_object_get_int_member (model, "output_tokens"));
-      g_assert_cmpint (parse_int (row[4]), ==, json_object_get_int_member (model, "total_tokens"));
-      g_assert_true (parse_double (row[5]) == json_object_get_double_member (model, "cost"));
-      g_assert_true (parse_double (row[6]) == json_object_get_double_member (model, "actual_cost"));
+      g_assert_cmpint (tally_test_parse_int (row[1]), ==, json_object_get_int_member (model, "requests"));
+      g_assert_cmpint (tally_test_parse_int (row[2]), ==, json_object_get_int_member (model, "input_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[3]), ==, json_object_get_int_member (model, "output_tokens"));
+      g_assert_cmpint (tally_test_parse_int (row[4]), ==, json_object_get_int_member (model, "total_tokens"));
+      g_assert_true (tally_test_parse_double (row[5]) == json_object_get_double_member (model, "cost"));
+      g_assert_true (tally_test_parse_double (row[6]) == json_object_get_double_member (model, "actual_cost"));
     }
 }
 
@@ -542,8 +522,8 @@ test_keys (Fixture *f,
       g_assert_cmpstr (row[0], ==, id_text);
       g_assert_cmpstr (row[1], ==, name);
       g_assert_cmpstr (row[2], ==, json_object_get_string_member (key, "status"));
-      g_assert_true (parse_double (row[3]) == (usage ? json_object_get_double_member (usage, "today_actual_cost") : 0.0));
-      g_assert_true (parse_double (row[4]) == (usage ? json_object_get_double_member (usage, "total_actual_cost") : 0.0));
+      g_assert_true (tally_test_parse_double (row[3]) == (usage ? json_object_get_double_member (usage, "today_actual_cost") : 0.0));
+      g_assert_true (tally_test_parse_double (row[4]) == (usage ? json_object_get_double_member (usage, "total_actual_cost") : 0.0));
 
       if (g_str_equal (id_text, "6"))
         {

@@ -261,20 +261,12 @@ test_exports_mask_keys (void)
   g_clear_object (&result);
 
   /* the CLI */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
-  g_subprocess_launcher_setenv (launcher, "TALLY_TOKEN", token, TRUE);
+  launcher = tally_test_cli_launcher (token);
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
   process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("TALLY_EXE"),
                                          "keys", "--json", "--server", tally_demo_server_get_url (server), NULL);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
+  tally_test_communicate (process, &out, &err);
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
   assert_no_secret (out, token, keys, "the output of `tally keys --json`");
   assert_no_secret (err, token, keys, "the debug output of `tally keys --json`");

@@ -549,21 +549,6 @@ test_environment_token (void)
   tally_test_demo_stop (&demo);
 }
 
-static void
-use_token (TallySession *session,
-           const char *url,
-           const char *token)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  tally_session_use_token_async (session, url, token, NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_use_token_finish (session, result, &error));
-  g_assert_no_error (error);
-}
-
 /* A token with two minutes left: "expires-soon" right away; a day: not yet. */
 static void
 test_expires_soon (void)
@@ -581,7 +566,7 @@ test_expires_soon (void)
   g_signal_connect (session, "notify::expires-soon", G_CALLBACK (count_notify_cb), &notified);
 
   long_token = tally_demo_server_issue_token (server, 24 * 3600);
-  use_token (session, tally_demo_server_get_url (server), long_token);
+  tally_test_use_token (session, tally_demo_server_get_url (server), long_token);
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
   g_assert_false (tally_session_get_expires_soon (session));
   g_assert_cmpint (tally_session_get_token_expiry (session), ==, tally_token_get_expiry (long_token));
@@ -589,7 +574,7 @@ test_expires_soon (void)
   g_assert_cmpuint (notified, ==, 0);
 
   short_token = tally_demo_server_issue_token (server, 120);
-  use_token (session, NULL, short_token);
+  tally_test_use_token (session, NULL, short_token);
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
   g_assert_true (tally_session_get_expires_soon (session));
   g_assert_cmpuint (notified, ==, 1);
@@ -653,14 +638,14 @@ test_logout_while_storing (void)
   token = tally_demo_server_issue_token (server, 24 * 3600);
 
   /* A first login whose token does get stored. */
-  use_token (session, url, token);
+  tally_test_use_token (session, url, token);
   tally_test_spin (500);
   stored = lookup_account (url);
   g_assert_nonnull (stored);
   g_assert_cmpstr (stored->token, ==, token);
 
   /* A second login; its store starts as the login completes: log out at once. */
-  use_token (session, url, token);
+  tally_test_use_token (session, url, token);
   tally_session_logout (session);
   tally_test_spin (800);
 
@@ -687,7 +672,7 @@ test_demo_renews (void)
   guint notified = 0;
 
   g_signal_connect (session, "notify::expires-soon", G_CALLBACK (count_notify_cb), &notified);
-  use_token (session, NULL, short_token);
+  tally_test_use_token (session, NULL, short_token);
   g_assert_true (tally_session_get_demo (session));
 
   wait_until (session, has_long_token);

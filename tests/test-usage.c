@@ -13,6 +13,7 @@
 #include "tally-log-list.h"
 #include "tally-server-time.h"
 #include "tally-session.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
@@ -39,10 +40,6 @@ static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
   f->generation = GPOINTER_TO_UINT (data);
   f->server = g_object_new (TALLY_TYPE_DEMO_SERVER,
                             "seed", (guint64) 7,
@@ -52,11 +49,7 @@ fixture_setup (Fixture *f,
                             "generation", (guint) f->generation,
                             NULL);
   f->session = tally_session_new ();
-  tally_session_start_demo_async (f->session, TALLY_DEMO_BACKEND (f->server), NULL,
-                                  tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_start_demo_finish (f->session, result, &error));
-  g_assert_no_error (error);
+  tally_test_session_start_demo (f->session, f->server);
   g_assert_cmpstr (tally_session_get_server_today (f->session), ==, TODAY);
 
   f->token = tally_demo_server_issue_token (f->server, 3600);

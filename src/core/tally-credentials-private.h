@@ -14,10 +14,15 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsecret/secret.h>
 
 #include "tally-credentials.h"
 
 G_BEGIN_DECLS
+
+/* The schema of Tally's keyring items (attributes server, email, stored);
+ * also for the tests, which read the keyring with libsecret directly. */
+const SecretSchema *_tally_credentials_get_schema (void);
 
 #define TALLY_TYPE_CREDENTIALS_QUEUE (tally_credentials_queue_get_type ())
 

@@ -15,8 +15,8 @@
 #include "tally-credentials-private.h"
 #include "tally-credentials.h"
 
-static const SecretSchema *
-tally_token_schema (void)
+const SecretSchema *
+_tally_credentials_get_schema (void)
 {
   static const SecretSchema schema = {
     .name = "io.github.tallyapp.Tally.Token",
@@ -365,7 +365,7 @@ on_store_cleared (GObject *source,
   else
     label = g_strdup_printf ("Tally: %s", data->server_url);
 
-  secret_password_storev (tally_token_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+  secret_password_storev (_tally_credentials_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                           label, data->secret,
                           g_task_get_cancellable (task),
                           on_stored, g_object_ref (task));
@@ -425,7 +425,7 @@ tally_credentials_store_account_async (const TallyAccount *account,
   attributes = new_attributes ();
   g_hash_table_insert (attributes, (gpointer) "server", g_strdup (server_url));
 
-  secret_password_clearv (tally_token_schema (), attributes, cancellable,
+  secret_password_clearv (_tally_credentials_get_schema (), attributes, cancellable,
                           on_store_cleared, g_steal_pointer (&task));
 }
 
@@ -615,10 +615,10 @@ server_items_async (const char *server_url,
     g_hash_table_insert (attributes, (gpointer) "server", g_strdup (server_url));
 
   if (clear)
-    secret_password_clearv (tally_token_schema (), attributes, cancellable,
+    secret_password_clearv (_tally_credentials_get_schema (), attributes, cancellable,
                             on_cleared, g_steal_pointer (&task));
   else
-    secret_password_searchv (tally_token_schema (), attributes,
+    secret_password_searchv (_tally_credentials_get_schema (), attributes,
                              SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
                              cancellable, on_searched, g_steal_pointer (&task));
 }

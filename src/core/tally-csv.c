@@ -187,6 +187,22 @@ tally_csv_writer_add_double (TallyCsvWriter *writer,
   g_string_append (writer->buffer, text);
 }
 
+/* A failed write or flush of the stream: a cancellation as it is, anything
+ * else as TALLY_ERROR_IO. */
+static void
+propagate_stream_error (GError **error,
+                        GError *local_error)
+{
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, local_error);
+  else
+    {
+      g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO,
+                   _ ("Could not write the CSV data: %s"), local_error->message);
+      g_error_free (local_error);
+    }
+}
+
 static gboolean
 write_buffer (TallyCsvWriter *writer,
               GCancellable *cancellable,
@@ -202,11 +218,7 @@ write_buffer (TallyCsvWriter *writer,
                                   NULL, cancellable, &local_error))
     {
       g_string_truncate (writer->buffer, 0);
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO,
-                     _ ("Could not write the CSV data: %s"), local_error->message);
+      propagate_stream_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
@@ -251,11 +263,7 @@ tally_csv_writer_flush (TallyCsvWriter *writer,
 
   if (!g_output_stream_flush (writer->stream, cancellable, &local_error))
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO,
-                     _ ("Could not write the CSV data: %s"), local_error->message);
+      propagate_stream_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 

@@ -40,8 +40,6 @@ struct _TallyDashboardStats
   gint64 tpm;
 };
 
-G_DEFINE_FINAL_TYPE (TallyDashboardStats, tally_dashboard_stats, G_TYPE_OBJECT)
-
 static const TallyField fields[] = {
   TALLY_FIELD (TallyDashboardStats, total_api_keys, INT, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyDashboardStats, active_api_keys, INT, TALLY_FIELD_REQUIRED),
@@ -66,56 +64,9 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyDashboardStats, tpm, INT, TALLY_FIELD_REQUIRED),
 };
 
-enum
-{
-  PROP_0,
-  N_PROPS = G_N_ELEMENTS (fields) + 1,
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-tally_dashboard_stats_finalize (GObject *object)
-{
-  TallyDashboardStats *self = (TallyDashboardStats *) object;
-
-  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
-
-  G_OBJECT_CLASS (tally_dashboard_stats_parent_class)->finalize (object);
-}
-
-static void
-tally_dashboard_stats_get_property (GObject *object,
-                                    guint prop_id,
-                                    GValue *value,
-                                    GParamSpec *pspec)
-{
-  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
 static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
 
-static void
-tally_dashboard_stats_class_init (TallyDashboardStatsClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
-
-  object_class->finalize = tally_dashboard_stats_finalize;
-  object_class->get_property = tally_dashboard_stats_get_property;
-
-  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-tally_dashboard_stats_init (TallyDashboardStats *self)
-{
-  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
-}
+TALLY_DEFINE_JSON_MODEL (TallyDashboardStats, tally_dashboard_stats, fields, &json_model)
 
 TallyDashboardStats *
 _tally_dashboard_stats_new_from_json (JsonNode *node,

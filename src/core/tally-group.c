@@ -32,8 +32,6 @@ struct _TallyGroup
   double monthly_limit_usd;
 };
 
-G_DEFINE_FINAL_TYPE (TallyGroup, tally_group, G_TYPE_OBJECT)
-
 static const TallyField fields[] = {
   TALLY_FIELD (TallyGroup, id, INT, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyGroup, name, STRING, TALLY_FIELD_REQUIRED),
@@ -48,56 +46,9 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyGroup, monthly_limit_usd, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
 };
 
-enum
-{
-  PROP_0,
-  N_PROPS = G_N_ELEMENTS (fields) + 1,
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-tally_group_finalize (GObject *object)
-{
-  TallyGroup *self = (TallyGroup *) object;
-
-  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
-
-  G_OBJECT_CLASS (tally_group_parent_class)->finalize (object);
-}
-
-static void
-tally_group_get_property (GObject *object,
-                          guint prop_id,
-                          GValue *value,
-                          GParamSpec *pspec)
-{
-  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
 static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
 
-static void
-tally_group_class_init (TallyGroupClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
-
-  object_class->finalize = tally_group_finalize;
-  object_class->get_property = tally_group_get_property;
-
-  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-tally_group_init (TallyGroup *self)
-{
-  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
-}
+TALLY_DEFINE_JSON_MODEL (TallyGroup, tally_group, fields, &json_model)
 
 TallyGroup *
 _tally_group_new_from_json (JsonNode *node,

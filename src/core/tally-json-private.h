@@ -155,4 +155,57 @@ void _tally_json_model_register (GType type,
 void _tally_json_append_member (GString *out,
                                 const char *name);
 
+/* For a model that is nothing but its table, in the spirit of G_DEFINE_TYPE;
+ * after the instance struct and its `static const TallyField fields[]`:
+ *
+ *   TALLY_DEFINE_JSON_MODEL (TallyGroup, tally_group, fields, &json_model)
+ *
+ * defines the final type and its finalize (frees the table's members),
+ * get_property (the table's read-only properties), class_init (registers
+ * @json_model for tally_model_json_append() unless it is NULL, and installs
+ * the properties) and init (the table's defaults). The model file keeps its
+ * table, its constructor and its accessors; a model with more members than its
+ * table writes its class code itself. */
+#define TALLY_DEFINE_JSON_MODEL(TypeName, type_name, field_table, json_model)               \
+  G_DEFINE_FINAL_TYPE (TypeName, type_name, G_TYPE_OBJECT)                                  \
+                                                                                            \
+  static GParamSpec *type_name##_properties[G_N_ELEMENTS (field_table) + 1];                \
+                                                                                            \
+  static void type_name##_finalize (GObject *object)                                        \
+  {                                                                                         \
+    _tally_json_fields_clear (field_table, G_N_ELEMENTS (field_table), object);             \
+                                                                                            \
+    G_OBJECT_CLASS (type_name##_parent_class)->finalize (object);                           \
+  }                                                                                         \
+                                                                                            \
+  static void type_name##_get_property (GObject *object, guint prop_id, GValue *value,      \
+                                        GParamSpec *pspec)                                  \
+  {                                                                                         \
+    if (!_tally_json_fields_get_property (field_table, G_N_ELEMENTS (field_table), object,  \
+                                          prop_id, value))                                  \
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);                           \
+  }                                                                                         \
+                                                                                            \
+  static void type_name##_class_init (TypeName##Class *klass)                               \
+  {                                                                                         \
+    GObjectClass *object_class = G_OBJECT_CLASS (klass);                                    \
+    const TallyJsonModel *model = (json_model);                                             \
+                                                                                            \
+    if (model != NULL)                                                                      \
+      _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), model);                      \
+                                                                                            \
+    object_class->finalize = type_name##_finalize;                                          \
+    object_class->get_property = type_name##_get_property;                                  \
+                                                                                            \
+    _tally_json_fields_create_pspecs (field_table, G_N_ELEMENTS (field_table),              \
+                                      type_name##_properties);                              \
+    g_object_class_install_properties (object_class, G_N_ELEMENTS (type_name##_properties), \
+                                       type_name##_properties);                             \
+  }                                                                                         \
+                                                                                            \
+  static void type_name##_init (TypeName *self)                                             \
+  {                                                                                         \
+    _tally_json_fields_init (field_table, G_N_ELEMENTS (field_table), self);                \
+  }
+
 G_END_DECLS

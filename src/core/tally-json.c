@@ -416,51 +416,24 @@ _tally_json_node_get_object (JsonNode *node,
   return json_node_get_object (node);
 }
 
-gboolean
-_tally_json_get_optional_object (JsonObject *object,
-                                 const char *member,
-                                 const char *type_name,
-                                 JsonObject **out,
-                                 GError **error)
+/* The node of @member for the getters below: *out = NULL when it is absent or
+ * null (an error when @required), the node when it holds @value_type
+ * (G_TYPE_INVALID: any), else an error saying @not_that_type (N_()). */
+static gboolean
+get_member_node (JsonObject *object,
+                 const char *member,
+                 const char *type_name,
+                 gboolean required,
+                 GType value_type,
+                 const char *not_that_type,
+                 JsonNode **out,
+                 GError **error)
 {
   JsonNode *node;
 
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (type_name != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  *out = NULL;
-  node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      set_field_error (error, type_name, member, _ ("is not an object"));
-      return FALSE;
-    }
-
-  *out = json_node_get_object (node);
-  return TRUE;
-}
-
-gboolean
-_tally_json_get_string_member (JsonObject *object,
-                               const char *member,
-                               const char *type_name,
-                               gboolean required,
-                               const char **out,
-                               GError **error)
-{
-  JsonNode *node;
-
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
-  g_return_val_if_fail (type_name != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   *out = NULL;
@@ -475,13 +448,54 @@ _tally_json_get_string_member (JsonObject *object,
       return FALSE;
     }
 
-  if (json_node_get_value_type (node) != G_TYPE_STRING)
+  if (value_type != G_TYPE_INVALID && json_node_get_value_type (node) != value_type)
     {
-      set_field_error (error, type_name, member, _ ("is not a string"));
+      set_field_error (error, type_name, member, _ (not_that_type));
       return FALSE;
     }
 
-  *out = json_node_get_string (node);
+  *out = node;
+  return TRUE;
+}
+
+gboolean
+_tally_json_get_optional_object (JsonObject *object,
+                                 const char *member,
+                                 const char *type_name,
+                                 JsonObject **out,
+                                 GError **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  *out = NULL;
+  if (!get_member_node (object, member, type_name, FALSE, JSON_TYPE_OBJECT, N_ ("is not an object"), &node, error))
+    return FALSE;
+
+  if (node != NULL)
+    *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+_tally_json_get_string_member (JsonObject *object,
+                               const char *member,
+                               const char *type_name,
+                               gboolean required,
+                               const char **out,
+                               GError **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  *out = NULL;
+  if (!get_member_node (object, member, type_name, required, G_TYPE_STRING, N_ ("is not a string"), &node, error))
+    return FALSE;
+
+  if (node != NULL)
+    *out = json_node_get_string (node);
   return TRUE;
 }
 
@@ -495,17 +509,14 @@ _tally_json_decode_optional (JsonObject *object,
 {
   JsonNode *node;
 
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (member != NULL, FALSE);
-  g_return_val_if_fail (type_name != NULL, FALSE);
   g_return_val_if_fail (item_func != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   *out = NULL;
-  node = json_object_get_member (object, member);
+  if (!get_member_node (object, member, type_name, FALSE, G_TYPE_INVALID, NULL, &node, error))
+    return FALSE;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (node == NULL)
     return TRUE;
 
   if (!(*out = item_func (node, error)))

@@ -24,21 +24,11 @@ struct _TallyKeyUsage
   double total_actual_cost;
 };
 
-G_DEFINE_FINAL_TYPE (TallyKeyUsage, tally_key_usage, G_TYPE_OBJECT)
-
 static const TallyField fields[] = {
   TALLY_FIELD (TallyKeyUsage, api_key_id, INT, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyKeyUsage, today_actual_cost, DOUBLE, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyKeyUsage, total_actual_cost, DOUBLE, TALLY_FIELD_REQUIRED),
 };
-
-enum
-{
-  PROP_0,
-  N_PROPS = G_N_ELEMENTS (fields) + 1,
-};
-
-static GParamSpec *properties[N_PROPS];
 
 #define LIST_TYPE_NAME N_ ("key usage list")
 /* How much of a bad key a message shows. */
@@ -54,44 +44,7 @@ compare_api_key_id (gconstpointer a,
   return (ka->api_key_id > kb->api_key_id) - (ka->api_key_id < kb->api_key_id);
 }
 
-static void
-tally_key_usage_finalize (GObject *object)
-{
-  TallyKeyUsage *self = (TallyKeyUsage *) object;
-
-  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
-
-  G_OBJECT_CLASS (tally_key_usage_parent_class)->finalize (object);
-}
-
-static void
-tally_key_usage_get_property (GObject *object,
-                              guint prop_id,
-                              GValue *value,
-                              GParamSpec *pspec)
-{
-  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-tally_key_usage_class_init (TallyKeyUsageClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = tally_key_usage_finalize;
-  object_class->get_property = tally_key_usage_get_property;
-
-  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-tally_key_usage_init (TallyKeyUsage *self)
-{
-  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
-}
+TALLY_DEFINE_JSON_MODEL (TallyKeyUsage, tally_key_usage, fields, NULL)
 
 TallyKeyUsage *
 _tally_key_usage_new_from_json (JsonNode *node,

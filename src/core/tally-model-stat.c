@@ -26,8 +26,6 @@ struct _TallyModelStat
   double actual_cost;
 };
 
-G_DEFINE_FINAL_TYPE (TallyModelStat, tally_model_stat, G_TYPE_OBJECT)
-
 static const TallyField fields[] = {
   TALLY_FIELD (TallyModelStat, model, STRING, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyModelStat, requests, INT, TALLY_FIELD_REQUIRED),
@@ -38,56 +36,9 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyModelStat, actual_cost, DOUBLE, TALLY_FIELD_REQUIRED),
 };
 
-enum
-{
-  PROP_0,
-  N_PROPS = G_N_ELEMENTS (fields) + 1,
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-tally_model_stat_finalize (GObject *object)
-{
-  TallyModelStat *self = (TallyModelStat *) object;
-
-  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
-
-  G_OBJECT_CLASS (tally_model_stat_parent_class)->finalize (object);
-}
-
-static void
-tally_model_stat_get_property (GObject *object,
-                               guint prop_id,
-                               GValue *value,
-                               GParamSpec *pspec)
-{
-  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
 static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
 
-static void
-tally_model_stat_class_init (TallyModelStatClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
-
-  object_class->finalize = tally_model_stat_finalize;
-  object_class->get_property = tally_model_stat_get_property;
-
-  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-tally_model_stat_init (TallyModelStat *self)
-{
-  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
-}
+TALLY_DEFINE_JSON_MODEL (TallyModelStat, tally_model_stat, fields, &json_model)
 
 TallyModelStat *
 _tally_model_stat_new_from_json (JsonNode *node,

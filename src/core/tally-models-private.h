@@ -73,4 +73,18 @@ TallyPage *_tally_page_new_from_json (JsonNode *data,
 GListModel *_tally_key_usage_list_new_from_json (JsonNode *data,
                                                  GError **error);
 
+/* a + b clamped to the gint64 range: token counts from the server are summed
+ * with it */
+static inline gint64
+_tally_add_saturating (gint64 a,
+                       gint64 b)
+{
+  if (b > 0 && a > G_MAXINT64 - b)
+    return G_MAXINT64;
+  if (b < 0 && a < G_MININT64 - b)
+    return G_MININT64;
+
+  return a + b;
+}
+
 G_END_DECLS

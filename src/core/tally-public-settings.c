@@ -29,8 +29,6 @@ struct _TallyPublicSettings
   gboolean aliyun_captcha_enabled;
 };
 
-G_DEFINE_FINAL_TYPE (TallyPublicSettings, tally_public_settings, G_TYPE_OBJECT)
-
 static const TallyField fields[] = {
   TALLY_FIELD (TallyPublicSettings, registration_enabled, BOOL, TALLY_FIELD_OPTIONAL),
   TALLY_FIELD (TallyPublicSettings, turnstile_enabled, BOOL, TALLY_FIELD_OPTIONAL),
@@ -44,52 +42,7 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyPublicSettings, aliyun_captcha_enabled, BOOL, TALLY_FIELD_OPTIONAL),
 };
 
-enum
-{
-  PROP_0,
-  N_PROPS = G_N_ELEMENTS (fields) + 1,
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-tally_public_settings_finalize (GObject *object)
-{
-  TallyPublicSettings *self = (TallyPublicSettings *) object;
-
-  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
-
-  G_OBJECT_CLASS (tally_public_settings_parent_class)->finalize (object);
-}
-
-static void
-tally_public_settings_get_property (GObject *object,
-                                    guint prop_id,
-                                    GValue *value,
-                                    GParamSpec *pspec)
-{
-  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-tally_public_settings_class_init (TallyPublicSettingsClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = tally_public_settings_finalize;
-  object_class->get_property = tally_public_settings_get_property;
-
-  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-tally_public_settings_init (TallyPublicSettings *self)
-{
-  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
-}
+TALLY_DEFINE_JSON_MODEL (TallyPublicSettings, tally_public_settings, fields, NULL)
 
 TallyPublicSettings *
 _tally_public_settings_new_from_json (JsonNode *node,

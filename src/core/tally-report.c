@@ -195,6 +195,57 @@ report_finish (GTask *task)
   g_task_return_boolean (task, TRUE);
 }
 
+/* Adds the cells of row @index of @rows (a list, an array: what the table is
+ * written from). */
+typedef void (*ReportRowFunc) (Report *report,
+                               gpointer rows,
+                               guint index);
+
+/* Writes the header and @n_rows rows with @add_row, counting them, and
+ * completes @task: with the first write error, else by report_finish(). */
+static void
+report_write_table (GTask *task,
+                    ReportRowFunc add_row,
+                    gpointer rows,
+                    guint n_rows)
+{
+  Report *report = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!report_write_header (report, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      add_row (report, rows, i);
+      if (!report_end_row (report, cancellable, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      report->rows++;
+    }
+
+  report_finish (task);
+}
+
+/* Whether a snapshot page callback goes on: not after an earlier failure, and
+ * not once the task is cancelled (which becomes the page error). */
+static gboolean
+report_page_can_continue (GTask *task)
+{
+  Report *report = g_task_get_task_data (task);
+
+  if (report->page_error != NULL)
+    return FALSE;
+
+  return !g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &report->page_error);
+}
+
 /* Completes a snapshot walk: the rows callback's own error wins. */
 static gboolean
 report_foreach_finish (GTask *task,
@@ -273,10 +324,7 @@ logs_page_cb (TallyUsageSnapshot *snapshot,
 
   g_assert (G_IS_TASK (task));
 
-  if (report->page_error != NULL)
-    return FALSE;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, &report->page_error))
+  if (!report_page_can_continue (task))
     return FALSE;
 
   for (guint i = 0; i < n_items; i++)
@@ -406,13 +454,9 @@ aggregate_page_cb (TallyUsageSnapshot *snapshot,
 {
   GTask *task = user_data;
   Report *report = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   guint n_items = g_list_model_get_n_items (items);
 
-  if (report->page_error != NULL)
-    return FALSE;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, &report->page_error))
+  if (!report_page_can_continue (task))
     return FALSE;
 
   for (guint i = 0; i < n_items; i++)
@@ -499,6 +543,37 @@ add_model_cells (TallyCsvWriter *writer,
   tally_csv_writer_add_double (writer, actual_cost);
 }
 
+/* Row @index of the zero-filled days: the day's bucket, or zeros. */
+static void
+add_bucket_day_row (Report *report,
+                    gpointer rows,
+                    guint index)
+{
+  g_autoptr (TallyTrendPoint) point = g_list_model_get_item (rows, index);
+  const char *date = tally_trend_point_get_date (point);
+  const Bucket *bucket = g_hash_table_lookup (report->buckets, date);
+
+  if (bucket != NULL)
+    add_daily_cells (report->writer, date, bucket->requests, bucket->input_tokens,
+                     bucket->output_tokens, bucket->cache_tokens,
+                     bucket->total_tokens, bucket->cost, bucket->actual_cost);
+  else
+    add_daily_cells (report->writer, date, 0, 0, 0, 0, 0, 0.0, 0.0);
+}
+
+/* Row @index of the sorted array of model buckets. */
+static void
+add_bucket_model_row (Report *report,
+                      gpointer rows,
+                      guint index)
+{
+  const Bucket *bucket = g_ptr_array_index ((GPtrArray *) rows, index);
+
+  add_model_cells (report->writer, bucket->label, bucket->requests,
+                   bucket->input_tokens, bucket->output_tokens,
+                   bucket->total_tokens, bucket->cost, bucket->actual_cost);
+}
+
 static void
 aggregate_done_cb (GObject *object,
                    GAsyncResult *result,
@@ -506,48 +581,18 @@ aggregate_done_cb (GObject *object,
 {
   g_autoptr (GTask) task = user_data;
   Report *report = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr (GError) error = NULL;
 
   if (!report_foreach_finish (task, result))
     return;
-
-  if (!report_write_header (report, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   if (report->kind == TALLY_REPORT_DAILY)
     {
       g_autoptr (GListStore) empty = g_list_store_new (TALLY_TYPE_TREND_POINT);
       g_autoptr (GListModel) filled = NULL;
-      guint n_points;
 
       filled = tally_trend_zero_fill (G_LIST_MODEL (empty), report->start_date,
                                       report->end_date, report->granularity);
-      n_points = g_list_model_get_n_items (filled);
-
-      for (guint i = 0; i < n_points; i++)
-        {
-          g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
-          const char *date = tally_trend_point_get_date (point);
-          const Bucket *bucket = g_hash_table_lookup (report->buckets, date);
-
-          if (bucket != NULL)
-            add_daily_cells (report->writer, date, bucket->requests, bucket->input_tokens,
-                             bucket->output_tokens, bucket->cache_tokens,
-                             bucket->total_tokens, bucket->cost, bucket->actual_cost);
-          else
-            add_daily_cells (report->writer, date, 0, 0, 0, 0, 0, 0.0, 0.0);
-
-          if (!report_end_row (report, cancellable, &error))
-            {
-              g_task_return_error (task, g_steal_pointer (&error));
-              return;
-            }
-          report->rows++;
-        }
+      report_write_table (task, add_bucket_day_row, filled, g_list_model_get_n_items (filled));
     }
   else
     {
@@ -559,23 +604,8 @@ aggregate_done_cb (GObject *object,
       while (g_hash_table_iter_next (&iter, NULL, &value))
         g_ptr_array_add (sorted, value);
       g_ptr_array_sort (sorted, compare_model_buckets);
-      for (guint i = 0; i < sorted->len; i++)
-        {
-          const Bucket *bucket = g_ptr_array_index (sorted, i);
-
-          add_model_cells (report->writer, bucket->label, bucket->requests,
-                           bucket->input_tokens, bucket->output_tokens,
-                           bucket->total_tokens, bucket->cost, bucket->actual_cost);
-          if (!report_end_row (report, cancellable, &error))
-            {
-              g_task_return_error (task, g_steal_pointer (&error));
-              return;
-            }
-          report->rows++;
-        }
+      report_write_table (task, add_bucket_model_row, sorted, sorted->len);
     }
-
-  report_finish (task);
 }
 
 /* Sums the filtered rows of [start_date, end_date] (the range the server resolved). */
@@ -610,7 +640,45 @@ report_aggregate (GTask *task,
                                       g_object_ref (task));
 }
 
+/* Counts the dashboard's answer for [start_date, end_date] as a page; when the
+ * query filters on what the dashboard ignores, sums the rows of that range
+ * instead, and TRUE: the task is taken care of. */
+static gboolean
+report_aggregate_if_filtered (GTask *task,
+                              const char *start_date,
+                              const char *end_date)
+{
+  Report *report = g_task_get_task_data (task);
+
+  report->pages++;
+
+  if (!query_is_filtered (report->query))
+    return FALSE;
+
+  report_aggregate (task, start_date, end_date);
+  return TRUE;
+}
+
 /* --------------------------------------------------------------- DAILY */
+
+/* Row @index of the zero-filled trend points. */
+static void
+add_trend_point_row (Report *report,
+                     gpointer rows,
+                     guint index)
+{
+  g_autoptr (TallyTrendPoint) point = g_list_model_get_item (rows, index);
+
+  add_daily_cells (report->writer,
+                   tally_trend_point_get_date (point),
+                   tally_trend_point_get_requests (point),
+                   tally_trend_point_get_input_tokens (point),
+                   tally_trend_point_get_output_tokens (point),
+                   tally_trend_point_get_cache_tokens (point),
+                   tally_trend_point_get_total_tokens (point),
+                   tally_trend_point_get_cost (point),
+                   tally_trend_point_get_actual_cost (point));
+}
 
 static void
 daily_trend_cb (GObject *object,
@@ -619,11 +687,9 @@ daily_trend_cb (GObject *object,
 {
   g_autoptr (GTask) task = user_data;
   Report *report = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (TallyTrend) trend = NULL;
   g_autoptr (GListModel) filled = NULL;
-  guint n_points;
 
   trend = tally_client_get_trend_finish (report->client, result, &error);
   if (trend == NULL)
@@ -632,51 +698,35 @@ daily_trend_cb (GObject *object,
       return;
     }
 
-  report->pages++;
-
-  if (query_is_filtered (report->query))
-    {
-      report_aggregate (task, tally_trend_get_start_date (trend), tally_trend_get_end_date (trend));
-      return;
-    }
-
-  if (!report_write_header (report, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (report_aggregate_if_filtered (task, tally_trend_get_start_date (trend), tally_trend_get_end_date (trend)))
+    return;
 
   filled = tally_trend_zero_fill (tally_trend_get_points (trend),
                                   tally_trend_get_start_date (trend),
                                   tally_trend_get_end_date (trend),
                                   report->granularity);
-  n_points = g_list_model_get_n_items (filled);
-
-  for (guint i = 0; i < n_points; i++)
-    {
-      g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
-
-      add_daily_cells (report->writer,
-                       tally_trend_point_get_date (point),
-                       tally_trend_point_get_requests (point),
-                       tally_trend_point_get_input_tokens (point),
-                       tally_trend_point_get_output_tokens (point),
-                       tally_trend_point_get_cache_tokens (point),
-                       tally_trend_point_get_total_tokens (point),
-                       tally_trend_point_get_cost (point),
-                       tally_trend_point_get_actual_cost (point));
-      if (!report_end_row (report, cancellable, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      report->rows++;
-    }
-
-  report_finish (task);
+  report_write_table (task, add_trend_point_row, filled, g_list_model_get_n_items (filled));
 }
 
 /* -------------------------------------------------------------- MODELS */
+
+/* Row @index of the models of a breakdown. */
+static void
+add_model_stat_row (Report *report,
+                    gpointer rows,
+                    guint index)
+{
+  g_autoptr (TallyModelStat) stat = g_list_model_get_item (rows, index);
+
+  add_model_cells (report->writer,
+                   tally_model_stat_get_model (stat),
+                   tally_model_stat_get_requests (stat),
+                   tally_model_stat_get_input_tokens (stat),
+                   tally_model_stat_get_output_tokens (stat),
+                   tally_model_stat_get_total_tokens (stat),
+                   tally_model_stat_get_cost (stat),
+                   tally_model_stat_get_actual_cost (stat));
+}
 
 static void
 models_stats_cb (GObject *object,
@@ -685,11 +735,9 @@ models_stats_cb (GObject *object,
 {
   g_autoptr (GTask) task = user_data;
   Report *report = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (TallyModelBreakdown) breakdown = NULL;
   GListModel *models;
-  guint n_models;
 
   breakdown = tally_client_get_model_stats_finish (report->client, result, &error);
   if (breakdown == NULL)
@@ -698,45 +746,13 @@ models_stats_cb (GObject *object,
       return;
     }
 
-  report->pages++;
-
-  if (query_is_filtered (report->query))
-    {
-      report_aggregate (task,
-                        tally_model_breakdown_get_start_date (breakdown),
-                        tally_model_breakdown_get_end_date (breakdown));
-      return;
-    }
-
-  if (!report_write_header (report, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (report_aggregate_if_filtered (task,
+                                    tally_model_breakdown_get_start_date (breakdown),
+                                    tally_model_breakdown_get_end_date (breakdown)))
+    return;
 
   models = tally_model_breakdown_get_models (breakdown);
-  n_models = g_list_model_get_n_items (models);
-  for (guint i = 0; i < n_models; i++)
-    {
-      g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);
-
-      add_model_cells (report->writer,
-                       tally_model_stat_get_model (stat),
-                       tally_model_stat_get_requests (stat),
-                       tally_model_stat_get_input_tokens (stat),
-                       tally_model_stat_get_output_tokens (stat),
-                       tally_model_stat_get_total_tokens (stat),
-                       tally_model_stat_get_cost (stat),
-                       tally_model_stat_get_actual_cost (stat));
-      if (!report_end_row (report, cancellable, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      report->rows++;
-    }
-
-  report_finish (task);
+  report_write_table (task, add_model_stat_row, models, g_list_model_get_n_items (models));
 }
 
 /* ---------------------------------------------------------------- KEYS */
@@ -747,6 +763,33 @@ typedef struct
   GListModel *keys;
 } KeysStep;
 
+/* The keys and their usage by api_key_id, for add_key_row(). */
+typedef struct
+{
+  GListModel *keys;
+  GHashTable *by_id;
+} KeysRows;
+
+/* Row @index of the keys, with its usage (zeros when the server has none). */
+static void
+add_key_row (Report *report,
+             gpointer rows,
+             guint index)
+{
+  KeysRows *keys_rows = rows;
+  g_autoptr (TallyApiKey) key = g_list_model_get_item (keys_rows->keys, index);
+  gint64 id = tally_api_key_get_id (key);
+  TallyKeyUsage *key_usage = g_hash_table_lookup (keys_rows->by_id, &id);
+
+  tally_csv_writer_add_int (report->writer, id);
+  tally_csv_writer_add (report->writer, tally_api_key_get_name (key));
+  tally_csv_writer_add (report->writer, tally_api_key_get_status (key));
+  tally_csv_writer_add_double (report->writer,
+                               key_usage != NULL ? tally_key_usage_get_today_actual_cost (key_usage) : 0.0);
+  tally_csv_writer_add_double (report->writer,
+                               key_usage != NULL ? tally_key_usage_get_total_actual_cost (key_usage) : 0.0);
+}
+
 static void
 keys_usage_cb (GObject *object,
                GAsyncResult *result,
@@ -756,12 +799,11 @@ keys_usage_cb (GObject *object,
   g_autoptr (GTask) task = g_steal_pointer (&step->task);
   g_autoptr (GListModel) keys = g_steal_pointer (&step->keys);
   Report *report = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) usage = NULL;
   g_autoptr (GHashTable) by_id = NULL;
+  KeysRows keys_rows;
   guint n_usage;
-  guint n_keys;
 
   g_free (step);
 
@@ -785,35 +827,9 @@ keys_usage_cb (GObject *object,
       g_hash_table_replace (by_id, id, key_usage);
     }
 
-  if (!report_write_header (report, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  n_keys = g_list_model_get_n_items (keys);
-  for (guint i = 0; i < n_keys; i++)
-    {
-      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
-      gint64 id = tally_api_key_get_id (key);
-      TallyKeyUsage *key_usage = g_hash_table_lookup (by_id, &id);
-
-      tally_csv_writer_add_int (report->writer, id);
-      tally_csv_writer_add (report->writer, tally_api_key_get_name (key));
-      tally_csv_writer_add (report->writer, tally_api_key_get_status (key));
-      tally_csv_writer_add_double (report->writer,
-                                   key_usage != NULL ? tally_key_usage_get_today_actual_cost (key_usage) : 0.0);
-      tally_csv_writer_add_double (report->writer,
-                                   key_usage != NULL ? tally_key_usage_get_total_actual_cost (key_usage) : 0.0);
-      if (!report_end_row (report, cancellable, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      report->rows++;
-    }
-
-  report_finish (task);
+  keys_rows.keys = keys;
+  keys_rows.by_id = by_id;
+  report_write_table (task, add_key_row, &keys_rows, g_list_model_get_n_items (keys));
 }
 
 static void

@@ -27,8 +27,6 @@ struct _TallyTrendPoint
   double actual_cost;
 };
 
-G_DEFINE_FINAL_TYPE (TallyTrendPoint, tally_trend_point, G_TYPE_OBJECT)
-
 static const TallyField fields[] = {
   TALLY_FIELD (TallyTrendPoint, date, STRING, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyTrendPoint, requests, INT, TALLY_FIELD_REQUIRED),
@@ -39,14 +37,6 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyTrendPoint, cost, DOUBLE, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyTrendPoint, actual_cost, DOUBLE, TALLY_FIELD_REQUIRED),
 };
-
-enum
-{
-  PROP_0,
-  N_PROPS = G_N_ELEMENTS (fields) + 1,
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* L replaced cache_tokens with these two. */
 typedef struct
@@ -60,61 +50,9 @@ static const TallyField split_fields[] = {
   TALLY_FIELD (CacheSplit, cache_read_tokens, INT, TALLY_FIELD_REQUIRED),
 };
 
-/* a + b clamped to the gint64 range: the addends come from the server */
-static gint64
-add_saturating (gint64 a,
-                gint64 b)
-{
-  if (b > 0 && a > G_MAXINT64 - b)
-    return G_MAXINT64;
-  if (b < 0 && a < G_MININT64 - b)
-    return G_MININT64;
-
-  return a + b;
-}
-
-static void
-tally_trend_point_finalize (GObject *object)
-{
-  TallyTrendPoint *self = (TallyTrendPoint *) object;
-
-  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
-
-  G_OBJECT_CLASS (tally_trend_point_parent_class)->finalize (object);
-}
-
-static void
-tally_trend_point_get_property (GObject *object,
-                                guint prop_id,
-                                GValue *value,
-                                GParamSpec *pspec)
-{
-  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
 static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
 
-static void
-tally_trend_point_class_init (TallyTrendPointClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
-
-  object_class->finalize = tally_trend_point_finalize;
-  object_class->get_property = tally_trend_point_get_property;
-
-  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-tally_trend_point_init (TallyTrendPoint *self)
-{
-  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
-}
+TALLY_DEFINE_JSON_MODEL (TallyTrendPoint, tally_trend_point, fields, &json_model)
 
 TallyTrendPoint *
 _tally_trend_point_new_from_json (JsonNode *node,
@@ -139,7 +77,7 @@ _tally_trend_point_new_from_json (JsonNode *node,
                                       object, TYPE_NAME, &split, error))
         return NULL;
 
-      self->cache_tokens = add_saturating (split.cache_creation_tokens, split.cache_read_tokens);
+      self->cache_tokens = _tally_add_saturating (split.cache_creation_tokens, split.cache_read_tokens);
     }
 
   return g_steal_pointer (&self);

@@ -89,19 +89,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* a + b clamped to the gint64 range: the addends come from the server */
-static gint64
-add_saturating (gint64 a,
-                gint64 b)
-{
-  if (b > 0 && a > G_MAXINT64 - b)
-    return G_MAXINT64;
-  if (b < 0 && a < G_MININT64 - b)
-    return G_MININT64;
-
-  return a + b;
-}
-
 /* The name of the optional nested object @member ("api_key", "group"). */
 static gboolean
 dup_nested_name (JsonObject *object,
@@ -487,6 +474,6 @@ tally_usage_log_get_total_tokens (TallyUsageLog *self)
 {
   g_return_val_if_fail (TALLY_IS_USAGE_LOG (self), 0);
 
-  return add_saturating (add_saturating (self->input_tokens, self->output_tokens),
-                         add_saturating (self->cache_creation_tokens, self->cache_read_tokens));
+  return _tally_add_saturating (_tally_add_saturating (self->input_tokens, self->output_tokens),
+                                _tally_add_saturating (self->cache_creation_tokens, self->cache_read_tokens));
 }

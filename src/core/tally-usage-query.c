@@ -259,42 +259,59 @@ append_int_param (GString *out,
   g_string_append_printf (out, "%s=%" G_GINT64_FORMAT, name, value);
 }
 
+/* A value of the stream or billing filter: how a query string sends it and
+ * how tally_usage_query_describe() names it (context "filter"). The ANY
+ * values have no entry: they are neither sent nor named. */
+typedef struct
+{
+  int value;
+  const char *param;
+  const char *label;
+} FilterValue;
+
+static const FilterValue stream_values[] = {
+  { TALLY_STREAM_STREAM, "true", NC_ ("filter", "stream") },
+  { TALLY_STREAM_SYNC, "false", NC_ ("filter", "sync") },
+};
+
+static const FilterValue billing_values[] = {
+  { TALLY_BILLING_BALANCE, "0", NC_ ("filter", "balance") },
+  { TALLY_BILLING_SUBSCRIPTION, "1", NC_ ("filter", "subscription") },
+};
+
+static const FilterValue *
+find_filter_value (const FilterValue *values,
+                   guint n_values,
+                   int value)
+{
+  for (guint i = 0; i < n_values; i++)
+    if (values[i].value == value)
+      return &values[i];
+
+  return NULL;
+}
+
 /* api_key_id, model, stream, billing_type: shared by list and stats */
 static void
 append_filters (GString *out,
                 const TallyUsageQuery *self)
 {
+  const FilterValue *stream;
+  const FilterValue *billing;
+
   if (self->api_key_id > 0)
     append_int_param (out, "api_key_id", self->api_key_id);
 
   if (self->model != NULL)
     append_param (out, "model", self->model);
 
-  switch (self->stream)
-    {
-      case TALLY_STREAM_STREAM:
-        append_param (out, "stream", "true");
-        break;
-      case TALLY_STREAM_SYNC:
-        append_param (out, "stream", "false");
-        break;
-      case TALLY_STREAM_ANY:
-      default:
-        break;
-    }
+  stream = find_filter_value (stream_values, G_N_ELEMENTS (stream_values), self->stream);
+  if (stream != NULL)
+    append_param (out, "stream", stream->param);
 
-  switch (self->billing)
-    {
-      case TALLY_BILLING_BALANCE:
-        append_param (out, "billing_type", "0");
-        break;
-      case TALLY_BILLING_SUBSCRIPTION:
-        append_param (out, "billing_type", "1");
-        break;
-      case TALLY_BILLING_ANY:
-      default:
-        break;
-    }
+  billing = find_filter_value (billing_values, G_N_ELEMENTS (billing_values), self->billing);
+  if (billing != NULL)
+    append_param (out, "billing_type", billing->param);
 }
 
 char *
@@ -350,6 +367,8 @@ tally_usage_query_to_stats_params (const TallyUsageQuery *self)
 char *
 tally_usage_query_describe (const TallyUsageQuery *self)
 {
+  const FilterValue *stream;
+  const FilterValue *billing;
   GString *out;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -392,34 +411,18 @@ tally_usage_query_describe (const TallyUsageQuery *self)
       g_string_append_printf (out, C_ ("filter", "until %s"), self->end_date);
     }
 
-  switch (self->stream)
+  stream = find_filter_value (stream_values, G_N_ELEMENTS (stream_values), self->stream);
+  if (stream != NULL)
     {
-      case TALLY_STREAM_STREAM:
-        SEP ();
-        g_string_append (out, C_ ("filter", "stream"));
-        break;
-      case TALLY_STREAM_SYNC:
-        SEP ();
-        g_string_append (out, C_ ("filter", "sync"));
-        break;
-      case TALLY_STREAM_ANY:
-      default:
-        break;
+      SEP ();
+      g_string_append (out, g_dpgettext2 (GETTEXT_PACKAGE, "filter", stream->label));
     }
 
-  switch (self->billing)
+  billing = find_filter_value (billing_values, G_N_ELEMENTS (billing_values), self->billing);
+  if (billing != NULL)
     {
-      case TALLY_BILLING_BALANCE:
-        SEP ();
-        g_string_append (out, C_ ("filter", "balance"));
-        break;
-      case TALLY_BILLING_SUBSCRIPTION:
-        SEP ();
-        g_string_append (out, C_ ("filter", "subscription"));
-        break;
-      case TALLY_BILLING_ANY:
-      default:
-        break;
+      SEP ();
+      g_string_append (out, g_dpgettext2 (GETTEXT_PACKAGE, "filter", billing->label));
     }
 
 #undef SEP

@@ -29,8 +29,6 @@ struct _TallyUsageStats
   gint64 total_cache_read_tokens;
 };
 
-G_DEFINE_FINAL_TYPE (TallyUsageStats, tally_usage_stats, G_TYPE_OBJECT)
-
 static const TallyField fields[] = {
   TALLY_FIELD (TallyUsageStats, total_requests, INT, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyUsageStats, total_input_tokens, INT, TALLY_FIELD_REQUIRED),
@@ -44,52 +42,7 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyUsageStats, total_cache_read_tokens, INT_NULLABLE, TALLY_FIELD_OPTIONAL),
 };
 
-enum
-{
-  PROP_0,
-  N_PROPS = G_N_ELEMENTS (fields) + 1,
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-tally_usage_stats_finalize (GObject *object)
-{
-  TallyUsageStats *self = (TallyUsageStats *) object;
-
-  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
-
-  G_OBJECT_CLASS (tally_usage_stats_parent_class)->finalize (object);
-}
-
-static void
-tally_usage_stats_get_property (GObject *object,
-                                guint prop_id,
-                                GValue *value,
-                                GParamSpec *pspec)
-{
-  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-tally_usage_stats_class_init (TallyUsageStatsClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = tally_usage_stats_finalize;
-  object_class->get_property = tally_usage_stats_get_property;
-
-  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-tally_usage_stats_init (TallyUsageStats *self)
-{
-  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
-}
+TALLY_DEFINE_JSON_MODEL (TallyUsageStats, tally_usage_stats, fields, NULL)
 
 TallyUsageStats *
 _tally_usage_stats_new_from_json (JsonNode *node,

@@ -27,8 +27,6 @@ struct _TallyUser
   GDateTime *created_at;
 };
 
-G_DEFINE_FINAL_TYPE (TallyUser, tally_user, G_TYPE_OBJECT)
-
 static const TallyField fields[] = {
   TALLY_FIELD (TallyUser, id, INT, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyUser, email, STRING, TALLY_FIELD_REQUIRED),
@@ -40,56 +38,9 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyUser, created_at, TIME, TALLY_FIELD_REQUIRED),
 };
 
-enum
-{
-  PROP_0,
-  N_PROPS = G_N_ELEMENTS (fields) + 1,
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-tally_user_finalize (GObject *object)
-{
-  TallyUser *self = (TallyUser *) object;
-
-  _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
-
-  G_OBJECT_CLASS (tally_user_parent_class)->finalize (object);
-}
-
-static void
-tally_user_get_property (GObject *object,
-                         guint prop_id,
-                         GValue *value,
-                         GParamSpec *pspec)
-{
-  if (!_tally_json_fields_get_property (fields, G_N_ELEMENTS (fields), object, prop_id, value))
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
 static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
 
-static void
-tally_user_class_init (TallyUserClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
-
-  object_class->finalize = tally_user_finalize;
-  object_class->get_property = tally_user_get_property;
-
-  _tally_json_fields_create_pspecs (fields, G_N_ELEMENTS (fields), properties);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-}
-
-static void
-tally_user_init (TallyUser *self)
-{
-  _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
-}
+TALLY_DEFINE_JSON_MODEL (TallyUser, tally_user, fields, &json_model)
 
 TallyUser *
 _tally_user_new_from_json (JsonNode *node,

@@ -149,6 +149,33 @@ struct _TallyDemoData
 /* ------------------------------------------------------------------------ */
 /* Generation                                                               */
 
+/* An active pay-as-you-go group: not exclusive, no limits. */
+static TallyDemoGroup
+standard_group (gint64 id,
+                const char *name,
+                const char *description,
+                const char *platform,
+                guint multiplier_milli,
+                gint64 created_at,
+                gint64 updated_at)
+{
+  return (TallyDemoGroup){
+    .id = id,
+    .name = name,
+    .description = description,
+    .platform = platform,
+    .multiplier_milli = multiplier_milli,
+    .is_exclusive = FALSE,
+    .status = "active",
+    .subscription_type = "standard",
+    .daily_limit_usd = NAN,
+    .weekly_limit_usd = NAN,
+    .monthly_limit_usd = NAN,
+    .created_at = created_at,
+    .updated_at = updated_at,
+  };
+}
+
 static void
 init_entities (TallyDemoData *data,
                gint64 start_s,
@@ -186,21 +213,8 @@ init_entities (TallyDemoData *data,
     .updated_at = start_s - 20 * SECONDS_PER_DAY,
   };
 
-  data->groups[0] = (TallyDemoGroup){
-    1,
-    "Claude Standard",
-    "Claude 标准渠道",
-    "anthropic",
-    1000,
-    FALSE,
-    "active",
-    "standard",
-    NAN,
-    NAN,
-    NAN,
-    start_s - 210 * SECONDS_PER_DAY,
-    start_s - 30 * SECONDS_PER_DAY,
-  };
+  data->groups[0] = standard_group (1, "Claude Standard", "Claude 标准渠道", "anthropic", 1000,
+                                    start_s - 210 * SECONDS_PER_DAY, start_s - 30 * SECONDS_PER_DAY);
   data->groups[1] = (TallyDemoGroup){
     2,
     "Claude Max 订阅",
@@ -216,36 +230,10 @@ init_entities (TallyDemoData *data,
     start_s - 208 * SECONDS_PER_DAY,
     start_s - 28 * SECONDS_PER_DAY,
   };
-  data->groups[2] = (TallyDemoGroup){
-    3,
-    "OpenAI 0.8x",
-    "OpenAI 渠道, 0.8 倍率",
-    "openai",
-    800,
-    FALSE,
-    "active",
-    "standard",
-    NAN,
-    NAN,
-    NAN,
-    start_s - 200 * SECONDS_PER_DAY,
-    start_s - 26 * SECONDS_PER_DAY,
-  };
-  data->groups[3] = (TallyDemoGroup){
-    4,
-    "Gemini Pro",
-    "Gemini 渠道, 1.5 倍率",
-    "gemini",
-    1500,
-    FALSE,
-    "active",
-    "standard",
-    NAN,
-    NAN,
-    NAN,
-    start_s - 190 * SECONDS_PER_DAY,
-    start_s - 24 * SECONDS_PER_DAY,
-  };
+  data->groups[2] = standard_group (3, "OpenAI 0.8x", "OpenAI 渠道, 0.8 倍率", "openai", 800,
+                                    start_s - 200 * SECONDS_PER_DAY, start_s - 26 * SECONDS_PER_DAY);
+  data->groups[3] = standard_group (4, "Gemini Pro", "Gemini 渠道, 1.5 倍率", "gemini", 1500,
+                                    start_s - 190 * SECONDS_PER_DAY, start_s - 24 * SECONDS_PER_DAY);
 
   /* The secrets come from their own stream so they do not depend on the rows. */
   _tally_demo_rng_init (&rng, data->seed ^ G_GUINT64_CONSTANT (0x6b65797365637265));
