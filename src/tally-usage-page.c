@@ -38,21 +38,21 @@ static const struct
   const char *child; /* template child */
   const char *label;
 } columns[] = {
-  { "time", "col_time", N_("Time") },
-    { "key", "col_key", N_("Key") },
-      { "model", "col_model", N_("Model") },
-        { "type", "col_type", N_("Type") },
-          { "input", "col_input", N_("Input") },
-            { "output", "col_output", N_("Output") },
-              { "cache-write", "col_cache_write", N_("Cache Write") },
-                { "cache-read", "col_cache_read", N_("Cache Read") },
-                  { "billed", "col_billed", N_("Billed") },
-                    { "list", "col_list", N_("List Price") },
-                      { "multiplier", "col_multiplier", N_("Multiplier") },
-                        { "billing", "col_billing", N_("Billing") },
-                          { "first-token", "col_first_token", N_("First Token") },
-                            { "duration", "col_duration", N_("Duration") },
-                          };
+  { "time", "col_time", N_ ("Time") },
+  { "key", "col_key", N_ ("Key") },
+  { "model", "col_model", N_ ("Model") },
+  { "type", "col_type", N_ ("Type") },
+  { "input", "col_input", N_ ("Input") },
+  { "output", "col_output", N_ ("Output") },
+  { "cache-write", "col_cache_write", N_ ("Cache Write") },
+  { "cache-read", "col_cache_read", N_ ("Cache Read") },
+  { "billed", "col_billed", N_ ("Billed") },
+  { "list", "col_list", N_ ("List Price") },
+  { "multiplier", "col_multiplier", N_ ("Multiplier") },
+  { "billing", "col_billing", N_ ("Billing") },
+  { "first-token", "col_first_token", N_ ("First Token") },
+  { "duration", "col_duration", N_ ("Duration") },
+};
 
 #define N_COLUMNS G_N_ELEMENTS (columns)
 
@@ -71,7 +71,7 @@ struct _TallyUsagePage
   GtkLabel *billed_value;
   GtkLabel *list_value;
   GtkLabel *duration_value;
-  GtkLabel *totals_note;
+  GtkLabel *counting_label;
   GtkRevealer *new_rows_revealer;
   GtkButton *new_rows_button;
   GtkStack *stack;
@@ -122,7 +122,7 @@ format_time (gpointer unused,
 
   /* Translators: the time of a request in the usage list, in the server's
    * zone, in g_date_time_format() syntax ("2026-01-15 11:59:58") */
-  return g_date_time_format (created, _("%Y-%m-%d %H:%M:%S"));
+  return g_date_time_format (created, _ ("%Y-%m-%d %H:%M:%S"));
 }
 
 static char *
@@ -139,7 +139,7 @@ format_type (gpointer unused,
   if (log == NULL)
     return NULL;
 
-  return g_strdup (tally_usage_log_get_stream (log) ? _("Stream") : _("Sync"));
+  return g_strdup (tally_usage_log_get_stream (log) ? _ ("Stream") : _ ("Sync"));
 }
 
 static char *
@@ -195,7 +195,7 @@ format_multiplier (gpointer unused,
 
   number = tally_format_number_exact_styled (tally_usage_log_get_rate_multiplier (log), tally_number_style_locale ());
   /* Translators: a price multiplier, e.g. "×1.5" */
-  return g_strdup_printf (_("×%s"), number);
+  return g_strdup_printf (_ ("×%s"), number);
 }
 
 static char *
@@ -208,12 +208,12 @@ format_billing (gpointer unused,
   switch (tally_usage_log_get_billing_type (log))
     {
       case 0:
-        return g_strdup (_("Balance"));
+        return g_strdup (_ ("Balance"));
       case 1:
-        return g_strdup (_("Subscription"));
+        return g_strdup (_ ("Subscription"));
       default:
         /* Translators: an unknown billing type code */
-        return g_strdup_printf (_("Type %" PRId64), tally_usage_log_get_billing_type (log));
+        return g_strdup_printf (_ ("Type %" PRId64), tally_usage_log_get_billing_type (log));
     }
 }
 
@@ -253,7 +253,7 @@ format_key (GtkListItem *item,
   if (name != NULL && name[0] != '\0')
     return g_strdup (name);
 
-  return g_strdup_printf (_("Deleted key #%" PRId64), id);
+  return g_strdup_printf (_ ("Deleted key #%" PRId64), id);
 }
 
 static void
@@ -376,8 +376,6 @@ update_totals (TallyUsagePage *self)
 {
   TallyUsageStats *stats = tally_usage_get_stats (self->usage);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->totals_note), tally_usage_get_totals_partial (self->usage));
-
   if (stats == NULL)
     {
       set_label (self->requests_value, NULL);
@@ -409,13 +407,13 @@ update_totals (TallyUsagePage *self)
         g_autofree char *read = tally_format_tokens_styled (cache_read, style);
 
         /* Translators: token split: input, output, cache write, cache read */
-        split = g_strdup_printf (_("In %s · Out %s · Cache write %s · Cache read %s"),
-                                    input, output, write, read);
+        split = g_strdup_printf (_ ("In %s · Out %s · Cache write %s · Cache read %s"),
+                                 input, output, write, read);
       }
     else
       {
         /* Translators: token split: input, output, cache (read and write together) */
-        split = g_strdup_printf (_("In %s · Out %s · Cache %s"), input, output, cache);
+        split = g_strdup_printf (_ ("In %s · Out %s · Cache %s"), input, output, cache);
       }
 
     set_label (self->requests_value, requests);
@@ -425,6 +423,37 @@ update_totals (TallyUsagePage *self)
     set_label (self->list_value, list);
     set_label (self->duration_value, duration);
   }
+}
+
+/* "Counting… 4,200 of 10,000" while the totals are summed from the rows
+ * (a December 2025 server under a model, type or billing filter). */
+static void
+update_counting (TallyUsagePage *self)
+{
+  const TallyNumberStyle *style = tally_number_style_locale ();
+  gint64 total = tally_usage_get_count_total (self->usage);
+  g_autofree char *label = NULL;
+
+  if (!tally_usage_get_counting (self->usage))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->counting_label), FALSE);
+      return;
+    }
+
+  if (total < 0)
+    {
+      label = g_strdup (_ ("Counting…"));
+    }
+  else
+    {
+      g_autofree char *counted = tally_format_count_styled (tally_usage_get_counted (self->usage), style);
+      g_autofree char *of = tally_format_count_styled (total, style);
+
+      /* Translators: the totals are being added up from the requests; rows counted of all rows */
+      label = g_strdup_printf (_ ("Counting… %s of %s"), counted, of);
+    }
+  gtk_label_set_text (self->counting_label, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->counting_label), TRUE);
 }
 
 static void
@@ -504,7 +533,7 @@ setup_columns (TallyUsagePage *self)
       g_signal_connect_object (action, "change-state",
                                G_CALLBACK (column_action_change_state), self, 0);
       g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
-      g_menu_append (self->columns_menu, _(columns[i].label), detailed);
+      g_menu_append (self->columns_menu, _ (columns[i].label), detailed);
     }
 
   /* The key column needs the session's keys: a C factory. */
@@ -661,7 +690,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, billed_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, list_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, duration_value);
-  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, totals_note);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, counting_label);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, stack);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_revealer);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_button);
@@ -715,7 +744,9 @@ tally_usage_page_init (TallyUsagePage *self)
   g_signal_group_connect_object (self->usage_signals, "notify::session", G_CALLBACK (usage_session_changed), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::n-new", G_CALLBACK (update_new_rows), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::stats", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->usage_signals, "notify::totals-partial", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::counting", G_CALLBACK (update_counting), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::counted", G_CALLBACK (update_counting), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::count-total", G_CALLBACK (update_counting), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::stats-error", G_CALLBACK (stats_error_changed), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::busy", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::logged-in", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
@@ -783,6 +814,7 @@ tally_usage_page_set_usage (TallyUsagePage *self,
   tally_usage_filter_bar_set_usage (self->filter_bar, usage);
 
   update_totals (self);
+  update_counting (self);
   update_state (self);
   update_new_rows (self);
 

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "tally-format.h"
 #include "tally-test-demo.h"
 #include "tally-test-utils.h"
 
@@ -104,4 +105,34 @@ tally_test_demo_fetch_raw (TallyTestDemo *demo,
 {
   return tally_test_fetch_raw (demo->soup, tally_demo_server_get_url (demo->server), demo->token, method, path,
                                json_body);
+}
+
+void
+tally_test_assert_stats_sums (TallyUsageStats *stats,
+                              const TallyTestRowSums *sums)
+{
+  g_autofree char *cost = NULL;
+  g_autofree char *actual_cost = NULL;
+  g_autofree char *expected_cost = tally_test_units_to_decimal (sums->cost_units);
+  g_autofree char *expected_actual_cost = tally_test_units_to_decimal (sums->actual_cost_units);
+  gint64 cache = sums->cache_creation_tokens + sums->cache_read_tokens;
+
+  g_assert_nonnull (stats);
+  g_assert_cmpint (tally_usage_stats_get_total_requests (stats), ==, sums->requests);
+  g_assert_cmpint (tally_usage_stats_get_total_input_tokens (stats), ==, sums->input_tokens);
+  g_assert_cmpint (tally_usage_stats_get_total_output_tokens (stats), ==, sums->output_tokens);
+  g_assert_cmpint (tally_usage_stats_get_total_cache_tokens (stats), ==, cache);
+  g_assert_cmpint (tally_usage_stats_get_total_tokens (stats), ==, sums->input_tokens + sums->output_tokens + cache);
+  g_assert_cmpfloat (tally_usage_stats_get_total_cost (stats), ==, (double) sums->cost_units / 1e10);
+  g_assert_cmpfloat (tally_usage_stats_get_total_actual_cost (stats), ==, (double) sums->actual_cost_units / 1e10);
+  cost = tally_format_number_exact (tally_usage_stats_get_total_cost (stats));
+  actual_cost = tally_format_number_exact (tally_usage_stats_get_total_actual_cost (stats));
+  g_assert_cmpstr (cost, ==, expected_cost);
+  g_assert_cmpstr (actual_cost, ==, expected_actual_cost);
+  g_assert_cmpfloat (tally_usage_stats_get_average_duration_ms (stats), ==, tally_test_row_sums_average_duration (sums));
+  if (tally_usage_stats_get_total_cache_creation_tokens (stats) >= 0)
+    {
+      g_assert_cmpint (tally_usage_stats_get_total_cache_creation_tokens (stats), ==, sums->cache_creation_tokens);
+      g_assert_cmpint (tally_usage_stats_get_total_cache_read_tokens (stats), ==, sums->cache_read_tokens);
+    }
 }

@@ -17,6 +17,8 @@
 
 #include "tally-client.h"
 #include "tally-demo-server.h"
+#include "tally-test-utils.h"
+#include "tally-usage-stats.h"
 
 G_BEGIN_DECLS
 
@@ -64,5 +66,13 @@ JsonNode *tally_test_demo_fetch_raw (TallyTestDemo *demo,
                                      const char *method,
                                      const char *path,
                                      const char *json_body);
+
+/* Asserts that @stats are the exact sums of the rows: every count equal, each
+ * cost the double nearest to the decimal sum and printed (shortest,
+ * tally_format_number_exact ()) as that decimal byte for byte, the average
+ * duration as /usage/stats computes it, and the cache split when @stats
+ * has one. */
+void tally_test_assert_stats_sums (TallyUsageStats *stats,
+                                   const TallyTestRowSums *sums);
 
 G_END_DECLS

@@ -232,7 +232,7 @@ test_no_session (void)
   g_assert_null (tally_usage_get_keys (usage));
   g_assert_null (tally_usage_get_server_today (usage));
   g_assert_null (tally_usage_get_key_name (usage, 1));
-  g_assert_false (tally_usage_get_totals_partial (usage));
+  g_assert_false (tally_usage_get_counting (usage));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tally_usage_get_log (usage))), ==, 0);
   g_assert_null (tally_log_list_get_client (tally_usage_get_log (usage)));
 
@@ -286,7 +286,6 @@ test_filter (Fixture *f,
   g_assert_true (tally_usage_query_equal (tally_session_get_usage_query (f->session), query));
   g_assert_true (tally_usage_query_equal (tally_log_list_get_query (log), query));
   g_assert_null (tally_usage_get_stats (f->usage)); /* the old totals do not apply */
-  g_assert_false (tally_usage_get_totals_partial (f->usage));
   wait_settled (f->usage, "key 1");
   stats = raw_stats (f, query);
   assert_stats_equal (tally_usage_get_stats (f->usage), stats);
@@ -306,7 +305,6 @@ test_filter (Fixture *f,
   n_query = 0;
   tally_session_set_usage_query (f->session, query);
   g_assert_cmpuint (n_query, ==, 1);
-  g_assert_true (tally_usage_get_totals_partial (f->usage));
   wait_settled (f->usage, "key 3, sync");
   g_clear_pointer (&stats, json_object_unref);
   stats = raw_stats (f, query);
