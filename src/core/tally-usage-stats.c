@@ -72,11 +72,15 @@ tally_usage_stats_get_property (GObject *object,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
+/* what `tally stats --json` writes: the server's field names */
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
+
 static void
 tally_usage_stats_class_init (TallyUsageStatsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  _tally_json_model_register (G_OBJECT_CLASS_TYPE (klass), &json_model);
   object_class->finalize = tally_usage_stats_finalize;
   object_class->get_property = tally_usage_stats_get_property;
 
