@@ -7,7 +7,6 @@
 
 #include "tally-test-utils.h"
 
-#include <math.h>
 #include <string.h>
 
 #define GUARD_SECONDS 20
@@ -198,68 +197,4 @@ tally_test_fetch_raw (SoupSession *session,
   g_assert_cmpint (json_object_get_int_member (root, "code"), ==, 0);
 
   return json_node_copy (json_object_get_member (root, "data"));
-}
-
-void
-tally_test_sum_rows (SoupSession *session,
-                     const char *base_url,
-                     const char *token,
-                     const char *list_params,
-                     TallyTestRowSums *sums)
-{
-  memset (sums, 0, sizeof *sums);
-
-  for (gint64 page = 1;; page++)
-    {
-      g_autofree char *path = g_strdup_printf ("/usage?%s%spage=%" G_GINT64_FORMAT "&page_size=100",
-                                               list_params, list_params[0] != '\0' ? "&" : "", page);
-      g_autoptr (JsonNode) node = tally_test_fetch_raw (session, base_url, token, "GET", path, NULL);
-      JsonObject *data = json_node_get_object (node);
-      JsonArray *items = json_object_get_array_member (data, "items");
-
-      g_assert_cmpint (json_object_get_int_member (data, "page_size"), ==, 100);
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        {
-          JsonObject *row = json_array_get_object_element (items, i);
-          JsonNode *duration = json_object_get_member (row, "duration_ms");
-
-          sums->requests++;
-          sums->input_tokens += json_object_get_int_member (row, "input_tokens");
-          sums->output_tokens += json_object_get_int_member (row, "output_tokens");
-          sums->cache_creation_tokens += json_object_get_int_member (row, "cache_creation_tokens");
-          sums->cache_read_tokens += json_object_get_int_member (row, "cache_read_tokens");
-          sums->cost_units += (gint64) llround (json_object_get_double_member (row, "total_cost") * 1e10);
-          sums->actual_cost_units += (gint64) llround (json_object_get_double_member (row, "actual_cost") * 1e10);
-          if (duration != NULL && !json_node_is_null (duration))
-            sums->duration_sum += json_node_get_int (duration);
-        }
-      if (page >= json_object_get_int_member (data, "pages") || json_array_get_length (items) < 100)
-        break;
-    }
-}
-
-char *
-tally_test_units_to_decimal (gint64 units)
-{
-  GString *out = g_string_new (units < 0 ? "-" : "");
-  guint64 magnitude = units < 0 ? (guint64) -units : (guint64) units;
-  char fraction[11];
-  int len;
-
-  g_string_append_printf (out, "%" G_GUINT64_FORMAT, magnitude / G_GUINT64_CONSTANT (10000000000));
-  g_snprintf (fraction, sizeof fraction, "%010" G_GUINT64_FORMAT, magnitude % G_GUINT64_CONSTANT (10000000000));
-  for (len = 10; len > 0 && fraction[len - 1] == '0'; len--)
-    ;
-  if (len > 0)
-    {
-      g_string_append_c (out, '.');
-      g_string_append_len (out, fraction, len);
-    }
-  return g_string_free (out, FALSE);
-}
-
-double
-tally_test_row_sums_average_duration (const TallyTestRowSums *sums)
-{
-  return sums->requests > 0 ? (double) sums->duration_sum / (double) sums->requests : 0.0;
 }

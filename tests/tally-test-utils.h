@@ -60,34 +60,4 @@ JsonNode *tally_test_fetch_raw (SoupSession *session,
                                 const char *path,
                                 const char *json_body);
 
-/* The sums of the usage rows of one list query, fetched raw (GET /usage,
- * every page of 100) and added up exactly: costs in the server's unit
- * (1e-10 USD, each row's double rounded to it), tokens as integers. */
-typedef struct
-{
-  gint64 requests;
-  gint64 input_tokens;
-  gint64 output_tokens;
-  gint64 cache_creation_tokens;
-  gint64 cache_read_tokens;
-  gint64 cost_units;        /* 1e-10 USD */
-  gint64 actual_cost_units; /* 1e-10 USD */
-  gint64 duration_sum;      /* rows without a duration count 0 */
-} TallyTestRowSums;
-
-/* @list_params: the query string of GET /usage without page and page_size
- * ("" for every row). */
-void tally_test_sum_rows (SoupSession *session,
-                          const char *base_url,
-                          const char *token,
-                          const char *list_params,
-                          TallyTestRowSums *sums);
-
-/* @units (1e-10 USD) as the shortest exact decimal: 123400000 → "0.01234",
- * 0 → "0", 20000000000 → "2". */
-char *tally_test_units_to_decimal (gint64 units);
-
-/* sums->duration_sum / sums->requests, 0 without rows */
-double tally_test_row_sums_average_duration (const TallyTestRowSums *sums);
-
 G_END_DECLS

@@ -811,15 +811,15 @@ test_stats (Fixture *f,
 
   tally_test_sum_rows (f->demo.soup, url, f->demo.token, params, &sums);
   g_assert_cmpint (sums.requests, >, 0);
-  expected_cost = tally_test_units_to_decimal (sums.cost_units);
-  expected_actual_cost = tally_test_units_to_decimal (sums.actual_cost_units);
+  expected_cost = tally_test_units_to_decimal (sums.cost);
+  expected_actual_cost = tally_test_units_to_decimal (sums.actual_cost);
 
   run_tally (f, &options, &run, "stats", "--key", "2", "--stream", "true", "--billing", "subscription",
              "--model", "claude-opus-4-1", "--from", "2026-01-02", "--to", "2026-01-15", "--server", url);
   assert_ok (&run);
   {
-    g_autofree char *billed = tally_format_cost ((double) sums.actual_cost_units / 1e10);
-    g_autofree char *list = tally_format_cost ((double) sums.cost_units / 1e10);
+    g_autofree char *billed = tally_format_cost ((double) sums.actual_cost / 1e10);
+    g_autofree char *list = tally_format_cost ((double) sums.cost / 1e10);
     g_autofree char *requests = tally_format_count (sums.requests);
     g_autofree char *tokens = tally_format_count (sums.input_tokens + sums.output_tokens + sums.cache_creation_tokens + sums.cache_read_tokens);
     g_autofree char *input = tally_format_count (sums.input_tokens);
@@ -884,7 +884,7 @@ test_stats (Fixture *f,
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "stats"), "total_requests"), ==, sums.requests);
   g_clear_pointer (&expected_actual_cost, g_free);
   g_clear_pointer (&actual_cost, g_free);
-  expected_actual_cost = tally_test_units_to_decimal (sums.actual_cost_units);
+  expected_actual_cost = tally_test_units_to_decimal (sums.actual_cost);
   actual_cost = printed_number (run.out, "total_actual_cost");
   g_assert_cmpstr (actual_cost, ==, expected_actual_cost);
   run_clear (&run);

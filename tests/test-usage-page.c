@@ -19,6 +19,7 @@
 #include "tally-server-time.h"
 #include "tally-session.h"
 #include "tally-test-gtk-utils.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 #include "tally-usage-details.h"
 #include "tally-usage-filter-bar.h"
@@ -637,8 +638,8 @@ test_filtered_totals (gconstpointer data)
   wait_until (requests_shown, &ctx, "the filtered totals are shown");
   g_assert_false (gtk_widget_get_visible (find_named (GTK_WIDGET (ctx.page), "totals-counting")));
   {
-    g_autofree char *billed = tally_format_cost ((double) sums.actual_cost_units / 1e10);
-    g_autofree char *list = tally_format_cost ((double) sums.cost_units / 1e10);
+    g_autofree char *billed = tally_format_cost ((double) sums.actual_cost / 1e10);
+    g_autofree char *list = tally_format_cost ((double) sums.cost / 1e10);
     g_autofree char *tokens = tally_format_tokens (sums.input_tokens + sums.output_tokens + sums.cache_creation_tokens + sums.cache_read_tokens);
 
     g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-billed"), ==, billed);

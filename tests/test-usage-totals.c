@@ -350,13 +350,8 @@ static void
 add (const char *name,
      void (*func) (Fixture *, gconstpointer))
 {
-  g_autofree char *current = g_strdup_printf ("/usage-totals/%s", name);
-  g_autofree char *old = g_strdup_printf ("/usage-totals/%s-2025", name);
-
-  g_test_add (current, Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT),
-              fixture_setup, func, fixture_teardown);
-  g_test_add (old, Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025),
-              fixture_setup, func, fixture_teardown);
+  tally_test_add_generations ("/usage-totals", name, sizeof (Fixture), (GTestFixtureFunc) fixture_setup,
+                              (GTestFixtureFunc) func, (GTestFixtureFunc) fixture_teardown);
 }
 
 int

@@ -662,13 +662,8 @@ static void
 add (const char *name,
      void (*func) (Fixture *, gconstpointer))
 {
-  g_autofree char *current = g_strdup_printf ("/usage/%s", name);
-  g_autofree char *old = g_strdup_printf ("/usage/%s-2025", name);
-
-  g_test_add (current, Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT),
-              fixture_setup, func, fixture_teardown);
-  g_test_add (old, Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025),
-              fixture_setup, func, fixture_teardown);
+  tally_test_add_generations ("/usage", name, sizeof (Fixture), (GTestFixtureFunc) fixture_setup,
+                              (GTestFixtureFunc) func, (GTestFixtureFunc) fixture_teardown);
 }
 
 int
