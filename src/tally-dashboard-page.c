@@ -145,7 +145,7 @@ update_stats (TallyDashboardPage *self)
     g_autofree char *billed = tally_format_cost_styled (tally_dashboard_stats_get_today_actual_cost (stats), tally_number_style_locale ());
     g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_today_cost (stats), tally_number_style_locale ());
     /* Translators: the standard (undiscounted) cost, e.g. "List price $1.23" */
-    g_autofree char *caption = g_strdup_printf (_("List price %s"), list);
+    g_autofree char *caption = g_strdup_printf (_ ("List price %s"), list);
 
     set_card (self->today_cost_card, billed, caption);
   }
@@ -153,7 +153,7 @@ update_stats (TallyDashboardPage *self)
   {
     g_autofree char *billed = tally_format_cost_styled (tally_dashboard_stats_get_total_actual_cost (stats), tally_number_style_locale ());
     g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_total_cost (stats), tally_number_style_locale ());
-    g_autofree char *caption = g_strdup_printf (_("List price %s"), list);
+    g_autofree char *caption = g_strdup_printf (_ ("List price %s"), list);
 
     set_card (self->total_cost_card, billed, caption);
   }
@@ -162,7 +162,7 @@ update_stats (TallyDashboardPage *self)
     g_autofree char *today = tally_format_count_styled (tally_dashboard_stats_get_today_requests (stats), tally_number_style_locale ());
     g_autofree char *total = tally_format_count_styled (tally_dashboard_stats_get_total_requests (stats), tally_number_style_locale ());
     /* Translators: all-time number of requests, e.g. "17,003 in total" */
-    g_autofree char *caption = g_strdup_printf (_("%s in total"), total);
+    g_autofree char *caption = g_strdup_printf (_ ("%s in total"), total);
 
     set_card (self->requests_card, today, caption);
   }
@@ -174,8 +174,8 @@ update_stats (TallyDashboardPage *self)
     g_autofree char *cache_read = tally_format_tokens_styled (tally_dashboard_stats_get_today_cache_read_tokens (stats), tally_number_style_locale ());
     g_autofree char *cache_write = tally_format_tokens_styled (tally_dashboard_stats_get_today_cache_creation_tokens (stats), tally_number_style_locale ());
     /* Translators: today's token split: input, output, cache read, cache write */
-    g_autofree char *caption = g_strdup_printf (_("In %s · Out %s · Cache read %s · Cache write %s"),
-                                                   input, output, cache_read, cache_write);
+    g_autofree char *caption = g_strdup_printf (_ ("In %s · Out %s · Cache read %s · Cache write %s"),
+                                                input, output, cache_read, cache_write);
 
     set_card (self->tokens_card, today, caption);
   }
@@ -184,25 +184,25 @@ update_stats (TallyDashboardPage *self)
     g_autofree char *rpm = tally_format_count_styled (tally_dashboard_stats_get_rpm (stats), tally_number_style_locale ());
     g_autofree char *tpm = tally_format_tokens_styled (tally_dashboard_stats_get_tpm (stats), tally_number_style_locale ());
     /* Translators: requests per minute / tokens per minute */
-    g_autofree char *value = g_strdup_printf (_("%s / %s"), rpm, tpm);
+    g_autofree char *value = g_strdup_printf (_ ("%s / %s"), rpm, tpm);
 
     set_card (self->throughput_card, value,
-              _("Requests and tokens per minute over the last 5 minutes"));
+              _ ("Requests and tokens per minute over the last 5 minutes"));
   }
 
   {
     g_autofree char *value = tally_format_duration_ms_styled (tally_dashboard_stats_get_average_duration_ms (stats), tally_number_style_locale ());
 
-    set_card (self->duration_card, value, _("Per request, all time"));
+    set_card (self->duration_card, value, _ ("Per request, all time"));
   }
 
   {
     g_autofree char *active = tally_format_count_styled (tally_dashboard_stats_get_active_api_keys (stats), tally_number_style_locale ());
     g_autofree char *total = tally_format_count_styled (tally_dashboard_stats_get_total_api_keys (stats), tally_number_style_locale ());
     /* Translators: active API keys / all API keys, e.g. "5 / 7" */
-    g_autofree char *value = g_strdup_printf (_("%s / %s"), active, total);
+    g_autofree char *value = g_strdup_printf (_ ("%s / %s"), active, total);
 
-    set_card (self->keys_card, value, _("Active / all"));
+    set_card (self->keys_card, value, _ ("Active / all"));
   }
 
   update_today_changes (self);
@@ -224,13 +224,13 @@ format_change (double current,
   percent = tally_format_percent_styled (fabs (change), tally_number_style_locale ());
   if (change > 0)
     /* Translators: a rise, e.g. "+12% vs yesterday" */
-    return g_strdup_printf (_("+%s %s"), percent, versus);
+    return g_strdup_printf (_ ("+%s %s"), percent, versus);
   else if (change < 0)
     /* Translators: a fall, e.g. "−12% vs yesterday" (U+2212 minus sign) */
-    return g_strdup_printf (_("−%s %s"), percent, versus);
+    return g_strdup_printf (_ ("−%s %s"), percent, versus);
   else
     /* Translators: no change, e.g. "No change vs yesterday" */
-    return g_strdup_printf (_("No change %s"), versus);
+    return g_strdup_printf (_ ("No change %s"), versus);
 }
 
 static char *
@@ -260,26 +260,26 @@ update_today_changes (TallyDashboardPage *self)
   {
     g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_today_cost (stats), tally_number_style_locale ());
     /* Translators: the standard (undiscounted) cost, e.g. "List price $1.23" */
-    g_autofree char *price = g_strdup_printf (_("List price %s"), list);
+    g_autofree char *price = g_strdup_printf (_ ("List price %s"), list);
     g_autofree char *change = NULL;
     g_autofree char *caption = NULL;
 
     if (yesterday != NULL)
       change = format_change (tally_dashboard_stats_get_today_actual_cost (stats),
-                              yesterday->actual_cost, _("vs yesterday"));
+                              yesterday->actual_cost, _ ("vs yesterday"));
     caption = join_caption (price, change);
     tally_stat_card_set_caption (self->today_cost_card, caption);
   }
   {
     g_autofree char *total = tally_format_count_styled (tally_dashboard_stats_get_total_requests (stats), tally_number_style_locale ());
     /* Translators: all-time number of requests, e.g. "17,003 in total" */
-    g_autofree char *in_total = g_strdup_printf (_("%s in total"), total);
+    g_autofree char *in_total = g_strdup_printf (_ ("%s in total"), total);
     g_autofree char *change = NULL;
     g_autofree char *caption = NULL;
 
     if (yesterday != NULL)
       change = format_change (tally_dashboard_stats_get_today_requests (stats),
-                              yesterday->requests, _("vs yesterday"));
+                              yesterday->requests, _ ("vs yesterday"));
     caption = join_caption (in_total, change);
     tally_stat_card_set_caption (self->requests_card, caption);
   }
@@ -296,12 +296,12 @@ describe_range (const char *start,
     return NULL;
 
   /* Translators: strftime format of a day, e.g. "Jan 9, 2026" */
-  g_date_strftime (sa, sizeof sa, _("%b %-d, %Y"), &a);
+  g_date_strftime (sa, sizeof sa, _ ("%b %-d, %Y"), &a);
   if (g_date_compare (&a, &b) == 0)
     return g_strdup (sa);
-  g_date_strftime (sb, sizeof sb, _("%b %-d, %Y"), &b);
+  g_date_strftime (sb, sizeof sb, _ ("%b %-d, %Y"), &b);
   /* Translators: a range of days, e.g. "Jan 9, 2026 – Jan 15, 2026" */
-  return g_strdup_printf (_("%s – %s"), sa, sb);
+  return g_strdup_printf (_ ("%s – %s"), sa, sb);
 }
 
 static void
@@ -338,9 +338,9 @@ update_server_time (TallyDashboardPage *self)
 
   if (range != NULL && zone != NULL)
     /* Translators: the range shown and the server's time zone, e.g. "Jan 9 – Jan 15 · server time, UTC+08:00" */
-    text = g_strdup_printf (_("%s · server time, %s"), range, zone);
+    text = g_strdup_printf (_ ("%s · server time, %s"), range, zone);
   else if (zone != NULL)
-    text = g_strdup_printf (_("Dates in server time, %s"), zone);
+    text = g_strdup_printf (_ ("Dates in server time, %s"), zone);
   else
     text = g_steal_pointer (&range);
 
@@ -370,7 +370,7 @@ update_range_cards (TallyDashboardPage *self)
     }
 
   if (totals->n_days == 1)
-    versus = g_strdup (_("vs previous day"));
+    versus = g_strdup (_ ("vs previous day"));
   else
     /* Translators: comparison basis, e.g. "vs previous 7 days" */
     versus = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "vs previous %d day", "vs previous %d days",

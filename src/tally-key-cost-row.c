@@ -95,7 +95,7 @@ tally_key_cost_row_new (TallyKeyCost *cost)
   gtk_box_append (GTK_BOX (title_box), GTK_WIDGET (self->name_label));
   if (key != NULL && !tally_key_cost_get_active (cost))
     {
-      GtkWidget *badge = gtk_label_new (_("Disabled"));
+      GtkWidget *badge = gtk_label_new (_ ("Disabled"));
 
       gtk_widget_add_css_class (badge, "caption");
       gtk_widget_add_css_class (badge, "tally-badge");
@@ -128,7 +128,7 @@ tally_key_cost_row_new (TallyKeyCost *cost)
   today = tally_format_cost_styled (tally_key_cost_get_today_actual_cost (cost), tally_number_style_locale ());
   share = tally_format_percent_styled (tally_key_cost_get_share (cost), tally_number_style_locale ());
   /* Translators: under a key's total cost: its cost today and its share of all spend */
-  today_caption = g_strdup_printf (_("%s today · %s"), today, share);
+  today_caption = g_strdup_printf (_ ("%s today · %s"), today, share);
   self->today_label = plain_label (today_caption);
   gtk_label_set_xalign (self->today_label, 1);
   gtk_widget_add_css_class (GTK_WIDGET (self->today_label), "numeric");
@@ -140,13 +140,13 @@ tally_key_cost_row_new (TallyKeyCost *cost)
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), key != NULL);
   if (key != NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("Show this key’s usage"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), _ ("Show this key’s usage"));
   else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("Usage of keys that were deleted"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), _ ("Usage of keys that were deleted"));
 
   /* Translators: accessible description of a key row: name, total, today */
-  a11y = g_strdup_printf (_("%s: %s in total, %s today, %s of all spend"),
-                             tally_key_cost_get_name (cost), total, today, share);
+  a11y = g_strdup_printf (_ ("%s: %s in total, %s today, %s of all spend"),
+                          tally_key_cost_get_name (cost), total, today, share);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 
   return GTK_WIDGET (self);

@@ -67,7 +67,7 @@ update_title (TallyWindow *self)
   url = tally_session_get_server_url (self->session);
 
   if (tally_session_get_demo (self->session))
-    subtitle = g_strdup (_("Demo"));
+    subtitle = g_strdup (_ ("Demo"));
   else if (url != NULL)
     {
       g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
@@ -164,8 +164,8 @@ expires_soon_cb (TallyWindow *self)
   if (self->expiry_toast != NULL || tally_session_get_demo (self->session))
     return;
 
-  toast = adw_toast_new (_("Your login expires in a few minutes"));
-  adw_toast_set_button_label (toast, _("Log In Again"));
+  toast = adw_toast_new (_ ("Your login expires in a few minutes"));
+  adw_toast_set_button_label (toast, _ ("Log In Again"));
   adw_toast_set_action_name (toast, "win.relogin");
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
@@ -196,7 +196,7 @@ relogin_action (GtkWidget *widget,
   tally_session_logout (self->session);
   tally_login_page_set_fields (self->login_page, server_url, email);
   tally_login_page_show_message (self->login_page,
-                                 _("Your login was about to expire. Log in again to continue."));
+                                 _ ("Your login was about to expire. Log in again to continue."));
 }
 
 static void

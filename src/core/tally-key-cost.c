@@ -176,7 +176,7 @@ const char *
 tally_key_cost_get_name (TallyKeyCost *self)
 {
   g_return_val_if_fail (TALLY_IS_KEY_COST (self), "");
-  return self->key != NULL ? tally_api_key_get_name (self->key) : _("Deleted keys");
+  return self->key != NULL ? tally_api_key_get_name (self->key) : _ ("Deleted keys");
 }
 
 const char *

@@ -353,7 +353,7 @@ store_failed_cb (TallySession *self,
 {
   g_autofree char *message = NULL;
 
-  message = g_strdup_printf (_("Could not save the login in the keyring: %s"), error->message);
+  message = g_strdup_printf (_ ("Could not save the login in the keyring: %s"), error->message);
   _tally_session_set_last_error (self, message);
 }
 
@@ -832,7 +832,7 @@ tally_session_check_server_async (TallySession *self,
   if (self->client == NULL)
     {
       g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                               "%s", _("Enter the address of a server first."));
+                               "%s", _ ("Enter the address of a server first."));
       return;
     }
 
