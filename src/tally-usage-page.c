@@ -71,7 +71,7 @@ struct _TallyUsagePage
   GtkLabel *billed_value;
   GtkLabel *list_value;
   GtkLabel *duration_value;
-  GtkLabel *totals_note;
+  GtkLabel *counting_label;
   GtkRevealer *new_rows_revealer;
   GtkButton *new_rows_button;
   GtkStack *stack;
@@ -376,8 +376,6 @@ update_totals (TallyUsagePage *self)
 {
   TallyUsageStats *stats = tally_usage_get_stats (self->usage);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->totals_note), tally_usage_get_totals_partial (self->usage));
-
   if (stats == NULL)
     {
       set_label (self->requests_value, NULL);
@@ -425,6 +423,37 @@ update_totals (TallyUsagePage *self)
     set_label (self->list_value, list);
     set_label (self->duration_value, duration);
   }
+}
+
+/* "Counting… 4,200 of 10,000" while the totals are summed from the rows
+ * (a December 2025 server under a model, type or billing filter). */
+static void
+update_counting (TallyUsagePage *self)
+{
+  const TallyNumberStyle *style = tally_number_style_locale ();
+  gint64 total = tally_usage_get_count_total (self->usage);
+  g_autofree char *label = NULL;
+
+  if (!tally_usage_get_counting (self->usage))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->counting_label), FALSE);
+      return;
+    }
+
+  if (total < 0)
+    {
+      label = g_strdup (_ ("Counting…"));
+    }
+  else
+    {
+      g_autofree char *counted = tally_format_count_styled (tally_usage_get_counted (self->usage), style);
+      g_autofree char *of = tally_format_count_styled (total, style);
+
+      /* Translators: the totals are being added up from the requests; rows counted of all rows */
+      label = g_strdup_printf (_ ("Counting… %s of %s"), counted, of);
+    }
+  gtk_label_set_text (self->counting_label, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->counting_label), TRUE);
 }
 
 static void
@@ -661,7 +690,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, billed_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, list_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, duration_value);
-  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, totals_note);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, counting_label);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, stack);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_revealer);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_button);
@@ -715,7 +744,9 @@ tally_usage_page_init (TallyUsagePage *self)
   g_signal_group_connect_object (self->usage_signals, "notify::session", G_CALLBACK (usage_session_changed), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::n-new", G_CALLBACK (update_new_rows), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::stats", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->usage_signals, "notify::totals-partial", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::counting", G_CALLBACK (update_counting), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::counted", G_CALLBACK (update_counting), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::count-total", G_CALLBACK (update_counting), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::stats-error", G_CALLBACK (stats_error_changed), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::busy", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::logged-in", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
@@ -783,6 +814,7 @@ tally_usage_page_set_usage (TallyUsagePage *self,
   tally_usage_filter_bar_set_usage (self->filter_bar, usage);
 
   update_totals (self);
+  update_counting (self);
   update_state (self);
   update_new_rows (self);
 

@@ -16,8 +16,11 @@
 #include <libsoup/soup.h>
 
 #include "tally-client.h"
+#include "tally-demo-data.h"
 #include "tally-demo-server.h"
 #include "tally-session.h"
+#include "tally-test-utils.h"
+#include "tally-usage-stats.h"
 
 G_BEGIN_DECLS
 
@@ -77,5 +80,43 @@ void tally_test_use_token (TallySession *session,
  * succeed. */
 void tally_test_session_start_demo (TallySession *session,
                                     TallyDemoServer *server);
+/* The sums of the usage rows of one list query, fetched raw (GET /usage,
+ * every page of 100) and added up exactly: costs in the server's unit
+ * (1e-10 USD, each row's double rounded to it), tokens as integers;
+ * duration_sum counts rows without a duration as 0. */
+typedef TallyDemoTotals TallyTestRowSums;
+
+/* @list_params: the query string of GET /usage without page and page_size
+ * ("" for every row). */
+void tally_test_sum_rows (SoupSession *session,
+                          const char *base_url,
+                          const char *token,
+                          const char *list_params,
+                          TallyTestRowSums *sums);
+
+/* @units (1e-10 USD) as the shortest exact decimal: 123400000 → "0.01234",
+ * 0 → "0", 20000000000 → "2". */
+char *tally_test_units_to_decimal (gint64 units);
+
+/* sums->duration_sum / sums->requests, 0 without rows */
+double tally_test_row_sums_average_duration (const TallyTestRowSums *sums);
+
+/* Adds @func twice, as "@prefix/@name" against today's server and as
+ * "@prefix/@name-2025" against a December 2025 one: the test data is the
+ * TallyDemoGeneration (GUINT_TO_POINTER). */
+void tally_test_add_generations (const char *prefix,
+                                 const char *name,
+                                 gsize fixture_size,
+                                 GTestFixtureFunc setup,
+                                 GTestFixtureFunc func,
+                                 GTestFixtureFunc teardown);
+
+/* Asserts that @stats are the exact sums of the rows: every count equal, each
+ * cost the double nearest to the decimal sum and printed (shortest,
+ * tally_format_number_exact ()) as that decimal byte for byte, the average
+ * duration as /usage/stats computes it, and the cache split when @stats
+ * has one. */
+void tally_test_assert_stats_sums (TallyUsageStats *stats,
+                                   const TallyTestRowSums *sums);
 
 G_END_DECLS

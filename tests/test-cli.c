@@ -51,7 +51,8 @@ fixture_setup (Fixture *f,
 {
   g_autoptr (GError) error = NULL;
 
-  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, DEMO_ROWS, TALLY_DEMO_GENERATION_CURRENT);
+  /* @data: the generation (NULL: today's server) */
+  tally_test_demo_start_pinned (&f->demo, DEMO_SEED, DEMO_ROWS, GPOINTER_TO_UINT (data));
   f->tmpdir = g_dir_make_tmp ("tally-cli-XXXXXX", &error);
   g_assert_no_error (error);
   f->keyring = g_build_filename (f->tmpdir, "keyring", NULL);
@@ -730,6 +731,123 @@ test_logs_json (Fixture *f,
       assert_members_equal (raw_row, printed);
     }
 
+  run_clear (&run);
+}
+
+/* The JSON text of member @name (a number) in @json, as printed. */
+static char *
+printed_number (const char *json,
+                const char *name)
+{
+  g_autofree char *key = g_strdup_printf ("\"%s\":", name);
+  const char *start = strstr (json, key);
+
+  g_assert_nonnull (start);
+  start += strlen (key);
+  return g_strndup (start, strcspn (start, ",}"));
+}
+
+/* `tally stats`: the totals of the filter, exactly the sums of its rows, on
+ * both servers; the table and the JSON; the default range is the last 7
+ * server days. */
+static void
+test_stats (Fixture *f,
+            gconstpointer data)
+{
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
+  Run run = {
+    0,
+  };
+  const char *params = "api_key_id=2&model=claude-opus-4-1&stream=true&billing_type=1&start_date=2026-01-02&end_date=2026-01-15";
+  const char *url = tally_demo_server_get_url (f->demo.server);
+  g_autoptr (JsonNode) out = NULL;
+  g_autoptr (GString) expected = g_string_new ("key 2, model “claude-opus-4-1”, 2026-01-02…2026-01-15, stream, subscription\n\n");
+  g_autofree char *cost = NULL;
+  g_autofree char *actual_cost = NULL;
+  g_autofree char *expected_cost = NULL;
+  g_autofree char *expected_actual_cost = NULL;
+  TallyTestRowSums sums;
+  JsonObject *object;
+  JsonObject *stats;
+
+  tally_test_sum_rows (f->demo.soup, url, f->demo.token, params, &sums);
+  g_assert_cmpint (sums.requests, >, 0);
+  expected_cost = tally_test_units_to_decimal (sums.cost);
+  expected_actual_cost = tally_test_units_to_decimal (sums.actual_cost);
+
+  run_tally (f, &options, &run, "stats", "--key", "2", "--stream", "true", "--billing", "subscription",
+             "--model", "claude-opus-4-1", "--from", "2026-01-02", "--to", "2026-01-15", "--server", url);
+  assert_ok (&run);
+  {
+    g_autofree char *billed = tally_format_cost ((double) sums.actual_cost / 1e10);
+    g_autofree char *list = tally_format_cost ((double) sums.cost / 1e10);
+    g_autofree char *requests = tally_format_count (sums.requests);
+    g_autofree char *tokens = tally_format_count (sums.input_tokens + sums.output_tokens + sums.cache_creation_tokens + sums.cache_read_tokens);
+    g_autofree char *input = tally_format_count (sums.input_tokens);
+    g_autofree char *output = tally_format_count (sums.output_tokens);
+    g_autofree char *cache = tally_format_count (sums.cache_creation_tokens + sums.cache_read_tokens);
+    g_autofree char *write = tally_format_count (sums.cache_creation_tokens);
+    g_autofree char *read = tally_format_count (sums.cache_read_tokens);
+    g_autofree char *duration = tally_format_duration_ms (tally_test_row_sums_average_duration (&sums));
+    gboolean split = GPOINTER_TO_UINT (data) == TALLY_DEMO_GENERATION_2025; /* counted from the rows */
+    const char *rows[][2] = {
+      { "Billed cost", billed },
+      { "List cost", list },
+      { "Requests", requests },
+      { "Tokens", tokens },
+      { "  Input", input },
+      { "  Output", output },
+      { split ? "  Cache write" : "  Cache", split ? write : cache },
+      { split ? "  Cache read" : NULL, read },
+      { "Average duration", duration },
+    };
+    gsize widths[2] = { 0, 0 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      for (guint c = 0; c < 2 && rows[i][0] != NULL; c++)
+        widths[c] = MAX (widths[c], strlen (rows[i][c]));
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      if (rows[i][0] != NULL)
+        g_string_append_printf (expected, "%-*s  %*s\n", (int) widths[0], rows[i][0], (int) widths[1], rows[i][1]);
+  }
+  g_assert_cmpstr (run.out, ==, expected->str);
+  run_clear (&run);
+
+  run_tally (f, &options, &run, "stats", "--json", "--key", "2", "--stream", "true", "--billing", "subscription",
+             "--model", "claude-opus-4-1", "--from", "2026-01-02", "--to", "2026-01-15", "--server", url);
+  assert_ok (&run);
+  out = parse_json (run.out);
+  object = json_node_get_object (out);
+  g_assert_cmpstr (json_object_get_string_member (object, "start_date"), ==, "2026-01-02");
+  g_assert_cmpstr (json_object_get_string_member (object, "end_date"), ==, "2026-01-15");
+  stats = json_object_get_object_member (object, "stats");
+  g_assert_cmpint (json_object_get_int_member (stats, "total_requests"), ==, sums.requests);
+  g_assert_cmpint (json_object_get_int_member (stats, "total_input_tokens"), ==, sums.input_tokens);
+  g_assert_cmpint (json_object_get_int_member (stats, "total_output_tokens"), ==, sums.output_tokens);
+  g_assert_cmpint (json_object_get_int_member (stats, "total_cache_tokens"), ==, sums.cache_creation_tokens + sums.cache_read_tokens);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "average_duration_ms"), ==, tally_test_row_sums_average_duration (&sums));
+  /* the costs byte for byte: the exact decimal sums */
+  cost = printed_number (run.out, "total_cost");
+  actual_cost = printed_number (run.out, "total_actual_cost");
+  g_assert_cmpstr (cost, ==, expected_cost);
+  g_assert_cmpstr (actual_cost, ==, expected_actual_cost);
+  run_clear (&run);
+  g_clear_pointer (&out, json_node_unref);
+
+  /* no dates: the last 7 days ending on the server's day */
+  tally_test_sum_rows (f->demo.soup, url, f->demo.token, "billing_type=0&start_date=2026-01-09&end_date=2026-01-15", &sums);
+  run_tally (f, &options, &run, "stats", "--json", "--billing", "balance", "--server", url);
+  assert_ok (&run);
+  out = parse_json (run.out);
+  object = json_node_get_object (out);
+  g_assert_cmpstr (json_object_get_string_member (object, "start_date"), ==, "2026-01-09");
+  g_assert_cmpstr (json_object_get_string_member (object, "end_date"), ==, "2026-01-15");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "stats"), "total_requests"), ==, sums.requests);
+  g_clear_pointer (&expected_actual_cost, g_free);
+  g_clear_pointer (&actual_cost, g_free);
+  expected_actual_cost = tally_test_units_to_decimal (sums.actual_cost);
+  actual_cost = printed_number (run.out, "total_actual_cost");
+  g_assert_cmpstr (actual_cost, ==, expected_actual_cost);
   run_clear (&run);
 }
 
@@ -1489,6 +1607,8 @@ main (int argc,
   g_test_add ("/cli/logs/csv-live", Fixture, NULL, fixture_setup, test_logs_csv_live, fixture_teardown);
   g_test_add ("/cli/report/pdf", Fixture, NULL, fixture_setup, test_report_pdf, fixture_teardown);
   g_test_add ("/cli/logs/json", Fixture, NULL, fixture_setup, test_logs_json, fixture_teardown);
+  g_test_add ("/cli/stats", Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), fixture_setup, test_stats, fixture_teardown);
+  g_test_add ("/cli/stats-2025", Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), fixture_setup, test_stats, fixture_teardown);
   g_test_add ("/cli/logs/output", Fixture, NULL, fixture_setup, test_logs_output, fixture_teardown);
   g_test_add ("/cli/logs/sanitised", Fixture, NULL, fixture_setup, test_sanitised, fixture_teardown);
   g_test_add ("/cli/exit/usage", Fixture, NULL, fixture_setup, test_usage_errors, fixture_teardown);

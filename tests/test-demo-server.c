@@ -13,6 +13,7 @@
 
 #include "tally-demo-data.h"
 #include "tally-demo-server.h"
+#include "tally-test-demo.h"
 #include "tally-test-utils.h"
 
 /* 2026-01-15T12:00:00+08:00 */
@@ -47,16 +48,23 @@ reply_free (Reply *reply)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
 static TallyDemoServer *
-start_server (guint64 seed)
+start_server_of (guint64 seed,
+                 TallyDemoGeneration generation)
 {
   g_autoptr (GError) error = NULL;
   TallyDemoServer *server = tally_demo_server_new ();
 
-  g_object_set (server, "seed", seed, "days", DAYS, "rows", ROWS, "now", NOW, NULL);
+  g_object_set (server, "seed", seed, "days", DAYS, "rows", ROWS, "now", NOW, "generation", generation, NULL);
   g_assert_true (tally_demo_server_start (server, &error));
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (tally_demo_server_get_url (server), "http://127.0.0.1:"));
   return server;
+}
+
+static TallyDemoServer *
+start_server (guint64 seed)
+{
+  return start_server_of (seed, TALLY_DEMO_GENERATION_CURRENT);
 }
 
 /* @auth: the whole Authorization header (NULL = none) */
@@ -856,10 +864,11 @@ sum_usage (TallyDemoServer *server,
     }
 }
 
+/* /usage/stats of a December 2025 server (API.md §3.5) */
 static void
 test_stats (void)
 {
-  g_autoptr (TallyDemoServer) server = start_server (SEED);
+  g_autoptr (TallyDemoServer) server = start_server_of (SEED, TALLY_DEMO_GENERATION_2025);
   g_autofree char *token = login (server);
   Reply *reply;
   JsonObject *data;
@@ -923,6 +932,93 @@ test_stats (void)
   reply = get (server, "/api/v1/usage/stats?start_date=2026-01-01&end_date=2026-13-01", token);
   assert_envelope_error (reply, 400, "Invalid end_date format, use YYYY-MM-DD", NULL);
   reply_free (reply);
+
+  g_assert_finalize_object (g_steal_pointer (&server));
+}
+
+/* The answer of /usage/stats?@params against the sums of the rows of
+ * /usage?@list_params, exactly. */
+static void
+assert_stats_of_rows (TallyDemoServer *server,
+                      const char *token,
+                      const char *params,
+                      const char *list_params)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/usage/stats?%s", params);
+  g_autoptr (Reply) reply = get (server, path, token);
+  JsonObject *data = data_object (reply);
+  TallyTestRowSums sums;
+
+  tally_test_sum_rows (shared_session, tally_demo_server_get_url (server), token, list_params, &sums);
+  g_assert_cmpint (json_object_get_int_member (data, "total_requests"), ==, sums.requests);
+  g_assert_cmpint (json_object_get_int_member (data, "total_input_tokens"), ==, sums.input_tokens);
+  g_assert_cmpint (json_object_get_int_member (data, "total_output_tokens"), ==, sums.output_tokens);
+  g_assert_cmpint (json_object_get_int_member (data, "total_cache_tokens"), ==, sums.cache_creation_tokens + sums.cache_read_tokens);
+  g_assert_cmpfloat (json_object_get_double_member (data, "total_cost"), ==, (double) sums.cost / 1e10);
+  g_assert_cmpfloat (json_object_get_double_member (data, "total_actual_cost"), ==, (double) sums.actual_cost / 1e10);
+  g_assert_cmpfloat (json_object_get_double_member (data, "average_duration_ms"), ==, tally_test_row_sums_average_duration (&sums));
+}
+
+/* Today's servers take the list's filters on /usage/stats, and either date
+ * alone; a December 2025 server takes the key and both dates only. */
+static void
+test_stats_filters (gconstpointer data)
+{
+  TallyDemoGeneration generation = GPOINTER_TO_UINT (data);
+  g_autoptr (TallyDemoServer) server = start_server_of (SEED, generation);
+  g_autofree char *token = login (server);
+  static const char *const filters[] = {
+    "model=claude-sonnet-4-5-20250929",
+    "stream=true",
+    "stream=0",
+    "billing_type=0",
+    "billing_type=1",
+    "billing_type=5",
+    "model=no-such-model",
+    "api_key_id=3&model=claude-sonnet-4-5-20250929&stream=false&billing_type=0",
+  };
+  static const char *const bad[][2] = {
+    { "/api/v1/usage/stats?stream=maybe", "Invalid stream value, use true or false" },
+    { "/api/v1/usage/stats?billing_type=300", "Invalid billing_type" },
+  };
+  Reply *reply;
+
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+    {
+      g_autofree char *params = g_strdup_printf ("%s&start_date=2026-01-09&end_date=" TODAY, filters[i]);
+      g_autofree char *key_only = g_strdup_printf ("%sstart_date=2026-01-09&end_date=" TODAY,
+                                                   g_str_has_prefix (filters[i], "api_key_id=3") ? "api_key_id=3&" : "");
+
+      if (generation == TALLY_DEMO_GENERATION_CURRENT)
+        assert_stats_of_rows (server, token, params, params);
+      else
+        assert_stats_of_rows (server, token, params, key_only);
+    }
+
+  if (generation == TALLY_DEMO_GENERATION_CURRENT)
+    {
+      /* either date alone; neither: midnight 7 days ago … midnight tomorrow */
+      assert_stats_of_rows (server, token, "start_date=2026-01-12&stream=true", "start_date=2026-01-12&stream=true");
+      assert_stats_of_rows (server, token, "end_date=2025-12-31", "end_date=2025-12-31");
+      assert_stats_of_rows (server, token, "", "start_date=2026-01-08");
+      assert_stats_of_rows (server, token, "period=today&billing_type=1", "start_date=" TODAY "&billing_type=1");
+    }
+  else
+    {
+      assert_stats_of_rows (server, token, "start_date=2026-01-12&stream=true", "start_date=" TODAY);
+      assert_stats_of_rows (server, token, "", "start_date=" TODAY);
+    }
+
+  /* a bad value is the list's 400 on today's servers, ignored by the old one */
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      reply = get (server, bad[i][0], token);
+      if (generation == TALLY_DEMO_GENERATION_CURRENT)
+        assert_envelope_error (reply, 400, bad[i][1], NULL);
+      else
+        data_object (reply);
+      reply_free (reply);
+    }
 
   g_assert_finalize_object (g_steal_pointer (&server));
 }
@@ -1562,6 +1658,8 @@ main (int argc,
   g_test_add_func ("/demo-server/keys", test_keys);
   g_test_add_func ("/demo-server/usage-list", test_usage_list);
   g_test_add_func ("/demo-server/stats", test_stats);
+  g_test_add_data_func ("/demo-server/stats-filters", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_stats_filters);
+  g_test_add_data_func ("/demo-server/stats-filters-2025", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_stats_filters);
   g_test_add_func ("/demo-server/dashboard", test_dashboard);
   g_test_add_func ("/demo-server/float-bodies", test_float_bodies);
   g_test_add_func ("/demo-server/determinism", test_determinism);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -17,6 +18,7 @@
 #include "tally-resources.h"
 #include "tally-server-time.h"
 #include "tally-session.h"
+#include "tally-test-demo.h"
 #include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-usage-details.h"
@@ -95,6 +97,15 @@ log_settled (gpointer data)
   Ctx *ctx = data;
 
   return tally_log_list_get_ready (TALLY_LOG_LIST (ctx->log)) && !tally_log_list_get_loading (TALLY_LOG_LIST (ctx->log));
+}
+
+static gboolean
+counting_shown (gpointer data)
+{
+  Ctx *ctx = data;
+  GtkWidget *label = tally_test_find_named (GTK_WIDGET (ctx->page), "totals-counting");
+
+  return gtk_widget_get_visible (label) && strstr (gtk_label_get_text (GTK_LABEL (label)), " of ") != NULL;
 }
 
 static gboolean
@@ -318,7 +329,7 @@ test_filter_by_key (Ctx *ctx,
   }
   /* The list's total equals the stats' request count: same key, same days. */
   g_assert_cmpint (json_object_get_int_member (page1, "total"), ==, json_object_get_int_member (stats, "total_requests"));
-  g_assert_false (gtk_widget_get_visible (tally_test_find_named (GTK_WIDGET (ctx->page), "totals-note")));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (GTK_WIDGET (ctx->page), "totals-counting")));
 
   /* The first rows are on screen, in server time, with the key's name. */
   {
@@ -456,13 +467,12 @@ test_deleted_key (Ctx *ctx,
   g_assert_cmpuint (g_list_model_get_n_items (ctx->log), ==, 0);
 }
 
-/* A model filter shows the note about S servers' totals. */
+/* A type filter selects its item (test_filtered_totals() checks its figures). */
 static void
-test_totals_note (Ctx *ctx,
+test_type_filter (Ctx *ctx,
                   gconstpointer data)
 {
   set_query (ctx, 0, TALLY_STREAM_SYNC);
-  g_assert_true (gtk_widget_get_visible (tally_test_find_named (GTK_WIDGET (ctx->page), "totals-note")));
   g_assert_cmpint (gtk_drop_down_get_selected (GTK_DROP_DOWN (tally_test_find_named (GTK_WIDGET (ctx->page), "stream-filter"))), ==, 2);
   wait_until (log_settled, ctx, "the sync log is loaded");
 }
@@ -561,6 +571,126 @@ test_new_rows (Ctx *ctx,
   g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (head)), >, first_id);
 }
 
+static void
+record_label_cb (GtkLabel *label,
+                 GParamSpec *pspec,
+                 GPtrArray *texts)
+{
+  g_ptr_array_add (texts, g_strdup (gtk_label_get_text (label)));
+}
+
+/* Under a model filter the totals are the filtered rows' on both
+ * servers; a December 2025 server's are counted ("Counting… N of M"), and
+ * no other figure is ever shown meanwhile. */
+static void
+test_filtered_totals (gconstpointer data)
+{
+  TallyDemoGeneration generation = GPOINTER_TO_UINT (data);
+  Ctx ctx = {
+    0,
+  };
+  g_autoptr (TallyDemoServer) demo = NULL;
+  g_autoptr (TallyUsageQuery) query = NULL;
+  g_autoptr (JsonObject) newest = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (SoupSession) soup = soup_session_new ();
+  g_autofree char *params = NULL;
+  g_autofree char *expected_requests = NULL;
+  g_autofree char *model = NULL;
+  GAsyncResult *slot = NULL;
+  TallyClient *client;
+  TallyTestRowSums sums;
+
+  g_setenv ("TALLY_DEMO_GENERATION", generation == TALLY_DEMO_GENERATION_2025 ? "2025" : "current", TRUE);
+  demo = tally_demo_server_new_from_environment ();
+  g_unsetenv ("TALLY_DEMO_GENERATION");
+  tally_demo_server_set_live_rows (demo, 0);
+  ctx.session = tally_session_new ();
+  ctx.window = gtk_window_new ();
+  ctx.page = TALLY_USAGE_PAGE (tally_usage_page_new ());
+  ctx.log = tally_usage_page_get_log (ctx.page);
+  gtk_window_set_child (GTK_WINDOW (ctx.window), GTK_WIDGET (ctx.page));
+  g_object_add_weak_pointer (G_OBJECT (ctx.window), (gpointer *) &ctx.window);
+  gtk_window_present (GTK_WINDOW (ctx.window));
+  tally_usage_page_set_session (ctx.page, ctx.session);
+  tally_session_start_demo_async (ctx.session, TALLY_DEMO_BACKEND (demo), NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_start_demo_finish (ctx.session, result, &error));
+  g_assert_no_error (error);
+  wait_until (query_has_dates, &ctx, "the query has a range");
+  wait_until (log_settled, &ctx, "the log is loaded");
+
+  /* the model with the most requests in the range */
+  {
+    const TallyUsageQuery *range = tally_session_get_usage_query (ctx.session);
+    g_autofree char *path = g_strdup_printf ("/usage/dashboard/models?start_date=%s&end_date=%s",
+                                             tally_usage_query_get_start_date (range), tally_usage_query_get_end_date (range));
+    JsonArray *models;
+    gint64 most = 0;
+
+    newest = tally_test_fetch_data (ctx.session, path);
+    models = json_object_get_array_member (newest, "models");
+    for (guint i = 0; i < json_array_get_length (models); i++)
+      {
+        JsonObject *stat = json_array_get_object_element (models, i);
+
+        if (json_object_get_int_member (stat, "requests") > most)
+          {
+            most = json_object_get_int_member (stat, "requests");
+            g_free (model);
+            model = g_strdup (json_object_get_string_member (stat, "model"));
+          }
+      }
+  }
+  query = tally_usage_query_copy (tally_session_get_usage_query (ctx.session));
+  tally_usage_query_set_model (query, model);
+  client = tally_session_get_client (ctx.session);
+  params = tally_usage_query_to_list_params (query, 0, 0);
+  tally_test_sum_rows (soup, tally_client_get_base_url (client), tally_client_get_token (client), params, &sums);
+  g_assert_cmpint (sums.requests, >, 300); /* several pages of 100 */
+  expected_requests = tally_format_count (sums.requests);
+  ctx.expected_requests = expected_requests;
+
+  /* slow pages, so the count is seen while it runs */
+  tally_demo_server_set_delay (demo, 40);
+  g_signal_connect (tally_test_find_named (GTK_WIDGET (ctx.page), "total-requests"), "notify::label", G_CALLBACK (record_label_cb), shown);
+  tally_session_set_usage_query (ctx.session, query);
+  /* the totals of the range without the filter are gone at once */
+  g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-requests"), ==, "—");
+  g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-billed"), ==, "—");
+  if (generation == TALLY_DEMO_GENERATION_2025)
+    {
+      wait_until (counting_shown, &ctx, "the count runs");
+      g_assert_true (g_str_has_prefix (label_text (GTK_WIDGET (ctx.page), "totals-counting"), "Counting… "));
+      g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-requests"), ==, "—");
+    }
+  wait_until (requests_shown, &ctx, "the filtered totals are shown");
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (GTK_WIDGET (ctx.page), "totals-counting")));
+  {
+    g_autofree char *billed = tally_format_cost ((double) sums.actual_cost / 1e10);
+    g_autofree char *list = tally_format_cost ((double) sums.cost / 1e10);
+    g_autofree char *tokens = tally_format_tokens (sums.input_tokens + sums.output_tokens + sums.cache_creation_tokens + sums.cache_read_tokens);
+
+    g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-billed"), ==, billed);
+    g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-list"), ==, list);
+    g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-tokens"), ==, tokens);
+  }
+  /* under the filter: a dash, then the filtered figure, nothing else */
+  for (guint i = 0; i < shown->len; i++)
+    if (!g_str_equal (g_ptr_array_index (shown, i), "—") && !g_str_equal (g_ptr_array_index (shown, i), expected_requests))
+      g_error ("the requests total showed %s under the filter (expected %s)", (char *) g_ptr_array_index (shown, i), expected_requests);
+
+  tally_demo_server_set_delay (demo, 0);
+  gtk_window_destroy (GTK_WINDOW (ctx.window));
+  /* the answers still on their way (delayed) come back to nothing */
+  tally_test_spin (300);
+  g_assert_null (ctx.window);
+  g_clear_object (&result); /* its source object is the session */
+  g_assert_finalize_object (ctx.session);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -572,10 +702,12 @@ main (int argc,
   g_test_add ("/usage-page/details", Ctx, NULL, setup_demo, test_details, teardown);
   g_test_add ("/usage-page/query-key", Ctx, NULL, setup_demo, test_query_key, teardown);
   g_test_add ("/usage-page/deleted-key", Ctx, NULL, setup_demo, test_deleted_key, teardown);
-  g_test_add ("/usage-page/totals-note", Ctx, NULL, setup_demo, test_totals_note, teardown);
+  g_test_add ("/usage-page/type-filter", Ctx, NULL, setup_demo, test_type_filter, teardown);
   g_test_add ("/usage-page/columns", Ctx, NULL, setup_demo, test_columns, teardown);
   g_test_add ("/usage-page/focus-filter", Ctx, NULL, setup_demo, test_focus_filter, teardown);
   g_test_add ("/usage-page/new-rows", Ctx, NULL, setup_live_demo, test_new_rows, teardown);
+  g_test_add_data_func ("/usage-page/filtered-totals", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_filtered_totals);
+  g_test_add_data_func ("/usage-page/filtered-totals-2025", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_filtered_totals);
 
   return g_test_run ();
 }

@@ -149,6 +149,19 @@ assert_stats_equal (TallyUsageStats *stats,
   g_assert_cmpfloat (tally_usage_stats_get_average_duration_ms (stats), ==, json_object_get_double_member (raw, "average_duration_ms"));
 }
 
+/* @stats are the exact sums of the query's rows, fetched raw. */
+static void
+assert_row_sums (Fixture *f,
+                 TallyUsageStats *stats,
+                 const TallyUsageQuery *query)
+{
+  g_autofree char *params = tally_usage_query_to_list_params (query, 0, 0);
+  TallyTestRowSums sums;
+
+  tally_test_sum_rows (f->soup, tally_demo_server_get_url (f->server), f->token, params, &sums);
+  tally_test_assert_stats_sums (stats, &sums);
+}
+
 static gboolean
 usage_settled (gpointer data)
 {
@@ -225,7 +238,7 @@ test_no_session (void)
   g_assert_null (tally_usage_get_keys (usage));
   g_assert_null (tally_usage_get_server_today (usage));
   g_assert_null (tally_usage_get_key_name (usage, 1));
-  g_assert_false (tally_usage_get_totals_partial (usage));
+  g_assert_false (tally_usage_get_counting (usage));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tally_usage_get_log (usage))), ==, 0);
   g_assert_null (tally_log_list_get_client (tally_usage_get_log (usage)));
 
@@ -279,7 +292,6 @@ test_filter (Fixture *f,
   g_assert_true (tally_usage_query_equal (tally_session_get_usage_query (f->session), query));
   g_assert_true (tally_usage_query_equal (tally_log_list_get_query (log), query));
   g_assert_null (tally_usage_get_stats (f->usage)); /* the old totals do not apply */
-  g_assert_false (tally_usage_get_totals_partial (f->usage));
   wait_settled (f->usage, "key 1");
   stats = raw_stats (f, query);
   assert_stats_equal (tally_usage_get_stats (f->usage), stats);
@@ -299,12 +311,11 @@ test_filter (Fixture *f,
   n_query = 0;
   tally_session_set_usage_query (f->session, query);
   g_assert_cmpuint (n_query, ==, 1);
-  g_assert_true (tally_usage_get_totals_partial (f->usage));
   wait_settled (f->usage, "key 3, sync");
-  g_clear_pointer (&stats, json_object_unref);
-  stats = raw_stats (f, query);
-  assert_stats_equal (tally_usage_get_stats (f->usage), stats);
+  /* the sync rows of key 3 only, on both servers */
+  assert_row_sums (f, tally_usage_get_stats (f->usage), query);
   g_assert_cmpuint (tally_log_list_get_n_items (log), ==, raw_total (f, query));
+  g_assert_cmpint (tally_usage_stats_get_total_requests (tally_usage_get_stats (f->usage)), ==, raw_total (f, query));
 
   /* a key the account has, and one it does not */
   g_assert_nonnull (tally_usage_get_key_name (f->usage, 1));
@@ -360,6 +371,91 @@ test_cancel (Fixture *f,
   g_assert_true (tally_usage_get_stats_loading (f->usage));
   g_assert_finalize_object (g_steal_pointer (&f->usage));
   tally_test_spin (400);
+}
+
+typedef struct
+{
+  gboolean seen_counting;
+  gint64 last_counted;
+  gint64 last_total;
+  guint n_steps;
+} Counting;
+
+static void
+record_counting_cb (TallyUsage *usage,
+                    GParamSpec *pspec,
+                    Counting *counting)
+{
+  if (!tally_usage_get_counting (usage))
+    return;
+  counting->seen_counting = TRUE;
+  if (tally_usage_get_counted (usage) != counting->last_counted || tally_usage_get_count_total (usage) != counting->last_total)
+    counting->n_steps++;
+  counting->last_counted = tally_usage_get_counted (usage);
+  counting->last_total = tally_usage_get_count_total (usage);
+}
+
+static gboolean
+counted_some (gpointer data)
+{
+  return tally_usage_get_counted (data) > 0;
+}
+
+/* Under a model, type or billing filter the totals are the filtered rows'
+ * on both servers: a December 2025 server's rows are counted ("counting",
+ * "counted" of "count-total"), and a new filter cancels a count. */
+static void
+test_count (Fixture *f,
+            gconstpointer data)
+{
+  g_autoptr (TallyUsageQuery) a = query_for ("2026-01-09", TODAY, 0);
+  g_autoptr (TallyUsageQuery) b = query_for ("2026-01-01", TODAY, 0);
+  g_autoptr (TallyUsageQuery) c = query_for ("2026-01-09", TODAY, 0);
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_object_unref);
+  Counting counting = { FALSE, 0, -1, 0 };
+  gboolean old_server = f->generation == TALLY_DEMO_GENERATION_2025;
+
+  tally_usage_query_set_model (a, "claude-sonnet-4-5-20250929");
+  tally_usage_query_set_stream (b, TALLY_STREAM_SYNC);
+  tally_usage_query_set_billing (c, TALLY_BILLING_SUBSCRIPTION);
+
+  f->usage = tally_usage_new (f->session);
+  wait_settled (f->usage, "the default range");
+  g_signal_connect (f->usage, "notify::counted", G_CALLBACK (record_counting_cb), &counting);
+  g_signal_connect (f->usage, "notify::count-total", G_CALLBACK (record_counting_cb), &counting);
+  g_signal_connect (f->usage, "notify::counting", G_CALLBACK (record_counting_cb), &counting);
+
+  tally_usage_set_query (f->usage, a);
+  wait_settled (f->usage, "one model");
+  assert_row_sums (f, tally_usage_get_stats (f->usage), a);
+  g_assert_cmpint (counting.seen_counting, ==, old_server);
+  if (old_server)
+    {
+      g_assert_cmpint (counting.last_counted, ==, tally_usage_stats_get_total_requests (tally_usage_get_stats (f->usage)));
+      g_assert_cmpint (counting.last_total, ==, counting.last_counted);
+      /* after (0, unknown): one step a page of 100 */
+      g_assert_cmpuint (counting.n_steps, ==, (counting.last_total + 99) / 100);
+    }
+  g_assert_false (tally_usage_get_counting (f->usage));
+  g_assert_cmpint (tally_usage_get_counted (f->usage), ==, 0);
+  g_assert_cmpint (tally_usage_get_count_total (f->usage), ==, -1);
+
+  /* a filter change while b is counted: only c's totals ever land */
+  tally_demo_server_set_delay (f->server, 100);
+  g_signal_connect (f->usage, "notify::stats", G_CALLBACK (record_stats_cb), seen);
+  tally_usage_set_query (f->usage, b);
+  if (old_server)
+    tally_test_wait_until (counted_some, f->usage, 20, GUARD_SECONDS, "a page of b counted");
+  else
+    tally_test_spin (30);
+  tally_usage_set_query (f->usage, c);
+  g_assert_cmpint (tally_usage_get_counted (f->usage), ==, 0);
+  wait_settled (f->usage, "subscription");
+  tally_test_spin (400);
+  g_assert_cmpuint (seen->len, ==, 1);
+  assert_row_sums (f, g_ptr_array_index (seen, 0), c);
+  assert_row_sums (f, tally_usage_get_stats (f->usage), c);
+  g_assert_false (tally_usage_get_counting (f->usage));
 }
 
 /* One row's details: GET /usage/:id, one row at a time. */
@@ -558,13 +654,8 @@ static void
 add (const char *name,
      void (*func) (Fixture *, gconstpointer))
 {
-  g_autofree char *current = g_strdup_printf ("/usage/%s", name);
-  g_autofree char *old = g_strdup_printf ("/usage/%s-2025", name);
-
-  g_test_add (current, Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT),
-              fixture_setup, func, fixture_teardown);
-  g_test_add (old, Fixture, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025),
-              fixture_setup, func, fixture_teardown);
+  tally_test_add_generations ("/usage", name, sizeof (Fixture), (GTestFixtureFunc) fixture_setup,
+                              (GTestFixtureFunc) func, (GTestFixtureFunc) fixture_teardown);
 }
 
 int
@@ -576,6 +667,7 @@ main (int argc,
   g_test_add_func ("/usage/no-session", test_no_session);
   add ("filter", test_filter);
   add ("cancel", test_cancel);
+  add ("count", test_count);
   add ("details", test_details);
   add ("dead-server", test_dead_server);
   add ("new-rows", test_new_rows);

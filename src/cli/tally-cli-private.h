@@ -5,7 +5,8 @@
  * tally-cli.c: dispatch, options, errors and exit statuses;
  * tally-cli-output.c: stdout, tables, CSV and JSON; tally-cli-auth.c:
  * connecting, login and logout; tally-cli-usage.c: summary, keys, trend and
- * models; tally-cli-logs.c: logs and the PDF report.
+ * models; tally-cli-logs.c: logs and the PDF report; tally-cli-stats.c: the
+ * totals of a filter.
  */
 
 #pragma once
@@ -173,5 +174,8 @@ int tally_cli_run_models (Cli *cli);
 /* tally-cli-logs.c */
 int tally_cli_run_logs (Cli *cli);
 int tally_cli_run_report_pdf (Cli *cli);
+
+/* tally-cli-stats.c */
+int tally_cli_run_stats (Cli *cli);
 
 G_END_DECLS

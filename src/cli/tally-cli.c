@@ -197,6 +197,7 @@ static const CliCommand commands[] = {
   { "trend", N_ ("Cost and usage per day or hour"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_GRANULARITY | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_trend },
   { "models", N_ ("Cost and usage per model"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_models },
   { "logs", N_ ("Every request of a filter"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_logs },
+  { "stats", N_ ("The totals of a filter: cost, requests and tokens"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_JSON | OPT_OUTPUT, tally_cli_run_stats },
   { "report", N_ ("A one-page PDF summary of a range: totals, daily chart, models and keys"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, tally_cli_run_report_pdf },
   { "help", N_ ("Show help for a command"), 0, run_help },
 };

@@ -42,7 +42,10 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyUsageStats, total_cache_read_tokens, INT_NULLABLE, TALLY_FIELD_OPTIONAL),
 };
 
-TALLY_DEFINE_JSON_MODEL (TallyUsageStats, tally_usage_stats, fields, NULL)
+/* what `tally stats --json` writes: the server's field names */
+static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, NULL };
+
+TALLY_DEFINE_JSON_MODEL (TallyUsageStats, tally_usage_stats, fields, &json_model)
 
 TallyUsageStats *
 _tally_usage_stats_new_from_json (JsonNode *node,

@@ -15,6 +15,7 @@
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
 #include "tally-usage-stats.h"
+#include "tally-usage-totals.h"
 #include "tally-usage.h"
 
 struct _TallyUsage
@@ -39,6 +40,9 @@ struct _TallyUsage
   char *details_error;
   gboolean logged_in;
   gboolean stats_loading;
+  gboolean counting;
+  gint64 counted;
+  gint64 count_total;
   gboolean busy;
   gboolean details_loaded;
 };
@@ -57,7 +61,9 @@ enum
   PROP_STATS,
   PROP_STATS_LOADING,
   PROP_STATS_ERROR,
-  PROP_TOTALS_PARTIAL,
+  PROP_COUNTING,
+  PROP_COUNTED,
+  PROP_COUNT_TOTAL,
   PROP_MODELS,
   PROP_KEYS,
   PROP_SERVER_TODAY,
@@ -202,6 +208,33 @@ set_stats_error (TallyUsage *self,
 }
 
 static void
+set_counting (TallyUsage *self,
+              gboolean counting,
+              gint64 counted,
+              gint64 total)
+{
+  GObject *object = G_OBJECT (self);
+
+  g_object_freeze_notify (object);
+  if (counting != self->counting)
+    {
+      self->counting = counting;
+      g_object_notify_by_pspec (object, properties[PROP_COUNTING]);
+    }
+  if (counted != self->counted)
+    {
+      self->counted = counted;
+      g_object_notify_by_pspec (object, properties[PROP_COUNTED]);
+    }
+  if (total != self->count_total)
+    {
+      self->count_total = total;
+      g_object_notify_by_pspec (object, properties[PROP_COUNT_TOTAL]);
+    }
+  g_object_thaw_notify (object);
+}
+
+static void
 set_logged_in (TallyUsage *self,
                gboolean logged_in)
 {
@@ -224,7 +257,7 @@ stats_cb (GObject *object,
   g_autoptr (GError) error = NULL;
   g_autoptr (TallyUsage) self = NULL;
 
-  stats = tally_client_get_usage_stats_finish (TALLY_CLIENT (object), result, &error);
+  stats = tally_usage_totals_finish (result, &error);
   self = request_claim (request, G_STRUCT_OFFSET (TallyUsage, stats_cancellable));
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -242,12 +275,28 @@ stats_cb (GObject *object,
       set_stats_error (self, NULL);
       set_stats (self, stats);
     }
+  set_counting (self, FALSE, 0, -1);
   set_stats_loading (self, FALSE);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* /usage/stats for the filter. It takes a range only with both dates
- * (API.md §3.5), so without both the totals would be "today": none then. */
+/* Rows counted for totals a server cannot give (tally-usage-totals.h). */
+static void
+stats_progress_cb (gint64 counted,
+                   gint64 total,
+                   gpointer user_data)
+{
+  Request *request = user_data;
+  g_autoptr (TallyUsage) self = request_claim (request, G_STRUCT_OFFSET (TallyUsage, stats_cancellable));
+
+  if (self != NULL)
+    set_counting (self, TRUE, counted, total);
+}
+
+/* The totals of the whole filter (tally_usage_totals_async()): /usage/stats,
+ * or the filtered rows counted where the server's totals would ignore a
+ * filter. Only with both dates: the default range comes once the server's
+ * day is known, and counting every row there is before that is not worth it. */
 static void
 load_stats (TallyUsage *self)
 {
@@ -255,6 +304,7 @@ load_stats (TallyUsage *self)
   const TallyUsageQuery *query = current_query (self);
 
   cancel_slot (&self->stats_cancellable);
+  set_counting (self, FALSE, 0, -1);
 
   if (client == NULL || query == NULL || tally_usage_query_get_start_date (query) == NULL || tally_usage_query_get_end_date (query) == NULL)
     {
@@ -264,8 +314,10 @@ load_stats (TallyUsage *self)
     }
 
   self->stats_cancellable = g_cancellable_new ();
-  tally_client_get_usage_stats_async (client, query, self->stats_cancellable,
-                                      stats_cb, request_new (self, self->stats_cancellable));
+  tally_usage_totals_async (client, query,
+                            stats_progress_cb, request_new (self, self->stats_cancellable), (GDestroyNotify) request_free,
+                            self->stats_cancellable,
+                            stats_cb, request_new (self, self->stats_cancellable));
   set_stats_loading (self, TRUE);
 }
 
@@ -458,7 +510,6 @@ query_changed (TallyUsage *self)
   load_models (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTALS_PARTIAL]);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -587,8 +638,16 @@ tally_usage_get_property (GObject *object,
         g_value_set_string (value, self->stats_error);
         break;
 
-      case PROP_TOTALS_PARTIAL:
-        g_value_set_boolean (value, tally_usage_get_totals_partial (self));
+      case PROP_COUNTING:
+        g_value_set_boolean (value, self->counting);
+        break;
+
+      case PROP_COUNTED:
+        g_value_set_int64 (value, self->counted);
+        break;
+
+      case PROP_COUNT_TOTAL:
+        g_value_set_int64 (value, self->count_total);
         break;
 
       case PROP_MODELS:
@@ -671,7 +730,9 @@ tally_usage_class_init (TallyUsageClass *klass)
   properties[PROP_STATS] = g_param_spec_object ("stats", NULL, NULL, TALLY_TYPE_USAGE_STATS, ro);
   properties[PROP_STATS_LOADING] = g_param_spec_boolean ("stats-loading", NULL, NULL, FALSE, ro);
   properties[PROP_STATS_ERROR] = g_param_spec_string ("stats-error", NULL, NULL, NULL, ro);
-  properties[PROP_TOTALS_PARTIAL] = g_param_spec_boolean ("totals-partial", NULL, NULL, FALSE, ro);
+  properties[PROP_COUNTING] = g_param_spec_boolean ("counting", NULL, NULL, FALSE, ro);
+  properties[PROP_COUNTED] = g_param_spec_int64 ("counted", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_COUNT_TOTAL] = g_param_spec_int64 ("count-total", NULL, NULL, -1, G_MAXINT64, -1, ro);
   properties[PROP_MODELS] = g_param_spec_boxed ("models", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_KEYS] = g_param_spec_object ("keys", NULL, NULL, G_TYPE_LIST_MODEL, ro);
   properties[PROP_SERVER_TODAY] = g_param_spec_string ("server-today", NULL, NULL, NULL, ro);
@@ -686,6 +747,7 @@ tally_usage_class_init (TallyUsageClass *klass)
 static void
 tally_usage_init (TallyUsage *self)
 {
+  self->count_total = -1;
   self->log = tally_log_list_new (NULL, NULL);
   g_signal_connect_object (self->log, "notify::loading", G_CALLBACK (log_loading_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log, "notify::n-new", G_CALLBACK (log_n_new_changed), self, G_CONNECT_SWAPPED);
@@ -743,7 +805,6 @@ tally_usage_set_session (TallyUsage *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTALS_PARTIAL]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEYS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_TODAY]);
   g_object_thaw_notify (G_OBJECT (self));
@@ -825,14 +886,27 @@ tally_usage_get_stats_error (TallyUsage *self)
 }
 
 gboolean
-tally_usage_get_totals_partial (TallyUsage *self)
+tally_usage_get_counting (TallyUsage *self)
 {
-  const TallyUsageQuery *query;
-
   g_return_val_if_fail (TALLY_IS_USAGE (self), FALSE);
 
-  query = current_query (self);
-  return query != NULL && (tally_usage_query_get_model (query) != NULL || tally_usage_query_get_stream (query) != TALLY_STREAM_ANY || tally_usage_query_get_billing (query) != TALLY_BILLING_ANY);
+  return self->counting;
+}
+
+gint64
+tally_usage_get_counted (TallyUsage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE (self), 0);
+
+  return self->counted;
+}
+
+gint64
+tally_usage_get_count_total (TallyUsage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE (self), -1);
+
+  return self->count_total;
 }
 
 const char *const *

@@ -15,13 +15,15 @@
  *   TallyUsage). It has the session's client while the session is logged in
  *   ("logged-in": LOADING or READY) and the query. New rows are offered, not
  *   inserted: "n-new" is the list's count, tally_usage_show_new() takes them.
- * - "stats": GET /usage/stats of the query (NULL until loaded, and always NULL
- *   for a query without both dates: the server would answer "today"). A new
- *   query or client clears it; a refresh keeps it until the answer. A failure
- *   keeps the last totals and sets "stats-error" (plain text, notified on
- *   every failure, also when the text repeats). "totals-partial" is TRUE when
- *   the query filters on the model, the stream or the billing type, which a
- *   December 2025 server's /usage/stats ignores.
+ * - "stats": the totals of the whole query, every filter honoured
+ *   (tally_usage_totals_async(): /usage/stats, or the filtered rows counted on
+ *   a December 2025 server); NULL until loaded, and always NULL for a query
+ *   without both dates. A new query or client clears it (and cancels a count
+ *   in flight); a refresh keeps it until the answer. A failure keeps the last
+ *   totals and sets "stats-error" (plain text, notified on every failure,
+ *   also when the text repeats). While rows are counted "counting" is TRUE,
+ *   "counted" the rows counted so far and "count-total" the rows to count
+ *   (-1 until known); FALSE, 0 and -1 otherwise.
  * - "models": the names of the models used in the query's range
  *   (GET /usage/dashboard/models, fetched once per range and again after a
  *   login), sorted, without empty names; NULL until loaded. A failure keeps
@@ -72,7 +74,9 @@ gboolean tally_usage_get_busy (TallyUsage *self);
 TallyUsageStats *tally_usage_get_stats (TallyUsage *self);
 gboolean tally_usage_get_stats_loading (TallyUsage *self);
 const char *tally_usage_get_stats_error (TallyUsage *self);
-gboolean tally_usage_get_totals_partial (TallyUsage *self);
+gboolean tally_usage_get_counting (TallyUsage *self);
+gint64 tally_usage_get_counted (TallyUsage *self);
+gint64 tally_usage_get_count_total (TallyUsage *self);
 
 const char *const *tally_usage_get_models (TallyUsage *self);
 GListModel *tally_usage_get_keys (TallyUsage *self); /* TallyApiKey; NULL without a session */

@@ -25,6 +25,49 @@ range_end_us (TallyDemoServer *self,
   return tally_demo_data_day_start_us (self->data, end_day + 1);
 }
 
+/* model, stream and billing_type, as the list parses them (and, on today's
+ * servers, /usage/stats): FALSE when @resp holds the 400 for a bad value. */
+static gboolean
+parse_row_filters (TallyDemoServer *self,
+                   Request *req,
+                   Response *resp,
+                   TallyDemoFilter *filter)
+{
+  const char *text;
+
+  if ((text = _tally_demo_query_get (req, "model")) != NULL)
+    {
+      filter->model = tally_demo_data_find_model (self->data, text);
+      if (filter->model < 0)
+        filter->model = -2;
+    }
+  if ((text = _tally_demo_query_get (req, "stream")) != NULL)
+    {
+      gboolean stream;
+
+      if (!tally_demo_parse_go_bool (text, &stream))
+        {
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid stream value, use true or false", NULL);
+          return FALSE;
+        }
+      filter->stream = stream;
+    }
+  if ((text = _tally_demo_query_get (req, "billing_type")) != NULL)
+    {
+      gint64 billing_type;
+
+      if (!tally_demo_parse_go_int (text, 8, &billing_type))
+        {
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid billing_type", NULL);
+          return FALSE;
+        }
+      /* values other than 0 and 1 simply match nothing */
+      filter->billing_type = (int) billing_type;
+    }
+
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Handlers: usage                                                          */
 
@@ -66,35 +109,8 @@ _tally_demo_handle_usage_list (TallyDemoServer *self,
       if (filter.key < 0)
         return;
     }
-  if ((text = _tally_demo_query_get (req, "model")) != NULL)
-    {
-      filter.model = tally_demo_data_find_model (self->data, text);
-      if (filter.model < 0)
-        filter.model = -2;
-    }
-  if ((text = _tally_demo_query_get (req, "stream")) != NULL)
-    {
-      gboolean stream;
-
-      if (!tally_demo_parse_go_bool (text, &stream))
-        {
-          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid stream value, use true or false", NULL);
-          return;
-        }
-      filter.stream = stream;
-    }
-  if ((text = _tally_demo_query_get (req, "billing_type")) != NULL)
-    {
-      gint64 billing_type;
-
-      if (!tally_demo_parse_go_int (text, 8, &billing_type))
-        {
-          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid billing_type", NULL);
-          return;
-        }
-      /* values other than 0 and 1 simply match nothing */
-      filter.billing_type = (int) billing_type;
-    }
+  if (!parse_row_filters (self, req, resp, &filter))
+    return;
   if ((text = _tally_demo_query_get (req, "start_date")) != NULL)
     {
       if (!tally_demo_parse_date (text, &day))
@@ -204,6 +220,53 @@ write_usage_stats (TallyDemoJson *json,
   tally_demo_json_end_object (json);
 }
 
+/* The range of /usage/stats on today's servers: either date alone, each
+ * day whole (the end is the next midnight); with neither, `period`, whose
+ * absence means the last 7 days (midnight 7 days ago … midnight tomorrow). */
+static gboolean
+stats_current_range (TallyDemoServer *self,
+                     Request *req,
+                     Response *resp,
+                     TallyDemoFilter *filter)
+{
+  const char *start_text = _tally_demo_query_get (req, "start_date");
+  const char *end_text = _tally_demo_query_get (req, "end_date");
+  const char *period = _tally_demo_query_get (req, "period");
+  gint64 today = tally_demo_data_get_today (self->data);
+  gint64 day;
+
+  if (start_text != NULL || end_text != NULL)
+    {
+      if (start_text != NULL && !tally_demo_parse_date (start_text, &day))
+        {
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid start_date format, use YYYY-MM-DD", NULL);
+          return FALSE;
+        }
+      if (start_text != NULL)
+        filter->start_us = tally_demo_data_day_start_us (self->data, day);
+      if (end_text != NULL && !tally_demo_parse_date (end_text, &day))
+        {
+          _tally_demo_respond_error (resp, SOUP_STATUS_BAD_REQUEST, "Invalid end_date format, use YYYY-MM-DD", NULL);
+          return FALSE;
+        }
+      if (end_text != NULL)
+        filter->end_us = range_end_us (self, day);
+    }
+  else if (period == NULL)
+    {
+      filter->start_us = tally_demo_data_day_start_us (self->data, today - 7);
+      filter->end_us = tally_demo_data_day_start_us (self->data, today + 1);
+    }
+  else if (g_str_equal (period, "week"))
+    filter->start_us = rolling_start_us (self, 0, 7);
+  else if (g_str_equal (period, "month"))
+    filter->start_us = rolling_start_us (self, 1, 0);
+  else /* "today", and anything else (even "year") */
+    filter->start_us = tally_demo_data_day_start_us (self->data, today);
+
+  return TRUE;
+}
+
 void
 _tally_demo_handle_usage_stats (TallyDemoServer *self,
                                 Request *req,
@@ -232,7 +295,16 @@ _tally_demo_handle_usage_stats (TallyDemoServer *self,
         return;
     }
 
-  if (start_text != NULL && end_text != NULL)
+  /* today's servers parse the list's filters here too (API.md §3.5 "L");
+   * a December 2025 server ignores model, stream and billing_type */
+  if (self->generation == TALLY_DEMO_GENERATION_CURRENT)
+    {
+      if (!parse_row_filters (self, req, resp, &filter))
+        return;
+      if (!stats_current_range (self, req, resp, &filter))
+        return;
+    }
+  else if (start_text != NULL && end_text != NULL)
     {
       gint64 start_day, end_day;
 
