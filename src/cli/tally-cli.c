@@ -253,7 +253,7 @@ build_context (Cli *cli,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output,
       N_ ("Write the CSV or JSON to FILE (atomically) instead of standard output"), N_ ("FILE") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &cli->email,
-      N_ ("The account's e-mail address"), N_ ("ADDRESS") },
+      N_ ("The account's email address"), N_ ("ADDRESS") },
     { "pdf", 0, 0, G_OPTION_ARG_NONE, &cli->pdf,
       N_ ("Write a one-page PDF summary (needs --output)"), NULL },
   };
