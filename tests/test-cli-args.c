@@ -48,6 +48,8 @@ new_launcher (GSubprocessFlags flags,
   /* the child's demo stays still: no new rows, no limiter */
   g_subprocess_launcher_setenv (launcher, "TALLY_DEMO_LIVE_ROWS", "0", TRUE);
   g_subprocess_launcher_setenv (launcher, "TALLY_DEMO_RATE_LIMIT", "off", TRUE);
+  /* the same data in every run: 2026-01-15T12:00:00+08:00 */
+  g_subprocess_launcher_setenv (launcher, "TALLY_DEMO_NOW", "1768449600", TRUE);
   if (generation != NULL)
     g_subprocess_launcher_setenv (launcher, "TALLY_DEMO_GENERATION", generation, TRUE);
   else
@@ -290,15 +292,30 @@ test_default_range (gconstpointer data)
                    ==, 7);
 
   /* with --to alone: the 7 days ending there */
-  run_tally (generation, NULL, &ended, "trend", "--demo", "--csv", "--to", "2026-03-10");
+  run_tally (generation, NULL, &ended, "trend", "--demo", "--csv", "--to", "2026-01-10");
   assert_ok (&ended);
-  g_assert_true (g_str_has_prefix (strchr (ended.out, '\n') + 1, "2026-03-04,"));
-  g_assert_nonnull (strstr (ended.out, "\n2026-03-10,"));
-  g_assert_null (strstr (ended.out, "\n2026-03-03,"));
-  g_assert_null (strstr (ended.out, "\n2026-03-11,"));
+  g_assert_true (g_str_has_prefix (strchr (ended.out, '\n') + 1, "2026-01-04,"));
+  g_assert_nonnull (strstr (ended.out, "\n2026-01-10,"));
+  g_assert_null (strstr (ended.out, "\n2026-01-03,"));
+  g_assert_null (strstr (ended.out, "\n2026-01-11,"));
 
   result_clear (&trend);
   result_clear (&ended);
+}
+
+/* `tally --demo` shows believable key names; the hostile ones are the tests' */
+static void
+test_demo_names (gconstpointer data)
+{
+  Result result = { 0 };
+
+  run_tally (generation_of (data), NULL, &result, "keys", "--demo", "--json");
+  assert_ok (&result);
+  g_assert_nonnull (strstr (result.out, "\"name\":\"ci-runner\""));
+  g_assert_nonnull (strstr (result.out, "\"name\":\"sheets-import\""));
+  g_assert_null (strstr (result.out, "<b>"));
+  g_assert_null (strstr (result.out, "\"name\":\"="));
+  result_clear (&result);
 }
 
 /* `tally logs --csv | head -1`: the reader leaves early; tally stops quietly. */
@@ -367,11 +384,13 @@ main (int argc,
       g_autofree char *ambiguous = g_strdup_printf ("/cli-args/%s/key-name-ambiguous", generations[i].name);
       g_autofree char *range = g_strdup_printf ("/cli-args/%s/default-range", generations[i].name);
       g_autofree char *pipe = g_strdup_printf ("/cli-args/%s/closed-pipe", generations[i].name);
+      g_autofree char *names = g_strdup_printf ("/cli-args/%s/demo-names", generations[i].name);
 
       g_test_add_data_func (key_name, generation, test_key_by_name);
       g_test_add_data_func (ambiguous, generation, test_key_name_ambiguous);
       g_test_add_data_func (range, generation, test_default_range);
       g_test_add_data_func (pipe, generation, test_closed_pipe);
+      g_test_add_data_func (names, generation, test_demo_names);
     }
 
   return g_test_run ();

@@ -855,7 +855,7 @@ tally_demo_server_new_from_environment (void)
   const char *generation = g_getenv ("TALLY_DEMO_GENERATION");
 
   /* the hostile names are for the tests, never for a user's first look */
-  self->believable_names = TRUE;
+  self->believable_names = g_strcmp0 (g_getenv ("TALLY_DEMO_NAMES"), "fixture") != 0;
   const char *zone;
   const char *live_rows = g_getenv ("TALLY_DEMO_LIVE_ROWS");
 

@@ -98,6 +98,8 @@ TallyDemoServer *tally_demo_server_new (void);
  *   TALLY_DEMO_ACCESS_SECONDS=N  access tokens last N seconds (default 600;
  *                                a plain tally_demo_server_new(): 24 h)
  *   TALLY_DEMO_NOW=UNIX_SECONDS  a frozen clock: the same data in every run
+ *   TALLY_DEMO_NAMES=fixture     the tests' key names (markup, a formula)
+ *                                instead of believable ones
  * Unknown values are ignored with a warning. Its keys have believable names;
  * a plain tally_demo_server_new() keeps the test fixtures' names (markup,
  * a spreadsheet formula: tally_demo_data_use_believable_names()). */
