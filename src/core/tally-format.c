@@ -243,26 +243,34 @@ is_valid_currency_format (const char *template)
   return n_strings == 1;
 }
 
-/* Appends @template with its "%s" replaced by @number. */
+/* Appends @template (exactly one "%s", else @fallback) around @inner. */
 static void
-append_currency (GString *out,
-                 const char *number,
-                 const TallyNumberStyle *style)
+append_bound (GString *out,
+              const char *template,
+              const char *fallback,
+              const char *inner)
 {
-  const char *template = style->currency_format;
-
   if (!is_valid_currency_format (template))
-    template = c_style.currency_format;
+    template = fallback;
 
   for (const char *p = template; *p != '\0'; p++)
     {
       if (*p != '%')
         g_string_append_c (out, *p);
       else if (*++p == 's')
-        g_string_append (out, number);
+        g_string_append (out, inner);
       else
         g_string_append_c (out, '%');
     }
+}
+
+/* Appends @number in @style's dollar template. */
+static void
+append_currency (GString *out,
+                 const char *number,
+                 const TallyNumberStyle *style)
+{
+  append_bound (out, style->currency_format, c_style.currency_format, number);
 }
 
 static guint64
@@ -338,27 +346,6 @@ append_signed_currency (GString *out,
   if (negative)
     g_string_append_c (out, '-');
   append_currency (out, number->str, style);
-}
-
-/* Appends @template (exactly one "%s", else @fallback) around @inner. */
-static void
-append_bound (GString *out,
-              const char *template,
-              const char *fallback,
-              const char *inner)
-{
-  if (!is_valid_currency_format (template))
-    template = fallback;
-
-  for (const char *p = template; *p != '\0'; p++)
-    {
-      if (*p != '%')
-        g_string_append_c (out, *p);
-      else if (*++p == 's')
-        g_string_append (out, inner);
-      else
-        g_string_append_c (out, '%');
-    }
 }
 
 /* Dollars with exactly @decimals decimals. With @bound_tiny, a non-zero
