@@ -57,8 +57,8 @@ main (int argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Subcommands never touch GTK, so they work without a display. */
-  if (argc > 1 && tally_cli_is_command (argv[1]))
+  /* Subcommands, --help and --version never touch GTK, so they work without a display. */
+  if (tally_cli_handles (argc, argv))
     return tally_cli_run (argc, argv);
 
   avoid_software_gl ();

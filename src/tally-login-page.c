@@ -275,7 +275,7 @@ static char *
 describe_login_error (const GError *error)
 {
   if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_INVALID_CREDENTIALS))
-    return g_strdup (_ ("The e-mail address or the password is not correct."));
+    return g_strdup (_ ("The email address or the password is not correct."));
 
   /* revoked, expired, disabled, admin-only: a sentence of its own */
   if (tally_error_has_session_sentence (error))
@@ -568,21 +568,43 @@ field_changed_cb (TallyLoginPage *self)
   update_actions (self);
 }
 
+/* Moves the focus to the first empty field of the login form; FALSE when
+ * every field is filled. */
+static gboolean
+focus_first_empty (TallyLoginPage *self)
+{
+  AdwEntryRow *rows[] = { self->server_row, self->email_row, self->password_row };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (row_text (rows[i])[0] == '\0')
+      {
+        gtk_widget_grab_focus (GTK_WIDGET (rows[i]));
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 static void
 field_activated_cb (TallyLoginPage *self)
 {
   g_assert (TALLY_IS_LOGIN_PAGE (self));
 
-  if (gtk_widget_activate_action (GTK_WIDGET (self), "login.log-in", NULL))
+  /* Move on to the first empty field; log in once there is none.
+   * (gtk_widget_activate_action () is TRUE for a disabled action too.) */
+  if (!self->two_factor && focus_first_empty (self))
     return;
 
-  /* Move on to the first empty field. */
-  if (row_text (self->server_row)[0] == '\0')
-    gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
-  else if (row_text (self->email_row)[0] == '\0')
-    gtk_widget_grab_focus (GTK_WIDGET (self->email_row));
-  else if (row_text (self->password_row)[0] == '\0')
-    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+  gtk_widget_activate_action (GTK_WIDGET (self), "login.log-in", NULL);
+}
+
+/* Shown: typing starts in the first empty field (the server, or the
+ * password once the server and the email are known). */
+static void
+map_cb (TallyLoginPage *self)
+{
+  if (!self->two_factor)
+    focus_first_empty (self);
 }
 
 static void
@@ -834,6 +856,7 @@ tally_login_page_init (TallyLoginPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   tally_a11y_fix_names (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 
   self->session_signals = g_signal_group_new (TALLY_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals,
@@ -896,6 +919,8 @@ tally_login_page_prefill (TallyLoginPage *self,
     gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
 
   update_actions (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && !self->two_factor)
+    focus_first_empty (self);
 }
 
 void

@@ -403,7 +403,7 @@ tally_preferences_window_init (TallyPreferencesWindow *self)
   adw_preferences_group_set_header_suffix (self->account_group, self->logout_button);
 
   self->server_row = add_value_row (self->account_group, _ ("Server"));
-  self->email_row = add_value_row (self->account_group, _ ("E-mail"));
+  self->email_row = add_value_row (self->account_group, _ ("Email"));
   self->user_name_row = add_value_row (self->account_group, _ ("User Name"));
   adw_preferences_page_add (page, self->account_group);
 

@@ -174,14 +174,14 @@ static char *
 format_billed (gpointer unused,
                TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_cost_styled (tally_usage_log_get_actual_cost (log), tally_number_style_locale ()) : NULL;
+  return log != NULL ? tally_format_cost_table_styled (tally_usage_log_get_actual_cost (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
 format_list (gpointer unused,
              TallyUsageLog *log)
 {
-  return log != NULL ? tally_format_cost_styled (tally_usage_log_get_total_cost (log), tally_number_style_locale ()) : NULL;
+  return log != NULL ? tally_format_cost_table_styled (tally_usage_log_get_total_cost (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *

@@ -318,7 +318,7 @@ def run(proc):
         texts = labels_under(row)
         name = name_of(row)
         # "default: $272.88 in total, $0.00 today, 44.3% of all spend"
-        m = re.match(r'^(.*): (\$[0-9.,]+) in total, (\$[0-9.,]+) today, ([0-9.]+)% of all spend$', name)
+        m = re.match(r'^(.*): (\$[0-9.,]+) in total, ((?:< )?\$[0-9.,]+) today, ([0-9.]+)% of all spend$', name)
         if m is None:
             fail('key row %r is not "name: total, today, share"' % name)
         if texts[0] != m.group(1) or m.group(2) not in texts:

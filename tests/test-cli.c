@@ -558,10 +558,10 @@ test_trend_csv (Fixture *f,
     0,
   };
 
-  /* server defaults: 8 days including the server's today */
+  /* no dates: the window's last 7 days, including the server's today */
   run_tally (f, &options, &run, "trend", "--csv", "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
-  check_trend_csv (f, run.out, NULL, NULL, 8);
+  check_trend_csv (f, run.out, "2026-01-09", "2026-01-15", 7); /* the default: the last 7 days */
   run_clear (&run);
 
   run_tally (f, &options, &run, "trend", "--csv", "--from", "2025-12-01", "--to", "2026-01-15",
@@ -652,7 +652,9 @@ test_logs_csv_live (Fixture *f,
   guint n_expected = 0;
 
   tally_demo_server_set_live_rows (f->demo.server, 60000);
-  run_tally (f, &options, &run, "logs", "--csv", "--server", tally_demo_server_get_url (f->demo.server));
+  /* every row, not the default last 7 days */
+  run_tally (f, &options, &run, "logs", "--csv", "--from", "2000-01-01", "--server",
+             tally_demo_server_get_url (f->demo.server));
   tally_demo_server_set_live_rows (f->demo.server, 0);
   assert_ok (&run);
 
@@ -693,7 +695,7 @@ test_logs_json (Fixture *f,
   g_autoptr (JsonNode) first = NULL;
   JsonArray *array;
 
-  run_tally (f, &options, &run, "logs", "--json", "--key", "2", "--stream", "true",
+  run_tally (f, &options, &run, "logs", "--json", "--key", "2", "--stream", "true", "--from", "2000-01-01",
              "--billing", "subscription", "--model", "claude-opus-4-1",
              "--server", tally_demo_server_get_url (f->demo.server));
   assert_ok (&run);
@@ -1134,7 +1136,7 @@ test_output_survives_failure (Fixture *f,
 
   /* 3 pages of 1000, each answer 20 ms late; the token "expires" once the first was asked for */
   tally_demo_server_set_delay (f->demo.server, 20);
-  run_tally (f, &options, &run, "logs", "--csv", "--output", path,
+  run_tally (f, &options, &run, "logs", "--csv", "--output", path, "--from", "2000-01-01",
              "--server", tally_demo_server_get_url (f->demo.server));
   assert_failure (&run, 2, NULL);
   run_clear (&run);
@@ -1145,7 +1147,7 @@ test_output_survives_failure (Fixture *f,
 
   tally_demo_server_set_fault (f->demo.server, TALLY_DEMO_FAULT_NONE);
   tally_demo_server_reset_request_counts (f->demo.server);
-  run_tally (f, &options, &run, "logs", "--json", "--output", json_path,
+  run_tally (f, &options, &run, "logs", "--json", "--output", json_path, "--from", "2000-01-01",
              "--server", tally_demo_server_get_url (f->demo.server));
   assert_failure (&run, 2, NULL);
   run_clear (&run);
@@ -1256,7 +1258,7 @@ test_demo (Fixture *f,
   run_tally (f, NULL, &run, "trend", "--demo", "--csv");
   assert_ok (&run);
   rows = parse_csv (run.out);
-  g_assert_cmpuint (rows->len, ==, 9);
+  g_assert_cmpuint (rows->len, ==, 8); /* the header and the last 7 days */
   g_clear_pointer (&rows, g_ptr_array_unref);
   run_clear (&run);
 

@@ -182,20 +182,27 @@ static void
 test_cost (void)
 {
   check_double (tally_format_cost, 1234.567, "$1,234.57");
-  check_double (tally_format_cost, 0.0123, "$0.0123");
-  check_double (tally_format_cost, 0.00012, "$0.00012");
+  check_double (tally_format_cost, 0.0123, "$0.01");
+  check_double (tally_format_cost, 0.00012, "< $0.01");
   check_double (tally_format_cost, 0, "$0.00");
   check_double (tally_format_cost, -0.0, "$0.00");
   check_double (tally_format_cost, -1.2, "-$1.20");
   check_double (tally_format_cost, 1, "$1.00");
   check_double (tally_format_cost, 0.5, "$0.50");
-  check_double (tally_format_cost, 0.123456, "$0.1235");
+  check_double (tally_format_cost, 0.123456, "$0.12");
+  check_double (tally_format_cost, 0.4049, "$0.40");
+  check_double (tally_format_cost, 0.207, "$0.21");
+  check_double (tally_format_cost, 0.01, "$0.01");
+  check_double (tally_format_cost, 0.0099, "< $0.01");
+  check_double (tally_format_cost, 0.005, "< $0.01");
   check_double (tally_format_cost, 0.02999685, "$0.03");
-  check_double (tally_format_cost, 0.032034375, "$0.03203");
+  check_double (tally_format_cost, 0.032034375, "$0.03");
   check_double (tally_format_cost, 0.99999, "$1.00");
-  check_double (tally_format_cost, 1.2e-7, "$0.00000012");
-  check_double (tally_format_cost, 1e-12, "$0.00");
-  check_double (tally_format_cost, -0.004, "-$0.004");
+  check_double (tally_format_cost, 1.2e-7, "< $0.01");
+  check_double (tally_format_cost, 1e-12, "< $0.01");
+  check_double (tally_format_cost, DBL_TRUE_MIN, "< $0.01");
+  check_double (tally_format_cost, -0.004, "> -$0.01");
+  check_double (tally_format_cost, -0.01, "-$0.01");
   check_double (tally_format_cost, 814.5476136625, "$814.55");
   check_double (tally_format_cost, 999.999, "$1,000.00");
   check_double (tally_format_cost, 1234567.891, "$1,234,567.89");
@@ -268,14 +275,16 @@ static void
 test_percent (void)
 {
   check_double (tally_format_percent, 0.125, "12.5%");
-  check_double (tally_format_percent, 0.5, "50%");
-  check_double (tally_format_percent, 0, "0%");
-  check_double (tally_format_percent, 1, "100%");
+  check_double (tally_format_percent, 0.5, "50.0%");
+  check_double (tally_format_percent, 0.411, "41.1%");
+  check_double (tally_format_percent, 0.31, "31.0%");
+  check_double (tally_format_percent, 0, "0.0%");
+  check_double (tally_format_percent, 1, "100.0%");
   check_double (tally_format_percent, 0.1234, "12.3%");
-  check_double (tally_format_percent, 0.00049, "0%");
-  check_double (tally_format_percent, 1.5, "150%");
-  check_double (tally_format_percent, -0.25, "-25%");
-  check_double (tally_format_percent, -0.0001, "0%");
+  check_double (tally_format_percent, 0.00049, "0.0%");
+  check_double (tally_format_percent, 1.5, "150.0%");
+  check_double (tally_format_percent, -0.25, "-25.0%");
+  check_double (tally_format_percent, -0.0001, "0.0%");
   check_double (tally_format_percent, NAN, EM_DASH);
 }
 
@@ -326,6 +335,8 @@ test_style_c (void)
   g_assert_cmpstr (c->thousands_sep, ==, ",");
   g_assert_cmpstr (c->grouping, ==, "\3");
   g_assert_cmpstr (c->currency_format, ==, "$%s");
+  g_assert_cmpstr (c->less_than_format, ==, "< %s");
+  g_assert_cmpstr (c->greater_than_format, ==, "> %s");
 
   /* the plain functions are the C-styled ones */
   for (guint i = 0; i < G_N_ELEMENTS (doubles); i++)
@@ -361,12 +372,15 @@ test_style_de (void)
 {
   check_double_styled (tally_format_cost_styled, &de_style, 1234.567, "1.234,57 $");
   check_double_styled (tally_format_cost_styled, &de_style, 1234567.891, "1.234.567,89 $");
-  check_double_styled (tally_format_cost_styled, &de_style, 0.0123, "0,0123 $");
+  check_double_styled (tally_format_cost_styled, &de_style, 0.0123, "0,01 $");
+  check_double_styled (tally_format_cost_styled, &de_style, 0.0012, "< 0,01 $");
+  check_double_styled (tally_format_cost_table_styled, &de_style, 0.0123, "0,0123 $");
+  check_double_styled (tally_format_cost_table_styled, &de_style, 1234.5, "1.234,5000 $");
   check_double_styled (tally_format_cost_styled, &de_style, 0, "0,00 $");
   check_double_styled (tally_format_cost_styled, &de_style, -1.2, "-1,20 $");
   check_double_styled (tally_format_cost_styled, &de_style, -98765.4321, "-98.765,43 $");
-  check_double_styled (tally_format_cost_styled, &de_style, -0.004, "-0,004 $");
-  check_double_styled (tally_format_cost_styled, &de_style, -1e-12, "0,00 $");
+  check_double_styled (tally_format_cost_styled, &de_style, -0.004, "> -0,01 $");
+  check_double_styled (tally_format_cost_styled, &de_style, -1e-12, "> -0,01 $");
   check_double_styled (tally_format_cost_styled, &de_style, 1000, "1.000,00 $");
   check_double_styled (tally_format_cost_styled, &de_style, 999.5, "999,50 $");
   check_int_styled (tally_format_count_styled, &de_style, 17003, "17.003");
@@ -379,8 +393,8 @@ test_style_de (void)
   check_int_styled (tally_format_tokens_styled, &de_style, -1500, "-1,5K");
   check_int_styled (tally_format_tokens_styled, &de_style, G_MAXINT64, "9.223.372,04T");
   check_double_styled (tally_format_percent_styled, &de_style, 0.125, "12,5%");
-  check_double_styled (tally_format_percent_styled, &de_style, 0.5, "50%");
-  check_double_styled (tally_format_percent_styled, &de_style, -0.25, "-25%");
+  check_double_styled (tally_format_percent_styled, &de_style, 0.5, "50,0%");
+  check_double_styled (tally_format_percent_styled, &de_style, -0.25, "-25,0%");
   check_double_styled (tally_format_percent_styled, &de_style, 12.3456, "1.234,6%");
   check_double_styled (tally_format_duration_ms_styled, &de_style, 10600, "10,6 s");
   check_double_styled (tally_format_duration_ms_styled, &de_style, 820, "820 ms");
@@ -392,7 +406,9 @@ test_style_fr (void)
 {
   check_double_styled (tally_format_cost_styled, &fr_style, 1234.567, "1" NNBSP "234,57 $");
   check_double_styled (tally_format_cost_styled, &fr_style, -1234567.891, "-1" NNBSP "234" NNBSP "567,89 $");
-  check_double_styled (tally_format_cost_styled, &fr_style, 0.00012, "0,00012 $");
+  check_double_styled (tally_format_cost_styled, &fr_style, 0.00012, "< 0,01 $");
+  check_double_styled (tally_format_cost_table_styled, &fr_style, 0.00012, "0,0001 $");
+  check_double_styled (tally_format_cost_table_styled, &fr_style, 1234.56789, "1" NNBSP "234,5679 $");
   check_int_styled (tally_format_count_styled, &fr_style, 522408742, "522" NNBSP "408" NNBSP "742");
   check_int_styled (tally_format_count_styled, &fr_style, 100, "100");
   check_int_styled (tally_format_tokens_styled, &fr_style, 999960, "1M");
@@ -438,8 +454,11 @@ test_style_rounding (void)
   check_double_styled (tally_format_cost_styled, &de_style, -999.999, "-1.000,00 $");
   check_int_styled (tally_format_tokens_styled, &de_style, 999949, "999,9K");
   check_int_styled (tally_format_tokens_styled, &de_style, 999999999999, "1T");
-  check_double_styled (tally_format_percent_styled, &de_style, 9.9999, "1.000%");
-  check_double_styled (tally_format_percent_styled, &de_style, -0.0001, "0%");
+  check_double_styled (tally_format_percent_styled, &de_style, 9.9999, "1.000,0%");
+  check_double_styled (tally_format_percent_styled, &de_style, -0.0001, "0,0%");
+  check_double_styled (tally_format_cost_table_styled, &de_style, 0.99999, "1,0000 $");
+  check_double_styled (tally_format_cost_table_styled, &de_style, -0.00005, "> -0,0001 $");
+  check_double_styled (tally_format_cost_table_styled, &de_style, -0.00016, "-0,0002 $");
   check_double_styled (tally_format_duration_ms_styled, &de_style, 999.6, "1,0 s");
 }
 
@@ -549,6 +568,74 @@ assert_style_equal (const TallyNumberStyle *a,
   g_assert_cmpstr (a->thousands_sep, ==, b->thousands_sep);
   g_assert_cmpstr (a->grouping, ==, b->grouping);
   g_assert_cmpstr (a->currency_format, ==, b->currency_format);
+  /* untranslated: the C templates */
+  g_assert_cmpstr (a->less_than_format, ==, b->less_than_format != NULL ? b->less_than_format : "< %s");
+  g_assert_cmpstr (a->greater_than_format, ==, b->greater_than_format != NULL ? b->greater_than_format : "> %s");
+}
+
+static void
+test_cost_table (void)
+{
+  /* one column: every value has 4 decimals, so the points line up */
+  check_double (tally_format_cost_table, 0.4049, "$0.4049");
+  check_double (tally_format_cost_table, 0.21, "$0.2100");
+  check_double (tally_format_cost_table, 0.207, "$0.2070");
+  check_double (tally_format_cost_table, 0.02999685, "$0.0300");
+  check_double (tally_format_cost_table, 0.00012, "$0.0001");
+  check_double (tally_format_cost_table, 0.0001, "$0.0001");
+  check_double (tally_format_cost_table, 0.00009, "< $0.0001");
+  check_double (tally_format_cost_table, 1.2e-7, "< $0.0001");
+  check_double (tally_format_cost_table, -1.2e-7, "> -$0.0001");
+  check_double (tally_format_cost_table, 0, "$0.0000");
+  check_double (tally_format_cost_table, -0.0, "$0.0000");
+  check_double (tally_format_cost_table, -1.2, "-$1.2000");
+  check_double (tally_format_cost_table, 1234.56789, "$1,234.5679");
+  check_double (tally_format_cost_table, 999.99999, "$1,000.0000");
+  check_double (tally_format_cost_table, NAN, EM_DASH);
+  check_double (tally_format_cost_table, -INFINITY, EM_DASH);
+}
+
+static void
+test_cost_fixed (void)
+{
+  const TallyNumberStyle *c = tally_number_style_c ();
+  static const struct
+  {
+    double usd;
+    guint decimals;
+    const char *expected;
+  } cases[] = {
+    { 0.005, 3, "$0.005" },
+    { 0.0002, 4, "$0.0002" },
+    { 0, 3, "$0.000" },
+    { 5, 0, "$5" },
+    { 1234.5, 1, "$1,234.5" },
+    { 0.00001, 2, "$0.00" },
+    { -0.25, 2, "-$0.25" },
+    { NAN, 2, EM_DASH },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = tally_format_cost_fixed_styled (cases[i].usd, cases[i].decimals, c);
+
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+  check_double_styled (tally_format_cost_table_styled, &de_style, 0.25, "0,2500 $");
+}
+
+static void
+test_style_bounds (void)
+{
+  static const TallyNumberStyle zh = { ".", ",", "\3", "US$%s", "不足 %s", "%s 以上" };
+  static const TallyNumberStyle broken = { ".", ",", "\3", NULL, "%d", "%s%s" };
+
+  check_double_styled (tally_format_cost_styled, &zh, 0.001, "不足 US$0.01");
+  check_double_styled (tally_format_cost_styled, &zh, -0.001, "-US$0.01 以上");
+  check_double_styled (tally_format_cost_table_styled, &zh, 0.00001, "不足 US$0.0001");
+  /* an invalid template falls back to "< %s" and "> %s" */
+  check_double_styled (tally_format_cost_styled, &broken, 0.001, "< $0.01");
+  check_double_styled (tally_format_cost_styled, &broken, -0.001, "> -$0.01");
 }
 
 static void
@@ -709,6 +796,8 @@ main (int argc,
   g_test_add_func ("/format/number-exact/edges", test_number_exact_edges);
   g_test_add_func ("/format/number-exact/shortest", test_number_exact_shortest);
   g_test_add_func ("/format/cost", test_cost);
+  g_test_add_func ("/format/cost-table", test_cost_table);
+  g_test_add_func ("/format/cost-fixed", test_cost_fixed);
   g_test_add_func ("/format/count", test_count);
   g_test_add_func ("/format/tokens", test_tokens);
   g_test_add_func ("/format/duration", test_duration);
@@ -720,6 +809,7 @@ main (int argc,
   g_test_add_func ("/format/style/rounding", test_style_rounding);
   g_test_add_func ("/format/style/no-grouping", test_style_no_grouping);
   g_test_add_func ("/format/style/currency-format", test_style_currency_format);
+  g_test_add_func ("/format/style/bounds", test_style_bounds);
   g_test_add_func ("/format/style/non-finite", test_style_non_finite);
   g_test_add_func ("/format/style/exact", test_style_exact);
   g_test_add_func ("/format/style/locale-c", test_style_locale_c);

@@ -183,7 +183,7 @@ test_fields (Fixture *f,
              gconstpointer data)
 {
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (f, "server_row"))), ==, "Server");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (f, "email_row"))), ==, "E-mail");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (f, "email_row"))), ==, "Email");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (f, "password_row"))), ==, "Password");
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (child (f, "password_row")));
   g_assert_false (gtk_widget_get_visible (child (f, "code_row")));
@@ -295,7 +295,7 @@ test_wrong_password (Fixture *f,
   click_log_in (f);
   wait_idle (f);
 
-  g_assert_cmpstr (message (f), ==, "The e-mail address or the password is not correct.");
+  g_assert_cmpstr (message (f), ==, "The email address or the password is not correct.");
   g_assert_true (message_is_error (f));
   g_assert_cmpint (tally_session_get_state (f->session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/login"), ==, 1);
@@ -411,10 +411,8 @@ test_server_errors (Fixture *f,
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
 }
 
-/* Enter in a row logs in once every field is filled, and not before.
- * (The page means to move the focus on to the first empty field then, but
- * gtk_widget_activate_action () is TRUE for a disabled action too, so it
- * never does: reported, not asserted here.) */
+/* Enter in a row moves on to the first empty field, and logs in once every
+ * field is filled. */
 static void
 test_keyboard (Fixture *f,
                gconstpointer data)
@@ -422,10 +420,12 @@ test_keyboard (Fixture *f,
   type (f, "server_row", tally_demo_server_get_url (f->server));
   press_enter (f, "server_row");
   g_assert_false (busy (f));
+  g_assert_true (focus_in (f, "email_row"));
 
   type (f, "email_row", tally_demo_server_get_email (f->server));
   press_enter (f, "email_row");
   g_assert_false (busy (f));
+  g_assert_true (focus_in (f, "password_row"));
   g_assert_cmpint (tally_session_get_state (f->session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
 
   type (f, "password_row", tally_demo_server_get_password (f->server));
@@ -434,6 +434,21 @@ test_keyboard (Fixture *f,
   wait_idle (f);
   g_assert_cmpint (tally_session_get_state (f->session), ==, TALLY_SESSION_STATE_READY);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, "/api/v1/auth/login"), ==, 1);
+}
+
+/* Shown, the page puts the focus in its first empty field: the server, or
+ * the password of a known server and email. */
+static void
+test_first_empty_focused (Fixture *f,
+                          gconstpointer data)
+{
+  wait_idle (f);
+  g_assert_true (focus_in (f, "server_row"));
+
+  tally_login_page_prefill (f->page, tally_demo_server_get_url (f->server), NULL);
+  g_assert_true (focus_in (f, "email_row"));
+  tally_login_page_prefill (f->page, NULL, tally_demo_server_get_email (f->server));
+  g_assert_true (focus_in (f, "password_row"));
 }
 
 /* The access-token path: a token the server refuses, then a good one. */
@@ -482,6 +497,7 @@ main (int argc,
   ADD ("/login-page/two-factor", test_two_factor);
   ADD ("/login-page/server-errors", test_server_errors);
   ADD ("/login-page/keyboard", test_keyboard);
+  ADD ("/login-page/first-empty-focused", test_first_empty_focused);
   ADD ("/login-page/token", test_token);
 #undef ADD
 

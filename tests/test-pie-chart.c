@@ -137,7 +137,7 @@ test_fold (void)
   summary = tally_pie_chart_data_describe (data);
   g_assert_cmpstr (summary, ==,
                    "Share of billed cost by model: claude-sonnet-4-5 45.2%, claude-sonnet-4 23.7%, "
-                   "claude-opus-4-1 15.1%, <b>x</b> 9.5%, claude-haiku-4-5 3%, Other 3.5%");
+                   "claude-opus-4-1 15.1%, <b>x</b> 9.5%, claude-haiku-4-5 3.0%, Other 3.5%");
 
   tooltip = tally_pie_chart_data_describe_slice (data, 3);
   g_assert_cmpstr (tooltip, ==, "<b>x</b>\nBilled cost: $9.50 (9.5%)");
@@ -177,7 +177,7 @@ test_measures (void)
   one = tally_pie_chart_data_new (G_LIST_MODEL (single), TALLY_PIE_MEASURE_BILLED_COST);
   g_assert_cmpuint (tally_pie_chart_data_get_n_slices (one), ==, 1);
   one_summary = tally_pie_chart_data_describe (one);
-  g_assert_cmpstr (one_summary, ==, "Share of billed cost by model: claude-sonnet-4-5 100%");
+  g_assert_cmpstr (one_summary, ==, "Share of billed cost by model: claude-sonnet-4-5 100.0%");
 }
 
 static void
@@ -497,7 +497,7 @@ test_widget (void)
   g_object_set (chart, "model", models, NULL);
   assert_label (chart,
                 "Share of billed cost by model: claude-sonnet-4-5 45.2%, claude-sonnet-4 23.7%, "
-                "claude-opus-4-1 15.1%, <b>x</b> 9.5%, claude-haiku-4-5 3%, Other 3.5%");
+                "claude-opus-4-1 15.1%, <b>x</b> 9.5%, claude-haiku-4-5 3.0%, Other 3.5%");
 
   tally_pie_chart_set_measure (TALLY_PIE_CHART (chart), TALLY_PIE_MEASURE_REQUESTS);
   g_object_get (chart, "measure", &measure, NULL);

@@ -169,7 +169,7 @@ test_account (void)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (preferences)));
 
   server_row = find_row (GTK_WINDOW (preferences), "Server");
-  email_row = find_row (GTK_WINDOW (preferences), "E-mail");
+  email_row = find_row (GTK_WINDOW (preferences), "Email");
   name_row = find_row (GTK_WINDOW (preferences), "User Name");
   logout = find_logout_button (GTK_WINDOW (preferences));
   assert_row_shows (server_row, server_url);
@@ -195,7 +195,7 @@ test_account (void)
 
   /* The other window now says so, and its button is off. */
   g_assert_false (gtk_widget_get_visible (find_row (other, "Server")));
-  g_assert_false (gtk_widget_get_visible (find_row (other, "E-mail")));
+  g_assert_false (gtk_widget_get_visible (find_row (other, "Email")));
   g_assert_false (gtk_widget_get_visible (find_row (other, "User Name")));
   g_assert_false (gtk_widget_get_sensitive (find_logout_button (other)));
   {
@@ -215,7 +215,7 @@ test_account (void)
   g_assert_cmpstr (tally_session_get_server_url (session), ==,
                    tally_demo_server_get_url (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session))));
   assert_row_shows (find_row (other, "Server"), tally_session_get_server_url (session));
-  assert_row_shows (find_row (other, "E-mail"), "demo@example.com");
+  assert_row_shows (find_row (other, "Email"), "demo@example.com");
   logout = find_logout_button (other);
   g_assert_true (gtk_widget_get_sensitive (logout));
   g_signal_emit_by_name (logout, "clicked");
@@ -314,7 +314,7 @@ test_plain_text (void)
   tally_test_spin (100);
 
   assert_row_shows (find_row (preferences, "Server"), url);
-  assert_row_shows (find_row (preferences, "E-mail"), "a<b>&amp;</b>@example.com");
+  assert_row_shows (find_row (preferences, "Email"), "a<b>&amp;</b>@example.com");
   assert_row_shows (find_row (preferences, "User Name"), "<b>&amp;</b> Co");
 
   /* Log Out goes through the parent's win.logout. */

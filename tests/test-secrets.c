@@ -489,6 +489,8 @@ main (int argc,
       char *argv[])
 {
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  /* the demo with the fixture's hostile key names (markup, a formula) */
+  g_setenv ("TALLY_DEMO_NAMES", "fixture", TRUE);
   captured_log = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
 

@@ -334,7 +334,8 @@ test_filter_by_key (Ctx *ctx,
   /* The first rows are on screen, in server time, with the key's name. */
   {
     JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
-    g_autofree char *billed = tally_format_cost (json_object_get_double_member (first, "actual_cost"));
+    /* a table: 4 fixed decimals */
+    g_autofree char *billed = tally_format_cost_table (json_object_get_double_member (first, "actual_cost"));
 
     wait_first_row_drawn (ctx, page1);
     g_assert_true (inscriptions_contain (GTK_WIDGET (ctx->page), billed));

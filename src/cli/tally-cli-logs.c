@@ -107,8 +107,8 @@ append_log_row (LogsState *state,
   g_autofree char *output = tally_format_count (tally_usage_log_get_output_tokens (log));
   g_autofree char *cache_w = tally_format_count (tally_usage_log_get_cache_creation_tokens (log));
   g_autofree char *cache_r = tally_format_count (tally_usage_log_get_cache_read_tokens (log));
-  g_autofree char *cost = tally_format_cost (tally_usage_log_get_total_cost (log));
-  g_autofree char *actual = tally_format_cost (tally_usage_log_get_actual_cost (log));
+  g_autofree char *cost = tally_format_cost_table (tally_usage_log_get_total_cost (log));
+  g_autofree char *actual = tally_format_cost_table (tally_usage_log_get_actual_cost (log));
   g_autofree char *duration = NULL;
   gint64 duration_ms = tally_usage_log_get_duration_ms (log);
 

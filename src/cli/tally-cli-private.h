@@ -6,7 +6,8 @@
  * tally-cli-output.c: stdout, tables, CSV and JSON; tally-cli-auth.c:
  * connecting, login and logout; tally-cli-usage.c: summary, keys, trend and
  * models; tally-cli-logs.c: logs and the PDF report; tally-cli-stats.c: the
- * totals of a filter.
+ * totals of a filter; tally-cli-args.c: `tally --help`, `--version`, stray
+ * words, `--key` by name, the default range.
  */
 
 #pragma once
@@ -63,7 +64,7 @@ struct _Cli
   char *from;
   char *to;
   char *granularity_name;
-  gint64 key;
+  char *key_text; /* --key: an id or a name */
   char *model;
   char *stream_name;
   char *billing_name;
@@ -110,6 +111,21 @@ void tally_cli_store_result_cb (GObject *object,
                                 GAsyncResult *result,
                                 gpointer user_data);
 GAsyncResult *tally_cli_wait_result (GAsyncResult **slot);
+
+/* `tally help`, `tally --help`: the commands and what they do */
+void tally_cli_print_overview (void);
+
+/* tally-cli-args.c */
+/* argv[1] is an option (`--help`, `--version`) or a window option before a stray word. */
+int tally_cli_run_program_option (Cli *cli,
+                                  int argc,
+                                  char **argv);
+/* --key: an id goes into the query now; a name waits for tally_cli_resolve_key(). */
+int tally_cli_parse_key (Cli *cli);
+/* Connected: a --key name becomes the id of the one key of that name. */
+int tally_cli_resolve_key (Cli *cli);
+/* Connected: without --from, the 7 server days ending with --to or today. */
+int tally_cli_apply_default_range (Cli *cli);
 
 /* tally-cli-output.c */
 /* TRUE once a write to stdout met EPIPE: the reader went away (`tally logs | head`) */

@@ -311,8 +311,8 @@ tally_cli_run_keys (Cli *cli)
           double today = key_usage != NULL ? tally_key_usage_get_today_actual_cost (key_usage) : 0.0;
           double total = key_usage != NULL ? tally_key_usage_get_total_actual_cost (key_usage) : 0.0;
           g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-          g_autofree char *today_text = tally_format_cost (today);
-          g_autofree char *total_text = tally_format_cost (total);
+          g_autofree char *today_text = tally_format_cost_table (today);
+          g_autofree char *total_text = tally_format_cost_table (total);
 
           sum_today += today;
           sum_total += total;
@@ -400,8 +400,8 @@ tally_cli_run_trend (Cli *cli)
           g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
           g_autofree char *r = tally_format_count (tally_trend_point_get_requests (point));
           g_autofree char *t = tally_format_count (tally_trend_point_get_total_tokens (point));
-          g_autofree char *c = tally_format_cost (tally_trend_point_get_cost (point));
-          g_autofree char *a = tally_format_cost (tally_trend_point_get_actual_cost (point));
+          g_autofree char *c = tally_format_cost_table (tally_trend_point_get_cost (point));
+          g_autofree char *a = tally_format_cost_table (tally_trend_point_get_actual_cost (point));
 
           requests += tally_trend_point_get_requests (point);
           tokens += tally_trend_point_get_total_tokens (point);
@@ -412,8 +412,8 @@ tally_cli_run_trend (Cli *cli)
 
       requests_text = tally_format_count (requests);
       tokens_text = tally_format_count (tokens);
-      cost_text = tally_format_cost (cost);
-      actual_text = tally_format_cost (actual_cost);
+      cost_text = tally_format_cost_table (cost);
+      actual_text = tally_format_cost_table (actual_cost);
       tally_cli_table_add_row (table, _ ("Total"), requests_text, tokens_text, cost_text, actual_text);
       tally_cli_table_render (table, out);
     }
@@ -469,8 +469,8 @@ tally_cli_run_models (Cli *cli)
           g_autofree char *in = tally_format_count (tally_model_stat_get_input_tokens (stat));
           g_autofree char *o = tally_format_count (tally_model_stat_get_output_tokens (stat));
           g_autofree char *t = tally_format_count (tally_model_stat_get_total_tokens (stat));
-          g_autofree char *c = tally_format_cost (tally_model_stat_get_cost (stat));
-          g_autofree char *a = tally_format_cost (tally_model_stat_get_actual_cost (stat));
+          g_autofree char *c = tally_format_cost_table (tally_model_stat_get_cost (stat));
+          g_autofree char *a = tally_format_cost_table (tally_model_stat_get_actual_cost (stat));
 
           tally_cli_table_add_row (table, tally_model_stat_get_model (stat), r, in, o, t, c, a);
         }

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -40,6 +41,7 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->from, g_free);
   g_clear_pointer (&cli->to, g_free);
   g_clear_pointer (&cli->granularity_name, g_free);
+  g_clear_pointer (&cli->key_text, g_free);
   g_clear_pointer (&cli->model, g_free);
   g_clear_pointer (&cli->stream_name, g_free);
   g_clear_pointer (&cli->billing_name, g_free);
@@ -135,9 +137,10 @@ tally_cli_fail_with_error (Cli *cli,
 {
   int status = exit_status_for_error (error);
 
-  /* the reader of a pipe went away (`tally logs | head`): nothing to say */
+  /* the reader of a pipe went away (`tally logs | head`): it has what it
+   * wanted, so nothing to say and no failure */
   if (tally_cli_stdout_is_broken ())
-    return TALLY_CLI_EXIT_IO;
+    return TALLY_CLI_EXIT_OK;
 
   /* a new login helps, except for a disabled account */
   if (tally_error_has_session_sentence (error) && error->code == TALLY_ERROR_UNAUTHORIZED
@@ -231,13 +234,13 @@ build_context (Cli *cli,
     { "demo", 0, 0, G_OPTION_ARG_NONE, &cli->demo,
       N_ ("Use a built-in demo server with synthetic data"), NULL },
     { "from", 0, 0, G_OPTION_ARG_STRING, &cli->from,
-      N_ ("First server day (default: 7 days ago)"), N_ ("YYYY-MM-DD") },
+      N_ ("First server day (default: 6 days before --to, the last 7 days)"), N_ ("YYYY-MM-DD") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &cli->to,
       N_ ("Last server day (default: today)"), N_ ("YYYY-MM-DD") },
     { "granularity", 0, 0, G_OPTION_ARG_STRING, &cli->granularity_name,
       N_ ("One row per day or per hour"), N_ ("day|hour") },
-    { "key", 0, 0, G_OPTION_ARG_INT64, &cli->key,
-      N_ ("Only this API key"), N_ ("ID") },
+    { "key", 0, 0, G_OPTION_ARG_STRING, &cli->key_text,
+      N_ ("Only this API key, by id or by name"), N_ ("ID|NAME") },
     { "model", 0, 0, G_OPTION_ARG_STRING, &cli->model,
       N_ ("Only this model (exact name)"), N_ ("MODEL") },
     { "stream", 0, 0, G_OPTION_ARG_STRING, &cli->stream_name,
@@ -251,7 +254,7 @@ build_context (Cli *cli,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output,
       N_ ("Write the CSV or JSON to FILE (atomically) instead of standard output"), N_ ("FILE") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &cli->email,
-      N_ ("The account's e-mail address"), N_ ("ADDRESS") },
+      N_ ("The account's email address"), N_ ("ADDRESS") },
     { "pdf", 0, 0, G_OPTION_ARG_NONE, &cli->pdf,
       N_ ("Write a one-page PDF summary (needs --output)"), NULL },
   };
@@ -299,12 +302,12 @@ build_context (Cli *cli,
   return context;
 }
 
-static void
-print_overview (void)
+void
+tally_cli_print_overview (void)
 {
   g_autoptr (GString) out = g_string_new (NULL);
 
-  g_string_append (out, _ ("Usage:\n  tally COMMAND [OPTION…]\n  tally            open the window\n\n"));
+  g_string_append (out, _ ("Usage:\n  tally COMMAND [OPTION…]\n  tally [--demo] [--server URL]   open the window\n  tally --version\n\n"));
   g_string_append (out, _ ("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     g_string_append_printf (out, "  %-9s%s\n", commands[i].name, _ (commands[i].summary));
@@ -338,7 +341,7 @@ static int
 run_help (Cli *cli)
 {
   /* handled in tally_cli_run: `tally help [COMMAND]` */
-  print_overview ();
+  tally_cli_print_overview ();
   return TALLY_CLI_EXIT_OK;
 }
 
@@ -348,6 +351,7 @@ validate_options (Cli *cli)
   g_autoptr (GError) error = NULL;
   GDate from_date;
   GDate to_date;
+  int status;
 
   if (cli->csv && cli->json)
     return tally_cli_usage_error (_ ("--csv and --json cannot be combined"));
@@ -389,9 +393,9 @@ validate_options (Cli *cli)
   if (!tally_usage_query_set_range (cli->query, cli->from, cli->to, &error))
     return tally_cli_usage_error ("%s", error->message);
 
-  if (cli->key < 0)
-    return tally_cli_usage_error (_ ("--key must be a positive key id"));
-  tally_usage_query_set_api_key_id (cli->query, cli->key);
+  status = tally_cli_parse_key (cli);
+  if (status != TALLY_CLI_EXIT_OK)
+    return status;
 
   if (cli->model != NULL)
     {
@@ -435,9 +439,12 @@ cli_main (Cli *cli,
   const CliCommand *command;
   int status;
 
+  if (argv[1][0] == '-')
+    return tally_cli_run_program_option (cli, argc, argv);
+
   command = find_command (argv[1]);
   if (command == NULL)
-    return tally_cli_usage_error (_ ("unknown command “%s”; run `tally help`"), argv[1] != NULL ? argv[1] : "");
+    return tally_cli_usage_error (_ ("unknown command “%s”; run `tally --help`"), argv[1] != NULL ? argv[1] : "");
   cli->command = command;
 
   if (g_str_equal (command->name, "help"))
@@ -446,7 +453,7 @@ cli_main (Cli *cli,
 
       if (argc < 3 || g_str_equal (argv[2], "--help") || g_str_equal (argv[2], "-h"))
         {
-          print_overview ();
+          tally_cli_print_overview ();
           return TALLY_CLI_EXIT_OK;
         }
       if (argc > 3)
@@ -454,10 +461,10 @@ cli_main (Cli *cli,
 
       topic = find_command (argv[2]);
       if (topic == NULL)
-        return tally_cli_usage_error (_ ("unknown command “%s”; run `tally help`"), argv[2]);
+        return tally_cli_usage_error (_ ("unknown command “%s”; run `tally --help`"), argv[2]);
       if (g_str_equal (topic->name, "help"))
         {
-          print_overview ();
+          tally_cli_print_overview ();
           return TALLY_CLI_EXIT_OK;
         }
       return print_command_help (cli, topic);
@@ -491,6 +498,10 @@ cli_main (Cli *cli,
       if (status != TALLY_CLI_EXIT_OK)
         return status;
     }
+  if ((command->options & OPT_FILTERS) != 0 && (status = tally_cli_resolve_key (cli)) != TALLY_CLI_EXIT_OK)
+    return status;
+  if ((command->options & OPT_RANGE) != 0 && (status = tally_cli_apply_default_range (cli)) != TALLY_CLI_EXIT_OK)
+    return status;
 
   return command->run (cli);
 }
@@ -506,6 +517,9 @@ tally_cli_run (int argc,
 
   g_return_val_if_fail (argc >= 2, TALLY_CLI_EXIT_USAGE);
   g_return_val_if_fail (argv != NULL, TALLY_CLI_EXIT_USAGE);
+
+  /* A closed pipe is an EPIPE on write (tally-cli-output.c), never a signal. */
+  signal (SIGPIPE, SIG_IGN);
 
   status = cli_main (&cli, argc, argv);
   tally_cli_wait_for_stores (&cli);

@@ -22,7 +22,13 @@ typedef enum
 /* TRUE when @arg names a subcommand (login, logout, summary, keys, trend, models, logs, ...) */
 gboolean tally_cli_is_command (const char *arg);
 
-/* Runs the subcommand in argv[1]; returns a TallyCliExit. */
+/* TRUE when the command line, not the window, answers @argv: a subcommand,
+ * `--help`, `-h`, `--version`, or a word that is no command (`tally frobnicate`,
+ * which gets one line on stderr and exit 1). */
+gboolean tally_cli_handles (int argc,
+                            char **argv);
+
+/* Runs what tally_cli_handles() accepted; returns a TallyCliExit. */
 int tally_cli_run (int argc,
                    char **argv);
 

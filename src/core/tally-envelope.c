@@ -377,7 +377,7 @@ error_from_status (guint http_status,
       if (str_equal0 (reason, "INVALID_CREDENTIALS"))
         {
           code = TALLY_ERROR_INVALID_CREDENTIALS;
-          message = g_strdup (_ ("Wrong e-mail address or password"));
+          message = g_strdup (_ ("Wrong email address or password"));
         }
       else
         {

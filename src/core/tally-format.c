@@ -22,6 +22,8 @@ static const TallyNumberStyle c_style = {
   .thousands_sep = ",",
   .grouping = "\3",
   .currency_format = "$%s",
+  .less_than_format = "< %s",
+  .greater_than_format = "> %s",
 };
 
 const TallyNumberStyle *
@@ -53,11 +55,11 @@ locale_string_to_utf8 (const char *str,
 }
 
 G_LOCK_DEFINE_STATIC (locale_styles);
-/* "locale name\x1fdollar template" → TallyNumberStyle, never freed */
+/* "locale name\x1fdollar\x1fless than\x1fgreater than" → TallyNumberStyle,
+ * never freed */
 static GHashTable *locale_styles;
 /* the last answer, for the common case of nothing having changed */
-static char *last_name;
-static char *last_currency_format;
+static char *last_key;
 static const TallyNumberStyle *last_style;
 
 const TallyNumberStyle *
@@ -66,6 +68,12 @@ tally_number_style_locale (void)
   /* Translators: a US dollar amount; %s is the number ("1,234.57"). Write
    * e.g. "US$%s" or "%s $" to move the sign; the number is always in dollars. */
   const char *currency_format = _ ("$%s");
+  /* Translators: an amount too small to show, e.g. "< $0.01" (less than a
+   * cent); %s is the smallest amount shown. */
+  const char *less_than_format = _ ("< %s");
+  /* Translators: a negative amount too small to show, e.g. "> -$0.01"; %s is
+   * the smallest negative amount shown. */
+  const char *greater_than_format = _ ("> %s");
   const char *name;
   g_autofree char *key = NULL;
   TallyNumberStyle *style;
@@ -73,15 +81,15 @@ tally_number_style_locale (void)
   G_LOCK (locale_styles);
 
   name = setlocale (LC_NUMERIC, NULL);
-  if (last_style != NULL && g_strcmp0 (name, last_name) == 0 && strcmp (currency_format, last_currency_format) == 0)
+  key = g_strconcat (name != NULL ? name : "C", "\x1f", currency_format, "\x1f", less_than_format, "\x1f",
+                     greater_than_format, NULL);
+  if (last_style != NULL && strcmp (key, last_key) == 0)
     {
       const TallyNumberStyle *same = last_style;
 
       G_UNLOCK (locale_styles);
       return same;
     }
-
-  key = g_strconcat (name != NULL ? name : "C", "\x1f", currency_format, NULL);
 
   if (locale_styles == NULL)
     locale_styles = g_hash_table_new (g_str_hash, g_str_equal);
@@ -91,6 +99,8 @@ tally_number_style_locale (void)
     {
       style = g_new0 (TallyNumberStyle, 1);
       style->currency_format = g_strdup (currency_format);
+      style->less_than_format = g_strdup (less_than_format);
+      style->greater_than_format = g_strdup (greater_than_format);
 
       if (is_c_locale_name (name))
         {
@@ -113,13 +123,11 @@ tally_number_style_locale (void)
           style->grouping = g_strdup (conv->grouping != NULL ? conv->grouping : "");
         }
 
-      g_hash_table_insert (locale_styles, g_steal_pointer (&key), style);
+      g_hash_table_insert (locale_styles, g_strdup (key), style);
     }
 
-  g_free (last_name);
-  last_name = g_strdup (name);
-  g_free (last_currency_format);
-  last_currency_format = g_strdup (currency_format);
+  g_free (last_key);
+  last_key = g_steal_pointer (&key);
   last_style = style;
 
   G_UNLOCK (locale_styles);
@@ -235,26 +243,34 @@ is_valid_currency_format (const char *template)
   return n_strings == 1;
 }
 
-/* Appends @template with its "%s" replaced by @number. */
+/* Appends @template (exactly one "%s", else @fallback) around @inner. */
 static void
-append_currency (GString *out,
-                 const char *number,
-                 const TallyNumberStyle *style)
+append_bound (GString *out,
+              const char *template,
+              const char *fallback,
+              const char *inner)
 {
-  const char *template = style->currency_format;
-
   if (!is_valid_currency_format (template))
-    template = c_style.currency_format;
+    template = fallback;
 
   for (const char *p = template; *p != '\0'; p++)
     {
       if (*p != '%')
         g_string_append_c (out, *p);
       else if (*++p == 's')
-        g_string_append (out, number);
+        g_string_append (out, inner);
       else
         g_string_append_c (out, '%');
     }
+}
+
+/* Appends @number in @style's dollar template. */
+static void
+append_currency (GString *out,
+                 const char *number,
+                 const TallyNumberStyle *style)
+{
+  append_bound (out, style->currency_format, c_style.currency_format, number);
 }
 
 static guint64
@@ -310,46 +326,97 @@ is_all_zero (const char *str)
   return TRUE;
 }
 
-char *
-tally_format_cost_styled (double usd,
-                          const TallyNumberStyle *style)
+/* "%.*f" of 10^-decimals: "0.01", "0.0001". */
+static char *
+smallest_step (int decimals)
+{
+  return decimals > 0 ? g_strdup_printf ("0.%0*d", decimals, 1) : g_strdup ("1");
+}
+
+/* Appends @number in @style's dollar template, '-' first when @negative. */
+static void
+append_signed_currency (GString *out,
+                        const char *fixed,
+                        gboolean negative,
+                        const TallyNumberStyle *style)
+{
+  g_autoptr (GString) number = g_string_new (NULL);
+
+  append_styled_number (number, fixed, style);
+  if (negative)
+    g_string_append_c (out, '-');
+  append_currency (out, number->str, style);
+}
+
+/* Dollars with exactly @decimals decimals. With @bound_tiny, a non-zero
+ * amount smaller than one step of the last decimal is written as a bound
+ * ("< $0.01", "> -$0.01") rather than as zero. */
+static char *
+format_cost_fixed (double usd,
+                   int decimals,
+                   gboolean bound_tiny,
+                   const TallyNumberStyle *style)
 {
   g_autofree char *fixed = NULL;
-  g_autoptr (GString) number = NULL;
   GString *out;
-
-  g_return_val_if_fail (style != NULL, NULL);
 
   if (!isfinite (usd))
     return g_strdup (EM_DASH);
 
-  if (usd == 0)
-    {
-      fixed = g_strdup ("0.00");
-    }
-  else if (fabs (usd) < 1)
-    {
-      /* 4 significant digits, at most 10 decimals (the server keeps 10). */
-      int decimals = 3 - (int) floor (log10 (fabs (usd)));
-
-      decimals = CLAMP (decimals, 2, 10);
-      fixed = format_fixed (usd, decimals);
-      trim_decimals (fixed, 2);
-    }
-  else
-    {
-      fixed = format_fixed (usd, 2);
-    }
-
-  number = g_string_new (NULL);
-  append_styled_number (number, fixed, style);
-
   out = g_string_new (NULL);
-  if (usd < 0 && !is_all_zero (fixed))
-    g_string_append_c (out, '-');
-  append_currency (out, number->str, style);
+
+  if (bound_tiny && usd != 0 && fabs (usd) < pow (10, -decimals))
+    {
+      g_autofree char *step = smallest_step (decimals);
+      g_autoptr (GString) inner = g_string_new (NULL);
+
+      append_signed_currency (inner, step, usd < 0, style);
+      if (usd > 0)
+        append_bound (out, style->less_than_format, "< %s", inner->str);
+      else
+        append_bound (out, style->greater_than_format, "> %s", inner->str);
+      return g_string_free (out, FALSE);
+    }
+
+  fixed = format_fixed (usd, decimals);
+  append_signed_currency (out, fixed, usd < 0 && !is_all_zero (fixed), style);
 
   return g_string_free (out, FALSE);
+}
+
+char *
+tally_format_cost_styled (double usd,
+                          const TallyNumberStyle *style)
+{
+  g_return_val_if_fail (style != NULL, NULL);
+
+  return format_cost_fixed (usd, 2, TRUE, style);
+}
+
+char *
+tally_format_cost_table_styled (double usd,
+                                const TallyNumberStyle *style)
+{
+  g_return_val_if_fail (style != NULL, NULL);
+
+  return format_cost_fixed (usd, 4, TRUE, style);
+}
+
+char *
+tally_format_cost_table (double usd)
+{
+  return tally_format_cost_table_styled (usd, &c_style);
+}
+
+char *
+tally_format_cost_fixed_styled (double usd,
+                                guint decimals,
+                                const TallyNumberStyle *style)
+{
+  g_return_val_if_fail (style != NULL, NULL);
+  g_return_val_if_fail (decimals <= 10, NULL);
+
+  return format_cost_fixed (usd, (int) decimals, FALSE, style);
 }
 
 char *
@@ -509,7 +576,6 @@ tally_format_percent_styled (double fraction,
 
   percent = fraction * 100;
   fixed = format_fixed (percent, 1);
-  trim_decimals (fixed, 0);
 
   out = g_string_new (NULL);
   if (percent < 0 && !is_all_zero (fixed))

@@ -34,6 +34,11 @@ G_BEGIN_DECLS
  *   number: exactly one "%s" (the number), "%%" for a literal '%' ("$%s",
  *   "US$%s", "%s $"). NULL, or a template that is not exactly that, means
  *   "$%s". A minus sign goes before the whole result ("-US$1.20").
+ * @less_than_format: a positive amount too small to show, around the smallest
+ *   amount shown: exactly one "%s" ("< %s" → "< $0.01"). NULL or invalid
+ *   means "< %s".
+ * @greater_than_format: the same for a negative amount ("> %s" → "> -$0.01").
+ *   NULL or invalid means "> %s".
  */
 typedef struct
 {
@@ -41,9 +46,12 @@ typedef struct
   const char *thousands_sep;
   const char *grouping;
   const char *currency_format;
+  const char *less_than_format;
+  const char *greater_than_format;
 } TallyNumberStyle;
 
-/* The style of the plain functions: "." ",", groups of 3, "$%s". Static. */
+/* The style of the plain functions: "." ",", groups of 3, "$%s", "< %s",
+ * "> %s". Static. */
 const TallyNumberStyle *tally_number_style_c (void);
 
 /* The style of the current LC_NUMERIC locale (localeconv(), copied) with the
@@ -52,7 +60,7 @@ const TallyNumberStyle *tally_number_style_c (void);
  * whose localeconv() has no thousands separator, it is the C style (",", groups
  * of 3) so that the untranslated UI reads "1,234.57"; every other locale is
  * taken as it is, including an empty thousands separator (no grouping).
- * Styles are cached per (LC_NUMERIC locale name, dollar template) and never
+ * Styles are cached per (LC_NUMERIC locale name, templates) and never
  * freed, so the result stays valid for the life of the process; after a
  * setlocale (LC_NUMERIC, …) (or a textdomain change) the next call returns
  * the style of the new locale. Thread-safe. */
@@ -71,10 +79,30 @@ char *tally_format_duration_ms_styled (double ms,
 char *tally_format_percent_styled (double fraction,
                                    const TallyNumberStyle *style);
 
-/* US dollars: "$1,234.57" (2 decimals when |usd| >= 1), "$0.0123", "$0.00012"
- * (when 0 < |usd| < 1: 4 significant digits, trailing zeros trimmed, at least 2
- * and at most 10 decimals), "$0.00" for 0, "-$1.20" for negative values. */
+/* Money. Three precisions, one per place (src/DESIGN.md, "Numbers"):
+ * - cards and totals: tally_format_cost(), 2 decimals;
+ * - tables: tally_format_cost_table(), 4 fixed decimals, so that a
+ *   right-aligned column in tabular figures lines up on the decimal point;
+ * - details, CSV and JSON: every digit, tally_format_cost_exact_styled() and
+ *   tally_format_number_exact().
+ *
+ * US dollars with 2 decimals: "$1,234.57", "$0.41", "$0.00" for 0, "-$1.20";
+ * a non-zero amount under a cent is "< $0.01" ("> -$0.01" below zero). */
 char *tally_format_cost (double usd);
+
+/* US dollars with 4 fixed decimals: "$0.4049", "$0.2100", "$1,234.5678",
+ * "$0.0000" for 0; a non-zero amount under $0.0001 is "< $0.0001"
+ * ("> -$0.0001"). */
+char *tally_format_cost_table (double usd);
+char *tally_format_cost_table_styled (double usd,
+                                      const TallyNumberStyle *style);
+
+/* US dollars with exactly @decimals (at most 10) decimals, rounded, no
+ * bounds: for axis ticks, where the values are multiples of a step
+ * (0.005 with 3 → "$0.005"). */
+char *tally_format_cost_fixed_styled (double usd,
+                                      guint decimals,
+                                      const TallyNumberStyle *style);
 
 /* "17,003", "-1,234", "0". */
 char *tally_format_count (gint64 value);
@@ -88,8 +116,8 @@ char *tally_format_tokens (gint64 tokens);
  * negative or non-finite → "—". */
 char *tally_format_duration_ms (double ms);
 
-/* A fraction as a percentage with one decimal: 0.125 → "12.5%", 0.5 → "50%"
- * (".0" trimmed), 0.00049 → "0%". */
+/* A fraction as a percentage with one fixed decimal: 0.125 → "12.5%",
+ * 0.31 → "31.0%", 0.5 → "50.0%", 0.00049 → "0.0%", -0.0001 → "0.0%". */
 char *tally_format_percent (double fraction);
 
 /* The shortest decimal that reads back (g_ascii_strtod) as exactly @value,

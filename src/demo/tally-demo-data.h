@@ -184,6 +184,14 @@ const TallyDemoGroup *tally_demo_data_get_groups (TallyDemoData *data,
 /* All keys, deleted and foreign ones included, ordered by id ascending. */
 const TallyDemoKey *tally_demo_data_get_keys (TallyDemoData *data,
                                               guint *n_keys);
+/* The key names of the data are test fixtures: markup ("CI <b>&amp; bot")
+ * and a spreadsheet formula ("=cmd|' /C calc'!A0"). This gives those keys the
+ * names a user would choose (`tally --demo` shows these). */
+void tally_demo_data_use_believable_names (TallyDemoData *data);
+/* Renames key @id (a copy of @name); FALSE for an unknown id. */
+gboolean tally_demo_data_set_key_name (TallyDemoData *data,
+                                       gint64 id,
+                                       const char *name);
 /* Index into the key table, or -1. Deleted keys are found too. */
 int tally_demo_data_find_key (TallyDemoData *data,
                               gint64 id);

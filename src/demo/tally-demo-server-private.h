@@ -48,6 +48,7 @@ struct _TallyDemoServer
   GObject parent_instance;
 
   /* configuration, read at start */
+  gboolean believable_names; /* tally_demo_data_use_believable_names () */
   guint64 seed;
   guint days;
   guint rows;

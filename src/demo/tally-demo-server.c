@@ -853,6 +853,9 @@ tally_demo_server_new_from_environment (void)
 {
   g_autoptr (TallyDemoServer) self = tally_demo_server_new ();
   const char *generation = g_getenv ("TALLY_DEMO_GENERATION");
+
+  /* the hostile names are for the tests, never for a user's first look */
+  self->believable_names = g_strcmp0 (g_getenv ("TALLY_DEMO_NAMES"), "fixture") != 0;
   const char *zone;
   const char *live_rows = g_getenv ("TALLY_DEMO_LIVE_ROWS");
 
@@ -1092,6 +1095,8 @@ tally_demo_server_start (TallyDemoServer *self,
           }
       }
     self->data = tally_demo_data_new_in_zone (self->seed, self->days, self->rows, now, tz, self->utc_offset);
+    if (self->believable_names)
+      tally_demo_data_use_believable_names (self->data);
   }
   g_clear_pointer (&self->today, g_free);
   self->today = tally_demo_format_date (tally_demo_data_get_today (self->data));
@@ -1241,4 +1246,15 @@ tally_demo_server_get_today (TallyDemoServer *self)
 {
   g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), NULL);
   return self->today;
+}
+
+gboolean
+tally_demo_server_set_key_name (TallyDemoServer *self,
+                                gint64 id,
+                                const char *name)
+{
+  g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), FALSE);
+  g_return_val_if_fail (self->data != NULL, FALSE);
+
+  return tally_demo_data_set_key_name (self->data, id, name);
 }

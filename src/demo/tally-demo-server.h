@@ -98,7 +98,11 @@ TallyDemoServer *tally_demo_server_new (void);
  *   TALLY_DEMO_ACCESS_SECONDS=N  access tokens last N seconds (default 600;
  *                                a plain tally_demo_server_new(): 24 h)
  *   TALLY_DEMO_NOW=UNIX_SECONDS  a frozen clock: the same data in every run
- * Unknown values are ignored with a warning. */
+ *   TALLY_DEMO_NAMES=fixture     the tests' key names (markup, a formula)
+ *                                instead of believable ones
+ * Unknown values are ignored with a warning. Its keys have believable names;
+ * a plain tally_demo_server_new() keeps the test fixtures' names (markup,
+ * a spreadsheet formula: tally_demo_data_use_believable_names()). */
 TallyDemoServer *tally_demo_server_new_from_environment (void);
 
 /* Property "generation" (TallyDemoGeneration as guint, read at start too). */
@@ -126,6 +130,12 @@ char *tally_demo_server_issue_token (TallyDemoServer *self,
 /* Every answer is held back @ms milliseconds (0 = none). */
 void tally_demo_server_set_delay (TallyDemoServer *self,
                                   guint ms);
+/* For tests: renames key @id of a started server until it stops (two keys of
+ * one name, a long name). FALSE for an unknown id. */
+gboolean tally_demo_server_set_key_name (TallyDemoServer *self,
+                                         gint64 id,
+                                         const char *name);
+
 void tally_demo_server_set_fault (TallyDemoServer *self,
                                   TallyDemoFault fault);
 /* The fault set by tally_demo_server_set_fault() answers only the next @count

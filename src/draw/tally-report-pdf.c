@@ -265,8 +265,8 @@ draw_model_row (cairo_t *cr,
   g_autofree char *in = tally_format_tokens_styled (figures->input_tokens, style);
   g_autofree char *out = tally_format_tokens_styled (figures->output_tokens, style);
   g_autofree char *t = tally_format_tokens_styled (figures->tokens, style);
-  g_autofree char *c = tally_format_cost_styled (figures->cost, style);
-  g_autofree char *a = tally_format_cost_styled (figures->actual_cost, style);
+  g_autofree char *c = tally_format_cost_table_styled (figures->cost, style);
+  g_autofree char *a = tally_format_cost_table_styled (figures->actual_cost, style);
   const char *cells[] = { name, r, in, out, t, c, a };
 
   return draw_table_row (cr, model_columns, G_N_ELEMENTS (model_columns), cells, y, bold, palette);
@@ -340,8 +340,8 @@ draw_key_row (cairo_t *cr,
   const TallyNumberStyle *style = tally_number_style_locale ();
   g_autofree char *r = figures->requests >= 0 ? tally_format_count_styled (figures->requests, style) : g_strdup ("");
   g_autofree char *t = figures->tokens >= 0 ? tally_format_tokens_styled (figures->tokens, style) : g_strdup ("");
-  g_autofree char *c = tally_format_cost_styled (figures->cost, style);
-  g_autofree char *a = tally_format_cost_styled (figures->actual_cost, style);
+  g_autofree char *c = tally_format_cost_table_styled (figures->cost, style);
+  g_autofree char *a = tally_format_cost_table_styled (figures->actual_cost, style);
   const char *cells[] = { name, status, r, t, c, a };
 
   return draw_table_row (cr, key_columns, G_N_ELEMENTS (key_columns), cells, y, bold, palette);

@@ -363,28 +363,36 @@ tally_trend_chart_data_format_value (TallyTrendChartData *data,
     }
 }
 
-/* An axis label: like format_value, but "$5" rather than "$5.00" when every
- * tick is a whole number of dollars, and always "$0" at the baseline. */
+/* The fewest decimals (at most 6) that write every multiple of @step exactly. */
+static guint
+step_decimals (double step)
+{
+  guint decimals = 0;
+
+  while (decimals < 6 && fabs (step * pow (10, decimals) - round (step * pow (10, decimals))) > 1e-6)
+    decimals++;
+
+  return decimals;
+}
+
+/* An axis label: like format_value, but costs with as many decimals as the
+ * step needs: "$5" rather than "$5.00" when every tick is a whole number of
+ * dollars, "$0.005" for a step of half a cent, always "$0" at the baseline. */
 static char *
 format_tick (TallyTrendChartData *data,
              double value)
 {
-  char *text = tally_trend_chart_data_format_value (data, value);
-
-  if (series_is_cost (data->series) && (data->step >= 1 || value == 0))
+  if (series_is_cost (data->series))
     {
-      /* Drop the cents wherever the locale's dollar template puts them:
-       * "$5.00" → "$5", "5,00 $" → "5 $". */
-      const TallyNumberStyle *style = tally_number_style_locale ();
-      const char *point = style->decimal_point != NULL && *style->decimal_point != '\0' ? style->decimal_point : ".";
-      g_autofree char *cents = g_strconcat (point, "00", NULL);
-      char *found = g_strrstr (text, cents);
+      guint decimals = value == 0 ? 0 : step_decimals (data->step);
 
-      if (found != NULL && !g_ascii_isdigit (found[strlen (cents)]))
-        memmove (found, found + strlen (cents), strlen (found + strlen (cents)) + 1);
+      if (decimals > 0)
+        decimals = MAX (decimals, 2);
+
+      return tally_format_cost_fixed_styled (value, decimals, tally_number_style_locale ());
     }
 
-  return text;
+  return tally_trend_chart_data_format_value (data, value);
 }
 
 static const char *
