@@ -37,21 +37,23 @@ static const struct
   const char *id;    /* in GSettings */
   const char *child; /* template child */
   const char *label;
+  gboolean numeric; /* right-aligned, header too */
 } columns[] = {
-  { "time", "col_time", N_ ("Time") },
-  { "key", "col_key", N_ ("Key") },
-  { "model", "col_model", N_ ("Model") },
-  { "type", "col_type", N_ ("Type") },
-  { "input", "col_input", N_ ("Input") },
-  { "output", "col_output", N_ ("Output") },
-  { "cache-write", "col_cache_write", N_ ("Cache Write") },
-  { "cache-read", "col_cache_read", N_ ("Cache Read") },
-  { "billed", "col_billed", N_ ("Billed") },
-  { "list", "col_list", N_ ("List Price") },
-  { "multiplier", "col_multiplier", N_ ("Multiplier") },
-  { "billing", "col_billing", N_ ("Billing") },
-  { "first-token", "col_first_token", N_ ("First Token") },
-  { "duration", "col_duration", N_ ("Duration") },
+  { "time", "col_time", N_ ("Time"), FALSE },
+  { "key", "col_key", N_ ("Key"), FALSE },
+  { "model", "col_model", N_ ("Model"), FALSE },
+  { "tokens", "col_tokens", N_ ("Tokens"), TRUE },
+  { "type", "col_type", N_ ("Type"), FALSE },
+  { "input", "col_input", N_ ("Input"), TRUE },
+  { "output", "col_output", N_ ("Output"), TRUE },
+  { "cache-write", "col_cache_write", N_ ("Cache Write"), TRUE },
+  { "cache-read", "col_cache_read", N_ ("Cache Read"), TRUE },
+  { "billed", "col_billed", N_ ("Billed"), TRUE },
+  { "list", "col_list", N_ ("List Price"), TRUE },
+  { "multiplier", "col_multiplier", N_ ("Multiplier"), TRUE },
+  { "billing", "col_billing", N_ ("Billing"), FALSE },
+  { "first-token", "col_first_token", N_ ("First Token"), TRUE },
+  { "duration", "col_duration", N_ ("Duration"), TRUE },
 };
 
 #define N_COLUMNS G_N_ELEMENTS (columns)
@@ -106,6 +108,25 @@ static GParamSpec *properties[N_PROPS];
 
 /* ------------------------------------------------------------ cell closures */
 
+/* "Today 14:03:21", "Yesterday 09:12:00", else the locale's date and time. */
+static char *
+format_day_and_time (GDateTime *created)
+{
+  g_autoptr (GTimeZone) zone = g_time_zone_new_offset ((gint32) (g_date_time_get_utc_offset (created) / G_TIME_SPAN_SECOND));
+  g_autoptr (GDateTime) now = g_date_time_new_now (zone);
+  g_autoptr (GDateTime) yesterday = g_date_time_add_days (now, -1);
+
+  if (g_date_time_get_year (created) == g_date_time_get_year (now) && g_date_time_get_day_of_year (created) == g_date_time_get_day_of_year (now))
+    /* Translators: a request of today in the usage list, in g_date_time_format() syntax */
+    return g_date_time_format (created, _ ("Today %H:%M:%S"));
+  if (g_date_time_get_year (created) == g_date_time_get_year (yesterday) && g_date_time_get_day_of_year (created) == g_date_time_get_day_of_year (yesterday))
+    /* Translators: a request of yesterday in the usage list, in g_date_time_format() syntax */
+    return g_date_time_format (created, _ ("Yesterday %H:%M:%S"));
+  /* Translators: the time of an older request in the usage list, in
+   * g_date_time_format() syntax: the locale's date and time of day */
+  return g_date_time_format (created, _ ("%x %H:%M:%S"));
+}
+
 static char *
 format_time (gpointer unused,
              TallyUsageLog *log)
@@ -115,14 +136,13 @@ format_time (gpointer unused,
   if (log == NULL)
     return g_strdup (PLACEHOLDER);
 
-  /* created_at carries the server's offset: this is server time. */
+  /* created_at carries the server's offset: this is server time, and
+   * "today" is the day of now in that offset. */
   created = tally_usage_log_get_created_at (log);
   if (created == NULL)
     return g_strdup (tally_usage_log_get_created_at_raw (log));
 
-  /* Translators: the time of a request in the usage list, in the server's
-   * zone, in g_date_time_format() syntax ("2026-01-15 11:59:58") */
-  return g_date_time_format (created, _ ("%Y-%m-%d %H:%M:%S"));
+  return format_day_and_time (created);
 }
 
 static char *
@@ -130,6 +150,13 @@ format_model (gpointer unused,
               TallyUsageLog *log)
 {
   return log != NULL ? g_strdup (tally_usage_log_get_model (log)) : NULL;
+}
+
+static char *
+format_tokens (gpointer unused,
+               TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_count_styled (tally_usage_log_get_total_tokens (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
@@ -482,6 +509,34 @@ hidden_columns_changed (TallyUsagePage *self)
     }
 }
 
+/* GTK 4.8 has no API for a header's alignment: the titles are the
+ * column view's "header" row, one button per column holding its label.
+ * Numeric columns get right-aligned titles, like their cells. */
+static void
+align_numeric_headers (TallyUsagePage *self)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+
+  while (header != NULL && !g_str_equal (gtk_widget_get_css_name (header), "header"))
+    header = gtk_widget_get_next_sibling (header);
+  g_return_if_fail (header != NULL);
+
+  for (GtkWidget *title = gtk_widget_get_first_child (header); title != NULL; title = gtk_widget_get_next_sibling (title))
+    for (GtkWidget *child = gtk_widget_get_first_child (title); child != NULL; child = gtk_widget_get_first_child (child))
+      {
+        if (!GTK_IS_LABEL (child))
+          continue;
+        for (guint i = 0; i < N_COLUMNS; i++)
+          if (columns[i].numeric && g_str_equal (gtk_label_get_text (GTK_LABEL (child)), _ (columns[i].label)))
+            {
+              gtk_label_set_xalign (GTK_LABEL (child), 1);
+              gtk_widget_set_hexpand (child, TRUE);
+            }
+        break;
+      }
+}
+
 static void
 setup_columns (TallyUsagePage *self)
 {
@@ -517,6 +572,7 @@ setup_columns (TallyUsagePage *self)
     gtk_column_view_column_set_header_menu (self->columns[i], G_MENU_MODEL (self->columns_menu));
   gtk_menu_button_set_menu_model (self->columns_button, G_MENU_MODEL (self->columns_menu));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (self->column_actions));
+  align_numeric_headers (self);
 
   self->settings = g_settings_new (BASE_ID);
   g_signal_connect_object (self->settings, "changed::usage-hidden-columns",
@@ -674,6 +730,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_time);
   gtk_widget_class_bind_template_callback (widget_class, format_model);
+  gtk_widget_class_bind_template_callback (widget_class, format_tokens);
   gtk_widget_class_bind_template_callback (widget_class, format_type);
   gtk_widget_class_bind_template_callback (widget_class, format_input);
   gtk_widget_class_bind_template_callback (widget_class, format_output);

@@ -236,15 +236,31 @@ fetch_first_page (Ctx *ctx)
   return tally_test_fetch_data (ctx->session, path);
 }
 
-/* The first row of @page1 is drawn, in server time. */
+/* The first row of @page1 is drawn, in server time: "Today 14:03:21",
+ * "Yesterday 09:12:00", else the locale's date ("%x") and the time. */
 static void
 wait_first_row_drawn (Ctx *ctx,
                       JsonObject *page1)
 {
   JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
-  g_autofree char *when = g_strndup (json_object_get_string_member (first, "created_at"), 19);
+  const char *stamp = json_object_get_string_member (first, "created_at");
+  g_autoptr (GDateTime) created = g_date_time_new_from_iso8601 (stamp, NULL);
+  g_autoptr (GTimeZone) zone = g_time_zone_new_offset ((gint32) (g_date_time_get_utc_offset (created) / G_TIME_SPAN_SECOND));
+  g_autoptr (GDateTime) now = g_date_time_new_now (zone);
+  g_autofree char *day = g_strndup (stamp, 10);
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr (GDateTime) before = g_date_time_add_days (now, -1);
+  g_autofree char *yesterday = g_date_time_format (before, "%Y-%m-%d");
+  g_autofree char *time = g_strndup (stamp + 11, 8);
+  g_autofree char *when = NULL;
 
-  when[10] = ' ';
+  if (g_str_equal (day, today))
+    when = g_strdup_printf ("Today %s", time);
+  else if (g_str_equal (day, yesterday))
+    when = g_strdup_printf ("Yesterday %s", time);
+  else
+    when = g_date_time_format (created, "%x %H:%M:%S");
+
   ctx->needle = when;
   wait_until (text_shown, ctx, "the first row is drawn");
   ctx->needle = NULL;
@@ -467,7 +483,50 @@ test_totals_note (Ctx *ctx,
   wait_until (log_settled, ctx, "the sync log is loaded");
 }
 
-/* Column visibility follows GSettings, and the column actions write it. */
+/* The titles of the visible columns, in order, joined with "|" (the
+ * details chevron has none). */
+static char *
+visible_titles (GtkColumnView *column_view)
+{
+  GListModel *view_columns = gtk_column_view_get_columns (column_view);
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+
+      if (!gtk_column_view_column_get_visible (column))
+        continue;
+      if (out->len > 0)
+        g_string_append_c (out, '|');
+      g_string_append (out, gtk_column_view_column_get_title (column) ? gtk_column_view_column_get_title (column) : "(chevron)");
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Where the header label titled @title sits in its button: 0 at the start
+ * (not expanded: GTK's default), 1 at the end (expanded, xalign 1). */
+static float
+header_xalign (GtkColumnView *column_view,
+               const char *title)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  tally_test_collect_widgets (GTK_WIDGET (column_view), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+
+      if (g_str_equal (gtk_widget_get_css_name (gtk_widget_get_parent (gtk_widget_get_parent (gtk_widget_get_parent (label)))), "header") && g_str_equal (gtk_label_get_text (GTK_LABEL (label)), title))
+        return gtk_widget_get_hexpand (label) ? gtk_label_get_xalign (GTK_LABEL (label)) : 0;
+    }
+
+  g_error ("no header label “%s”", title);
+}
+
+/* Fewer columns by default; the chooser's actions write GSettings, which a
+ * new page reads; numeric headers are right-aligned like their cells. */
 static void
 test_columns (Ctx *ctx,
               gconstpointer data)
@@ -475,25 +534,39 @@ test_columns (Ctx *ctx,
   g_autoptr (GSettings) settings = g_settings_new (BASE_ID);
   const char *hide[] = { "model", "first-token", NULL };
   GtkColumnView *column_view = GTK_COLUMN_VIEW (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-log"));
-  GListModel *view_columns = gtk_column_view_get_columns (column_view);
   g_auto (GStrv) hidden = NULL;
-  guint n_visible = 0;
+  g_autofree char *titles = NULL;
+  GtkWidget *other;
+
+  titles = visible_titles (column_view);
+  g_assert_cmpstr (titles, ==, "Time|Key|Model|Tokens|Billed|First Token|Duration|(chevron)");
 
   g_settings_set_strv (settings, "usage-hidden-columns", hide);
-  for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
-    {
-      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+  g_clear_pointer (&titles, g_free);
+  titles = visible_titles (column_view);
+  g_assert_cmpstr (titles, ==, "Time|Key|Tokens|Type|Input|Output|Cache Write|Cache Read|Billed|List Price|Multiplier|Billing|Duration|(chevron)");
 
-      if (gtk_column_view_column_get_visible (column))
-        n_visible++;
-    }
-  g_assert_cmpuint (n_visible, ==, 12);
-
+  /* the chooser (columns.*) saves the choice */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx->page), "columns.duration", NULL));
   hidden = g_settings_get_strv (settings, "usage-hidden-columns");
   g_assert_cmpuint (g_strv_length (hidden), ==, 3);
   g_assert_true (g_strv_contains ((const char *const *) hidden, "duration"));
   g_settings_reset (settings, "usage-hidden-columns");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx->page), "columns.list", NULL));
+
+  /* and a page made later (the next start) shows it */
+  other = g_object_ref_sink (tally_usage_page_new ());
+  g_clear_pointer (&titles, g_free);
+  titles = visible_titles (GTK_COLUMN_VIEW (tally_test_find_named (other, "usage-log")));
+  g_assert_cmpstr (titles, ==, "Time|Key|Model|Tokens|Billed|List Price|First Token|Duration|(chevron)");
+  g_object_unref (other);
+  g_settings_reset (settings, "usage-hidden-columns");
+
+  g_assert_cmpfloat (header_xalign (column_view, "Billed"), ==, 1);
+  g_assert_cmpfloat (header_xalign (column_view, "Tokens"), ==, 1);
+  g_assert_cmpfloat (header_xalign (column_view, "Duration"), ==, 1);
+  g_assert_cmpfloat (header_xalign (column_view, "Model"), ==, 0);
+  g_assert_cmpfloat (header_xalign (column_view, "Time"), ==, 0);
 }
 
 /* Ctrl+F's action puts the focus in the filter bar. */
