@@ -712,26 +712,15 @@ entry_id (const char *entry)
   return g_ascii_strtoll (entry, NULL, 10);
 }
 
+/* By model (in the order of *@direction), ties newest first. */
 static int
-compare_model_asc (gconstpointer a,
-                   gconstpointer b)
+compare_by_model_then_newest (gconstpointer a,
+                              gconstpointer b,
+                              gpointer direction)
 {
   const char *ea = *(const char *const *) a;
   const char *eb = *(const char *const *) b;
-  int order = strcmp (strchr (ea, ':'), strchr (eb, ':'));
-
-  if (order != 0)
-    return order;
-  return entry_id (ea) < entry_id (eb) ? 1 : -1;
-}
-
-static int
-compare_model_desc (gconstpointer a,
-                    gconstpointer b)
-{
-  const char *ea = *(const char *const *) a;
-  const char *eb = *(const char *const *) b;
-  int order = strcmp (strchr (eb, ':'), strchr (ea, ':'));
+  int order = strcmp (strchr (ea, ':'), strchr (eb, ':')) * *(const int *) direction;
 
   if (order != 0)
     return order;
@@ -792,10 +781,12 @@ test_usage_sort (gconstpointer data)
       expected = g_ptr_array_new_with_free_func (g_free);
       for (guint j = 0; j < newest->len; j++)
         g_ptr_array_add (expected, g_strdup (g_ptr_array_index (newest, g_str_equal (order, "reversed") ? newest->len - 1 - j : j)));
-      if (g_str_equal (order, "model-asc"))
-        g_ptr_array_sort (expected, compare_model_asc);
-      else if (g_str_equal (order, "model-desc"))
-        g_ptr_array_sort (expected, compare_model_desc);
+      if (g_str_has_prefix (order, "model-"))
+        {
+          int direction = g_str_equal (order, "model-asc") ? 1 : -1;
+
+          g_ptr_array_sort_with_data (expected, compare_by_model_then_newest, &direction);
+        }
       expected_text = join_entries (expected);
 
       g_test_message ("%s: %s", cases[i].sort, order);

@@ -489,20 +489,22 @@ static char *
 visible_titles (GtkColumnView *column_view)
 {
   GListModel *view_columns = gtk_column_view_get_columns (column_view);
-  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GStrvBuilder) titles = g_strv_builder_new ();
+  g_auto (GStrv) strv = NULL;
+  guint i = 0;
+  GtkColumnViewColumn *column;
 
-  for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
+  while ((column = g_list_model_get_item (view_columns, i++)) != NULL)
     {
-      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
 
-      if (!gtk_column_view_column_get_visible (column))
-        continue;
-      if (out->len > 0)
-        g_string_append_c (out, '|');
-      g_string_append (out, gtk_column_view_column_get_title (column) ? gtk_column_view_column_get_title (column) : "(chevron)");
+      if (gtk_column_view_column_get_visible (column))
+        g_strv_builder_add (titles, title != NULL ? title : "(chevron)");
+      g_object_unref (column);
     }
 
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  strv = g_strv_builder_end (titles);
+  return g_strjoinv ("|", strv);
 }
 
 /* Where the header label titled @title sits in its button: 0 at the start
