@@ -236,11 +236,11 @@ fetch_first_page (Ctx *ctx)
   return tally_test_fetch_data (ctx->session, path);
 }
 
-/* The first row of @page1 is drawn, in server time: "Today 14:03:21",
- * "Yesterday 09:12:00", else the locale's date ("%x") and the time. */
-static void
-wait_first_row_drawn (Ctx *ctx,
-                      JsonObject *page1)
+/* The time of the first row of @page1 as the page writes it, in server
+ * time: "Today 14:03:21", "Yesterday 09:12:00", else the locale's date
+ * ("%x") and the time. */
+static char *
+first_row_time (JsonObject *page1)
 {
   JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
   const char *stamp = json_object_get_string_member (first, "created_at");
@@ -260,6 +260,16 @@ wait_first_row_drawn (Ctx *ctx,
     when = g_strdup_printf ("Yesterday %s", time);
   else
     when = g_date_time_format (created, "%x %H:%M:%S");
+
+  return g_steal_pointer (&when);
+}
+
+/* The first row of @page1 is drawn. */
+static void
+wait_first_row_drawn (Ctx *ctx,
+                      JsonObject *page1)
+{
+  g_autofree char *when = first_row_time (page1);
 
   ctx->needle = when;
   wait_until (text_shown, ctx, "the first row is drawn");
@@ -636,6 +646,218 @@ test_new_rows (Ctx *ctx,
   g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (head)), >, first_id);
 }
 
+/* ---------------------------------------------------------- narrow layout */
+
+static gboolean
+page_narrow (gpointer data)
+{
+  Ctx *ctx = data;
+
+  return tally_usage_page_get_narrow (ctx->page);
+}
+
+static gboolean
+page_wide (gpointer data)
+{
+  Ctx *ctx = data;
+
+  return !tally_usage_page_get_narrow (ctx->page) && gtk_widget_get_width (GTK_WIDGET (ctx->page)) > 1000;
+}
+
+/* The window at @width; waits for the page's layout to follow. */
+static void
+resize (Ctx *ctx,
+        int width,
+        Predicate done)
+{
+  /* a shown window keeps its size: shown again, it takes the new one */
+  gtk_widget_hide (ctx->window);
+  gtk_window_set_default_size (GTK_WINDOW (ctx->window), width, 760);
+  gtk_window_present (GTK_WINDOW (ctx->window));
+  wait_until (done, ctx, "the page follows the width");
+  tally_test_wait_painted (ctx->window);
+}
+
+/* The bounds of a total's cell (label → box → flow box child) in the
+ * totals' flow box. */
+static graphene_rect_t
+cell_bounds (Ctx *ctx,
+             const char *value_name)
+{
+  GtkWidget *cell = gtk_widget_get_parent (gtk_widget_get_parent (tally_test_find_named (GTK_WIDGET (ctx->page), value_name)));
+  graphene_rect_t bounds;
+
+  g_assert_true (GTK_IS_FLOW_BOX_CHILD (cell));
+  g_assert_true (gtk_widget_compute_bounds (cell, gtk_widget_get_parent (cell), &bounds));
+  return bounds;
+}
+
+static const char *
+summary_text (Ctx *ctx)
+{
+  return label_text (GTK_WIDGET (ctx->page), "filters-summary");
+}
+
+static GtkWidget *
+filters_popover (Ctx *ctx)
+{
+  return (GtkWidget *) gtk_menu_button_get_popover (GTK_MENU_BUTTON (tally_test_find_named (GTK_WIDGET (ctx->page), "filters-button")));
+}
+
+/* The inscriptions named @name in the narrow list, in row order. */
+static GPtrArray *
+row_parts (Ctx *ctx,
+           const char *name)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+  GPtrArray *named = g_ptr_array_new ();
+
+  tally_test_collect_widgets (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-list-narrow"), GTK_TYPE_INSCRIPTION, all);
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (gtk_widget_get_name (g_ptr_array_index (all, i)), name))
+      g_ptr_array_add (named, g_ptr_array_index (all, i));
+
+  return named;
+}
+
+static gboolean
+narrow_first_row_drawn (gpointer data)
+{
+  Ctx *ctx = data;
+  g_autoptr (GPtrArray) times = row_parts (ctx, "row-time");
+
+  return times->len > 0 && g_strcmp0 (gtk_inscription_get_text (g_ptr_array_index (times, 0)), ctx->needle) == 0;
+}
+
+/* At 360 px: a Filters button whose popover holds the one filter bar, with
+ * the summary of the filters beside it; the totals in a 2×2 grid; two-line
+ * rows with the billed cost. At 1200 px the wide layout again. */
+static void
+test_narrow (Ctx *ctx,
+             gconstpointer data)
+{
+  GtkWidget *page = GTK_WIDGET (ctx->page);
+  GtkWidget *bar = tally_test_find_widget (page, TALLY_TYPE_USAGE_FILTER_BAR);
+  g_autofree char *key1 = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr (JsonObject) page1 = NULL;
+  graphene_rect_t requests, tokens, billed, list;
+
+  g_assert_false (tally_usage_page_get_narrow (ctx->page));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (page, "filters-button")));
+
+  resize (ctx, 360, page_narrow);
+
+  /* the Filters button and its summary; the filter bar is in its popover */
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "filters-button")));
+  g_assert_true (gtk_widget_is_ancestor (bar, filters_popover (ctx)));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (page, "columns-button")));
+  g_assert_cmpstr (summary_text (ctx), ==, "All requests");
+  g_assert_cmpstr (label_text (page, "filters-range"), ==, "Last 7 Days");
+
+  /* Ctrl+F opens the popover on the first filter */
+  g_assert_true (gtk_widget_activate_action (page, "usage.focus-filter", NULL));
+  g_assert_true (gtk_widget_get_visible (filters_popover (ctx)));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (ctx->window)), tally_test_find_named (page, "key-filter")));
+  gtk_popover_popdown (GTK_POPOVER (filters_popover (ctx)));
+
+  /* the controls in the popover write the query, the summary follows it */
+  key1 = pick_key (ctx, 1);
+  expected = g_strdup_printf ("Key: %s", key1);
+  g_assert_cmpstr (summary_text (ctx), ==, expected);
+  {
+    g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
+
+    tally_usage_query_set_model (query, "claude-sonnet-4-5");
+    tally_session_set_usage_query (ctx->session, query);
+  }
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Key: %s · Model: claude-sonnet-4-5", key1);
+  g_assert_cmpstr (summary_text (ctx), ==, expected);
+  {
+    g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
+
+    tally_usage_query_set_api_key_id (query, 0);
+    tally_usage_query_set_stream (query, TALLY_STREAM_SYNC);
+    tally_usage_query_set_billing (query, TALLY_BILLING_SUBSCRIPTION);
+    tally_session_set_usage_query (ctx->session, query);
+  }
+  g_assert_cmpstr (summary_text (ctx), ==, "Model: claude-sonnet-4-5 · Type: Sync · Billing: Subscription");
+  set_query (ctx, 1, TALLY_STREAM_ANY);
+  {
+    g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
+
+    tally_usage_query_set_model (query, NULL);
+    tally_usage_query_set_billing (query, TALLY_BILLING_ANY);
+    tally_session_set_usage_query (ctx->session, query);
+  }
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Key: %s", key1);
+  g_assert_cmpstr (summary_text (ctx), ==, expected);
+
+  /* the totals: requests and tokens, then billed and list price */
+  tally_test_wait_painted (ctx->window);
+  requests = cell_bounds (ctx, "total-requests");
+  tokens = cell_bounds (ctx, "total-tokens");
+  billed = cell_bounds (ctx, "total-billed");
+  list = cell_bounds (ctx, "total-list");
+  g_assert_cmpfloat (requests.origin.x, ==, billed.origin.x);
+  g_assert_cmpfloat (tokens.origin.x, ==, list.origin.x);
+  g_assert_cmpfloat (requests.origin.x, <, tokens.origin.x);
+  g_assert_cmpfloat (requests.origin.y, ==, tokens.origin.y);
+  g_assert_cmpfloat (billed.origin.y, ==, list.origin.y);
+  g_assert_cmpfloat (requests.origin.y + requests.size.height, <=, billed.origin.y);
+  g_assert_false (gtk_widget_get_mapped (tally_test_find_named (page, "total-duration")));
+
+  /* two-line rows: the time and the billed cost, then key · model · tokens */
+  page1 = fetch_first_page (ctx);
+  wait_until (log_settled, ctx, "the key 1 log is loaded");
+  {
+    JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
+    gint64 total = json_object_get_int_member (first, "input_tokens") + json_object_get_int_member (first, "output_tokens") + json_object_get_int_member (first, "cache_creation_tokens") + json_object_get_int_member (first, "cache_read_tokens");
+    g_autofree char *cost = tally_format_cost (json_object_get_double_member (first, "actual_cost"));
+    g_autofree char *count = tally_format_count (total);
+    g_autofree char *detail = g_strdup_printf ("%s · %s · %s tokens", key1, json_object_get_string_member (first, "model"), count);
+    g_autofree char *when = first_row_time (page1);
+    g_autoptr (GPtrArray) times = NULL;
+    g_autoptr (GPtrArray) costs = NULL;
+    g_autoptr (GPtrArray) details = NULL;
+    graphene_rect_t time_at, cost_at, detail_at;
+
+    ctx->needle = when;
+    wait_until (narrow_first_row_drawn, ctx, "the first narrow row is drawn");
+    ctx->needle = NULL;
+    tally_test_wait_painted (ctx->window);
+    times = row_parts (ctx, "row-time");
+    costs = row_parts (ctx, "row-billed");
+    details = row_parts (ctx, "row-detail");
+    g_assert_cmpstr (gtk_inscription_get_text (g_ptr_array_index (costs, 0)), ==, cost);
+    g_assert_cmpstr (gtk_inscription_get_text (g_ptr_array_index (details, 0)), ==, detail);
+    g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (times, 0), page, &time_at));
+    g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (costs, 0), page, &cost_at));
+    g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (details, 0), page, &detail_at));
+    g_assert_cmpfloat (time_at.origin.y, ==, cost_at.origin.y);
+    g_assert_cmpfloat (cost_at.origin.x, >=, time_at.origin.x + time_at.size.width);
+    g_assert_cmpfloat (cost_at.origin.x + cost_at.size.width, >, 300);
+    g_assert_cmpfloat (detail_at.origin.y, >=, time_at.origin.y + time_at.size.height);
+  }
+  tally_test_save_png (ctx->window, "test-usage-page-narrow.png");
+
+  /* back to wide */
+  resize (ctx, 1200, page_wide);
+  g_assert_false (gtk_widget_is_ancestor (bar, filters_popover (ctx)));
+  g_assert_true (gtk_widget_get_mapped (bar));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (page, "filters-button")));
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "columns-button")));
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "usage-log")));
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "total-duration")));
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "total-tokens-split")));
+  requests = cell_bounds (ctx, "total-requests");
+  list = cell_bounds (ctx, "total-list");
+  g_assert_cmpfloat (requests.origin.y, ==, list.origin.y);
+  g_assert_cmpfloat (cell_bounds (ctx, "total-duration").origin.y, ==, requests.origin.y);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -650,6 +872,7 @@ main (int argc,
   g_test_add ("/usage-page/totals-note", Ctx, NULL, setup_demo, test_totals_note, teardown);
   g_test_add ("/usage-page/columns", Ctx, NULL, setup_demo, test_columns, teardown);
   g_test_add ("/usage-page/focus-filter", Ctx, NULL, setup_demo, test_focus_filter, teardown);
+  g_test_add ("/usage-page/narrow", Ctx, NULL, setup_demo, test_narrow, teardown);
   g_test_add ("/usage-page/new-rows", Ctx, NULL, setup_live_demo, test_new_rows, teardown);
 
   return g_test_run ();
