@@ -738,7 +738,7 @@ test_narrow (Ctx *ctx,
 {
   GtkWidget *page = GTK_WIDGET (ctx->page);
   GtkWidget *bar = tally_test_find_widget (page, TALLY_TYPE_USAGE_FILTER_BAR);
-  g_autofree char *key1 = NULL;
+  g_autofree char *key5 = NULL;
   g_autofree char *expected = NULL;
   g_autoptr (JsonObject) page1 = NULL;
   graphene_rect_t requests, tokens, billed, list;
@@ -762,8 +762,9 @@ test_narrow (Ctx *ctx,
   gtk_popover_popdown (GTK_POPOVER (filters_popover (ctx)));
 
   /* the controls in the popover write the query, the summary follows it */
-  key1 = pick_key (ctx, 1);
-  expected = g_strdup_printf ("Key: %s", key1);
+  /* key 5's group bills 1.5× the list price */
+  key5 = pick_key (ctx, 5);
+  expected = g_strdup_printf ("Key: %s", key5);
   g_assert_cmpstr (summary_text (ctx), ==, expected);
   {
     g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
@@ -772,7 +773,7 @@ test_narrow (Ctx *ctx,
     tally_session_set_usage_query (ctx->session, query);
   }
   g_clear_pointer (&expected, g_free);
-  expected = g_strdup_printf ("Key: %s · Model: claude-sonnet-4-5", key1);
+  expected = g_strdup_printf ("Key: %s · Model: claude-sonnet-4-5", key5);
   g_assert_cmpstr (summary_text (ctx), ==, expected);
   {
     g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
@@ -783,7 +784,7 @@ test_narrow (Ctx *ctx,
     tally_session_set_usage_query (ctx->session, query);
   }
   g_assert_cmpstr (summary_text (ctx), ==, "Model: claude-sonnet-4-5 · Type: Sync · Billing: Subscription");
-  set_query (ctx, 1, TALLY_STREAM_ANY);
+  set_query (ctx, 5, TALLY_STREAM_ANY);
   {
     g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
 
@@ -792,7 +793,7 @@ test_narrow (Ctx *ctx,
     tally_session_set_usage_query (ctx->session, query);
   }
   g_clear_pointer (&expected, g_free);
-  expected = g_strdup_printf ("Key: %s", key1);
+  expected = g_strdup_printf ("Key: %s", key5);
   g_assert_cmpstr (summary_text (ctx), ==, expected);
 
   /* the totals: requests and tokens, then billed and list price */
@@ -811,13 +812,14 @@ test_narrow (Ctx *ctx,
 
   /* two-line rows: the time and the billed cost, then key · model · tokens */
   page1 = fetch_first_page (ctx);
-  wait_until (log_settled, ctx, "the key 1 log is loaded");
+  wait_until (log_settled, ctx, "the key 5 log is loaded");
   {
     JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
     gint64 total = json_object_get_int_member (first, "input_tokens") + json_object_get_int_member (first, "output_tokens") + json_object_get_int_member (first, "cache_creation_tokens") + json_object_get_int_member (first, "cache_read_tokens");
     g_autofree char *cost = tally_format_cost (json_object_get_double_member (first, "actual_cost"));
+    g_autofree char *list_price = tally_format_cost (json_object_get_double_member (first, "total_cost"));
     g_autofree char *count = tally_format_count (total);
-    g_autofree char *detail = g_strdup_printf ("%s · %s · %s tokens", key1, json_object_get_string_member (first, "model"), count);
+    g_autofree char *detail = g_strdup_printf ("%s · %s · %s tokens", key5, json_object_get_string_member (first, "model"), count);
     g_autofree char *when = first_row_time (page1);
     g_autoptr (GPtrArray) times = NULL;
     g_autoptr (GPtrArray) costs = NULL;
@@ -831,6 +833,7 @@ test_narrow (Ctx *ctx,
     times = row_parts (ctx, "row-time");
     costs = row_parts (ctx, "row-billed");
     details = row_parts (ctx, "row-detail");
+    g_assert_cmpstr (cost, !=, list_price);
     g_assert_cmpstr (gtk_inscription_get_text (g_ptr_array_index (costs, 0)), ==, cost);
     g_assert_cmpstr (gtk_inscription_get_text (g_ptr_array_index (details, 0)), ==, detail);
     g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (times, 0), page, &time_at));
