@@ -18,6 +18,8 @@
 #include "tally-error.h"
 #include "tally-resources.h"
 #include "tally-timing.h"
+#include "tally-usage-query-variant.h"
+#include "tally-usage-query.h"
 #include "tally-window.h"
 
 struct _TallyApplication
@@ -276,10 +278,35 @@ apply_color_scheme (TallyApplication *self)
   adw_style_manager_set_color_scheme (adw_application_get_style_manager (ADW_APPLICATION (self)), scheme);
 }
 
+/* app.show-usage a{sv}: the usage view with exactly that filter, e.g.
+ * `gapplication action io.github.tallyapp.Tally show-usage "{'model': <'claude-sonnet-4'>}"`
+ * (keys: tally-usage-query-variant.h). Opens the window when there is none. */
+static void
+show_usage_action (GSimpleAction *action,
+                   GVariant *parameter,
+                   gpointer user_data)
+{
+  TallyApplication *self = user_data;
+  g_autoptr (TallyUsageQuery) query = NULL;
+  TallyWindow *window = get_window (self);
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = get_window (self);
+    }
+  g_return_if_fail (window != NULL);
+
+  query = tally_usage_query_new_from_variant (parameter, tally_session_get_server_today (self->session));
+  tally_window_show_usage_query (window, query);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_entries[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
   { .name = "shortcuts", .activate = shortcuts_action },
+  { .name = "show-usage", .activate = show_usage_action, .parameter_type = "a{sv}" },
 };
 
 static void

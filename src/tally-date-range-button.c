@@ -531,3 +531,11 @@ tally_date_range_button_apply_preset (TallyDateRangeButton *self,
     tally_date_range_button_set_range (self, start, end);
   return TRUE;
 }
+
+char *
+tally_date_range_button_dup_label (TallyDateRangeButton *self)
+{
+  g_return_val_if_fail (TALLY_IS_DATE_RANGE_BUTTON (self), NULL);
+
+  return describe_range (self);
+}

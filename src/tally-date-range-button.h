@@ -46,5 +46,8 @@ void tally_date_range_button_set_range (TallyDateRangeButton *self,
  * @preset_id is one of the ids listed above. Returns FALSE on an unknown id. */
 gboolean tally_date_range_button_apply_preset (TallyDateRangeButton *self,
                                                const char *preset_id);
+/* The button's label ("Last 7 days", "Jan 1 – Jan 31"), even while an icon
+ * stands in for it; it changes on "range-changed" and "server-today". */
+char *tally_date_range_button_dup_label (TallyDateRangeButton *self);
 
 G_END_DECLS

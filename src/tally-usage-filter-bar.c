@@ -40,6 +40,8 @@ struct _TallyUsageFilterBar
   GtkStringList *key_names;
   GArray *key_ids;            /* gint64 per key_names item */
   GtkStringList *model_names; /* item 0 is "All models" */
+  char *summary;
+  char *range_label;
 
   gboolean updating;
 };
@@ -50,12 +52,15 @@ enum
 {
   PROP_0,
   PROP_USAGE,
+  PROP_SUMMARY,
+  PROP_RANGE_LABEL,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 static void sync_from_query (TallyUsageFilterBar *self);
+static void update_summary (TallyUsageFilterBar *self);
 
 static const TallyUsageQuery *
 current_query (TallyUsageFilterBar *self)
@@ -141,6 +146,7 @@ rebuild_keys (TallyUsageFilterBar *self)
   gtk_string_list_splice (self->key_names, 0, old, (const char *const *) names);
   gtk_drop_down_set_selected (self->key_dropdown, find_key (self, wanted));
   self->updating = was_updating;
+  update_summary (self);
 }
 
 static void
@@ -303,6 +309,7 @@ server_today_changed (TallyUsageFilterBar *self)
   const char *today = self->usage != NULL ? tally_usage_get_server_today (self->usage) : NULL;
 
   tally_date_range_button_set_server_today (self->range_button, today);
+  update_summary (self);
 }
 
 /* --------------------------------------------------------------- sync */
@@ -348,6 +355,66 @@ sync_from_query (TallyUsageFilterBar *self)
                                        tally_usage_query_get_end_date (query));
 
   self->updating = was_updating;
+  update_summary (self);
+}
+
+/* ------------------------------------------------------------ summary */
+
+/* What the query filters, as the narrow layout's Filters button sums it up:
+ * "Key: prod · Model: claude-sonnet-4 · Type: Stream · Billing: Balance",
+ * the key as its drop-down names it; "All requests" without a filter. The
+ * range is "range-label", apart. */
+static char *
+describe_filters (TallyUsageFilterBar *self)
+{
+  const TallyUsageQuery *query = current_query (self);
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  guint key = gtk_drop_down_get_selected (self->key_dropdown);
+
+  if (query == NULL)
+    return g_strdup (_ ("All requests"));
+
+  if (tally_usage_query_get_api_key_id (query) != 0 && key < self->key_ids->len)
+    /* Translators: the key part of the usage filters' summary */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("Key: %s"), gtk_string_list_get_string (self->key_names, key)));
+  if (tally_usage_query_get_model (query) != NULL)
+    /* Translators: the model part of the usage filters' summary */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("Model: %s"), tally_usage_query_get_model (query)));
+  if (tally_usage_query_get_stream (query) != TALLY_STREAM_ANY)
+    /* Translators: the request type part of the usage filters' summary */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("Type: %s"),
+                                             tally_usage_query_get_stream (query) == TALLY_STREAM_STREAM ? _ ("Stream") : _ ("Sync")));
+  if (tally_usage_query_get_billing (query) != TALLY_BILLING_ANY)
+    /* Translators: the billing part of the usage filters' summary */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("Billing: %s"),
+                                             tally_usage_query_get_billing (query) == TALLY_BILLING_BALANCE ? _ ("Balance") : _ ("Subscription")));
+
+  if (parts->len == 0)
+    return g_strdup (_ ("All requests"));
+
+  g_ptr_array_add (parts, NULL);
+  /* Translators: the separator between the parts of the usage filters' summary */
+  return g_strjoinv (_ (" · "), (char **) parts->pdata);
+}
+
+static void
+update_summary (TallyUsageFilterBar *self)
+{
+  g_autofree char *summary = describe_filters (self);
+  g_autofree char *range_label = tally_date_range_button_dup_label (self->range_button);
+
+  if (g_strcmp0 (summary, self->summary) != 0)
+    {
+      g_free (self->summary);
+      self->summary = g_steal_pointer (&summary);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+    }
+  if (g_strcmp0 (range_label, self->range_label) != 0)
+    {
+      g_free (self->range_label);
+      self->range_label = g_steal_pointer (&range_label);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RANGE_LABEL]);
+    }
 }
 
 static void
@@ -387,6 +454,8 @@ tally_usage_filter_bar_finalize (GObject *object)
   TallyUsageFilterBar *self = (TallyUsageFilterBar *) object;
 
   g_clear_pointer (&self->key_ids, g_array_unref);
+  g_clear_pointer (&self->summary, g_free);
+  g_clear_pointer (&self->range_label, g_free);
 
   G_OBJECT_CLASS (tally_usage_filter_bar_parent_class)->finalize (object);
 }
@@ -403,6 +472,14 @@ tally_usage_filter_bar_get_property (GObject *object,
     {
       case PROP_USAGE:
         g_value_set_object (value, tally_usage_filter_bar_get_usage (self));
+        break;
+
+      case PROP_SUMMARY:
+        g_value_set_string (value, tally_usage_filter_bar_get_summary (self));
+        break;
+
+      case PROP_RANGE_LABEL:
+        g_value_set_string (value, tally_usage_filter_bar_get_range_label (self));
         break;
 
       default:
@@ -443,6 +520,10 @@ tally_usage_filter_bar_class_init (TallyUsageFilterBarClass *klass)
   properties[PROP_USAGE] = g_param_spec_object ("usage", NULL, NULL,
                                                 TALLY_TYPE_USAGE,
                                                 (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL, NULL,
+                                                  (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RANGE_LABEL] = g_param_spec_string ("range-label", NULL, NULL, NULL,
+                                                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -495,6 +576,8 @@ tally_usage_filter_bar_init (TallyUsageFilterBar *self)
                            G_CALLBACK (billing_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->range_button, "range-changed",
                            G_CALLBACK (range_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->range_button, "range-changed",
+                           G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
 
   self->usage_signals = g_signal_group_new (TALLY_TYPE_USAGE);
   g_signal_group_connect_object (self->usage_signals, "notify::query",
@@ -584,4 +667,31 @@ tally_usage_filter_bar_select_key (TallyUsageFilterBar *self,
 
   gtk_drop_down_set_selected (self->key_dropdown, pos);
   return TRUE;
+}
+
+const char *
+tally_usage_filter_bar_get_summary (TallyUsageFilterBar *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE_FILTER_BAR (self), NULL);
+
+  return self->summary;
+}
+
+const char *
+tally_usage_filter_bar_get_range_label (TallyUsageFilterBar *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE_FILTER_BAR (self), NULL);
+
+  return self->range_label;
+}
+
+void
+tally_usage_filter_bar_set_stacked (TallyUsageFilterBar *self,
+                                    gboolean stacked)
+{
+  g_return_if_fail (TALLY_IS_USAGE_FILTER_BAR (self));
+
+  /* one control a line, each as wide as the widest */
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->box), stacked ? 1 : 5);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->box), stacked);
 }

@@ -32,4 +32,16 @@ gint64 tally_usage_filter_bar_get_selected_key (TallyUsageFilterBar *self);
 gboolean tally_usage_filter_bar_select_key (TallyUsageFilterBar *self,
                                             gint64 api_key_id);
 
+/* Read-only properties, notified on change: "summary", what the filters
+ * other than the range select ("Key: prod · Model: claude-sonnet-4 · Type:
+ * Stream · Billing: Balance", "All requests" when none), and "range-label",
+ * the range as its button names it ("Last 7 days"). */
+const char *tally_usage_filter_bar_get_summary (TallyUsageFilterBar *self);
+const char *tally_usage_filter_bar_get_range_label (TallyUsageFilterBar *self);
+
+/* Stacked: one control a line (in the narrow layout's popover); else they
+ * flow in a row and wrap. */
+void tally_usage_filter_bar_set_stacked (TallyUsageFilterBar *self,
+                                         gboolean stacked);
+
 G_END_DECLS

@@ -7,6 +7,14 @@
  * table is a GtkColumnView over the lazy list; cells are GtkInscriptions bound
  * to row → log through closures, so a placeholder row fills in when its page
  * arrives. Column visibility lives in GSettings "usage-hidden-columns".
+ *
+ * Below TALLY_USAGE_PAGE_NARROW_WIDTH the page switches to its narrow layout
+ * in its own size_allocate (libadwaita 1.2 has no breakpoints): the filter
+ * bar moves into the Filters button's popover (the same widget, so the
+ * TallyUsage's query stays the one source of truth), the totals flow box
+ * becomes a 2×2 grid and a GtkListView of two-line rows stands in for the
+ * table. The switch depends only on the width the page is given, never on
+ * what it asks for, so it cannot loop.
  */
 
 #define G_LOG_DOMAIN "tally-usage-page"
@@ -37,21 +45,23 @@ static const struct
   const char *id;    /* in GSettings */
   const char *child; /* template child */
   const char *label;
+  gboolean numeric; /* right-aligned, header too */
 } columns[] = {
-  { "time", "col_time", N_ ("Time") },
-  { "key", "col_key", N_ ("Key") },
-  { "model", "col_model", N_ ("Model") },
-  { "type", "col_type", N_ ("Type") },
-  { "input", "col_input", N_ ("Input") },
-  { "output", "col_output", N_ ("Output") },
-  { "cache-write", "col_cache_write", N_ ("Cache Write") },
-  { "cache-read", "col_cache_read", N_ ("Cache Read") },
-  { "billed", "col_billed", N_ ("Billed") },
-  { "list", "col_list", N_ ("List Price") },
-  { "multiplier", "col_multiplier", N_ ("Multiplier") },
-  { "billing", "col_billing", N_ ("Billing") },
-  { "first-token", "col_first_token", N_ ("First Token") },
-  { "duration", "col_duration", N_ ("Duration") },
+  { "time", "col_time", N_ ("Time"), FALSE },
+  { "key", "col_key", N_ ("Key"), FALSE },
+  { "model", "col_model", N_ ("Model"), FALSE },
+  { "tokens", "col_tokens", N_ ("Tokens"), TRUE },
+  { "type", "col_type", N_ ("Type"), FALSE },
+  { "input", "col_input", N_ ("Input"), TRUE },
+  { "output", "col_output", N_ ("Output"), TRUE },
+  { "cache-write", "col_cache_write", N_ ("Cache Write"), TRUE },
+  { "cache-read", "col_cache_read", N_ ("Cache Read"), TRUE },
+  { "billed", "col_billed", N_ ("Billed"), TRUE },
+  { "list", "col_list", N_ ("List Price"), TRUE },
+  { "multiplier", "col_multiplier", N_ ("Multiplier"), TRUE },
+  { "billing", "col_billing", N_ ("Billing"), FALSE },
+  { "first-token", "col_first_token", N_ ("First Token"), TRUE },
+  { "duration", "col_duration", N_ ("Duration"), TRUE },
 };
 
 #define N_COLUMNS G_N_ELEMENTS (columns)
@@ -62,9 +72,17 @@ struct _TallyUsagePage
 
   /* Template Widgets */
   GtkWidget *content_box;
+  GtkBox *toolbar_box;
+  GtkMenuButton *filters_button;
+  GtkPopover *filters_popover;
+  GtkBox *filters_popover_box;
+  GtkWidget *filters_summary_box;
+  GtkLabel *filters_summary;
+  GtkLabel *filters_range;
   TallyUsageFilterBar *filter_bar;
   GtkSpinner *spinner;
   GtkMenuButton *columns_button;
+  GtkFlowBox *totals_box;
   GtkLabel *requests_value;
   GtkLabel *tokens_value;
   GtkLabel *tokens_caption;
@@ -76,6 +94,7 @@ struct _TallyUsagePage
   GtkButton *new_rows_button;
   GtkStack *stack;
   GtkColumnView *column_view;
+  GtkListView *narrow_list;
   GtkSpinner *loading_spinner;
   AdwStatusPage *error_status;
   GtkColumnViewColumn *col_key; /* columns[1] */
@@ -90,6 +109,9 @@ struct _TallyUsagePage
   GMenu *columns_menu;
 
   GtkColumnViewColumn *columns[N_COLUMNS];
+
+  gboolean narrow;
+  GBinding *note_cell_visible; /* narrow only */
 };
 
 G_DEFINE_FINAL_TYPE (TallyUsagePage, tally_usage_page, GTK_TYPE_WIDGET)
@@ -99,12 +121,32 @@ enum
   PROP_0,
   PROP_SESSION,
   PROP_USAGE,
+  PROP_NARROW,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 /* ------------------------------------------------------------ cell closures */
+
+/* "Today 14:03:21", "Yesterday 09:12:00", else the locale's date and time. */
+static char *
+format_day_and_time (GDateTime *created)
+{
+  g_autoptr (GTimeZone) zone = g_time_zone_new_offset ((gint32) (g_date_time_get_utc_offset (created) / G_TIME_SPAN_SECOND));
+  g_autoptr (GDateTime) now = g_date_time_new_now (zone);
+  g_autoptr (GDateTime) yesterday = g_date_time_add_days (now, -1);
+
+  if (g_date_time_get_year (created) == g_date_time_get_year (now) && g_date_time_get_day_of_year (created) == g_date_time_get_day_of_year (now))
+    /* Translators: a request of today in the usage list, in g_date_time_format() syntax */
+    return g_date_time_format (created, _ ("Today %H:%M:%S"));
+  if (g_date_time_get_year (created) == g_date_time_get_year (yesterday) && g_date_time_get_day_of_year (created) == g_date_time_get_day_of_year (yesterday))
+    /* Translators: a request of yesterday in the usage list, in g_date_time_format() syntax */
+    return g_date_time_format (created, _ ("Yesterday %H:%M:%S"));
+  /* Translators: the time of an older request in the usage list, in
+   * g_date_time_format() syntax: the locale's date and time of day */
+  return g_date_time_format (created, _ ("%x %H:%M:%S"));
+}
 
 static char *
 format_time (gpointer unused,
@@ -115,14 +157,13 @@ format_time (gpointer unused,
   if (log == NULL)
     return g_strdup (PLACEHOLDER);
 
-  /* created_at carries the server's offset: this is server time. */
+  /* created_at carries the server's offset: this is server time, and
+   * "today" is the day of now in that offset. */
   created = tally_usage_log_get_created_at (log);
   if (created == NULL)
     return g_strdup (tally_usage_log_get_created_at_raw (log));
 
-  /* Translators: the time of a request in the usage list, in the server's
-   * zone, in g_date_time_format() syntax ("2026-01-15 11:59:58") */
-  return g_date_time_format (created, _ ("%Y-%m-%d %H:%M:%S"));
+  return format_day_and_time (created);
 }
 
 static char *
@@ -130,6 +171,13 @@ format_model (gpointer unused,
               TallyUsageLog *log)
 {
   return log != NULL ? g_strdup (tally_usage_log_get_model (log)) : NULL;
+}
+
+static char *
+format_tokens (gpointer unused,
+               TallyUsageLog *log)
+{
+  return log != NULL ? tally_format_count_styled (tally_usage_log_get_total_tokens (log), tally_number_style_locale ()) : NULL;
 }
 
 static char *
@@ -256,14 +304,52 @@ format_key (GtkListItem *item,
   return g_strdup_printf (_ ("Deleted key #%" PRId64), id);
 }
 
+/* The second line of a narrow row: "prod · claude-sonnet-4 · 1,234 tokens". */
+static char *
+format_row_detail (GtkListItem *item,
+                   TallyUsageLog *log,
+                   TallyUsagePage *self)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *tokens = NULL;
+  gint64 total;
+
+  if (log == NULL)
+    return g_strdup (PLACEHOLDER);
+
+  key = format_key (item, log, self);
+  total = tally_usage_log_get_total_tokens (log);
+  count = tally_format_count_styled (total, tally_number_style_locale ());
+  /* Translators: a request's token count in the narrow usage list; %s is a number */
+  tokens = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s token", "%s tokens", (gulong) MAX (total, 0)), count);
+
+  /* Translators: the second line of a request in the narrow usage list:
+   * the key's name · the model · the tokens */
+  return g_strdup_printf (_ ("%s · %s · %s"), key, tally_usage_log_get_model (log), tokens);
+}
+
+/* Binds the "text" of @inscription to @func (item, log, self) of the item's row. */
+static void
+bind_row_text (GtkWidget *inscription,
+               GtkListItem *item,
+               GCallback func,
+               TallyUsagePage *self)
+{
+  GtkExpression *expression = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkExpression *params[1];
+
+  params[0] = gtk_property_expression_new (TALLY_TYPE_LOG_ROW, expression, "log");
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, params, func, self, NULL);
+  gtk_expression_bind (expression, inscription, "text", item);
+}
+
 static void
 key_setup_cb (GtkSignalListItemFactory *factory,
               GtkListItem *item,
               TallyUsagePage *self)
 {
   GtkWidget *label = gtk_inscription_new (NULL);
-  GtkExpression *expression;
-  GtkExpression *params[1];
 
   /* The table is usually wider than the window, so columns get their minimum:
    * make it wide enough to tell keys apart. */
@@ -271,12 +357,64 @@ key_setup_cb (GtkSignalListItemFactory *factory,
   gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 20);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
 
-  expression = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
-  params[0] = gtk_property_expression_new (TALLY_TYPE_LOG_ROW, expression, "log");
-  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, params,
-                                            G_CALLBACK (format_key), self, NULL);
-  gtk_expression_bind (expression, label, "text", item);
+  bind_row_text (label, item, G_CALLBACK (format_key), self);
   gtk_list_item_set_child (item, label);
+}
+
+static GtkWidget *
+row_inscription (const char *name,
+                 float xalign)
+{
+  GtkWidget *inscription = gtk_inscription_new (NULL);
+
+  gtk_widget_set_name (inscription, name);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), xalign);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 4);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+
+  return inscription;
+}
+
+/* A narrow row: the time and the billed cost, then key · model · tokens,
+ * and the chevron that says the row opens its details. */
+static void
+narrow_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem *item,
+                 TallyUsagePage *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *lines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *first = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *time = row_inscription ("row-time", 0);
+  GtkWidget *billed = row_inscription ("row-billed", 1);
+  GtkWidget *detail = row_inscription ("row-detail", 0);
+  GtkWidget *chevron = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  gtk_widget_set_margin_top (row, 9);
+  gtk_widget_set_margin_bottom (row, 9);
+  gtk_widget_set_margin_start (row, 6);
+  gtk_widget_set_margin_end (row, 3);
+  gtk_widget_set_hexpand (lines, TRUE);
+  gtk_widget_set_hexpand (time, TRUE);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (time), 20);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (billed), 10);
+  gtk_widget_add_css_class (billed, "numeric");
+  gtk_widget_add_css_class (billed, "heading");
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_widget_add_css_class (chevron, "dim-label");
+
+  bind_row_text (time, item, G_CALLBACK (format_time), self);
+  bind_row_text (billed, item, G_CALLBACK (format_billed), self);
+  bind_row_text (detail, item, G_CALLBACK (format_row_detail), self);
+
+  gtk_box_append (GTK_BOX (first), time);
+  gtk_box_append (GTK_BOX (first), billed);
+  gtk_box_append (GTK_BOX (lines), first);
+  gtk_box_append (GTK_BOX (lines), detail);
+  gtk_box_append (GTK_BOX (row), lines);
+  gtk_box_append (GTK_BOX (row), chevron);
+  gtk_list_item_set_child (item, row);
 }
 
 /* ------------------------------------------------------------------ state */
@@ -300,7 +438,7 @@ update_state (TallyUsagePage *self)
   const char *page;
 
   if (n > 0)
-    page = "table";
+    page = self->narrow ? "list" : "table";
   else if (error != NULL)
     page = "error";
   else if (loading || !tally_log_list_get_ready (log))
@@ -511,6 +649,34 @@ hidden_columns_changed (TallyUsagePage *self)
     }
 }
 
+/* GTK 4.8 has no API for a header's alignment: the titles are the
+ * column view's "header" row, one button per column holding its label.
+ * Numeric columns get right-aligned titles, like their cells. */
+static void
+align_numeric_headers (TallyUsagePage *self)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+
+  while (header != NULL && !g_str_equal (gtk_widget_get_css_name (header), "header"))
+    header = gtk_widget_get_next_sibling (header);
+  g_return_if_fail (header != NULL);
+
+  for (GtkWidget *title = gtk_widget_get_first_child (header); title != NULL; title = gtk_widget_get_next_sibling (title))
+    for (GtkWidget *child = gtk_widget_get_first_child (title); child != NULL; child = gtk_widget_get_first_child (child))
+      {
+        if (!GTK_IS_LABEL (child))
+          continue;
+        for (guint i = 0; i < N_COLUMNS; i++)
+          if (columns[i].numeric && g_str_equal (gtk_label_get_text (GTK_LABEL (child)), _ (columns[i].label)))
+            {
+              gtk_label_set_xalign (GTK_LABEL (child), 1);
+              gtk_widget_set_hexpand (child, TRUE);
+            }
+        break;
+      }
+}
+
 static void
 setup_columns (TallyUsagePage *self)
 {
@@ -546,11 +712,134 @@ setup_columns (TallyUsagePage *self)
     gtk_column_view_column_set_header_menu (self->columns[i], G_MENU_MODEL (self->columns_menu));
   gtk_menu_button_set_menu_model (self->columns_button, G_MENU_MODEL (self->columns_menu));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (self->column_actions));
+  align_numeric_headers (self);
 
   self->settings = g_settings_new (BASE_ID);
   g_signal_connect_object (self->settings, "changed::usage-hidden-columns",
                            G_CALLBACK (hidden_columns_changed), self, G_CONNECT_SWAPPED);
   hidden_columns_changed (self);
+}
+
+/* ---------------------------------------------------------- narrow layout */
+
+/* The cell of a total: value label → its box → the flow box child. */
+static GtkWidget *
+total_cell (GtkLabel *value)
+{
+  return gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (value)));
+}
+
+/* Wide: the totals flow in one row (wrapping as needed). Narrow: requests
+ * and tokens, then billed and list price, in a 2×2 grid; the average
+ * duration and the token split stay in the wide layout and the details. */
+static void
+layout_totals (TallyUsagePage *self)
+{
+  gboolean narrow = self->narrow;
+
+  gtk_flow_box_set_min_children_per_line (self->totals_box, narrow ? 2 : 1);
+  gtk_flow_box_set_max_children_per_line (self->totals_box, narrow ? 2 : 5);
+  gtk_flow_box_set_homogeneous (self->totals_box, narrow);
+  gtk_flow_box_set_column_spacing (self->totals_box, narrow ? 12 : 36);
+  gtk_widget_set_visible (total_cell (self->duration_value), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->tokens_caption), !narrow);
+
+  /* A homogeneous flow box gives a hidden label's cell a full row: the
+   * note's cell is there only while the note is. */
+  g_clear_pointer (&self->note_cell_visible, g_binding_unbind);
+  if (narrow)
+    self->note_cell_visible = g_object_bind_property (self->totals_note, "visible",
+                                                      gtk_widget_get_parent (GTK_WIDGET (self->totals_note)), "visible",
+                                                      G_BINDING_SYNC_CREATE);
+  else
+    gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->totals_note)), TRUE);
+}
+
+static void
+set_narrow (TallyUsagePage *self,
+            gboolean narrow)
+{
+  g_autoptr (GtkWidget) bar = NULL;
+
+  if (self->narrow == narrow)
+    return;
+  self->narrow = narrow;
+
+  /* The one filter bar moves between the toolbar and the popover. */
+  bar = g_object_ref (GTK_WIDGET (self->filter_bar));
+  gtk_box_remove (GTK_BOX (gtk_widget_get_parent (bar)), bar);
+  if (narrow)
+    {
+      gtk_box_append (self->filters_popover_box, bar);
+    }
+  else
+    {
+      gtk_popover_popdown (self->filters_popover);
+      gtk_box_insert_child_after (self->toolbar_box, bar, self->filters_summary_box);
+    }
+  tally_usage_filter_bar_set_stacked (self->filter_bar, narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->filters_button), narrow);
+  gtk_widget_set_visible (self->filters_summary_box, narrow);
+  /* the chooser is the table's */
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_button), !narrow);
+
+  layout_totals (self);
+
+  /* Only the view on screen has the rows (a hidden list would still make
+   * and bind its rows). */
+  gtk_column_view_set_model (self->column_view, narrow ? NULL : GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_model (self->narrow_list, narrow ? GTK_SELECTION_MODEL (self->selection) : NULL);
+  update_state (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NARROW]);
+}
+
+static void
+filters_summary_changed (TallyUsagePage *self)
+{
+  const char *summary = tally_usage_filter_bar_get_summary (self->filter_bar);
+
+  gtk_label_set_text (self->filters_summary, summary);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filters_summary), summary);
+  gtk_label_set_text (self->filters_range, tally_usage_filter_bar_get_range_label (self->filter_bar));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->filters_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
+}
+
+static void
+tally_usage_page_measure (GtkWidget *widget,
+                          GtkOrientation orientation,
+                          int for_size,
+                          int *minimum,
+                          int *natural,
+                          int *minimum_baseline,
+                          int *natural_baseline)
+{
+  TallyUsagePage *self = TALLY_USAGE_PAGE (widget);
+
+  gtk_widget_measure (self->content_box, orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+tally_usage_page_size_allocate (GtkWidget *widget,
+                                int width,
+                                int height,
+                                int baseline)
+{
+  TallyUsagePage *self = TALLY_USAGE_PAGE (widget);
+
+  if ((width < TALLY_USAGE_PAGE_NARROW_WIDTH) != self->narrow)
+    {
+      int unused;
+
+      set_narrow (self, width < TALLY_USAGE_PAGE_NARROW_WIDTH);
+      /* measured again before it is given a size */
+      gtk_widget_measure (self->content_box, GTK_ORIENTATION_HORIZONTAL, -1, &unused, NULL, NULL, NULL);
+      gtk_widget_measure (self->content_box, GTK_ORIENTATION_VERTICAL, width, &unused, NULL, NULL, NULL);
+    }
+
+  gtk_widget_allocate (self->content_box, width, height, baseline, NULL);
 }
 
 /* --------------------------------------------------------------- actions */
@@ -567,7 +856,11 @@ focus_filter_action (GtkWidget *widget,
                      const char *action_name,
                      GVariant *parameter)
 {
-  tally_usage_filter_bar_focus_filter (TALLY_USAGE_PAGE (widget)->filter_bar);
+  TallyUsagePage *self = TALLY_USAGE_PAGE (widget);
+
+  if (self->narrow)
+    gtk_menu_button_popup (self->filters_button);
+  tally_usage_filter_bar_focus_filter (self->filter_bar);
 }
 
 static void
@@ -595,6 +888,8 @@ static void
 tally_usage_page_dispose (GObject *object)
 {
   TallyUsagePage *self = (TallyUsagePage *) object;
+
+  g_clear_pointer (&self->note_cell_visible, g_binding_unbind);
 
   /* the last reference to a signal group disconnects its handlers */
   g_clear_object (&self->usage_signals);
@@ -627,6 +922,10 @@ tally_usage_page_get_property (GObject *object,
 
       case PROP_USAGE:
         g_value_set_object (value, self->usage);
+        break;
+
+      case PROP_NARROW:
+        g_value_set_boolean (value, self->narrow);
         break;
 
       default:
@@ -673,17 +972,30 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   properties[PROP_USAGE] = g_param_spec_object ("usage", NULL, NULL,
                                                 TALLY_TYPE_USAGE,
                                                 (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NARROW] = g_param_spec_boolean ("narrow", NULL, NULL, FALSE,
+                                                  (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  widget_class->measure = tally_usage_page_measure;
+  widget_class->size_allocate = tally_usage_page_size_allocate;
 
   g_type_ensure (TALLY_TYPE_USAGE_FILTER_BAR);
   g_type_ensure (TALLY_TYPE_LOG_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tally-usage-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, content_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, toolbar_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, filters_button);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, filters_popover);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, filters_popover_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, filters_summary_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, filters_summary);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, filters_range);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, spinner);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, columns_button);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, totals_box);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, requests_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, tokens_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, tokens_caption);
@@ -695,6 +1007,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_revealer);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_button);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, narrow_list);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, error_status);
   for (guint i = 0; i < N_COLUMNS; i++)
@@ -703,6 +1016,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, format_time);
   gtk_widget_class_bind_template_callback (widget_class, format_model);
+  gtk_widget_class_bind_template_callback (widget_class, format_tokens);
   gtk_widget_class_bind_template_callback (widget_class, format_type);
   gtk_widget_class_bind_template_callback (widget_class, format_input);
   gtk_widget_class_bind_template_callback (widget_class, format_output);
@@ -719,8 +1033,6 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_install_action (widget_class, "usage.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "usage.show-new", NULL, show_new_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "usage.focus-filter", NULL);
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
@@ -752,6 +1064,18 @@ tally_usage_page_init (TallyUsagePage *self)
   g_signal_group_connect_object (self->usage_signals, "notify::logged-in", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   setup_columns (self);
+
+  {
+    g_autoptr (GtkListItemFactory) narrow_factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect_object (narrow_factory, "setup", G_CALLBACK (narrow_setup_cb), self, 0);
+    gtk_list_view_set_factory (self->narrow_list, narrow_factory);
+  }
+  g_signal_connect_object (self->filter_bar, "notify::summary",
+                           G_CALLBACK (filters_summary_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_bar, "notify::range-label",
+                           G_CALLBACK (filters_summary_changed), self, G_CONNECT_SWAPPED);
+  filters_summary_changed (self);
 
   {
     g_autoptr (TallyUsage) usage = tally_usage_new (NULL);
@@ -860,4 +1184,12 @@ tally_usage_page_show_details (TallyUsagePage *self,
   gtk_window_present (GTK_WINDOW (details));
 
   return GTK_WINDOW (details);
+}
+
+gboolean
+tally_usage_page_get_narrow (TallyUsagePage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), FALSE);
+
+  return self->narrow;
 }

@@ -8,6 +8,11 @@
  *
  * Actions (prefix "usage."): "focus-filter" (Ctrl+F), "reload" (refetch the
  * log and the totals, keeping the rows until the new ones arrive).
+ *
+ * "narrow" (read-only, notified): the page was given less than
+ * TALLY_USAGE_PAGE_NARROW_WIDTH pixels and shows its narrow layout: a
+ * Filters button with a summary of the filters, the totals in a 2×2 grid and
+ * two-line rows (time and billed; key · model · tokens).
  */
 
 #pragma once
@@ -20,6 +25,8 @@
 G_BEGIN_DECLS
 
 #define TALLY_TYPE_USAGE_PAGE (tally_usage_page_get_type ())
+
+#define TALLY_USAGE_PAGE_NARROW_WIDTH 600
 
 G_DECLARE_FINAL_TYPE (TallyUsagePage, tally_usage_page, TALLY, USAGE_PAGE, GtkWidget)
 
@@ -46,5 +53,7 @@ void tally_usage_page_reload (TallyUsagePage *self);
  * returns it (owned by GTK) or NULL. */
 GtkWindow *tally_usage_page_show_details (TallyUsagePage *self,
                                           guint position);
+
+gboolean tally_usage_page_get_narrow (TallyUsagePage *self);
 
 G_END_DECLS

@@ -748,3 +748,14 @@ tally_window_add_toast (TallyWindow *self,
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
+
+void
+tally_window_show_usage_query (TallyWindow *self,
+                               const TallyUsageQuery *query)
+{
+  g_return_if_fail (TALLY_IS_WINDOW (self));
+  g_return_if_fail (query != NULL);
+
+  tally_session_set_usage_query (self->session, query);
+  show_usage (self);
+}

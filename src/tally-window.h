@@ -37,4 +37,8 @@ void tally_window_prefill_login (TallyWindow *self,
 void tally_window_add_toast (TallyWindow *self,
                              const char *message);
 
+/* Shows the usage view with exactly @query as its filter (app.show-usage). */
+void tally_window_show_usage_query (TallyWindow *self,
+                                    const TallyUsageQuery *query);
+
 G_END_DECLS

@@ -685,6 +685,125 @@ test_keys (void)
   g_assert_finalize_object (g_steal_pointer (&server));
 }
 
+/* Every row of /usage?@query (paged by 7, to cross pages), as
+ * "id:model" strings. */
+static GPtrArray *
+fetch_sorted (TallyDemoServer *server,
+              const char *token,
+              const char *query)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint page = 1;; page++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/usage?%s&page=%u&page_size=7", query, page);
+      Reply *reply = get (server, path, token);
+      JsonArray *items = json_object_get_array_member (data_object (reply), "items");
+      guint n = json_array_get_length (items);
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *row = json_array_get_object_element (items, i);
+
+          g_ptr_array_add (out, g_strdup_printf ("%" G_GINT64_FORMAT ":%s", json_object_get_int_member (row, "id"),
+                                                 json_object_get_string_member (row, "model")));
+        }
+      reply_free (reply);
+      if (n < 7)
+        return out;
+    }
+}
+
+static gint64
+entry_id (const char *entry)
+{
+  return g_ascii_strtoll (entry, NULL, 10);
+}
+
+/* By model (in the order of *@direction), ties newest first. */
+static int
+compare_by_model_then_newest (gconstpointer a,
+                              gconstpointer b,
+                              gpointer direction)
+{
+  const char *ea = *(const char *const *) a;
+  const char *eb = *(const char *const *) b;
+  int order = strcmp (strchr (ea, ':'), strchr (eb, ':')) * *(const int *) direction;
+
+  if (order != 0)
+    return order;
+  return entry_id (ea) < entry_id (eb) ? 1 : -1;
+}
+
+static char *
+join_entries (GPtrArray *entries)
+{
+  g_ptr_array_add (entries, NULL);
+  g_ptr_array_set_size (entries, entries->len - 1);
+  return g_strjoinv (" ", (char **) entries->pdata);
+}
+
+/* sort_by/sort_order on today's server (created_at, model, else id; asc,
+ * else desc; ties of a model newest first); S ignores them. */
+static void
+test_usage_sort (gconstpointer data)
+{
+  TallyDemoGeneration generation = GPOINTER_TO_INT (data);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TallyDemoServer) server = tally_demo_server_new ();
+  g_autofree char *token = NULL;
+  const char *filter = "start_date=2025-12-30&end_date=2025-12-31&api_key_id=1";
+  g_autoptr (GPtrArray) newest = NULL;
+  g_autoptr (GPtrArray) expected = NULL;
+  g_autofree char *newest_text = NULL;
+
+  g_object_set (server, "seed", SEED, "days", DAYS, "rows", ROWS, "now", NOW, "generation", generation, NULL);
+  g_assert_true (tally_demo_server_start (server, &error));
+  token = login (server);
+
+  newest = fetch_sorted (server, token, filter);
+  g_assert_cmpuint (newest->len, >, 20);
+  newest_text = join_entries (newest);
+
+  for (guint i = 0; i < 6; i++)
+    {
+      static const struct
+      {
+        const char *sort;
+        const char *current; /* how today's server orders */
+      } cases[] = {
+        { "sort_by=created_at&sort_order=asc", "reversed" },
+        { "sort_by=created_at&sort_order=desc", "newest" },
+        { "sort_by=id&sort_order=asc", "reversed" },
+        { "sort_by=bogus&sort_order=asc", "reversed" },
+        { "sort_by=model&sort_order=asc", "model-asc" },
+        { "sort_by=model&sort_order=sideways", "model-desc" },
+      };
+      g_autofree char *query = g_strconcat (filter, "&", cases[i].sort, NULL);
+      g_autoptr (GPtrArray) got = fetch_sorted (server, token, query);
+      g_autofree char *got_text = join_entries (got);
+      const char *order = generation == TALLY_DEMO_GENERATION_2025 ? "newest" : cases[i].current;
+      g_autofree char *expected_text = NULL;
+
+      g_clear_pointer (&expected, g_ptr_array_unref);
+      expected = g_ptr_array_new_with_free_func (g_free);
+      for (guint j = 0; j < newest->len; j++)
+        g_ptr_array_add (expected, g_strdup (g_ptr_array_index (newest, g_str_equal (order, "reversed") ? newest->len - 1 - j : j)));
+      if (g_str_has_prefix (order, "model-"))
+        {
+          int direction = g_str_equal (order, "model-asc") ? 1 : -1;
+
+          g_ptr_array_sort_with_data (expected, compare_by_model_then_newest, &direction);
+        }
+      expected_text = join_entries (expected);
+
+      g_test_message ("%s: %s", cases[i].sort, order);
+      g_assert_cmpstr (got_text, ==, expected_text);
+    }
+
+  g_assert_finalize_object (g_steal_pointer (&server));
+}
+
 static void
 test_usage_list (void)
 {
@@ -1657,6 +1776,8 @@ main (int argc,
   g_test_add_func ("/demo-server/routing", test_routing);
   g_test_add_func ("/demo-server/keys", test_keys);
   g_test_add_func ("/demo-server/usage-list", test_usage_list);
+  g_test_add_data_func ("/demo-server/usage-sort", GINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_usage_sort);
+  g_test_add_data_func ("/demo-server/usage-sort-2025", GINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_usage_sort);
   g_test_add_func ("/demo-server/stats", test_stats);
   g_test_add_data_func ("/demo-server/stats-filters", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_stats_filters);
   g_test_add_data_func ("/demo-server/stats-filters-2025", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_stats_filters);

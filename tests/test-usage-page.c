@@ -247,15 +247,41 @@ fetch_first_page (Ctx *ctx)
   return tally_test_fetch_data (ctx->session, path);
 }
 
-/* The first row of @page1 is drawn, in server time. */
+/* The time of the first row of @page1 as the page writes it, in server
+ * time: "Today 14:03:21", "Yesterday 09:12:00", else the locale's date
+ * ("%x") and the time. */
+static char *
+first_row_time (JsonObject *page1)
+{
+  JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
+  const char *stamp = json_object_get_string_member (first, "created_at");
+  g_autoptr (GDateTime) created = g_date_time_new_from_iso8601 (stamp, NULL);
+  g_autoptr (GTimeZone) zone = g_time_zone_new_offset ((gint32) (g_date_time_get_utc_offset (created) / G_TIME_SPAN_SECOND));
+  g_autoptr (GDateTime) now = g_date_time_new_now (zone);
+  g_autofree char *day = g_strndup (stamp, 10);
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr (GDateTime) before = g_date_time_add_days (now, -1);
+  g_autofree char *yesterday = g_date_time_format (before, "%Y-%m-%d");
+  g_autofree char *time = g_strndup (stamp + 11, 8);
+  g_autofree char *when = NULL;
+
+  if (g_str_equal (day, today))
+    when = g_strdup_printf ("Today %s", time);
+  else if (g_str_equal (day, yesterday))
+    when = g_strdup_printf ("Yesterday %s", time);
+  else
+    when = g_date_time_format (created, "%x %H:%M:%S");
+
+  return g_steal_pointer (&when);
+}
+
+/* The first row of @page1 is drawn. */
 static void
 wait_first_row_drawn (Ctx *ctx,
                       JsonObject *page1)
 {
-  JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
-  g_autofree char *when = g_strndup (json_object_get_string_member (first, "created_at"), 19);
+  g_autofree char *when = first_row_time (page1);
 
-  when[10] = ' ';
   ctx->needle = when;
   wait_until (text_shown, ctx, "the first row is drawn");
   ctx->needle = NULL;
@@ -478,7 +504,52 @@ test_type_filter (Ctx *ctx,
   wait_until (log_settled, ctx, "the sync log is loaded");
 }
 
-/* Column visibility follows GSettings, and the column actions write it. */
+/* The titles of the visible columns, in order, joined with "|" (the
+ * details chevron has none). */
+static char *
+visible_titles (GtkColumnView *column_view)
+{
+  GListModel *view_columns = gtk_column_view_get_columns (column_view);
+  g_autoptr (GStrvBuilder) titles = g_strv_builder_new ();
+  g_auto (GStrv) strv = NULL;
+  guint i = 0;
+  GtkColumnViewColumn *column;
+
+  while ((column = g_list_model_get_item (view_columns, i++)) != NULL)
+    {
+      const char *title = gtk_column_view_column_get_title (column);
+
+      if (gtk_column_view_column_get_visible (column))
+        g_strv_builder_add (titles, title != NULL ? title : "(chevron)");
+      g_object_unref (column);
+    }
+
+  strv = g_strv_builder_end (titles);
+  return g_strjoinv ("|", strv);
+}
+
+/* Where the header label titled @title sits in its button: 0 at the start
+ * (not expanded: GTK's default), 1 at the end (expanded, xalign 1). */
+static float
+header_xalign (GtkColumnView *column_view,
+               const char *title)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  tally_test_collect_widgets (GTK_WIDGET (column_view), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+
+      if (g_str_equal (gtk_widget_get_css_name (gtk_widget_get_parent (gtk_widget_get_parent (gtk_widget_get_parent (label)))), "header") && g_str_equal (gtk_label_get_text (GTK_LABEL (label)), title))
+        return gtk_widget_get_hexpand (label) ? gtk_label_get_xalign (GTK_LABEL (label)) : 0;
+    }
+
+  g_error ("no header label “%s”", title);
+}
+
+/* Fewer columns by default; the chooser's actions write GSettings, which a
+ * new page reads; numeric headers are right-aligned like their cells. */
 static void
 test_columns (Ctx *ctx,
               gconstpointer data)
@@ -486,25 +557,39 @@ test_columns (Ctx *ctx,
   g_autoptr (GSettings) settings = g_settings_new (BASE_ID);
   const char *hide[] = { "model", "first-token", NULL };
   GtkColumnView *column_view = GTK_COLUMN_VIEW (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-log"));
-  GListModel *view_columns = gtk_column_view_get_columns (column_view);
   g_auto (GStrv) hidden = NULL;
-  guint n_visible = 0;
+  g_autofree char *titles = NULL;
+  GtkWidget *other;
+
+  titles = visible_titles (column_view);
+  g_assert_cmpstr (titles, ==, "Time|Key|Model|Tokens|Billed|First Token|Duration|(chevron)");
 
   g_settings_set_strv (settings, "usage-hidden-columns", hide);
-  for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
-    {
-      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+  g_clear_pointer (&titles, g_free);
+  titles = visible_titles (column_view);
+  g_assert_cmpstr (titles, ==, "Time|Key|Tokens|Type|Input|Output|Cache Write|Cache Read|Billed|List Price|Multiplier|Billing|Duration|(chevron)");
 
-      if (gtk_column_view_column_get_visible (column))
-        n_visible++;
-    }
-  g_assert_cmpuint (n_visible, ==, 12);
-
+  /* the chooser (columns.*) saves the choice */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx->page), "columns.duration", NULL));
   hidden = g_settings_get_strv (settings, "usage-hidden-columns");
   g_assert_cmpuint (g_strv_length (hidden), ==, 3);
   g_assert_true (g_strv_contains ((const char *const *) hidden, "duration"));
   g_settings_reset (settings, "usage-hidden-columns");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx->page), "columns.list", NULL));
+
+  /* and a page made later (the next start) shows it */
+  other = g_object_ref_sink (tally_usage_page_new ());
+  g_clear_pointer (&titles, g_free);
+  titles = visible_titles (GTK_COLUMN_VIEW (tally_test_find_named (other, "usage-log")));
+  g_assert_cmpstr (titles, ==, "Time|Key|Model|Tokens|Billed|List Price|First Token|Duration|(chevron)");
+  g_object_unref (other);
+  g_settings_reset (settings, "usage-hidden-columns");
+
+  g_assert_cmpfloat (header_xalign (column_view, "Billed"), ==, 1);
+  g_assert_cmpfloat (header_xalign (column_view, "Tokens"), ==, 1);
+  g_assert_cmpfloat (header_xalign (column_view, "Duration"), ==, 1);
+  g_assert_cmpfloat (header_xalign (column_view, "Model"), ==, 0);
+  g_assert_cmpfloat (header_xalign (column_view, "Time"), ==, 0);
 }
 
 /* Ctrl+F's action puts the focus in the filter bar. */
@@ -690,6 +775,219 @@ test_filtered_totals (gconstpointer data)
   g_assert_null (ctx.window);
   g_clear_object (&result); /* its source object is the session */
   g_assert_finalize_object (ctx.session);
+/* ---------------------------------------------------------- narrow layout */
+
+static gboolean
+page_narrow (gpointer data)
+{
+  Ctx *ctx = data;
+
+  return tally_usage_page_get_narrow (ctx->page);
+}
+
+static gboolean
+page_wide (gpointer data)
+{
+  Ctx *ctx = data;
+
+  return !tally_usage_page_get_narrow (ctx->page) && gtk_widget_get_width (GTK_WIDGET (ctx->page)) > 1000;
+}
+
+/* The window at @width; waits for the page's layout to follow. */
+static void
+resize (Ctx *ctx,
+        int width,
+        Predicate done)
+{
+  /* a shown window keeps its size: shown again, it takes the new one */
+  gtk_widget_hide (ctx->window);
+  gtk_window_set_default_size (GTK_WINDOW (ctx->window), width, 760);
+  gtk_window_present (GTK_WINDOW (ctx->window));
+  wait_until (done, ctx, "the page follows the width");
+  tally_test_wait_painted (ctx->window);
+}
+
+/* The bounds of a total's cell (label → box → flow box child) in the
+ * totals' flow box. */
+static graphene_rect_t
+cell_bounds (Ctx *ctx,
+             const char *value_name)
+{
+  GtkWidget *cell = gtk_widget_get_parent (gtk_widget_get_parent (tally_test_find_named (GTK_WIDGET (ctx->page), value_name)));
+  graphene_rect_t bounds;
+
+  g_assert_true (GTK_IS_FLOW_BOX_CHILD (cell));
+  g_assert_true (gtk_widget_compute_bounds (cell, gtk_widget_get_parent (cell), &bounds));
+  return bounds;
+}
+
+static const char *
+summary_text (Ctx *ctx)
+{
+  return label_text (GTK_WIDGET (ctx->page), "filters-summary");
+}
+
+static GtkWidget *
+filters_popover (Ctx *ctx)
+{
+  return (GtkWidget *) gtk_menu_button_get_popover (GTK_MENU_BUTTON (tally_test_find_named (GTK_WIDGET (ctx->page), "filters-button")));
+}
+
+/* The inscriptions named @name in the narrow list, in row order. */
+static GPtrArray *
+row_parts (Ctx *ctx,
+           const char *name)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+  GPtrArray *named = g_ptr_array_new ();
+
+  tally_test_collect_widgets (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-list-narrow"), GTK_TYPE_INSCRIPTION, all);
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (gtk_widget_get_name (g_ptr_array_index (all, i)), name))
+      g_ptr_array_add (named, g_ptr_array_index (all, i));
+
+  return named;
+}
+
+static gboolean
+narrow_first_row_drawn (gpointer data)
+{
+  Ctx *ctx = data;
+  g_autoptr (GPtrArray) times = row_parts (ctx, "row-time");
+
+  return times->len > 0 && g_strcmp0 (gtk_inscription_get_text (g_ptr_array_index (times, 0)), ctx->needle) == 0;
+}
+
+/* At 360 px: a Filters button whose popover holds the one filter bar, with
+ * the summary of the filters beside it; the totals in a 2×2 grid; two-line
+ * rows with the billed cost. At 1200 px the wide layout again. */
+static void
+test_narrow (Ctx *ctx,
+             gconstpointer data)
+{
+  GtkWidget *page = GTK_WIDGET (ctx->page);
+  GtkWidget *bar = tally_test_find_widget (page, TALLY_TYPE_USAGE_FILTER_BAR);
+  g_autofree char *key5 = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr (JsonObject) page1 = NULL;
+  graphene_rect_t requests, tokens, billed, list;
+
+  g_assert_false (tally_usage_page_get_narrow (ctx->page));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (page, "filters-button")));
+
+  resize (ctx, 360, page_narrow);
+
+  /* the Filters button and its summary; the filter bar is in its popover */
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "filters-button")));
+  g_assert_true (gtk_widget_is_ancestor (bar, filters_popover (ctx)));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (page, "columns-button")));
+  g_assert_cmpstr (summary_text (ctx), ==, "All requests");
+  g_assert_cmpstr (label_text (page, "filters-range"), ==, "Last 7 Days");
+
+  /* Ctrl+F opens the popover on the first filter */
+  g_assert_true (gtk_widget_activate_action (page, "usage.focus-filter", NULL));
+  g_assert_true (gtk_widget_get_visible (filters_popover (ctx)));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (ctx->window)), tally_test_find_named (page, "key-filter")));
+  gtk_popover_popdown (GTK_POPOVER (filters_popover (ctx)));
+
+  /* the controls in the popover write the query, the summary follows it */
+  /* key 5's group bills 1.5× the list price */
+  key5 = pick_key (ctx, 5);
+  expected = g_strdup_printf ("Key: %s", key5);
+  g_assert_cmpstr (summary_text (ctx), ==, expected);
+  {
+    g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
+
+    tally_usage_query_set_model (query, "claude-sonnet-4-5");
+    tally_session_set_usage_query (ctx->session, query);
+  }
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Key: %s · Model: claude-sonnet-4-5", key5);
+  g_assert_cmpstr (summary_text (ctx), ==, expected);
+  {
+    g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
+
+    tally_usage_query_set_api_key_id (query, 0);
+    tally_usage_query_set_stream (query, TALLY_STREAM_SYNC);
+    tally_usage_query_set_billing (query, TALLY_BILLING_SUBSCRIPTION);
+    tally_session_set_usage_query (ctx->session, query);
+  }
+  g_assert_cmpstr (summary_text (ctx), ==, "Model: claude-sonnet-4-5 · Type: Sync · Billing: Subscription");
+  set_query (ctx, 5, TALLY_STREAM_ANY);
+  {
+    g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
+
+    tally_usage_query_set_model (query, NULL);
+    tally_usage_query_set_billing (query, TALLY_BILLING_ANY);
+    tally_session_set_usage_query (ctx->session, query);
+  }
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Key: %s", key5);
+  g_assert_cmpstr (summary_text (ctx), ==, expected);
+
+  /* the totals: requests and tokens, then billed and list price */
+  tally_test_wait_painted (ctx->window);
+  requests = cell_bounds (ctx, "total-requests");
+  tokens = cell_bounds (ctx, "total-tokens");
+  billed = cell_bounds (ctx, "total-billed");
+  list = cell_bounds (ctx, "total-list");
+  g_assert_cmpfloat (requests.origin.x, ==, billed.origin.x);
+  g_assert_cmpfloat (tokens.origin.x, ==, list.origin.x);
+  g_assert_cmpfloat (requests.origin.x, <, tokens.origin.x);
+  g_assert_cmpfloat (requests.origin.y, ==, tokens.origin.y);
+  g_assert_cmpfloat (billed.origin.y, ==, list.origin.y);
+  g_assert_cmpfloat (requests.origin.y + requests.size.height, <=, billed.origin.y);
+  g_assert_false (gtk_widget_get_mapped (tally_test_find_named (page, "total-duration")));
+
+  /* two-line rows: the time and the billed cost, then key · model · tokens */
+  page1 = fetch_first_page (ctx);
+  wait_until (log_settled, ctx, "the key 5 log is loaded");
+  {
+    JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
+    gint64 total = json_object_get_int_member (first, "input_tokens") + json_object_get_int_member (first, "output_tokens") + json_object_get_int_member (first, "cache_creation_tokens") + json_object_get_int_member (first, "cache_read_tokens");
+    g_autofree char *cost = tally_format_cost (json_object_get_double_member (first, "actual_cost"));
+    g_autofree char *list_price = tally_format_cost (json_object_get_double_member (first, "total_cost"));
+    g_autofree char *count = tally_format_count (total);
+    g_autofree char *detail = g_strdup_printf ("%s · %s · %s tokens", key5, json_object_get_string_member (first, "model"), count);
+    g_autofree char *when = first_row_time (page1);
+    g_autoptr (GPtrArray) times = NULL;
+    g_autoptr (GPtrArray) costs = NULL;
+    g_autoptr (GPtrArray) details = NULL;
+    graphene_rect_t time_at, cost_at, detail_at;
+
+    ctx->needle = when;
+    wait_until (narrow_first_row_drawn, ctx, "the first narrow row is drawn");
+    ctx->needle = NULL;
+    tally_test_wait_painted (ctx->window);
+    times = row_parts (ctx, "row-time");
+    costs = row_parts (ctx, "row-billed");
+    details = row_parts (ctx, "row-detail");
+    g_assert_cmpstr (cost, !=, list_price);
+    g_assert_cmpstr (gtk_inscription_get_text (g_ptr_array_index (costs, 0)), ==, cost);
+    g_assert_cmpstr (gtk_inscription_get_text (g_ptr_array_index (details, 0)), ==, detail);
+    g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (times, 0), page, &time_at));
+    g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (costs, 0), page, &cost_at));
+    g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (details, 0), page, &detail_at));
+    g_assert_cmpfloat (time_at.origin.y, ==, cost_at.origin.y);
+    g_assert_cmpfloat (cost_at.origin.x, >=, time_at.origin.x + time_at.size.width);
+    g_assert_cmpfloat (cost_at.origin.x + cost_at.size.width, >, 300);
+    g_assert_cmpfloat (detail_at.origin.y, >=, time_at.origin.y + time_at.size.height);
+  }
+  tally_test_save_png (ctx->window, "test-usage-page-narrow.png");
+
+  /* back to wide */
+  resize (ctx, 1200, page_wide);
+  g_assert_false (gtk_widget_is_ancestor (bar, filters_popover (ctx)));
+  g_assert_true (gtk_widget_get_mapped (bar));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (page, "filters-button")));
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "columns-button")));
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "usage-log")));
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "total-duration")));
+  g_assert_true (gtk_widget_get_mapped (tally_test_find_named (page, "total-tokens-split")));
+  requests = cell_bounds (ctx, "total-requests");
+  list = cell_bounds (ctx, "total-list");
+  g_assert_cmpfloat (requests.origin.y, ==, list.origin.y);
+  g_assert_cmpfloat (cell_bounds (ctx, "total-duration").origin.y, ==, requests.origin.y);
 }
 
 int
@@ -706,6 +1004,7 @@ main (int argc,
   g_test_add ("/usage-page/type-filter", Ctx, NULL, setup_demo, test_type_filter, teardown);
   g_test_add ("/usage-page/columns", Ctx, NULL, setup_demo, test_columns, teardown);
   g_test_add ("/usage-page/focus-filter", Ctx, NULL, setup_demo, test_focus_filter, teardown);
+  g_test_add ("/usage-page/narrow", Ctx, NULL, setup_demo, test_narrow, teardown);
   g_test_add ("/usage-page/new-rows", Ctx, NULL, setup_live_demo, test_new_rows, teardown);
   g_test_add_data_func ("/usage-page/filtered-totals", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_filtered_totals);
   g_test_add_data_func ("/usage-page/filtered-totals-2025", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_filtered_totals);

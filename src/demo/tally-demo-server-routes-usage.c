@@ -71,6 +71,79 @@ parse_row_filters (TallyDemoServer *self,
 /* ------------------------------------------------------------------------ */
 /* Handlers: usage                                                          */
 
+/* ------------------------------------------------------------------------ */
+/* Sorting the list (today's servers, since Apr 2026; S ignores it)          */
+
+typedef struct
+{
+  const TallyDemoRow *rows;
+  const TallyDemoModel *models;
+  int direction; /* 1 ascending, -1 descending */
+} SortContext;
+
+/* By model name in the order asked for; ties newest first (id desc). */
+static int
+compare_by_model (gconstpointer a,
+                  gconstpointer b,
+                  gpointer user_data)
+{
+  const SortContext *ctx = user_data;
+  guint ia = *(const guint *) a;
+  guint ib = *(const guint *) b;
+  int order = strcmp (ctx->models[ctx->rows[ia].model].name, ctx->models[ctx->rows[ib].model].name);
+
+  if (order != 0)
+    return order * ctx->direction;
+  return ia < ib ? 1 : (ia > ib ? -1 : 0);
+}
+
+/* tally_demo_data_select() in the order of `sort_by` (`created_at`,
+ * `model`, anything else `id`) and `sort_order` (`asc`, anything else desc),
+ * as today's servers do: ids and created_at rise together here, so
+ * created_at and id are the same order. */
+static guint
+select_sorted (TallyDemoServer *self,
+               Request *req,
+               const TallyDemoFilter *filter,
+               guint64 offset,
+               guint limit,
+               guint *indices,
+               guint64 *total)
+{
+  const char *sort_by = _tally_demo_query_get (req, "sort_by");
+  const char *sort_order = _tally_demo_query_get (req, "sort_order");
+  gboolean ascending = g_strcmp0 (sort_order, "asc") == 0;
+  g_autofree guint *all = NULL;
+  guint n_all;
+  guint n = 0;
+
+  if (self->generation == TALLY_DEMO_GENERATION_2025 || (!ascending && g_strcmp0 (sort_by, "model") != 0))
+    return tally_demo_data_select (self->data, filter, offset, limit, indices, total);
+
+  tally_demo_data_select (self->data, filter, 0, 0, NULL, total);
+  n_all = (guint) *total;
+  all = g_new (guint, MAX (n_all, 1));
+  n_all = tally_demo_data_select (self->data, filter, 0, n_all, all, total);
+
+  if (g_strcmp0 (sort_by, "model") == 0)
+    {
+      SortContext ctx = { NULL, NULL, ascending ? 1 : -1 };
+      guint n_rows, n_models;
+
+      ctx.rows = tally_demo_data_get_rows (self->data, &n_rows);
+      ctx.models = tally_demo_data_get_models (self->data, &n_models);
+      g_qsort_with_data (all, (gint) n_all, sizeof (guint), compare_by_model, &ctx);
+      for (guint64 i = offset; i < n_all && n < limit; i++)
+        indices[n++] = all[i];
+      return n;
+    }
+
+  /* oldest first: the newest-first selection read from its end */
+  for (guint64 i = offset; i < n_all && n < limit; i++)
+    indices[n++] = all[n_all - 1 - i];
+  return n;
+}
+
 void
 _tally_demo_handle_usage_list (TallyDemoServer *self,
                                Request *req,
@@ -135,7 +208,7 @@ _tally_demo_handle_usage_list (TallyDemoServer *self,
     offset = (guint64) (page - 1) * (guint64) page_size;
   else
     offset = G_MAXUINT64;
-  n = tally_demo_data_select (self->data, &filter, offset, (guint) page_size, indices, &total);
+  n = select_sorted (self, req, &filter, offset, (guint) page_size, indices, &total);
 
   json = _tally_demo_success_begin (resp);
   tally_demo_json_begin_object (json, "data");
