@@ -111,7 +111,6 @@ struct _TallyUsagePage
   GtkColumnViewColumn *columns[N_COLUMNS];
 
   gboolean narrow;
-  GBinding *note_cell_visible; /* narrow only */
 };
 
 G_DEFINE_FINAL_TYPE (TallyUsagePage, tally_usage_page, GTK_TYPE_WIDGET)
@@ -743,16 +742,6 @@ layout_totals (TallyUsagePage *self)
   gtk_flow_box_set_column_spacing (self->totals_box, narrow ? 12 : 36);
   gtk_widget_set_visible (total_cell (self->duration_value), !narrow);
   gtk_widget_set_visible (GTK_WIDGET (self->tokens_caption), !narrow);
-
-  /* A homogeneous flow box gives a hidden label's cell a full row: the
-   * note's cell is there only while the note is. */
-  g_clear_pointer (&self->note_cell_visible, g_binding_unbind);
-  if (narrow)
-    self->note_cell_visible = g_object_bind_property (self->totals_note, "visible",
-                                                      gtk_widget_get_parent (GTK_WIDGET (self->totals_note)), "visible",
-                                                      G_BINDING_SYNC_CREATE);
-  else
-    gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->totals_note)), TRUE);
 }
 
 static void
@@ -888,8 +877,6 @@ static void
 tally_usage_page_dispose (GObject *object)
 {
   TallyUsagePage *self = (TallyUsagePage *) object;
-
-  g_clear_pointer (&self->note_cell_visible, g_binding_unbind);
 
   /* the last reference to a signal group disconnects its handlers */
   g_clear_object (&self->usage_signals);

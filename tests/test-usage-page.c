@@ -775,6 +775,8 @@ test_filtered_totals (gconstpointer data)
   g_assert_null (ctx.window);
   g_clear_object (&result); /* its source object is the session */
   g_assert_finalize_object (ctx.session);
+}
+
 /* ---------------------------------------------------------- narrow layout */
 
 static gboolean
@@ -945,8 +947,8 @@ test_narrow (Ctx *ctx,
   {
     JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
     gint64 total = json_object_get_int_member (first, "input_tokens") + json_object_get_int_member (first, "output_tokens") + json_object_get_int_member (first, "cache_creation_tokens") + json_object_get_int_member (first, "cache_read_tokens");
-    g_autofree char *cost = tally_format_cost (json_object_get_double_member (first, "actual_cost"));
-    g_autofree char *list_price = tally_format_cost (json_object_get_double_member (first, "total_cost"));
+    g_autofree char *cost = tally_format_cost_table (json_object_get_double_member (first, "actual_cost"));
+    g_autofree char *list_price = tally_format_cost_table (json_object_get_double_member (first, "total_cost"));
     g_autofree char *count = tally_format_count (total);
     g_autofree char *detail = g_strdup_printf ("%s · %s · %s tokens", key5, json_object_get_string_member (first, "model"), count);
     g_autofree char *when = first_row_time (page1);
