@@ -353,7 +353,7 @@ store_failed_cb (TallySession *self,
 {
   g_autofree char *message = NULL;
 
-  message = g_strdup_printf (_("Could not save the login in the keyring: %s"), error->message);
+  message = g_strdup_printf (_ ("Could not save the login in the keyring: %s"), error->message);
   _tally_session_set_last_error (self, message);
 }
 
@@ -752,6 +752,21 @@ tally_session_get_demo_backend (TallySession *self)
   return self->demo ? self->demo_server : NULL;
 }
 
+gint64
+tally_session_get_server_now (TallySession *self)
+{
+  TallyDemoBackend *demo;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (TALLY_IS_SESSION (self), now);
+
+  demo = tally_session_get_demo_backend (self);
+  if (demo != NULL && tally_demo_backend_get_now (demo) > 0)
+    return tally_demo_backend_get_now (demo);
+
+  return now + (self->client != NULL ? tally_client_get_clock_skew (self->client) : 0);
+}
+
 gboolean
 tally_session_set_server (TallySession *self,
                           const char *url,
@@ -832,7 +847,7 @@ tally_session_check_server_async (TallySession *self,
   if (self->client == NULL)
     {
       g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                               "%s", _("Enter the address of a server first."));
+                               "%s", _ ("Enter the address of a server first."));
       return;
     }
 
