@@ -22,6 +22,7 @@
 #include "tally-server-time.h"
 #include "tally-stat-card.h"
 #include "tally-timing.h"
+#include "tally-updated-label.h"
 #include "tally-user.h"
 
 #define NO_VALUE "—"
@@ -368,40 +369,13 @@ current_error (TallyDashboardPage *self)
   return error;
 }
 
-/* "Updated 10:42" (the user's clock: when this window last got the data), or
- * "Updated 10:42 · Could not refresh: …" while a refresh fails. */
+/* "Updated 10:42" (the user's clock), stale while a refresh fails */
 static void
 update_updated (TallyDashboardPage *self)
 {
-  gint64 updated_at = self->dashboard != NULL ? tally_dashboard_get_updated_at (self->dashboard) : 0;
-  const char *error = current_error (self);
-  g_autoptr (GDateTime) when = NULL;
-  g_autofree char *time = NULL;
-  g_autofree char *text = NULL;
-
-  if (updated_at == 0)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->updated_label), FALSE);
-      return;
-    }
-
-  when = g_date_time_new_from_unix_local (updated_at / G_USEC_PER_SEC);
-  /* Translators: a time of day (strftime), e.g. "10:42" */
-  time = g_date_time_format (when, _ ("%H:%M"));
-  if (error != NULL)
-    /* Translators: the data shown is from 10:42; the last refresh failed with the reason */
-    text = g_strdup_printf (_ ("Updated %s · Could not refresh: %s"), time, error);
-  else
-    /* Translators: when the data shown was loaded, e.g. "Updated 10:42" */
-    text = g_strdup_printf (_ ("Updated %s"), time);
-
-  gtk_label_set_text (self->updated_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->updated_label), error);
-  if (error != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->updated_label), "warning");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->updated_label), "warning");
-  gtk_widget_set_visible (GTK_WIDGET (self->updated_label), TRUE);
+  tally_updated_label_update (self->updated_label,
+                              self->dashboard != NULL ? tally_dashboard_get_updated_at (self->dashboard) : 0,
+                              current_error (self));
 }
 
 static void

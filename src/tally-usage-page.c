@@ -24,6 +24,7 @@
 #include "tally-usage-details.h"
 #include "tally-usage-filter-bar.h"
 #include "tally-usage-log.h"
+#include "tally-updated-label.h"
 #include "tally-usage-page.h"
 #include "tally-usage-query.h"
 #include "tally-usage-stats.h"
@@ -38,21 +39,21 @@ static const struct
   const char *child; /* template child */
   const char *label;
 } columns[] = {
-  { "time", "col_time", N_("Time") },
-    { "key", "col_key", N_("Key") },
-      { "model", "col_model", N_("Model") },
-        { "type", "col_type", N_("Type") },
-          { "input", "col_input", N_("Input") },
-            { "output", "col_output", N_("Output") },
-              { "cache-write", "col_cache_write", N_("Cache Write") },
-                { "cache-read", "col_cache_read", N_("Cache Read") },
-                  { "billed", "col_billed", N_("Billed") },
-                    { "list", "col_list", N_("List Price") },
-                      { "multiplier", "col_multiplier", N_("Multiplier") },
-                        { "billing", "col_billing", N_("Billing") },
-                          { "first-token", "col_first_token", N_("First Token") },
-                            { "duration", "col_duration", N_("Duration") },
-                          };
+  { "time", "col_time", N_ ("Time") },
+  { "key", "col_key", N_ ("Key") },
+  { "model", "col_model", N_ ("Model") },
+  { "type", "col_type", N_ ("Type") },
+  { "input", "col_input", N_ ("Input") },
+  { "output", "col_output", N_ ("Output") },
+  { "cache-write", "col_cache_write", N_ ("Cache Write") },
+  { "cache-read", "col_cache_read", N_ ("Cache Read") },
+  { "billed", "col_billed", N_ ("Billed") },
+  { "list", "col_list", N_ ("List Price") },
+  { "multiplier", "col_multiplier", N_ ("Multiplier") },
+  { "billing", "col_billing", N_ ("Billing") },
+  { "first-token", "col_first_token", N_ ("First Token") },
+  { "duration", "col_duration", N_ ("Duration") },
+};
 
 #define N_COLUMNS G_N_ELEMENTS (columns)
 
@@ -72,6 +73,8 @@ struct _TallyUsagePage
   GtkLabel *list_value;
   GtkLabel *duration_value;
   GtkLabel *totals_note;
+  GtkLabel *updated_label;
+  gint64 updated_at; /* our clock (µs) when the totals last arrived */
   GtkRevealer *new_rows_revealer;
   GtkButton *new_rows_button;
   GtkStack *stack;
@@ -122,7 +125,7 @@ format_time (gpointer unused,
 
   /* Translators: the time of a request in the usage list, in the server's
    * zone, in g_date_time_format() syntax ("2026-01-15 11:59:58") */
-  return g_date_time_format (created, _("%Y-%m-%d %H:%M:%S"));
+  return g_date_time_format (created, _ ("%Y-%m-%d %H:%M:%S"));
 }
 
 static char *
@@ -139,7 +142,7 @@ format_type (gpointer unused,
   if (log == NULL)
     return NULL;
 
-  return g_strdup (tally_usage_log_get_stream (log) ? _("Stream") : _("Sync"));
+  return g_strdup (tally_usage_log_get_stream (log) ? _ ("Stream") : _ ("Sync"));
 }
 
 static char *
@@ -195,7 +198,7 @@ format_multiplier (gpointer unused,
 
   number = tally_format_number_exact_styled (tally_usage_log_get_rate_multiplier (log), tally_number_style_locale ());
   /* Translators: a price multiplier, e.g. "×1.5" */
-  return g_strdup_printf (_("×%s"), number);
+  return g_strdup_printf (_ ("×%s"), number);
 }
 
 static char *
@@ -208,12 +211,12 @@ format_billing (gpointer unused,
   switch (tally_usage_log_get_billing_type (log))
     {
       case 0:
-        return g_strdup (_("Balance"));
+        return g_strdup (_ ("Balance"));
       case 1:
-        return g_strdup (_("Subscription"));
+        return g_strdup (_ ("Subscription"));
       default:
         /* Translators: an unknown billing type code */
-        return g_strdup_printf (_("Type %" PRId64), tally_usage_log_get_billing_type (log));
+        return g_strdup_printf (_ ("Type %" PRId64), tally_usage_log_get_billing_type (log));
     }
 }
 
@@ -253,7 +256,7 @@ format_key (GtkListItem *item,
   if (name != NULL && name[0] != '\0')
     return g_strdup (name);
 
-  return g_strdup_printf (_("Deleted key #%" PRId64), id);
+  return g_strdup_printf (_ ("Deleted key #%" PRId64), id);
 }
 
 static void
@@ -364,6 +367,23 @@ stats_error_changed (TallyUsagePage *self)
     show_toast (self, error);
 }
 
+/* "Updated 10:42" (the user's clock) over the totals; stale while a refresh
+ * of them fails. */
+static void
+update_updated (TallyUsagePage *self)
+{
+  tally_updated_label_update (self->updated_label, self->updated_at,
+                              self->updated_at != 0 ? tally_usage_get_stats_error (self->usage) : NULL);
+}
+
+static void
+stats_arrived (TallyUsagePage *self)
+{
+  if (tally_usage_get_stats (self->usage) != NULL)
+    self->updated_at = g_get_real_time ();
+  update_updated (self);
+}
+
 static void
 set_label (GtkLabel *label,
            const char *text)
@@ -409,13 +429,13 @@ update_totals (TallyUsagePage *self)
         g_autofree char *read = tally_format_tokens_styled (cache_read, style);
 
         /* Translators: token split: input, output, cache write, cache read */
-        split = g_strdup_printf (_("In %s · Out %s · Cache write %s · Cache read %s"),
-                                    input, output, write, read);
+        split = g_strdup_printf (_ ("In %s · Out %s · Cache write %s · Cache read %s"),
+                                 input, output, write, read);
       }
     else
       {
         /* Translators: token split: input, output, cache (read and write together) */
-        split = g_strdup_printf (_("In %s · Out %s · Cache %s"), input, output, cache);
+        split = g_strdup_printf (_ ("In %s · Out %s · Cache %s"), input, output, cache);
       }
 
     set_label (self->requests_value, requests);
@@ -504,7 +524,7 @@ setup_columns (TallyUsagePage *self)
       g_signal_connect_object (action, "change-state",
                                G_CALLBACK (column_action_change_state), self, 0);
       g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
-      g_menu_append (self->columns_menu, _(columns[i].label), detailed);
+      g_menu_append (self->columns_menu, _ (columns[i].label), detailed);
     }
 
   /* The key column needs the session's keys: a C factory. */
@@ -662,6 +682,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, list_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, duration_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, totals_note);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, updated_label);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, stack);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_revealer);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_button);
@@ -717,6 +738,8 @@ tally_usage_page_init (TallyUsagePage *self)
   g_signal_group_connect_object (self->usage_signals, "notify::stats", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::totals-partial", G_CALLBACK (update_totals), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::stats-error", G_CALLBACK (stats_error_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::stats", G_CALLBACK (stats_arrived), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::stats-error", G_CALLBACK (update_updated), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::busy", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::logged-in", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 

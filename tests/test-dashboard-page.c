@@ -27,7 +27,9 @@
 #include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
+#include "tally-usage-page.h"
 #include "tally-usage-query.h"
+#include "tally-usage.h"
 #include "tally-window.h"
 
 #define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
@@ -460,6 +462,18 @@ updated_text (GtkWidget *page)
 }
 
 static gboolean
+usage_totals_in (gpointer usage)
+{
+  return !tally_usage_get_busy (usage) && tally_usage_get_stats (usage) != NULL;
+}
+
+static gboolean
+usage_stats_failed (gpointer usage)
+{
+  return !tally_usage_get_busy (usage) && tally_usage_get_stats_error (usage) != NULL;
+}
+
+static gboolean
 error_page_shown (gpointer page)
 {
   return shown_status_page (page, "Could Not Load Usage") != NULL;
@@ -586,6 +600,29 @@ test_stale (void)
   g_assert_null (tally_dashboard_get_last_error (dashboard));
   g_assert_true (g_str_has_prefix (updated_text (page), "Updated "));
   g_assert_null (strstr (updated_text (page), "Could not refresh"));
+
+  /* The usage view says when its totals arrived, and when refreshing them fails. */
+  {
+    GtkWidget *usage_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_USAGE_PAGE);
+    TallyUsage *usage = tally_usage_page_get_usage (TALLY_USAGE_PAGE (usage_page));
+    g_autofree char *usage_stale = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-usage", NULL));
+    tally_test_wait_until (usage_totals_in, usage, 20, 20, "the usage totals");
+    tally_test_spin (50);
+    g_assert_nonnull (updated_text (usage_page));
+    g_assert_true (g_str_has_prefix (updated_text (usage_page), "Updated "));
+    g_assert_null (strstr (updated_text (usage_page), "Could not refresh"));
+
+    tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_SERVER_ERROR);
+    tally_usage_page_reload (TALLY_USAGE_PAGE (usage_page));
+    tally_test_wait_until (usage_stats_failed, usage, 20, 20, "the failed usage totals");
+    tally_test_spin (50);
+    usage_stale = g_strdup_printf (" · Could not refresh: %s", tally_usage_get_stats_error (usage));
+    g_assert_true (g_str_has_prefix (updated_text (usage_page), "Updated "));
+    g_assert_true (g_str_has_suffix (updated_text (usage_page), usage_stale));
+    tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_NONE);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (50);

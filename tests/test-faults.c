@@ -256,7 +256,7 @@ test_window_fault (gconstpointer data)
                * dashboard's figures are the server's, shown as sent */
               g_assert_null (dashboard_error);
               g_assert_cmpuint (g_list_model_get_n_items (tally_session_get_keys (session)), ==, n_keys_before);
-              g_assert_nonnull (strstr (cards_after, "Billed in Total=-$"));
+              g_assert_nonnull (strstr (cards_after, "Billed Today=-$"));
             }
           else
             {
@@ -279,7 +279,7 @@ test_window_fault (gconstpointer data)
 
             /* null = nothing: the same days, all zero; the stats have no
              * arrays and keep their values */
-            static const char *const unchanged[] = { "Balance=", "Billed in Total=", "API Keys=", "Average Duration=" };
+            static const char *const unchanged[] = { "Balance=", "Billed Today=", "API Keys=", "RPM / TPM=" };
 
             for (guint i = 0; i < G_N_ELEMENTS (unchanged); i++)
               {
