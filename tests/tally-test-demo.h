@@ -16,7 +16,9 @@
 #include <libsoup/soup.h>
 
 #include "tally-client.h"
+#include "tally-dashboard.h"
 #include "tally-demo-server.h"
+#include "tally-session.h"
 
 G_BEGIN_DECLS
 
@@ -64,5 +66,14 @@ JsonNode *tally_test_demo_fetch_raw (TallyTestDemo *demo,
                                      const char *method,
                                      const char *path,
                                      const char *json_body);
+
+/* Logs @session in with @token on @url the way `tally` restores a saved
+ * login (TALLY_TOKEN); asserts that it worked. */
+void tally_test_restore_session (TallySession *session,
+                                 const char *url,
+                                 const char *token);
+
+/* Iterates until neither @dashboard nor its session is busy (30 s guard). */
+void tally_test_wait_dashboard (TallyDashboard *dashboard);
 
 G_END_DECLS

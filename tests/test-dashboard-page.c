@@ -24,6 +24,7 @@
 #include "tally-session.h"
 #include "tally-stat-card.h"
 #include "tally-user.h"
+#include "tally-test-demo.h"
 #include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
@@ -535,7 +536,6 @@ static void
 test_stale (void)
 {
   g_autoptr (TallyDemoServer) server = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) loaded = NULL;
   g_autofree char *token = NULL;
@@ -548,18 +548,12 @@ test_stale (void)
   TallyDashboard *dashboard;
   TallyStatCard *range_card = NULL;
   GtkWidget *page;
-  GAsyncResult *slot = NULL;
 
   server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
                          "utc-offset", 28800, "rows", 3000, NULL);
   g_assert_true (tally_demo_server_start (server, &error));
   token = tally_demo_server_issue_token (server, 3600);
-  g_setenv ("TALLY_TOKEN", token, TRUE);
-  tally_session_restore_async (session, tally_demo_server_get_url (server), NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_unsetenv ("TALLY_TOKEN");
-  g_assert_true (tally_session_restore_finish (session, result, &error));
-  g_clear_object (&result);
+  tally_test_restore_session (session, tally_demo_server_get_url (server), token);
 
   window = tally_window_new (NULL, session);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);

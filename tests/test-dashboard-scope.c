@@ -23,7 +23,6 @@
 #include "tally-trend-point.h"
 #include "tally-trend.h"
 
-#define GUARD_SECONDS 30
 #define TODAY "2026-01-15"
 /* 2026-01-15T10:42:00+08:00 */
 #define NOW (TALLY_TEST_DEMO_NOW - 78 * 60)
@@ -35,48 +34,24 @@ typedef struct
   TallyDashboard *dashboard;
 } Fixture;
 
-static gboolean
-dashboard_idle (gpointer data)
-{
-  TallyDashboard *dashboard = data;
-
-  return !tally_dashboard_get_busy (dashboard) && !tally_session_get_busy (tally_dashboard_get_session (dashboard));
-}
-
-static void
-wait_idle (TallyDashboard *dashboard)
-{
-  tally_test_spin (10);
-  tally_test_wait_until (dashboard_idle, dashboard, 20, GUARD_SECONDS, "the dashboard");
-}
-
 static void
 fixture_setup (Fixture *f,
                gconstpointer data)
 {
   TallyDemoGeneration generation = GPOINTER_TO_UINT (data);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
 
   tally_test_demo_start (&f->demo, "seed", (guint64) 7, "rows", 3000, "now", (gint64) NOW,
                          "utc-offset", TALLY_TEST_DEMO_OFFSET, "generation", generation, NULL);
   g_assert_cmpstr (tally_demo_server_get_today (f->demo.server), ==, TODAY);
 
   f->session = tally_session_new ();
-  g_setenv ("TALLY_TOKEN", f->demo.token, TRUE);
-  tally_session_restore_async (f->session, tally_demo_server_get_url (f->demo.server),
-                               NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_unsetenv ("TALLY_TOKEN");
-  g_assert_true (tally_session_restore_finish (f->session, result, &error));
-  g_assert_no_error (error);
+  tally_test_restore_session (f->session, tally_demo_server_get_url (f->demo.server), f->demo.token);
 
   f->dashboard = tally_dashboard_new (f->session);
   /* the demo's frozen clock (a session restored by token has no backend) */
   tally_dashboard_set_now (f->dashboard, NOW);
   g_assert_cmpint (tally_dashboard_get_now (f->dashboard), ==, NOW);
-  wait_idle (f->dashboard);
+  tally_test_wait_dashboard (f->dashboard);
   g_assert_null (tally_dashboard_get_last_error (f->dashboard));
 }
 
@@ -242,7 +217,7 @@ test_today (Fixture *f,
 {
   tally_demo_server_reset_request_counts (f->demo.server);
   tally_dashboard_set_range (f->dashboard, TODAY, TODAY);
-  wait_idle (f->dashboard);
+  tally_test_wait_dashboard (f->dashboard);
   g_assert_null (tally_dashboard_get_last_error (f->dashboard));
 
   /* one hourly trend (today and yesterday), the models, the batch call */
@@ -271,7 +246,7 @@ test_past_range (Fixture *f,
 
   tally_demo_server_reset_request_counts (f->demo.server);
   tally_dashboard_set_range (f->dashboard, "2025-12-01", "2025-12-10");
-  wait_idle (f->dashboard);
+  tally_test_wait_dashboard (f->dashboard);
   g_assert_null (tally_dashboard_get_last_error (f->dashboard));
 
   g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/trend"), ==, 1);
@@ -300,7 +275,7 @@ test_session_clock (Fixture *f,
   g_assert_cmpint (tally_dashboard_get_now (f->dashboard), >=, before - 2);
   g_assert_cmpint (tally_dashboard_get_now (f->dashboard), <=, g_get_real_time () / G_USEC_PER_SEC + 2);
   tally_dashboard_reload (f->dashboard);
-  wait_idle (f->dashboard);
+  tally_test_wait_dashboard (f->dashboard);
   g_assert_null (tally_dashboard_get_compare_until (f->dashboard));
   assert_totals (tally_dashboard_get_previous_totals (f->dashboard), raw_stats (f, "2026-01-02", "2026-01-08", 0), 7);
 }

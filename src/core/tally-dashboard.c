@@ -534,30 +534,36 @@ load_item_done (GTask *task,
   _tally_task_part_done (task, &load->pending, &load->error);
 }
 
+/* A trend for one slot of the load (the range's, or the hourly one). */
+typedef struct
+{
+  GTask *task;
+  TallyTrend **slot;
+} TrendCall;
+
 static void
 get_trend_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  LoadData *load = g_task_get_task_data (task);
+  TrendCall *call = user_data;
+  g_autoptr (GTask) task = call->task;
   GError *error = NULL;
 
-  load->trend = tally_client_get_trend_finish (TALLY_CLIENT (object), result, &error);
+  *call->slot = tally_client_get_trend_finish (TALLY_CLIENT (object), result, &error);
+  g_free (call);
   load_item_done (task, error);
 }
 
-static void
-get_hourly_trend_cb (GObject *object,
-                     GAsyncResult *result,
-                     gpointer user_data)
+static TrendCall *
+trend_call_new (GTask *task,
+                TallyTrend **slot)
 {
-  g_autoptr (GTask) task = user_data;
-  LoadData *load = g_task_get_task_data (task);
-  GError *error = NULL;
+  TrendCall *call = g_new0 (TrendCall, 1);
 
-  load->hourly = tally_client_get_trend_finish (TALLY_CLIENT (object), result, &error);
-  load_item_done (task, error);
+  call->task = g_object_ref (task);
+  call->slot = slot;
+  return call;
 }
 
 static void
@@ -710,7 +716,7 @@ start_load (TallyDashboard *self,
                                     load->previous_start, load->end_date,
                                     load->granularity,
                                     self->load_cancellable,
-                                    get_trend_cb, g_object_ref (task));
+                                    get_trend_cb, trend_call_new (task, &load->trend));
     }
 
   /* A running range of days is compared hour by hour (the hourly trend
@@ -722,7 +728,7 @@ start_load (TallyDashboard *self,
                                     load->previous_start, load->end_date,
                                     TALLY_GRANULARITY_HOUR,
                                     self->load_cancellable,
-                                    get_hourly_trend_cb, g_object_ref (task));
+                                    get_trend_cb, trend_call_new (task, &load->hourly));
     }
 
   load->pending++;
