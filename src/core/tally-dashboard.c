@@ -633,8 +633,9 @@ get_keys_usage_cb (GObject *object,
       g_autoptr (TallyUsageQuery) query = NULL;
       KeyStatsCall *call;
 
-      if (tally_key_usage_get_total_actual_cost (usage) == 0)
-        continue; /* no usage ever: nothing in any range */
+      /* no usage ever: nothing in any range (and no nonsense ids) */
+      if (!(tally_key_usage_get_total_actual_cost (usage) > 0) || tally_key_usage_get_api_key_id (usage) <= 0)
+        continue;
 
       query = tally_usage_query_new ();
       tally_usage_query_set_api_key_id (query, tally_key_usage_get_api_key_id (usage));
