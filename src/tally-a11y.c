@@ -73,7 +73,7 @@ name_drop_down (GtkDropDown *drop_down)
 
   /* "Series: Billed Cost" */
   if (GTK_IS_STRING_OBJECT (item))
-    name = g_strdup_printf (_("%s: %s"), purpose, gtk_string_object_get_string (item));
+    name = g_strdup_printf (_ ("%s: %s"), purpose, gtk_string_object_get_string (item));
   else
     name = g_strdup (purpose);
 

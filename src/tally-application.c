@@ -40,12 +40,13 @@ G_DEFINE_FINAL_TYPE (TallyApplication, tally_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry main_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Show made-up data from a built-in demo server"), NULL },
-    { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Use the server at URL (with TALLY_TOKEN set, log in with that token)"), N_("URL") },
-      { "non-unique", 0, 0, G_OPTION_ARG_NONE, NULL,
-        N_("Run a separate instance (for tests)"), NULL },
-        { NULL } };
+    N_ ("Show made-up data from a built-in demo server"), NULL },
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_ ("Use the server at URL (with TALLY_TOKEN set, log in with that token)"), N_ ("URL") },
+  { "non-unique", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_ ("Run a separate instance (for tests)"), NULL },
+  { NULL }
+};
 
 static TallyWindow *
 get_window (TallyApplication *self)
@@ -238,9 +239,9 @@ about_action (GSimpleAction *action,
                         "transient-for", parent,
                         "application-name", "Tally",
                         "application-icon", BASE_ID,
-                        "developer-name", _("The Tally developers"), "version", PACKAGE_VERSION, "comments", _("See what your sub2api API keys cost"), "website", "https://github.com/tallyapp/tally", "issue-url", "https://github.com/tallyapp/tally/issues", "license-type", GTK_LICENSE_GPL_3_0, "developers", developers,
-                                                                                                                 /* Translators: put your names here, one per line */
-                                                                                                                 "translator-credits", _("translator-credits"), NULL);
+                        "developer-name", _ ("The Tally developers"), "version", PACKAGE_VERSION, "comments", _ ("See what your sub2api API keys cost"), "website", "https://github.com/tallyapp/tally", "issue-url", "https://github.com/tallyapp/tally/issues", "license-type", GTK_LICENSE_GPL_3_0, "developers", developers,
+                        /* Translators: put your names here, one per line */
+                        "translator-credits", _ ("translator-credits"), NULL);
 
   gtk_window_present (GTK_WINDOW (about));
 }

@@ -65,7 +65,7 @@ format_day (const char *ymd,
     return g_strdup (ymd);
 
   /* Translators: strftime formats of a day in a range label, e.g. "Jan 5" / "Jan 5, 2025" */
-  if (g_date_strftime (buffer, sizeof buffer, with_year ? _("%b %-d, %Y") : _("%b %-d"), &date) == 0)
+  if (g_date_strftime (buffer, sizeof buffer, with_year ? _ ("%b %-d, %Y") : _ ("%b %-d"), &date) == 0)
     return g_strdup (ymd);
 
   return g_strdup (buffer);
@@ -79,7 +79,7 @@ describe_range (TallyDateRangeButton *self)
   g_autofree char *end = NULL;
 
   if (self->start_date == NULL || self->end_date == NULL)
-    return g_strdup (_("Date Range"));
+    return g_strdup (_ ("Date Range"));
 
   if (self->server_today != NULL)
     {
@@ -90,7 +90,7 @@ describe_range (TallyDateRangeButton *self)
 
           tally_date_preset_range (i, self->server_today, &ps, &pe);
           if (g_strcmp0 (ps, self->start_date) == 0 && g_strcmp0 (pe, self->end_date) == 0)
-            return g_strdup (_(tally_date_preset_get_title (i)));
+            return g_strdup (_ (tally_date_preset_get_title (i)));
         }
     }
 
@@ -101,7 +101,7 @@ describe_range (TallyDateRangeButton *self)
   end = format_day (self->end_date, with_year);
 
   /* Translators: a range of days, e.g. "Jan 1 – Jan 31" */
-  return g_strdup_printf (_("%s – %s"), start, end);
+  return g_strdup_printf (_ ("%s – %s"), start, end);
 }
 
 static void
@@ -118,9 +118,9 @@ update_label (TallyDateRangeButton *self)
       g_autofree char *end = format_day (self->end_date, TRUE);
 
       /* Translators: tooltip of the date range button, e.g. "Jan 9, 2026 to Jan 15, 2026 (server days)" */
-      tooltip = g_strdup_printf (_("%s to %s (server days)"), start, end);
+      tooltip = g_strdup_printf (_ ("%s to %s (server days)"), start, end);
     }
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), tooltip != NULL ? tooltip : _("Choose the date range"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), tooltip != NULL ? tooltip : _ ("Choose the date range"));
 }
 
 static void
@@ -213,7 +213,7 @@ build_popover (TallyDateRangeButton *self)
     {
       GtkWidget *row = gtk_list_box_row_new ();
       GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *name = gtk_label_new (_(tally_date_preset_get_title (i)));
+      GtkWidget *name = gtk_label_new (_ (tally_date_preset_get_title (i)));
       g_autofree char *accel_text = g_strdup_printf ("Alt+%u", i + 1);
       GtkWidget *accel = gtk_label_new (accel_text);
 
@@ -232,7 +232,7 @@ build_popover (TallyDateRangeButton *self)
 
   gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
-  label = gtk_label_new (_("Custom Range"));
+  label = gtk_label_new (_ ("Custom Range"));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_margin_start (label, 6);
@@ -240,24 +240,24 @@ build_popover (TallyDateRangeButton *self)
 
   calendars = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  label = gtk_label_new (_("From"));
+  label = gtk_label_new (_ ("From"));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (column), label);
   self->start_calendar = GTK_CALENDAR (gtk_calendar_new ());
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->start_calendar),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("First day"), -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("First day"), -1);
   gtk_box_append (GTK_BOX (column), GTK_WIDGET (self->start_calendar));
   gtk_box_append (GTK_BOX (calendars), column);
 
   column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  label = gtk_label_new (_("To"));
+  label = gtk_label_new (_ ("To"));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (column), label);
   self->end_calendar = GTK_CALENDAR (gtk_calendar_new ());
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->end_calendar),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Last day"), -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Last day"), -1);
   gtk_box_append (GTK_BOX (column), GTK_WIDGET (self->end_calendar));
   gtk_box_append (GTK_BOX (calendars), column);
   gtk_box_append (GTK_BOX (box), calendars);
@@ -268,14 +268,14 @@ build_popover (TallyDateRangeButton *self)
                            G_CALLBACK (validate_custom), self, G_CONNECT_SWAPPED);
 
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  self->custom_error_label = GTK_LABEL (gtk_label_new (_("The first day is after the last day")));
+  self->custom_error_label = GTK_LABEL (gtk_label_new (_ ("The first day is after the last day")));
   gtk_widget_add_css_class (GTK_WIDGET (self->custom_error_label), "error");
   gtk_widget_add_css_class (GTK_WIDGET (self->custom_error_label), "caption");
   gtk_widget_set_hexpand (GTK_WIDGET (self->custom_error_label), TRUE);
   gtk_label_set_xalign (self->custom_error_label, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->custom_error_label), FALSE);
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->custom_error_label));
-  self->apply_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Apply")));
+  self->apply_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_ ("_Apply")));
   gtk_widget_set_halign (GTK_WIDGET (self->apply_button), GTK_ALIGN_END);
   gtk_widget_set_hexpand (GTK_WIDGET (self->apply_button), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->apply_button), "suggested-action");

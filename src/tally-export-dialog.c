@@ -130,7 +130,7 @@ update_file_row (TallyExportDialog *self)
       adw_action_row_set_subtitle (self->file_row, name);
     }
   else
-    adw_action_row_set_subtitle (self->file_row, _("No file chosen"));
+    adw_action_row_set_subtitle (self->file_row, _ ("No file chosen"));
 }
 
 static void
@@ -142,20 +142,20 @@ update_note (TallyExportDialog *self)
   switch (kind)
     {
       case TALLY_EXPORT_LOGS:
-        note = _("Every request of the range and filter, one row each, with costs at full precision.");
+        note = _ ("Every request of the range and filter, one row each, with costs at full precision.");
         break;
       case TALLY_EXPORT_DAILY:
-        note = _("One row per server day of the range, days without usage included.");
+        note = _ ("One row per server day of the range, days without usage included.");
         break;
       case TALLY_EXPORT_MODELS:
-        note = _("One row per model over the range.");
+        note = _ ("One row per model over the range.");
         break;
       case TALLY_EXPORT_KEYS:
-        note = _("One row per API key with today’s and all-time billed cost (the range does not apply).");
+        note = _ ("One row per API key with today’s and all-time billed cost (the range does not apply).");
         break;
       case TALLY_EXPORT_PDF:
-        note = _("One A4 page: totals billed and at list price, the daily chart, and the model and key "
-               "tables for the range, over all keys (the filter does not apply).");
+        note = _ ("One A4 page: totals billed and at list price, the daily chart, and the model and key "
+                  "tables for the range, over all keys (the filter does not apply).");
         break;
       default:
         g_assert_not_reached ();
@@ -341,9 +341,9 @@ export_done (TallyExportDialog *self,
     }
 
   {
-    g_autofree char *message = g_strdup_printf (_("The export failed: %s. No file was written; an "
-                                                  "existing file is unchanged."),
-                                                   error->message);
+    g_autofree char *message = g_strdup_printf (_ ("The export failed: %s. No file was written; an "
+                                                   "existing file is unchanged."),
+                                                error->message);
 
     set_error_text (self, message);
     g_signal_emit (self, signals[FAILED], 0, message);
@@ -391,13 +391,13 @@ tally_export_dialog_start (TallyExportDialog *self)
   client = tally_session_get_client (self->session);
   if (client == NULL)
     {
-      set_error_text (self, _("Not connected to a server."));
+      set_error_text (self, _ ("Not connected to a server."));
       return;
     }
 
   kind = tally_export_dialog_get_kind (self);
   set_error_text (self, NULL);
-  set_progress_text (self, kind == TALLY_EXPORT_PDF ? _("Fetching the figures…") : "");
+  set_progress_text (self, kind == TALLY_EXPORT_PDF ? _ ("Fetching the figures…") : "");
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);
@@ -464,19 +464,19 @@ choose_file (TallyExportDialog *self)
       return;
     }
 
-  self->chooser = gtk_file_chooser_native_new (_("Export To"), GTK_WINDOW (self),
-                                                  GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  self->chooser = gtk_file_chooser_native_new (_ ("Export To"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
 
   filter = gtk_file_filter_new ();
   if (tally_export_dialog_get_kind (self) == TALLY_EXPORT_PDF)
     {
-      gtk_file_filter_set_name (filter, _("PDF documents"));
+      gtk_file_filter_set_name (filter, _ ("PDF documents"));
       gtk_file_filter_add_mime_type (filter, "application/pdf");
     }
   else
     {
-      gtk_file_filter_set_name (filter, _("CSV files"));
+      gtk_file_filter_set_name (filter, _ ("CSV files"));
       gtk_file_filter_add_mime_type (filter, "text/csv");
       gtk_file_filter_add_pattern (filter, "*.csv");
     }
@@ -593,20 +593,20 @@ tally_export_dialog_constructed (GObject *object)
   end = tally_usage_query_get_end_date (self->query);
   if (start != NULL && end != NULL)
     /* Translators: a range of server days */
-    range = g_strdup_printf (_("%s to %s (server days)"), start, end);
+    range = g_strdup_printf (_ ("%s to %s (server days)"), start, end);
   else if (start != NULL)
-    range = g_strdup_printf (_("From %s (server days)"), start);
+    range = g_strdup_printf (_ ("From %s (server days)"), start);
   else if (end != NULL)
-    range = g_strdup_printf (_("Up to %s (server days)"), end);
+    range = g_strdup_printf (_ ("Up to %s (server days)"), end);
   else
-    range = g_strdup (_("All time (the summaries use the server’s default range)"));
+    range = g_strdup (_ ("All time (the summaries use the server’s default range)"));
   adw_action_row_set_subtitle (self->range_row, range);
 
   /* the filter without the dates, which the range row shows */
   unfiltered = tally_usage_query_copy (self->query);
   tally_usage_query_set_range (unfiltered, NULL, NULL, NULL);
   if (tally_usage_query_equal (unfiltered, everything))
-    filter = g_strdup (_("None: every key, model and request type"));
+    filter = g_strdup (_ ("None: every key, model and request type"));
   else
     filter = tally_usage_query_describe (unfiltered);
   adw_action_row_set_subtitle (self->filter_row, filter);
@@ -926,11 +926,11 @@ tally_export_dialog_new_done_toast (GtkWindow *parent,
 
   name = g_file_get_basename (file);
   escaped = g_markup_escape_text (name, -1);
-  title = g_strdup_printf (_("Exported “%s”"), escaped);
+  title = g_strdup_printf (_ ("Exported “%s”"), escaped);
 
   /* libadwaita 1.2 toast titles are Pango markup: the file name is escaped */
   toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_button_label (toast, _ ("_Open"));
   adw_toast_set_timeout (toast, 8);
   g_object_set_data_full (G_OBJECT (toast), "tally-export-uri", g_file_get_uri (file), g_free);
   if (parent != NULL)

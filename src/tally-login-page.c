@@ -187,7 +187,7 @@ set_two_factor (TallyLoginPage *self,
   if (!self->two_factor)
     gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
   gtk_label_set_text_with_mnemonic (self->login_label,
-                                    self->two_factor ? _("_Verify") : _("_Log In"));
+                                    self->two_factor ? _ ("_Verify") : _ ("_Log In"));
   update_actions (self);
 }
 
@@ -201,16 +201,16 @@ set_turnstile (TallyLoginPage *self,
     {
       if (self->captcha == CAPTCHA_TENCENT)
         show_message (self, MESSAGE_INFO,
-                      _("This server asks for a Tencent captcha when logging in, "
-                        "which Tally cannot show. Log in on the website, then paste your access token below."));
+                      _ ("This server asks for a Tencent captcha when logging in, "
+                         "which Tally cannot show. Log in on the website, then paste your access token below."));
       else if (self->captcha == CAPTCHA_ALIYUN)
         show_message (self, MESSAGE_INFO,
-                      _("This server asks for an Aliyun captcha when logging in, "
-                        "which Tally cannot show. Log in on the website, then paste your access token below."));
+                      _ ("This server asks for an Aliyun captcha when logging in, "
+                         "which Tally cannot show. Log in on the website, then paste your access token below."));
       else
         show_message (self, MESSAGE_INFO,
-                      _("This server asks for a browser check (Cloudflare Turnstile) when logging in, "
-                        "which Tally cannot show. Log in on the website, then paste your access token below."));
+                      _ ("This server asks for a browser check (Cloudflare Turnstile) when logging in, "
+                         "which Tally cannot show. Log in on the website, then paste your access token below."));
       adw_expander_row_set_expanded (self->token_expander, TRUE);
     }
 }
@@ -253,7 +253,7 @@ apply_server (TallyLoginPage *self)
   url = normalize_server (row_text (self->server_row));
   if (url == NULL)
     {
-      show_message (self, MESSAGE_ERROR, _("Enter the address of your server."));
+      show_message (self, MESSAGE_ERROR, _ ("Enter the address of your server."));
       return FALSE;
     }
 
@@ -275,14 +275,14 @@ static char *
 describe_login_error (const GError *error)
 {
   if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_INVALID_CREDENTIALS))
-    return g_strdup (_("The e-mail address or the password is not correct."));
+    return g_strdup (_ ("The e-mail address or the password is not correct."));
 
   /* revoked, expired, disabled, admin-only: a sentence of its own */
   if (tally_error_has_session_sentence (error))
     return g_strdup (error->message);
 
   if (g_error_matches (error, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED))
-    return g_strdup_printf (_("The server refused the access token: %s"), error->message);
+    return g_strdup_printf (_ ("The server refused the access token: %s"), error->message);
 
   return g_strdup (error->message);
 }
@@ -309,7 +309,7 @@ login_finished (TallyLoginPage *self,
     {
       set_two_factor (self, TRUE);
       show_message (self, MESSAGE_INFO,
-                    _("Enter the six-digit code from your authenticator app."));
+                    _ ("Enter the six-digit code from your authenticator app."));
       gtk_widget_grab_focus (GTK_WIDGET (self->code_row));
       return;
     }
@@ -388,7 +388,7 @@ demo_cb (GObject *object,
   set_working (self, FALSE);
   if (error != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("The demo could not start: %s"), error->message);
+      g_autofree char *message = g_strdup_printf (_ ("The demo could not start: %s"), error->message);
 
       show_message (self, MESSAGE_ERROR, message);
     }
@@ -471,11 +471,11 @@ check_server_cb (GObject *object,
 
     if (name[0] != '\0' && version[0] != '\0')
       /* Translators: site name and server version, e.g. “Sub2API” (version 0.1.1) */
-      hint = g_strdup_printf (_("Found “%s” (version %s)"), name, version);
+      hint = g_strdup_printf (_ ("Found “%s” (version %s)"), name, version);
     else if (name[0] != '\0')
-      hint = g_strdup_printf (_("Found “%s”"), name);
+      hint = g_strdup_printf (_ ("Found “%s”"), name);
     else
-      hint = g_strdup (_("Found a sub2api server"));
+      hint = g_strdup (_ ("Found a sub2api server"));
 
     gtk_label_set_text (self->server_hint_label, hint);
   }
@@ -551,7 +551,7 @@ server_changed_cb (TallyLoginPage *self)
     set_two_factor (self, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), FALSE);
   gtk_label_set_text (self->server_hint_label,
-                      _("The address of the site, for example https://api.example.com"));
+                      _ ("The address of the site, for example https://api.example.com"));
   if (self->check_cancellable != NULL)
     g_cancellable_cancel (self->check_cancellable);
 
@@ -607,7 +607,7 @@ log_in_action (GtkWidget *widget,
       code = row_text_stripped (self->code_row);
       if (strlen (code) != 6)
         {
-          show_message (self, MESSAGE_ERROR, _("The code has six digits."));
+          show_message (self, MESSAGE_ERROR, _ ("The code has six digits."));
           return;
         }
 
@@ -648,7 +648,7 @@ use_token_action (GtkWidget *widget,
   url = normalize_server (row_text (self->server_row));
   if (url == NULL)
     {
-      show_message (self, MESSAGE_ERROR, _("Enter the address of your server."));
+      show_message (self, MESSAGE_ERROR, _ ("Enter the address of your server."));
       gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
       return;
     }

@@ -193,8 +193,8 @@ update_account (TallyPreferencesWindow *self)
     {
       adw_preferences_group_set_description (self->account_group,
                                              state == TALLY_SESSION_STATE_LOGGING_IN
-                                             ? _("Logging in…")
-                                             : _("Not logged in"));
+                                                 ? _ ("Logging in…")
+                                                 : _ ("Not logged in"));
       set_plain_row (self->server_row, NULL);
       set_plain_row (self->email_row, NULL);
       set_plain_row (self->user_name_row, NULL);
@@ -203,8 +203,8 @@ update_account (TallyPreferencesWindow *self)
     {
       adw_preferences_group_set_description (self->account_group,
                                              tally_session_get_demo (self->session)
-                                             ? _("Demo account: made-up data from a built-in server")
-                                             : NULL);
+                                                 ? _ ("Demo account: made-up data from a built-in server")
+                                                 : NULL);
       set_plain_row (self->server_row, tally_session_get_server_url (self->session));
       set_plain_row (self->email_row, email);
       set_plain_row (self->user_name_row, user_name);
@@ -357,71 +357,71 @@ tally_preferences_window_init (TallyPreferencesWindow *self)
   AdwPreferencesPage *page;
   AdwPreferencesGroup *group;
   const char *style_choices[] = {
-    _("Follow System"),
-       _("Light"),
-          _("Dark"),
-             NULL,
-       };
+    _ ("Follow System"),
+    _ ("Light"),
+    _ ("Dark"),
+    NULL,
+  };
   const char *refresh_choices[] = {
-    _("Off"),
-       _("Every minute"),
-          _("Every 5 minutes"),
-             _("Every 15 minutes"),
-                _("Every 30 minutes"),
-                   _("Every hour"),
-                      NULL,
-                };
+    _ ("Off"),
+    _ ("Every minute"),
+    _ ("Every 5 minutes"),
+    _ ("Every 15 minutes"),
+    _ ("Every 30 minutes"),
+    _ ("Every hour"),
+    NULL,
+  };
   /* The same names, in TallyTrendSeries order, as the dashboard's selector. */
   const char *series_choices[] = {
-    _("Billed Cost"),
-       _("List Price"),
-          _("Requests"),
-             _("Input Tokens"),
-                _("Output Tokens"),
-                   _("Cache Tokens"),
-                      NULL,
-                };
+    _ ("Billed Cost"),
+    _ ("List Price"),
+    _ ("Requests"),
+    _ ("Input Tokens"),
+    _ ("Output Tokens"),
+    _ ("Cache Tokens"),
+    NULL,
+  };
 
-  gtk_window_set_title (GTK_WINDOW (self), _("Preferences"));
+  gtk_window_set_title (GTK_WINDOW (self), _ ("Preferences"));
   gtk_window_set_default_size (GTK_WINDOW (self), 600, 620);
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
   adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (self), FALSE);
 
   page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  adw_preferences_page_set_title (page, _("General"));
+  adw_preferences_page_set_title (page, _ ("General"));
   adw_preferences_page_set_icon_name (page, "preferences-system-symbolic");
 
   /* Account */
   self->account_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->account_group, _("Account"));
+  adw_preferences_group_set_title (self->account_group, _ ("Account"));
 
-  self->logout_button = gtk_button_new_with_mnemonic (_("_Log Out"));
+  self->logout_button = gtk_button_new_with_mnemonic (_ ("_Log Out"));
   gtk_widget_set_valign (self->logout_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (self->logout_button, "destructive-action");
   g_signal_connect_object (self->logout_button, "clicked",
                            G_CALLBACK (logout_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_preferences_group_set_header_suffix (self->account_group, self->logout_button);
 
-  self->server_row = add_value_row (self->account_group, _("Server"));
-  self->email_row = add_value_row (self->account_group, _("E-mail"));
-  self->user_name_row = add_value_row (self->account_group, _("User Name"));
+  self->server_row = add_value_row (self->account_group, _ ("Server"));
+  self->email_row = add_value_row (self->account_group, _ ("E-mail"));
+  self->user_name_row = add_value_row (self->account_group, _ ("User Name"));
   adw_preferences_page_add (page, self->account_group);
 
   /* Appearance */
   group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Appearance"));
-  self->style_row = add_combo_row (group, _("Style"), NULL, style_choices);
+  adw_preferences_group_set_title (group, _ ("Appearance"));
+  self->style_row = add_combo_row (group, _ ("Style"), NULL, style_choices);
   adw_preferences_page_add (page, group);
 
   /* Dashboard */
   group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Dashboard"));
-  self->auto_refresh_row = add_combo_row (group, _("Refresh Automatically"),
-                                                    _("Paused while the window is hidden"),
-                                                       refresh_choices);
-  self->series_row = add_combo_row (group, _("Trend Shows"),
-                                              _("The series the trend chart opens with"),
-                                                 series_choices);
+  adw_preferences_group_set_title (group, _ ("Dashboard"));
+  self->auto_refresh_row = add_combo_row (group, _ ("Refresh Automatically"),
+                                          _ ("Paused while the window is hidden"),
+                                          refresh_choices);
+  self->series_row = add_combo_row (group, _ ("Trend Shows"),
+                                    _ ("The series the trend chart opens with"),
+                                    series_choices);
   adw_preferences_page_add (page, group);
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);

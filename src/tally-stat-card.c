@@ -51,7 +51,7 @@ update_accessible_label (TallyStatCard *self)
     label = g_strdup (title);
   else
     /* Translators: the accessible name of a dashboard card, e.g. "Balance: $12.34" */
-    label = g_strdup_printf (_("%s: %s"), title, value);
+    label = g_strdup_printf (_ ("%s: %s"), title, value);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,

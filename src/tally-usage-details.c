@@ -71,10 +71,10 @@ key_name (TallyUsageDetails *self,
     name = tally_usage_log_get_api_key_name (self->row);
 
   if (name == NULL || name[0] == '\0')
-    return g_strdup_printf (_("Deleted key #%" PRId64), id);
+    return g_strdup_printf (_ ("Deleted key #%" PRId64), id);
 
   /* Translators: an API key's name and number, e.g. "ci-bot (#3)" */
-  return g_strdup_printf (_("%s (#%" PRId64 ")"), name, id);
+  return g_strdup_printf (_ ("%s (#%" PRId64 ")"), name, id);
 }
 
 static void
@@ -182,25 +182,25 @@ update_fields (TallyUsageDetails *self)
       {
         /* Translators: the time of a request, in the server's zone, in
          * g_date_time_format() syntax ("2026-01-15 11:59:58") */
-        g_autofree char *time = g_date_time_format (created, _("%Y-%m-%d %H:%M:%S"));
+        g_autofree char *time = g_date_time_format (created, _ ("%Y-%m-%d %H:%M:%S"));
         g_autofree char *zone = tally_format_utc_offset ((int) (g_date_time_get_utc_offset (created) / G_USEC_PER_SEC));
 
         /* Translators: a time and the server's zone, e.g. "2026-01-15 11:59:58 (UTC+08:00)" */
-        text = g_strdup_printf (_("%s (%s)"), time, zone);
+        text = g_strdup_printf (_ ("%s (%s)"), time, zone);
       }
-    add_field (self, &row, "time-value", _("Time"), text != NULL ? text : tally_usage_log_get_created_at_raw (log));
+    add_field (self, &row, "time-value", _ ("Time"), text != NULL ? text : tally_usage_log_get_created_at_raw (log));
   }
 
   {
     const char *request_id = tally_usage_log_get_request_id (log);
-    GtkWidget *label = add_field (self, &row, "request-id-value", _("Request ID"), request_id);
+    GtkWidget *label = add_field (self, &row, "request-id-value", _ ("Request ID"), request_id);
 
     if (self->copy_button == NULL)
       {
         self->copy_button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-        gtk_widget_set_tooltip_text (self->copy_button, _("Copy Request ID"));
+        gtk_widget_set_tooltip_text (self->copy_button, _ ("Copy Request ID"));
         gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Request ID"), -1);
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Copy Request ID"), -1);
         gtk_widget_add_css_class (self->copy_button, "flat");
         gtk_widget_set_valign (self->copy_button, GTK_ALIGN_CENTER);
         gtk_widget_set_name (self->copy_button, "copy-request-id");
@@ -215,49 +215,50 @@ update_fields (TallyUsageDetails *self)
     g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, tally_usage_log_get_id (log));
     g_autofree char *key = key_name (self, log);
 
-    add_field (self, &row, "log-id-value", _("Log Number"), id);
-    add_field (self, &row, "key-value", _("API Key"), key);
+    add_field (self, &row, "log-id-value", _ ("Log Number"), id);
+    add_field (self, &row, "key-value", _ ("API Key"), key);
   }
 
-  add_field (self, &row, "model-value", _("Model"), tally_usage_log_get_model (log));
-  add_field (self, &row, "type-value", _("Type"), tally_usage_log_get_stream (log) ? _("Stream") : _("Sync"));
+  add_field (self, &row, "model-value", _ ("Model"), tally_usage_log_get_model (log));
+  add_field (self, &row, "type-value", _ ("Type"), tally_usage_log_get_stream (log) ? _ ("Stream") : _ ("Sync"));
 
   {
     gint64 billing = tally_usage_log_get_billing_type (log);
-    g_autofree char *other = g_strdup_printf (_("Type %" PRId64), billing);
+    g_autofree char *other = g_strdup_printf (_ ("Type %" PRId64), billing);
 
-    add_field (self, &row, "billing-value", _("Billing"), billing == 0 ? _("Balance") : billing == 1 ? _("Subscription") : other);
+    add_field (self, &row, "billing-value", _ ("Billing"), billing == 0 ? _ ("Balance") : billing == 1 ? _ ("Subscription")
+                                                                                                       : other);
   }
 
   {
     gint64 subscription = tally_usage_log_get_subscription_id (log);
     g_autofree char *text = subscription >= 0 ? g_strdup_printf ("#%" G_GINT64_FORMAT, subscription) : NULL;
 
-    add_field (self, &row, "subscription-value", _("Subscription"), text);
+    add_field (self, &row, "subscription-value", _ ("Subscription"), text);
   }
 
-  add_count (self, &row, "input-tokens-value", _("Input Tokens"), tally_usage_log_get_input_tokens (log));
-  add_count (self, &row, "output-tokens-value", _("Output Tokens"), tally_usage_log_get_output_tokens (log));
-  add_count (self, &row, "cache-write-tokens-value", _("Cache Write Tokens"), tally_usage_log_get_cache_creation_tokens (log));
-  add_count (self, &row, "cache-read-tokens-value", _("Cache Read Tokens"), tally_usage_log_get_cache_read_tokens (log));
-  add_count (self, &row, "total-tokens-value", _("Total Tokens"), tally_usage_log_get_total_tokens (log));
+  add_count (self, &row, "input-tokens-value", _ ("Input Tokens"), tally_usage_log_get_input_tokens (log));
+  add_count (self, &row, "output-tokens-value", _ ("Output Tokens"), tally_usage_log_get_output_tokens (log));
+  add_count (self, &row, "cache-write-tokens-value", _ ("Cache Write Tokens"), tally_usage_log_get_cache_creation_tokens (log));
+  add_count (self, &row, "cache-read-tokens-value", _ ("Cache Read Tokens"), tally_usage_log_get_cache_read_tokens (log));
+  add_count (self, &row, "total-tokens-value", _ ("Total Tokens"), tally_usage_log_get_total_tokens (log));
 
-  add_cost (self, &row, "input-cost-value", _("Input Cost"), tally_usage_log_get_input_cost (log));
-  add_cost (self, &row, "output-cost-value", _("Output Cost"), tally_usage_log_get_output_cost (log));
-  add_cost (self, &row, "cache-write-cost-value", _("Cache Write Cost"), tally_usage_log_get_cache_creation_cost (log));
-  add_cost (self, &row, "cache-read-cost-value", _("Cache Read Cost"), tally_usage_log_get_cache_read_cost (log));
-  add_cost (self, &row, "list-cost-value", _("List Price"), tally_usage_log_get_total_cost (log));
+  add_cost (self, &row, "input-cost-value", _ ("Input Cost"), tally_usage_log_get_input_cost (log));
+  add_cost (self, &row, "output-cost-value", _ ("Output Cost"), tally_usage_log_get_output_cost (log));
+  add_cost (self, &row, "cache-write-cost-value", _ ("Cache Write Cost"), tally_usage_log_get_cache_creation_cost (log));
+  add_cost (self, &row, "cache-read-cost-value", _ ("Cache Read Cost"), tally_usage_log_get_cache_read_cost (log));
+  add_cost (self, &row, "list-cost-value", _ ("List Price"), tally_usage_log_get_total_cost (log));
 
   {
     g_autofree char *number = tally_format_number_exact_styled (tally_usage_log_get_rate_multiplier (log), tally_number_style_locale ());
-    g_autofree char *text = g_strdup_printf (_("×%s"), number);
+    g_autofree char *text = g_strdup_printf (_ ("×%s"), number);
 
-    add_field (self, &row, "multiplier-value", _("Multiplier"), text);
+    add_field (self, &row, "multiplier-value", _ ("Multiplier"), text);
   }
 
-  add_cost (self, &row, "billed-cost-value", _("Billed"), tally_usage_log_get_actual_cost (log));
-  add_duration (self, &row, "first-token-value", _("First Token"), tally_usage_log_get_first_token_ms (log));
-  add_duration (self, &row, "duration-value", _("Duration"), tally_usage_log_get_duration_ms (log));
+  add_cost (self, &row, "billed-cost-value", _ ("Billed"), tally_usage_log_get_actual_cost (log));
+  add_duration (self, &row, "first-token-value", _ ("First Token"), tally_usage_log_get_first_token_ms (log));
+  add_duration (self, &row, "duration-value", _ ("Duration"), tally_usage_log_get_duration_ms (log));
 }
 
 static void

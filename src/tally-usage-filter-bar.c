@@ -100,7 +100,7 @@ rebuild_keys (TallyUsageFilterBar *self)
   guint old;
 
   g_array_set_size (self->key_ids, 0);
-  g_strv_builder_add (builder, _("All keys"));
+  g_strv_builder_add (builder, _ ("All keys"));
   g_array_append_val (self->key_ids, all);
 
   for (guint i = 0; i < n; i++)
@@ -112,10 +112,10 @@ rebuild_keys (TallyUsageFilterBar *self)
 
       if (name[0] == '\0')
         /* Translators: an API key without a name, by its number */
-        label = g_strdup_printf (_("Key #%" PRId64), id);
+        label = g_strdup_printf (_ ("Key #%" PRId64), id);
       else if (!tally_api_key_is_active (key))
         /* Translators: the name of an API key that is disabled */
-        label = g_strdup_printf (_("%s (disabled)"), name);
+        label = g_strdup_printf (_ ("%s (disabled)"), name);
       else
         label = g_strdup (name);
 
@@ -128,7 +128,7 @@ rebuild_keys (TallyUsageFilterBar *self)
   if (!wanted_listed)
     {
       /* Translators: an API key that was deleted but still has usage */
-      g_autofree char *label = g_strdup_printf (_("Deleted key #%" PRId64), wanted);
+      g_autofree char *label = g_strdup_printf (_ ("Deleted key #%" PRId64), wanted);
 
       g_strv_builder_add (builder, label);
       g_array_append_val (self->key_ids, wanted);
@@ -464,7 +464,7 @@ static void
 tally_usage_filter_bar_init (TallyUsageFilterBar *self)
 {
   g_autoptr (GtkExpression) expression = NULL;
-  const char *all_models[] = { _("All models"), NULL };
+  const char *all_models[] = { _ ("All models"), NULL };
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

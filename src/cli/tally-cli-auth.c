@@ -73,7 +73,7 @@ connect_demo (Cli *cli)
   cli->demo_server = tally_demo_server_new_from_environment ();
   if (!tally_demo_server_start (cli->demo_server, &error))
     {
-      tally_cli_print_error (_("could not start the demo server: %s"), error->message);
+      tally_cli_print_error (_ ("could not start the demo server: %s"), error->message);
       return TALLY_CLI_EXIT_SERVER;
     }
 
@@ -107,7 +107,7 @@ lookup_account (const char *server_url,
   *account = tally_credentials_lookup_finish (result, &error);
   if (error != NULL)
     {
-      tally_cli_print_error (_("could not read the keyring: %s"), error->message);
+      tally_cli_print_error (_ ("could not read the keyring: %s"), error->message);
       return TALLY_CLI_EXIT_AUTH;
     }
 
@@ -118,10 +118,10 @@ static int
 not_logged_in (const char *server_url)
 {
   if (server_url != NULL)
-    tally_cli_print_error (_("not logged in to %s; run `tally login --server %s --email …`"),
-                              server_url, server_url);
+    tally_cli_print_error (_ ("not logged in to %s; run `tally login --server %s --email …`"),
+                           server_url, server_url);
   else
-    tally_cli_print_error (_("not logged in; run `tally login --server URL --email ADDRESS`"));
+    tally_cli_print_error (_ ("not logged in; run `tally login --server URL --email ADDRESS`"));
 
   return TALLY_CLI_EXIT_AUTH;
 }
@@ -134,12 +134,12 @@ make_client (Cli *cli,
 
   cli->client = tally_client_new (server_url, &error);
   if (cli->client == NULL)
-    return tally_cli_usage_error (_("invalid server address “%s”: %s"), server_url, error->message);
+    return tally_cli_usage_error (_ ("invalid server address “%s”: %s"), server_url, error->message);
   watch_rate_limit (cli);
 
   if (tally_client_is_insecure (cli->client))
-    tally_cli_print_error (_("warning: %s is not encrypted (http:// to another host)"),
-                              tally_client_get_base_url (cli->client));
+    tally_cli_print_error (_ ("warning: %s is not encrypted (http:// to another host)"),
+                           tally_client_get_base_url (cli->client));
 
   return TALLY_CLI_EXIT_OK;
 }
@@ -156,7 +156,7 @@ tokens_stored_cb (GObject *object,
 
   cli->store_busy = FALSE;
   if (!tally_credentials_store_finish (result, &error))
-    tally_cli_print_error (_("could not save the renewed login in the keyring: %s"), error->message);
+    tally_cli_print_error (_ ("could not save the renewed login in the keyring: %s"), error->message);
 
   if (cli->store_again)
     store_tokens (cli);
@@ -328,9 +328,9 @@ free_secret (char *secret)
 static int
 turnstile_required (const char *server_url)
 {
-  tally_cli_print_error (_("%s needs a browser check (Cloudflare Turnstile) to log in; log in on its web page "
-                 "and pass the access token in the TALLY_TOKEN environment variable instead"),
-                            server_url);
+  tally_cli_print_error (_ ("%s needs a browser check (Cloudflare Turnstile) to log in; log in on its web page "
+                            "and pass the access token in the TALLY_TOKEN environment variable instead"),
+                         server_url);
   return TALLY_CLI_EXIT_AUTH;
 }
 
@@ -340,13 +340,13 @@ captcha_required (const char *server_url,
                   const char *reason)
 {
   if (g_strcmp0 (reason, "TENCENT_CAPTCHA_VERIFICATION_FAILED") == 0)
-    tally_cli_print_error (_("%s asks for a Tencent captcha to log in, which Tally cannot show; log in on its web page "
-                   "and pass the access token in the TALLY_TOKEN environment variable instead"),
-                              server_url);
+    tally_cli_print_error (_ ("%s asks for a Tencent captcha to log in, which Tally cannot show; log in on its web page "
+                              "and pass the access token in the TALLY_TOKEN environment variable instead"),
+                           server_url);
   else if (g_strcmp0 (reason, "ALIYUN_CAPTCHA_VERIFICATION_FAILED") == 0)
-    tally_cli_print_error (_("%s asks for an Aliyun captcha to log in, which Tally cannot show; log in on its web page "
-                   "and pass the access token in the TALLY_TOKEN environment variable instead"),
-                              server_url);
+    tally_cli_print_error (_ ("%s asks for an Aliyun captcha to log in, which Tally cannot show; log in on its web page "
+                              "and pass the access token in the TALLY_TOKEN environment variable instead"),
+                           server_url);
   else
     return turnstile_required (server_url);
   return TALLY_CLI_EXIT_AUTH;
@@ -366,9 +366,9 @@ tally_cli_run_login (Cli *cli)
   int status;
 
   if (cli->server == NULL)
-    return tally_cli_usage_error (_("`tally login` needs --server URL"));
+    return tally_cli_usage_error (_ ("`tally login` needs --server URL"));
   if (cli->email == NULL || cli->email[0] == '\0')
-    return tally_cli_usage_error (_("`tally login` needs --email ADDRESS"));
+    return tally_cli_usage_error (_ ("`tally login` needs --email ADDRESS"));
 
   status = make_client (cli, cli->server);
   if (status != TALLY_CLI_EXIT_OK)
@@ -396,12 +396,12 @@ tally_cli_run_login (Cli *cli)
     return captcha_required (base_url, "ALIYUN_CAPTCHA_VERIFICATION_FAILED");
 
   /* Translators: the prompt for the password, e.g. "Password for a@b.c on https://x: " */
-  prompt = g_strdup_printf (_("Password for %s on %s: "), cli->email, base_url);
+  prompt = g_strdup_printf (_ ("Password for %s on %s: "), cli->email, base_url);
   password = read_line (prompt, TRUE);
   if (password == NULL || password[0] == '\0')
     {
       free_secret (password);
-      return tally_cli_usage_error (_("no password given"));
+      return tally_cli_usage_error (_ ("no password given"));
     }
 
   tally_client_login_async (cli->client, cli->email, password, NULL, NULL, tally_cli_store_result_cb, &slot);
@@ -416,18 +416,18 @@ tally_cli_run_login (Cli *cli)
       char *code;
 
       g_clear_error (&error);
-      code = read_line (_("Two-factor code: "), FALSE);
+      code = read_line (_ ("Two-factor code: "), FALSE);
       if (code != NULL)
         g_strstrip (code);
       if (code == NULL || strlen (code) != 6 || strspn (code, "0123456789") != 6)
         {
           free_secret (code);
-          return tally_cli_usage_error (_("a two-factor code is 6 digits"));
+          return tally_cli_usage_error (_ ("a two-factor code is 6 digits"));
         }
       if (temp_token == NULL)
         {
           free_secret (code);
-          tally_cli_print_error (_("the server asked for a two-factor code but sent no session"));
+          tally_cli_print_error (_ ("the server asked for a two-factor code but sent no session"));
           return TALLY_CLI_EXIT_SERVER;
         }
 
@@ -453,7 +453,7 @@ tally_cli_run_login (Cli *cli)
 
   if (tally_client_get_token (cli->client) == NULL)
     {
-      tally_cli_print_error (_("the server accepted the login but sent no access token"));
+      tally_cli_print_error (_ ("the server accepted the login but sent no access token"));
       return TALLY_CLI_EXIT_SERVER;
     }
 
@@ -467,7 +467,7 @@ tally_cli_run_login (Cli *cli)
   result = tally_cli_wait_result (&slot);
   if (!tally_credentials_store_finish (result, &error))
     {
-      tally_cli_print_error (_("could not save the token in the keyring: %s"), error->message);
+      tally_cli_print_error (_ ("could not save the token in the keyring: %s"), error->message);
       return TALLY_CLI_EXIT_IO;
     }
 
@@ -476,7 +476,7 @@ tally_cli_run_login (Cli *cli)
     g_autofree char *clean_url = tally_cli_sanitize (base_url);
     g_autofree char *clean_email = tally_cli_sanitize (cli->email);
 
-    g_string_append_printf (out, _("Logged in to %s as %s"), clean_url, clean_email);
+    g_string_append_printf (out, _ ("Logged in to %s as %s"), clean_url, clean_email);
     g_string_append_c (out, '\n');
     return tally_cli_write_and_close (cli, out);
   }
@@ -508,7 +508,7 @@ tally_cli_run_logout (Cli *cli)
         return status;
       if (saved == NULL)
         {
-          g_string_append (out, _("Not logged in."));
+          g_string_append (out, _ ("Not logged in."));
           g_string_append_c (out, '\n');
           return tally_cli_write_and_close (cli, out);
         }
@@ -528,7 +528,7 @@ tally_cli_run_logout (Cli *cli)
   result = tally_cli_wait_result (&slot);
   if (!tally_credentials_clear_finish (result, &error))
     {
-      tally_cli_print_error (_("could not remove the token from the keyring: %s"), error->message);
+      tally_cli_print_error (_ ("could not remove the token from the keyring: %s"), error->message);
       return TALLY_CLI_EXIT_IO;
     }
   g_clear_object (&result);
@@ -546,12 +546,12 @@ tally_cli_run_logout (Cli *cli)
       tally_client_logout_async (cli->client, NULL, tally_cli_store_result_cb, &slot);
       result = tally_cli_wait_result (&slot);
       if (!tally_client_logout_finish (cli->client, result, &error))
-        tally_cli_print_error (_("warning: the server could not be told to end the session (%s); the login was removed from this computer"),
-                                  error->message);
+        tally_cli_print_error (_ ("warning: the server could not be told to end the session (%s); the login was removed from this computer"),
+                               error->message);
     }
 
   clean = tally_cli_sanitize (server_url);
-  g_string_append_printf (out, _("Logged out of %s"), clean);
+  g_string_append_printf (out, _ ("Logged out of %s"), clean);
   g_string_append_c (out, '\n');
 
   return tally_cli_write_and_close (cli, out);

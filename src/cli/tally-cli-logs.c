@@ -54,27 +54,27 @@ enum
 static void
 append_log_header (GString *out)
 {
-  tally_cli_append_padded (out, _("Time"), W_TIME, FALSE);
+  tally_cli_append_padded (out, _ ("Time"), W_TIME, FALSE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Key"), W_KEY, FALSE);
+  tally_cli_append_padded (out, _ ("Key"), W_KEY, FALSE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Model"), W_MODEL, FALSE);
+  tally_cli_append_padded (out, _ ("Model"), W_MODEL, FALSE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Type"), W_TYPE, FALSE);
+  tally_cli_append_padded (out, _ ("Type"), W_TYPE, FALSE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Input"), W_TOKENS, TRUE);
+  tally_cli_append_padded (out, _ ("Input"), W_TOKENS, TRUE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Output"), W_TOKENS, TRUE);
+  tally_cli_append_padded (out, _ ("Output"), W_TOKENS, TRUE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Cache W"), W_TOKENS, TRUE);
+  tally_cli_append_padded (out, _ ("Cache W"), W_TOKENS, TRUE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Cache R"), W_TOKENS, TRUE);
+  tally_cli_append_padded (out, _ ("Cache R"), W_TOKENS, TRUE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Cost"), W_COST, TRUE);
+  tally_cli_append_padded (out, _ ("Cost"), W_COST, TRUE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Billed"), W_COST, TRUE);
+  tally_cli_append_padded (out, _ ("Billed"), W_COST, TRUE);
   g_string_append (out, "  ");
-  tally_cli_append_padded (out, _("Duration"), W_DURATION, TRUE);
+  tally_cli_append_padded (out, _ ("Duration"), W_DURATION, TRUE);
   g_string_append_c (out, '\n');
 }
 
@@ -127,14 +127,14 @@ append_log_row (LogsState *state,
     key = g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", key_name, api_key_id);
   else
     /* Translators: an API key that no longer exists */
-    key = g_strdup_printf (_("deleted (%" PRId64 ")"), api_key_id);
+    key = g_strdup_printf (_ ("deleted (%" PRId64 ")"), api_key_id);
 
   duration = tally_format_duration_ms (duration_ms >= 0 ? (double) duration_ms : -1.0);
 
   append_cell (out, time, W_TIME, FALSE, FALSE);
   append_cell (out, key, W_KEY, FALSE, FALSE);
   append_cell (out, tally_usage_log_get_model (log), W_MODEL, FALSE, FALSE);
-  append_cell (out, tally_usage_log_get_stream (log) ? _("stream") : _("sync"), W_TYPE, FALSE, FALSE);
+  append_cell (out, tally_usage_log_get_stream (log) ? _ ("stream") : _ ("sync"), W_TYPE, FALSE, FALSE);
   append_cell (out, input, W_TOKENS, TRUE, FALSE);
   append_cell (out, output, W_TOKENS, TRUE, FALSE);
   append_cell (out, cache_w, W_TOKENS, TRUE, FALSE);
@@ -264,8 +264,8 @@ tally_cli_run_logs (Cli *cli)
       g_autofree char *cost = tally_format_cost (state.sum_cost);
       g_autofree char *actual = tally_format_cost (state.sum_actual_cost);
 
-      g_string_append_printf (tail, _("%s requests, %s tokens, list cost %s, billed %s"),
-                                       rows, tokens, cost, actual);
+      g_string_append_printf (tail, _ ("%s requests, %s tokens, list cost %s, billed %s"),
+                              rows, tokens, cost, actual);
       g_string_append_c (tail, '\n');
     }
   if (!tally_cli_write_string (cli, tail, &error))

@@ -49,7 +49,7 @@ set_stdout_error (GError **error,
     stdout_broken = TRUE;
 
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               _("Could not write to standard output: %s"), g_strerror (errsv));
+               _ ("Could not write to standard output: %s"), g_strerror (errsv));
 }
 
 static gssize

@@ -164,43 +164,43 @@ tally_cli_run_summary (Cli *cli)
 
       if (zone != NULL && tally_server_zone_get_name (zone) != NULL)
         /* Translators: "2026-12-10 (server time America/New_York, UTC-05:00)" */
-        server_day = g_strdup_printf (_("%s (server time %s, %s)"), tally_trend_get_end_date (trend),
-                                         tally_server_zone_get_name (zone), offset_label);
+        server_day = g_strdup_printf (_ ("%s (server time %s, %s)"), tally_trend_get_end_date (trend),
+                                      tally_server_zone_get_name (zone), offset_label);
       else if (offset_label != NULL)
         /* Translators: "2026-01-15 (server time UTC+08:00)" */
-        server_day = g_strdup_printf (_("%s (server time %s)"), tally_trend_get_end_date (trend), offset_label);
+        server_day = g_strdup_printf (_ ("%s (server time %s)"), tally_trend_get_end_date (trend), offset_label);
       else
-        server_day = g_strdup_printf (_("%s (server time)"), tally_trend_get_end_date (trend));
+        server_day = g_strdup_printf (_ ("%s (server time)"), tally_trend_get_end_date (trend));
 
       /* Translators: "4 active of 5" API keys */
-      keys = g_strdup_printf (_("%s active of %s"), active, total_keys);
+      keys = g_strdup_printf (_ ("%s active of %s"), active, total_keys);
       /* Translators: "8 requests, 50,967 tokens" (per minute) */
-      rates = g_strdup_printf (_("%s requests, %s tokens"), rpm, tpm);
+      rates = g_strdup_printf (_ ("%s requests, %s tokens"), rpm, tpm);
 
-      tally_cli_table_add_row (head, _("Server"), tally_client_get_base_url (cli->client));
-      tally_cli_table_add_row (head, _("Account"), tally_user_get_email (user));
-      tally_cli_table_add_row (head, _("Server day"), server_day);
-      tally_cli_table_add_row (head, _("Balance"), balance);
+      tally_cli_table_add_row (head, _ ("Server"), tally_client_get_base_url (cli->client));
+      tally_cli_table_add_row (head, _ ("Account"), tally_user_get_email (user));
+      tally_cli_table_add_row (head, _ ("Server day"), server_day);
+      tally_cli_table_add_row (head, _ ("Balance"), balance);
       tally_cli_table_render (head, out);
       g_string_append_c (out, '\n');
 
-      tally_cli_table_add_row (body, "", _("Today"), _("All time"));
-      tally_cli_table_add_row (body, _("Billed cost"), today_billed, total_billed);
-      tally_cli_table_add_row (body, _("List cost"), today_list, total_list);
-      tally_cli_table_add_row (body, _("Requests"), today_requests, total_requests);
-      tally_cli_table_add_row (body, _("Tokens"), today_tokens, total_tokens);
-      tally_cli_table_add_row (body, _("  Input"), today_input, total_input);
-      tally_cli_table_add_row (body, _("  Output"), today_output, total_output);
-      tally_cli_table_add_row (body, _("  Cache write"), today_cw, total_cw);
-      tally_cli_table_add_row (body, _("  Cache read"), today_cr, total_cr);
+      tally_cli_table_add_row (body, "", _ ("Today"), _ ("All time"));
+      tally_cli_table_add_row (body, _ ("Billed cost"), today_billed, total_billed);
+      tally_cli_table_add_row (body, _ ("List cost"), today_list, total_list);
+      tally_cli_table_add_row (body, _ ("Requests"), today_requests, total_requests);
+      tally_cli_table_add_row (body, _ ("Tokens"), today_tokens, total_tokens);
+      tally_cli_table_add_row (body, _ ("  Input"), today_input, total_input);
+      tally_cli_table_add_row (body, _ ("  Output"), today_output, total_output);
+      tally_cli_table_add_row (body, _ ("  Cache write"), today_cw, total_cw);
+      tally_cli_table_add_row (body, _ ("  Cache read"), today_cr, total_cr);
       tally_cli_table_render (body, out);
       g_string_append_c (out, '\n');
 
       g_clear_pointer (&head, tally_cli_table_free);
       head = tally_cli_table_new (2, 0);
-      tally_cli_table_add_row (head, _("Per minute"), rates);
-      tally_cli_table_add_row (head, _("Average duration"), duration);
-      tally_cli_table_add_row (head, _("API keys"), keys);
+      tally_cli_table_add_row (head, _ ("Per minute"), rates);
+      tally_cli_table_add_row (head, _ ("Average duration"), duration);
+      tally_cli_table_add_row (head, _ ("API keys"), keys);
       tally_cli_table_render (head, out);
     }
 
@@ -215,15 +215,15 @@ static const char *
 key_status_label (const char *status)
 {
   if (g_strcmp0 (status, "active") == 0)
-    return C_("key status", "active");
+    return C_ ("key status", "active");
   if (g_strcmp0 (status, "inactive") == 0)
-    return C_("key status", "inactive");
+    return C_ ("key status", "inactive");
   if (g_strcmp0 (status, "disabled") == 0)
-    return C_("key status", "disabled");
+    return C_ ("key status", "disabled");
   if (g_strcmp0 (status, "quota_exhausted") == 0)
-    return C_("key status", "quota exhausted");
+    return C_ ("key status", "quota exhausted");
   if (g_strcmp0 (status, "expired") == 0)
-    return C_("key status", "expired");
+    return C_ ("key status", "expired");
   return status;
 }
 
@@ -302,7 +302,7 @@ tally_cli_run_keys (Cli *cli)
       double deleted_today;
       double deleted_total;
 
-      tally_cli_table_add_row (table, _("ID"), _("Name"), _("Status"), _("Today"), _("Total"), _("Key"));
+      tally_cli_table_add_row (table, _ ("ID"), _ ("Name"), _ ("Status"), _ ("Today"), _ ("Total"), _ ("Key"));
       for (guint i = 0; i < n_keys; i++)
         {
           g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
@@ -329,7 +329,7 @@ tally_cli_run_keys (Cli *cli)
           g_autofree char *today_text = tally_format_cost (deleted_today);
           g_autofree char *total_text = tally_format_cost (deleted_total);
 
-          g_string_append_printf (out, _("Deleted keys: %s today, %s in total"), today_text, total_text);
+          g_string_append_printf (out, _ ("Deleted keys: %s today, %s in total"), today_text, total_text);
           g_string_append_c (out, '\n');
         }
     }
@@ -394,7 +394,7 @@ tally_cli_run_trend (Cli *cli)
       g_autofree char *cost_text = NULL;
       g_autofree char *actual_text = NULL;
 
-      tally_cli_table_add_row (table, _("Date"), _("Requests"), _("Tokens"), _("List cost"), _("Billed cost"));
+      tally_cli_table_add_row (table, _ ("Date"), _ ("Requests"), _ ("Tokens"), _ ("List cost"), _ ("Billed cost"));
       for (guint i = 0; i < n_points; i++)
         {
           g_autoptr (TallyTrendPoint) point = g_list_model_get_item (filled, i);
@@ -414,7 +414,7 @@ tally_cli_run_trend (Cli *cli)
       tokens_text = tally_format_count (tokens);
       cost_text = tally_format_cost (cost);
       actual_text = tally_format_cost (actual_cost);
-      tally_cli_table_add_row (table, _("Total"), requests_text, tokens_text, cost_text, actual_text);
+      tally_cli_table_add_row (table, _ ("Total"), requests_text, tokens_text, cost_text, actual_text);
       tally_cli_table_render (table, out);
     }
 
@@ -455,13 +455,13 @@ tally_cli_run_models (Cli *cli)
     {
       g_autoptr (Table) table = tally_cli_table_new (7, 0x7e);
 
-      g_string_append_printf (out, _("%s … %s (server days)"),
-                                      tally_model_breakdown_get_start_date (breakdown),
-                                      tally_model_breakdown_get_end_date (breakdown));
+      g_string_append_printf (out, _ ("%s … %s (server days)"),
+                              tally_model_breakdown_get_start_date (breakdown),
+                              tally_model_breakdown_get_end_date (breakdown));
       g_string_append (out, "\n\n");
 
-      tally_cli_table_add_row (table, _("Model"), _("Requests"), _("Input"), _("Output"), _("Tokens"),
-                                                                                                 _("List cost"), _("Billed cost"));
+      tally_cli_table_add_row (table, _ ("Model"), _ ("Requests"), _ ("Input"), _ ("Output"), _ ("Tokens"),
+                               _ ("List cost"), _ ("Billed cost"));
       for (guint i = 0; i < n_models; i++)
         {
           g_autoptr (TallyModelStat) stat = g_list_model_get_item (models, i);

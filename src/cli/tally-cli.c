@@ -146,7 +146,7 @@ tally_cli_fail_with_error (Cli *cli,
       const char *url = tally_client_get_base_url (cli->client);
 
       /* Translators: the first %s is a sentence such as "Your login has expired — log in again" */
-      tally_cli_print_error (_("%s (with `tally login --server %s --email …`)"), error->message, url);
+      tally_cli_print_error (_ ("%s (with `tally login --server %s --email …`)"), error->message, url);
     }
   else if (tally_error_has_session_sentence (error))
     tally_cli_print_error ("%s", error->message);
@@ -155,8 +155,8 @@ tally_cli_fail_with_error (Cli *cli,
     {
       const char *url = tally_client_get_base_url (cli->client);
 
-      tally_cli_print_error (_("%s refused the access token (%s); log in again with `tally login --server %s --email …`"),
-                                url, error->message, url);
+      tally_cli_print_error (_ ("%s refused the access token (%s); log in again with `tally login --server %s --email …`"),
+                             url, error->message, url);
     }
   else
     tally_cli_print_error ("%s", error->message);
@@ -190,16 +190,16 @@ tally_cli_wait_result (GAsyncResult **slot)
 static int run_help (Cli *cli);
 
 static const CliCommand commands[] = {
-  { "login", N_("Log in and keep the access token in the keyring"), OPT_SERVER | OPT_EMAIL, tally_cli_run_login },
-    { "logout", N_("Forget the saved access token"), OPT_SERVER, tally_cli_run_logout },
-      { "summary", N_("Balance, today's and all-time cost, requests and tokens"), OPT_SERVER | OPT_DEMO | OPT_JSON | OPT_OUTPUT, tally_cli_run_summary },
-        { "keys", N_("API keys with today's and total billed cost"), OPT_SERVER | OPT_DEMO | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_keys },
-          { "trend", N_("Cost and usage per day or hour"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_GRANULARITY | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_trend },
-            { "models", N_("Cost and usage per model"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_models },
-              { "logs", N_("Every request of a filter"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_logs },
-                { "report", N_("A one-page PDF summary of a range: totals, daily chart, models and keys"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, tally_cli_run_report_pdf },
-                  { "help", N_("Show help for a command"), 0, run_help },
-                };
+  { "login", N_ ("Log in and keep the access token in the keyring"), OPT_SERVER | OPT_EMAIL, tally_cli_run_login },
+  { "logout", N_ ("Forget the saved access token"), OPT_SERVER, tally_cli_run_logout },
+  { "summary", N_ ("Balance, today's and all-time cost, requests and tokens"), OPT_SERVER | OPT_DEMO | OPT_JSON | OPT_OUTPUT, tally_cli_run_summary },
+  { "keys", N_ ("API keys with today's and total billed cost"), OPT_SERVER | OPT_DEMO | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_keys },
+  { "trend", N_ ("Cost and usage per day or hour"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_GRANULARITY | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_trend },
+  { "models", N_ ("Cost and usage per model"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_models },
+  { "logs", N_ ("Every request of a filter"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_logs },
+  { "report", N_ ("A one-page PDF summary of a range: totals, daily chart, models and keys"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, tally_cli_run_report_pdf },
+  { "help", N_ ("Show help for a command"), 0, run_help },
+};
 
 static const CliCommand *
 find_command (const char *name)
@@ -226,34 +226,34 @@ build_context (Cli *cli,
 {
   const GOptionEntry all_entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &cli->server,
-      N_("The sub2api site (default: the saved account)"), N_("URL") },
-      { "demo", 0, 0, G_OPTION_ARG_NONE, &cli->demo,
-        N_("Use a built-in demo server with synthetic data"), NULL },
-        { "from", 0, 0, G_OPTION_ARG_STRING, &cli->from,
-          N_("First server day (default: 7 days ago)"), N_("YYYY-MM-DD") },
-          { "to", 0, 0, G_OPTION_ARG_STRING, &cli->to,
-            N_("Last server day (default: today)"), N_("YYYY-MM-DD") },
-            { "granularity", 0, 0, G_OPTION_ARG_STRING, &cli->granularity_name,
-              N_("One row per day or per hour"), N_("day|hour") },
-              { "key", 0, 0, G_OPTION_ARG_INT64, &cli->key,
-                N_("Only this API key"), N_("ID") },
-                { "model", 0, 0, G_OPTION_ARG_STRING, &cli->model,
-                  N_("Only this model (exact name)"), N_("MODEL") },
-                  { "stream", 0, 0, G_OPTION_ARG_STRING, &cli->stream_name,
-                    N_("Only streamed (true) or synchronous (false) requests"), N_("true|false") },
-                    { "billing", 0, 0, G_OPTION_ARG_STRING, &cli->billing_name,
-                      N_("Only requests billed to the balance or a subscription"), N_("balance|subscription") },
-                      { "csv", 0, 0, G_OPTION_ARG_NONE, &cli->csv,
-                        N_("Write CSV"), NULL },
-                        { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json,
-                          N_("Write JSON with the server's field names"), NULL },
-                          { "output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output,
-                            N_("Write the CSV or JSON to FILE (atomically) instead of standard output"), N_("FILE") },
-                            { "email", 0, 0, G_OPTION_ARG_STRING, &cli->email,
-                              N_("The account's e-mail address"), N_("ADDRESS") },
-                              { "pdf", 0, 0, G_OPTION_ARG_NONE, &cli->pdf,
-                                N_("Write a one-page PDF summary (needs --output)"), NULL },
-                             };
+      N_ ("The sub2api site (default: the saved account)"), N_ ("URL") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &cli->demo,
+      N_ ("Use a built-in demo server with synthetic data"), NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &cli->from,
+      N_ ("First server day (default: 7 days ago)"), N_ ("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &cli->to,
+      N_ ("Last server day (default: today)"), N_ ("YYYY-MM-DD") },
+    { "granularity", 0, 0, G_OPTION_ARG_STRING, &cli->granularity_name,
+      N_ ("One row per day or per hour"), N_ ("day|hour") },
+    { "key", 0, 0, G_OPTION_ARG_INT64, &cli->key,
+      N_ ("Only this API key"), N_ ("ID") },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &cli->model,
+      N_ ("Only this model (exact name)"), N_ ("MODEL") },
+    { "stream", 0, 0, G_OPTION_ARG_STRING, &cli->stream_name,
+      N_ ("Only streamed (true) or synchronous (false) requests"), N_ ("true|false") },
+    { "billing", 0, 0, G_OPTION_ARG_STRING, &cli->billing_name,
+      N_ ("Only requests billed to the balance or a subscription"), N_ ("balance|subscription") },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &cli->csv,
+      N_ ("Write CSV"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json,
+      N_ ("Write JSON with the server's field names"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output,
+      N_ ("Write the CSV or JSON to FILE (atomically) instead of standard output"), N_ ("FILE") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &cli->email,
+      N_ ("The account's e-mail address"), N_ ("ADDRESS") },
+    { "pdf", 0, 0, G_OPTION_ARG_NONE, &cli->pdf,
+      N_ ("Write a one-page PDF summary (needs --output)"), NULL },
+  };
   const guint entry_flags[] = {
     OPT_SERVER,
     OPT_DEMO,
@@ -272,12 +272,12 @@ build_context (Cli *cli,
   };
   g_autoptr (GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   const GOptionEntry help_entry = {
-    "help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, N_("Show this help"), NULL
-    };
+    "help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, N_ ("Show this help"), NULL
+  };
   const GOptionEntry quiet_entry = {
     "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet,
-    N_("Do not report waits for the server’s rate limit on standard error"), NULL
-    };
+    N_ ("Do not report waits for the server’s rate limit on standard error"), NULL
+  };
   GOptionContext *context;
 
   G_STATIC_ASSERT (G_N_ELEMENTS (all_entries) == G_N_ELEMENTS (entry_flags));
@@ -290,7 +290,7 @@ build_context (Cli *cli,
 
   context = g_option_context_new (NULL);
   g_option_context_set_help_enabled (context, FALSE);
-  g_option_context_set_summary (context, _(command->summary));
+  g_option_context_set_summary (context, _ (command->summary));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, (const GOptionEntry *) (gpointer) entries->data,
                                      GETTEXT_PACKAGE);
@@ -303,15 +303,15 @@ print_overview (void)
 {
   g_autoptr (GString) out = g_string_new (NULL);
 
-  g_string_append (out, _("Usage:\n  tally COMMAND [OPTION…]\n  tally            open the window\n\n"));
-  g_string_append (out, _("Commands:\n"));
+  g_string_append (out, _ ("Usage:\n  tally COMMAND [OPTION…]\n  tally            open the window\n\n"));
+  g_string_append (out, _ ("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (out, "  %-9s%s\n", commands[i].name, _(commands[i].summary));
+    g_string_append_printf (out, "  %-9s%s\n", commands[i].name, _ (commands[i].summary));
   g_string_append (out, "\n");
-  g_string_append (out, _("Run `tally help COMMAND` or `tally COMMAND --help` for its options.\n"));
-  g_string_append (out, _("Exit status: 0 done, 1 bad arguments, 2 authentication, "
-                          "3 server or network error, 4 local I/O error.\n"));
-  g_string_append (out, _("Environment: TALLY_TOKEN (an access token), TALLY_SERVER.\n"));
+  g_string_append (out, _ ("Run `tally help COMMAND` or `tally COMMAND --help` for its options.\n"));
+  g_string_append (out, _ ("Exit status: 0 done, 1 bad arguments, 2 authentication, "
+                           "3 server or network error, 4 local I/O error.\n"));
+  g_string_append (out, _ ("Environment: TALLY_TOKEN (an access token), TALLY_SERVER.\n"));
 
   fputs (out->str, stdout);
   fflush (stdout);
@@ -349,31 +349,31 @@ validate_options (Cli *cli)
   GDate to_date;
 
   if (cli->csv && cli->json)
-    return tally_cli_usage_error (_("--csv and --json cannot be combined"));
+    return tally_cli_usage_error (_ ("--csv and --json cannot be combined"));
   cli->format = cli->csv ? FORMAT_CSV : cli->json ? FORMAT_JSON
                                                   : FORMAT_TABLE;
 
   if ((cli->command->options & OPT_PDF) != 0)
     {
       if (!cli->pdf)
-        return tally_cli_usage_error (_("`tally report` needs --pdf (the only report format)"));
+        return tally_cli_usage_error (_ ("`tally report` needs --pdf (the only report format)"));
       if (cli->output == NULL)
-        return tally_cli_usage_error (_("--pdf needs --output FILE"));
+        return tally_cli_usage_error (_ ("--pdf needs --output FILE"));
     }
   else if (cli->output != NULL && cli->format == FORMAT_TABLE)
-    return tally_cli_usage_error (_("--output needs --csv or --json"));
+    return tally_cli_usage_error (_ ("--output needs --csv or --json"));
   if (cli->output != NULL && cli->output[0] == '\0')
-    return tally_cli_usage_error (_("--output needs a file name"));
+    return tally_cli_usage_error (_ ("--output needs a file name"));
 
   if (cli->demo && cli->server != NULL)
-    return tally_cli_usage_error (_("--demo and --server cannot be combined"));
+    return tally_cli_usage_error (_ ("--demo and --server cannot be combined"));
 
   if (cli->from != NULL && !tally_date_parse (cli->from, &from_date))
-    return tally_cli_usage_error (_("invalid date “%s” for --from (expected YYYY-MM-DD)"), cli->from);
+    return tally_cli_usage_error (_ ("invalid date “%s” for --from (expected YYYY-MM-DD)"), cli->from);
   if (cli->to != NULL && !tally_date_parse (cli->to, &to_date))
-    return tally_cli_usage_error (_("invalid date “%s” for --to (expected YYYY-MM-DD)"), cli->to);
+    return tally_cli_usage_error (_ ("invalid date “%s” for --to (expected YYYY-MM-DD)"), cli->to);
   if (cli->from != NULL && cli->to != NULL && g_date_compare (&from_date, &to_date) > 0)
-    return tally_cli_usage_error (_("--from %s is after --to %s"), cli->from, cli->to);
+    return tally_cli_usage_error (_ ("--from %s is after --to %s"), cli->from, cli->to);
 
   cli->granularity = TALLY_GRANULARITY_DAY;
   if (cli->granularity_name != NULL)
@@ -381,7 +381,7 @@ validate_options (Cli *cli)
       if (g_str_equal (cli->granularity_name, "hour"))
         cli->granularity = TALLY_GRANULARITY_HOUR;
       else if (!g_str_equal (cli->granularity_name, "day"))
-        return tally_cli_usage_error (_("--granularity must be day or hour, not “%s”"), cli->granularity_name);
+        return tally_cli_usage_error (_ ("--granularity must be day or hour, not “%s”"), cli->granularity_name);
     }
 
   cli->query = tally_usage_query_new ();
@@ -389,13 +389,13 @@ validate_options (Cli *cli)
     return tally_cli_usage_error ("%s", error->message);
 
   if (cli->key < 0)
-    return tally_cli_usage_error (_("--key must be a positive key id"));
+    return tally_cli_usage_error (_ ("--key must be a positive key id"));
   tally_usage_query_set_api_key_id (cli->query, cli->key);
 
   if (cli->model != NULL)
     {
       if (cli->model[0] == '\0')
-        return tally_cli_usage_error (_("--model needs a model name"));
+        return tally_cli_usage_error (_ ("--model needs a model name"));
       tally_usage_query_set_model (cli->query, cli->model);
     }
 
@@ -406,7 +406,7 @@ validate_options (Cli *cli)
       else if (g_str_equal (cli->stream_name, "false"))
         tally_usage_query_set_stream (cli->query, TALLY_STREAM_SYNC);
       else
-        return tally_cli_usage_error (_("--stream must be true or false, not “%s”"), cli->stream_name);
+        return tally_cli_usage_error (_ ("--stream must be true or false, not “%s”"), cli->stream_name);
     }
 
   if (cli->billing_name != NULL)
@@ -416,7 +416,7 @@ validate_options (Cli *cli)
       else if (g_str_equal (cli->billing_name, "subscription"))
         tally_usage_query_set_billing (cli->query, TALLY_BILLING_SUBSCRIPTION);
       else
-        return tally_cli_usage_error (_("--billing must be balance or subscription, not “%s”"), cli->billing_name);
+        return tally_cli_usage_error (_ ("--billing must be balance or subscription, not “%s”"), cli->billing_name);
     }
 
   return TALLY_CLI_EXIT_OK;
@@ -436,7 +436,7 @@ cli_main (Cli *cli,
 
   command = find_command (argv[1]);
   if (command == NULL)
-    return tally_cli_usage_error (_("unknown command “%s”; run `tally help`"), argv[1] != NULL ? argv[1] : "");
+    return tally_cli_usage_error (_ ("unknown command “%s”; run `tally help`"), argv[1] != NULL ? argv[1] : "");
   cli->command = command;
 
   if (g_str_equal (command->name, "help"))
@@ -449,11 +449,11 @@ cli_main (Cli *cli,
           return TALLY_CLI_EXIT_OK;
         }
       if (argc > 3)
-        return tally_cli_usage_error (_("`tally help` takes one command name"));
+        return tally_cli_usage_error (_ ("`tally help` takes one command name"));
 
       topic = find_command (argv[2]);
       if (topic == NULL)
-        return tally_cli_usage_error (_("unknown command “%s”; run `tally help`"), argv[2]);
+        return tally_cli_usage_error (_ ("unknown command “%s”; run `tally help`"), argv[2]);
       if (g_str_equal (topic->name, "help"))
         {
           print_overview ();
@@ -478,7 +478,7 @@ cli_main (Cli *cli,
     return print_command_help (cli, command);
 
   if (g_strv_length (args) > 1)
-    return tally_cli_usage_error (_("unexpected argument “%s”; run `tally %s --help`"), args[1], command->name);
+    return tally_cli_usage_error (_ ("unexpected argument “%s”; run `tally %s --help`"), args[1], command->name);
 
   status = validate_options (cli);
   if (status != TALLY_CLI_EXIT_OK)

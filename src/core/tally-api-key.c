@@ -12,7 +12,7 @@
 #include "tally-model-json.h"
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("API key")
+#define TYPE_NAME N_ ("API key")
 
 struct _TallyApiKey
 {

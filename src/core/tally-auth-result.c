@@ -12,7 +12,7 @@
 #include "tally-error.h"
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("login result")
+#define TYPE_NAME N_ ("login result")
 
 struct _TallyAuthResult
 {
@@ -134,8 +134,8 @@ _tally_auth_result_new_from_json (JsonNode *node,
   if ((self->access_token == NULL || self->access_token[0] == '\0') && (!self->requires_2fa || self->temp_token[0] == '\0'))
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-                   _("%s: “%s” is missing"), _(TYPE_NAME),
-                                                 self->requires_2fa ? "temp_token" : "access_token");
+                   _ ("%s: “%s” is missing"), _ (TYPE_NAME),
+                   self->requires_2fa ? "temp_token" : "access_token");
       return NULL;
     }
 

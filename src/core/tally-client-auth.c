@@ -418,7 +418,7 @@ auth_refreshed_cb (GObject *object,
 
   if (error == NULL)
     error = tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                  _("The server renewed the login but sent no access token"));
+                                  _ ("The server renewed the login but sent no access token"));
 
   if (g_strcmp0 (tally_error_get_reason (error), "REFRESH_TOKEN_INVALID") == 0 && !run->reloaded && self->auth->reload_func != NULL)
     {
@@ -483,7 +483,7 @@ auth_wait_for_refresh (TallyClient *self,
       /* a refresh just failed for good: nothing to renew with */
       if (g_task_get_source_tag (task) == tally_client_refresh_async)
         g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED,
-                                 _("There is no login to renew — log in again"));
+                                 _ ("There is no login to renew — log in again"));
       else
         auth_call_send (self, task);
       return;
@@ -558,7 +558,7 @@ tally_client_refresh_async (TallyClient *self,
   if (self->auth->refresh_token == NULL && self->auth->waiters == NULL)
     {
       g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_UNAUTHORIZED,
-                               _("There is no login to renew — log in again"));
+                               _ ("There is no login to renew — log in again"));
       return;
     }
 
@@ -644,7 +644,7 @@ logout_cb (GObject *object,
 
   if (data->timed_out && tally_error_is_cancelled (error))
     {
-      g_autofree char *message = g_strdup_printf (_("%s did not answer in time"), self->host);
+      g_autofree char *message = g_strdup_printf (_ ("%s did not answer in time"), self->host);
 
       g_task_return_error (task, tally_error_new_full (TALLY_ERROR_TIMEOUT, 0, NULL, 0, message));
       return;

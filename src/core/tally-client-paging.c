@@ -179,7 +179,7 @@ check_page_echo (TallyPage *page,
 
   g_propagate_error (error,
                      tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                           _("The server answered with a different page than the one asked for")));
+                                           _ ("The server answered with a different page than the one asked for")));
   return FALSE;
 }
 
@@ -421,7 +421,7 @@ foreach_page_cb (GObject *object,
     {
       foreach_finish_walk (task,
                            tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                                 _("The server changed its page size in the middle of a list")));
+                                                 _ ("The server changed its page size in the middle of a list")));
       return;
     }
 

@@ -117,38 +117,38 @@ describe_tls_problem (GTlsCertificateFlags flags,
   if (flags & G_TLS_CERTIFICATE_EXPIRED)
     {
       *reason = "EXPIRED";
-      return g_strdup_printf (_("The security certificate of %s has expired"), host);
+      return g_strdup_printf (_ ("The security certificate of %s has expired"), host);
     }
   if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
     {
       *reason = "NOT_ACTIVATED";
-      return g_strdup_printf (_("The security certificate of %s is not valid yet — check your computer’s clock"), host);
+      return g_strdup_printf (_ ("The security certificate of %s is not valid yet — check your computer’s clock"), host);
     }
   if (flags & G_TLS_CERTIFICATE_REVOKED)
     {
       *reason = "REVOKED";
-      return g_strdup_printf (_("The security certificate of %s has been revoked"), host);
+      return g_strdup_printf (_ ("The security certificate of %s has been revoked"), host);
     }
   if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
     {
       *reason = "UNKNOWN_CA";
       if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-        return g_strdup_printf (_("The security certificate of %s is not issued by a trusted authority (it may be self-signed) and does not belong to this host name"), host);
-      return g_strdup_printf (_("The security certificate of %s is not issued by a trusted authority (unknown CA; it may be self-signed)"), host);
+        return g_strdup_printf (_ ("The security certificate of %s is not issued by a trusted authority (it may be self-signed) and does not belong to this host name"), host);
+      return g_strdup_printf (_ ("The security certificate of %s is not issued by a trusted authority (unknown CA; it may be self-signed)"), host);
     }
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
     {
       *reason = "BAD_IDENTITY";
-      return g_strdup_printf (_("The security certificate of %s belongs to a different host name"), host);
+      return g_strdup_printf (_ ("The security certificate of %s belongs to a different host name"), host);
     }
   if (flags & G_TLS_CERTIFICATE_INSECURE)
     {
       *reason = "INSECURE";
-      return g_strdup_printf (_("The security certificate of %s uses an insecure algorithm"), host);
+      return g_strdup_printf (_ ("The security certificate of %s uses an insecure algorithm"), host);
     }
 
   *reason = "BAD_CERTIFICATE";
-  return g_strdup_printf (_("The security certificate of %s was rejected"), host);
+  return g_strdup_printf (_ ("The security certificate of %s was rejected"), host);
 }
 
 /* A transport failure (no HTTP answer) as a TALLY_ERROR, or CANCELLED as is. */
@@ -175,7 +175,7 @@ map_transport_error (TallyClient *self,
       if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_MISC))
         {
           reason = "NOT_TLS";
-          message = g_strdup_printf (_("Could not establish a secure (https) connection to %s — the server may not speak TLS on this port"), self->host);
+          message = g_strdup_printf (_ ("Could not establish a secure (https) connection to %s — the server may not speak TLS on this port"), self->host);
         }
       else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         message = describe_tls_problem (0, self->host, &reason);
@@ -183,32 +183,32 @@ map_transport_error (TallyClient *self,
         {
           /* e.g. a plain-HTTP port that never answers the TLS hello */
           reason = "HANDSHAKE";
-          message = g_strdup_printf (_("Could not establish a secure (https) connection to %s — the TLS handshake did not complete; the server may not speak TLS on this port"), self->host);
+          message = g_strdup_printf (_ ("Could not establish a secure (https) connection to %s — the TLS handshake did not complete; the server may not speak TLS on this port"), self->host);
         }
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       code = TALLY_ERROR_TIMEOUT;
-      message = g_strdup_printf (_("%s did not answer in time"), self->host);
+      message = g_strdup_printf (_ ("%s did not answer in time"), self->host);
     }
   else if (error->domain == G_RESOLVER_ERROR)
-    message = g_strdup_printf (_("Could not find the server %s — check the address and your internet connection"), self->host);
+    message = g_strdup_printf (_ ("Could not find the server %s — check the address and your internet connection"), self->host);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    message = g_strdup_printf (_("%s refused the connection — is the server running?"), self->host);
+    message = g_strdup_printf (_ ("%s refused the connection — is the server running?"), self->host);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    message = g_strdup_printf (_("%s cannot be reached — check your internet connection"), self->host);
+    message = g_strdup_printf (_ ("%s cannot be reached — check your internet connection"), self->host);
   else if (error->domain == SOUP_SESSION_ERROR && (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING || error->code == SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS || error->code == SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
     {
       code = TALLY_ERROR_BAD_RESPONSE;
-      message = g_strdup_printf (_("%s sent an answer that is not valid HTTP"), self->host);
+      message = g_strdup_printf (_ ("%s sent an answer that is not valid HTTP"), self->host);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) || error->domain == SOUP_SESSION_ERROR)
-    message = g_strdup_printf (_("The connection to %s was interrupted — try again"), self->host);
+    message = g_strdup_printf (_ ("The connection to %s was interrupted — try again"), self->host);
   else
     {
       g_autofree char *detail = _tally_envelope_sanitize_text (error->message, 200);
 
-      message = g_strdup_printf (_("Could not connect to %s: %s"), self->host, detail);
+      message = g_strdup_printf (_ ("Could not connect to %s: %s"), self->host, detail);
     }
 
   return tally_error_new_full (code, 0, reason, 0, message);
@@ -691,7 +691,7 @@ _tally_client_send (TallyClient *self,
   if (uri == NULL)
     {
       g_task_return_new_error (task, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                               _("Cannot build a request address from “%s”"), request->path);
+                               _ ("Cannot build a request address from “%s”"), request->path);
       return;
     }
 

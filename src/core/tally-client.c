@@ -110,14 +110,14 @@ complete_auth (TallyClient *self,
         {
           g_propagate_error (error,
                              tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                                   _("The server asked for a two-factor code but sent no session to use it with")));
+                                                   _ ("The server asked for a two-factor code but sent no session to use it with")));
           return FALSE;
         }
 
       self->pending_2fa_token = g_strdup (temp_token);
       g_propagate_error (error,
                          tally_error_new_full (TALLY_ERROR_TWO_FACTOR_REQUIRED, 200, NULL, 0,
-                                               _("This account uses two-factor authentication — enter the 6-digit code from your authenticator app")));
+                                               _ ("This account uses two-factor authentication — enter the 6-digit code from your authenticator app")));
       return FALSE;
     }
 
@@ -126,7 +126,7 @@ complete_auth (TallyClient *self,
     {
       g_propagate_error (error,
                          tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                               _("The server accepted the login but sent no access token")));
+                                               _ ("The server accepted the login but sent no access token")));
       return FALSE;
     }
 
@@ -377,7 +377,7 @@ normalize_base_url (const char *base_url,
   if (uri == NULL)
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a valid server address (expected e.g. https://api.example.com)"), trimmed);
+                   _ ("“%s” is not a valid server address (expected e.g. https://api.example.com)"), trimmed);
       return NULL;
     }
 
@@ -385,7 +385,7 @@ normalize_base_url (const char *base_url,
   if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                   _("The server address must start with https:// or http://"));
+                   _ ("The server address must start with https:// or http://"));
       return NULL;
     }
 
@@ -393,14 +393,14 @@ normalize_base_url (const char *base_url,
   if (host == NULL || host[0] == '\0')
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                   _("The server address has no host name"));
+                   _ ("The server address has no host name"));
       return NULL;
     }
 
   if (g_uri_get_userinfo (uri) != NULL)
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                   _("The server address must not contain a user name or password"));
+                   _ ("The server address must not contain a user name or password"));
       return NULL;
     }
 

@@ -330,7 +330,7 @@ on_stored (GObject *source,
 
   if (!secret_password_store_finish (result, &error))
     {
-      propagate_prefixed (task, error, _("Could not save the token in the keyring: "));
+      propagate_prefixed (task, error, _ ("Could not save the token in the keyring: "));
       return;
     }
 
@@ -351,7 +351,7 @@ on_store_cleared (GObject *source,
   secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
-      propagate_prefixed (task, error, _("Could not replace the token in the keyring: "));
+      propagate_prefixed (task, error, _ ("Could not replace the token in the keyring: "));
       return;
     }
 
@@ -411,7 +411,7 @@ tally_credentials_store_account_async (const TallyAccount *account,
   if (!token_is_storable (account->token) || (account->refresh_token != NULL && !token_is_storable (account->refresh_token)))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("Could not save the token in the keyring: it contains spaces or characters that are not plain text"));
+                               _ ("Could not save the token in the keyring: it contains spaces or characters that are not plain text"));
       return;
     }
 
@@ -469,7 +469,7 @@ on_secret_retrieved (GObject *source,
   value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
   if (error != NULL)
     {
-      propagate_prefixed (task, error, _("Could not read the token from the keyring: "));
+      propagate_prefixed (task, error, _ ("Could not read the token from the keyring: "));
       return;
     }
 
@@ -477,8 +477,8 @@ on_secret_retrieved (GObject *source,
   if (text == NULL || text[0] == '\0' || !secret_parse (text, &token, &refresh_token, &expires_at))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("The token stored in the keyring for “%s” is empty or not text"),
-                                  data->server_url);
+                               _ ("The token stored in the keyring for “%s” is empty or not text"),
+                               data->server_url);
       return;
     }
 
@@ -505,7 +505,7 @@ on_searched (GObject *source,
   items = secret_password_search_finish (result, &error);
   if (error != NULL)
     {
-      propagate_prefixed (task, error, _("Could not search the keyring: "));
+      propagate_prefixed (task, error, _ ("Could not search the keyring: "));
       return;
     }
 
@@ -587,7 +587,7 @@ on_cleared (GObject *source,
   secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
-      propagate_prefixed (task, error, _("Could not remove the token from the keyring: "));
+      propagate_prefixed (task, error, _ ("Could not remove the token from the keyring: "));
       return;
     }
 

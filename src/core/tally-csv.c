@@ -206,7 +206,7 @@ write_buffer (TallyCsvWriter *writer,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO,
-                     _("Could not write the CSV data: %s"), local_error->message);
+                     _ ("Could not write the CSV data: %s"), local_error->message);
       return FALSE;
     }
 
@@ -255,7 +255,7 @@ tally_csv_writer_flush (TallyCsvWriter *writer,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO,
-                     _("Could not write the CSV data: %s"), local_error->message);
+                     _ ("Could not write the CSV data: %s"), local_error->message);
       return FALSE;
     }
 
@@ -305,7 +305,7 @@ tally_csv_parse (const char *text,
   if (!g_utf8_validate (text, (gssize) len, NULL))
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                   _("The CSV text is not valid UTF-8"));
+                   _ ("The CSV text is not valid UTF-8"));
       return NULL;
     }
 
@@ -335,7 +335,7 @@ tally_csv_parse (const char *text,
               if (p == end)
                 {
                   g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                               _("CSV line %u: a quoted cell is not terminated"), start_line);
+                               _ ("CSV line %u: a quoted cell is not terminated"), start_line);
                   return NULL;
                 }
 
@@ -366,7 +366,7 @@ tally_csv_parse (const char *text,
           if (p < end && *p != ',' && *p != '\r' && *p != '\n')
             {
               g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                           _("CSV line %u: unexpected text after a closing quote"), line);
+                           _ ("CSV line %u: unexpected text after a closing quote"), line);
               return NULL;
             }
         }
@@ -379,7 +379,7 @@ tally_csv_parse (const char *text,
               if (*p == '"')
                 {
                   g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                               _("CSV line %u: a quote inside an unquoted cell"), line);
+                               _ ("CSV line %u: a quote inside an unquoted cell"), line);
                   return NULL;
                 }
               p++;
@@ -460,7 +460,7 @@ set_io_error (GError **error,
 
   name = g_file_get_parse_name (target);
   g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO,
-               _("Could not write “%s”: %s"), name, local_error->message);
+               _ ("Could not write “%s”: %s"), name, local_error->message);
   g_error_free (local_error);
 }
 
@@ -485,8 +485,8 @@ tally_atomic_file_open (GFile *target,
   if (parent == NULL)
     {
       set_io_error (error,
-                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("Is a directory")),
-                                         target);
+                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _ ("Is a directory")),
+                    target);
       return NULL;
     }
 
@@ -506,8 +506,8 @@ tally_atomic_file_open (GFile *target,
   else if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
     {
       set_io_error (error,
-                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("Is a directory")),
-                                         target);
+                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _ ("Is a directory")),
+                    target);
       return NULL;
     }
   else if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_MODE))

@@ -11,7 +11,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("dashboard stats")
+#define TYPE_NAME N_ ("dashboard stats")
 
 struct _TallyDashboardStats
 {

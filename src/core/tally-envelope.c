@@ -306,7 +306,7 @@ with_detail (const char *sentence,
     return g_strdup (sentence);
 
   /* TRANSLATORS: a sentence, then the server's own explanation in quotes */
-  return g_strdup_printf (_("%s (server: “%s”)"), sentence, detail);
+  return g_strdup_printf (_ ("%s (server: “%s”)"), sentence, detail);
 }
 
 static char *
@@ -318,19 +318,19 @@ server_error_message (guint status,
   switch (status)
     {
       case 502:
-        sentence = g_strdup_printf (_("Bad gateway (HTTP %u) — the server or a proxy in front of it is down"), status);
+        sentence = g_strdup_printf (_ ("Bad gateway (HTTP %u) — the server or a proxy in front of it is down"), status);
         break;
       case 503:
-        sentence = g_strdup_printf (_("Service unavailable (HTTP %u) — the server is down or overloaded; try again later"), status);
+        sentence = g_strdup_printf (_ ("Service unavailable (HTTP %u) — the server is down or overloaded; try again later"), status);
         break;
       case 504:
-        sentence = g_strdup_printf (_("Gateway timeout (HTTP %u) — the server did not answer its proxy in time"), status);
+        sentence = g_strdup_printf (_ ("Gateway timeout (HTTP %u) — the server did not answer its proxy in time"), status);
         break;
       case 500:
-        sentence = g_strdup_printf (_("The server had an internal error (HTTP %u)"), status);
+        sentence = g_strdup_printf (_ ("The server had an internal error (HTTP %u)"), status);
         break;
       default:
-        sentence = g_strdup_printf (_("The server reported an error (HTTP %u)"), status);
+        sentence = g_strdup_printf (_ ("The server reported an error (HTTP %u)"), status);
         break;
     }
 
@@ -343,15 +343,15 @@ static char *
 session_end_sentence (const char *reason)
 {
   if (str_equal0 (reason, "TOKEN_REVOKED"))
-    return g_strdup (_("Your password was changed or the session was revoked — log in again"));
+    return g_strdup (_ ("Your password was changed or the session was revoked — log in again"));
   if (str_equal0 (reason, "REFRESH_TOKEN_EXPIRED") || str_equal0 (reason, "REFRESH_TOKEN_INVALID"))
-    return g_strdup (_("Your login has expired — log in again"));
+    return g_strdup (_ ("Your login has expired — log in again"));
   if (str_equal0 (reason, "SESSION_BINDING_MISMATCH"))
-    return g_strdup (_("The server noticed a change of network or app and ended the session for safety — log in again"));
+    return g_strdup (_ ("The server noticed a change of network or app and ended the session for safety — log in again"));
   if (str_equal0 (reason, "USER_NOT_ACTIVE") || str_equal0 (reason, "USER_INACTIVE"))
-    return g_strdup (_("This account is disabled — contact the site’s administrator"));
+    return g_strdup (_ ("This account is disabled — contact the site’s administrator"));
   if (str_equal0 (reason, "BACKEND_MODE_ADMIN_ONLY"))
-    return g_strdup (_("This site only lets administrators log in"));
+    return g_strdup (_ ("This site only lets administrators log in"));
 
   return NULL;
 }
@@ -377,48 +377,48 @@ error_from_status (guint http_status,
       if (str_equal0 (reason, "INVALID_CREDENTIALS"))
         {
           code = TALLY_ERROR_INVALID_CREDENTIALS;
-          message = g_strdup (_("Wrong e-mail address or password"));
+          message = g_strdup (_ ("Wrong e-mail address or password"));
         }
       else
         {
           code = TALLY_ERROR_UNAUTHORIZED;
-          message = with_detail (_("You are not logged in, or your session has expired — please log in again"),
-                                    server_message);
+          message = with_detail (_ ("You are not logged in, or your session has expired — please log in again"),
+                                 server_message);
         }
     }
   else if (effective_status == 403)
     {
       code = TALLY_ERROR_FORBIDDEN;
-      message = with_detail (_("Access denied"), server_message);
+      message = with_detail (_ ("Access denied"), server_message);
     }
   else if (effective_status == 404)
     {
       if (json)
         {
           code = TALLY_ERROR_NOT_FOUND;
-          message = with_detail (_("Not found"), server_message);
+          message = with_detail (_ ("Not found"), server_message);
         }
       else
         {
           code = TALLY_ERROR_NOT_SUPPORTED;
-          message = g_strdup (_("This server does not offer this function (HTTP 404) — it may run an older version, or the server address may be wrong"));
+          message = g_strdup (_ ("This server does not offer this function (HTTP 404) — it may run an older version, or the server address may be wrong"));
         }
     }
   else if ((effective_status == 400 && str_equal0 (reason, "TURNSTILE_VERIFICATION_FAILED")) || str_equal0 (reason, "TURNSTILE_NOT_CONFIGURED"))
     {
       code = TALLY_ERROR_TURNSTILE_REQUIRED;
-      message = g_strdup (_("This server requires a Cloudflare Turnstile check for password login, which Tally cannot show — sign in with an access token instead"));
+      message = g_strdup (_ ("This server requires a Cloudflare Turnstile check for password login, which Tally cannot show — sign in with an access token instead"));
     }
   else if (effective_status == 400 && str_equal0 (reason, "TENCENT_CAPTCHA_VERIFICATION_FAILED"))
     {
       /* like Turnstile: a captcha only a browser can show (API-2026.md §4) */
       code = TALLY_ERROR_TURNSTILE_REQUIRED;
-      message = g_strdup (_("This server requires a Tencent captcha for password login, which Tally cannot show — sign in with an access token instead"));
+      message = g_strdup (_ ("This server requires a Tencent captcha for password login, which Tally cannot show — sign in with an access token instead"));
     }
   else if (effective_status == 400 && str_equal0 (reason, "ALIYUN_CAPTCHA_VERIFICATION_FAILED"))
     {
       code = TALLY_ERROR_TURNSTILE_REQUIRED;
-      message = g_strdup (_("This server requires an Aliyun captcha for password login, which Tally cannot show — sign in with an access token instead"));
+      message = g_strdup (_ ("This server requires an Aliyun captcha for password login, which Tally cannot show — sign in with an access token instead"));
     }
   else if (effective_status == 429)
     {
@@ -430,7 +430,7 @@ error_from_status (guint http_status,
                                              retry),
                                    retry);
       else
-        message = g_strdup (_("Too many requests — please wait a moment before trying again"));
+        message = g_strdup (_ ("Too many requests — please wait a moment before trying again"));
     }
   else if (effective_status >= 500 && effective_status <= 599)
     {
@@ -442,13 +442,13 @@ error_from_status (guint http_status,
   else if (effective_status >= 400 && effective_status <= 499)
     {
       code = TALLY_ERROR_BAD_REQUEST;
-      message = with_detail (_("The server rejected the request"), server_message);
+      message = with_detail (_ ("The server rejected the request"), server_message);
     }
   else
     {
       /* a non-zero envelope code that is not an HTTP error status */
       code = TALLY_ERROR_SERVER;
-      message = with_detail (_("The server reported an error"), server_message);
+      message = with_detail (_ ("The server reported an error"), server_message);
     }
 
   return tally_error_new_full (code, http_status, reason, retry, message);
@@ -468,18 +468,18 @@ bad_response_for_body (guint http_status,
   switch (body->kind)
     {
       case BODY_EMPTY:
-        return bad_response (http_status, _("The server sent an empty answer"));
+        return bad_response (http_status, _ ("The server sent an empty answer"));
       case BODY_HTML:
-        return bad_response (http_status, _("The server answered with a web page instead of data — check the server address"));
+        return bad_response (http_status, _ ("The server answered with a web page instead of data — check the server address"));
       case BODY_JSON_BROKEN:
-        return bad_response (http_status, _("The server’s answer is incomplete or not valid JSON"));
+        return bad_response (http_status, _ ("The server’s answer is incomplete or not valid JSON"));
       case BODY_JSON_OTHER:
-        return bad_response (http_status, _("The server’s answer has an unexpected shape (not a JSON object)"));
+        return bad_response (http_status, _ ("The server’s answer has an unexpected shape (not a JSON object)"));
       case BODY_TEXT:
-        return bad_response (http_status, _("The server’s answer is not data this app understands — check the server address"));
+        return bad_response (http_status, _ ("The server’s answer is not data this app understands — check the server address"));
       case BODY_JSON_OBJECT:
       default:
-        return bad_response (http_status, _("The server’s answer has an unexpected shape"));
+        return bad_response (http_status, _ ("The server’s answer has an unexpected shape"));
     }
 }
 
@@ -520,7 +520,7 @@ _tally_envelope_decode_skipping (guint http_status,
     {
       g_propagate_error (error,
                          tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, http_status, NULL, 0,
-                                               _("The server gave an unexpected answer (a redirect or an informational status) — check the server address")));
+                                               _ ("The server gave an unexpected answer (a redirect or an informational status) — check the server address")));
       body_clear (&body);
       return NULL;
     }
@@ -553,7 +553,7 @@ _tally_envelope_decode_skipping (guint http_status,
   if (!body.has_int_code)
     {
       g_propagate_error (error,
-                         bad_response (http_status, _("The server’s answer is not in the API’s format (no result code) — check the server address")));
+                         bad_response (http_status, _ ("The server’s answer is not in the API’s format (no result code) — check the server address")));
       body_clear (&body);
       return NULL;
     }
@@ -562,7 +562,7 @@ _tally_envelope_decode_skipping (guint http_status,
   data = json_object_get_member (object, "data");
   if (data == NULL)
     {
-      g_propagate_error (error, bad_response (http_status, _("The server’s answer contains no data")));
+      g_propagate_error (error, bad_response (http_status, _ ("The server’s answer contains no data")));
       body_clear (&body);
       return NULL;
     }

@@ -65,7 +65,7 @@ tally_number_style_locale (void)
 {
   /* Translators: a US dollar amount; %s is the number ("1,234.57"). Write
    * e.g. "US$%s" or "%s $" to move the sign; the number is always in dollars. */
-  const char *currency_format = _("$%s");
+  const char *currency_format = _ ("$%s");
   const char *name;
   g_autofree char *key = NULL;
   TallyNumberStyle *style;

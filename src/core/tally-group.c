@@ -13,7 +13,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("group")
+#define TYPE_NAME N_ ("group")
 
 struct _TallyGroup
 {

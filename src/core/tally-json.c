@@ -32,7 +32,7 @@ set_field_error (GError **error,
 {
   /* e.g. "usage log: “input_tokens” is not a number" */
   g_set_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-               _("%s: “%s” %s"), _(type_name), field_name, problem);
+               _ ("%s: “%s” %s"), _ (type_name), field_name, problem);
 }
 
 static gboolean
@@ -78,7 +78,7 @@ decode_field (const TallyField *field,
   if (!JSON_NODE_HOLDS_VALUE (node))
     {
       set_field_error (error, type_name, field->name,
-                       JSON_NODE_HOLDS_OBJECT (node) ? _("is an object") : _("is an array"));
+                       JSON_NODE_HOLDS_OBJECT (node) ? _ ("is an object") : _ ("is an array"));
       return FALSE;
     }
 
@@ -94,7 +94,7 @@ decode_field (const TallyField *field,
           if (!read_int (node, &v))
             {
               set_field_error (error, type_name, field->name,
-                               value_type == G_TYPE_DOUBLE ? _("is not an integer") : _("is not a number"));
+                               value_type == G_TYPE_DOUBLE ? _ ("is not an integer") : _ ("is not a number"));
               return FALSE;
             }
 
@@ -109,13 +109,13 @@ decode_field (const TallyField *field,
       case TALLY_FIELD_DOUBLE_NULLABLE:
         if (value_type != G_TYPE_INT64 && value_type != G_TYPE_DOUBLE)
           {
-            set_field_error (error, type_name, field->name, _("is not a number"));
+            set_field_error (error, type_name, field->name, _ ("is not a number"));
             return FALSE;
           }
         /* json-glib turns a literal beyond the double range (1e400) into ±inf */
         if (!isfinite (json_node_get_double (node)))
           {
-            set_field_error (error, type_name, field->name, _("is out of range"));
+            set_field_error (error, type_name, field->name, _ ("is out of range"));
             return FALSE;
           }
         *(double *) member = json_node_get_double (node);
@@ -124,7 +124,7 @@ decode_field (const TallyField *field,
       case TALLY_FIELD_STRING:
         if (value_type != G_TYPE_STRING)
           {
-            set_field_error (error, type_name, field->name, _("is not a string"));
+            set_field_error (error, type_name, field->name, _ ("is not a string"));
             return FALSE;
           }
         g_free (*(char **) member);
@@ -134,7 +134,7 @@ decode_field (const TallyField *field,
       case TALLY_FIELD_BOOL:
         if (value_type != G_TYPE_BOOLEAN)
           {
-            set_field_error (error, type_name, field->name, _("is not a boolean"));
+            set_field_error (error, type_name, field->name, _ ("is not a boolean"));
             return FALSE;
           }
         *(gboolean *) member = json_node_get_boolean (node);
@@ -149,7 +149,7 @@ decode_field (const TallyField *field,
 
           if (dt == NULL)
             {
-              set_field_error (error, type_name, field->name, _("is not a valid time"));
+              set_field_error (error, type_name, field->name, _ ("is not a valid time"));
               return FALSE;
             }
 
@@ -258,7 +258,7 @@ _tally_json_fields_decode (const TallyField *fields,
             continue;
 
           set_field_error (error, type_name, field->name,
-                           node == NULL ? _("is missing") : _("is null"));
+                           node == NULL ? _ ("is missing") : _ ("is null"));
           return FALSE;
         }
 
@@ -409,7 +409,7 @@ _tally_json_node_get_object (JsonNode *node,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-                   _("%s: not an object"), _(type_name));
+                   _ ("%s: not an object"), _ (type_name));
       return NULL;
     }
 
@@ -439,7 +439,7 @@ _tally_json_get_optional_object (JsonObject *object,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      set_field_error (error, type_name, member, _("is not an object"));
+      set_field_error (error, type_name, member, _ ("is not an object"));
       return FALSE;
     }
 
@@ -471,13 +471,13 @@ _tally_json_get_string_member (JsonObject *object,
       if (!required)
         return TRUE;
 
-      set_field_error (error, type_name, member, node == NULL ? _("is missing") : _("is null"));
+      set_field_error (error, type_name, member, node == NULL ? _ ("is missing") : _ ("is null"));
       return FALSE;
     }
 
   if (json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      set_field_error (error, type_name, member, _("is not a string"));
+      set_field_error (error, type_name, member, _ ("is not a string"));
       return FALSE;
     }
 
@@ -510,7 +510,7 @@ _tally_json_decode_optional (JsonObject *object,
 
   if (!(*out = item_func (node, error)))
     {
-      g_prefix_error (error, "%s: ", _(type_name));
+      g_prefix_error (error, "%s: ", _ (type_name));
       return FALSE;
     }
 
@@ -543,7 +543,7 @@ _tally_json_decode_list (JsonObject *object,
 
   if (node == NULL && required)
     {
-      set_field_error (error, type_name, member, _("is missing"));
+      set_field_error (error, type_name, member, _ ("is missing"));
       return NULL;
     }
 
@@ -552,7 +552,7 @@ _tally_json_decode_list (JsonObject *object,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      set_field_error (error, type_name, member, _("is not an array"));
+      set_field_error (error, type_name, member, _ ("is not an array"));
       return NULL;
     }
 
@@ -566,7 +566,7 @@ _tally_json_decode_list (JsonObject *object,
 
       if (item == NULL)
         {
-          g_prefix_error (error, _("%s: “%s” item %u: "), _(type_name), member, i);
+          g_prefix_error (error, _ ("%s: “%s” item %u: "), _ (type_name), member, i);
           return NULL;
         }
 

@@ -13,7 +13,7 @@
 #include "tally-error.h"
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("key usage")
+#define TYPE_NAME N_ ("key usage")
 
 struct _TallyKeyUsage
 {
@@ -40,7 +40,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-#define LIST_TYPE_NAME N_("key usage list")
+#define LIST_TYPE_NAME N_ ("key usage list")
 /* How much of a bad key a message shows. */
 #define MAX_KEY_TEXT 40
 
@@ -132,14 +132,14 @@ _tally_key_usage_list_new_from_json (JsonNode *data,
           g_autofree char *shown = _tally_envelope_sanitize_text (key, MAX_KEY_TEXT);
 
           g_set_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-                       _("%s: “%s” is not a key id"), _(LIST_TYPE_NAME), shown);
+                       _ ("%s: “%s” is not a key id"), _ (LIST_TYPE_NAME), shown);
           return NULL;
         }
 
       if (!(usage = _tally_key_usage_new_from_json (json_object_get_member (stats, key), error)))
         {
           /* the parsed id: the key may carry any number of leading zeros */
-          g_prefix_error (error, "%s: “%" G_GINT64_FORMAT "”: ", _(LIST_TYPE_NAME), id);
+          g_prefix_error (error, "%s: “%" G_GINT64_FORMAT "”: ", _ (LIST_TYPE_NAME), id);
           return NULL;
         }
 

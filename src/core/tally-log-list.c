@@ -460,7 +460,7 @@ page_mismatch (TallyLogList *self,
   if (page->mismatches > MAX_MISMATCHES)
     {
       page->failed = TRUE;
-      set_error (self, _("The list of requests changed too much while it was read. Try again."));
+      set_error (self, _ ("The list of requests changed too much while it was read. Try again."));
     }
 }
 
@@ -809,7 +809,7 @@ list_usage_cb (GObject *object,
       if (page->fruitless >= MAX_FRUITLESS)
         {
           page->failed = TRUE;
-          set_error (self, _("The list of requests changed too much while it was read. Try again."));
+          set_error (self, _ ("The list of requests changed too much while it was read. Try again."));
         }
       else if (page_expected (self, page) > 0)
         fetch_more (self, page);

@@ -12,7 +12,7 @@
 #include "tally-model-json.h"
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("model breakdown")
+#define TYPE_NAME N_ ("model breakdown")
 
 struct _TallyModelBreakdown
 {

@@ -11,7 +11,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("model stat")
+#define TYPE_NAME N_ ("model stat")
 
 struct _TallyModelStat
 {

@@ -11,7 +11,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("page")
+#define TYPE_NAME N_ ("page")
 
 struct _TallyPage
 {

@@ -11,7 +11,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("public settings")
+#define TYPE_NAME N_ ("public settings")
 
 struct _TallyPublicSettings
 {

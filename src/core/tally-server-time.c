@@ -155,13 +155,13 @@ static const struct
   const char *title;
 } presets[TALLY_DATE_PRESET_N_PRESETS] = {
   [TALLY_DATE_PRESET_TODAY] = { "today", N_ ("Today") },
-                                [TALLY_DATE_PRESET_YESTERDAY] = { "yesterday", N_ ("Yesterday") },
-                                                                  [TALLY_DATE_PRESET_LAST_7_DAYS] = { "last-7-days", N_ ("Last 7 Days") },
-                                                                                                      [TALLY_DATE_PRESET_LAST_14_DAYS] = { "last-14-days", N_ ("Last 14 Days") },
-                                                                                                                                           [TALLY_DATE_PRESET_LAST_30_DAYS] = { "last-30-days", N_ ("Last 30 Days") },
-                                                                                                                                                                                [TALLY_DATE_PRESET_THIS_MONTH] = { "this-month", N_ ("This Month") },
-                                                                                                                                                                                                                   [TALLY_DATE_PRESET_LAST_MONTH] = { "last-month", N_ ("Last Month") },
-                                                                                                                                                                                                                   };
+  [TALLY_DATE_PRESET_YESTERDAY] = { "yesterday", N_ ("Yesterday") },
+  [TALLY_DATE_PRESET_LAST_7_DAYS] = { "last-7-days", N_ ("Last 7 Days") },
+  [TALLY_DATE_PRESET_LAST_14_DAYS] = { "last-14-days", N_ ("Last 14 Days") },
+  [TALLY_DATE_PRESET_LAST_30_DAYS] = { "last-30-days", N_ ("Last 30 Days") },
+  [TALLY_DATE_PRESET_THIS_MONTH] = { "this-month", N_ ("This Month") },
+  [TALLY_DATE_PRESET_LAST_MONTH] = { "last-month", N_ ("Last Month") },
+};
 
 const char *
 tally_date_preset_get_id (TallyDatePreset preset)

@@ -260,7 +260,7 @@ _tally_session_expire (TallySession *self,
   if (tally_error_has_session_sentence (error))
     _tally_session_set_last_error (self, error->message);
   else
-    _tally_session_set_last_error (self, _("Your session has expired. Please log in again."));
+    _tally_session_set_last_error (self, _ ("Your session has expired. Please log in again."));
 }
 
 static void
@@ -361,7 +361,7 @@ login_cb (GObject *object,
   auth_result = tally_client_login_finish (TALLY_CLIENT (object), result, &error);
   complete_login (task, auth_result, error,
                   g_error_new_literal (TALLY_ERROR, TALLY_ERROR_TWO_FACTOR_REQUIRED,
-                                       _("This account uses two-factor authentication. Enter the code from your authenticator app.")));
+                                       _ ("This account uses two-factor authentication. Enter the code from your authenticator app.")));
 }
 
 static void
@@ -376,7 +376,7 @@ login_2fa_cb (GObject *object,
   auth_result = tally_client_login_2fa_finish (TALLY_CLIENT (object), result, &error);
   complete_login (task, auth_result, error,
                   g_error_new_literal (TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-                                       _("The server did not send an access token.")));
+                                       _ ("The server did not send an access token.")));
 }
 
 /* A loaded, validated pasted token: store it under the account's e-mail. */
@@ -572,7 +572,7 @@ start_login (TallySession *self,
     {
       auth_failed (self, task,
                    g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                                        _("Enter the address of a server first.")));
+                                        _ ("Enter the address of a server first.")));
       return;
     }
 
@@ -647,7 +647,7 @@ tally_session_login_2fa_async (TallySession *self,
     {
       auth_failed (self, task,
                    g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                                        _("The two-factor login has expired. Log in again.")));
+                                        _ ("The two-factor login has expired. Log in again.")));
       return;
     }
 
@@ -698,7 +698,7 @@ tally_session_use_token_async (TallySession *self,
     {
       auth_failed (self, task,
                    g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                                        _("Enter the address of a server first.")));
+                                        _ ("Enter the address of a server first.")));
       return;
     }
 
@@ -711,7 +711,7 @@ tally_session_use_token_async (TallySession *self,
     {
       auth_failed (self, task,
                    g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                                        _("Paste an access token first.")));
+                                        _ ("Paste an access token first.")));
       return;
     }
 
@@ -719,7 +719,7 @@ tally_session_use_token_async (TallySession *self,
     {
       auth_failed (self, task,
                    g_error_new_literal (TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                                        _("This is an API key (sk-…). Tally needs the access token of a panel login instead.")));
+                                        _ ("This is an API key (sk-…). Tally needs the access token of a panel login instead.")));
       return;
     }
 

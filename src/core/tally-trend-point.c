@@ -11,7 +11,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("trend point")
+#define TYPE_NAME N_ ("trend point")
 
 struct _TallyTrendPoint
 {

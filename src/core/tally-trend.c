@@ -11,7 +11,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("trend")
+#define TYPE_NAME N_ ("trend")
 
 struct _TallyTrend
 {

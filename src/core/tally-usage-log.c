@@ -12,7 +12,7 @@
 #include "tally-model-json.h"
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("usage log")
+#define TYPE_NAME N_ ("usage log")
 
 struct _TallyUsageLog
 {
@@ -123,7 +123,7 @@ dup_nested_name (JsonObject *object,
 
   if (!_tally_json_get_string_member (nested, "name", nested_type_name, TRUE, &name, error))
     {
-      g_prefix_error (error, "%s: ", _(TYPE_NAME));
+      g_prefix_error (error, "%s: ", _ (TYPE_NAME));
       return FALSE;
     }
 
@@ -260,7 +260,7 @@ _tally_usage_log_new_from_json (JsonNode *node,
   self->created_at_raw = g_strdup (json_object_get_string_member (object, "created_at"));
 
   /* `user` and `account` (with the upstream credentials) are never read. */
-  if (!dup_nested_name (object, "api_key", N_("API key"), &self->api_key_name, error) || !dup_nested_name (object, "group", N_("group"), &self->group_name, error))
+  if (!dup_nested_name (object, "api_key", N_ ("API key"), &self->api_key_name, error) || !dup_nested_name (object, "group", N_ ("group"), &self->group_name, error))
     return NULL;
 
   return g_steal_pointer (&self);

@@ -209,14 +209,14 @@ tally_usage_query_set_range (TallyUsageQuery *self,
   if (start_date != NULL && !tally_date_parse (start_date, NULL))
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                   _("Invalid start date “%s”, use YYYY-MM-DD"), start_date);
+                   _ ("Invalid start date “%s”, use YYYY-MM-DD"), start_date);
       return FALSE;
     }
 
   if (end_date != NULL && !tally_date_parse (end_date, NULL))
     {
       g_set_error (error, TALLY_ERROR, TALLY_ERROR_INVALID_ARGUMENT,
-                   _("Invalid end date “%s”, use YYYY-MM-DD"), end_date);
+                   _ ("Invalid end date “%s”, use YYYY-MM-DD"), end_date);
       return FALSE;
     }
 
@@ -367,13 +367,13 @@ tally_usage_query_describe (const TallyUsageQuery *self)
   if (self->api_key_id > 0)
     {
       SEP ();
-      g_string_append_printf (out, C_("filter", "key %" PRId64), self->api_key_id);
+      g_string_append_printf (out, C_ ("filter", "key %" PRId64), self->api_key_id);
     }
 
   if (self->model != NULL)
     {
       SEP ();
-      g_string_append_printf (out, C_("filter", "model “%s”"), self->model);
+      g_string_append_printf (out, C_ ("filter", "model “%s”"), self->model);
     }
 
   if (self->start_date != NULL && self->end_date != NULL)
@@ -384,23 +384,23 @@ tally_usage_query_describe (const TallyUsageQuery *self)
   else if (self->start_date != NULL)
     {
       SEP ();
-      g_string_append_printf (out, C_("filter", "from %s"), self->start_date);
+      g_string_append_printf (out, C_ ("filter", "from %s"), self->start_date);
     }
   else if (self->end_date != NULL)
     {
       SEP ();
-      g_string_append_printf (out, C_("filter", "until %s"), self->end_date);
+      g_string_append_printf (out, C_ ("filter", "until %s"), self->end_date);
     }
 
   switch (self->stream)
     {
       case TALLY_STREAM_STREAM:
         SEP ();
-        g_string_append (out, C_("filter", "stream"));
+        g_string_append (out, C_ ("filter", "stream"));
         break;
       case TALLY_STREAM_SYNC:
         SEP ();
-        g_string_append (out, C_("filter", "sync"));
+        g_string_append (out, C_ ("filter", "sync"));
         break;
       case TALLY_STREAM_ANY:
       default:
@@ -411,11 +411,11 @@ tally_usage_query_describe (const TallyUsageQuery *self)
     {
       case TALLY_BILLING_BALANCE:
         SEP ();
-        g_string_append (out, C_("filter", "balance"));
+        g_string_append (out, C_ ("filter", "balance"));
         break;
       case TALLY_BILLING_SUBSCRIPTION:
         SEP ();
-        g_string_append (out, C_("filter", "subscription"));
+        g_string_append (out, C_ ("filter", "subscription"));
         break;
       case TALLY_BILLING_ANY:
       default:
@@ -425,7 +425,7 @@ tally_usage_query_describe (const TallyUsageQuery *self)
 #undef SEP
 
   if (out->len == 0)
-    g_string_append (out, C_("filter", "all requests"));
+    g_string_append (out, C_ ("filter", "all requests"));
 
   return g_string_free (out, FALSE);
 }

@@ -475,7 +475,7 @@ walk_continue (GTask *task)
   if (has_hole && walk->fruitless_fills >= MAX_FRUITLESS_FILLS)
     {
       walk_finish (task, tally_error_new_full (TALLY_ERROR_BAD_RESPONSE, 200, NULL, 0,
-                                               _("The list of requests changed too much while it was read. Try again.")));
+                                               _ ("The list of requests changed too much while it was read. Try again.")));
       return;
     }
 

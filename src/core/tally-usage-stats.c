@@ -11,7 +11,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("usage stats")
+#define TYPE_NAME N_ ("usage stats")
 
 struct _TallyUsageStats
 {

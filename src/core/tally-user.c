@@ -11,7 +11,7 @@
 
 #include "tally-models-private.h"
 
-#define TYPE_NAME N_("user")
+#define TYPE_NAME N_ ("user")
 
 struct _TallyUser
 {

@@ -61,11 +61,11 @@ tally_pie_measure_get_title (TallyPieMeasure measure)
   switch (measure)
     {
       case TALLY_PIE_MEASURE_BILLED_COST:
-        return _("Billed cost");
+        return _ ("Billed cost");
       case TALLY_PIE_MEASURE_TOKENS:
-        return _("Tokens");
+        return _ ("Tokens");
       case TALLY_PIE_MEASURE_REQUESTS:
-        return _("Requests");
+        return _ ("Requests");
       default:
         g_return_val_if_reached ("");
     }
@@ -254,7 +254,7 @@ tally_pie_chart_data_new (GListModel *models,
     {
       Slice other = { 0 };
 
-      other.name = g_strdup (C_("model share", "Other"));
+      other.name = g_strdup (C_ ("model share", "Other"));
       other.other = TRUE;
       other.n_models = data->folded->len;
       for (guint i = 0; i < data->folded->len; i++)
@@ -408,7 +408,7 @@ tally_pie_chart_data_describe (TallyPieChartData *data)
   list = g_string_new (NULL);
 
   if (data->slices->len == 0)
-    g_string_append (list, _("no usage in this range"));
+    g_string_append (list, _ ("no usage in this range"));
 
   for (guint i = 0; i < data->slices->len; i++)
     {
@@ -417,22 +417,22 @@ tally_pie_chart_data_describe (TallyPieChartData *data)
 
       if (i > 0)
         /* Translators: separates the entries of a list in a chart summary */
-        g_string_append (list, _(", "));
+        g_string_append (list, _ (", "));
       /* Translators: one entry of the model share summary: "claude-sonnet-4-5 45.2%" */
-      g_string_append_printf (list, _("%s %s"), slice->name, percent);
+      g_string_append_printf (list, _ ("%s %s"), slice->name, percent);
     }
 
   switch (data->measure)
     {
       case TALLY_PIE_MEASURE_BILLED_COST:
         /* Translators: accessible summary of the model chart; %s is the list of shares */
-        return g_strdup_printf (_("Share of billed cost by model: %s"), list->str);
+        return g_strdup_printf (_ ("Share of billed cost by model: %s"), list->str);
       case TALLY_PIE_MEASURE_TOKENS:
         /* Translators: accessible summary of the model chart; %s is the list of shares */
-        return g_strdup_printf (_("Share of tokens by model: %s"), list->str);
+        return g_strdup_printf (_ ("Share of tokens by model: %s"), list->str);
       case TALLY_PIE_MEASURE_REQUESTS:
         /* Translators: accessible summary of the model chart; %s is the list of shares */
-        return g_strdup_printf (_("Share of requests by model: %s"), list->str);
+        return g_strdup_printf (_ ("Share of requests by model: %s"), list->str);
       default:
         g_return_val_if_reached (NULL);
     }
@@ -465,7 +465,7 @@ tally_pie_chart_data_describe_slice (TallyPieChartData *data,
 
   g_string_append_c (text, '\n');
   /* Translators: a chart tooltip line: "Billed cost: $20.99 (45.2%)" */
-  g_string_append_printf (text, _("%s: %s (%s)"), tally_pie_measure_get_title (data->measure), value, percent);
+  g_string_append_printf (text, _ ("%s: %s (%s)"), tally_pie_measure_get_title (data->measure), value, percent);
 
   if (slice->other)
     {
@@ -475,7 +475,7 @@ tally_pie_chart_data_describe_slice (TallyPieChartData *data,
           g_autofree char *entry_value = tally_pie_chart_data_format_value (data, entry->value);
 
           /* Translators: a model inside "Other" in a tooltip: "claude-haiku: $0.12" */
-          g_string_append_printf (text, _("\n%s: %s"), entry->name, entry_value);
+          g_string_append_printf (text, _ ("\n%s: %s"), entry->name, entry_value);
         }
 
       if (data->folded->len > MAX_TOOLTIP_MODELS)
@@ -690,7 +690,7 @@ tally_pie_chart_layout_new (TallyPieChartData *data,
 
   if (n == 0)
     {
-      layout->empty_text = new_text (context, NULL, FALSE, _("No usage in this range"));
+      layout->empty_text = new_text (context, NULL, FALSE, _ ("No usage in this range"));
       pango_layout_set_alignment (layout->empty_text, PANGO_ALIGN_CENTER);
       pango_layout_set_width (layout->empty_text, (int) MAX (1, layout->width - 2 * PAD) * PANGO_SCALE);
       pango_layout_set_wrap (layout->empty_text, PANGO_WRAP_WORD_CHAR);

@@ -241,9 +241,9 @@ draw_table_header (cairo_t *cr,
       double width = columns[i].width * CONTENT_WIDTH;
 
       if (columns[i].numeric)
-        draw_text (cr, "Sans Bold 8", _(columns[i].title), x + width - 2, y, width - 6, 1.0, &palette->dim_foreground);
+        draw_text (cr, "Sans Bold 8", _ (columns[i].title), x + width - 2, y, width - 6, 1.0, &palette->dim_foreground);
       else
-        draw_text (cr, "Sans Bold 8", _(columns[i].title), x, y, width - 6, 0.0, &palette->dim_foreground);
+        draw_text (cr, "Sans Bold 8", _ (columns[i].title), x, y, width - 6, 0.0, &palette->dim_foreground);
       x += width;
     }
   draw_rule (cr, y + ROW_HEIGHT, &palette->grid);
@@ -261,14 +261,14 @@ draw_section_title (cairo_t *cr,
 }
 
 static const Column model_columns[] = {
-  { N_("Model"), 0.31, FALSE },
-    { N_("Requests"), 0.10, TRUE },
-      { N_("Input"), 0.10, TRUE },
-        { N_("Output"), 0.10, TRUE },
-          { N_("Tokens"), 0.11, TRUE },
-            { N_("List price"), 0.14, TRUE },
-              { N_("Billed"), 0.14, TRUE },
-            };
+  { N_ ("Model"), 0.31, FALSE },
+  { N_ ("Requests"), 0.10, TRUE },
+  { N_ ("Input"), 0.10, TRUE },
+  { N_ ("Output"), 0.10, TRUE },
+  { N_ ("Tokens"), 0.11, TRUE },
+  { N_ ("List price"), 0.14, TRUE },
+  { N_ ("Billed"), 0.14, TRUE },
+};
 
 static double
 draw_model_row (cairo_t *cr,
@@ -309,11 +309,11 @@ draw_models (cairo_t *cr,
   gint64 o_requests = 0, o_input = 0, o_output = 0, o_total = 0;
   double o_cost = 0, o_actual = 0;
 
-  y += draw_section_title (cr, _("By model"), y, palette);
+  y += draw_section_title (cr, _ ("By model"), y, palette);
   y += draw_table_header (cr, model_columns, G_N_ELEMENTS (model_columns), y, palette);
 
   if (n_models == 0)
-    return y + draw_text (cr, "Sans Italic 8", _("No usage in this range"), MARGIN, y, CONTENT_WIDTH, 0.0, &palette->dim_foreground);
+    return y + draw_text (cr, "Sans Italic 8", _ ("No usage in this range"), MARGIN, y, CONTENT_WIDTH, 0.0, &palette->dim_foreground);
 
   for (guint i = 0; i < n_models; i++)
     {
@@ -360,19 +360,19 @@ draw_models (cairo_t *cr,
 
   draw_rule (cr, y, &palette->grid);
   y += 2;
-  y += draw_model_row (cr, _("Total"), requests, input, output, total, cost, actual, y, TRUE, palette);
+  y += draw_model_row (cr, _ ("Total"), requests, input, output, total, cost, actual, y, TRUE, palette);
 
   return y;
 }
 
 static const Column key_columns[] = {
-  { N_("Key"), 0.37, FALSE },
-    { N_("Status"), 0.12, FALSE },
-      { N_("Requests"), 0.10, TRUE },
-        { N_("Tokens"), 0.13, TRUE },
-          { N_("List price"), 0.14, TRUE },
-            { N_("Billed"), 0.14, TRUE },
-          };
+  { N_ ("Key"), 0.37, FALSE },
+  { N_ ("Status"), 0.12, FALSE },
+  { N_ ("Requests"), 0.10, TRUE },
+  { N_ ("Tokens"), 0.13, TRUE },
+  { N_ ("List price"), 0.14, TRUE },
+  { N_ ("Billed"), 0.14, TRUE },
+};
 
 static double
 draw_key_row (cairo_t *cr,
@@ -430,7 +430,7 @@ draw_keys (cairo_t *cr,
 
   g_ptr_array_sort (report->key_rows, compare_key_rows);
 
-  y += draw_section_title (cr, _("By API key"), y, palette);
+  y += draw_section_title (cr, _ ("By API key"), y, palette);
   y += draw_table_header (cr, key_columns, G_N_ELEMENTS (key_columns), y, palette);
 
   for (guint i = 0; i < n_keys; i++)
@@ -479,16 +479,16 @@ draw_keys (cairo_t *cr,
   d_cost = MAX (tally_usage_stats_get_total_cost (report->stats) - sum_cost, 0.0);
   /* the rule of the window and `tally keys`, over the report's range */
   if (tally_deleted_keys (0, tally_usage_stats_get_total_actual_cost (report->stats), 0, sum_actual, NULL, &d_actual))
-    y += draw_key_row (cr, _("Deleted keys"), "", d_requests, d_tokens, d_cost, d_actual, y, FALSE, palette);
+    y += draw_key_row (cr, _ ("Deleted keys"), "", d_requests, d_tokens, d_cost, d_actual, y, FALSE, palette);
 
   draw_rule (cr, y, &palette->grid);
   y += 2;
-  y += draw_key_row (cr, _("Total"), "",
-                            tally_usage_stats_get_total_requests (report->stats),
-                            tally_usage_stats_get_total_tokens (report->stats),
-                            tally_usage_stats_get_total_cost (report->stats),
-                            tally_usage_stats_get_total_actual_cost (report->stats),
-                            y, TRUE, palette);
+  y += draw_key_row (cr, _ ("Total"), "",
+                     tally_usage_stats_get_total_requests (report->stats),
+                     tally_usage_stats_get_total_tokens (report->stats),
+                     tally_usage_stats_get_total_cost (report->stats),
+                     tally_usage_stats_get_total_actual_cost (report->stats),
+                     y, TRUE, palette);
 
   return y;
 }
@@ -505,12 +505,12 @@ draw_header (cairo_t *cr,
   g_autofree char *zone = NULL;
   int n_days = tally_date_range_days (report->start_date, report->end_date);
 
-  y += draw_text (cr, "Sans Bold 18", _("Usage summary"), MARGIN, y, CONTENT_WIDTH, 0.0, &palette->foreground) + 6;
+  y += draw_text (cr, "Sans Bold 18", _ ("Usage summary"), MARGIN, y, CONTENT_WIDTH, 0.0, &palette->foreground) + 6;
 
-  server = g_strdup_printf (_("Server: %s"), report->server_label != NULL ? report->server_label : "—");
+  server = g_strdup_printf (_ ("Server: %s"), report->server_label != NULL ? report->server_label : "—");
   y += draw_text (cr, "Sans 9", server, MARGIN, y, CONTENT_WIDTH, 0.0, &palette->foreground) + 1;
 
-  account = g_strdup_printf (_("Account: %s"), report->account_label != NULL ? report->account_label : "—");
+  account = g_strdup_printf (_ ("Account: %s"), report->account_label != NULL ? report->account_label : "—");
   y += draw_text (cr, "Sans 9", account, MARGIN, y, CONTENT_WIDTH, 0.0, &palette->foreground) + 1;
 
   range = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Range: %s to %s (%d day, server days)",
@@ -524,16 +524,16 @@ draw_header (cairo_t *cr,
       g_autofree char *offset = tally_server_zone_describe (report->zone, report->end_date,
                                                             g_get_real_time () / G_USEC_PER_SEC);
 
-      zone = g_strdup_printf (_("Time zone: %s (the server’s; days start at its midnight)"), offset);
+      zone = g_strdup_printf (_ ("Time zone: %s (the server’s; days start at its midnight)"), offset);
     }
   else if (report->offset_known)
     {
       g_autofree char *offset = tally_format_utc_offset (report->utc_offset);
 
-      zone = g_strdup_printf (_("Time zone: %s (the server’s; days start at its midnight)"), offset);
+      zone = g_strdup_printf (_ ("Time zone: %s (the server’s; days start at its midnight)"), offset);
     }
   else
-    zone = g_strdup (_("Time zone: the server’s (no request in the log to tell its offset)"));
+    zone = g_strdup (_ ("Time zone: the server’s (no request in the log to tell its offset)"));
   y += draw_text (cr, "Sans 9", zone, MARGIN, y, CONTENT_WIDTH, 0.0, &palette->foreground) + 10;
 
   draw_rule (cr, y, &palette->grid);
@@ -559,14 +559,14 @@ draw_totals (cairo_t *cr,
   double column = CONTENT_WIDTH / 3;
   double height;
 
-  draw_text (cr, "Sans 9", _("Billed"), MARGIN, y, column, 0.0, &palette->dim_foreground);
-  draw_text (cr, "Sans 9", _("At list price"), MARGIN + column, y, column, 0.0, &palette->dim_foreground);
-  draw_text (cr, "Sans 9", _("Requests and tokens"), MARGIN + 2 * column, y, column, 0.0, &palette->dim_foreground);
+  draw_text (cr, "Sans 9", _ ("Billed"), MARGIN, y, column, 0.0, &palette->dim_foreground);
+  draw_text (cr, "Sans 9", _ ("At list price"), MARGIN + column, y, column, 0.0, &palette->dim_foreground);
+  draw_text (cr, "Sans 9", _ ("Requests and tokens"), MARGIN + 2 * column, y, column, 0.0, &palette->dim_foreground);
   y += 14;
 
   height = draw_text (cr, "Sans Bold 16", billed_text, MARGIN, y, column, 0.0, &palette->foreground);
   draw_text (cr, "Sans 16", list_text, MARGIN + column, y, column, 0.0, &palette->foreground);
-  counts = g_strdup_printf (_("%s requests\n%s tokens"), requests, tokens);
+  counts = g_strdup_printf (_ ("%s requests\n%s tokens"), requests, tokens);
   draw_paragraph (cr, "Sans 9", counts, MARGIN + 2 * column, y, column, &palette->foreground);
   y += height + 8;
 
@@ -574,18 +574,18 @@ draw_totals (cairo_t *cr,
     {
       g_autofree char *ratio = tally_format_number_exact_styled (round (billed / list * 1000) / 1000, style);
 
-      explain = g_strdup_printf (_("Billed = list price × group rate multiplier. The list price is what "
-                                   "the requests cost at the models’ standard rates; each API key’s group "
-                                   "applies its multiplier (for example 1.5 for a premium group, 0.8 for a "
-                                   "discounted one), and the billed amount is what was charged to the "
-                                   "balance or subscription. Over this range, billed ÷ list = %s."),
-                                    ratio);
+      explain = g_strdup_printf (_ ("Billed = list price × group rate multiplier. The list price is what "
+                                    "the requests cost at the models’ standard rates; each API key’s group "
+                                    "applies its multiplier (for example 1.5 for a premium group, 0.8 for a "
+                                    "discounted one), and the billed amount is what was charged to the "
+                                    "balance or subscription. Over this range, billed ÷ list = %s."),
+                                 ratio);
     }
   else
-    explain = g_strdup (_("Billed = list price × group rate multiplier. The list price is what the "
-                          "requests cost at the models’ standard rates; each API key’s group applies its "
-                          "multiplier, and the billed amount is what was charged to the balance or "
-                          "subscription."));
+    explain = g_strdup (_ ("Billed = list price × group rate multiplier. The list price is what the "
+                           "requests cost at the models’ standard rates; each API key’s group applies its "
+                           "multiplier, and the billed amount is what was charged to the balance or "
+                           "subscription."));
   y += draw_paragraph (cr, "Sans 8", explain, MARGIN, y, CONTENT_WIDTH, &palette->dim_foreground);
 
   return y + 12;
@@ -601,7 +601,7 @@ draw_trend (cairo_t *cr,
   g_autoptr (PangoFontDescription) font = pango_font_description_from_string ("Sans 7");
   g_autoptr (TallyTrendChartLayout) layout = NULL;
 
-  y += draw_section_title (cr, _("Billed cost per day"), y, palette);
+  y += draw_section_title (cr, _ ("Billed cost per day"), y, palette);
 
   pango_context_set_font_description (context, font);
   layout = tally_trend_chart_layout_new_for_model (report->points, TALLY_TREND_SERIES_BILLED_COST,
@@ -622,9 +622,9 @@ draw_footer (cairo_t *cr,
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   /* Translators: when the PDF report was made, in g_date_time_format()
    * syntax ("2026-01-15 11:59 +08:00") */
-  g_autofree char *stamp = g_date_time_format (now, _("%Y-%m-%d %H:%M %:z"));
-  g_autofree char *text = g_strdup_printf (_("Generated by Tally on %s. Figures as reported by the server."),
-                                              stamp);
+  g_autofree char *stamp = g_date_time_format (now, _ ("%Y-%m-%d %H:%M %:z"));
+  g_autofree char *text = g_strdup_printf (_ ("Generated by Tally on %s. Figures as reported by the server."),
+                                           stamp);
 
   draw_text (cr, "Sans 7", text, MARGIN, PAGE_HEIGHT - MARGIN + 8, CONTENT_WIDTH, 0.0, &palette->dim_foreground);
 }
@@ -659,7 +659,7 @@ render (PdfReport *report,
 
   surface = cairo_pdf_surface_create_for_stream (write_to_stream, report, PAGE_WIDTH, PAGE_HEIGHT);
   cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Usage summary"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _ ("Usage summary"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Tally");
   cr = cairo_create (surface);
 
@@ -686,7 +686,7 @@ render (PdfReport *report,
     }
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO, _("Could not draw the PDF: %s"), cairo_status_to_string (status));
+      g_set_error (error, TALLY_ERROR, TALLY_ERROR_IO, _ ("Could not draw the PDF: %s"), cairo_status_to_string (status));
       return FALSE;
     }
 
@@ -937,8 +937,8 @@ trend_cb (GObject *object,
   if (!tally_usage_query_set_range (range, report->start_date, report->end_date, NULL))
     {
       report_fail (task, g_error_new (TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE,
-                                      _("The server answered with an invalid range (%s to %s)"),
-                                         report->start_date, report->end_date));
+                                      _ ("The server answered with an invalid range (%s to %s)"),
+                                      report->start_date, report->end_date));
       return;
     }
 

@@ -60,17 +60,17 @@ tally_trend_series_get_title (TallyTrendSeries series)
   switch (series)
     {
       case TALLY_TREND_SERIES_BILLED_COST:
-        return _("Billed cost");
+        return _ ("Billed cost");
       case TALLY_TREND_SERIES_LIST_COST:
-        return _("List cost");
+        return _ ("List cost");
       case TALLY_TREND_SERIES_REQUESTS:
-        return _("Requests");
+        return _ ("Requests");
       case TALLY_TREND_SERIES_INPUT_TOKENS:
-        return _("Input tokens");
+        return _ ("Input tokens");
       case TALLY_TREND_SERIES_OUTPUT_TOKENS:
-        return _("Output tokens");
+        return _ ("Output tokens");
       case TALLY_TREND_SERIES_CACHE_TOKENS:
-        return _("Cache tokens");
+        return _ ("Cache tokens");
       default:
         g_return_val_if_reached ("");
     }
@@ -441,21 +441,21 @@ tally_trend_chart_data_describe (TallyTrendChartData *data)
 
   if (data->values->len == 0)
     /* Translators: accessible summary of an empty chart; %s is e.g. "Billed cost" */
-    return g_strdup_printf (_("%s: no usage in this range"), title);
+    return g_strdup_printf (_ ("%s: no usage in this range"), title);
 
   if (data->hourly)
     /* Translators: %s is a series name, e.g. "Requests per hour" */
-    what = g_strdup_printf (_("%s per hour"), title);
+    what = g_strdup_printf (_ ("%s per hour"), title);
   else
     /* Translators: %s is a series name, e.g. "Billed cost per day" */
-    what = g_strdup_printf (_("%s per day"), title);
+    what = g_strdup_printf (_ ("%s per day"), title);
 
   first = bucket_date (data, 0);
   last = bucket_date (data, data->values->len - 1);
 
   if (tally_trend_chart_data_is_empty (data))
     /* Translators: accessible summary: "Requests per day, 2026-01-08 to 2026-01-15: no usage" */
-    return g_strdup_printf (_("%s, %s to %s: no usage"), what, first, last);
+    return g_strdup_printf (_ ("%s, %s to %s: no usage"), what, first, last);
 
   total = tally_trend_chart_data_format_value (data, data->total);
   peak = tally_trend_chart_data_format_value (data, data->max);
@@ -463,13 +463,13 @@ tally_trend_chart_data_describe (TallyTrendChartData *data)
   if (data->hourly)
     /* Translators: accessible summary of the trend chart, e.g. "Requests per hour,
      * 2026-01-14 00:00 to 2026-01-14 23:00: total 263, peak 31 at 2026-01-14 13:00" */
-    return g_strdup_printf (_("%s, %s to %s: total %s, peak %s at %s"),
-                               what, first, last, total, peak, bucket_date (data, data->peak));
+    return g_strdup_printf (_ ("%s, %s to %s: total %s, peak %s at %s"),
+                            what, first, last, total, peak, bucket_date (data, data->peak));
   else
     /* Translators: accessible summary of the trend chart, e.g. "Billed cost per day,
      * 2026-01-08 to 2026-01-15: total $82.41, peak $13.37 on 2026-01-14" */
-    return g_strdup_printf (_("%s, %s to %s: total %s, peak %s on %s"),
-                               what, first, last, total, peak, bucket_date (data, data->peak));
+    return g_strdup_printf (_ ("%s, %s to %s: total %s, peak %s on %s"),
+                            what, first, last, total, peak, bucket_date (data, data->peak));
 }
 
 char *
@@ -507,7 +507,7 @@ tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
 
       g_string_append_c (text, '\n');
       /* Translators: one line of a chart tooltip, e.g. "Requests: 263" */
-      g_string_append_printf (text, _("%s: %s"), tally_trend_series_get_title (order[i]), formatted);
+      g_string_append_printf (text, _ ("%s: %s"), tally_trend_series_get_title (order[i]), formatted);
     }
 
   return g_string_free (text, FALSE);
@@ -640,7 +640,7 @@ axis_date (const char *label)
   datetime = g_date_time_new_utc (g_date_get_year (&date), g_date_get_month (&date),
                                   g_date_get_day (&date), 0, 0, 0);
   /* Translators: a date on a chart's time axis, in g_date_time_format() syntax ("Jan 14") */
-  text = g_date_time_format (datetime, _("%b %-d"));
+  text = g_date_time_format (datetime, _ ("%b %-d"));
 
   return text != NULL ? text : g_strdup (ymd);
 }
@@ -795,7 +795,7 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
 
   if (tally_trend_chart_data_is_empty (data))
     {
-      layout->empty_text = new_text (context, NULL, FALSE, _("No usage in this range"));
+      layout->empty_text = new_text (context, NULL, FALSE, _ ("No usage in this range"));
       pango_layout_set_alignment (layout->empty_text, PANGO_ALIGN_CENTER);
       pango_layout_set_width (layout->empty_text, MAX (1, layout->width - 2 * EDGE_PAD) * PANGO_SCALE);
       pango_layout_set_wrap (layout->empty_text, PANGO_WRAP_WORD_CHAR);
