@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The CSV kinds run tally_report_export_csv_async() and the PDF kind
- * tally_report_pdf_export_async(): the same code paths as `tally logs|trend|
- * models|keys --csv --output` and `tally report --pdf --output`. Both write
+ * tally_report_export_pdf_async() with tally_report_pdf_write(): the same code
+ * paths as `tally logs|trend|models|keys --csv --output` and `tally report
+ * --pdf --output`. Both write
  * atomically, so a failed or cancelled export leaves the target untouched.
  */
 
@@ -372,7 +373,7 @@ pdf_exported_cb (GObject *object,
   g_autoptr (GError) error = NULL;
   gboolean ok;
 
-  ok = tally_report_pdf_export_finish (result, &error);
+  ok = tally_report_export_pdf_finish (result, &error);
   export_done (self, ok, error);
 }
 
@@ -408,10 +409,10 @@ tally_export_dialog_start (TallyExportDialog *self)
     {
       const char *email = tally_session_get_email (self->session);
 
-      tally_report_pdf_export_async (client, self->query,
+      tally_report_export_pdf_async (client, self->query,
                                      tally_session_get_server_url (self->session),
                                      email != NULL && email[0] != '\0' ? email : NULL,
-                                     self->file, self->cancellable,
+                                     self->file, tally_report_pdf_write, self->cancellable,
                                      pdf_exported_cb, g_object_ref (self));
     }
   else

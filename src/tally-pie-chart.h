@@ -5,15 +5,14 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
-
+#include "tally-chart.h"
 #include "tally-pie-chart-draw.h"
 
 G_BEGIN_DECLS
 
 #define TALLY_TYPE_PIE_CHART (tally_pie_chart_get_type ())
 
-G_DECLARE_FINAL_TYPE (TallyPieChart, tally_pie_chart, TALLY, PIE_CHART, GtkWidget)
+G_DECLARE_FINAL_TYPE (TallyPieChart, tally_pie_chart, TALLY, PIE_CHART, TallyChart)
 
 GtkWidget *tally_pie_chart_new (void);
 /* A GListModel of TallyModelStat */

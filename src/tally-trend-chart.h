@@ -5,15 +5,14 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
-
+#include "tally-chart.h"
 #include "tally-trend-chart-draw.h"
 
 G_BEGIN_DECLS
 
 #define TALLY_TYPE_TREND_CHART (tally_trend_chart_get_type ())
 
-G_DECLARE_FINAL_TYPE (TallyTrendChart, tally_trend_chart, TALLY, TREND_CHART, GtkWidget)
+G_DECLARE_FINAL_TYPE (TallyTrendChart, tally_trend_chart, TALLY, TREND_CHART, TallyChart)
 
 GtkWidget *tally_trend_chart_new (void);
 /* A zero-filled GListModel of TallyTrendPoint (see tally_trend_zero_fill()). */

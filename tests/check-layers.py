@@ -31,6 +31,7 @@ generated = {
     'config.h': set(allowed),
     'tally-resources.h': {'app'},
     'tally-core-enums.h': set(allowed),
+    'tally-draw-enums.h': {'app', 'cli', 'draw'},
 }
 no_gtk = {'cli', 'draw', 'demo', 'core'}
 top_of_app = {

@@ -49,34 +49,28 @@ wait_idle (TallyDashboard *dashboard)
   tally_test_spin (100);
 }
 
-static void
-save_png (GtkWidget *widget,
-          const char *name)
+/* Starts @server and restores @session on it as `tally` does with a saved
+ * login (TALLY_TOKEN); returns the token. */
+static char *
+restore_on (TallySession *session,
+            TallyDemoServer *server)
 {
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width;
-  int height;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  char *token;
 
-  /* a frame painted after the last change (a new style): the layout is current */
-  tally_test_wait_painted (widget);
+  g_assert_true (tally_demo_server_start (server, &error));
+  token = tally_demo_server_issue_token (server, 3600);
+  g_setenv ("TALLY_TOKEN", token, TRUE);
+  tally_session_restore_async (session, tally_demo_server_get_url (server), NULL,
+                               tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_unsetenv ("TALLY_TOKEN");
+  g_assert_true (tally_session_restore_finish (session, result, &error));
+  g_assert_no_error (error);
 
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
+  return token;
 }
 
 static void
@@ -110,15 +104,7 @@ test_page (void)
 
   server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
                          "utc-offset", 28800, "rows", 3000, NULL);
-  g_assert_true (tally_demo_server_start (server, &error));
-  token = tally_demo_server_issue_token (server, 3600);
-  g_setenv ("TALLY_TOKEN", token, TRUE);
-  tally_session_restore_async (session, tally_demo_server_get_url (server), NULL,
-                               tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_unsetenv ("TALLY_TOKEN");
-  g_assert_true (tally_session_restore_finish (session, result, &error));
-  g_clear_object (&result);
+  token = restore_on (session, server);
 
   window = tally_window_new (NULL, session);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 1600);
@@ -225,10 +211,10 @@ test_page (void)
   chart = tally_test_find_widget (page, TALLY_TYPE_TREND_CHART);
   g_assert_cmpuint (g_list_model_get_n_items (tally_trend_chart_get_model (TALLY_TREND_CHART (chart))), ==, 7);
 
-  save_png (GTK_WIDGET (window), "dashboard-page-light.png");
+  tally_test_save_png (GTK_WIDGET (window), "dashboard-page-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   tally_test_spin (200);
-  save_png (GTK_WIDGET (window), "dashboard-page-dark.png");
+  tally_test_save_png (GTK_WIDGET (window), "dashboard-page-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Activating a key row filters the usage query by that key. */
@@ -358,28 +344,17 @@ check_zone_label (TallyDemoGeneration generation,
                   const char *suffix)
 {
   g_autoptr (TallyDemoServer) server = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
   g_autofree char *token = NULL;
   TallySession *session = tally_session_new ();
   TallyServerZone *zone;
   TallyWindow *window;
   TallyDashboard *dashboard;
-  GAsyncResult *slot = NULL;
   gboolean found = FALSE;
 
   server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NY_NOW, "days", 10,
                          "timezone", "America/New_York", "rows", 500, "generation", generation, NULL);
-  g_assert_true (tally_demo_server_start (server, &error));
-  token = tally_demo_server_issue_token (server, 3600);
-  g_setenv ("TALLY_TOKEN", token, TRUE);
-  tally_session_restore_async (session, tally_demo_server_get_url (server), NULL,
-                               tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_unsetenv ("TALLY_TOKEN");
-  g_assert_true (tally_session_restore_finish (session, result, &error));
-  g_clear_object (&result);
+  token = restore_on (session, server);
 
   window = tally_window_new (NULL, session);
   gtk_window_present (GTK_WINDOW (window));
@@ -628,10 +603,7 @@ int
 main (int argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  tally_test_gtk_init (&argc, &argv);
 
   g_test_add_func ("/dashboard-page/keys-trend-range", test_page);
   g_test_add_func ("/dashboard-page/open-requests", test_open_requests);

@@ -56,21 +56,6 @@ fixture_setup_limited (Fixture *f,
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f,
                   gconstpointer data)
 {
@@ -78,24 +63,8 @@ fixture_teardown (Fixture *f,
   g_assert_finalize_object (f->session);
   g_clear_object (&f->done_file);
   g_clear_pointer (&f->failed_message, g_free);
-  remove_dir (f->dir);
+  tally_test_remove_dir (f->dir);
   g_free (f->dir);
-}
-
-static char *
-list_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) (gpointer) g_strcmp0);
-  g_ptr_array_add (names, NULL);
-
-  return g_strjoinv (" ", (char **) names->pdata);
 }
 
 static void
@@ -445,7 +414,7 @@ test_cancel (Fixture *f,
   g_assert_cmpuint (f->n_failed, ==, 0);
   g_assert_null (tally_export_dialog_get_error_text (dialog));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  names = list_dir (f->dir);
+  names = tally_test_list_dir (f->dir);
   g_assert_cmpstr (names, ==, "");
 
   tally_demo_server_set_delay (server, 0);
@@ -480,7 +449,7 @@ test_close_while_running (Fixture *f,
 
   g_assert_cmpuint (f->n_done, ==, 0);
   g_assert_cmpuint (f->n_failed, ==, 0);
-  names = list_dir (f->dir);
+  names = tally_test_list_dir (f->dir);
   g_assert_cmpstr (names, ==, "");
   tally_demo_server_set_delay (server, 0);
 }
@@ -523,7 +492,7 @@ test_failure_keeps_file (Fixture *f,
   g_assert_true (g_str_has_prefix (f->failed_message, "The export failed: "));
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "id\r\n1\r\n");
-  names = list_dir (f->dir);
+  names = tally_test_list_dir (f->dir);
   g_assert_cmpstr (names, ==, "existing.csv");
 
   tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_NONE);
@@ -589,10 +558,7 @@ int
 main (int argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  tally_test_gtk_init (&argc, &argv);
 
   g_test_add ("/export-dialog/defaults", Fixture, NULL, fixture_setup, test_defaults, fixture_teardown);
   g_test_add ("/export-dialog/csv-kinds", Fixture, NULL, fixture_setup, test_csv_kinds, fixture_teardown);

@@ -425,23 +425,6 @@ count_entries (const char *dir_path)
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 test_export_fault (gconstpointer data)
 {
   const Scenario *sc = data;
@@ -511,7 +494,7 @@ test_export_fault (gconstpointer data)
 
   n_scenarios_run++;
 
-  remove_dir (dir);
+  tally_test_remove_dir (dir);
   g_clear_object (&client);
   tally_demo_server_stop (server);
   g_assert_finalize_object (server);
@@ -599,7 +582,7 @@ test_cli_fault (gconstpointer data)
 
   n_scenarios_run++;
 
-  remove_dir (dir);
+  tally_test_remove_dir (dir);
   tally_demo_server_stop (server);
   g_assert_finalize_object (server);
 }
@@ -615,11 +598,7 @@ int
 main (int argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
-
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  tally_test_gtk_init (&argc, &argv);
 
   for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {

@@ -16,6 +16,7 @@
 #include "tally-models-private.h"
 #include "tally-pie-chart.h"
 #include "tally-pie-chart-draw.h"
+#include "tally-test-chart-utils.h"
 #include "tally-test-utils.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
@@ -90,14 +91,6 @@ make_models (void)
     }
 
   return G_LIST_MODEL (store);
-}
-
-static char *
-output_path (const char *name)
-{
-  const char *dir = g_getenv ("G_TEST_BUILDDIR");
-
-  return g_build_filename (dir != NULL ? dir : ".", name, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -213,11 +206,7 @@ static void
 test_hit_test (void)
 {
   g_autoptr (GListModel) models = make_models ();
-  static const struct
-  {
-    int width;
-    int height;
-  } sizes[] = { { 640, 280 }, { 360, 220 }, { 260, 420 } };
+  static const TallyTestSize sizes[] = { { 640, 280 }, { 360, 220 }, { 260, 420 } };
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
@@ -292,28 +281,6 @@ test_no_markup (void)
 /* ------------------------------------------------------------------------ */
 /* Pixels                                                                    */
 
-static void
-pixel_rgb (const guchar *data,
-           int stride,
-           int x,
-           int y,
-           double *r,
-           double *g,
-           double *b)
-{
-  guint32 argb = *(const guint32 *) (data + y * stride + 4 * x);
-  double a = ((argb >> 24) & 0xff) / 255.0;
-
-  if (a == 0)
-    {
-      *r = *g = *b = 0;
-      return;
-    }
-  *r = ((argb >> 16) & 0xff) / 255.0 / a;
-  *g = ((argb >> 8) & 0xff) / 255.0 / a;
-  *b = (argb & 0xff) / 255.0 / a;
-}
-
 static gboolean
 pixel_is (const guchar *data,
           int stride,
@@ -324,22 +291,9 @@ pixel_is (const guchar *data,
 {
   double r, g, b;
 
-  pixel_rgb (data, stride, x, y, &r, &g, &b);
+  tally_test_pixel_rgb (data, stride, x, y, &r, &g, &b);
 
   return fabs (r - color->red) <= tolerance && fabs (g - color->green) <= tolerance && fabs (b - color->blue) <= tolerance;
-}
-
-static double
-pixel_luma (const guchar *data,
-            int stride,
-            int x,
-            int y)
-{
-  double r, g, b;
-
-  pixel_rgb (data, stride, x, y, &r, &g, &b);
-
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
 static void
@@ -352,7 +306,7 @@ render_png (GListModel *models,
 {
   g_autoptr (TallyPieChartLayout) layout = NULL;
   g_autoptr (cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  g_autofree char *path = output_path (name);
+  g_autofree char *path = tally_test_output_path (name);
   TallyChartPalette palette;
   double cx, cy, inner, outer;
   const guchar *data;
@@ -378,9 +332,9 @@ render_png (GListModel *models,
   stride = cairo_image_surface_get_stride (surface);
 
   if (dark)
-    g_assert_cmpfloat (pixel_luma (data, stride, 1, 1), <, 0.15);
+    g_assert_cmpfloat (tally_test_pixel_luma (data, stride, 1, 1), <, 0.15);
   else
-    g_assert_cmpfloat (pixel_luma (data, stride, 1, 1), >, 0.95);
+    g_assert_cmpfloat (tally_test_pixel_luma (data, stride, 1, 1), >, 0.95);
 
   g_assert_true (tally_pie_chart_layout_get_donut (layout, &cx, &cy, &inner, &outer));
   n = tally_pie_chart_data_get_n_slices (tally_pie_chart_layout_get_data (layout));
@@ -408,11 +362,7 @@ static void
 test_render (void)
 {
   g_autoptr (GListModel) models = make_models ();
-  static const struct
-  {
-    int width;
-    int height;
-  } sizes[] = { { 640, 280 }, { 360, 220 } };
+  static const TallyTestSize sizes[] = { { 640, 280 }, { 360, 220 } };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     for (int dark = 0; dark <= 1; dark++)
@@ -461,14 +411,14 @@ test_hover_highlight (void)
   g_assert_true (tally_pie_chart_layout_get_legend_row (layout, 2, &row));
   x = (int) row.origin.x + 2;
   y = (int) (row.origin.y + row.size.height / 2);
-  pixel_rgb (cairo_image_surface_get_data (plain), cairo_image_surface_get_stride (plain), x, y, &r0, &g0, &b0);
-  pixel_rgb (cairo_image_surface_get_data (hovered), cairo_image_surface_get_stride (hovered), x, y, &r1, &g1, &b1);
+  tally_test_pixel_rgb (cairo_image_surface_get_data (plain), cairo_image_surface_get_stride (plain), x, y, &r0, &g0, &b0);
+  tally_test_pixel_rgb (cairo_image_surface_get_data (hovered), cairo_image_surface_get_stride (hovered), x, y, &r1, &g1, &b1);
   g_assert_cmpfloat (r0, >, 0.99);
   g_assert_cmpfloat (r1, <, 0.97);
 
   g_assert_true (tally_pie_chart_layout_get_legend_row (layout, 0, &row));
   y = (int) (row.origin.y + row.size.height / 2);
-  pixel_rgb (cairo_image_surface_get_data (hovered), cairo_image_surface_get_stride (hovered), x, y, &r1, &g1, &b1);
+  tally_test_pixel_rgb (cairo_image_surface_get_data (hovered), cairo_image_surface_get_stride (hovered), x, y, &r1, &g1, &b1);
   g_assert_cmpfloat (r1, >, 0.99);
 }
 
@@ -479,7 +429,7 @@ test_empty (void)
   g_autoptr (TallyModelStat) zero = make_stat ("claude-sonnet-4-5", 0, 0, 0);
   g_autoptr (TallyPieChartLayout) layout = NULL;
   g_autoptr (cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 360, 220);
-  g_autofree char *path = output_path ("pie-empty-360x220-dark.png");
+  g_autofree char *path = tally_test_output_path ("pie-empty-360x220-dark.png");
   g_autofree char *summary = NULL;
   TallyChartPalette palette;
   cairo_t *cr;
@@ -503,7 +453,7 @@ test_empty (void)
   /* Only the message, in the middle */
   for (int y = 0; y < 220; y++)
     for (int x = 0; x < 360; x++)
-      if (pixel_luma (cairo_image_surface_get_data (surface), cairo_image_surface_get_stride (surface), x, y) > 0.3)
+      if (tally_test_pixel_luma (cairo_image_surface_get_data (surface), cairo_image_surface_get_stride (surface), x, y) > 0.3)
         {
           g_assert_cmpint (y, >, 90);
           g_assert_cmpint (y, <, 130);
@@ -514,71 +464,6 @@ test_empty (void)
 
 /* ------------------------------------------------------------------------ */
 /* Widget                                                                    */
-
-static void
-wait_for_size (GtkWidget *widget,
-               int width,
-               int height)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) != width || gtk_widget_get_height (widget) != height)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  tally_test_spin (50);
-}
-
-static GdkTexture *
-render_widget (GtkWidget *widget,
-               const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = output_path (name);
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  tally_test_spin (100);
-
-  gsk_renderer_realize (renderer, gtk_native_get_surface (gtk_widget_get_native (widget)), &error);
-  g_assert_no_error (error);
-
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  gsk_renderer_unrealize (renderer);
-
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("wrote %s", path);
-
-  return texture;
-}
-
-static GtkEventController *
-find_motion_controller (GtkWidget *widget)
-{
-  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
-        return controller;
-    }
-
-  g_assert_not_reached ();
-}
 
 /* gtk_test_accessible_assert_property() pastes the value into a format
  * string, so a '%' in it would be a conversion: check by hand. */
@@ -597,11 +482,7 @@ static void
 test_widget (void)
 {
   g_autoptr (GListModel) models = make_models ();
-  static const struct
-  {
-    int width;
-    int height;
-  } sizes[] = { { 640, 280 }, { 360, 220 } };
+  static const TallyTestSize sizes[] = { { 640, 280 }, { 360, 220 } };
   GtkEventController *motion;
   GtkWidget *window;
   GtkWidget *chart;
@@ -644,16 +525,16 @@ test_widget (void)
                                             dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
         gtk_window_set_default_size (GTK_WINDOW (window), sizes[i].width, sizes[i].height);
         gtk_window_present (GTK_WINDOW (window));
-        wait_for_size (chart, sizes[i].width, sizes[i].height);
+        tally_test_wait_for_size (chart, sizes[i].width, sizes[i].height);
 
-        texture = render_widget (window, name);
+        texture = tally_test_render_widget (window, name);
         pixels = g_malloc (stride * sizes[i].height);
         gdk_texture_download (texture, pixels, stride);
 
         if (dark)
-          g_assert_cmpfloat (pixel_luma (pixels, stride, 2, 2), <, 0.2);
+          g_assert_cmpfloat (tally_test_pixel_luma (pixels, stride, 2, 2), <, 0.2);
         else
-          g_assert_cmpfloat (pixel_luma (pixels, stride, 2, 2), >, 0.9);
+          g_assert_cmpfloat (tally_test_pixel_luma (pixels, stride, 2, 2), >, 0.9);
 
         for (int y = 0; y < sizes[i].height; y++)
           for (int x = 0; x < sizes[i].width; x++)
@@ -662,7 +543,7 @@ test_widget (void)
       }
 
   /* Hover through the motion controller: on the ring and on a legend row */
-  motion = find_motion_controller (chart);
+  motion = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_MOTION);
   {
     g_autoptr (TallyPieChartLayout) layout = NULL;
     double cx, cy, inner, outer, start, end, mid;
@@ -677,7 +558,7 @@ test_widget (void)
     g_signal_emit_by_name (motion, "motion", cx + (inner + outer) / 2 * cos (mid), cy + (inner + outer) / 2 * sin (mid));
     g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 1);
     {
-      g_autoptr (GdkTexture) texture = render_widget (window, "pie-widget-hover.png");
+      g_autoptr (GdkTexture) texture = tally_test_render_widget (window, "pie-widget-hover.png");
 
       g_assert_nonnull (texture);
     }
@@ -698,25 +579,20 @@ test_widget (void)
   g_assert_cmpstr (tally_pie_chart_get_summary (TALLY_PIE_CHART (chart)), ==,
                    "Share of billed cost by model: no usage in this range");
   {
-    g_autoptr (GdkTexture) texture = render_widget (window, "pie-widget-empty.png");
+    g_autoptr (GdkTexture) texture = tally_test_render_widget (window, "pie-widget-empty.png");
 
     g_assert_nonnull (texture);
   }
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gtk_window_destroy (GTK_WINDOW (window));
-  tally_test_spin (50);
+  tally_test_destroy_window (window);
 }
 
 int
 main (int argc,
       char *argv[])
 {
-  /* The test AT context keeps accessible properties so they can be checked. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  tally_test_gtk_init_a11y (&argc, &argv);
 
   g_test_add_func ("/pie-chart/measure-enum", test_measure_enum);
   g_test_add_func ("/pie-chart/fold", test_fold);

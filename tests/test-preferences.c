@@ -526,11 +526,7 @@ int
 main (int argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
-
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  tally_test_gtk_init (&argc, &argv);
 
   g_test_add_func ("/preferences/account", test_account);
   g_test_add_func ("/preferences/plain-text", test_plain_text);

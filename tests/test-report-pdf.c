@@ -12,12 +12,16 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "tally-api-key.h"
 #include "tally-client.h"
 #include "tally-demo-server.h"
 #include "tally-error.h"
 #include "tally-format.h"
+#include "tally-model-stat.h"
 #include "tally-report-pdf.h"
+#include "tally-trend-point.h"
 #include "tally-usage-query.h"
+#include "tally-usage-stats.h"
 #include "tally-test-utils.h"
 
 #define DEMO_NOW G_GINT64_CONSTANT (1768449600) /* 2026-01-15T12:00:00+08:00 */
@@ -149,13 +153,31 @@ export_pdf (Fixture *f,
   g_autoptr (GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  tally_report_pdf_export_async (f->client, query, "demo.example (test)", "demo@example.com", target,
-                                 cancellable, tally_test_store_result_cb, &slot);
+  tally_report_export_pdf_async (f->client, query, "demo.example (test)", "demo@example.com", target,
+                                 tally_report_pdf_write, cancellable, tally_test_store_result_cb, &slot);
   if (cancel_at_once)
     g_cancellable_cancel (cancellable);
   result = tally_test_wait_result (&slot);
 
-  return tally_report_pdf_export_finish (result, error);
+  return tally_report_export_pdf_finish (result, error);
+}
+
+/* An export of the default range with @write_func */
+static gboolean
+export_with (Fixture *f,
+             GFile *target,
+             TallyReportPdfWriteFunc write_func,
+             GCancellable *cancellable,
+             GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_report_export_pdf_async (f->client, NULL, "s", "a", target, write_func, cancellable,
+                                 tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+
+  return tally_report_export_pdf_finish (result, error);
 }
 
 static void
@@ -299,7 +321,8 @@ test_pdf_failure_keeps_file (Fixture *f,
 
   /* the trend arrives, then the server fails for the rest (mid-way) */
   tally_demo_server_set_delay (f->server, 30);
-  tally_report_pdf_export_async (f->client, NULL, "s", "a", target, NULL, tally_test_store_result_cb, &slot);
+  tally_report_export_pdf_async (f->client, NULL, "s", "a", target, tally_report_pdf_write, NULL,
+                                 tally_test_store_result_cb, &slot);
   while (slot == NULL)
     {
       fault_when_trend_answered (f->server, &step);
@@ -307,7 +330,7 @@ test_pdf_failure_keeps_file (Fixture *f,
     }
   result = g_steal_pointer (&slot);
   g_assert_cmpuint (step, ==, 1);
-  g_assert_false (tally_report_pdf_export_finish (result, &error));
+  g_assert_false (tally_report_export_pdf_finish (result, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_SERVER);
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
@@ -327,6 +350,200 @@ test_pdf_unwritable (Fixture *f,
   g_assert_false (export_pdf (f, NULL, target, NULL, FALSE, &error));
   g_assert_error (error, TALLY_ERROR, TALLY_ERROR_IO);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->server, NULL), ==, 0);
+}
+
+static TallyReportPdfData *
+gather (Fixture *f,
+        const TallyUsageQuery *query,
+        GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_report_pdf_data_gather_async (f->client, query, "demo.example (test)", NULL, NULL,
+                                      tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+
+  return tally_report_pdf_data_gather_finish (result, error);
+}
+
+/* core gathers what the page shows: the server's own figures, keys by billed cost */
+static void
+test_pdf_data (Fixture *f,
+               gconstpointer data)
+{
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyReportPdfData) report = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) stats = NULL;
+  g_autoptr (JsonNode) models = NULL;
+  g_autoptr (JsonNode) keys = NULL;
+  JsonObject *stats_object;
+  JsonArray *model_list;
+  TallyUsageStats *totals;
+  GListModel *days;
+  gint64 sum_requests = 0, sum_tokens = 0;
+  double sum_cost = 0, sum_actual = 0, days_actual = 0;
+  gint64 d_requests, d_tokens;
+  double d_cost, d_actual;
+  int offset = 0;
+  guint n_keys;
+
+  g_assert_true (tally_usage_query_set_range (query, "2025-12-01", "2026-01-15", &error));
+  report = gather (f, query, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+
+  g_assert_cmpstr (tally_report_pdf_data_get_server_label (report), ==, "demo.example (test)");
+  g_assert_null (tally_report_pdf_data_get_account_label (report));
+  g_assert_cmpstr (tally_report_pdf_data_get_start_date (report), ==, "2025-12-01");
+  g_assert_cmpstr (tally_report_pdf_data_get_end_date (report), ==, "2026-01-15");
+  g_assert_true (tally_report_pdf_data_get_utc_offset (report, &offset));
+  g_assert_cmpint (offset, ==, DEMO_OFFSET);
+
+  /* the totals are /usage/stats of the range */
+  stats = fetch_raw (f, "/usage/stats?start_date=2025-12-01&end_date=2026-01-15");
+  stats_object = json_node_get_object (stats);
+  totals = tally_report_pdf_data_get_totals (report);
+  g_assert_cmpint (tally_usage_stats_get_total_requests (totals), ==, json_object_get_int_member (stats_object, "total_requests"));
+  g_assert_cmpint (tally_usage_stats_get_total_tokens (totals), ==, json_object_get_int_member (stats_object, "total_tokens"));
+  g_assert_cmpfloat (tally_usage_stats_get_total_actual_cost (totals), ==, json_object_get_double_member (stats_object, "total_actual_cost"));
+  g_assert_cmpint (tally_usage_stats_get_total_requests (totals), >, 0);
+
+  /* one zero-filled point per day, which add up to the billed total */
+  days = tally_report_pdf_data_get_days (report);
+  g_assert_cmpuint (g_list_model_get_n_items (days), ==, 46);
+  for (guint i = 0; i < 46; i++)
+    {
+      g_autoptr (TallyTrendPoint) point = g_list_model_get_item (days, i);
+
+      if (i == 0)
+        g_assert_cmpstr (tally_trend_point_get_date (point), ==, "2025-12-01");
+      if (i == 31)
+        g_assert_cmpstr (tally_trend_point_get_date (point), ==, "2026-01-01");
+      days_actual += tally_trend_point_get_actual_cost (point);
+    }
+  g_assert_cmpfloat_with_epsilon (days_actual, tally_usage_stats_get_total_actual_cost (totals), 1e-6);
+
+  models = fetch_raw (f, "/usage/dashboard/models?start_date=2025-12-01&end_date=2026-01-15");
+  model_list = json_object_get_array_member (json_node_get_object (models), "models");
+  g_assert_cmpuint (g_list_model_get_n_items (tally_report_pdf_data_get_models (report)), ==, json_array_get_length (model_list));
+  for (guint i = 0; i < json_array_get_length (model_list); i++)
+    {
+      g_autoptr (TallyModelStat) stat = g_list_model_get_item (tally_report_pdf_data_get_models (report), i);
+
+      g_assert_cmpstr (tally_model_stat_get_model (stat), ==,
+                       json_object_get_string_member (json_array_get_object_element (model_list, i), "model"));
+    }
+
+  /* every key with its own figures for the range, the highest billed first */
+  keys = fetch_raw (f, "/keys?page=1&page_size=100");
+  n_keys = tally_report_pdf_data_get_n_keys (report);
+  g_assert_cmpuint (n_keys, ==, json_array_get_length (json_object_get_array_member (json_node_get_object (keys), "items")));
+  g_assert_cmpuint (n_keys, >=, 4);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      TallyApiKey *key = tally_report_pdf_data_get_key (report, i);
+      TallyUsageStats *key_stats = tally_report_pdf_data_get_key_stats (report, i);
+      g_autofree char *path = g_strdup_printf ("/usage/stats?api_key_id=%" G_GINT64_FORMAT "&start_date=2025-12-01&end_date=2026-01-15",
+                                               tally_api_key_get_id (key));
+      g_autoptr (JsonNode) raw = fetch_raw (f, path);
+
+      g_assert_cmpint (tally_usage_stats_get_total_requests (key_stats), ==,
+                       json_object_get_int_member (json_node_get_object (raw), "total_requests"));
+      g_assert_cmpfloat (tally_usage_stats_get_total_actual_cost (key_stats), ==,
+                         json_object_get_double_member (json_node_get_object (raw), "total_actual_cost"));
+      if (i > 0)
+        {
+          TallyApiKey *previous = tally_report_pdf_data_get_key (report, i - 1);
+          double before = tally_usage_stats_get_total_actual_cost (tally_report_pdf_data_get_key_stats (report, i - 1));
+          double now = tally_usage_stats_get_total_actual_cost (key_stats);
+
+          g_assert_true (before > now || (before == now && tally_api_key_get_id (previous) < tally_api_key_get_id (key)));
+        }
+
+      sum_requests += tally_usage_stats_get_total_requests (key_stats);
+      sum_tokens += tally_usage_stats_get_total_tokens (key_stats);
+      sum_cost += tally_usage_stats_get_total_cost (key_stats);
+      sum_actual += tally_usage_stats_get_total_actual_cost (key_stats);
+    }
+
+  /* deleted keys: what the totals hold beyond the listed keys (the demo's
+   * "deleted-key" has usage until mid-December) */
+  g_assert_true (tally_report_pdf_data_get_deleted_keys (report, &d_requests, &d_tokens, &d_cost, &d_actual));
+  g_assert_cmpint (d_requests, >, 0);
+  g_assert_cmpint (d_requests, ==, tally_usage_stats_get_total_requests (totals) - sum_requests);
+  g_assert_cmpint (d_tokens, ==, tally_usage_stats_get_total_tokens (totals) - sum_tokens);
+  g_assert_cmpfloat_with_epsilon (d_cost, tally_usage_stats_get_total_cost (totals) - sum_cost, 1e-9);
+  g_assert_cmpfloat_with_epsilon (d_actual, tally_usage_stats_get_total_actual_cost (totals) - sum_actual, 1e-9);
+  g_assert_cmpfloat (d_actual, >, 0);
+}
+
+typedef struct
+{
+  GCancellable *cancel; /* cancelled while writing, or NULL */
+  guint calls;
+  char *server_label;
+} Writer;
+
+static Writer *writer;
+
+/* A TallyReportPdfWriteFunc: a few bytes, or a failure without @writer->cancel */
+static gboolean
+write_probe (TallyReportPdfData *data,
+             GOutputStream *out,
+             GError **error)
+{
+  writer->calls++;
+  g_free (writer->server_label);
+  writer->server_label = g_strdup (tally_report_pdf_data_get_server_label (data));
+
+  if (writer->cancel == NULL)
+    {
+      g_set_error_literal (error, TALLY_ERROR, TALLY_ERROR_IO, "no space left");
+      return FALSE;
+    }
+
+  g_cancellable_cancel (writer->cancel);
+  return g_output_stream_write_all (out, "%PDF", 4, NULL, NULL, error);
+}
+
+/* The export hands the gathered data to the write function; its failure, or a
+ * cancel while it writes, leaves the target as it was. */
+static void
+test_pdf_write_fails (Fixture *f,
+                      gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "existing.pdf", NULL);
+  g_autoptr (GFile) target = g_file_new_for_path (path);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *names = NULL;
+  Writer probe = { NULL, 0, NULL };
+
+  writer = &probe;
+  g_assert_true (g_file_set_contents (path, "the previous report\n", -1, &error));
+
+  g_assert_false (export_with (f, target, write_probe, NULL, &error));
+  g_assert_error (error, TALLY_ERROR, TALLY_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "no space left");
+  g_assert_cmpuint (probe.calls, ==, 1);
+  g_assert_cmpstr (probe.server_label, ==, "s");
+  g_clear_error (&error);
+
+  probe.cancel = cancellable;
+  g_assert_false (export_with (f, target, write_probe, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (probe.calls, ==, 2);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the previous report\n");
+  names = list_dir (f->dir);
+  g_assert_cmpstr (names, ==, "existing.pdf");
+
+  g_free (probe.server_label);
+  writer = NULL;
 }
 
 /* New York in December, the account from July: the zone of the range's days */
@@ -384,6 +601,8 @@ main (int argc,
   g_test_add ("/report-pdf/failure-keeps-file", Fixture, NULL, fixture_setup, test_pdf_failure_keeps_file,
               fixture_teardown);
   g_test_add ("/report-pdf/unwritable", Fixture, NULL, fixture_setup, test_pdf_unwritable, fixture_teardown);
+  g_test_add ("/report-pdf/data", Fixture, NULL, fixture_setup, test_pdf_data, fixture_teardown);
+  g_test_add ("/report-pdf/write-fails", Fixture, NULL, fixture_setup, test_pdf_write_fails, fixture_teardown);
 
   return g_test_run ();
 }

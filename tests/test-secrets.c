@@ -76,21 +76,6 @@ wait_idle (TallyWindow *window)
   tally_test_wait_until (window_idle, window, 50, GUARD_SECONDS, "the window to be idle");
 }
 
-static void
-use_token (TallySession *session,
-           const char *url,
-           const char *token)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  tally_session_use_token_async (session, url, token, NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_use_token_finish (session, result, &error));
-  g_assert_no_error (error);
-}
-
 /* The full secrets, straight from the server: {"items":[{"key":"sk-…","name":…}]} */
 static GPtrArray *
 fetch_full_keys (const char *url,
@@ -98,27 +83,11 @@ fetch_full_keys (const char *url,
                  GPtrArray **names)
 {
   g_autoptr (SoupSession) soup = soup_session_new ();
-  g_autofree char *uri = g_strconcat (url, "/api/v1/keys?page=1&page_size=100", NULL);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) data = tally_test_fetch_raw (soup, url, token, "GET", "/keys?page=1&page_size=100", NULL);
   GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
-  GAsyncResult *slot = NULL;
   JsonArray *items;
 
-  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_send_and_read_async (soup, msg, G_PRIORITY_DEFAULT, NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  body = soup_session_send_and_read_finish (soup, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-
-  root = json_from_string (g_bytes_get_data (body, NULL), &error);
-  g_assert_no_error (error);
-  items = json_object_get_array_member (json_object_get_object_member (json_node_get_object (root), "data"), "items");
+  items = json_object_get_array_member (json_node_get_object (data), "items");
   if (names != NULL)
     *names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -218,7 +187,7 @@ test_settings (void)
 
   gtk_window_present (GTK_WINDOW (window));
   /* not a demo: the window remembers the server and the e-mail */
-  use_token (session, tally_demo_server_get_url (server), token);
+  tally_test_use_token (session, tally_demo_server_get_url (server), token);
   wait_idle (window);
   tally_test_spin (100);
 
@@ -531,11 +500,7 @@ main (int argc,
   captured_log = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
-
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  tally_test_gtk_init (&argc, &argv);
 
   g_test_add_func ("/secrets/logs", test_logs);
   g_test_add_func ("/secrets/settings", test_settings);

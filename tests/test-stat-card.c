@@ -9,6 +9,7 @@
 
 #include "tally-resources.h"
 #include "tally-stat-card.h"
+#include "tally-test-gtk-utils.h"
 
 static void
 collect_labels (GtkWidget *widget,
@@ -145,12 +146,7 @@ int
 main (int argc,
       char *argv[])
 {
-  /* The "test" accessibility backend records properties for the assertions. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
+  tally_test_gtk_init_a11y (&argc, &argv);
 
   g_test_add_func ("/stat-card/properties", test_properties);
   g_test_add_func ("/stat-card/accessible-label", test_accessible_label);

@@ -15,6 +15,7 @@
 
 #include "tally-models-private.h"
 #include "tally-server-time.h"
+#include "tally-test-chart-utils.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
 #include "tally-trend-chart-draw.h"
@@ -134,6 +135,30 @@ test_nice_scale (void)
       g_test_message ("max %g → step %g × %u", cases[i].max, step, n);
       g_assert_cmpfloat_with_epsilon (step, cases[i].step, cases[i].step * 1e-9);
       g_assert_cmpuint (n, ==, cases[i].n);
+    }
+}
+
+/* "#rrggbb" in either case; anything else leaves the colour untouched */
+static void
+test_rgba_parse (void)
+{
+  TallyRGBA rgba = { 0, 0, 0, 0 };
+  TallyRGBA upper;
+  static const char *const invalid[] = { "3584e4", "#3584e", "#3584e40", "#3584g4", "#35 4e4", "" };
+
+  g_assert_true (tally_rgba_parse (&rgba, "#3584e4"));
+  g_assert_cmpfloat (rgba.red, ==, 0x35 / 255.0);
+  g_assert_cmpfloat (rgba.green, ==, 0x84 / 255.0);
+  g_assert_cmpfloat (rgba.blue, ==, 0xe4 / 255.0);
+  g_assert_cmpfloat (rgba.alpha, ==, 1.0);
+
+  g_assert_true (tally_rgba_parse (&upper, "#3584E4"));
+  g_assert_true (tally_rgba_equal (&rgba, &upper));
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_assert_false (tally_rgba_parse (&upper, invalid[i]));
+      g_assert_true (tally_rgba_equal (&rgba, &upper));
     }
 }
 
@@ -358,38 +383,12 @@ typedef struct
   int stride;
 } Pixels;
 
-static void
-pixel_rgb (const Pixels *pixels,
-           int x,
-           int y,
-           double *r,
-           double *g,
-           double *b)
-{
-  guint32 argb = *(guint32 *) (pixels->data + y * pixels->stride + 4 * x);
-  double a = ((argb >> 24) & 0xff) / 255.0;
-
-  /* Premultiplied ARGB32; treat transparent as black. */
-  if (a == 0)
-    {
-      *r = *g = *b = 0;
-      return;
-    }
-  *r = ((argb >> 16) & 0xff) / 255.0 / a;
-  *g = ((argb >> 8) & 0xff) / 255.0 / a;
-  *b = (argb & 0xff) / 255.0 / a;
-}
-
 static double
 pixel_luma (const Pixels *pixels,
             int x,
             int y)
 {
-  double r, g, b;
-
-  pixel_rgb (pixels, x, y, &r, &g, &b);
-
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return tally_test_pixel_luma (pixels->data, pixels->stride, x, y);
 }
 
 /* Pixels within @tolerance of @color (each channel) inside @area */
@@ -406,20 +405,12 @@ count_color (const Pixels *pixels,
       {
         double r, g, b;
 
-        pixel_rgb (pixels, x, y, &r, &g, &b);
+        tally_test_pixel_rgb (pixels->data, pixels->stride, x, y, &r, &g, &b);
         if (fabs (r - color->red) <= tolerance && fabs (g - color->green) <= tolerance && fabs (b - color->blue) <= tolerance)
           count++;
       }
 
   return count;
-}
-
-static char *
-output_path (const char *name)
-{
-  const char *dir = g_getenv ("G_TEST_BUILDDIR");
-
-  return g_build_filename (dir != NULL ? dir : ".", name, NULL);
 }
 
 static void
@@ -433,7 +424,7 @@ render_png (GListModel *points,
 {
   g_autoptr (TallyTrendChartLayout) layout = NULL;
   g_autoptr (cairo_surface_t) surface = NULL;
-  g_autofree char *path = output_path (name);
+  g_autofree char *path = tally_test_output_path (name);
   TallyChartPalette palette;
   graphene_rect_t plot;
   Pixels pixels;
@@ -479,11 +470,7 @@ test_render (void)
 {
   g_autoptr (GListModel) daily = make_daily ();
   g_autoptr (GListModel) hourly = make_hourly_sparse ();
-  static const struct
-  {
-    int width;
-    int height;
-  } sizes[] = { { 640, 280 }, { 360, 220 } };
+  static const TallyTestSize sizes[] = { { 640, 280 }, { 360, 220 } };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     for (int dark = 0; dark <= 1; dark++)
@@ -557,8 +544,8 @@ test_dense_matches_path (void)
   g_autoptr (TallyTrendChartLayout) layout = NULL;
   g_autoptr (cairo_surface_t) fast = NULL;
   g_autoptr (cairo_surface_t) exact = NULL;
-  g_autofree char *fast_path = output_path ("trend-dense-raster.png");
-  g_autofree char *exact_path = output_path ("trend-dense-vector.png");
+  g_autofree char *fast_path = tally_test_output_path ("trend-dense-raster.png");
+  g_autofree char *exact_path = tally_test_output_path ("trend-dense-vector.png");
   TallyChartPalette palette;
   graphene_rect_t plot;
   Pixels a;
@@ -599,7 +586,7 @@ test_render_empty (void)
   g_autoptr (GListStore) store = g_list_store_new (TALLY_TYPE_TREND_POINT);
   g_autoptr (TallyTrendChartLayout) layout = NULL;
   g_autoptr (cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 360, 220);
-  g_autofree char *path = output_path ("trend-empty-360x220-light.png");
+  g_autofree char *path = tally_test_output_path ("trend-empty-360x220-light.png");
   TallyChartPalette palette;
   Pixels pixels;
   cairo_t *cr;
@@ -634,65 +621,6 @@ test_render_empty (void)
 /* ------------------------------------------------------------------------ */
 /* Widget                                                                    */
 
-static gboolean
-widget_has_size (GtkWidget *widget,
-                 int width,
-                 int height)
-{
-  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) == width && gtk_widget_get_height (widget) == height;
-}
-
-static void
-wait_for_size (GtkWidget *widget,
-               int width,
-               int height)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!widget_has_size (widget, width, height))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  tally_test_spin (50);
-}
-
-/* Renders @widget (and what is behind it, when it is a window) with a cairo
- * renderer, saves it and returns its pixels. */
-static GdkTexture *
-render_widget (GtkWidget *widget,
-               const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = output_path (name);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  /* The paintable follows the widget on the next frame after a queue_draw. */
-  tally_test_spin (100);
-
-  gsk_renderer_realize (renderer, gtk_native_get_surface (gtk_widget_get_native (widget)), &error);
-  g_assert_no_error (error);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  gsk_renderer_unrealize (renderer);
-
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("wrote %s", path);
-
-  return texture;
-}
-
 static void
 texture_pixels (GdkTexture *texture,
                 Pixels *pixels)
@@ -702,22 +630,6 @@ texture_pixels (GdkTexture *texture,
   pixels->stride = pixels->width * 4;
   pixels->data = g_malloc (pixels->stride * pixels->height);
   gdk_texture_download (texture, pixels->data, pixels->stride);
-}
-
-static GtkEventController *
-find_motion_controller (GtkWidget *widget)
-{
-  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
-        return controller;
-    }
-
-  g_assert_not_reached ();
 }
 
 static void
@@ -733,11 +645,7 @@ test_widget (void)
 {
   g_autoptr (GListModel) points = make_daily ();
   g_autoptr (GListModel) hourly = make_hourly_sparse ();
-  static const struct
-  {
-    int width;
-    int height;
-  } sizes[] = { { 640, 280 }, { 360, 220 } };
+  static const TallyTestSize sizes[] = { { 640, 280 }, { 360, 220 } };
   GtkWidget *window;
   GtkWidget *chart;
   GtkEventController *motion;
@@ -782,9 +690,9 @@ test_widget (void)
         set_dark (dark);
         gtk_window_set_default_size (GTK_WINDOW (window), sizes[i].width, sizes[i].height);
         gtk_window_present (GTK_WINDOW (window));
-        wait_for_size (chart, sizes[i].width, sizes[i].height);
+        tally_test_wait_for_size (chart, sizes[i].width, sizes[i].height);
 
-        texture = render_widget (window, name);
+        texture = tally_test_render_widget (window, name);
         texture_pixels (texture, &pixels);
 
         /* The window background follows the style; the accent line is there. */
@@ -799,7 +707,7 @@ test_widget (void)
 
   /* Hover: the motion controller picks the bucket under the pointer and
    * leaving clears it. */
-  motion = find_motion_controller (chart);
+  motion = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_MOTION);
   {
     g_autoptr (TallyTrendChartLayout) layout = NULL;
     graphene_rect_t bucket;
@@ -813,7 +721,7 @@ test_widget (void)
     g_assert_cmpint (tally_trend_chart_get_hover_index (TALLY_TREND_CHART (chart)), ==, 5);
 
     {
-      g_autoptr (GdkTexture) texture = render_widget (window, "trend-widget-hover.png");
+      g_autoptr (GdkTexture) texture = tally_test_render_widget (window, "trend-widget-hover.png");
 
       g_assert_nonnull (texture);
     }
@@ -832,7 +740,7 @@ test_widget (void)
                                        "Billed cost per hour, 2026-01-14 00:00 to 2026-01-15 23:00: total $1.24, "
                                        "peak $0.42 at 2026-01-14 13:00");
   {
-    g_autoptr (GdkTexture) texture = render_widget (window, "trend-widget-hourly.png");
+    g_autoptr (GdkTexture) texture = tally_test_render_widget (window, "trend-widget-hourly.png");
 
     g_assert_nonnull (texture);
   }
@@ -842,22 +750,18 @@ test_widget (void)
   g_assert_cmpstr (tally_trend_chart_get_summary (TALLY_TREND_CHART (chart)), ==, "Billed cost: no usage in this range");
 
   set_dark (FALSE);
-  gtk_window_destroy (GTK_WINDOW (window));
-  tally_test_spin (50);
+  tally_test_destroy_window (window);
 }
 
 int
 main (int argc,
       char *argv[])
 {
-  /* The test AT context keeps accessible properties so they can be checked. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  tally_test_gtk_init_a11y (&argc, &argv);
 
   g_test_add_func ("/trend-chart/nice-scale", test_nice_scale);
   g_test_add_func ("/trend-chart/series-enum", test_series_enum);
+  g_test_add_func ("/trend-chart/rgba-parse", test_rgba_parse);
   g_test_add_func ("/trend-chart/data", test_data);
   g_test_add_func ("/trend-chart/layout", test_layout);
   g_test_add_func ("/trend-chart/hourly-zero-filled", test_hourly_zero_filled);

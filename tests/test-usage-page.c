@@ -37,63 +37,18 @@ wait_until (Predicate predicate,
   tally_test_wait_until (predicate, data, 20, GUARD_SECONDS, what);
 }
 
-/* The `data` member of GET /api/v1@path, with plain soup + json-glib. */
-static JsonObject *
-fetch_raw_data (TallySession *session,
-                const char *path)
-{
-  TallyClient *client = tally_session_get_client (session);
-  g_autoptr (SoupSession) soup = soup_session_new ();
-  g_autofree char *uri = g_strconcat (tally_client_get_base_url (client), "/api/v1", path, NULL);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", tally_client_get_token (client));
-  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_send_and_read_async (soup, msg, G_PRIORITY_DEFAULT, NULL,
-                                    tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  body = soup_session_send_and_read_finish (soup, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-
-  root = json_from_string (g_bytes_get_data (body, NULL), &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_object_get_object_member (json_node_get_object (root), "data"));
-}
-
-static GtkWidget *
-find_named (GtkWidget *root,
-            const char *name)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  tally_test_collect_widgets (root, GTK_TYPE_WIDGET, found);
-  for (guint i = 0; i < found->len; i++)
-    if (g_strcmp0 (gtk_widget_get_name (g_ptr_array_index (found, i)), name) == 0)
-      return g_ptr_array_index (found, i);
-
-  g_error ("No widget named %s", name);
-  return NULL;
-}
-
 static const char *
 label_text (GtkWidget *root,
             const char *name)
 {
-  return gtk_label_get_text (GTK_LABEL (find_named (root, name)));
+  return gtk_label_get_text (GTK_LABEL (tally_test_find_named (root, name)));
 }
 
 /* The string the key drop-down shows. */
 static const char *
 dropdown_text (GtkWidget *root)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_named (root, "key-filter"));
+  GtkDropDown *dropdown = GTK_DROP_DOWN (tally_test_find_named (root, "key-filter"));
   GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
 
   g_assert_nonnull (item);
@@ -174,37 +129,6 @@ details_loaded (gpointer data)
   return tally_usage_details_get_loaded (TALLY_USAGE_DETAILS (ctx->details));
 }
 
-/* Renders @window's content over white to a PNG in the build dir. */
-static void
-save_png (GtkWidget *window,
-          const char *name)
-{
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                            name, NULL);
-  GtkWidget *child = gtk_widget_get_first_child (window);
-  int width;
-  int height;
-
-  tally_test_spin (100);
-  tally_test_wait_painted (window);
-  width = gtk_widget_get_width (child);
-  height = gtk_widget_get_height (child);
-  g_test_message ("%s: %s is %d×%d", name, G_OBJECT_TYPE_NAME (child), width, height);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA){ 1, 1, 1, 1 }, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gtk_widget_snapshot_child (window, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 static char *
 key_name (TallySession *session,
           gint64 id)
@@ -222,240 +146,367 @@ key_name (TallySession *session,
   return NULL;
 }
 
+/* ------------------------------------------------------------ fixture */
+
+/* The page alone in a window, with a session that is not started yet. */
 static void
-test_filter_by_key (void)
+setup_page (Ctx *ctx,
+            gconstpointer data)
 {
-  Ctx ctx = {
-    0,
-  };
-  g_autoptr (TallyUsageQuery) query = NULL;
+  ctx->session = tally_session_new ();
+  ctx->window = gtk_window_new ();
+  ctx->page = TALLY_USAGE_PAGE (tally_usage_page_new ());
+  ctx->log = tally_usage_page_get_log (ctx->page);
+  gtk_window_set_default_size (GTK_WINDOW (ctx->window), 1280, 760);
+  gtk_window_set_child (GTK_WINDOW (ctx->window), GTK_WIDGET (ctx->page));
+  g_object_add_weak_pointer (G_OBJECT (ctx->window), (gpointer *) &ctx->window);
+  gtk_window_present (GTK_WINDOW (ctx->window));
+}
+
+/* The page on a started demo, its query given the default range. */
+static void
+setup_demo (Ctx *ctx,
+            gconstpointer data)
+{
+  setup_page (ctx, data);
+  tally_usage_page_set_session (ctx->page, ctx->session);
+  tally_test_start_demo (ctx->session);
+  wait_until (query_has_dates, ctx, "the query has a range");
+}
+
+/* The same on a live demo: rows keep arriving (6000 a minute). */
+static void
+setup_live_demo (Ctx *ctx,
+                 gconstpointer data)
+{
+  g_setenv ("TALLY_DEMO_LIVE_ROWS", "6000", TRUE);
+  setup_page (ctx, data);
+  tally_usage_page_set_session (ctx->page, ctx->session);
+  tally_test_start_demo (ctx->session);
+  g_setenv ("TALLY_DEMO_LIVE_ROWS", "0", TRUE);
+}
+
+static gboolean
+log_idle (gpointer data)
+{
+  Ctx *ctx = data;
+
+  return !tally_log_list_get_loading (TALLY_LOG_LIST (ctx->log));
+}
+
+/* Closes the window once the log is in (as the one long scenario of before
+ * ended); the session must be finalized then: a short case may close with a
+ * totals request still being cancelled, so the wait is the leak guard's. */
+static void
+teardown (Ctx *ctx,
+          gconstpointer data)
+{
+  wait_until (log_idle, ctx, "the log to be idle");
+  gtk_window_destroy (GTK_WINDOW (ctx->window));
+  tally_test_spin (50);
+  g_assert_null (ctx->window);
+  tally_test_assert_finalized (ctx->session);
+}
+
+/* Picks key @id in the drop-down, as a user would (from "All keys"). */
+static char *
+pick_key (Ctx *ctx,
+          gint64 id)
+{
+  TallyUsageFilterBar *bar = TALLY_USAGE_FILTER_BAR (tally_test_find_widget (GTK_WIDGET (ctx->page),
+                                                                             TALLY_TYPE_USAGE_FILTER_BAR));
+  g_autofree char *name = key_name (ctx->session, id);
+
+  g_assert_nonnull (name);
+  g_assert_cmpstr (dropdown_text (GTK_WIDGET (ctx->page)), ==, "All keys");
+  g_assert_true (tally_usage_filter_bar_select_key (bar, id));
+  g_assert_cmpstr (dropdown_text (GTK_WIDGET (ctx->page)), ==, name);
+  g_assert_cmpint (tally_usage_query_get_api_key_id (tally_session_get_usage_query (ctx->session)), ==, id);
+
+  return g_steal_pointer (&name);
+}
+
+/* The server's own first page (100 rows) for the session's query. */
+static JsonObject *
+fetch_first_page (Ctx *ctx)
+{
+  g_autofree char *params = tally_usage_query_to_list_params (tally_session_get_usage_query (ctx->session), 1, 100);
+  g_autofree char *path = g_strdup_printf ("/usage?%s", params);
+
+  return tally_test_fetch_data (ctx->session, path);
+}
+
+/* The first row of @page1 is drawn, in server time. */
+static void
+wait_first_row_drawn (Ctx *ctx,
+                      JsonObject *page1)
+{
+  JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
+  g_autofree char *when = g_strndup (json_object_get_string_member (first, "created_at"), 19);
+
+  when[10] = ' ';
+  ctx->needle = when;
+  wait_until (text_shown, ctx, "the first row is drawn");
+  ctx->needle = NULL;
+}
+
+/* ------------------------------------------------------------ cases */
+
+/* Before a session: an empty table, no totals. Then the filter bar gives a
+ * query without dates the default range. */
+static void
+test_default_range (Ctx *ctx,
+                    gconstpointer data)
+{
+  const char *start;
+  const char *end;
+
+  g_assert_cmpstr (label_text (GTK_WIDGET (ctx->page), "total-requests"), ==, "—");
+
+  tally_usage_page_set_session (ctx->page, ctx->session);
+  tally_test_start_demo (ctx->session);
+
+  wait_until (query_has_dates, ctx, "the query has a range");
+  start = tally_usage_query_get_start_date (tally_session_get_usage_query (ctx->session));
+  end = tally_usage_query_get_end_date (tally_session_get_usage_query (ctx->session));
+  g_assert_cmpint (tally_date_range_days (start, end), ==, 7);
+  g_assert_cmpstr (end, ==, tally_session_get_server_today (ctx->session));
+}
+
+/* Key 1 picked in the drop-down: the list, the totals and the first rows are
+ * the server's own for that filter. */
+static void
+test_filter_by_key (Ctx *ctx,
+                    gconstpointer data)
+{
   g_autoptr (JsonObject) page1 = NULL;
   g_autoptr (JsonObject) stats = NULL;
   g_autofree char *params = NULL;
   g_autofree char *path = NULL;
   g_autofree char *expected_requests = NULL;
   g_autofree char *key1 = NULL;
-  g_autofree char *key3 = NULL;
-  TallyUsageFilterBar *bar;
   GtkColumnView *column_view;
-  const char *start;
-  const char *end;
 
-  ctx.session = tally_session_new ();
-  ctx.window = gtk_window_new ();
-  ctx.page = TALLY_USAGE_PAGE (tally_usage_page_new ());
-  ctx.log = tally_usage_page_get_log (ctx.page);
-  gtk_window_set_default_size (GTK_WINDOW (ctx.window), 1280, 760);
-  gtk_window_set_child (GTK_WINDOW (ctx.window), GTK_WIDGET (ctx.page));
-  g_object_add_weak_pointer (G_OBJECT (ctx.window), (gpointer *) &ctx.window);
-  gtk_window_present (GTK_WINDOW (ctx.window));
-
-  /* Before a session: an empty table, no totals. */
-  g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-requests"), ==, "—");
-
-  tally_usage_page_set_session (ctx.page, ctx.session);
-  tally_test_start_demo (ctx.session);
-
-  /* The filter bar gives a query without dates the default range. */
-  wait_until (query_has_dates, &ctx, "the query has a range");
-  start = tally_usage_query_get_start_date (tally_session_get_usage_query (ctx.session));
-  end = tally_usage_query_get_end_date (tally_session_get_usage_query (ctx.session));
-  g_assert_cmpint (tally_date_range_days (start, end), ==, 7);
-  g_assert_cmpstr (end, ==, tally_session_get_server_today (ctx.session));
-
-  /* Pick key 1 in the drop-down, as a user would. */
-  bar = TALLY_USAGE_FILTER_BAR (tally_test_find_widget (GTK_WIDGET (ctx.page), TALLY_TYPE_USAGE_FILTER_BAR));
-  key1 = key_name (ctx.session, 1);
-  key3 = key_name (ctx.session, 3);
-  g_assert_nonnull (key1);
-  g_assert_cmpstr (dropdown_text (GTK_WIDGET (ctx.page)), ==, "All keys");
-  g_assert_true (tally_usage_filter_bar_select_key (bar, 1));
-  g_assert_cmpstr (dropdown_text (GTK_WIDGET (ctx.page)), ==, key1);
-  g_assert_cmpint (tally_usage_query_get_api_key_id (tally_session_get_usage_query (ctx.session)), ==, 1);
+  key1 = pick_key (ctx, 1);
 
   /* The server's own figures for that filter. */
-  query = tally_usage_query_copy (tally_session_get_usage_query (ctx.session));
-  params = tally_usage_query_to_list_params (query, 1, 100);
-  path = g_strdup_printf ("/usage?%s", params);
-  page1 = fetch_raw_data (ctx.session, path);
-  g_clear_pointer (&params, g_free);
-  g_clear_pointer (&path, g_free);
-  params = tally_usage_query_to_stats_params (query);
+  page1 = fetch_first_page (ctx);
+  params = tally_usage_query_to_stats_params (tally_session_get_usage_query (ctx->session));
   g_assert_nonnull (strstr (params, "start_date="));
   path = g_strdup_printf ("/usage/stats?%s", params);
-  stats = fetch_raw_data (ctx.session, path);
+  stats = tally_test_fetch_data (ctx->session, path);
   g_assert_cmpint (json_object_get_int_member (page1, "total"), >, 100);
 
-  wait_until (log_settled, &ctx, "the log is loaded");
-  column_view = GTK_COLUMN_VIEW (find_named (GTK_WIDGET (ctx.page), "usage-log"));
+  wait_until (log_settled, ctx, "the log is loaded");
+  column_view = GTK_COLUMN_VIEW (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-log"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (column_view))), ==,
                     json_object_get_int_member (page1, "total"));
 
   expected_requests = tally_format_count (json_object_get_int_member (stats, "total_requests"));
-  ctx.expected_requests = expected_requests;
-  wait_until (requests_shown, &ctx, "the totals are shown");
+  ctx->expected_requests = expected_requests;
+  wait_until (requests_shown, ctx, "the totals are shown");
   {
     g_autofree char *tokens = tally_format_tokens (json_object_get_int_member (stats, "total_tokens"));
     g_autofree char *billed = tally_format_cost (json_object_get_double_member (stats, "total_actual_cost"));
     g_autofree char *list = tally_format_cost (json_object_get_double_member (stats, "total_cost"));
     g_autofree char *duration = tally_format_duration_ms (json_object_get_double_member (stats, "average_duration_ms"));
 
-    g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-tokens"), ==, tokens);
-    g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-billed"), ==, billed);
-    g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-list"), ==, list);
-    g_assert_cmpstr (label_text (GTK_WIDGET (ctx.page), "total-duration"), ==, duration);
+    g_assert_cmpstr (label_text (GTK_WIDGET (ctx->page), "total-tokens"), ==, tokens);
+    g_assert_cmpstr (label_text (GTK_WIDGET (ctx->page), "total-billed"), ==, billed);
+    g_assert_cmpstr (label_text (GTK_WIDGET (ctx->page), "total-list"), ==, list);
+    g_assert_cmpstr (label_text (GTK_WIDGET (ctx->page), "total-duration"), ==, duration);
   }
   /* The list's total equals the stats' request count: same key, same days. */
   g_assert_cmpint (json_object_get_int_member (page1, "total"), ==, json_object_get_int_member (stats, "total_requests"));
-  g_assert_false (gtk_widget_get_visible (find_named (GTK_WIDGET (ctx.page), "totals-note")));
+  g_assert_false (gtk_widget_get_visible (tally_test_find_named (GTK_WIDGET (ctx->page), "totals-note")));
 
   /* The first rows are on screen, in server time, with the key's name. */
   {
     JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
-    g_autofree char *when = g_strndup (json_object_get_string_member (first, "created_at"), 19);
     g_autofree char *billed = tally_format_cost (json_object_get_double_member (first, "actual_cost"));
 
-    when[10] = ' ';
-    ctx.needle = when;
-    wait_until (text_shown, &ctx, "the first row is drawn");
-    g_assert_true (inscriptions_contain (GTK_WIDGET (ctx.page), billed));
-    g_assert_true (inscriptions_contain (GTK_WIDGET (ctx.page), key1));
-    g_assert_true (inscriptions_contain (GTK_WIDGET (ctx.page),
+    wait_first_row_drawn (ctx, page1);
+    g_assert_true (inscriptions_contain (GTK_WIDGET (ctx->page), billed));
+    g_assert_true (inscriptions_contain (GTK_WIDGET (ctx->page), key1));
+    g_assert_true (inscriptions_contain (GTK_WIDGET (ctx->page),
                                          json_object_get_string_member (first, "model")));
   }
 
-  save_png (ctx.window, "test-usage-page.png");
+  tally_test_save_png (ctx->window, "test-usage-page.png");
+}
 
-  /* Details of the first row: /usage/:id, request id shown as plain text. */
-  {
-    JsonObject *first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
-    g_autofree char *id_path = g_strdup_printf ("/usage/%" G_GINT64_FORMAT, json_object_get_int_member (first, "id"));
-    g_autoptr (JsonObject) single = fetch_raw_data (ctx.session, id_path);
+/* Details of the first row: /usage/:id, request id shown as plain text. */
+static void
+test_details (Ctx *ctx,
+              gconstpointer data)
+{
+  g_autoptr (JsonObject) page1 = NULL;
+  g_autoptr (JsonObject) single = NULL;
+  g_autofree char *key1 = NULL;
+  g_autofree char *id_path = NULL;
+  g_autofree char *expected_key = NULL;
+  GtkColumnView *column_view;
+  GListModel *toplevels;
+  JsonObject *first;
 
-    g_signal_emit_by_name (column_view, "activate", 0);
+  key1 = pick_key (ctx, 1);
+  page1 = fetch_first_page (ctx);
+  wait_until (log_settled, ctx, "the log is loaded");
+  wait_first_row_drawn (ctx, page1);
+  column_view = GTK_COLUMN_VIEW (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-log"));
+
+  first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
+  id_path = g_strdup_printf ("/usage/%" G_GINT64_FORMAT, json_object_get_int_member (first, "id"));
+  single = tally_test_fetch_data (ctx->session, id_path);
+
+  g_signal_emit_by_name (column_view, "activate", 0);
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
-      GListModel *toplevels = gtk_window_get_toplevels ();
+      g_autoptr (GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
 
-      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-        {
-          g_autoptr (GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-          if (TALLY_IS_USAGE_DETAILS (toplevel))
-            ctx.details = toplevel;
-        }
+      if (TALLY_IS_USAGE_DETAILS (toplevel))
+        ctx->details = toplevel;
     }
-    g_assert_nonnull (ctx.details);
-    g_object_add_weak_pointer (G_OBJECT (ctx.details), (gpointer *) &ctx.details);
-    g_assert_true (gtk_window_get_transient_for (ctx.details) == GTK_WINDOW (ctx.window));
-    wait_until (details_loaded, &ctx, "the details are loaded");
-    g_assert_null (tally_usage_details_get_error (TALLY_USAGE_DETAILS (ctx.details)));
-    /* An empty request id (API.md §4.5 allows it) shows as a dash, with
-     * nothing to copy. */
-    if (json_object_get_string_member (single, "request_id")[0] == '\0')
-      {
-        g_assert_cmpstr (label_text (GTK_WIDGET (ctx.details), "request-id-value"), ==, "—");
-        g_assert_false (gtk_widget_get_sensitive (find_named (GTK_WIDGET (ctx.details), "copy-request-id")));
-      }
-    else
-      {
-        g_assert_cmpstr (label_text (GTK_WIDGET (ctx.details), "request-id-value"), ==,
-                         json_object_get_string_member (single, "request_id"));
-        g_assert_true (gtk_widget_get_sensitive (find_named (GTK_WIDGET (ctx.details), "copy-request-id")));
-
-        /* The copy button puts exactly the request id on the clipboard. */
-        {
-          GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (ctx.details));
-          g_autoptr (GAsyncResult) result = NULL;
-          g_autoptr (GError) error = NULL;
-          g_autofree char *copied = NULL;
-          GAsyncResult *slot = NULL;
-
-          g_signal_emit_by_name (find_named (GTK_WIDGET (ctx.details), "copy-request-id"), "clicked");
-          gdk_clipboard_read_text_async (clipboard, NULL, tally_test_store_result_cb, &slot);
-          result = tally_test_wait_result (&slot);
-          copied = gdk_clipboard_read_text_finish (clipboard, result, &error);
-          g_assert_no_error (error);
-          g_assert_cmpstr (copied, ==, json_object_get_string_member (single, "request_id"));
-        }
-      }
-    g_assert_cmpint (json_object_get_int_member (single, "id"), ==, json_object_get_int_member (first, "id"));
+  g_assert_nonnull (ctx->details);
+  g_object_add_weak_pointer (G_OBJECT (ctx->details), (gpointer *) &ctx->details);
+  g_assert_true (gtk_window_get_transient_for (ctx->details) == GTK_WINDOW (ctx->window));
+  wait_until (details_loaded, ctx, "the details are loaded");
+  g_assert_null (tally_usage_details_get_error (TALLY_USAGE_DETAILS (ctx->details)));
+  /* An empty request id (API.md §4.5 allows it) shows as a dash, with
+   * nothing to copy. */
+  if (json_object_get_string_member (single, "request_id")[0] == '\0')
     {
-      g_autofree char *expected_key = g_strdup_printf ("%s (#1)", key1);
-
-      g_assert_cmpstr (label_text (GTK_WIDGET (ctx.details), "key-value"), ==, expected_key);
+      g_assert_cmpstr (label_text (GTK_WIDGET (ctx->details), "request-id-value"), ==, "—");
+      g_assert_false (gtk_widget_get_sensitive (tally_test_find_named (GTK_WIDGET (ctx->details), "copy-request-id")));
     }
-    save_png (GTK_WIDGET (ctx.details), "test-usage-details.png");
-    gtk_window_destroy (ctx.details);
-    tally_test_spin (20);
-    g_assert_null (ctx.details);
-  }
+  else
+    {
+      GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (ctx->details));
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *copied = NULL;
+      GAsyncResult *slot = NULL;
 
-  /* The dashboard's "filter by this key": the drop-down follows. */
-  {
-    g_autoptr (TallyUsageQuery) by_key = tally_usage_query_copy (tally_session_get_usage_query (ctx.session));
+      g_assert_cmpstr (label_text (GTK_WIDGET (ctx->details), "request-id-value"), ==,
+                       json_object_get_string_member (single, "request_id"));
+      g_assert_true (gtk_widget_get_sensitive (tally_test_find_named (GTK_WIDGET (ctx->details), "copy-request-id")));
 
-    tally_usage_query_set_api_key_id (by_key, 3);
-    tally_session_set_usage_query (ctx.session, by_key);
-    g_assert_cmpint (tally_usage_filter_bar_get_selected_key (bar), ==, 3);
-    g_assert_cmpstr (dropdown_text (GTK_WIDGET (ctx.page)), ==, key3);
-    wait_until (log_settled, &ctx, "the key 3 log is loaded");
-    g_assert_cmpuint (g_list_model_get_n_items (ctx.log), >, 0);
+      /* The copy button puts exactly the request id on the clipboard. */
+      g_signal_emit_by_name (tally_test_find_named (GTK_WIDGET (ctx->details), "copy-request-id"), "clicked");
+      gdk_clipboard_read_text_async (clipboard, NULL, tally_test_store_result_cb, &slot);
+      result = tally_test_wait_result (&slot);
+      copied = gdk_clipboard_read_text_finish (clipboard, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (copied, ==, json_object_get_string_member (single, "request_id"));
+    }
+  g_assert_cmpint (json_object_get_int_member (single, "id"), ==, json_object_get_int_member (first, "id"));
+  expected_key = g_strdup_printf ("%s (#1)", key1);
+  g_assert_cmpstr (label_text (GTK_WIDGET (ctx->details), "key-value"), ==, expected_key);
 
-    /* A deleted key (7: not in /keys) is named by number; its log is a 404. */
-    tally_usage_query_set_api_key_id (by_key, 7);
-    tally_session_set_usage_query (ctx.session, by_key);
-    g_assert_cmpint (tally_usage_filter_bar_get_selected_key (bar), ==, 7);
-    g_assert_cmpstr (dropdown_text (GTK_WIDGET (ctx.page)), ==, "Deleted key #7");
-    wait_until (log_failed, &ctx, "the deleted key's log fails");
-    g_assert_cmpuint (g_list_model_get_n_items (ctx.log), ==, 0);
+  tally_test_save_png (GTK_WIDGET (ctx->details), "test-usage-details.png");
+  gtk_window_destroy (ctx->details);
+  tally_test_spin (20);
+  g_assert_null (ctx->details);
+}
 
-    /* A model filter shows the note about S servers' totals. */
-    tally_usage_query_set_api_key_id (by_key, 0);
-    tally_usage_query_set_stream (by_key, TALLY_STREAM_SYNC);
-    tally_session_set_usage_query (ctx.session, by_key);
-    g_assert_true (gtk_widget_get_visible (find_named (GTK_WIDGET (ctx.page), "totals-note")));
-    g_assert_cmpint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_named (GTK_WIDGET (ctx.page), "stream-filter"))), ==, 2);
-    wait_until (log_settled, &ctx, "the sync log is loaded");
-  }
+/* The session's query with @key_id (0: all keys) and @stream. */
+static void
+set_query (Ctx *ctx,
+           gint64 key_id,
+           TallyStreamFilter stream)
+{
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_copy (tally_session_get_usage_query (ctx->session));
 
-  /* Column visibility follows GSettings, and the column actions write it. */
-  {
-    g_autoptr (GSettings) settings = g_settings_new (BASE_ID);
-    const char *hide[] = { "model", "first-token", NULL };
-    GListModel *view_columns = gtk_column_view_get_columns (column_view);
-    g_auto (GStrv) hidden = NULL;
-    guint n_visible = 0;
+  tally_usage_query_set_api_key_id (query, key_id);
+  tally_usage_query_set_stream (query, stream);
+  tally_session_set_usage_query (ctx->session, query);
+}
 
-    g_settings_set_strv (settings, "usage-hidden-columns", hide);
-    for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
-      {
-        g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+static TallyUsageFilterBar *
+filter_bar (Ctx *ctx)
+{
+  return TALLY_USAGE_FILTER_BAR (tally_test_find_widget (GTK_WIDGET (ctx->page), TALLY_TYPE_USAGE_FILTER_BAR));
+}
 
-        if (gtk_column_view_column_get_visible (column))
-          n_visible++;
-      }
-    g_assert_cmpuint (n_visible, ==, 12);
+/* The dashboard's "filter by this key": the drop-down follows. */
+static void
+test_query_key (Ctx *ctx,
+                gconstpointer data)
+{
+  g_autofree char *key3 = key_name (ctx->session, 3);
 
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx.page), "columns.duration", NULL));
-    hidden = g_settings_get_strv (settings, "usage-hidden-columns");
-    g_assert_cmpuint (g_strv_length (hidden), ==, 3);
-    g_assert_true (g_strv_contains ((const char *const *) hidden, "duration"));
-    g_settings_reset (settings, "usage-hidden-columns");
-  }
+  g_assert_nonnull (key3);
+  set_query (ctx, 3, tally_usage_query_get_stream (tally_session_get_usage_query (ctx->session)));
+  g_assert_cmpint (tally_usage_filter_bar_get_selected_key (filter_bar (ctx)), ==, 3);
+  g_assert_cmpstr (dropdown_text (GTK_WIDGET (ctx->page)), ==, key3);
+  wait_until (log_settled, ctx, "the key 3 log is loaded");
+  g_assert_cmpuint (g_list_model_get_n_items (ctx->log), >, 0);
+}
 
-  /* Ctrl+F's action puts the focus in the filter bar. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx.page), "usage.focus-filter", NULL));
-  {
-    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (ctx.window));
+/* A deleted key (7: not in /keys) is named by number; its log is a 404. */
+static void
+test_deleted_key (Ctx *ctx,
+                  gconstpointer data)
+{
+  set_query (ctx, 7, tally_usage_query_get_stream (tally_session_get_usage_query (ctx->session)));
+  g_assert_cmpint (tally_usage_filter_bar_get_selected_key (filter_bar (ctx)), ==, 7);
+  g_assert_cmpstr (dropdown_text (GTK_WIDGET (ctx->page)), ==, "Deleted key #7");
+  wait_until (log_failed, ctx, "the deleted key's log fails");
+  g_assert_cmpuint (g_list_model_get_n_items (ctx->log), ==, 0);
+}
 
-    g_assert_nonnull (focus);
-    g_assert_true (gtk_widget_is_ancestor (focus, find_named (GTK_WIDGET (ctx.page), "key-filter")));
-  }
+/* A model filter shows the note about S servers' totals. */
+static void
+test_totals_note (Ctx *ctx,
+                  gconstpointer data)
+{
+  set_query (ctx, 0, TALLY_STREAM_SYNC);
+  g_assert_true (gtk_widget_get_visible (tally_test_find_named (GTK_WIDGET (ctx->page), "totals-note")));
+  g_assert_cmpint (gtk_drop_down_get_selected (GTK_DROP_DOWN (tally_test_find_named (GTK_WIDGET (ctx->page), "stream-filter"))), ==, 2);
+  wait_until (log_settled, ctx, "the sync log is loaded");
+}
 
-  gtk_window_destroy (GTK_WINDOW (ctx.window));
-  tally_test_spin (50);
-  g_assert_null (ctx.window);
-  g_assert_finalize_object (ctx.session);
+/* Column visibility follows GSettings, and the column actions write it. */
+static void
+test_columns (Ctx *ctx,
+              gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (BASE_ID);
+  const char *hide[] = { "model", "first-token", NULL };
+  GtkColumnView *column_view = GTK_COLUMN_VIEW (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-log"));
+  GListModel *view_columns = gtk_column_view_get_columns (column_view);
+  g_auto (GStrv) hidden = NULL;
+  guint n_visible = 0;
+
+  g_settings_set_strv (settings, "usage-hidden-columns", hide);
+  for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+
+      if (gtk_column_view_column_get_visible (column))
+        n_visible++;
+    }
+  g_assert_cmpuint (n_visible, ==, 12);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx->page), "columns.duration", NULL));
+  hidden = g_settings_get_strv (settings, "usage-hidden-columns");
+  g_assert_cmpuint (g_strv_length (hidden), ==, 3);
+  g_assert_true (g_strv_contains ((const char *const *) hidden, "duration"));
+  g_settings_reset (settings, "usage-hidden-columns");
+}
+
+/* Ctrl+F's action puts the focus in the filter bar. */
+static void
+test_focus_filter (Ctx *ctx,
+                   gconstpointer data)
+{
+  GtkWidget *focus;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx->page), "usage.focus-filter", NULL));
+  focus = gtk_root_get_focus (GTK_ROOT (ctx->window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, tally_test_find_named (GTK_WIDGET (ctx->page), "key-filter")));
 }
 
 static gboolean
@@ -469,11 +520,9 @@ new_rows_offered (gpointer data)
 /* Rows arriving on a live demo: a refresh offers them ("N new requests ·
  * Show") without moving the list; Show loads the list again at the head. */
 static void
-test_new_rows (void)
+test_new_rows (Ctx *ctx,
+               gconstpointer data)
 {
-  Ctx ctx = {
-    0,
-  };
   GtkWidget *revealer;
   GtkWidget *button;
   g_autoptr (TallyLogRow) first = NULL;
@@ -484,32 +533,19 @@ test_new_rows (void)
   guint n_items;
   guint n_new;
 
-  g_setenv ("TALLY_DEMO_LIVE_ROWS", "6000", TRUE);
-  ctx.session = tally_session_new ();
-  ctx.window = gtk_window_new ();
-  ctx.page = TALLY_USAGE_PAGE (tally_usage_page_new ());
-  ctx.log = tally_usage_page_get_log (ctx.page);
-  gtk_window_set_default_size (GTK_WINDOW (ctx.window), 1280, 760);
-  gtk_window_set_child (GTK_WINDOW (ctx.window), GTK_WIDGET (ctx.page));
-  g_object_add_weak_pointer (G_OBJECT (ctx.window), (gpointer *) &ctx.window);
-  gtk_window_present (GTK_WINDOW (ctx.window));
-  tally_usage_page_set_session (ctx.page, ctx.session);
-  tally_test_start_demo (ctx.session);
-  g_setenv ("TALLY_DEMO_LIVE_ROWS", "0", TRUE);
-
-  wait_until (log_settled, &ctx, "the log is loaded");
-  revealer = tally_test_find_widget (GTK_WIDGET (ctx.page), GTK_TYPE_REVEALER);
-  n_items = g_list_model_get_n_items (ctx.log);
-  first = g_list_model_get_item (ctx.log, 0);
-  wait_until (log_settled, &ctx, "page 1 is in");
+  wait_until (log_settled, ctx, "the log is loaded");
+  revealer = tally_test_find_widget (GTK_WIDGET (ctx->page), GTK_TYPE_REVEALER);
+  n_items = g_list_model_get_n_items (ctx->log);
+  first = g_list_model_get_item (ctx->log, 0);
+  wait_until (log_settled, ctx, "page 1 is in");
   first_id = tally_usage_log_get_id (tally_log_row_get_log (first));
 
   /* a refresh only looks: the list stays as it was */
   tally_test_spin (100);
-  tally_usage_page_reload (ctx.page);
-  wait_until (new_rows_offered, &ctx, "new rows are offered");
-  n_new = tally_log_list_get_n_new (TALLY_LOG_LIST (ctx.log));
-  g_assert_cmpuint (g_list_model_get_n_items (ctx.log), ==, n_items);
+  tally_usage_page_reload (ctx->page);
+  wait_until (new_rows_offered, ctx, "new rows are offered");
+  n_new = tally_log_list_get_n_new (TALLY_LOG_LIST (ctx->log));
+  g_assert_cmpuint (g_list_model_get_n_items (ctx->log), ==, n_items);
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
   button = gtk_revealer_get_child (GTK_REVEALER (revealer));
   count = tally_format_count_styled (n_new, tally_number_style_locale ());
@@ -517,31 +553,29 @@ test_new_rows (void)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, expected);
 
   /* Show: page 1 again, the new rows on top */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx.page), "usage.show-new", NULL));
-  wait_until (log_settled, &ctx, "the log is loaded again");
-  g_assert_cmpuint (g_list_model_get_n_items (ctx.log), >=, n_items + n_new);
-  head = g_list_model_get_item (ctx.log, 0);
-  wait_until (log_settled, &ctx, "page 1 is in again");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ctx->page), "usage.show-new", NULL));
+  wait_until (log_settled, ctx, "the log is loaded again");
+  g_assert_cmpuint (g_list_model_get_n_items (ctx->log), >=, n_items + n_new);
+  head = g_list_model_get_item (ctx->log, 0);
+  wait_until (log_settled, ctx, "page 1 is in again");
   g_assert_cmpint (tally_usage_log_get_id (tally_log_row_get_log (head)), >, first_id);
-
-  gtk_window_destroy (GTK_WINDOW (ctx.window));
-  tally_test_spin (50);
-  g_assert_null (ctx.window);
-  g_assert_finalize_object (ctx.session);
 }
 
 int
 main (int argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
+  tally_test_gtk_init (&argc, &argv);
 
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  g_test_add_func ("/usage-page/filter-by-key", test_filter_by_key);
-  g_test_add_func ("/usage-page/new-rows", test_new_rows);
+  g_test_add ("/usage-page/default-range", Ctx, NULL, setup_page, test_default_range, teardown);
+  g_test_add ("/usage-page/filter-by-key", Ctx, NULL, setup_demo, test_filter_by_key, teardown);
+  g_test_add ("/usage-page/details", Ctx, NULL, setup_demo, test_details, teardown);
+  g_test_add ("/usage-page/query-key", Ctx, NULL, setup_demo, test_query_key, teardown);
+  g_test_add ("/usage-page/deleted-key", Ctx, NULL, setup_demo, test_deleted_key, teardown);
+  g_test_add ("/usage-page/totals-note", Ctx, NULL, setup_demo, test_totals_note, teardown);
+  g_test_add ("/usage-page/columns", Ctx, NULL, setup_demo, test_columns, teardown);
+  g_test_add ("/usage-page/focus-filter", Ctx, NULL, setup_demo, test_focus_filter, teardown);
+  g_test_add ("/usage-page/new-rows", Ctx, NULL, setup_live_demo, test_new_rows, teardown);
 
   return g_test_run ();
 }

@@ -29,52 +29,6 @@
 #include "tally-usage.h"
 #include "tally-window.h"
 
-#define GUARD_SECONDS 20
-
-typedef gboolean (*SessionPredicate) (TallySession *session);
-
-static void
-wait_until (TallySession *session,
-            SessionPredicate predicate)
-{
-  tally_test_wait_until ((TallyTestPredicate) predicate, session, 50, GUARD_SECONDS, "the session");
-}
-
-static gboolean
-is_idle (TallySession *session)
-{
-  return !tally_session_get_busy (session);
-}
-
-static JsonObject *
-fetch_raw_data (TallySession *session,
-                const char *path)
-{
-  TallyClient *client = tally_session_get_client (session);
-  g_autoptr (SoupSession) soup = soup_session_new ();
-  g_autofree char *uri = g_strconcat (tally_client_get_base_url (client), path, NULL);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", tally_client_get_token (client));
-  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_send_and_read_async (soup, msg, G_PRIORITY_DEFAULT, NULL,
-                                    tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  body = soup_session_send_and_read_finish (soup, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-
-  root = json_from_string (g_bytes_get_data (body, NULL), &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_object_get_object_member (json_node_get_object (root), "data"));
-}
-
 /* The labels of a card as shown on screen: title, value, caption. */
 static void
 read_card (TallyStatCard *card,
@@ -131,34 +85,30 @@ is_showing (GtkWidget *widget)
   return gtk_widget_is_ancestor (widget, gtk_stack_get_visible_child (GTK_STACK (page))) && gtk_widget_get_mapped (widget);
 }
 
-static void
-save_png (GtkWidget *widget,
-          const char *name)
+/* How many labels under @root show exactly @text. */
+static guint
+count_labels (GtkWidget *root,
+              const char *text)
 {
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  guint n = 0;
 
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
+  tally_test_collect_widgets (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      n++;
 
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
+  return n;
+}
 
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
+/* Destroys @window; @session must be finalized soon after. */
+static void
+destroy_window (TallyWindow *window,
+                TallySession *session)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
 }
 
 static void
@@ -184,7 +134,7 @@ test_dashboard (void)
   dashboard_page = tally_test_find_widget (GTK_WIDGET (window), g_type_from_name ("TallyDashboardPage"));
   g_assert_true (is_showing (login_page));
   g_assert_false (is_showing (dashboard_page));
-  save_png (GTK_WIDGET (window), "window-login.png");
+  tally_test_save_png (GTK_WIDGET (window), "window-login.png");
 
   tally_test_start_demo (session);
   tally_test_spin (300);
@@ -192,8 +142,8 @@ test_dashboard (void)
   g_assert_true (is_showing (dashboard_page));
 
   server = TALLY_DEMO_SERVER (tally_session_get_demo_backend (session));
-  stats = fetch_raw_data (session, "/api/v1/usage/dashboard/stats");
-  me = fetch_raw_data (session, "/api/v1/auth/me");
+  stats = tally_test_fetch_data (session, "/usage/dashboard/stats");
+  me = tally_test_fetch_data (session, "/auth/me");
 
   tally_test_collect_widgets (dashboard_page, TALLY_TYPE_STAT_CARD, cards);
   /* the "right now" strip (4) and the range's cards (4) */
@@ -274,7 +224,7 @@ test_dashboard (void)
     g_assert_true (found_demo);
   }
 
-  save_png (GTK_WIDGET (window), "window-dashboard.png");
+  tally_test_save_png (GTK_WIDGET (window), "window-dashboard.png");
 
   /* Log out through the action: back to the login page. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.logout", NULL));
@@ -293,22 +243,14 @@ test_toast_is_plain_text (void)
 {
   TallySession *session = tally_session_new ();
   TallyWindow *window = tally_window_new (NULL, session);
-  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-  gboolean found = FALSE;
 
   gtk_window_present (GTK_WINDOW (window));
   tally_window_add_toast (window, "Key CI <b>&amp; bot failed");
   tally_test_spin (300);
 
-  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), "Key CI <b>&amp; bot failed") == 0)
-      found = TRUE;
-  g_assert_true (found);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (window), "Key CI <b>&amp; bot failed"), >=, 1);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  tally_test_spin (50);
-  g_assert_finalize_object (session);
+  destroy_window (window, session);
 }
 
 /* Views raise toasts through win.toast (plain text too), never the window's API. */
@@ -317,23 +259,15 @@ test_toast_action (void)
 {
   TallySession *session = tally_session_new ();
   TallyWindow *window = tally_window_new (NULL, session);
-  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-  guint found = 0;
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tally_window_get_dashboard_page (window)),
                                              "win.toast", "s", "Usage <i>failed</i> & more"));
   tally_test_spin (300);
 
-  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), "Usage <i>failed</i> & more") == 0)
-      found++;
-  g_assert_cmpuint (found, ==, 1);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (window), "Usage <i>failed</i> & more"), ==, 1);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  tally_test_spin (50);
-  g_assert_finalize_object (session);
+  destroy_window (window, session);
 }
 
 static void
@@ -342,10 +276,8 @@ test_error_toast_keeps_cards (void)
   TallySession *session = tally_session_new ();
   TallyWindow *window = tally_window_new (NULL, session);
   g_autoptr (GPtrArray) cards = g_ptr_array_new ();
-  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
   g_autofree char *before = NULL;
   const char *title, *value, *caption;
-  gboolean found = FALSE;
 
   gtk_window_present (GTK_WINDOW (window));
   tally_test_start_demo (session);
@@ -358,24 +290,16 @@ test_error_toast_keeps_cards (void)
 
   tally_demo_server_set_fault (TALLY_DEMO_SERVER (tally_session_get_demo_backend (session)), TALLY_DEMO_FAULT_SERVER_ERROR);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
-  wait_until (session, is_idle);
+  tally_test_wait_session_idle (session);
   tally_test_spin (300);
 
   g_assert_nonnull (tally_session_get_last_error (session));
   read_card (g_ptr_array_index (cards, 1), &title, &value, &caption);
   g_assert_cmpstr (value, ==, before);
 
-  tally_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)),
-                   tally_session_get_last_error (session))
-        == 0)
-      found = TRUE;
-  g_assert_true (found);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (window), tally_session_get_last_error (session)), >=, 1);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  tally_test_spin (50);
-  g_assert_finalize_object (session);
+  destroy_window (window, session);
 }
 
 static gboolean
@@ -482,7 +406,7 @@ test_destroy_during_reload (void)
   g_assert_null (window);
 
   /* The answers arrive with no window to update. */
-  wait_until (session, is_idle);
+  tally_test_wait_session_idle (session);
   tally_test_spin (50);
   g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_READY);
   g_assert_null (tally_session_get_last_error (session));
@@ -543,23 +467,8 @@ test_narrow (void)
   tally_test_spin (10);
   g_assert_null (window);
   gtk_settings_reset_property (gtk_settings_get_default (), "gtk-decoration-layout");
-  wait_until (session, is_idle);
+  tally_test_wait_session_idle (session);
   g_assert_finalize_object (session);
-}
-
-static void
-use_token (TallySession *session,
-           const char *url,
-           const char *token)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  tally_session_use_token_async (session, url, token, NULL, tally_test_store_result_cb, &slot);
-  result = tally_test_wait_result (&slot);
-  g_assert_true (tally_session_use_token_finish (session, result, &error));
-  g_assert_no_error (error);
 }
 
 static gboolean
@@ -594,43 +503,70 @@ assert_login_fields (GtkWidget *login_page,
   g_assert_cmpstr (gtk_editable_get_text (g_ptr_array_index (rows, 1)), ==, email);
 }
 
-/* A 401 from any call: the login page, filled in, saying why. */
-static void
-test_unauthorized_login_page (void)
+/* A window on a demo server of its own (2000 rows), logged in with a token
+ * that lasts @lifetime seconds, showing what it shows then. */
+typedef struct
 {
-  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
-  TallySession *session = tally_session_new ();
-  TallyWindow *window = tally_window_new (NULL, session);
+  TallyDemoServer *server;
+  TallySession *session;
+  TallyWindow *window;
+  GtkWidget *login_page;
+} TokenWindow;
+
+static void
+token_window_open (TokenWindow *tw,
+                   guint lifetime)
+{
   g_autofree char *token = NULL;
   g_autoptr (GError) error = NULL;
-  GtkWidget *login_page;
 
-  g_assert_true (tally_demo_server_start (server, &error));
+  tw->server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
+  tw->session = tally_session_new ();
+  tw->window = tally_window_new (NULL, tw->session);
+  g_assert_true (tally_demo_server_start (tw->server, &error));
   g_assert_no_error (error);
-  token = tally_demo_server_issue_token (server, 3600);
+  token = tally_demo_server_issue_token (tw->server, lifetime);
 
-  gtk_window_present (GTK_WINDOW (window));
-  login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
-  use_token (session, tally_demo_server_get_url (server), token);
-  wait_until (session, is_idle);
-  tally_test_spin (200);
-  g_assert_false (is_showing (login_page));
-
-  tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_TOKEN_EXPIRED);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
-  wait_until (session, is_idle);
+  gtk_window_present (GTK_WINDOW (tw->window));
+  tw->login_page = tally_test_find_widget (GTK_WIDGET (tw->window), TALLY_TYPE_LOGIN_PAGE);
+  tally_test_use_token (tw->session, tally_demo_server_get_url (tw->server), token);
+  tally_test_wait_session_idle (tw->session);
   tally_test_spin (300);
+}
 
-  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
-  g_assert_true (is_showing (login_page));
-  assert_login_fields (login_page, tally_demo_server_get_url (server), tally_demo_server_get_email (server));
-  g_assert_true (shows_text (login_page, "Your session has expired. Please log in again."));
-
+/* Closes @window; @session and @server (started) must be finalized then. */
+static void
+close_window (TallyWindow *window,
+              TallySession *session,
+              TallyDemoServer *server)
+{
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (300);
   g_assert_finalize_object (session);
   tally_demo_server_stop (server);
   g_assert_finalize_object (server);
+}
+
+/* A 401 from any call: the login page, filled in, saying why. */
+static void
+test_unauthorized_login_page (void)
+{
+  TokenWindow tw;
+
+  token_window_open (&tw, 3600);
+  g_assert_false (is_showing (tw.login_page));
+
+  tally_demo_server_set_fault (tw.server, TALLY_DEMO_FAULT_TOKEN_EXPIRED);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tw.window), "win.refresh", NULL));
+  tally_test_wait_session_idle (tw.session);
+  tally_test_spin (300);
+
+  g_assert_cmpint (tally_session_get_state (tw.session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
+  g_assert_true (is_showing (tw.login_page));
+  assert_login_fields (tw.login_page, tally_demo_server_get_url (tw.server), tally_demo_server_get_email (tw.server));
+  g_assert_true (shows_text (tw.login_page, "Your session has expired. Please log in again."));
+
+  close_window (tw.window, tw.session, tw.server);
 }
 
 /* Polls until the login page shows @text in a mapped label (10 s guard). */
@@ -648,6 +584,18 @@ login_page_says (GtkWidget *login_page,
   return FALSE;
 }
 
+static void
+disable_user (TallyDemoServer *server)
+{
+  tally_demo_server_set_user_active (server, FALSE);
+}
+
+static void
+admit_admins_only (TallyDemoServer *server)
+{
+  tally_demo_server_set_admin_only (server, TRUE);
+}
+
 /* Each way a login of today's server ends says why on the login page: ended
  * while in use (a refresh or a call refused), and refused at login. */
 static void
@@ -656,13 +604,14 @@ test_session_end_sentences (void)
   static const struct
   {
     const char *hook;
+    void (*end) (TallyDemoServer *server); /* after the access tokens expired */
     const char *sentence;
   } cases[] = {
-    { "revoked", "Your password was changed or the session was revoked — log in again" },
-    { "network", "The server noticed a change of network or app and ended the session for safety — log in again" },
-    { "refresh-expired", "Your login has expired — log in again" },
-    { "disabled", "This account is disabled — contact the site’s administrator" },
-    { "admin-only", "This site only lets administrators log in" },
+    { "revoked", tally_demo_server_revoke_sessions, "Your password was changed or the session was revoked — log in again" },
+    { "network", tally_demo_server_change_network, "The server noticed a change of network or app and ended the session for safety — log in again" },
+    { "refresh-expired", NULL, "Your login has expired — log in again" },
+    { "disabled", disable_user, "This account is disabled — contact the site’s administrator" },
+    { "admin-only", admit_admins_only, "This site only lets administrators log in" },
   };
   TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 500, "days", (guint) 10, NULL);
   g_autoptr (GError) error = NULL;
@@ -675,8 +624,6 @@ test_session_end_sentences (void)
       TallySession *session = tally_session_new ();
       TallyWindow *window = tally_window_new (NULL, session);
       g_autoptr (GPtrArray) rows = g_ptr_array_new ();
-      g_autoptr (GAsyncResult) result = NULL;
-      GAsyncResult *slot = NULL;
       GtkWidget *login_page;
 
       g_test_message ("%s", cases[i].hook);
@@ -686,28 +633,16 @@ test_session_end_sentences (void)
 
       gtk_window_present (GTK_WINDOW (window));
       login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
-      g_assert_true (tally_session_set_server (session, tally_demo_server_get_url (server), &error));
-      tally_session_login_async (session, tally_demo_server_get_email (server), tally_demo_server_get_password (server),
-                                 NULL, NULL, tally_test_store_result_cb, &slot);
-      result = tally_test_wait_result (&slot);
-      g_assert_true (tally_session_login_finish (session, result, &error));
-      g_assert_no_error (error);
-      g_clear_object (&result);
-      wait_until (session, is_idle);
+      tally_test_log_in (session, server);
+      tally_test_wait_session_idle (session);
       g_assert_false (is_showing (login_page));
 
       /* ended while in use */
       tally_demo_server_expire_access_tokens (server);
-      if (g_str_equal (cases[i].hook, "revoked"))
-        tally_demo_server_revoke_sessions (server);
-      else if (g_str_equal (cases[i].hook, "network"))
-        tally_demo_server_change_network (server);
-      else if (g_str_equal (cases[i].hook, "disabled"))
-        tally_demo_server_set_user_active (server, FALSE);
-      else if (g_str_equal (cases[i].hook, "admin-only"))
-        tally_demo_server_set_admin_only (server, TRUE);
+      if (cases[i].end != NULL)
+        cases[i].end (server);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
-      wait_until (session, is_idle);
+      tally_test_wait_session_idle (session);
       g_assert_true (login_page_says (login_page, cases[i].sentence));
       g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
 
@@ -741,43 +676,26 @@ test_session_end_sentences (void)
 static void
 test_expiry_prompt (void)
 {
-  TallyDemoServer *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "rows", (guint) 2000, NULL);
-  TallySession *session = tally_session_new ();
-  TallyWindow *window = tally_window_new (NULL, session);
-  g_autofree char *token = NULL;
-  g_autoptr (GError) error = NULL;
-  GtkWidget *login_page;
+  TokenWindow tw;
 
-  g_assert_true (tally_demo_server_start (server, &error));
-  g_assert_no_error (error);
-  token = tally_demo_server_issue_token (server, 120);
-
-  gtk_window_present (GTK_WINDOW (window));
-  login_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_LOGIN_PAGE);
-  use_token (session, tally_demo_server_get_url (server), token);
-  wait_until (session, is_idle);
-  tally_test_spin (300);
+  token_window_open (&tw, 120);
 
   /* the dashboard, with the prompt over it */
-  g_assert_true (tally_session_get_expires_soon (session));
-  g_assert_false (is_showing (login_page));
-  g_assert_true (shows_text (GTK_WIDGET (window), "Your login expires in a few minutes"));
-  g_assert_true (shows_text (GTK_WIDGET (window), "Log In Again"));
+  g_assert_true (tally_session_get_expires_soon (tw.session));
+  g_assert_false (is_showing (tw.login_page));
+  g_assert_true (shows_text (GTK_WIDGET (tw.window), "Your login expires in a few minutes"));
+  g_assert_true (shows_text (GTK_WIDGET (tw.window), "Log In Again"));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.relogin", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tw.window), "win.relogin", NULL));
   tally_test_spin (300);
-  g_assert_cmpint (tally_session_get_state (session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
-  g_assert_false (tally_session_get_expires_soon (session));
-  g_assert_true (is_showing (login_page));
-  assert_login_fields (login_page, tally_demo_server_get_url (server), tally_demo_server_get_email (server));
-  g_assert_true (shows_text (login_page, "Your login was about to expire"));
-  g_assert_false (shows_text (GTK_WIDGET (window), "Your login expires in a few minutes"));
+  g_assert_cmpint (tally_session_get_state (tw.session), ==, TALLY_SESSION_STATE_LOGGED_OUT);
+  g_assert_false (tally_session_get_expires_soon (tw.session));
+  g_assert_true (is_showing (tw.login_page));
+  assert_login_fields (tw.login_page, tally_demo_server_get_url (tw.server), tally_demo_server_get_email (tw.server));
+  g_assert_true (shows_text (tw.login_page, "Your login was about to expire"));
+  g_assert_false (shows_text (GTK_WIDGET (tw.window), "Your login expires in a few minutes"));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  tally_test_spin (300);
-  g_assert_finalize_object (session);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (server);
+  close_window (tw.window, tw.session, tw.server);
 }
 
 /* Tencent and Aliyun captchas: the login page says so and opens the
@@ -824,11 +742,7 @@ check_login_captcha (const char *kind,
     expanded |= adw_expander_row_get_expanded (g_ptr_array_index (expanders, i));
   g_assert_true (expanded);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  tally_test_spin (300);
-  g_assert_finalize_object (session);
-  tally_demo_server_stop (server);
-  g_assert_finalize_object (server);
+  close_window (window, session, server);
 }
 
 static void
@@ -851,11 +765,7 @@ main (int argc,
 {
   g_autoptr (GtkCssProvider) provider = NULL;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  (void) tally_get_resource ();
-
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  tally_test_gtk_init (&argc, &argv);
 
   /* What TallyApplication gets from its resource base path. */
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),

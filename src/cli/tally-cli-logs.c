@@ -295,12 +295,12 @@ tally_cli_run_report_pdf (Cli *cli)
     return tally_cli_fail_with_error (cli, error);
 
   file = g_file_new_for_commandline_arg (cli->output);
-  tally_report_pdf_export_async (cli->client, cli->query,
+  tally_report_export_pdf_async (cli->client, cli->query,
                                  tally_client_get_base_url (cli->client),
                                  tally_user_get_email (user),
-                                 file, NULL, tally_cli_store_result_cb, &slot);
+                                 file, tally_report_pdf_write, NULL, tally_cli_store_result_cb, &slot);
   result = tally_cli_wait_result (&slot);
-  if (!tally_report_pdf_export_finish (result, &error))
+  if (!tally_report_export_pdf_finish (result, &error))
     return tally_cli_fail_with_error (cli, error);
 
   return TALLY_CLI_EXIT_OK;

@@ -163,18 +163,6 @@ tally_chart_palette_equal (const TallyChartPalette *a,
   return TRUE;
 }
 
-static int
-hex_digit (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /**
  * tally_rgba_parse:
  * @rgba: (out): the colour
@@ -196,7 +184,7 @@ tally_rgba_parse (TallyRGBA *rgba,
 
   for (guint i = 0; i < 6; i++)
     {
-      digits[i] = hex_digit (hex[i + 1]);
+      digits[i] = g_ascii_xdigit_value (hex[i + 1]);
       if (digits[i] < 0)
         return FALSE;
     }
@@ -241,4 +229,15 @@ tally_rgba_set_source (cairo_t *cr,
   g_return_if_fail (rgba != NULL);
 
   cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha);
+}
+
+void
+tally_rgba_set_source_with_alpha (cairo_t *cr,
+                                  const TallyRGBA *rgba,
+                                  double alpha)
+{
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (rgba != NULL);
+
+  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
 }

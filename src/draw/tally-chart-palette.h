@@ -74,5 +74,9 @@ gboolean tally_rgba_equal (const TallyRGBA *a,
 /* cairo_set_source_rgba() with @rgba */
 void tally_rgba_set_source (cairo_t *cr,
                             const TallyRGBA *rgba);
+/* The same with the colour's alpha multiplied by @alpha. */
+void tally_rgba_set_source_with_alpha (cairo_t *cr,
+                                       const TallyRGBA *rgba,
+                                       double alpha);
 
 G_END_DECLS

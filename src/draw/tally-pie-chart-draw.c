@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-draw-utils-private.h"
 #include "tally-format.h"
 #include "tally-pie-chart-draw.h"
 
@@ -33,27 +34,6 @@
 
 /* ------------------------------------------------------------------------ */
 /* Measure                                                                   */
-
-GType
-tally_pie_measure_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { TALLY_PIE_MEASURE_BILLED_COST, "TALLY_PIE_MEASURE_BILLED_COST", "billed-cost" },
-        { TALLY_PIE_MEASURE_TOKENS, "TALLY_PIE_MEASURE_TOKENS", "tokens" },
-        { TALLY_PIE_MEASURE_REQUESTS, "TALLY_PIE_MEASURE_REQUESTS", "requests" },
-        { 0, NULL, NULL }
-      };
-      GType id = g_enum_register_static (g_intern_static_string ("TallyPieMeasure"), values);
-
-      g_once_init_leave (&type_id, id);
-    }
-
-  return type_id;
-}
 
 const char *
 tally_pie_measure_get_title (TallyPieMeasure measure)
@@ -92,10 +72,8 @@ measure_value (TallyModelStat *stat,
         g_assert_not_reached ();
     }
 
-  if (!isfinite (value) || value < 0)
-    return 0;
-
-  return value;
+  /* The chart has no negative side; NAN would poison the path. */
+  return tally_draw_nonnegative (value);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -558,46 +536,6 @@ scaled_font (PangoContext *context,
   return font;
 }
 
-static PangoLayout *
-new_text (PangoContext *context,
-          const PangoFontDescription *font,
-          gboolean tabular,
-          const char *text)
-{
-  PangoLayout *layout = pango_layout_new (context);
-
-  if (font != NULL)
-    pango_layout_set_font_description (layout, font);
-
-  if (tabular)
-    {
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
-      pango_layout_set_attributes (layout, attrs);
-      pango_attr_list_unref (attrs);
-    }
-
-  /* Model names come from the server: plain text, never markup. */
-  pango_layout_set_text (layout, text, -1);
-
-  return layout;
-}
-
-static void
-text_size (PangoLayout *layout,
-           int *width,
-           int *height)
-{
-  PangoRectangle logical;
-
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
-  if (width != NULL)
-    *width = logical.width;
-  if (height != NULL)
-    *height = logical.height;
-}
-
 static void
 place_legend (TallyPieChartLayout *layout,
               double x,
@@ -614,7 +552,7 @@ place_legend (TallyPieChartLayout *layout,
       int w;
       int h;
 
-      text_size (row->name, NULL, &h);
+      tally_draw_text_get_size (row->name, NULL, &h);
       graphene_rect_init (&row->rect, x - 6, row_top, legend_width + 12, row_height);
       row->swatch_x = x;
       row->swatch_y = floor (row_top + (row_height - SWATCH) / 2);
@@ -623,9 +561,9 @@ place_legend (TallyPieChartLayout *layout,
       pango_layout_set_width (row->name, (int) (name_width * PANGO_SCALE));
       pango_layout_set_ellipsize (row->name, PANGO_ELLIPSIZE_END);
 
-      text_size (row->percent, &w, NULL);
+      tally_draw_text_get_size (row->percent, &w, NULL);
       row->percent_x = x + legend_width - w;
-      text_size (row->value, &w, NULL);
+      tally_draw_text_get_size (row->value, &w, NULL);
       row->value_x = x + legend_width - percent_width - COLUMN_GAP - w;
     }
 }
@@ -690,7 +628,7 @@ tally_pie_chart_layout_new (TallyPieChartData *data,
 
   if (n == 0)
     {
-      layout->empty_text = new_text (context, NULL, FALSE, _ ("No usage in this range"));
+      layout->empty_text = tally_draw_text_new (context, NULL, FALSE, _ ("No usage in this range"));
       pango_layout_set_alignment (layout->empty_text, PANGO_ALIGN_CENTER);
       pango_layout_set_width (layout->empty_text, (int) MAX (1, layout->width - 2 * PAD) * PANGO_SCALE);
       pango_layout_set_wrap (layout->empty_text, PANGO_WRAP_WORD_CHAR);
@@ -718,16 +656,16 @@ tally_pie_chart_layout_new (TallyPieChartData *data,
       int w;
       int h;
 
-      row.name = new_text (context, caption, FALSE, slice->name);
-      row.value = new_text (context, caption, TRUE, value);
-      row.percent = new_text (context, caption, TRUE, percent);
+      row.name = tally_draw_text_new (context, caption, FALSE, slice->name);
+      row.value = tally_draw_text_new (context, caption, TRUE, value);
+      row.percent = tally_draw_text_new (context, caption, TRUE, percent);
 
-      text_size (row.name, &w, &h);
+      tally_draw_text_get_size (row.name, &w, &h);
       max_name = MAX (max_name, w);
       text_height = MAX (text_height, h);
-      text_size (row.value, &w, NULL);
+      tally_draw_text_get_size (row.value, &w, NULL);
       max_value = MAX (max_value, w);
-      text_size (row.percent, &w, NULL);
+      tally_draw_text_get_size (row.percent, &w, NULL);
       max_percent = MAX (max_percent, w);
 
       g_array_append_val (layout->rows, row);
@@ -809,10 +747,10 @@ tally_pie_chart_layout_new (TallyPieChartData *data,
     int cw;
     int ch;
 
-    layout->total_text = new_text (context, heading, TRUE, total);
-    layout->title_text = new_text (context, caption, FALSE, tally_pie_measure_get_title (data->measure));
-    text_size (layout->total_text, &tw, &th);
-    text_size (layout->title_text, &cw, &ch);
+    layout->total_text = tally_draw_text_new (context, heading, TRUE, total);
+    layout->title_text = tally_draw_text_new (context, caption, FALSE, tally_pie_measure_get_title (data->measure));
+    tally_draw_text_get_size (layout->total_text, &tw, &th);
+    tally_draw_text_get_size (layout->title_text, &cw, &ch);
 
     if (MAX (tw, cw) > 2 * layout->inner * 0.85 || th + ch > 2 * layout->inner * 0.8)
       {
@@ -1050,14 +988,6 @@ slice_color (const TallyPieChartLayout *layout,
 }
 
 static void
-set_source (cairo_t *cr,
-            const TallyRGBA *rgba,
-            double alpha)
-{
-  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
-}
-
-static void
 slice_path (cairo_t *cr,
             const TallyPieChartLayout *layout,
             guint index,
@@ -1121,23 +1051,11 @@ tally_pie_chart_draw (cairo_t *cr,
   g_return_if_fail (layout != NULL);
   g_return_if_fail (palette != NULL);
 
-  cairo_save (cr);
-
-  if (palette->background.alpha > 0)
-    {
-      tally_rgba_set_source (cr, &palette->background);
-      cairo_rectangle (cr, 0, 0, layout->width, layout->height);
-      cairo_fill (cr);
-    }
+  tally_draw_chart_begin (cr, palette, layout->width, layout->height);
 
   if (layout->empty_text != NULL)
     {
-      int h;
-
-      text_size (layout->empty_text, NULL, &h);
-      tally_rgba_set_source (cr, &palette->dim_foreground);
-      cairo_move_to (cr, PAD, floor ((layout->height - h) / 2.0));
-      pango_cairo_show_layout (cr, layout->empty_text);
+      tally_draw_text_show_middle (cr, layout->empty_text, PAD, layout->height, &palette->dim_foreground);
       cairo_restore (cr);
       return;
     }
@@ -1158,7 +1076,7 @@ tally_pie_chart_draw (cairo_t *cr,
       gboolean hovered = (int) i == hover_index;
 
       slice_path (cr, layout, i, hovered ? HOVER_OFFSET : 0);
-      set_source (cr, slice_color (layout, palette, i), hover_index < 0 || hovered ? 1.0 : 0.55);
+      tally_rgba_set_source_with_alpha (cr, slice_color (layout, palette, i), hover_index < 0 || hovered ? 1.0 : 0.55);
       cairo_fill (cr);
     }
 
@@ -1166,12 +1084,12 @@ tally_pie_chart_draw (cairo_t *cr,
     {
       int w;
 
-      text_size (layout->total_text, &w, NULL);
+      tally_draw_text_get_size (layout->total_text, &w, NULL);
       tally_rgba_set_source (cr, &palette->foreground);
       cairo_move_to (cr, floor (layout->cx - w / 2.0), layout->total_y);
       pango_cairo_show_layout (cr, layout->total_text);
 
-      text_size (layout->title_text, &w, NULL);
+      tally_draw_text_get_size (layout->title_text, &w, NULL);
       tally_rgba_set_source (cr, &palette->dim_foreground);
       cairo_move_to (cr, floor (layout->cx - w / 2.0), layout->title_y);
       pango_cairo_show_layout (cr, layout->title_text);
@@ -1185,7 +1103,7 @@ tally_pie_chart_draw (cairo_t *cr,
       if ((int) i == hover_index)
         {
           rounded_rect (cr, row->rect.origin.x, row->rect.origin.y, row->rect.size.width, row->rect.size.height, 6);
-          set_source (cr, &palette->foreground, palette->dark ? 0.10 : 0.08);
+          tally_rgba_set_source_with_alpha (cr, &palette->foreground, palette->dark ? 0.10 : 0.08);
           cairo_fill (cr);
         }
 

@@ -17,6 +17,8 @@
 #include "tally-chart-palette.h"
 #include "tally-model-stat.h"
 
+#include "tally-draw-enums.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -31,9 +33,6 @@ typedef enum
   TALLY_PIE_MEASURE_TOKENS,
   TALLY_PIE_MEASURE_REQUESTS,
 } TallyPieMeasure;
-
-#define TALLY_TYPE_PIE_MEASURE (tally_pie_measure_get_type ())
-GType tally_pie_measure_get_type (void) G_GNUC_CONST;
 
 /* "Billed cost", "Tokens", "Requests" (translated) */
 const char *tally_pie_measure_get_title (TallyPieMeasure measure);

@@ -12,47 +12,19 @@
 
 #include <glib/gi18n.h>
 
+#include "tally-draw-utils-private.h"
 #include "tally-format.h"
 #include "tally-server-time.h"
-#include "tally-trend-chart-draw.h"
+#include "tally-trend-chart-draw-private.h"
 
 #define TARGET_INTERVALS 4
 #define EDGE_PAD 4.0
 #define LABEL_GAP 8.0
 #define X_LABEL_SPACING 14.0
 #define MIN_PLOT_SIZE 24.0
-/* Below this many device pixels per bucket, the series is rasterised by
- * pixel column instead of stroked as a path (see draw_series_masks()). */
-#define DENSE_BUCKET_PIXELS 1.0
-#define AREA_ALPHA_TOP 0.30
-#define AREA_ALPHA_BOTTOM 0.06
 
 /* ------------------------------------------------------------------------ */
 /* Series and scale                                                          */
-
-GType
-tally_trend_series_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { TALLY_TREND_SERIES_BILLED_COST, "TALLY_TREND_SERIES_BILLED_COST", "billed-cost" },
-        { TALLY_TREND_SERIES_LIST_COST, "TALLY_TREND_SERIES_LIST_COST", "list-cost" },
-        { TALLY_TREND_SERIES_REQUESTS, "TALLY_TREND_SERIES_REQUESTS", "requests" },
-        { TALLY_TREND_SERIES_INPUT_TOKENS, "TALLY_TREND_SERIES_INPUT_TOKENS", "input-tokens" },
-        { TALLY_TREND_SERIES_OUTPUT_TOKENS, "TALLY_TREND_SERIES_OUTPUT_TOKENS", "output-tokens" },
-        { TALLY_TREND_SERIES_CACHE_TOKENS, "TALLY_TREND_SERIES_CACHE_TOKENS", "cache-tokens" },
-        { 0, NULL, NULL }
-      };
-      GType id = g_enum_register_static (g_intern_static_string ("TallyTrendSeries"), values);
-
-      g_once_init_leave (&type_id, id);
-    }
-
-  return type_id;
-}
 
 const char *
 tally_trend_series_get_title (TallyTrendSeries series)
@@ -113,10 +85,7 @@ series_value (TallyTrendPoint *point,
     }
 
   /* The chart has no negative side; NAN would poison the path. */
-  if (!isfinite (value) || value < 0)
-    return 0;
-
-  return value;
+  return tally_draw_nonnegative (value);
 }
 
 void
@@ -476,14 +445,6 @@ char *
 tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
                                         guint index)
 {
-  static const TallyTrendSeries order[] = {
-    TALLY_TREND_SERIES_BILLED_COST,
-    TALLY_TREND_SERIES_LIST_COST,
-    TALLY_TREND_SERIES_REQUESTS,
-    TALLY_TREND_SERIES_INPUT_TOKENS,
-    TALLY_TREND_SERIES_OUTPUT_TOKENS,
-    TALLY_TREND_SERIES_CACHE_TOKENS,
-  };
   TallyTrendPoint *point;
   GString *text;
 
@@ -493,21 +454,22 @@ tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
   point = g_ptr_array_index (data->points, index);
   text = g_string_new (tally_trend_point_get_date (point));
 
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+  /* every series, in the order of the enum */
+  for (TallyTrendSeries series = TALLY_TREND_SERIES_BILLED_COST; series <= TALLY_TREND_SERIES_CACHE_TOKENS; series++)
     {
-      double value = series_value (point, order[i]);
+      double value = series_value (point, series);
       g_autofree char *formatted = NULL;
 
-      if (series_is_cost (order[i]))
+      if (series_is_cost (series))
         formatted = tally_format_cost_styled (value, tally_number_style_locale ());
-      else if (order[i] == TALLY_TREND_SERIES_REQUESTS)
+      else if (series == TALLY_TREND_SERIES_REQUESTS)
         formatted = tally_format_count_styled ((gint64) llround (value), tally_number_style_locale ());
       else
         formatted = tally_format_tokens_styled ((gint64) llround (value), tally_number_style_locale ());
 
       g_string_append_c (text, '\n');
       /* Translators: one line of a chart tooltip, e.g. "Requests: 263" */
-      g_string_append_printf (text, _ ("%s: %s"), tally_trend_series_get_title (order[i]), formatted);
+      g_string_append_printf (text, _ ("%s: %s"), tally_trend_series_get_title (series), formatted);
     }
 
   return g_string_free (text, FALSE);
@@ -515,42 +477,6 @@ tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
 
 /* ------------------------------------------------------------------------ */
 /* Layout                                                                    */
-
-typedef struct
-{
-  PangoLayout *text;
-  double x;
-  double y;
-  guint bucket;
-} Label;
-
-struct _TallyTrendChartLayout
-{
-  TallyTrendChartData *data;
-  int width;
-  int height;
-
-  gboolean has_plot;
-  graphene_rect_t plot;
-  double bucket_width;
-  double line_width;
-  gboolean dots;
-
-  double *xy;       /* 2 × n pixel coordinates of the points */
-  double *tick_y;   /* n_ticks grid line positions */
-  GArray *y_labels; /* Label */
-  GArray *x_labels; /* Label */
-  PangoLayout *empty_text;
-
-  /* Dense series on an image target: the line and the area rasterised once
-   * per device scale into A8 masks, so a frame only composites them. Built
-   * lazily by the first draw (a cache: the layout stays logically const). */
-  double mask_scale;
-  int mask_x;
-  int mask_y;
-  cairo_surface_t *line_mask;
-  cairo_surface_t *area_mask;
-};
 
 static void
 label_clear (gpointer data)
@@ -578,46 +504,6 @@ caption_font (PangoContext *context)
     pango_font_description_set_size (font, size * 9 / 11);
 
   return font;
-}
-
-static PangoLayout *
-new_text (PangoContext *context,
-          const PangoFontDescription *font,
-          gboolean tabular,
-          const char *text)
-{
-  PangoLayout *layout = pango_layout_new (context);
-
-  if (font != NULL)
-    pango_layout_set_font_description (layout, font);
-
-  if (tabular)
-    {
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
-      pango_layout_set_attributes (layout, attrs);
-      pango_attr_list_unref (attrs);
-    }
-
-  /* Plain text, never markup. */
-  pango_layout_set_text (layout, text, -1);
-
-  return layout;
-}
-
-static void
-text_size (PangoLayout *layout,
-           int *width,
-           int *height)
-{
-  PangoRectangle logical;
-
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
-  if (width != NULL)
-    *width = logical.width;
-  if (height != NULL)
-    *height = logical.height;
 }
 
 /* "2026-01-14" or "2026-01-14 13:00" → "Jan 14" */
@@ -706,15 +592,15 @@ layout_x_labels (TallyTrendChartLayout *layout,
    * the labels actually shown get shaped. */
   {
     g_autofree char *sample = axis_date (bucket_date (data, 0));
-    g_autoptr (PangoLayout) probe = new_text (context, font, TRUE, sample);
+    g_autoptr (PangoLayout) probe = tally_draw_text_new (context, font, TRUE, sample);
     int w;
 
-    text_size (probe, &w, NULL);
+    tally_draw_text_get_size (probe, &w, NULL);
     estimate = w;
     if (data->hourly)
       {
         pango_layout_set_text (probe, "00:00", -1);
-        text_size (probe, &w, NULL);
+        tally_draw_text_get_size (probe, &w, NULL);
         estimate = MAX (estimate, w);
       }
     estimate *= 1.15;
@@ -729,8 +615,8 @@ layout_x_labels (TallyTrendChartLayout *layout,
       int w;
       double centre = layout->plot.origin.x + (i + 0.5) * layout->bucket_width;
 
-      label.text = new_text (context, font, TRUE, text);
-      text_size (label.text, &w, NULL);
+      label.text = tally_draw_text_new (context, font, TRUE, text);
+      tally_draw_text_get_size (label.text, &w, NULL);
       label.bucket = i;
       label.y = top;
       label.x = CLAMP (centre - w / 2.0, EDGE_PAD, layout->width - EDGE_PAD - w);
@@ -795,7 +681,7 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
 
   if (tally_trend_chart_data_is_empty (data))
     {
-      layout->empty_text = new_text (context, NULL, FALSE, _ ("No usage in this range"));
+      layout->empty_text = tally_draw_text_new (context, NULL, FALSE, _ ("No usage in this range"));
       pango_layout_set_alignment (layout->empty_text, PANGO_ALIGN_CENTER);
       pango_layout_set_width (layout->empty_text, MAX (1, layout->width - 2 * EDGE_PAD) * PANGO_SCALE);
       pango_layout_set_wrap (layout->empty_text, PANGO_WRAP_WORD_CHAR);
@@ -815,9 +701,9 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
       int w;
       int h;
 
-      label.text = new_text (context, font, TRUE, text);
+      label.text = tally_draw_text_new (context, font, TRUE, text);
       pango_layout_set_alignment (label.text, PANGO_ALIGN_RIGHT);
-      text_size (label.text, &w, &h);
+      tally_draw_text_get_size (label.text, &w, &h);
       gutter = MAX (gutter, w);
       label_height = MAX (label_height, h);
       g_array_append_val (layout->y_labels, label);
@@ -853,7 +739,7 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
 
       /* Grid lines sit on pixel centres so that 1 px stays crisp. */
       layout->tick_y[i] = floor (baseline - (double) i / data->n_intervals * layout->plot.size.height) + 0.5;
-      text_size (label->text, &w, &h);
+      tally_draw_text_get_size (label->text, &w, &h);
       label->x = layout->plot.origin.x - LABEL_GAP - w;
       label->y = layout->tick_y[i] - h / 2.0;
     }
@@ -1058,14 +944,6 @@ tally_trend_chart_layout_hit_test (const TallyTrendChartLayout *layout,
 /* Drawing                                                                   */
 
 static void
-set_source_rgba_scaled (cairo_t *cr,
-                        const TallyRGBA *rgba,
-                        double alpha)
-{
-  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
-}
-
-static void
 draw_labels (cairo_t *cr,
              GArray *labels)
 {
@@ -1090,221 +968,6 @@ line_path (cairo_t *cr,
     cairo_line_to (cr, xy[2 * i], xy[2 * i + 1]);
 }
 
-/* The polyline's y at device x @x (points already in device units). */
-static double
-polyline_y_at (const double *xy,
-               guint n,
-               double scale,
-               guint *segment,
-               double x)
-{
-  guint j = *segment;
-  double x0;
-  double x1;
-
-  while (j + 2 < n && xy[2 * (j + 1)] * scale <= x)
-    j++;
-  *segment = j;
-
-  x0 = xy[2 * j] * scale;
-  x1 = xy[2 * (j + 1)] * scale;
-  if (x <= x0)
-    return xy[2 * j + 1] * scale;
-  if (x >= x1)
-    return xy[2 * (j + 1) + 1] * scale;
-
-  return (xy[2 * j + 1] + (xy[2 * (j + 1) + 1] - xy[2 * j + 1]) * (x - x0) / (x1 - x0)) * scale;
-}
-
-/* Fraction of device row [row, row + 1) covered by [top, bottom] */
-static inline double
-row_coverage (double row,
-              double top,
-              double bottom)
-{
-  double covered = MIN (row + 1, bottom) - MAX (row, top);
-
-  return CLAMP (covered, 0, 1);
-}
-
-/* Rasterises the series by device pixel column: in each column the line
- * covers the range of the polyline there (its ends and every point inside),
- * thickened by the line width, and the area fills from the column's highest
- * point down to the baseline with the gradient's alpha baked in. With
- * several points per pixel this is what a stroked path looks like, at the
- * cost of two mask composites per frame instead of scan-converting thousands
- * of overlapping edges. */
-static void
-build_series_masks (TallyTrendChartLayout *layout,
-                    double scale)
-{
-  const double *xy = layout->xy;
-  guint n = layout->data->values->len;
-  double first_x = xy[0] * scale;
-  double last_x = xy[2 * (n - 1)] * scale;
-  double top = layout->plot.origin.y * scale;
-  double baseline = (layout->plot.origin.y + layout->plot.size.height) * scale;
-  double half_line = layout->line_width * scale / 2;
-  int x0 = (int) floor (first_x);
-  int x1 = (int) ceil (last_x);
-  int y0 = (int) floor (top - half_line - 1);
-  int y1 = (int) ceil (baseline + half_line + 1);
-  int width = MAX (1, x1 - x0);
-  int height = MAX (1, y1 - y0);
-  guchar *line_data;
-  guchar *area_data;
-  int line_stride;
-  int area_stride;
-  guint segment = 0;
-  guint next_point = 0;
-  g_autofree double *area_alpha = g_new (double, height);
-  g_autofree double *line_top = g_new (double, width);
-  g_autofree double *line_bottom = g_new (double, width);
-  g_autofree double *coverage = g_new0 (double, width);
-  /* A stroke wider than a pixel spills into the neighbouring columns. */
-  double spill = CLAMP (half_line - 0.5, 0, 1);
-
-  g_clear_pointer (&layout->line_mask, cairo_surface_destroy);
-  g_clear_pointer (&layout->area_mask, cairo_surface_destroy);
-
-  layout->mask_scale = scale;
-  layout->mask_x = x0;
-  layout->mask_y = y0;
-  layout->line_mask = cairo_image_surface_create (CAIRO_FORMAT_A8, width, height);
-  layout->area_mask = cairo_image_surface_create (CAIRO_FORMAT_A8, width, height);
-  cairo_surface_flush (layout->line_mask);
-  cairo_surface_flush (layout->area_mask);
-  line_data = cairo_image_surface_get_data (layout->line_mask);
-  area_data = cairo_image_surface_get_data (layout->area_mask);
-  line_stride = cairo_image_surface_get_stride (layout->line_mask);
-  area_stride = cairo_image_surface_get_stride (layout->area_mask);
-
-  for (int r = 0; r < height; r++)
-    {
-      double t = CLAMP ((y0 + r + 0.5 - top) / MAX (1, baseline - top), 0, 1);
-
-      area_alpha[r] = AREA_ALPHA_TOP + (AREA_ALPHA_BOTTOM - AREA_ALPHA_TOP) * t;
-    }
-
-  for (int c = 0; c < width; c++)
-    {
-      double left = MAX (x0 + c, first_x);
-      double right = MIN (x0 + c + 1, last_x);
-      double lo;
-      double hi;
-      double horizontal;
-      int r_start;
-      int r_end;
-
-      if (right <= left)
-        continue;
-
-      /* Partial columns at both ends are covered in proportion. */
-      horizontal = right - left;
-      lo = hi = polyline_y_at (xy, n, scale, &segment, left);
-      while (next_point < n && xy[2 * next_point] * scale < right)
-        {
-          if (xy[2 * next_point] * scale >= left)
-            {
-              double y = xy[2 * next_point + 1] * scale;
-
-              lo = MIN (lo, y);
-              hi = MAX (hi, y);
-            }
-          next_point++;
-        }
-      {
-        double y = polyline_y_at (xy, n, scale, &segment, right);
-
-        lo = MIN (lo, y);
-        hi = MAX (hi, y);
-      }
-
-      line_top[c] = lo - half_line;
-      line_bottom[c] = hi + half_line;
-      coverage[c] = horizontal;
-
-      r_start = CLAMP ((int) floor (lo) - y0, 0, height);
-      r_end = CLAMP ((int) ceil (baseline) - y0, 0, height);
-      for (int r = r_start; r < r_end; r++)
-        area_data[r * area_stride + c] = (guchar) (255 * horizontal * area_alpha[r] * row_coverage (y0 + r, lo, baseline) + 0.5);
-    }
-
-  /* The line: each column's span, plus what its neighbours' spans spill */
-  for (int c = 0; c < width; c++)
-    {
-      double top_c = G_MAXDOUBLE;
-      double bottom_c = -G_MAXDOUBLE;
-      int r_start;
-      int r_end;
-
-      for (int k = MAX (0, c - 1); k <= MIN (width - 1, c + 1); k++)
-        if (coverage[k] > 0)
-          {
-            top_c = MIN (top_c, line_top[k]);
-            bottom_c = MAX (bottom_c, line_bottom[k]);
-          }
-
-      if (top_c > bottom_c)
-        continue;
-
-      r_start = CLAMP ((int) floor (top_c) - y0, 0, height);
-      r_end = CLAMP ((int) ceil (bottom_c) - y0, 0, height);
-      for (int r = r_start; r < r_end; r++)
-        {
-          double value = coverage[c] * row_coverage (y0 + r, line_top[c], line_bottom[c]);
-
-          if (c > 0)
-            value = MAX (value, spill * coverage[c - 1] * row_coverage (y0 + r, line_top[c - 1], line_bottom[c - 1]));
-          if (c + 1 < width)
-            value = MAX (value, spill * coverage[c + 1] * row_coverage (y0 + r, line_top[c + 1], line_bottom[c + 1]));
-
-          line_data[r * line_stride + c] = (guchar) (255 * value + 0.5);
-        }
-    }
-
-  cairo_surface_mark_dirty (layout->line_mask);
-  cairo_surface_mark_dirty (layout->area_mask);
-  cairo_surface_set_device_scale (layout->line_mask, scale, scale);
-  cairo_surface_set_device_scale (layout->area_mask, scale, scale);
-}
-
-/* Draws a dense series through the cached masks when the target is an image
- * drawn 1:1 (no rotation or scaling beyond the device scale). Returns FALSE
- * when the path must be stroked instead: few points, or a vector target such
- * as PDF or a recording surface, which keeps its exact geometry. */
-static gboolean
-draw_series_masks (cairo_t *cr,
-                   const TallyTrendChartLayout *const_layout,
-                   const TallyChartPalette *palette)
-{
-  TallyTrendChartLayout *layout = (TallyTrendChartLayout *) const_layout;
-  cairo_surface_t *target = cairo_get_target (cr);
-  cairo_matrix_t matrix;
-  double scale_x;
-  double scale_y;
-
-  if (cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE)
-    return FALSE;
-
-  cairo_get_matrix (cr, &matrix);
-  if (matrix.xx != 1 || matrix.yy != 1 || matrix.xy != 0 || matrix.yx != 0)
-    return FALSE;
-
-  cairo_surface_get_device_scale (target, &scale_x, &scale_y);
-  if (scale_x != scale_y || layout->bucket_width * scale_x >= DENSE_BUCKET_PIXELS)
-    return FALSE;
-
-  if (layout->line_mask == NULL || layout->mask_scale != scale_x)
-    build_series_masks (layout, scale_x);
-
-  tally_rgba_set_source (cr, &palette->accent);
-  cairo_mask_surface (cr, layout->area_mask, layout->mask_x / scale_x, layout->mask_y / scale_x);
-  cairo_mask_surface (cr, layout->line_mask, layout->mask_x / scale_x, layout->mask_y / scale_x);
-
-  return TRUE;
-}
-
 void
 tally_trend_chart_draw (cairo_t *cr,
                         const TallyTrendChartLayout *layout,
@@ -1319,24 +982,11 @@ tally_trend_chart_draw (cairo_t *cr,
   g_return_if_fail (layout != NULL);
   g_return_if_fail (palette != NULL);
 
-  cairo_save (cr);
-
-  if (palette->background.alpha > 0)
-    {
-      tally_rgba_set_source (cr, &palette->background);
-      cairo_rectangle (cr, 0, 0, layout->width, layout->height);
-      cairo_fill (cr);
-    }
+  tally_draw_chart_begin (cr, palette, layout->width, layout->height);
 
   if (layout->empty_text != NULL)
     {
-      int w;
-      int h;
-
-      text_size (layout->empty_text, &w, &h);
-      tally_rgba_set_source (cr, &palette->dim_foreground);
-      cairo_move_to (cr, EDGE_PAD, floor ((layout->height - h) / 2.0));
-      pango_cairo_show_layout (cr, layout->empty_text);
+      tally_draw_text_show_middle (cr, layout->empty_text, EDGE_PAD, layout->height, &palette->dim_foreground);
       cairo_restore (cr);
       return;
     }
@@ -1363,7 +1013,7 @@ tally_trend_chart_draw (cairo_t *cr,
 
   cairo_move_to (cr, plot->origin.x, layout->tick_y[0]);
   cairo_line_to (cr, plot->origin.x + plot->size.width, layout->tick_y[0]);
-  set_source_rgba_scaled (cr, &palette->grid, 2.0);
+  tally_rgba_set_source_with_alpha (cr, &palette->grid, 2.0);
   cairo_stroke (cr);
 
   /* Labels */
@@ -1372,7 +1022,7 @@ tally_trend_chart_draw (cairo_t *cr,
   draw_labels (cr, layout->x_labels);
 
   /* The area under the line, fading towards the baseline, then the line */
-  if (n > 1 && !draw_series_masks (cr, layout, palette))
+  if (n > 1 && !_tally_trend_chart_draw_dense (cr, layout, palette))
     {
       cairo_pattern_t *gradient;
       const TallyRGBA *accent = &palette->accent;
@@ -1443,7 +1093,7 @@ tally_trend_chart_draw_hover (cairo_t *cr,
   cairo_set_line_width (cr, 1);
   cairo_move_to (cr, guide_x, layout->plot.origin.y);
   cairo_line_to (cr, guide_x, layout->plot.origin.y + layout->plot.size.height);
-  set_source_rgba_scaled (cr, &palette->foreground, 0.35);
+  tally_rgba_set_source_with_alpha (cr, &palette->foreground, 0.35);
   cairo_stroke (cr);
 
   /* The marker: an accent ring around a hole of the background colour */

@@ -23,6 +23,8 @@
 #include "tally-chart-palette.h"
 #include "tally-trend-point.h"
 
+#include "tally-draw-enums.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -43,9 +45,6 @@ typedef enum
   TALLY_TREND_SERIES_OUTPUT_TOKENS,
   TALLY_TREND_SERIES_CACHE_TOKENS,
 } TallyTrendSeries;
-
-#define TALLY_TYPE_TREND_SERIES (tally_trend_series_get_type ())
-GType tally_trend_series_get_type (void) G_GNUC_CONST;
 
 /* "Billed cost", "Requests", … (translated). */
 const char *tally_trend_series_get_title (TallyTrendSeries series);

@@ -1,0 +1,62 @@
+/* tally-trend-chart-draw-private.h: what the trend chart's drawing files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "tally-trend-chart-draw.h"
+
+G_BEGIN_DECLS
+
+/* Below this many device pixels per bucket, the series is rasterised by
+ * pixel column instead of stroked as a path (see _tally_trend_chart_draw_dense()). */
+#define DENSE_BUCKET_PIXELS 1.0
+#define AREA_ALPHA_TOP 0.30
+#define AREA_ALPHA_BOTTOM 0.06
+
+typedef struct
+{
+  PangoLayout *text;
+  double x;
+  double y;
+  guint bucket;
+} Label;
+
+struct _TallyTrendChartLayout
+{
+  TallyTrendChartData *data;
+  int width;
+  int height;
+
+  gboolean has_plot;
+  graphene_rect_t plot;
+  double bucket_width;
+  double line_width;
+  gboolean dots;
+
+  double *xy;       /* 2 × n pixel coordinates of the points */
+  double *tick_y;   /* n_ticks grid line positions */
+  GArray *y_labels; /* Label */
+  GArray *x_labels; /* Label */
+  PangoLayout *empty_text;
+
+  /* Dense series on an image target: the line and the area rasterised once
+   * per device scale into A8 masks, so a frame only composites them. Built
+   * lazily by the first draw (a cache: the layout stays logically const). */
+  double mask_scale;
+  int mask_x;
+  int mask_y;
+  cairo_surface_t *line_mask;
+  cairo_surface_t *area_mask;
+};
+
+/* Draws a dense series through the cached masks when the target is an image
+ * drawn 1:1 (no rotation or scaling beyond the device scale). Returns FALSE
+ * when the path must be stroked instead: few points, or a vector target such
+ * as PDF or a recording surface, which keeps its exact geometry. */
+gboolean _tally_trend_chart_draw_dense (cairo_t *cr,
+                                        const TallyTrendChartLayout *layout,
+                                        const TallyChartPalette *palette);
+
+G_END_DECLS

@@ -1,0 +1,431 @@
+/* tally-chart.c: the base of the dashboard's charts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The widget side every chart shares: it follows the model, keeps the summary
+ * and the accessible label, routes the pointer to the item under it, reads
+ * the palette once per style change and tells its subclass when the layout
+ * has to be placed again (a new size, a new font, a font setting).
+ */
+
+#define G_LOG_DOMAIN "tally-chart"
+
+#include "config.h"
+
+#include "tally-chart-palette-gtk.h"
+#include "tally-chart-private.h"
+
+typedef struct
+{
+  GListModel *model;
+
+  /* what the subclass's layout was made for */
+  gboolean has_layout;
+  int layout_width;
+  int layout_height;
+  PangoFontDescription *layout_font;
+
+  TallyChartPalette palette;
+  gboolean palette_valid;
+
+  char *summary;
+  int hover_index;
+} TallyChartPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (TallyChart, tally_chart, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_MODEL,
+  PROP_SUMMARY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_hover_index (TallyChart *self,
+                 int hover_index)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  if (priv->hover_index == hover_index)
+    return;
+
+  priv->hover_index = hover_index;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_tally_chart_drop_layout (TallyChart *self)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  g_assert (TALLY_IS_CHART (self));
+
+  TALLY_CHART_GET_CLASS (self)->drop_layout (self);
+  g_clear_pointer (&priv->layout_font, pango_font_description_free);
+  priv->has_layout = FALSE;
+}
+
+void
+_tally_chart_reload (TallyChart *self)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+  g_autofree char *summary = NULL;
+
+  g_assert (TALLY_IS_CHART (self));
+
+  _tally_chart_drop_layout (self);
+  summary = TALLY_CHART_GET_CLASS (self)->reload (self, priv->model);
+  priv->hover_index = -1;
+
+  if (g_strcmp0 (summary, priv->summary) != 0)
+    {
+      g_free (priv->summary);
+      priv->summary = g_steal_pointer (&summary);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, priv->summary,
+                                      -1);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+    }
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_items_changed (TallyChart *self,
+                  guint position,
+                  guint removed,
+                  guint added,
+                  GListModel *model)
+{
+  _tally_chart_reload (self);
+}
+
+const TallyChartPalette *
+_tally_chart_get_palette (TallyChart *self)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+  TallyChartPalette palette;
+
+  g_assert (TALLY_IS_CHART (self));
+
+  if (priv->palette_valid)
+    return &priv->palette;
+
+  tally_chart_palette_init_from_widget (&palette, GTK_WIDGET (self));
+  if (!tally_chart_palette_equal (&palette, &priv->palette))
+    {
+      priv->palette = palette;
+      if (TALLY_CHART_GET_CLASS (self)->palette_changed != NULL)
+        TALLY_CHART_GET_CLASS (self)->palette_changed (self);
+    }
+  priv->palette_valid = TRUE;
+
+  return &priv->palette;
+}
+
+void
+_tally_chart_ensure_layout (TallyChart *self,
+                            int width,
+                            int height)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+
+  g_assert (TALLY_IS_CHART (self));
+
+  if (priv->has_layout && (priv->layout_width != width || priv->layout_height != height || priv->layout_font == NULL || font == NULL || !pango_font_description_equal (priv->layout_font, font)))
+    _tally_chart_drop_layout (self);
+
+  if (!priv->has_layout)
+    {
+      TALLY_CHART_GET_CLASS (self)->build_layout (self, width, height, context);
+      priv->has_layout = TRUE;
+      priv->layout_width = width;
+      priv->layout_height = height;
+      priv->layout_font = font != NULL ? pango_font_description_copy (font) : NULL;
+    }
+}
+
+static void
+tally_chart_measure (GtkWidget *widget,
+                     GtkOrientation orientation,
+                     int for_size,
+                     int *minimum,
+                     int *natural,
+                     int *minimum_baseline,
+                     int *natural_baseline)
+{
+  TallyChartClass *klass = TALLY_CHART_GET_CLASS (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = klass->min_width;
+      *natural = klass->natural_width;
+    }
+  else
+    {
+      *minimum = klass->min_height;
+      *natural = klass->natural_height;
+    }
+}
+
+static void
+tally_chart_css_changed (GtkWidget *widget,
+                         GtkCssStyleChange *change)
+{
+  TallyChart *self = TALLY_CHART (widget);
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  GTK_WIDGET_CLASS (tally_chart_parent_class)->css_changed (widget, change);
+
+  /* Dark mode, high contrast and accent changes arrive here: the palette is
+   * read again on the next frame, and what was drawn from it is only dropped
+   * when the colours really changed (a font change is noticed by
+   * _tally_chart_ensure_layout()). */
+  priv->palette_valid = FALSE;
+  gtk_widget_queue_draw (widget);
+}
+
+static void
+tally_chart_system_setting_changed (GtkWidget *widget,
+                                    GtkSystemSetting setting)
+{
+  TallyChart *self = TALLY_CHART (widget);
+
+  GTK_WIDGET_CLASS (tally_chart_parent_class)->system_setting_changed (widget, setting);
+
+  _tally_chart_drop_layout (self);
+  gtk_widget_queue_draw (widget);
+}
+
+static gboolean
+tally_chart_query_tooltip (GtkWidget *widget,
+                           int x,
+                           int y,
+                           gboolean keyboard_mode,
+                           GtkTooltip *tooltip)
+{
+  TallyChart *self = TALLY_CHART (widget);
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+  int index;
+
+  if (!priv->has_layout || keyboard_mode)
+    return FALSE;
+
+  index = TALLY_CHART_GET_CLASS (self)->hit_test (self, x, y);
+  if (index < 0)
+    return FALSE;
+
+  TALLY_CHART_GET_CLASS (self)->set_item_tooltip (self, index, x, y, tooltip);
+
+  return TRUE;
+}
+
+static void
+on_motion (TallyChart *self,
+           double x,
+           double y,
+           GtkEventControllerMotion *controller)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+  int index = -1;
+
+  if (priv->has_layout)
+    index = TALLY_CHART_GET_CLASS (self)->hit_test (self, x, y);
+
+  set_hover_index (self, index);
+}
+
+static void
+on_leave (TallyChart *self,
+          GtkEventControllerMotion *controller)
+{
+  set_hover_index (self, -1);
+}
+
+static void
+tally_chart_dispose (GObject *object)
+{
+  TallyChart *self = (TallyChart *) object;
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  if (priv->model != NULL)
+    g_signal_handlers_disconnect_by_func (priv->model, on_items_changed, self);
+  g_clear_object (&priv->model);
+  _tally_chart_drop_layout (self);
+
+  G_OBJECT_CLASS (tally_chart_parent_class)->dispose (object);
+}
+
+static void
+tally_chart_finalize (GObject *object)
+{
+  TallyChart *self = (TallyChart *) object;
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  g_clear_pointer (&priv->summary, g_free);
+
+  G_OBJECT_CLASS (tally_chart_parent_class)->finalize (object);
+}
+
+static void
+tally_chart_get_property (GObject *object,
+                          guint prop_id,
+                          GValue *value,
+                          GParamSpec *pspec)
+{
+  TallyChart *self = TALLY_CHART (object);
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  switch (prop_id)
+    {
+      case PROP_MODEL:
+        g_value_set_object (value, priv->model);
+        break;
+
+      case PROP_SUMMARY:
+        g_value_set_string (value, priv->summary);
+        break;
+
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tally_chart_set_property (GObject *object,
+                          guint prop_id,
+                          const GValue *value,
+                          GParamSpec *pspec)
+{
+  TallyChart *self = TALLY_CHART (object);
+
+  switch (prop_id)
+    {
+      case PROP_MODEL:
+        tally_chart_set_model (self, g_value_get_object (value));
+        break;
+
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tally_chart_class_init (TallyChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tally_chart_dispose;
+  object_class->finalize = tally_chart_finalize;
+  object_class->get_property = tally_chart_get_property;
+  object_class->set_property = tally_chart_set_property;
+
+  widget_class->measure = tally_chart_measure;
+  widget_class->css_changed = tally_chart_css_changed;
+  widget_class->system_setting_changed = tally_chart_system_setting_changed;
+  widget_class->query_tooltip = tally_chart_query_tooltip;
+
+  properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL,
+                                                G_TYPE_LIST_MODEL,
+                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL,
+                                                  NULL,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+tally_chart_init (TallyChart *self)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+  GtkEventController *motion;
+
+  priv->hover_index = -1;
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect_object (motion, "enter", G_CALLBACK (on_motion), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+}
+
+/**
+ * tally_chart_get_model:
+ *
+ * Returns: (transfer none) (nullable): the model
+ */
+GListModel *
+tally_chart_get_model (TallyChart *self)
+{
+  TallyChartPrivate *priv;
+
+  g_return_val_if_fail (TALLY_IS_CHART (self), NULL);
+
+  priv = tally_chart_get_instance_private (self);
+
+  return priv->model;
+}
+
+void
+tally_chart_set_model (TallyChart *self,
+                       GListModel *model)
+{
+  TallyChartPrivate *priv;
+
+  g_return_if_fail (TALLY_IS_CHART (self));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+
+  priv = tally_chart_get_instance_private (self);
+
+  if (priv->model == model)
+    return;
+
+  if (priv->model != NULL)
+    g_signal_handlers_disconnect_by_func (priv->model, on_items_changed, self);
+
+  g_set_object (&priv->model, model);
+
+  if (priv->model != NULL)
+    g_signal_connect_object (priv->model, "items-changed", G_CALLBACK (on_items_changed), self,
+                             G_CONNECT_SWAPPED);
+
+  _tally_chart_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+const char *
+tally_chart_get_summary (TallyChart *self)
+{
+  TallyChartPrivate *priv;
+
+  g_return_val_if_fail (TALLY_IS_CHART (self), NULL);
+
+  priv = tally_chart_get_instance_private (self);
+
+  return priv->summary;
+}
+
+int
+tally_chart_get_hover_index (TallyChart *self)
+{
+  TallyChartPrivate *priv;
+
+  g_return_val_if_fail (TALLY_IS_CHART (self), -1);
+
+  priv = tally_chart_get_instance_private (self);
+
+  return priv->hover_index;
+}
