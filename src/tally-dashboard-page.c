@@ -22,11 +22,12 @@
 #include "tally-server-time.h"
 #include "tally-stat-card.h"
 #include "tally-timing.h"
+#include "tally-updated-label.h"
 #include "tally-user.h"
 
 #define NO_VALUE "—"
 
-static void update_today_changes (TallyDashboardPage *self);
+static void update_content (TallyDashboardPage *self);
 static void maybe_report_filled (TallyDashboardPage *self);
 
 struct _TallyDashboardPage
@@ -40,17 +41,16 @@ struct _TallyDashboardPage
   GtkFlowBox *bottom_box;
   TallyStatCard *balance_card;
   TallyStatCard *today_cost_card;
-  TallyStatCard *total_cost_card;
-  TallyStatCard *requests_card;
-  TallyStatCard *tokens_card;
   TallyStatCard *throughput_card;
-  TallyStatCard *duration_card;
   TallyStatCard *keys_card;
   GtkLabel *server_time_label;
+  GtkLabel *updated_label;
   GtkStack *content_stack;
   GtkSpinner *loading_spinner;
+  AdwStatusPage *error_page;
   GtkBox *sections_box;
   TallyStatCard *range_cost_card;
+  TallyStatCard *range_list_card;
   TallyStatCard *range_requests_card;
   TallyStatCard *range_tokens_card;
   GtkDropDown *series_dropdown;
@@ -119,6 +119,8 @@ update_user (TallyDashboardPage *self)
   maybe_report_filled (self);
 }
 
+/* The "right now" strip: today so far, throughput and keys (the session's
+ * dashboard stats; they do not follow the range). */
 static void
 update_stats (TallyDashboardPage *self)
 {
@@ -132,52 +134,22 @@ update_stats (TallyDashboardPage *self)
   if (stats == NULL)
     {
       set_card (self->today_cost_card, NULL, NULL);
-      set_card (self->total_cost_card, NULL, NULL);
-      set_card (self->requests_card, NULL, NULL);
-      set_card (self->tokens_card, NULL, NULL);
       set_card (self->throughput_card, NULL, NULL);
-      set_card (self->duration_card, NULL, NULL);
       set_card (self->keys_card, NULL, NULL);
+      update_content (self);
       return;
     }
 
   {
-    g_autofree char *billed = tally_format_cost_styled (tally_dashboard_stats_get_today_actual_cost (stats), tally_number_style_locale ());
-    g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_today_cost (stats), tally_number_style_locale ());
-    /* Translators: the standard (undiscounted) cost, e.g. "List price $1.23" */
-    g_autofree char *caption = g_strdup_printf (_ ("List price %s"), list);
+    const TallyNumberStyle *style = tally_number_style_locale ();
+    g_autofree char *billed = tally_format_cost_styled (tally_dashboard_stats_get_today_actual_cost (stats), style);
+    g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_today_cost (stats), style);
+    g_autofree char *requests = tally_format_count_styled (tally_dashboard_stats_get_today_requests (stats), style);
+    g_autofree char *tokens = tally_format_tokens_styled (tally_dashboard_stats_get_today_tokens (stats), style);
+    /* Translators: today so far: list price, requests and tokens, e.g. "List price $1.23 · 312 requests · 1.2M tokens" */
+    g_autofree char *caption = g_strdup_printf (_ ("List price %s · %s requests · %s tokens"), list, requests, tokens);
 
     set_card (self->today_cost_card, billed, caption);
-  }
-
-  {
-    g_autofree char *billed = tally_format_cost_styled (tally_dashboard_stats_get_total_actual_cost (stats), tally_number_style_locale ());
-    g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_total_cost (stats), tally_number_style_locale ());
-    g_autofree char *caption = g_strdup_printf (_ ("List price %s"), list);
-
-    set_card (self->total_cost_card, billed, caption);
-  }
-
-  {
-    g_autofree char *today = tally_format_count_styled (tally_dashboard_stats_get_today_requests (stats), tally_number_style_locale ());
-    g_autofree char *total = tally_format_count_styled (tally_dashboard_stats_get_total_requests (stats), tally_number_style_locale ());
-    /* Translators: all-time number of requests, e.g. "17,003 in total" */
-    g_autofree char *caption = g_strdup_printf (_ ("%s in total"), total);
-
-    set_card (self->requests_card, today, caption);
-  }
-
-  {
-    g_autofree char *today = tally_format_tokens_styled (tally_dashboard_stats_get_today_tokens (stats), tally_number_style_locale ());
-    g_autofree char *input = tally_format_tokens_styled (tally_dashboard_stats_get_today_input_tokens (stats), tally_number_style_locale ());
-    g_autofree char *output = tally_format_tokens_styled (tally_dashboard_stats_get_today_output_tokens (stats), tally_number_style_locale ());
-    g_autofree char *cache_read = tally_format_tokens_styled (tally_dashboard_stats_get_today_cache_read_tokens (stats), tally_number_style_locale ());
-    g_autofree char *cache_write = tally_format_tokens_styled (tally_dashboard_stats_get_today_cache_creation_tokens (stats), tally_number_style_locale ());
-    /* Translators: today's token split: input, output, cache read, cache write */
-    g_autofree char *caption = g_strdup_printf (_ ("In %s · Out %s · Cache read %s · Cache write %s"),
-                                                input, output, cache_read, cache_write);
-
-    set_card (self->tokens_card, today, caption);
   }
 
   {
@@ -186,14 +158,7 @@ update_stats (TallyDashboardPage *self)
     /* Translators: requests per minute / tokens per minute */
     g_autofree char *value = g_strdup_printf (_ ("%s / %s"), rpm, tpm);
 
-    set_card (self->throughput_card, value,
-              _ ("Requests and tokens per minute over the last 5 minutes"));
-  }
-
-  {
-    g_autofree char *value = tally_format_duration_ms_styled (tally_dashboard_stats_get_average_duration_ms (stats), tally_number_style_locale ());
-
-    set_card (self->duration_card, value, _ ("Per request, all time"));
+    set_card (self->throughput_card, value, _ ("Per minute, last 5 minutes"));
   }
 
   {
@@ -205,7 +170,7 @@ update_stats (TallyDashboardPage *self)
     set_card (self->keys_card, value, _ ("Active / all"));
   }
 
-  update_today_changes (self);
+  update_content (self);
   maybe_report_filled (self);
 }
 
@@ -231,58 +196,6 @@ format_change (double current,
   else
     /* Translators: no change, e.g. "No change vs yesterday" */
     return g_strdup_printf (_ ("No change %s"), versus);
-}
-
-static char *
-join_caption (const char *first,
-              const char *second)
-{
-  if (first == NULL)
-    return g_strdup (second);
-  if (second == NULL)
-    return g_strdup (first);
-  return g_strdup_printf ("%s · %s", first, second);
-}
-
-static void
-update_today_changes (TallyDashboardPage *self)
-{
-  TallyDashboardStats *stats = NULL;
-  const TallyPeriodTotals *yesterday = NULL;
-
-  if (self->session != NULL)
-    stats = tally_session_get_dashboard_stats (self->session);
-  if (self->dashboard != NULL)
-    yesterday = tally_dashboard_get_yesterday_totals (self->dashboard);
-  if (stats == NULL)
-    return;
-
-  {
-    g_autofree char *list = tally_format_cost_styled (tally_dashboard_stats_get_today_cost (stats), tally_number_style_locale ());
-    /* Translators: the standard (undiscounted) cost, e.g. "List price $1.23" */
-    g_autofree char *price = g_strdup_printf (_ ("List price %s"), list);
-    g_autofree char *change = NULL;
-    g_autofree char *caption = NULL;
-
-    if (yesterday != NULL)
-      change = format_change (tally_dashboard_stats_get_today_actual_cost (stats),
-                              yesterday->actual_cost, _ ("vs yesterday"));
-    caption = join_caption (price, change);
-    tally_stat_card_set_caption (self->today_cost_card, caption);
-  }
-  {
-    g_autofree char *total = tally_format_count_styled (tally_dashboard_stats_get_total_requests (stats), tally_number_style_locale ());
-    /* Translators: all-time number of requests, e.g. "17,003 in total" */
-    g_autofree char *in_total = g_strdup_printf (_ ("%s in total"), total);
-    g_autofree char *change = NULL;
-    g_autofree char *caption = NULL;
-
-    if (yesterday != NULL)
-      change = format_change (tally_dashboard_stats_get_today_requests (stats),
-                              yesterday->requests, _ ("vs yesterday"));
-    caption = join_caption (in_total, change);
-    tally_stat_card_set_caption (self->requests_card, caption);
-  }
 }
 
 static char *
@@ -348,53 +261,121 @@ update_server_time (TallyDashboardPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->server_time_label), text != NULL);
 }
 
+/* "vs previous 7 days", "vs previous day until 10:00" */
+static char *
+describe_versus (int n_days,
+                 const char *until)
+{
+  if (until != NULL)
+    /* Translators: comparison basis of a range still running, e.g. "vs previous 7 days until 10:00" (both periods up to that hour) */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "vs previous day until %2$s", "vs previous %1$d days until %2$s",
+                                         n_days),
+                            n_days, until);
+
+  /* Translators: comparison basis, e.g. "vs previous 7 days" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "vs previous day", "vs previous %d days", n_days), n_days);
+}
+
+/* The tooltip of the range cards: what is compared with what. */
+static char *
+describe_comparison (TallyDashboard *dashboard)
+{
+  const char *until = tally_dashboard_get_compare_until (dashboard);
+  g_autofree char *range = describe_range (tally_dashboard_get_loaded_start_date (dashboard),
+                                           tally_dashboard_get_loaded_end_date (dashboard));
+  g_autofree char *previous = describe_range (tally_dashboard_get_previous_start_date (dashboard),
+                                              tally_dashboard_get_previous_end_date (dashboard));
+
+  if (range == NULL || previous == NULL)
+    return NULL;
+
+  if (until != NULL)
+    /* Translators: e.g. "Jan 9 – Jan 15 until 10:00 compared with Jan 2 – Jan 8 until 10:00: the same time of the last day (server time)" */
+    return g_strdup_printf (_ ("%1$s until %3$s compared with %2$s until %3$s: the range is still running, so both end at the same hour of their last day (server time)"),
+                            range, previous, until);
+
+  /* Translators: e.g. "Jan 9 – Jan 15 compared with Jan 2 – Jan 8" */
+  return g_strdup_printf (_ ("%s compared with %s"), range, previous);
+}
+
+static void
+set_range_card (TallyStatCard *card,
+                char *value,
+                double current,
+                double previous,
+                const char *versus,
+                const char *tooltip)
+{
+  g_autofree char *owned = value;
+  g_autofree char *change = versus != NULL ? format_change (current, previous, versus) : NULL;
+
+  set_card (card, owned, change);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (card), tooltip);
+}
+
 static void
 update_range_cards (TallyDashboardPage *self)
 {
+  const TallyNumberStyle *style = tally_number_style_locale ();
   const TallyPeriodTotals *totals = NULL;
+  const TallyPeriodTotals *compared = NULL;
   const TallyPeriodTotals *previous = NULL;
   g_autofree char *versus = NULL;
+  g_autofree char *tooltip = NULL;
 
   if (self->dashboard != NULL)
     {
       totals = tally_dashboard_get_range_totals (self->dashboard);
+      compared = tally_dashboard_get_compared_totals (self->dashboard);
       previous = tally_dashboard_get_previous_totals (self->dashboard);
     }
 
   if (totals == NULL)
     {
       set_card (self->range_cost_card, NULL, NULL);
+      set_card (self->range_list_card, NULL, NULL);
       set_card (self->range_requests_card, NULL, NULL);
       set_card (self->range_tokens_card, NULL, NULL);
       return;
     }
 
-  if (totals->n_days == 1)
-    versus = g_strdup (_ ("vs previous day"));
+  if (compared == NULL || previous == NULL)
+    compared = previous = NULL;
   else
-    /* Translators: comparison basis, e.g. "vs previous 7 days" */
-    versus = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "vs previous %d day", "vs previous %d days",
-                                           totals->n_days),
-                              totals->n_days);
+    {
+      versus = describe_versus (totals->n_days, tally_dashboard_get_compare_until (self->dashboard));
+      tooltip = describe_comparison (self->dashboard);
+    }
 
-  {
-    g_autofree char *value = tally_format_cost_styled (totals->actual_cost, tally_number_style_locale ());
-    g_autofree char *change = previous != NULL ? format_change (totals->actual_cost, previous->actual_cost, versus) : NULL;
+#define CHANGE(field) (compared != NULL ? (double) compared->field : NAN), (previous != NULL ? (double) previous->field : NAN)
+  set_range_card (self->range_cost_card, tally_format_cost_styled (totals->actual_cost, style), CHANGE (actual_cost), versus, tooltip);
+  set_range_card (self->range_list_card, tally_format_cost_styled (totals->cost, style), CHANGE (cost), versus, tooltip);
+  set_range_card (self->range_requests_card, tally_format_count_styled (totals->requests, style), CHANGE (requests), versus, tooltip);
+  set_range_card (self->range_tokens_card, tally_format_tokens_styled (totals->total_tokens, style), CHANGE (total_tokens), versus, tooltip);
+#undef CHANGE
+}
 
-    set_card (self->range_cost_card, value, change);
-  }
-  {
-    g_autofree char *value = tally_format_count_styled (totals->requests, tally_number_style_locale ());
-    g_autofree char *change = previous != NULL ? format_change (totals->requests, previous->requests, versus) : NULL;
+/* Why the data is missing or old: the dashboard's last failure, else the
+ * session's (its load failed: nothing to show the range with). */
+static const char *
+current_error (TallyDashboardPage *self)
+{
+  const char *error = NULL;
 
-    set_card (self->range_requests_card, value, change);
-  }
-  {
-    g_autofree char *value = tally_format_tokens_styled (totals->total_tokens, tally_number_style_locale ());
-    g_autofree char *change = previous != NULL ? format_change (totals->total_tokens, previous->total_tokens, versus) : NULL;
+  if (self->dashboard != NULL)
+    error = tally_dashboard_get_last_error (self->dashboard);
+  if (error == NULL && self->session != NULL)
+    error = tally_session_get_last_error (self->session);
+  return error;
+}
 
-    set_card (self->range_tokens_card, value, change);
-  }
+/* "Updated 10:42" (the user's clock), stale while a refresh fails */
+static void
+update_updated (TallyDashboardPage *self)
+{
+  tally_updated_label_update (self->updated_label,
+                              self->dashboard != NULL ? tally_dashboard_get_updated_at (self->dashboard) : 0,
+                              current_error (self));
 }
 
 static void
@@ -402,6 +383,7 @@ update_content (TallyDashboardPage *self)
 {
   const TallyPeriodTotals *totals = NULL;
   gboolean busy = FALSE;
+  const char *error = current_error (self);
   const char *name;
 
   if (self->dashboard != NULL)
@@ -409,13 +391,31 @@ update_content (TallyDashboardPage *self)
       totals = tally_dashboard_get_range_totals (self->dashboard);
       busy = tally_dashboard_get_busy (self->dashboard);
     }
+  if (self->session != NULL)
+    busy |= tally_session_get_busy (self->session);
 
-  if (totals == NULL)
+  /* Nothing loaded: the failure, never "no usage". Loaded: the data stays
+   * (marked stale by update_updated()). */
+  if (totals == NULL && busy)
+    name = "loading";
+  else if (totals == NULL && error != NULL)
+    name = "error";
+  else if (totals == NULL)
     name = busy ? "loading" : "empty";
   else if (totals->requests == 0 && totals->actual_cost == 0)
     name = "empty";
   else
     name = "data";
+
+  if (g_str_equal (name, "error"))
+    {
+      /* AdwStatusPage descriptions are markup: the server's text is not. */
+      g_autofree char *escaped = g_markup_escape_text (error, -1);
+
+      adw_status_page_set_description (self->error_page, escaped);
+    }
+
+  update_updated (self);
 
   gtk_spinner_set_spinning (self->loading_spinner, totals == NULL && busy);
 
@@ -569,8 +569,8 @@ update_dashboard (TallyDashboardPage *self)
                            create_key_row, NULL, NULL);
   update_trend (self);
   update_models (self);
-  update_today_changes (self);
   update_server_time (self);
+  update_content (self);
 }
 
 static void
@@ -689,13 +689,12 @@ tally_dashboard_page_class_init (TallyDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, cards_box);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, balance_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, today_cost_card);
-  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, total_cost_card);
-  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, requests_card);
-  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, tokens_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, throughput_card);
-  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, duration_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, keys_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, server_time_label);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, updated_label);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_list_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, sections_box);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, range_cards_box);
@@ -733,6 +732,10 @@ tally_dashboard_page_init (TallyDashboardPage *self)
                                  G_CALLBACK (update_stats), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::server-today",
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::last-error",
+                                 G_CALLBACK (update_content), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::busy",
+                                 G_CALLBACK (update_content), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::utc-offset",
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::server-zone",
@@ -747,8 +750,12 @@ tally_dashboard_page_init (TallyDashboardPage *self)
                                  G_CALLBACK (update_models), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->dashboard_signals, "notify::previous-totals",
                                  G_CALLBACK (update_range_cards), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->dashboard_signals, "notify::yesterday-totals",
-                                 G_CALLBACK (update_today_changes), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::last-error",
+                                 G_CALLBACK (update_content), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::updated-at",
+                                 G_CALLBACK (update_content), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->dashboard_signals, "notify::compare-until",
+                                 G_CALLBACK (update_range_cards), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->dashboard_signals, "notify::busy",
                                  G_CALLBACK (update_content), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->dashboard_signals, "notify::start-date",

@@ -64,6 +64,7 @@ tally_key_cost_row_new (TallyKeyCost *cost)
 {
   TallyKeyCostRow *self;
   GtkWidget *box, *left, *title_box, *right, *bar;
+  g_autofree char *range = NULL;
   g_autofree char *total = NULL;
   g_autofree char *today = NULL;
   g_autofree char *today_caption = NULL;
@@ -119,16 +120,17 @@ tally_key_cost_row_new (TallyKeyCost *cost)
   /* A fixed column so that the share bars of all rows line up. */
   gtk_widget_set_size_request (right, 180, -1);
   gtk_widget_set_valign (right, GTK_ALIGN_CENTER);
+  range = tally_format_cost_styled (tally_key_cost_get_range_actual_cost (cost), tally_number_style_locale ());
   total = tally_format_cost_styled (tally_key_cost_get_total_actual_cost (cost), tally_number_style_locale ());
-  self->total_label = plain_label (total);
+  self->total_label = plain_label (range);
   gtk_label_set_xalign (self->total_label, 1);
   gtk_widget_add_css_class (GTK_WIDGET (self->total_label), "numeric");
   gtk_widget_add_css_class (GTK_WIDGET (self->total_label), "heading");
   gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->total_label));
   today = tally_format_cost_styled (tally_key_cost_get_today_actual_cost (cost), tally_number_style_locale ());
   share = tally_format_percent_styled (tally_key_cost_get_share (cost), tally_number_style_locale ());
-  /* Translators: under a key's total cost: its cost today and its share of all spend */
-  today_caption = g_strdup_printf (_ ("%s today · %s"), today, share);
+  /* Translators: under a key's cost in the range: its cost today, all time, and its share of the range */
+  today_caption = g_strdup_printf (_ ("%s today · %s all time · %s"), today, total, share);
   self->today_label = plain_label (today_caption);
   gtk_label_set_xalign (self->today_label, 1);
   gtk_widget_add_css_class (GTK_WIDGET (self->today_label), "numeric");
@@ -144,9 +146,9 @@ tally_key_cost_row_new (TallyKeyCost *cost)
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), _ ("Usage of keys that were deleted"));
 
-  /* Translators: accessible description of a key row: name, total, today */
-  a11y = g_strdup_printf (_ ("%s: %s in total, %s today, %s of all spend"),
-                          tally_key_cost_get_name (cost), total, today, share);
+  /* Translators: accessible description of a key row: name, cost in the range, today, all time, share */
+  a11y = g_strdup_printf (_ ("%s: %s in the range, %s today, %s all time, %s of the range"),
+                          tally_key_cost_get_name (cost), range, today, total, share);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 
   return GTK_WIDGET (self);

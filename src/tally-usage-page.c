@@ -32,6 +32,7 @@
 #include "tally-usage-details.h"
 #include "tally-usage-filter-bar.h"
 #include "tally-usage-log.h"
+#include "tally-updated-label.h"
 #include "tally-usage-page.h"
 #include "tally-usage-query.h"
 #include "tally-usage-stats.h"
@@ -90,6 +91,8 @@ struct _TallyUsagePage
   GtkLabel *list_value;
   GtkLabel *duration_value;
   GtkLabel *counting_label;
+  GtkLabel *updated_label;
+  gint64 updated_at; /* our clock (µs) when the totals last arrived */
   GtkRevealer *new_rows_revealer;
   GtkButton *new_rows_button;
   GtkStack *stack;
@@ -499,6 +502,23 @@ stats_error_changed (TallyUsagePage *self)
   /* The last totals stay visible. */
   if (error != NULL)
     show_toast (self, error);
+}
+
+/* "Updated 10:42" (the user's clock) over the totals; stale while a refresh
+ * of them fails. */
+static void
+update_updated (TallyUsagePage *self)
+{
+  tally_updated_label_update (self->updated_label, self->updated_at,
+                              self->updated_at != 0 ? tally_usage_get_stats_error (self->usage) : NULL);
+}
+
+static void
+stats_arrived (TallyUsagePage *self)
+{
+  if (tally_usage_get_stats (self->usage) != NULL)
+    self->updated_at = g_get_real_time ();
+  update_updated (self);
 }
 
 static void
@@ -990,6 +1010,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, list_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, duration_value);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, counting_label);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, updated_label);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, stack);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_revealer);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, new_rows_button);
@@ -1047,6 +1068,8 @@ tally_usage_page_init (TallyUsagePage *self)
   g_signal_group_connect_object (self->usage_signals, "notify::counted", G_CALLBACK (update_counting), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::count-total", G_CALLBACK (update_counting), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::stats-error", G_CALLBACK (stats_error_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::stats", G_CALLBACK (stats_arrived), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::stats-error", G_CALLBACK (update_updated), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::busy", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::logged-in", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 

@@ -356,14 +356,35 @@ export_action (GtkWidget *widget,
   g_signal_connect_object (dialog, "done", G_CALLBACK (export_done_cb), self, G_CONNECT_SWAPPED);
 }
 
+/* win.range (Alt+1…7): the preset applies to the view on screen, never to
+ * a hidden one: the dashboard's range, or the usage view's filter. */
 static void
 range_action (GtkWidget *widget,
               const char *action_name,
               GVariant *param)
 {
   TallyWindow *self = TALLY_WINDOW (widget);
+  const char *id = g_variant_get_string (param, NULL);
+  g_autoptr (TallyUsageQuery) query = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+  TallyDatePreset preset;
 
-  tally_date_range_button_apply_preset (self->range_button, g_variant_get_string (param, NULL));
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "usage") != 0)
+    {
+      tally_date_range_button_apply_preset (self->range_button, id);
+      return;
+    }
+
+  if (!tally_date_preset_from_id (id, &preset))
+    return;
+  tally_date_preset_range (preset, tally_session_get_server_today (self->session), &start, &end);
+  if (start == NULL || end == NULL)
+    return;
+
+  query = tally_usage_query_copy (tally_session_get_usage_query (self->session));
+  if (tally_usage_query_set_range (query, start, end, NULL))
+    tally_session_set_usage_query (self->session, query);
 }
 
 static void
@@ -374,9 +395,10 @@ show_key_usage_action (GtkWidget *widget,
   TallyWindow *self = TALLY_WINDOW (widget);
   g_autoptr (TallyUsageQuery) query = NULL;
 
-  query = tally_usage_query_copy (tally_session_get_usage_query (self->session));
+  /* The key's log over the days the dashboard shows, and nothing else: its
+   * totals are then the key's row on the dashboard. */
+  query = tally_usage_query_new ();
   tally_usage_query_set_api_key_id (query, g_variant_get_int64 (param));
-  /* The key's log over the days the dashboard shows. */
   tally_usage_query_set_range (query,
                                tally_dashboard_get_start_date (self->dashboard),
                                tally_dashboard_get_end_date (self->dashboard),

@@ -247,3 +247,36 @@ tally_test_row_sums_average_duration (const TallyTestRowSums *sums)
 {
   return sums->requests > 0 ? (double) sums->duration_sum / (double) sums->requests : 0.0;
 }
+
+void
+tally_test_restore_session (TallySession *session,
+                            const char *url,
+                            const char *token)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_setenv ("TALLY_TOKEN", token, TRUE);
+  tally_session_restore_async (session, url, NULL, tally_test_store_result_cb, &slot);
+  g_unsetenv ("TALLY_TOKEN");
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_restore_finish (session, result, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+dashboard_settled (gpointer data)
+{
+  TallyDashboard *dashboard = data;
+
+  return !tally_dashboard_get_busy (dashboard) && !tally_session_get_busy (tally_dashboard_get_session (dashboard));
+}
+
+void
+tally_test_wait_dashboard (TallyDashboard *dashboard)
+{
+  /* queued idles first */
+  tally_test_spin (10);
+  tally_test_wait_until (dashboard_settled, dashboard, 20, 30, "the dashboard");
+}

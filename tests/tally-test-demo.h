@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "tally-client.h"
+#include "tally-dashboard.h"
 #include "tally-demo-data.h"
 #include "tally-demo-server.h"
 #include "tally-session.h"
@@ -118,5 +119,14 @@ void tally_test_add_generations (const char *prefix,
  * has one. */
 void tally_test_assert_stats_sums (TallyUsageStats *stats,
                                    const TallyTestRowSums *sums);
+
+/* Logs @session in with @token on @url the way `tally` restores a saved
+ * login (TALLY_TOKEN); asserts that it worked. */
+void tally_test_restore_session (TallySession *session,
+                                 const char *url,
+                                 const char *token);
+
+/* Iterates until neither @dashboard nor its session is busy (30 s guard). */
+void tally_test_wait_dashboard (TallyDashboard *dashboard);
 
 G_END_DECLS

@@ -22,11 +22,15 @@
 #include "tally-resources.h"
 #include "tally-server-zone.h"
 #include "tally-session.h"
+#include "tally-stat-card.h"
 #include "tally-user.h"
+#include "tally-test-demo.h"
 #include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
+#include "tally-usage-page.h"
 #include "tally-usage-query.h"
+#include "tally-usage.h"
 #include "tally-window.h"
 
 #define NOW 1768449600 /* 2026-01-15 12:00 +08:00 */
@@ -171,11 +175,16 @@ test_page (void)
           if (tally_key_usage_get_api_key_id (u) != tally_api_key_get_id (key))
             continue;
           found = TRUE;
+          g_autofree char *range = tally_format_cost (tally_key_cost_get_range_actual_cost (tally_key_cost_row_get_cost (row)));
+          g_autofree char *secondary = NULL;
+
           total = tally_format_cost (tally_key_usage_get_total_actual_cost (u));
           today = tally_format_cost (tally_key_usage_get_today_actual_cost (u));
-          sum += tally_key_usage_get_total_actual_cost (u);
-          g_assert_cmpstr (tally_key_cost_row_get_total_text (row), ==, total);
-          g_assert_true (g_str_has_prefix (tally_key_cost_row_get_today_text (row), today));
+          sum += tally_key_cost_get_range_actual_cost (tally_key_cost_row_get_cost (row));
+          /* the range's cost first; today and all time under it */
+          g_assert_cmpstr (tally_key_cost_row_get_total_text (row), ==, range);
+          secondary = g_strdup_printf ("%s today · %s all time · ", today, total);
+          g_assert_true (g_str_has_prefix (tally_key_cost_row_get_today_text (row), secondary));
         }
       g_assert_true (found);
       if (!tally_api_key_is_active (key))
@@ -191,8 +200,7 @@ test_page (void)
   g_assert_true (saw_disabled);
   {
     TallyKeyCostRow *row = g_ptr_array_index (rows, n_keys);
-    TallyDashboardStats *stats = tally_session_get_dashboard_stats (session);
-    g_autofree char *expected = tally_format_cost (tally_dashboard_stats_get_total_actual_cost (stats) - sum);
+    g_autofree char *expected = tally_format_cost (MAX (tally_dashboard_get_range_totals (dashboard)->actual_cost - sum, 0));
 
     g_assert_cmpstr (tally_key_cost_row_get_name_text (row), ==, "Deleted keys");
     g_assert_cmpstr (tally_key_cost_row_get_total_text (row), ==, expected);
@@ -230,7 +238,16 @@ test_page (void)
   wait_idle (dashboard);
   g_assert_cmpuint (g_list_model_get_n_items (tally_trend_chart_get_model (TALLY_TREND_CHART (chart))), ==, 31);
 
+  /* The key row opened the usage view: a preset shortcut changes its range,
+   * never the hidden dashboard's. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.range", "s", "yesterday"));
+  g_assert_cmpstr (tally_usage_query_get_start_date (tally_session_get_usage_query (session)), ==, "2026-01-14");
+  g_assert_cmpstr (tally_usage_query_get_end_date (tally_session_get_usage_query (session)), ==, "2026-01-14");
+  g_assert_cmpstr (tally_dashboard_get_start_date (dashboard), ==, "2025-12-01");
+  g_assert_cmpstr (tally_date_range_button_get_start_date (button), ==, "2025-12-01");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-dashboard", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.range", "s", "today"));
+  g_assert_cmpstr (tally_usage_query_get_start_date (tally_session_get_usage_query (session)), ==, "2026-01-14");
   g_assert_cmpstr (tally_dashboard_get_start_date (dashboard), ==, "2026-01-15");
   g_assert_cmpstr (tally_date_range_button_get_start_date (button), ==, "2026-01-15");
   wait_idle (dashboard);
@@ -256,6 +273,7 @@ test_open_requests (void)
   TallyWindow *window;
   TallyDashboard *dashboard;
   GAsyncResult *slot = NULL;
+  guint n_stats;
   GtkWidget *page;
   static const char *once[] = {
     "/api/v1/auth/me",
@@ -264,7 +282,6 @@ test_open_requests (void)
     "/api/v1/keys",
     "/api/v1/usage/dashboard/models",
     "/api/v1/usage/dashboard/api-keys-usage",
-    "/api/v1/usage/stats",     /* the 7 days before the range (the default trend holds 8) */
     "/api/v1/settings/public", /* the server's zone, once */
   };
 
@@ -300,13 +317,17 @@ test_open_requests (void)
       g_test_message ("%s", once[i]);
       g_assert_cmpuint (tally_demo_server_get_request_count (server, once[i]), ==, 1);
     }
+  /* /usage/stats: the 7 days before the range (the default trend holds 8),
+   * and the range's cost of each key (every key of the demo has usage) */
+  n_stats = 1 + g_list_model_get_n_items (tally_session_get_keys (session));
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage/stats"), ==, n_stats);
   /* Nothing else: no usage log, no second load. */
   g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), ==, 0);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once));
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once) + n_stats);
 
   /* Nothing more arrives later either. */
   tally_test_spin (300);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once));
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once) + n_stats);
 
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (50);
@@ -382,6 +403,202 @@ test_zone_label (void)
                     "Dec 4, 2026 – Dec 10, 2026 · server time, UTC-05:00");
 }
 
+/* The shown status page of @page with @title, or NULL when it is not shown. */
+static AdwStatusPage *
+shown_status_page (GtkWidget *page,
+                   const char *title)
+{
+  g_autoptr (GPtrArray) pages = g_ptr_array_new ();
+
+  tally_test_collect_widgets (page, ADW_TYPE_STATUS_PAGE, pages);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      AdwStatusPage *status = g_ptr_array_index (pages, i);
+
+      if (g_strcmp0 (adw_status_page_get_title (status), title) == 0 && gtk_widget_get_mapped (GTK_WIDGET (status)))
+        return status;
+    }
+  return NULL;
+}
+
+static const char *
+updated_text (GtkWidget *page)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  tally_test_collect_widgets (page, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *label = g_ptr_array_index (labels, i);
+
+      if (g_str_has_prefix (gtk_label_get_text (label), "Updated ") && gtk_widget_get_mapped (GTK_WIDGET (label)))
+        return gtk_label_get_text (label);
+    }
+  return NULL;
+}
+
+static gboolean
+usage_totals_in (gpointer usage)
+{
+  return !tally_usage_get_busy (usage) && tally_usage_get_stats (usage) != NULL;
+}
+
+static gboolean
+usage_stats_failed (gpointer usage)
+{
+  return !tally_usage_get_busy (usage) && tally_usage_get_stats_error (usage) != NULL;
+}
+
+static gboolean
+error_page_shown (gpointer page)
+{
+  return shown_status_page (page, "Could Not Load Usage") != NULL;
+}
+
+/* A server that cannot be reached, with nothing loaded: the error and Try
+ * Again, never "No Usage in This Range". */
+static void
+test_dead_server (void)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  TallySession *session = tally_session_new ();
+  TallyWindow *window;
+  GtkWidget *page;
+  AdwStatusPage *status;
+  GtkWidget *button;
+  GAsyncResult *slot = NULL;
+
+  g_setenv ("TALLY_TOKEN", "not-checked-by-a-dead-server", TRUE);
+  tally_session_restore_async (session, "http://127.0.0.1:9", NULL, tally_test_store_result_cb, &slot);
+  g_unsetenv ("TALLY_TOKEN");
+  window = tally_window_new (NULL, session);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  result = tally_test_wait_result (&slot);
+  tally_session_restore_finish (session, result, &error);
+  g_clear_object (&result);
+  wait_idle (tally_window_get_dashboard (window));
+
+  page = GTK_WIDGET (tally_window_get_dashboard_page (window));
+  g_assert_true (gtk_widget_get_mapped (page));
+  g_assert_null (shown_status_page (page, "No Usage in This Range"));
+  status = shown_status_page (page, "Could Not Load Usage");
+  g_assert_nonnull (status);
+  g_assert_cmpstr (adw_status_page_get_description (status), ==, "127.0.0.1 refused the connection — is the server running?");
+  button = adw_status_page_get_child (status);
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Try Again");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.refresh");
+  g_assert_null (updated_text (page));
+
+  /* Trying again fails the same way: still the error, never "no usage". */
+  gtk_widget_activate (button);
+  wait_idle (tally_window_get_dashboard (window));
+  tally_test_wait_until (error_page_shown, page, 20, 20, "the error page");
+  g_assert_null (shown_status_page (page, "No Usage in This Range"));
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_null (window);
+  g_assert_finalize_object (session);
+}
+
+/* Loaded, then a refresh fails: the figures stay, marked "Updated HH:MM ·
+ * Could not refresh: …" (our clock), until a refresh works again. */
+static void
+test_stale (void)
+{
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) loaded = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *fresh = NULL;
+  g_autofree char *stale = NULL;
+  g_autofree char *billed = NULL;
+  g_autoptr (GPtrArray) cards = g_ptr_array_new ();
+  TallySession *session = tally_session_new ();
+  TallyWindow *window;
+  TallyDashboard *dashboard;
+  TallyStatCard *range_card = NULL;
+  GtkWidget *page;
+
+  server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
+                         "utc-offset", 28800, "rows", 3000, NULL);
+  g_assert_true (tally_demo_server_start (server, &error));
+  token = tally_demo_server_issue_token (server, 3600);
+  tally_test_restore_session (session, tally_demo_server_get_url (server), token);
+
+  window = tally_window_new (NULL, session);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  dashboard = tally_window_get_dashboard (window);
+  wait_idle (dashboard);
+  page = GTK_WIDGET (tally_window_get_dashboard_page (window));
+
+  loaded = g_date_time_new_from_unix_local (tally_dashboard_get_updated_at (dashboard) / G_USEC_PER_SEC);
+  g_assert_cmpint (tally_dashboard_get_updated_at (dashboard), <=, g_get_real_time ());
+  g_assert_cmpint (tally_dashboard_get_updated_at (dashboard), >, g_get_real_time () - 60 * G_USEC_PER_SEC);
+  fresh = g_date_time_format (loaded, "Updated %H:%M");
+  g_assert_cmpstr (updated_text (page), ==, fresh);
+
+  tally_test_collect_widgets (page, TALLY_TYPE_STAT_CARD, cards);
+  for (guint i = 0; i < cards->len; i++)
+    if (g_strcmp0 (tally_stat_card_get_title (g_ptr_array_index (cards, i)), "Billed in Range") == 0)
+      range_card = g_ptr_array_index (cards, i);
+  g_assert_nonnull (range_card);
+  billed = tally_format_cost (tally_dashboard_get_range_totals (dashboard)->actual_cost);
+  g_assert_cmpstr (tally_stat_card_get_value (range_card), ==, billed);
+
+  tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_SERVER_ERROR);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  wait_idle (dashboard);
+  g_assert_nonnull (tally_dashboard_get_last_error (dashboard));
+
+  stale = g_strdup_printf ("%s · Could not refresh: %s", fresh, tally_dashboard_get_last_error (dashboard));
+  g_assert_cmpstr (updated_text (page), ==, stale);
+  g_assert_cmpstr (tally_stat_card_get_value (range_card), ==, billed);
+  g_assert_null (shown_status_page (page, "Could Not Load Usage"));
+  g_assert_null (shown_status_page (page, "No Usage in This Range"));
+  save_png (GTK_WIDGET (window), "dashboard-stale.png");
+
+  tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_NONE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  wait_idle (dashboard);
+  g_assert_null (tally_dashboard_get_last_error (dashboard));
+  g_assert_true (g_str_has_prefix (updated_text (page), "Updated "));
+  g_assert_null (strstr (updated_text (page), "Could not refresh"));
+
+  /* The usage view says when its totals arrived, and when refreshing them fails. */
+  {
+    GtkWidget *usage_page = tally_test_find_widget (GTK_WIDGET (window), TALLY_TYPE_USAGE_PAGE);
+    TallyUsage *usage = tally_usage_page_get_usage (TALLY_USAGE_PAGE (usage_page));
+    g_autofree char *usage_stale = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-usage", NULL));
+    tally_test_wait_until (usage_totals_in, usage, 20, 20, "the usage totals");
+    tally_test_spin (50);
+    g_assert_nonnull (updated_text (usage_page));
+    g_assert_true (g_str_has_prefix (updated_text (usage_page), "Updated "));
+    g_assert_null (strstr (updated_text (usage_page), "Could not refresh"));
+
+    tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_SERVER_ERROR);
+    tally_usage_page_reload (TALLY_USAGE_PAGE (usage_page));
+    tally_test_wait_until (usage_stats_failed, usage, 20, 20, "the failed usage totals");
+    tally_test_spin (50);
+    usage_stale = g_strdup_printf (" · Could not refresh: %s", tally_usage_get_stats_error (usage));
+    g_assert_true (g_str_has_prefix (updated_text (usage_page), "Updated "));
+    g_assert_true (g_str_has_suffix (updated_text (usage_page), usage_stale));
+    tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_NONE);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  g_assert_finalize_object (session);
+  tally_demo_server_stop (server);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -391,6 +608,8 @@ main (int argc,
   g_test_add_func ("/dashboard-page/keys-trend-range", test_page);
   g_test_add_func ("/dashboard-page/open-requests", test_open_requests);
   g_test_add_func ("/dashboard-page/zone-label", test_zone_label);
+  g_test_add_func ("/dashboard-page/dead-server", test_dead_server);
+  g_test_add_func ("/dashboard-page/stale", test_stale);
 
   return g_test_run ();
 }

@@ -197,11 +197,15 @@ test_default_range (Fixture *f,
   g_assert_cmpstr (tally_dashboard_get_loaded_end_date (dashboard), ==, TODAY);
 
   /* The session's default trend covers the range: no second trend request;
-   * the previous 7 days come from one /usage/stats. */
+   * the previous 7 days come from one /usage/stats, the keys' range costs
+   * from one each (the keys with usage: all but none of the demo's).
+   * The session's clock (ours) is past the range: it is not running. */
+  g_assert_null (tally_dashboard_get_compare_until (dashboard));
   g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/trend"), ==, 0);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/models"), ==, 1);
   g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/dashboard/api-keys-usage"), ==, 1);
-  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/stats"), ==, 1);
+  g_assert_cmpuint (tally_demo_server_get_request_count (f->demo.server, "/api/v1/usage/stats"), ==,
+                    1 + g_list_model_get_n_items (tally_session_get_keys (f->session)));
 
   raw = raw_trend (f, "2026-01-09", TODAY, TALLY_GRANULARITY_DAY);
   assert_trend_matches (tally_dashboard_get_trend (dashboard), raw, 7, "2026-01-09", TODAY);
@@ -298,9 +302,9 @@ test_key_costs (Fixture *f,
 
       g_assert_false (tally_key_cost_get_deleted (row));
       g_assert_nonnull (tally_key_cost_get_key (row));
-      g_assert_cmpfloat (tally_key_cost_get_total_actual_cost (row), <=, previous_total);
-      previous_total = tally_key_cost_get_total_actual_cost (row);
-      sum += previous_total;
+      g_assert_cmpfloat (tally_key_cost_get_range_actual_cost (row), <=, previous_total);
+      previous_total = tally_key_cost_get_range_actual_cost (row);
+      sum += tally_key_cost_get_total_actual_cost (row);
       if (!tally_key_cost_get_active (row))
         {
           saw_inactive = TRUE;
@@ -331,8 +335,10 @@ test_key_costs (Fixture *f,
     g_assert_cmpint (tally_key_cost_get_key_id (deleted), ==, 0);
     g_assert_cmpfloat (expected, >, 0);
     g_assert_cmpfloat_with_epsilon (tally_key_cost_get_total_actual_cost (deleted), expected, 1e-9);
+    /* its share is of the range (test-dashboard-scope.c checks the range figures) */
     g_assert_cmpfloat_with_epsilon (tally_key_cost_get_share (deleted),
-                                    expected / tally_dashboard_stats_get_total_actual_cost (stats), 1e-9);
+                                    tally_key_cost_get_range_actual_cost (deleted) / tally_dashboard_get_range_totals (dashboard)->actual_cost,
+                                    1e-9);
   }
 
   g_assert_finalize_object (dashboard);

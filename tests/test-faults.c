@@ -97,7 +97,7 @@ read_cards (TallyWindow *window)
   GString *out = g_string_new (NULL);
 
   tally_test_collect_widgets (GTK_WIDGET (window), TALLY_TYPE_STAT_CARD, cards);
-  g_assert_cmpuint (cards->len, ==, 11);
+  g_assert_cmpuint (cards->len, ==, 8); /* 4 right now, 4 of the range */
   for (guint i = 0; i < cards->len; i++)
     {
       g_autoptr (GPtrArray) labels = g_ptr_array_new ();
@@ -256,7 +256,7 @@ test_window_fault (gconstpointer data)
                * dashboard's figures are the server's, shown as sent */
               g_assert_null (dashboard_error);
               g_assert_cmpuint (g_list_model_get_n_items (tally_session_get_keys (session)), ==, n_keys_before);
-              g_assert_nonnull (strstr (cards_after, "Billed in Total=-$"));
+              g_assert_nonnull (strstr (cards_after, "Billed Today=-$"));
             }
           else
             {
@@ -279,7 +279,7 @@ test_window_fault (gconstpointer data)
 
             /* null = nothing: the same days, all zero; the stats have no
              * arrays and keep their values */
-            static const char *const unchanged[] = { "Balance=", "Billed in Total=", "API Keys=", "Average Duration=" };
+            static const char *const unchanged[] = { "Balance=", "Billed Today=", "API Keys=", "RPM / TPM=" };
 
             for (guint i = 0; i < G_N_ELEMENTS (unchanged); i++)
               {

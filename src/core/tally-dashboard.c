@@ -12,6 +12,7 @@
 
 #include "tally-api-key.h"
 #include "tally-client.h"
+#include "tally-dashboard-private.h"
 #include "tally-dashboard-stats.h"
 #include "tally-dashboard.h"
 #include "tally-error.h"
@@ -38,8 +39,10 @@ struct _TallyDashboard
   GListModel *trend;
   GListModel *models;
   GListStore *key_costs;
-  GListModel *key_usage; /* TallyKeyUsage of the last good load */
+  GListModel *key_usage;   /* TallyKeyUsage of the last good load */
+  GHashTable *range_costs; /* its key id → billed in the range; NULL: today's */
   TallyPeriodTotals *range_totals;
+  TallyPeriodTotals *compared_totals; /* the range up to compare_until */
   TallyPeriodTotals *previous_totals;
   TallyPeriodTotals *yesterday_totals;
 
@@ -48,7 +51,12 @@ struct _TallyDashboard
   char *end_date;
   char *loaded_start_date;
   char *loaded_end_date;
+  char *previous_start_date;
+  char *previous_end_date;
+  char *compare_until; /* "HH:00": a running range is compared up to then */
   char *last_error;
+  gint64 now;        /* unix seconds; 0 = the session's server clock */
+  gint64 updated_at; /* our clock (unix µs) of the last good load; 0 = none */
   TallyGranularity granularity;
   gboolean busy;
 
@@ -75,8 +83,14 @@ enum
   PROP_MODELS,
   PROP_KEY_COSTS,
   PROP_RANGE_TOTALS,
+  PROP_COMPARED_TOTALS,
   PROP_PREVIOUS_TOTALS,
   PROP_YESTERDAY_TOTALS,
+  PROP_PREVIOUS_START_DATE,
+  PROP_PREVIOUS_END_DATE,
+  PROP_COMPARE_UNTIL,
+  PROP_NOW,
+  PROP_UPDATED_AT,
   PROP_BUSY,
   PROP_LAST_ERROR,
   N_PROPS
@@ -90,15 +104,26 @@ typedef struct
   char *end_date;
   char *previous_start;
   char *previous_end;
+  char *cut;          /* running: "YYYY-MM-DD HH:00" of now; else NULL */
+  char *previous_cut; /* the same hour in the previous period */
   TallyGranularity granularity;
   guint pending;
   GError *error;
   TallyTrend *recent; /* the session's trend, when reused */
   TallyTrend *trend;  /* fetched: [previous_start, end_date] */
+  TallyTrend *hourly; /* running: hourly [previous_start, end_date] */
   TallyUsageStats *previous_stats;
   TallyModelBreakdown *models;
   GListModel *key_usage;
+  GHashTable *range_costs; /* key id → billed in the range */
+  GCancellable *cancellable;
 } LoadData;
+
+typedef struct
+{
+  GTask *task;
+  gint64 key_id;
+} KeyStatsCall;
 
 static void
 load_data_free (gpointer data)
@@ -109,9 +134,14 @@ load_data_free (gpointer data)
   g_free (load->end_date);
   g_free (load->previous_start);
   g_free (load->previous_end);
+  g_free (load->cut);
+  g_free (load->previous_cut);
   g_clear_error (&load->error);
   g_clear_object (&load->recent);
   g_clear_object (&load->trend);
+  g_clear_object (&load->hourly);
+  g_clear_pointer (&load->range_costs, g_hash_table_unref);
+  g_clear_object (&load->cancellable);
   g_clear_object (&load->previous_stats);
   g_clear_object (&load->models);
   g_clear_object (&load->key_usage);
@@ -142,23 +172,6 @@ tally_change_fraction (double current,
   return (current - previous) / previous;
 }
 
-static char *
-add_days (const char *ymd,
-          int days)
-{
-  GDate date;
-
-  if (!tally_date_parse (ymd, &date))
-    return NULL;
-
-  if (days >= 0)
-    g_date_add_days (&date, days);
-  else
-    g_date_subtract_days (&date, -days);
-
-  return tally_date_format (&date);
-}
-
 /* Whether the daily points of @trend cover [start, end]. */
 static gboolean
 trend_covers (TallyTrend *trend,
@@ -178,30 +191,6 @@ trend_covers (TallyTrend *trend,
 }
 
 static TallyPeriodTotals *
-sum_points (GListModel *points,
-            int n_days)
-{
-  TallyPeriodTotals *totals = g_new0 (TallyPeriodTotals, 1);
-  guint n = g_list_model_get_n_items (points);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (TallyTrendPoint) point = g_list_model_get_item (points, i);
-
-      totals->requests += tally_trend_point_get_requests (point);
-      totals->input_tokens += tally_trend_point_get_input_tokens (point);
-      totals->output_tokens += tally_trend_point_get_output_tokens (point);
-      totals->cache_tokens += tally_trend_point_get_cache_tokens (point);
-      totals->total_tokens += tally_trend_point_get_total_tokens (point);
-      totals->cost += tally_trend_point_get_cost (point);
-      totals->actual_cost += tally_trend_point_get_actual_cost (point);
-    }
-  totals->n_days = n_days;
-
-  return totals;
-}
-
-static TallyPeriodTotals *
 sum_range (GListModel *points,
            const char *start,
            const char *end,
@@ -209,7 +198,7 @@ sum_range (GListModel *points,
 {
   g_autoptr (GListModel) filled = tally_trend_zero_fill (points, start, end, granularity);
 
-  return sum_points (filled, tally_date_range_days (start, end));
+  return _tally_dashboard_sum_points (filled, tally_date_range_days (start, end));
 }
 
 static void
@@ -336,7 +325,7 @@ update_yesterday (TallyDashboard *self)
 
   if (recent != NULL && today != NULL)
     {
-      g_autofree char *yesterday = add_days (today, -1);
+      g_autofree char *yesterday = _tally_dashboard_add_days (today, -1);
 
       if (yesterday != NULL && trend_covers (recent, yesterday, yesterday))
         totals = sum_range (tally_trend_get_points (recent), yesterday, yesterday,
@@ -346,42 +335,14 @@ update_yesterday (TallyDashboard *self)
   set_totals (self, &self->yesterday_totals, totals, properties[PROP_YESTERDAY_TOTALS]);
 }
 
-static int
-compare_key_costs (gconstpointer a,
-                   gconstpointer b)
-{
-  TallyKeyCost *ka = *(TallyKeyCost **) a;
-  TallyKeyCost *kb = *(TallyKeyCost **) b;
-  double ta = tally_key_cost_get_total_actual_cost (ka);
-  double tb = tally_key_cost_get_total_actual_cost (kb);
-  gint64 ia, ib;
-
-  if (ta != tb)
-    return ta > tb ? -1 : 1;
-
-  ta = tally_key_cost_get_today_actual_cost (ka);
-  tb = tally_key_cost_get_today_actual_cost (kb);
-  if (ta != tb)
-    return ta > tb ? -1 : 1;
-
-  ia = tally_key_cost_get_key_id (ka);
-  ib = tally_key_cost_get_key_id (kb);
-  return ia < ib ? -1 : ia > ib;
-}
-
-/* Every key of the session with the last good batch figures, and the rest of
- * the dashboard total as "deleted keys". */
+/* Every key of the session with the last good figures, and the rest of the
+ * range's total as "deleted keys" (tally-dashboard-keys.c). */
 static void
 rebuild_key_costs (TallyDashboard *self)
 {
-  g_autoptr (GHashTable) usage_by_id = NULL;
   g_autoptr (GPtrArray) rows = NULL;
-  TallyDashboardStats *stats = NULL;
-  GListModel *keys;
-  double sum_total = 0;
-  double sum_today = 0;
-  double denominator;
-  guint n;
+  TallyDashboardStats *stats;
+  gboolean range_is_today;
 
   if (self->session == NULL || self->key_usage == NULL)
     {
@@ -389,66 +350,15 @@ rebuild_key_costs (TallyDashboard *self)
       return;
     }
 
-  n = g_list_model_get_n_items (self->key_usage);
-  usage_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  for (guint i = 0; i < n; i++)
-    {
-      TallyKeyUsage *usage = g_list_model_get_item (self->key_usage, i);
-      gint64 *id = g_new (gint64, 1);
-
-      *id = tally_key_usage_get_api_key_id (usage);
-      g_hash_table_replace (usage_by_id, id, usage);
-    }
-
-  keys = tally_session_get_keys (self->session);
   stats = tally_session_get_dashboard_stats (self->session);
-  rows = g_ptr_array_new_with_free_func (g_object_unref);
-
-  n = g_list_model_get_n_items (keys);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
-      gint64 id = tally_api_key_get_id (key);
-      TallyKeyUsage *usage = g_hash_table_lookup (usage_by_id, &id);
-      double today = usage != NULL ? tally_key_usage_get_today_actual_cost (usage) : 0;
-      double total = usage != NULL ? tally_key_usage_get_total_actual_cost (usage) : 0;
-
-      sum_today += today;
-      sum_total += total;
-      g_ptr_array_add (rows, tally_key_cost_new (key, today, total, 0));
-    }
-
-  denominator = sum_total;
-  if (stats != NULL && tally_dashboard_stats_get_total_actual_cost (stats) > denominator)
-    denominator = tally_dashboard_stats_get_total_actual_cost (stats);
-
-  /* Recreate the rows with their share now that the total is known. */
-  for (guint i = 0; i < rows->len; i++)
-    {
-      TallyKeyCost *row = g_ptr_array_index (rows, i);
-      double total = tally_key_cost_get_total_actual_cost (row);
-
-      rows->pdata[i] = tally_key_cost_new (tally_key_cost_get_key (row),
-                                           tally_key_cost_get_today_actual_cost (row),
-                                           total,
-                                           denominator > 0 ? total / denominator : 0);
-      g_object_unref (row);
-    }
-
-  g_ptr_array_sort (rows, compare_key_costs);
-
-  if (stats != NULL)
-    {
-      double deleted_total, deleted_today;
-
-      if (tally_deleted_keys (tally_dashboard_stats_get_today_actual_cost (stats),
-                              tally_dashboard_stats_get_total_actual_cost (stats),
-                              sum_today, sum_total, &deleted_today, &deleted_total))
-        g_ptr_array_add (rows, tally_key_cost_new (NULL,
-                                                   deleted_today,
-                                                   deleted_total,
-                                                   denominator > 0 ? deleted_total / denominator : 0));
-    }
+  range_is_today = self->range_costs == NULL;
+  rows = _tally_dashboard_build_key_costs (tally_session_get_keys (self->session),
+                                           self->key_usage,
+                                           self->range_costs,
+                                           range_is_today,
+                                           self->range_totals != NULL ? self->range_totals->actual_cost : NAN,
+                                           stats != NULL ? tally_dashboard_stats_get_today_actual_cost (stats) : NAN,
+                                           stats != NULL ? tally_dashboard_stats_get_total_actual_cost (stats) : NAN);
 
   g_list_store_splice (self->key_costs, 0, g_list_model_get_n_items (G_LIST_MODEL (self->key_costs)),
                        rows->pdata, rows->len);
@@ -461,13 +371,23 @@ clear_data (TallyDashboard *self)
   set_model (self, &self->trend, NULL, properties[PROP_TREND]);
   set_model (self, &self->models, NULL, properties[PROP_MODELS]);
   g_clear_object (&self->key_usage);
+  g_clear_pointer (&self->range_costs, g_hash_table_unref);
   rebuild_key_costs (self);
   set_totals (self, &self->range_totals, NULL, properties[PROP_RANGE_TOTALS]);
+  set_totals (self, &self->compared_totals, NULL, properties[PROP_COMPARED_TOTALS]);
   set_totals (self, &self->previous_totals, NULL, properties[PROP_PREVIOUS_TOTALS]);
   set_totals (self, &self->yesterday_totals, NULL, properties[PROP_YESTERDAY_TOTALS]);
   set_string (self, &self->loaded_start_date, NULL, properties[PROP_LOADED_START_DATE]);
   set_string (self, &self->loaded_end_date, NULL, properties[PROP_LOADED_END_DATE]);
+  set_string (self, &self->previous_start_date, NULL, properties[PROP_PREVIOUS_START_DATE]);
+  set_string (self, &self->previous_end_date, NULL, properties[PROP_PREVIOUS_END_DATE]);
+  set_string (self, &self->compare_until, NULL, properties[PROP_COMPARE_UNTIL]);
   set_last_error (self, NULL);
+  if (self->updated_at != 0)
+    {
+      self->updated_at = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
+    }
   if (!self->range_set)
     set_dates (self, NULL, NULL);
   g_object_thaw_notify (G_OBJECT (self));
@@ -486,6 +406,24 @@ cancel_load (TallyDashboard *self)
     }
 }
 
+static TallyPeriodTotals *
+totals_from_stats (TallyUsageStats *stats,
+                   int n_days)
+{
+  TallyPeriodTotals *totals = g_new0 (TallyPeriodTotals, 1);
+
+  totals->requests = tally_usage_stats_get_total_requests (stats);
+  totals->input_tokens = tally_usage_stats_get_total_input_tokens (stats);
+  totals->output_tokens = tally_usage_stats_get_total_output_tokens (stats);
+  totals->cache_tokens = tally_usage_stats_get_total_cache_tokens (stats);
+  totals->total_tokens = tally_usage_stats_get_total_tokens (stats);
+  totals->cost = tally_usage_stats_get_total_cost (stats);
+  totals->actual_cost = tally_usage_stats_get_total_actual_cost (stats);
+  totals->n_days = n_days;
+
+  return totals;
+}
+
 static void
 apply_load (TallyDashboard *self,
             LoadData *load)
@@ -493,6 +431,9 @@ apply_load (TallyDashboard *self,
   GListModel *points;
   GListModel *models;
   TallyPeriodTotals *previous;
+  TallyPeriodTotals *compared;
+  int n_days = tally_date_range_days (load->start_date, load->end_date);
+  g_autofree char *until = NULL;
 
   points = load->trend != NULL ? tally_trend_get_points (load->trend)
                                : tally_trend_get_points (load->recent);
@@ -508,34 +449,43 @@ apply_load (TallyDashboard *self,
               sum_range (points, load->start_date, load->end_date, load->granularity),
               properties[PROP_RANGE_TOTALS]);
 
-  if (load->previous_stats != NULL)
+  if (load->cut != NULL)
     {
-      TallyUsageStats *stats = load->previous_stats;
+      /* Running: both sides up to the start of the hour now is in. */
+      GListModel *hours = tally_trend_get_points (load->hourly != NULL ? load->hourly : load->trend);
 
-      previous = g_new0 (TallyPeriodTotals, 1);
-      previous->requests = tally_usage_stats_get_total_requests (stats);
-      previous->input_tokens = tally_usage_stats_get_total_input_tokens (stats);
-      previous->output_tokens = tally_usage_stats_get_total_output_tokens (stats);
-      previous->cache_tokens = tally_usage_stats_get_total_cache_tokens (stats);
-      previous->total_tokens = tally_usage_stats_get_total_tokens (stats);
-      previous->cost = tally_usage_stats_get_total_cost (stats);
-      previous->actual_cost = tally_usage_stats_get_total_actual_cost (stats);
-      previous->n_days = tally_date_range_days (load->previous_start, load->previous_end);
+      compared = _tally_dashboard_sum_hours (hours, load->start_date, load->cut, n_days);
+      previous = _tally_dashboard_sum_hours (hours, load->previous_start, load->previous_cut, n_days);
+      until = g_strdup (load->cut + 11);
     }
   else
-    previous = sum_range (points, load->previous_start, load->previous_end, load->granularity);
+    {
+      compared = tally_period_totals_copy (self->range_totals);
+      if (load->previous_stats != NULL)
+        previous = totals_from_stats (load->previous_stats, n_days);
+      else
+        previous = sum_range (points, load->previous_start, load->previous_end, load->granularity);
+    }
+  set_totals (self, &self->compared_totals, compared, properties[PROP_COMPARED_TOTALS]);
   set_totals (self, &self->previous_totals, previous, properties[PROP_PREVIOUS_TOTALS]);
+  set_string (self, &self->compare_until, until, properties[PROP_COMPARE_UNTIL]);
 
   models = tally_model_breakdown_get_models (load->models);
   set_model (self, &self->models, g_object_ref (models), properties[PROP_MODELS]);
 
   g_set_object (&self->key_usage, load->key_usage);
+  g_clear_pointer (&self->range_costs, g_hash_table_unref);
+  self->range_costs = load->range_costs != NULL ? g_hash_table_ref (load->range_costs) : NULL;
   rebuild_key_costs (self);
   update_yesterday (self);
 
   set_string (self, &self->loaded_start_date, load->start_date, properties[PROP_LOADED_START_DATE]);
   set_string (self, &self->loaded_end_date, load->end_date, properties[PROP_LOADED_END_DATE]);
+  set_string (self, &self->previous_start_date, load->previous_start, properties[PROP_PREVIOUS_START_DATE]);
+  set_string (self, &self->previous_end_date, load->previous_end, properties[PROP_PREVIOUS_END_DATE]);
   set_last_error (self, NULL);
+  self->updated_at = g_get_real_time ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
 
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -584,17 +534,36 @@ load_item_done (GTask *task,
   _tally_task_part_done (task, &load->pending, &load->error);
 }
 
+/* A trend for one slot of the load (the range's, or the hourly one). */
+typedef struct
+{
+  GTask *task;
+  TallyTrend **slot;
+} TrendCall;
+
 static void
 get_trend_cb (GObject *object,
               GAsyncResult *result,
               gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  LoadData *load = g_task_get_task_data (task);
+  TrendCall *call = user_data;
+  g_autoptr (GTask) task = call->task;
   GError *error = NULL;
 
-  load->trend = tally_client_get_trend_finish (TALLY_CLIENT (object), result, &error);
+  *call->slot = tally_client_get_trend_finish (TALLY_CLIENT (object), result, &error);
+  g_free (call);
   load_item_done (task, error);
+}
+
+static TrendCall *
+trend_call_new (GTask *task,
+                TallyTrend **slot)
+{
+  TrendCall *call = g_new0 (TrendCall, 1);
+
+  call->task = g_object_ref (task);
+  call->slot = slot;
+  return call;
 }
 
 static void
@@ -624,6 +593,26 @@ get_model_stats_cb (GObject *object,
 }
 
 static void
+get_key_stats_cb (GObject *object,
+                  GAsyncResult *result,
+                  gpointer user_data)
+{
+  KeyStatsCall *call = user_data;
+  g_autoptr (GTask) task = call->task;
+  LoadData *load = g_task_get_task_data (task);
+  g_autoptr (TallyUsageStats) stats = NULL;
+  GError *error = NULL;
+
+  stats = tally_client_get_usage_stats_finish (TALLY_CLIENT (object), result, &error);
+  if (stats != NULL)
+    g_hash_table_replace (load->range_costs,
+                          g_memdup2 (&call->key_id, sizeof call->key_id),
+                          g_memdup2 (&(double){ tally_usage_stats_get_total_actual_cost (stats) }, sizeof (double)));
+  g_free (call);
+  load_item_done (task, error);
+}
+
+static void
 get_keys_usage_cb (GObject *object,
                    GAsyncResult *result,
                    gpointer user_data)
@@ -631,8 +620,34 @@ get_keys_usage_cb (GObject *object,
   g_autoptr (GTask) task = user_data;
   LoadData *load = g_task_get_task_data (task);
   GError *error = NULL;
+  guint n;
 
   load->key_usage = tally_client_get_keys_usage_finish (TALLY_CLIENT (object), result, &error);
+
+  /* Then the range's cost of every key that has any usage at all: one
+   * /usage/stats each (heavy calls, paced by the client's scheduler). */
+  n = load->key_usage != NULL && load->range_costs != NULL ? g_list_model_get_n_items (load->key_usage) : 0;
+  for (guint i = 0; i < n && !g_cancellable_is_cancelled (load->cancellable); i++)
+    {
+      g_autoptr (TallyKeyUsage) usage = g_list_model_get_item (load->key_usage, i);
+      g_autoptr (TallyUsageQuery) query = NULL;
+      KeyStatsCall *call;
+
+      /* no usage ever: nothing in any range (and no nonsense ids) */
+      if (!(tally_key_usage_get_total_actual_cost (usage) > 0) || tally_key_usage_get_api_key_id (usage) <= 0)
+        continue;
+
+      query = tally_usage_query_new ();
+      tally_usage_query_set_api_key_id (query, tally_key_usage_get_api_key_id (usage));
+      tally_usage_query_set_range (query, load->start_date, load->end_date, NULL);
+      call = g_new0 (KeyStatsCall, 1);
+      call->task = g_object_ref (task);
+      call->key_id = tally_key_usage_get_api_key_id (usage);
+      load->pending++;
+      tally_client_get_usage_stats_async (TALLY_CLIENT (object), query, load->cancellable,
+                                          get_key_stats_cb, call);
+    }
+
   load_item_done (task, error);
 }
 
@@ -662,9 +677,18 @@ start_load (TallyDashboard *self,
   load->end_date = g_strdup (self->end_date);
   load->granularity = self->granularity;
   n_days = tally_date_range_days (self->start_date, self->end_date);
-  load->previous_start = add_days (self->start_date, -n_days);
-  load->previous_end = add_days (self->start_date, -1);
+  load->previous_start = _tally_dashboard_add_days (self->start_date, -n_days);
+  load->previous_end = _tally_dashboard_add_days (self->start_date, -1);
+  load->cancellable = g_object_ref (self->load_cancellable);
   load->pending = 1; /* released at the end of this function */
+  _tally_dashboard_range_running (load->start_date, load->end_date,
+                                  tally_dashboard_get_now (self),
+                                  tally_session_get_server_zone (self->session),
+                                  tally_session_get_utc_offset (self->session),
+                                  &load->cut, &load->previous_cut);
+  /* "today": the batch call's today figures are the keys' range costs */
+  if (n_days != 1 || g_strcmp0 (load->start_date, tally_session_get_server_today (self->session)) != 0)
+    load->range_costs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
   task = g_task_new (self, self->load_cancellable, load_done_cb, NULL);
   g_task_set_source_tag (task, start_load);
@@ -675,7 +699,7 @@ start_load (TallyDashboard *self,
     {
       /* The session's default trend already holds the range. */
       load->recent = g_object_ref (recent);
-      if (!trend_covers (recent, load->previous_start, load->previous_end))
+      if (load->cut == NULL && !trend_covers (recent, load->previous_start, load->previous_end))
         {
           g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
 
@@ -693,7 +717,19 @@ start_load (TallyDashboard *self,
                                     load->previous_start, load->end_date,
                                     load->granularity,
                                     self->load_cancellable,
-                                    get_trend_cb, g_object_ref (task));
+                                    get_trend_cb, trend_call_new (task, &load->trend));
+    }
+
+  /* A running range of days is compared hour by hour (the hourly trend
+   * of the range and the period before it; a one-day range has it already). */
+  if (load->cut != NULL && load->granularity == TALLY_GRANULARITY_DAY)
+    {
+      load->pending++;
+      tally_client_get_trend_async (client,
+                                    load->previous_start, load->end_date,
+                                    TALLY_GRANULARITY_HOUR,
+                                    self->load_cancellable,
+                                    get_trend_cb, trend_call_new (task, &load->hourly));
     }
 
   load->pending++;
@@ -870,6 +906,7 @@ tally_dashboard_dispose (GObject *object)
   g_clear_object (&self->models);
   g_clear_object (&self->key_costs);
   g_clear_object (&self->key_usage);
+  g_clear_pointer (&self->range_costs, g_hash_table_unref);
 
   G_OBJECT_CLASS (tally_dashboard_parent_class)->dispose (object);
 }
@@ -880,12 +917,16 @@ tally_dashboard_finalize (GObject *object)
   TallyDashboard *self = (TallyDashboard *) object;
 
   g_clear_pointer (&self->range_totals, tally_period_totals_free);
+  g_clear_pointer (&self->compared_totals, tally_period_totals_free);
   g_clear_pointer (&self->previous_totals, tally_period_totals_free);
   g_clear_pointer (&self->yesterday_totals, tally_period_totals_free);
   g_clear_pointer (&self->start_date, g_free);
   g_clear_pointer (&self->end_date, g_free);
   g_clear_pointer (&self->loaded_start_date, g_free);
   g_clear_pointer (&self->loaded_end_date, g_free);
+  g_clear_pointer (&self->previous_start_date, g_free);
+  g_clear_pointer (&self->previous_end_date, g_free);
+  g_clear_pointer (&self->compare_until, g_free);
   g_clear_pointer (&self->last_error, g_free);
 
   G_OBJECT_CLASS (tally_dashboard_parent_class)->finalize (object);
@@ -941,8 +982,32 @@ tally_dashboard_get_property (GObject *object,
         g_value_set_boxed (value, self->range_totals);
         break;
 
+      case PROP_COMPARED_TOTALS:
+        g_value_set_boxed (value, self->compared_totals);
+        break;
+
       case PROP_PREVIOUS_TOTALS:
         g_value_set_boxed (value, self->previous_totals);
+        break;
+
+      case PROP_PREVIOUS_START_DATE:
+        g_value_set_string (value, self->previous_start_date);
+        break;
+
+      case PROP_PREVIOUS_END_DATE:
+        g_value_set_string (value, self->previous_end_date);
+        break;
+
+      case PROP_COMPARE_UNTIL:
+        g_value_set_string (value, self->compare_until);
+        break;
+
+      case PROP_NOW:
+        g_value_set_int64 (value, self->now);
+        break;
+
+      case PROP_UPDATED_AT:
+        g_value_set_int64 (value, self->updated_at);
         break;
 
       case PROP_YESTERDAY_TOTALS:
@@ -986,6 +1051,10 @@ tally_dashboard_set_property (GObject *object,
           tally_dashboard_set_range (self, self->start_date, g_value_get_string (value));
         break;
 
+      case PROP_NOW:
+        tally_dashboard_set_now (self, g_value_get_int64 (value));
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1024,6 +1093,18 @@ tally_dashboard_class_init (TallyDashboardClass *klass)
                                                     (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties[PROP_RANGE_TOTALS] = g_param_spec_boxed ("range-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
                                                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_COMPARED_TOTALS] = g_param_spec_boxed ("compared-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
+                                                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PREVIOUS_START_DATE] = g_param_spec_string ("previous-start-date", NULL, NULL, NULL,
+                                                              (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PREVIOUS_END_DATE] = g_param_spec_string ("previous-end-date", NULL, NULL, NULL,
+                                                            (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_COMPARE_UNTIL] = g_param_spec_string ("compare-until", NULL, NULL, NULL,
+                                                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NOW] = g_param_spec_int64 ("now", NULL, NULL, 0, G_MAXINT64, 0,
+                                             (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_UPDATED_AT] = g_param_spec_int64 ("updated-at", NULL, NULL, 0, G_MAXINT64, 0,
+                                                    (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties[PROP_PREVIOUS_TOTALS] = g_param_spec_boxed ("previous-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
                                                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties[PROP_YESTERDAY_TOTALS] = g_param_spec_boxed ("yesterday-totals", NULL, NULL, TALLY_TYPE_PERIOD_TOTALS,
@@ -1080,7 +1161,12 @@ GETTER (TallyGranularity, granularity, granularity, TALLY_GRANULARITY_DAY)
 GETTER (GListModel *, trend, trend, NULL)
 GETTER (GListModel *, models, models, NULL)
 GETTER (const TallyPeriodTotals *, range_totals, range_totals, NULL)
+GETTER (const TallyPeriodTotals *, compared_totals, compared_totals, NULL)
 GETTER (const TallyPeriodTotals *, previous_totals, previous_totals, NULL)
+GETTER (const char *, previous_start_date, previous_start_date, NULL)
+GETTER (const char *, previous_end_date, previous_end_date, NULL)
+GETTER (const char *, compare_until, compare_until, NULL)
+GETTER (gint64, updated_at, updated_at, 0)
 GETTER (const TallyPeriodTotals *, yesterday_totals, yesterday_totals, NULL)
 GETTER (gboolean, busy, busy, FALSE)
 GETTER (const char *, last_error, last_error, NULL)
@@ -1120,4 +1206,30 @@ tally_dashboard_reload (TallyDashboard *self)
   g_return_if_fail (TALLY_IS_DASHBOARD (self));
 
   queue_load (self, TRUE);
+}
+
+gint64
+tally_dashboard_get_now (TallyDashboard *self)
+{
+  g_return_val_if_fail (TALLY_IS_DASHBOARD (self), 0);
+
+  if (self->now > 0)
+    return self->now;
+  if (self->session != NULL)
+    return tally_session_get_server_now (self->session);
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+void
+tally_dashboard_set_now (TallyDashboard *self,
+                         gint64 now_unix)
+{
+  g_return_if_fail (TALLY_IS_DASHBOARD (self));
+  g_return_if_fail (now_unix >= 0);
+
+  if (self->now == now_unix)
+    return;
+
+  self->now = now_unix;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOW]);
 }

@@ -18,6 +18,26 @@
  * period, when outside it, comes from one GET /usage/stats). Other ranges
  * fetch the trend of [start - N days, end] once and split it into the range
  * and the previous period of the same length.
+ *
+ * Comparison: a range that holds the server's today is still running; it is
+ * compared with the previous period up to the same point in time, in whole
+ * hours (what both server generations answer: the hourly trend's buckets):
+ * "compared-totals" is the range from its first midnight to the start of
+ * the hour now is in ("compare-until", "HH:00"), "previous-totals" the
+ * previous period up to the same wall-clock hour of its last day. A range of
+ * days fetches the hourly trend of [start - N days, end] for it (a one-day
+ * range has it already). A finished range compares whole periods
+ * ("compare-until" NULL, "compared-totals" = "range-totals").
+ *
+ * Keys: the batch call (today, all time) and then, unless the range is the
+ * server's today (the batch's today figures), one GET /usage/stats with
+ * api_key_id and the range's dates per key that has any usage at all (the
+ * same on a December 2025 and a today's server: neither has a per-key
+ * breakdown of a range in fewer calls; the per-key daily series of newer
+ * servers is one call per key too). The calls go through the client's
+ * scheduler, which paces heavy routes.
+ *
+ * "now": the server's clock (tally_session_get_server_now()), unless set.
  */
 
 #pragma once
@@ -72,13 +92,27 @@ TallyGranularity tally_dashboard_get_granularity (TallyDashboard *self);
 GListModel *tally_dashboard_get_trend (TallyDashboard *self);
 /* TallyModelStat of the loaded range, in the server's order. */
 GListModel *tally_dashboard_get_models (TallyDashboard *self);
-/* TallyKeyCost sorted by total billed cost (descending); the "deleted keys"
- * row, when there is one, is last. */
+/* TallyKeyCost sorted by billed cost in the range (descending); the
+ * "deleted keys" row (the range's total minus the listed keys), when there
+ * is one, is last. */
 GListModel *tally_dashboard_get_key_costs (TallyDashboard *self);
 /* Totals of the loaded range and of the period of the same length just
  * before it; NULL until loaded. */
 const TallyPeriodTotals *tally_dashboard_get_range_totals (TallyDashboard *self);
 const TallyPeriodTotals *tally_dashboard_get_previous_totals (TallyDashboard *self);
+/* The side of the range that is compared with "previous-totals" (see above). */
+const TallyPeriodTotals *tally_dashboard_get_compared_totals (TallyDashboard *self);
+/* The previous period's days, and "HH:00" when a running range is compared
+ * up to that hour (NULL: whole periods); of the data shown. */
+const char *tally_dashboard_get_previous_start_date (TallyDashboard *self);
+const char *tally_dashboard_get_previous_end_date (TallyDashboard *self);
+const char *tally_dashboard_get_compare_until (TallyDashboard *self);
+/* Our clock (g_get_real_time(), µs) when the data shown was loaded; 0 = never. */
+gint64 tally_dashboard_get_updated_at (TallyDashboard *self);
+/* "now" (unix seconds): the server's clock, or the one set (0 = unset). */
+gint64 tally_dashboard_get_now (TallyDashboard *self);
+void tally_dashboard_set_now (TallyDashboard *self,
+                              gint64 now_unix);
 /* Yesterday (server day) from the session's recent trend; NULL when unknown. */
 const TallyPeriodTotals *tally_dashboard_get_yesterday_totals (TallyDashboard *self);
 /* The start/end dates of the data currently shown (they lag behind

@@ -55,3 +55,14 @@ tally_demo_backend_get_password (TallyDemoBackend *self)
 
   return TALLY_DEMO_BACKEND_GET_IFACE (self)->get_password (self);
 }
+
+gint64
+tally_demo_backend_get_now (TallyDemoBackend *self)
+{
+  TallyDemoBackendInterface *iface;
+
+  g_return_val_if_fail (TALLY_IS_DEMO_BACKEND (self), 0);
+
+  iface = TALLY_DEMO_BACKEND_GET_IFACE (self);
+  return iface->get_now != NULL ? iface->get_now (self) : 0;
+}

@@ -19,6 +19,7 @@ struct _TallyKeyCost
   GObject parent_instance;
 
   TallyApiKey *key;
+  double range_actual_cost;
   double today_actual_cost;
   double total_actual_cost;
   double share;
@@ -37,6 +38,7 @@ enum
   PROP_DELETED,
   PROP_TODAY_ACTUAL_COST,
   PROP_TOTAL_ACTUAL_COST,
+  PROP_RANGE_ACTUAL_COST,
   PROP_SHARE,
   N_PROPS
 };
@@ -95,6 +97,10 @@ tally_key_cost_get_property (GObject *object,
         g_value_set_double (value, self->total_actual_cost);
         break;
 
+      case PROP_RANGE_ACTUAL_COST:
+        g_value_set_double (value, self->range_actual_cost);
+        break;
+
       case PROP_SHARE:
         g_value_set_double (value, self->share);
         break;
@@ -128,6 +134,8 @@ tally_key_cost_class_init (TallyKeyCostClass *klass)
                                                             (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties[PROP_TOTAL_ACTUAL_COST] = g_param_spec_double ("total-actual-cost", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
                                                             (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RANGE_ACTUAL_COST] = g_param_spec_double ("range-actual-cost", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                                                            (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   properties[PROP_SHARE] = g_param_spec_double ("share", NULL, NULL, 0, 1, 0,
                                                 (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
@@ -145,12 +153,23 @@ tally_key_cost_new (TallyApiKey *key,
                     double total_actual_cost,
                     double share)
 {
+  return tally_key_cost_new_for_range (key, total_actual_cost, today_actual_cost, total_actual_cost, share);
+}
+
+TallyKeyCost *
+tally_key_cost_new_for_range (TallyApiKey *key,
+                              double range_actual_cost,
+                              double today_actual_cost,
+                              double total_actual_cost,
+                              double share)
+{
   TallyKeyCost *self;
 
   g_return_val_if_fail (key == NULL || TALLY_IS_API_KEY (key), NULL);
 
   self = g_object_new (TALLY_TYPE_KEY_COST, NULL);
   g_set_object (&self->key, key);
+  self->range_actual_cost = range_actual_cost;
   self->today_actual_cost = today_actual_cost;
   self->total_actual_cost = total_actual_cost;
   self->share = CLAMP (share, 0.0, 1.0);
@@ -212,6 +231,13 @@ tally_key_cost_get_total_actual_cost (TallyKeyCost *self)
 {
   g_return_val_if_fail (TALLY_IS_KEY_COST (self), 0);
   return self->total_actual_cost;
+}
+
+double
+tally_key_cost_get_range_actual_cost (TallyKeyCost *self)
+{
+  g_return_val_if_fail (TALLY_IS_KEY_COST (self), 0);
+  return self->range_actual_cost;
 }
 
 double

@@ -4,7 +4,8 @@
  *
  * An immutable item: an API key (or NULL for the "deleted keys" row, which
  * holds the usage of keys that are gone from /keys, API.md §5.6) with its
- * billed cost today and in total, and its share of the dashboard total.
+ * billed cost in the dashboard's range, today and in total, and its share
+ * of the range's billed total.
  */
 
 #pragma once
@@ -19,11 +20,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TallyKeyCost, tally_key_cost, TALLY, KEY_COST, GObject)
 
-/* @key NULL = the "deleted keys" row (name "Deleted keys", status ""). */
+/* @key NULL = the "deleted keys" row (name "Deleted keys", status "").
+ * The range is all time (range cost = @total_actual_cost). */
 TallyKeyCost *tally_key_cost_new (TallyApiKey *key,
                                   double today_actual_cost,
                                   double total_actual_cost,
                                   double share);
+TallyKeyCost *tally_key_cost_new_for_range (TallyApiKey *key,
+                                            double range_actual_cost,
+                                            double today_actual_cost,
+                                            double total_actual_cost,
+                                            double share);
 TallyApiKey *tally_key_cost_get_key (TallyKeyCost *self);   /* borrowed, NULL for deleted keys */
 gint64 tally_key_cost_get_key_id (TallyKeyCost *self);      /* 0 for deleted keys */
 const char *tally_key_cost_get_name (TallyKeyCost *self);   /* plain text, never NULL */
@@ -32,7 +39,8 @@ gboolean tally_key_cost_get_active (TallyKeyCost *self);    /* FALSE for deleted
 gboolean tally_key_cost_get_deleted (TallyKeyCost *self);
 double tally_key_cost_get_today_actual_cost (TallyKeyCost *self);
 double tally_key_cost_get_total_actual_cost (TallyKeyCost *self);
-/* total_actual_cost / the dashboard total (0..1) */
+double tally_key_cost_get_range_actual_cost (TallyKeyCost *self);
+/* range_actual_cost / the range's total (0..1) */
 double tally_key_cost_get_share (TallyKeyCost *self);
 
 /* The one rule for the "Deleted keys" row (the window, `tally keys` and the

@@ -752,6 +752,21 @@ tally_session_get_demo_backend (TallySession *self)
   return self->demo ? self->demo_server : NULL;
 }
 
+gint64
+tally_session_get_server_now (TallySession *self)
+{
+  TallyDemoBackend *demo;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (TALLY_IS_SESSION (self), now);
+
+  demo = tally_session_get_demo_backend (self);
+  if (demo != NULL && tally_demo_backend_get_now (demo) > 0)
+    return tally_demo_backend_get_now (demo);
+
+  return now + (self->client != NULL ? tally_client_get_clock_skew (self->client) : 0);
+}
+
 gboolean
 tally_session_set_server (TallySession *self,
                           const char *url,
