@@ -561,7 +561,7 @@ test_stale (void)
   g_assert_cmpstr (tally_stat_card_get_value (range_card), ==, billed);
   g_assert_null (shown_status_page (page, "Could Not Load Usage"));
   g_assert_null (shown_status_page (page, "No Usage in This Range"));
-  save_png (GTK_WIDGET (window), "dashboard-stale.png");
+  tally_test_save_png (GTK_WIDGET (window), "dashboard-stale.png");
 
   tally_demo_server_set_fault (server, TALLY_DEMO_FAULT_NONE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
