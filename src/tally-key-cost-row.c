@@ -133,6 +133,9 @@ tally_key_cost_row_new (TallyKeyCost *cost)
   today_caption = g_strdup_printf (_ ("%s today · %s all time · %s"), today, total, share);
   self->today_label = plain_label (today_caption);
   gtk_label_set_xalign (self->today_label, 1);
+  /* three figures: they wrap on a phone rather than widen the list */
+  gtk_label_set_wrap (self->today_label, TRUE);
+  gtk_label_set_justify (self->today_label, GTK_JUSTIFY_RIGHT);
   gtk_widget_add_css_class (GTK_WIDGET (self->today_label), "numeric");
   gtk_widget_add_css_class (GTK_WIDGET (self->today_label), "caption");
   gtk_widget_add_css_class (GTK_WIDGET (self->today_label), "dim-label");

@@ -164,16 +164,32 @@ test_with_cost (Fixture *f,
   TallyKeyCostRow *row = add_row (f, key (f, 1), 0.01234, 12.5, 0.25);
   g_autofree char *texts = row_texts (row);
 
-  g_assert_cmpstr (texts, ==, "default | $12.50 | $0.01 today · 25.0%");
+  g_assert_cmpstr (texts, ==, "default | $12.50 | $0.01 today · $12.50 all time · 25.0%");
   g_assert_cmpstr (tally_key_cost_row_get_name_text (row), ==, "default");
   g_assert_cmpstr (tally_key_cost_row_get_total_text (row), ==, "$12.50");
-  g_assert_cmpstr (tally_key_cost_row_get_today_text (row), ==, "$0.01 today · 25.0%");
+  g_assert_cmpstr (tally_key_cost_row_get_today_text (row), ==, "$0.01 today · $12.50 all time · 25.0%");
   g_assert_cmpfloat (share_bar_value (row), ==, 0.25);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (label_showing (row, "default")), "dim-label"));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), ==, "Show this key’s usage");
-  assert_accessible_label (row, "default: $12.50 in total, $0.01 today, 25.0% of all spend");
+  assert_accessible_label (row, "default: $12.50 in the range, $0.01 today, $12.50 all time, 25.0% of the range");
   g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
   g_assert_true (activate_row (f, row));
+}
+
+/* The range's cost leads; today and all time are the secondary text. */
+static void
+test_range (Fixture *f,
+            gconstpointer data)
+{
+  g_autoptr (TallyKeyCost) cost = tally_key_cost_new_for_range (key (f, 1), 3.0, 0.01234, 12.5, 0.25);
+  GtkWidget *row = tally_key_cost_row_new (cost);
+  g_autofree char *texts = NULL;
+
+  gtk_list_box_append (f->list, row);
+  texts = row_texts (TALLY_KEY_COST_ROW (row));
+  g_assert_cmpstr (texts, ==, "default | $3.00 | $0.01 today · $12.50 all time · 25.0%");
+  g_assert_cmpstr (tally_key_cost_row_get_total_text (TALLY_KEY_COST_ROW (row)), ==, "$3.00");
+  assert_accessible_label (TALLY_KEY_COST_ROW (row), "default: $3.00 in the range, $0.01 today, $12.50 all time, 25.0% of the range");
 }
 
 /* A key that cost nothing yet: zeros, not dashes. */
@@ -184,9 +200,9 @@ test_without_cost (Fixture *f,
   TallyKeyCostRow *row = add_row (f, key (f, 5), 0, 0, 0);
   g_autofree char *texts = row_texts (row);
 
-  g_assert_cmpstr (texts, ==, "gemini-batch | $0.00 | $0.00 today · 0.0%");
+  g_assert_cmpstr (texts, ==, "gemini-batch | $0.00 | $0.00 today · $0.00 all time · 0.0%");
   g_assert_cmpfloat (share_bar_value (row), ==, 0);
-  assert_accessible_label (row, "gemini-batch: $0.00 in total, $0.00 today, 0.0% of all spend");
+  assert_accessible_label (row, "gemini-batch: $0.00 in the range, $0.00 today, $0.00 all time, 0.0% of the range");
   g_assert_true (activate_row (f, row));
 }
 
@@ -202,14 +218,14 @@ test_disabled (Fixture *f,
   GtkWidget *badge = label_showing (inactive, "Disabled");
 
   g_assert_false (tally_api_key_is_active (key (f, 4)));
-  g_assert_cmpstr (inactive_texts, ==, "old-laptop (disabled) | Disabled | $1.50 | $0.00 today · 12.5%");
+  g_assert_cmpstr (inactive_texts, ==, "old-laptop (disabled) | Disabled | $1.50 | $0.00 today · $1.50 all time · 12.5%");
   g_assert_nonnull (badge);
   g_assert_true (gtk_widget_has_css_class (badge, "tally-badge"));
   g_assert_true (gtk_widget_has_css_class (badge, "warning"));
   /* still the key's usage to look at */
   g_assert_true (activate_row (f, inactive));
 
-  g_assert_cmpstr (active_texts, ==, "订阅 Claude Max ⚡ | $3.00 | $0.50 today · 50.0%");
+  g_assert_cmpstr (active_texts, ==, "订阅 Claude Max ⚡ | $3.00 | $0.50 today · $3.00 all time · 50.0%");
   g_assert_null (label_showing (active, "Disabled"));
 }
 
@@ -221,11 +237,11 @@ test_deleted_keys (Fixture *f,
   TallyKeyCostRow *row = add_row (f, NULL, 0.000123, 3.25, 0.1);
   g_autofree char *texts = row_texts (row);
 
-  g_assert_cmpstr (texts, ==, "Deleted keys | $3.25 | < $0.01 today · 10.0%");
+  g_assert_cmpstr (texts, ==, "Deleted keys | $3.25 | < $0.01 today · $3.25 all time · 10.0%");
   g_assert_true (gtk_widget_has_css_class (label_showing (row, "Deleted keys"), "dim-label"));
   g_assert_null (label_showing (row, "Disabled"));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), ==, "Usage of keys that were deleted");
-  assert_accessible_label (row, "Deleted keys: $3.25 in total, < $0.01 today, 10.0% of all spend");
+  assert_accessible_label (row, "Deleted keys: $3.25 in the range, < $0.01 today, $3.25 all time, 10.0% of the range");
   g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
   g_assert_false (activate_row (f, row));
   g_assert_cmpuint (f->n_activated, ==, 0);
@@ -242,10 +258,10 @@ test_plain_text (Fixture *f,
   g_autofree char *markup_texts = row_texts (markup);
   g_autofree char *formula_texts = row_texts (formula);
 
-  g_assert_cmpstr (markup_texts, ==, "CI <b>&amp; bot | $2.00 | $0.00 today · 20.0%");
+  g_assert_cmpstr (markup_texts, ==, "CI <b>&amp; bot | $2.00 | $0.00 today · $2.00 all time · 20.0%");
   g_assert_cmpstr (tally_key_cost_row_get_name_text (markup), ==, "CI <b>&amp; bot");
-  assert_accessible_label (markup, "CI <b>&amp; bot: $2.00 in total, $0.00 today, 20.0% of all spend");
-  g_assert_cmpstr (formula_texts, ==, "=cmd|' /C calc'!A0 | $2.00 | $0.00 today · 20.0%");
+  assert_accessible_label (markup, "CI <b>&amp; bot: $2.00 in the range, $0.00 today, $2.00 all time, 20.0% of the range");
+  g_assert_cmpstr (formula_texts, ==, "=cmd|' /C calc'!A0 | $2.00 | $0.00 today · $2.00 all time · 20.0%");
 }
 
 /* The server sends every key's full sk- secret in /keys; no row shows any
@@ -292,6 +308,7 @@ main (int argc,
   tally_test_gtk_init_a11y (&argc, &argv);
 
   g_test_add ("/key-cost-row/with-cost", Fixture, NULL, fixture_setup, test_with_cost, fixture_teardown);
+  g_test_add ("/key-cost-row/range", Fixture, NULL, fixture_setup, test_range, fixture_teardown);
   g_test_add ("/key-cost-row/without-cost", Fixture, NULL, fixture_setup, test_without_cost, fixture_teardown);
   g_test_add ("/key-cost-row/disabled", Fixture, NULL, fixture_setup, test_disabled, fixture_teardown);
   g_test_add ("/key-cost-row/deleted-keys", Fixture, NULL, fixture_setup, test_deleted_keys, fixture_teardown);
