@@ -140,12 +140,12 @@ test_fold (void)
                    "claude-opus-4-1 15.1%, <b>x</b> 9.5%, claude-haiku-4-5 3%, Other 3.5%");
 
   tooltip = tally_pie_chart_data_describe_slice (data, 3);
-  g_assert_cmpstr (tooltip, ==, "<b>x</b>\nBilled cost: $9.50 (9.5%)");
+  g_assert_cmpstr (tooltip, ==, "<b>x</b>: billed cost $9.50 (9.5%)");
 
   other_tooltip = tally_pie_chart_data_describe_slice (data, 5);
   g_assert_cmpstr (other_tooltip, ==,
-                   "Other (4 models)\nBilled cost: $3.50 (3.5%)\n"
-                   "gpt-5: $1.50\ngemini-2.5-pro: $1.00\nclaude-3-5-haiku: $0.50\ndeepseek-chat: $0.50");
+                   "Other (4 models): billed cost $3.50 (3.5%); "
+                   "gpt-5 $1.50, gemini-2.5-pro $1.00, claude-3-5-haiku $0.50, deepseek-chat $0.50");
 }
 
 static void

@@ -55,3 +55,14 @@ tally_demo_backend_get_password (TallyDemoBackend *self)
 
   return TALLY_DEMO_BACKEND_GET_IFACE (self)->get_password (self);
 }
+
+gint64
+tally_demo_backend_get_now (TallyDemoBackend *self)
+{
+  g_return_val_if_fail (TALLY_IS_DEMO_BACKEND (self), 0);
+
+  if (TALLY_DEMO_BACKEND_GET_IFACE (self)->get_now == NULL)
+    return 0;
+
+  return TALLY_DEMO_BACKEND_GET_IFACE (self)->get_now (self);
+}

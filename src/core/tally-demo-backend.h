@@ -29,6 +29,8 @@ struct _TallyDemoBackendInterface
   const char *(*get_url) (TallyDemoBackend *self);
   const char *(*get_email) (TallyDemoBackend *self);
   const char *(*get_password) (TallyDemoBackend *self);
+  /* Optional: the frozen clock, unix seconds (0 = the real clock). */
+  gint64 (*get_now) (TallyDemoBackend *self);
 };
 
 /* Listens in the thread-default main context of the caller. */
@@ -40,5 +42,8 @@ void tally_demo_backend_stop (TallyDemoBackend *self);
 const char *tally_demo_backend_get_url (TallyDemoBackend *self);
 const char *tally_demo_backend_get_email (TallyDemoBackend *self);
 const char *tally_demo_backend_get_password (TallyDemoBackend *self);
+/* The server's clock when it is frozen (TALLY_DEMO_NOW: its data ends then),
+ * unix seconds; 0 when it follows the real clock. */
+gint64 tally_demo_backend_get_now (TallyDemoBackend *self);
 
 G_END_DECLS

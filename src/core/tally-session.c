@@ -736,6 +736,23 @@ tally_session_get_server_zone (TallySession *self)
   return self->server_zone;
 }
 
+gint64
+tally_session_get_server_now (TallySession *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (TALLY_IS_SESSION (self), now);
+
+  /* A demo on a frozen clock: its data ends at its "now". */
+  if (self->demo_server != NULL && tally_demo_backend_get_now (self->demo_server) > 0)
+    return tally_demo_backend_get_now (self->demo_server);
+
+  if (self->client != NULL)
+    now += tally_client_get_clock_skew (self->client);
+
+  return now;
+}
+
 gboolean
 tally_session_get_demo (TallySession *self)
 {

@@ -774,6 +774,12 @@ backend_get_password (TallyDemoBackend *backend)
   return tally_demo_server_get_password (TALLY_DEMO_SERVER (backend));
 }
 
+static gint64
+backend_get_now (TallyDemoBackend *backend)
+{
+  return TALLY_DEMO_SERVER (backend)->now;
+}
+
 static void
 tally_demo_server_backend_init (TallyDemoBackendInterface *iface)
 {
@@ -782,6 +788,7 @@ tally_demo_server_backend_init (TallyDemoBackendInterface *iface)
   iface->get_url = backend_get_url;
   iface->get_email = backend_get_email;
   iface->get_password = backend_get_password;
+  iface->get_now = backend_get_now;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -23,6 +23,20 @@ typedef struct
   guint bucket;
 } Label;
 
+/* A legend entry: a line sample (solid in the colour of line @line, or the
+ * dashed "so far" sample when @line is -1) and its text. */
+typedef struct
+{
+  PangoLayout *text;
+  graphene_rect_t area; /* sample and text */
+  int line;
+} LegendEntry;
+
+#define LEGEND_SAMPLE 16.0
+#define LEGEND_SAMPLE_GAP 6.0
+#define SO_FAR_DASH 4.0
+#define SO_FAR_GAP 3.0
+
 struct _TallyTrendChartLayout
 {
   TallyTrendChartData *data;
@@ -35,10 +49,13 @@ struct _TallyTrendChartLayout
   double line_width;
   gboolean dots;
 
-  double *xy;       /* 2 × n pixel coordinates of the points */
-  double *tick_y;   /* n_ticks grid line positions */
-  GArray *y_labels; /* Label */
-  GArray *x_labels; /* Label */
+  guint n_drawn;                                /* the buckets shown (see get_n_shown ()) */
+  double *xy;                                   /* 2 × n pixel coordinates of the points of line 0 */
+  double *line_xy[TALLY_TREND_CHART_MAX_LINES]; /* the same for every line; [0] is xy */
+  GArray *legend;                               /* LegendEntry */
+  double *tick_y;                               /* n_ticks grid line positions */
+  GArray *y_labels;                             /* Label */
+  GArray *x_labels;                             /* Label */
   PangoLayout *empty_text;
 
   /* Dense series on an image target: the line and the area rasterised once
@@ -50,6 +67,10 @@ struct _TallyTrendChartLayout
   cairo_surface_t *line_mask;
   cairo_surface_t *area_mask;
 };
+
+/* The colour of line @line: the accent, then the palette's series colours. */
+const TallyRGBA *_tally_trend_chart_line_color (const TallyChartPalette *palette,
+                                                guint line);
 
 /* Draws a dense series through the cached masks when the target is an image
  * drawn 1:1 (no rotation or scaling beyond the device scale). Returns FALSE
