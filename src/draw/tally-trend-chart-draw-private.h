@@ -15,6 +15,41 @@ G_BEGIN_DECLS
 #define AREA_ALPHA_TOP 0.30
 #define AREA_ALPHA_BOTTOM 0.06
 
+struct _TallyTrendChartData
+{
+  gatomicrefcount ref_count;
+  TallyTrendSeries series;
+  GPtrArray *points;
+  guint n_lines;
+  TallyTrendSeries line_series[TALLY_TREND_CHART_MAX_LINES];
+  GArray *lines[TALLY_TREND_CHART_MAX_LINES]; /* double per bucket */
+  GArray *values;                             /* lines[0] */
+  char *now;
+  guint n_shown;
+  int current;
+  gboolean one_day;
+  double total;
+  double max;
+  double line_max; /* over every line */
+  int peak;
+  gboolean hourly;
+  double step;
+  guint n_intervals;
+};
+
+/* Shared by the data and the drawing (tally-trend-chart-data.c) */
+gboolean _tally_trend_series_is_cost (TallyTrendSeries series);
+/* A value of @series as text: "$13.37", "17,003", "3.46M" */
+char *_tally_trend_format_series_value (TallyTrendSeries series,
+                                        double value);
+/* A line's name in a legend or a readout of several lines: "Billed", "Input" */
+const char *_tally_trend_line_short_name (TallyTrendSeries series);
+/* The label of bucket @index: "2026-01-14" or "2026-01-14 13:00" */
+const char *_tally_trend_bucket_date (TallyTrendChartData *data,
+                                      guint index);
+/* "2026-01-14" or "2026-01-14 13:00" → "Jan 14" */
+char *_tally_trend_axis_date (const char *label);
+
 typedef struct
 {
   PangoLayout *text;
