@@ -737,7 +737,8 @@ draw_line (cairo_t *cr,
 {
   int current = layout->data->current;
   guint n = layout->n_drawn;
-  guint solid_end = current >= 0 ? (guint) current : n - 1;
+  /* the last point of the solid part: before the current bucket */
+  int solid_end = current >= 0 ? current - 1 : (int) n - 1;
 
   cairo_save (cr);
   cairo_set_line_width (cr, layout->line_width);
@@ -747,7 +748,7 @@ draw_line (cairo_t *cr,
 
   if (solid_end >= 1)
     {
-      line_path (cr, xy, 0, solid_end);
+      line_path (cr, xy, 0, (guint) solid_end);
       cairo_stroke (cr);
     }
 
