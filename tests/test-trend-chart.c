@@ -971,6 +971,15 @@ test_two_series (void)
     g_assert_true (tally_trend_chart_layout_get_plot_area (cost_layout, &plot));
     g_assert_cmpuint (count_color (&cost_pixels, &plot, &palette.accent, 0.06), >, 100);
     g_assert_cmpuint (count_color (&cost_pixels, &plot, tally_chart_palette_get_series_color (&palette, 1), 0.06), >, 100);
+    /* the list line itself, not only its dots: between Jan 10 and Jan 11 */
+    {
+      double x2, y2, x3, y3;
+
+      g_assert_true (tally_trend_chart_layout_get_line_point (cost_layout, 1, 2, &x2, &y2));
+      g_assert_true (tally_trend_chart_layout_get_line_point (cost_layout, 1, 3, &x3, &y3));
+      g_assert_cmpfloat (segment_coverage (&cost_pixels, x2, y2, x3, y3, tally_chart_palette_get_series_color (&palette, 1)),
+                         >=, 0.9);
+    }
 
     g_assert_true (tally_trend_chart_layout_get_plot_area (token_layout, &plot));
     g_assert_cmpuint (count_color (&token_pixels, &plot, &palette.accent, 0.06), >, 50);
