@@ -345,6 +345,11 @@ on_motion (TallyChart *self,
   if (priv->has_layout)
     index = TALLY_CHART_GET_CLASS (self)->hit_test (self, x, y);
 
+  /* What the keys chose stays until the pointer points at another item (a
+   * pointer resting in an empty part of the chart does not take it away). */
+  if (index < 0 && priv->hover_from_keys)
+    return;
+
   set_hover_index (self, index, FALSE);
 }
 
