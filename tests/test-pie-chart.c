@@ -589,27 +589,6 @@ test_widget (void)
 }
 
 static void
-assert_description (GtkWidget *widget,
-                    const char *expected)
-{
-  g_autofree char *error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                               GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
-
-  if (error != NULL)
-    g_error ("accessible description: %s", error);
-}
-
-static void
-press (GtkEventController *keys,
-       guint keyval)
-{
-  gboolean handled = FALSE;
-
-  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, 0, &handled);
-  g_assert_true (handled);
-}
-
-static void
 test_keyboard (void)
 {
   g_autoptr (GListModel) models = make_models ();
@@ -623,29 +602,24 @@ test_keyboard (void)
   g_assert_true (gtk_widget_get_focusable (chart));
   tally_pie_chart_set_model (TALLY_PIE_CHART (chart), models);
 
-  window = gtk_window_new ();
-  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_child (GTK_WINDOW (window), chart);
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 280);
-  gtk_window_present (GTK_WINDOW (window));
-  tally_test_wait_for_size (chart, 640, 280);
+  window = tally_test_present_chart (chart, 640, 280);
   keys = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_KEY);
 
-  press (keys, GDK_KEY_Right);
+  tally_test_press_key (keys, GDK_KEY_Right);
   g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 0);
-  assert_description (chart, "claude-sonnet-4-5: billed cost $45.20 (45.2%)");
+  tally_test_assert_description (chart, "claude-sonnet-4-5: billed cost $45.20 (45.2%)");
   readout = tally_chart_get_readout (TALLY_CHART (chart));
   text = tally_chart_readout_to_string (readout);
   g_assert_cmpstr (text, ==, "claude-sonnet-4-5\nBilled cost $45.20\nShare 45.2%");
   g_clear_pointer (&text, g_free);
 
-  press (keys, GDK_KEY_Right);
-  assert_description (chart, "claude-sonnet-4: billed cost $23.70 (23.7%)");
+  tally_test_press_key (keys, GDK_KEY_Right);
+  tally_test_assert_description (chart, "claude-sonnet-4: billed cost $23.70 (23.7%)");
 
-  press (keys, GDK_KEY_End);
+  tally_test_press_key (keys, GDK_KEY_End);
   g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 5);
-  assert_description (chart, "Other (4 models): billed cost $3.50 (3.5%); "
-                             "gpt-5 $1.50, gemini-2.5-pro $1.00, claude-3-5-haiku $0.50, deepseek-chat $0.50");
+  tally_test_assert_description (chart, "Other (4 models): billed cost $3.50 (3.5%); "
+                                        "gpt-5 $1.50, gemini-2.5-pro $1.00, claude-3-5-haiku $0.50, deepseek-chat $0.50");
   readout = tally_chart_get_readout (TALLY_CHART (chart));
   text = tally_chart_readout_to_string (readout);
   g_assert_cmpstr (text, ==, "Other (4 models)\nBilled cost $3.50\nShare 3.5%\n"
@@ -656,9 +630,9 @@ test_keyboard (void)
     g_assert_nonnull (texture);
   }
 
-  press (keys, GDK_KEY_Left);
-  assert_description (chart, "claude-haiku-4-5: billed cost $3.00 (3%)");
-  press (keys, GDK_KEY_Home);
+  tally_test_press_key (keys, GDK_KEY_Left);
+  tally_test_assert_description (chart, "claude-haiku-4-5: billed cost $3.00 (3%)");
+  tally_test_press_key (keys, GDK_KEY_Home);
   g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 0);
 
   /* No readout covers its slice's anchor, at either size. */

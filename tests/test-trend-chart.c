@@ -1123,29 +1123,6 @@ test_widget (void)
   tally_test_destroy_window (window);
 }
 
-/* gtk_test_accessible_assert_property() pastes the value into a format
- * string: check by hand. */
-static void
-assert_description (GtkWidget *widget,
-                    const char *expected)
-{
-  g_autofree char *error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                               GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
-
-  if (error != NULL)
-    g_error ("accessible description: %s", error);
-}
-
-static void
-press (GtkEventController *keys,
-       guint keyval)
-{
-  gboolean handled = FALSE;
-
-  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, 0, &handled);
-  g_assert_true (handled);
-}
-
 static void
 assert_shown (GtkWidget *chart,
               int index,
@@ -1158,7 +1135,7 @@ assert_shown (GtkWidget *chart,
   readout = tally_chart_get_readout (TALLY_CHART (chart));
   g_assert_nonnull (readout);
   g_assert_cmpstr (tally_chart_readout_get_title (readout), ==, title);
-  assert_description (chart, description);
+  tally_test_assert_description (chart, description);
 }
 
 static void
@@ -1175,12 +1152,7 @@ test_keyboard (void)
   g_assert_true (gtk_widget_get_focusable (chart));
   tally_trend_chart_set_model (TALLY_TREND_CHART (chart), points);
 
-  window = gtk_window_new ();
-  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_child (GTK_WINDOW (window), chart);
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 280);
-  gtk_window_present (GTK_WINDOW (window));
-  tally_test_wait_for_size (chart, 640, 280);
+  window = tally_test_present_chart (chart, 640, 280);
   gtk_widget_grab_focus (chart);
   g_assert_true (gtk_widget_has_focus (chart));
 
@@ -1188,22 +1160,22 @@ test_keyboard (void)
   motion = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_MOTION);
 
   /* Right starts at the first point, End goes to the last, Left steps back */
-  press (keys, GDK_KEY_Right);
+  tally_test_press_key (keys, GDK_KEY_Right);
   assert_shown (chart, 0, "Thu Jan 8", "Thu Jan 8: billed cost $9.12");
-  press (keys, GDK_KEY_Right);
+  tally_test_press_key (keys, GDK_KEY_Right);
   assert_shown (chart, 1, "Fri Jan 9", "Fri Jan 9: billed cost $10.05");
-  press (keys, GDK_KEY_End);
+  tally_test_press_key (keys, GDK_KEY_End);
   assert_shown (chart, 7, "Thu Jan 15", "Thu Jan 15: billed cost $10.26");
-  press (keys, GDK_KEY_Right);
+  tally_test_press_key (keys, GDK_KEY_Right);
   assert_shown (chart, 7, "Thu Jan 15", "Thu Jan 15: billed cost $10.26");
-  press (keys, GDK_KEY_Left);
+  tally_test_press_key (keys, GDK_KEY_Left);
   assert_shown (chart, 6, "Wed Jan 14", "Wed Jan 14: billed cost $13.37");
   {
     g_autoptr (GdkTexture) texture = tally_test_render_widget (window, "trend-widget-keyboard.png");
 
     g_assert_nonnull (texture);
   }
-  press (keys, GDK_KEY_Home);
+  tally_test_press_key (keys, GDK_KEY_Home);
   assert_shown (chart, 0, "Thu Jan 8", "Thu Jan 8: billed cost $9.12");
 
   /* Other keys are left to the window. */
@@ -1221,13 +1193,13 @@ test_keyboard (void)
   g_assert_cmpint (tally_trend_chart_get_hover_index (TALLY_TREND_CHART (chart)), ==, -1);
   g_assert_null (tally_chart_get_readout (TALLY_CHART (chart)));
   tally_test_spin (50);
-  press (keys, GDK_KEY_End);
+  tally_test_press_key (keys, GDK_KEY_End);
   assert_shown (chart, 4, "Mon Jan 12 (so far)", "Mon Jan 12 (so far): billed cost $9.26");
 
   /* Several lines: the description tells each */
   tally_trend_chart_set_series (TALLY_TREND_CHART (chart), TALLY_TREND_SERIES_TOKENS);
   tally_test_spin (50);
-  press (keys, GDK_KEY_Left);
+  tally_test_press_key (keys, GDK_KEY_Left);
   assert_shown (chart, 4, "Mon Jan 12 (so far)",
                 "Mon Jan 12 (so far): input tokens 1.2M, output tokens 300K, cache tokens 4M");
   {

@@ -44,13 +44,22 @@ row_clear (gpointer data)
 }
 
 /* The size of the box and the widths of its columns */
+typedef struct
+{
+  double width;
+  double height;
+  double label_width;
+  double value_width;
+  gboolean swatches;
+} Metrics;
+
 static void
-measure (const TallyChartReadout *readout,
-         double *width,
-         double *height,
-         double *label_width,
-         double *value_width,
-         gboolean *swatches)
+measure_into (const TallyChartReadout *readout,
+              double *width,
+              double *height,
+              double *label_width,
+              double *value_width,
+              gboolean *swatches)
 {
   int title_w;
   int title_h;
@@ -83,6 +92,16 @@ measure (const TallyChartReadout *readout,
   *width = PAD * 2 + MAX (*width, title_w);
 }
 
+static Metrics
+measure (const TallyChartReadout *readout)
+{
+  Metrics m;
+
+  measure_into (readout, &m.width, &m.height, &m.label_width, &m.value_width, &m.swatches);
+
+  return m;
+}
+
 /**
  * tally_chart_readout_new:
  * @context: (nullable): the pango context for text
@@ -96,11 +115,7 @@ tally_chart_readout_new (PangoContext *context,
 {
   TallyChartReadout *readout;
   g_autoptr (PangoFontDescription) bold = NULL;
-  double width;
-  double height;
-  double label_width;
-  double value_width;
-  gboolean swatches;
+  Metrics m;
 
   g_return_val_if_fail (context == NULL || PANGO_IS_CONTEXT (context), NULL);
   g_return_val_if_fail (title != NULL, NULL);
@@ -123,8 +138,8 @@ tally_chart_readout_new (PangoContext *context,
   readout->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (readout->rows, row_clear);
 
-  measure (readout, &width, &height, &label_width, &value_width, &swatches);
-  graphene_rect_init (&readout->box, 0, 0, width, height);
+  m = measure (readout);
+  graphene_rect_init (&readout->box, 0, 0, m.width, m.height);
 
   return readout;
 }
@@ -148,11 +163,7 @@ tally_chart_readout_add_row (TallyChartReadout *readout,
                              const char *value)
 {
   Row row = { 0 };
-  double width;
-  double height;
-  double label_width;
-  double value_width;
-  gboolean swatches;
+  Metrics m;
 
   g_return_if_fail (readout != NULL);
   g_return_if_fail (label != NULL);
@@ -166,9 +177,9 @@ tally_chart_readout_add_row (TallyChartReadout *readout,
   pango_layout_set_alignment (row.value, PANGO_ALIGN_RIGHT);
   g_array_append_val (readout->rows, row);
 
-  measure (readout, &width, &height, &label_width, &value_width, &swatches);
-  readout->box.size.width = width;
-  readout->box.size.height = height;
+  m = measure (readout);
+  readout->box.size.width = m.width;
+  readout->box.size.height = m.height;
 }
 
 const char *
@@ -304,11 +315,7 @@ tally_chart_readout_draw (cairo_t *cr,
 {
   TallyRGBA fill;
   graphene_rect_t box;
-  double width;
-  double height;
-  double label_width;
-  double value_width;
-  gboolean swatches;
+  Metrics m;
   double y;
   int title_h;
 
@@ -316,7 +323,7 @@ tally_chart_readout_draw (cairo_t *cr,
   g_return_if_fail (readout != NULL);
   g_return_if_fail (palette != NULL);
 
-  measure (readout, &width, &height, &label_width, &value_width, &swatches);
+  m = measure (readout);
   box = readout->box;
 
   /* A popover's colours: white, or libadwaita's dark popover grey */
@@ -362,7 +369,7 @@ tally_chart_readout_draw (cairo_t *cr,
           tally_rgba_set_source (cr, &row->swatch);
           cairo_fill (cr);
         }
-      if (swatches)
+      if (m.swatches)
         x += SWATCH + SWATCH_GAP;
 
       tally_rgba_set_source (cr, &palette->dim_foreground);
