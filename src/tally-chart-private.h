@@ -21,6 +21,10 @@ void _tally_chart_drop_layout (TallyChart *self);
 void _tally_chart_ensure_layout (TallyChart *self,
                                  int width,
                                  int height);
+/* Appends the readout of the item shown, if any, over what was drawn; call
+ * it last in the snapshot, after _tally_chart_ensure_layout(). */
+void _tally_chart_snapshot_readout (TallyChart *self,
+                                    GtkSnapshot *snapshot);
 /* The palette of the widget's style, read again after a CSS change. */
 const TallyChartPalette *_tally_chart_get_palette (TallyChart *self);
 

@@ -30,6 +30,9 @@ typedef struct
 
   char *summary;
   int hover_index;
+  gboolean hover_from_keys; /* stepped to with the keys, not under the pointer */
+  TallyChartReadout *readout;
+  int readout_index;
 } TallyChartPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (TallyChart, tally_chart, GTK_TYPE_WIDGET)
@@ -45,15 +48,45 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void
-set_hover_index (TallyChart *self,
-                 int hover_index)
+drop_readout (TallyChart *self)
 {
   TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  g_clear_pointer (&priv->readout, tally_chart_readout_free);
+  priv->readout_index = -1;
+}
+
+/* The accessible description tells the item shown, in words. */
+static void
+update_description (TallyChart *self)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  if (priv->hover_index >= 0)
+    {
+      g_autofree char *text = TALLY_CHART_GET_CLASS (self)->describe_item (self, priv->hover_index);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+    }
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static void
+set_hover_index (TallyChart *self,
+                 int hover_index,
+                 gboolean from_keys)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  priv->hover_from_keys = hover_index >= 0 && from_keys;
 
   if (priv->hover_index == hover_index)
     return;
 
   priv->hover_index = hover_index;
+  drop_readout (self);
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -67,6 +100,7 @@ _tally_chart_drop_layout (TallyChart *self)
   TALLY_CHART_GET_CLASS (self)->drop_layout (self);
   g_clear_pointer (&priv->layout_font, pango_font_description_free);
   priv->has_layout = FALSE;
+  drop_readout (self);
 }
 
 void
@@ -80,6 +114,8 @@ _tally_chart_reload (TallyChart *self)
   _tally_chart_drop_layout (self);
   summary = TALLY_CHART_GET_CLASS (self)->reload (self, priv->model);
   priv->hover_index = -1;
+  priv->hover_from_keys = FALSE;
+  update_description (self);
 
   if (g_strcmp0 (summary, priv->summary) != 0)
     {
@@ -119,6 +155,7 @@ _tally_chart_get_palette (TallyChart *self)
   if (!tally_chart_palette_equal (&palette, &priv->palette))
     {
       priv->palette = palette;
+      drop_readout (self);
       if (TALLY_CHART_GET_CLASS (self)->palette_changed != NULL)
         TALLY_CHART_GET_CLASS (self)->palette_changed (self);
     }
@@ -203,27 +240,97 @@ tally_chart_system_setting_changed (GtkWidget *widget,
   gtk_widget_queue_draw (widget);
 }
 
-static gboolean
-tally_chart_query_tooltip (GtkWidget *widget,
-                           int x,
-                           int y,
-                           gboolean keyboard_mode,
-                           GtkTooltip *tooltip)
+static TallyChartReadout *
+ensure_readout (TallyChart *self)
 {
-  TallyChart *self = TALLY_CHART (widget);
   TallyChartPrivate *priv = tally_chart_get_instance_private (self);
-  int index;
 
-  if (!priv->has_layout || keyboard_mode)
+  if (!priv->has_layout || priv->hover_index < 0)
+    return NULL;
+
+  if (priv->readout == NULL || priv->readout_index != priv->hover_index)
+    {
+      drop_readout (self);
+      priv->readout = TALLY_CHART_GET_CLASS (self)->new_readout (self, priv->hover_index,
+                                                                 _tally_chart_get_palette (self),
+                                                                 gtk_widget_get_pango_context (GTK_WIDGET (self)));
+      priv->readout_index = priv->hover_index;
+    }
+
+  return priv->readout;
+}
+
+void
+_tally_chart_snapshot_readout (TallyChart *self,
+                               GtkSnapshot *snapshot)
+{
+  TallyChartReadout *readout;
+  graphene_rect_t box;
+  cairo_t *cr;
+
+  g_assert (TALLY_IS_CHART (self));
+
+  readout = ensure_readout (self);
+  if (readout == NULL)
+    return;
+
+  /* a node as big as the box and its shadow */
+  tally_chart_readout_get_box (readout, &box);
+  graphene_rect_inset (&box, -2, -2);
+  cr = gtk_snapshot_append_cairo (snapshot, &box);
+  tally_chart_readout_draw (cr, readout, _tally_chart_get_palette (self));
+  cairo_destroy (cr);
+}
+
+static gboolean
+on_key_pressed (TallyChart *self,
+                guint keyval,
+                guint keycode,
+                GdkModifierType state,
+                GtkEventControllerKey *controller)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+  int n = (int) TALLY_CHART_GET_CLASS (self)->get_n_items (self);
+  int index = priv->hover_index;
+
+  if (n <= 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
     return FALSE;
 
-  index = TALLY_CHART_GET_CLASS (self)->hit_test (self, x, y);
-  if (index < 0)
-    return FALSE;
+  switch (keyval)
+    {
+      case GDK_KEY_Left:
+      case GDK_KEY_KP_Left:
+        index = index < 0 ? n - 1 : MAX (index - 1, 0);
+        break;
+      case GDK_KEY_Right:
+      case GDK_KEY_KP_Right:
+        index = index < 0 ? 0 : MIN (index + 1, n - 1);
+        break;
+      case GDK_KEY_Home:
+      case GDK_KEY_KP_Home:
+        index = 0;
+        break;
+      case GDK_KEY_End:
+      case GDK_KEY_KP_End:
+        index = n - 1;
+        break;
+      default:
+        return FALSE;
+    }
 
-  TALLY_CHART_GET_CLASS (self)->set_item_tooltip (self, index, x, y, tooltip);
+  set_hover_index (self, index, TRUE);
 
   return TRUE;
+}
+
+static void
+on_focus_leave (TallyChart *self,
+                GtkEventControllerFocus *controller)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  if (priv->hover_from_keys)
+    set_hover_index (self, -1, FALSE);
 }
 
 static void
@@ -238,14 +345,23 @@ on_motion (TallyChart *self,
   if (priv->has_layout)
     index = TALLY_CHART_GET_CLASS (self)->hit_test (self, x, y);
 
-  set_hover_index (self, index);
+  /* What the keys chose stays until the pointer points at another item (a
+   * pointer resting in an empty part of the chart does not take it away). */
+  if (index < 0 && priv->hover_from_keys)
+    return;
+
+  set_hover_index (self, index, FALSE);
 }
 
 static void
 on_leave (TallyChart *self,
           GtkEventControllerMotion *controller)
 {
-  set_hover_index (self, -1);
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  /* what the keys stepped to stays while the chart has the focus */
+  if (!priv->hover_from_keys)
+    set_hover_index (self, -1, FALSE);
 }
 
 static void
@@ -258,6 +374,7 @@ tally_chart_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (priv->model, on_items_changed, self);
   g_clear_object (&priv->model);
   _tally_chart_drop_layout (self);
+  drop_readout (self);
 
   G_OBJECT_CLASS (tally_chart_parent_class)->dispose (object);
 }
@@ -330,7 +447,6 @@ tally_chart_class_init (TallyChartClass *klass)
   widget_class->measure = tally_chart_measure;
   widget_class->css_changed = tally_chart_css_changed;
   widget_class->system_setting_changed = tally_chart_system_setting_changed;
-  widget_class->query_tooltip = tally_chart_query_tooltip;
 
   properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL,
                                                 G_TYPE_LIST_MODEL,
@@ -350,8 +466,11 @@ tally_chart_init (TallyChart *self)
 {
   TallyChartPrivate *priv = tally_chart_get_instance_private (self);
   GtkEventController *motion;
+  GtkEventController *key;
+  GtkEventController *focus;
 
   priv->hover_index = -1;
+  priv->readout_index = -1;
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect_object (motion, "enter", G_CALLBACK (on_motion), self, G_CONNECT_SWAPPED);
@@ -359,7 +478,16 @@ tally_chart_init (TallyChart *self)
   g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  key = gtk_event_controller_key_new ();
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_key_pressed), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_object (focus, "leave", G_CALLBACK (on_focus_leave), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+
+  /* The readout is drawn in the chart: no tooltip on top of it. */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 }
 
 /**
@@ -428,4 +556,17 @@ tally_chart_get_hover_index (TallyChart *self)
   priv = tally_chart_get_instance_private (self);
 
   return priv->hover_index;
+}
+
+/**
+ * tally_chart_get_readout:
+ *
+ * Returns: (transfer none) (nullable): the readout of the item shown
+ */
+const TallyChartReadout *
+tally_chart_get_readout (TallyChart *self)
+{
+  g_return_val_if_fail (TALLY_IS_CHART (self), NULL);
+
+  return ensure_readout (self);
 }

@@ -8,11 +8,20 @@
  * read from the style, and the cached layout, placed again when the size or
  * the font changes. A subclass keeps its data and layout (libtally-draw) and
  * draws them in its snapshot; see tally-chart-private.h for what it calls.
+ *
+ * One item at a time is shown with a readout (a box of its values beside it,
+ * never over it): the item under the pointer, or the one the arrow keys
+ * stepped to. The chart takes keyboard focus: Left and Right step through
+ * the items, Home and End go to the first and the last, and the accessible
+ * description tells the item shown in words.
  */
 
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "tally-chart-palette.h"
+#include "tally-chart-readout.h"
 
 G_BEGIN_DECLS
 
@@ -44,12 +53,16 @@ struct _TallyChartClass
   int (*hit_test) (TallyChart *self,
                    double x,
                    double y);
-  /* Sets the text and the area of the tooltip for item @index. */
-  void (*set_item_tooltip) (TallyChart *self,
-                            int index,
-                            int x,
-                            int y,
-                            GtkTooltip *tooltip);
+  /* How many items the arrow keys step through (0 = none). */
+  guint (*get_n_items) (TallyChart *self);
+  /* Item @index in words, the accessible description while it is shown. */
+  char *(*describe_item) (TallyChart *self,
+                          int index);
+  /* The readout of item @index, placed in the layout; NULL = none. */
+  TallyChartReadout *(*new_readout) (TallyChart *self,
+                                     int index,
+                                     const TallyChartPalette *palette,
+                                     PangoContext *context);
   /* Optional: the palette changed (a frame drawn with the old one is stale). */
   void (*palette_changed) (TallyChart *self);
 };
@@ -59,7 +72,10 @@ void tally_chart_set_model (TallyChart *self,
                             GListModel *model);
 /* The text summary that is also the accessible label. */
 const char *tally_chart_get_summary (TallyChart *self);
-/* The item under the pointer, or -1. */
+/* The item shown (under the pointer or stepped to with the keys), or -1. */
 int tally_chart_get_hover_index (TallyChart *self);
+/* The readout of that item, NULL when none is shown or the chart was never
+ * laid out (it is built with the layout). */
+const TallyChartReadout *tally_chart_get_readout (TallyChart *self);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "tally-dashboard-stats.h"
 #include "tally-format.h"
 #include "tally-server-time.h"
+#include "tally-server-zone.h"
 #include "tally-stat-card.h"
 #include "tally-timing.h"
 #include "tally-updated-label.h"
@@ -429,9 +430,23 @@ update_content (TallyDashboardPage *self)
   maybe_report_filled (self);
 }
 
+/* The trend is as of the server's clock now: its bucket is "so far", the
+ * later ones have no data yet. */
+static void
+update_trend_now (TallyDashboardPage *self)
+{
+  TallyServerZone *zone = self->session != NULL ? tally_session_get_server_zone (self->session) : NULL;
+  g_autofree char *now = NULL;
+
+  if (zone != NULL)
+    now = tally_server_zone_format_time (zone, tally_session_get_server_now (self->session));
+  tally_trend_chart_set_now (self->trend_chart, now);
+}
+
 static void
 update_trend (TallyDashboardPage *self)
 {
+  update_trend_now (self);
   tally_trend_chart_set_model (self->trend_chart,
                                self->dashboard != NULL ? tally_dashboard_get_trend (self->dashboard) : NULL);
   update_range_cards (self);

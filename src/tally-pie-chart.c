@@ -85,33 +85,36 @@ tally_pie_chart_hit_test (TallyChart *chart,
   return tally_pie_chart_layout_hit_test (self->layout, x, y);
 }
 
-static void
-tally_pie_chart_set_item_tooltip (TallyChart *chart,
-                                  int index,
-                                  int x,
-                                  int y,
-                                  GtkTooltip *tooltip)
+static guint
+tally_pie_chart_get_n_items (TallyChart *chart)
 {
   TallyPieChart *self = TALLY_PIE_CHART (chart);
-  g_autofree char *text = NULL;
-  graphene_rect_t area;
+
+  if (tally_pie_chart_data_is_empty (self->data))
+    return 0;
+
+  return tally_pie_chart_data_get_n_slices (self->data);
+}
+
+static char *
+tally_pie_chart_describe_item (TallyChart *chart,
+                               int index)
+{
+  TallyPieChart *self = TALLY_PIE_CHART (chart);
 
   /* Model names come from the server: plain text, never markup. */
-  text = tally_pie_chart_data_describe_slice (self->data, index);
-  gtk_tooltip_set_text (tooltip, text);
+  return tally_pie_chart_data_describe_slice (self->data, (guint) index);
+}
 
-  /* A legend row is the tip area for its row; on the ring, the pointer's
-   * neighbourhood (a slice is not a rectangle). */
-  if (!tally_pie_chart_layout_get_legend_row (self->layout, index, &area) || !graphene_rect_contains_point (&area, &GRAPHENE_POINT_INIT (x, y)))
-    graphene_rect_init (&area, x - 4, y - 4, 8, 8);
+static TallyChartReadout *
+tally_pie_chart_new_readout (TallyChart *chart,
+                             int index,
+                             const TallyChartPalette *palette,
+                             PangoContext *context)
+{
+  TallyPieChart *self = TALLY_PIE_CHART (chart);
 
-  gtk_tooltip_set_tip_area (tooltip,
-                            &(GdkRectangle){
-                                (int) area.origin.x,
-                                (int) area.origin.y,
-                                MAX (1, (int) area.size.width),
-                                MAX (1, (int) area.size.height),
-                            });
+  return tally_pie_chart_layout_new_readout (self->layout, (guint) index, palette, context);
 }
 
 static void
@@ -134,6 +137,8 @@ tally_pie_chart_snapshot (GtkWidget *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   tally_pie_chart_draw (cr, self->layout, palette, tally_chart_get_hover_index (chart));
   cairo_destroy (cr);
+
+  _tally_chart_snapshot_readout (chart, snapshot);
 }
 
 static void
@@ -206,7 +211,9 @@ tally_pie_chart_class_init (TallyPieChartClass *klass)
   chart_class->build_layout = tally_pie_chart_build_layout;
   chart_class->drop_layout = tally_pie_chart_drop_layout;
   chart_class->hit_test = tally_pie_chart_hit_test;
-  chart_class->set_item_tooltip = tally_pie_chart_set_item_tooltip;
+  chart_class->get_n_items = tally_pie_chart_get_n_items;
+  chart_class->describe_item = tally_pie_chart_describe_item;
+  chart_class->new_readout = tally_pie_chart_new_readout;
 
   properties[PROP_MEASURE] = g_param_spec_enum ("measure", NULL, NULL,
                                                 TALLY_TYPE_PIE_MEASURE,

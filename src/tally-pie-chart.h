@@ -24,7 +24,8 @@ void tally_pie_chart_set_measure (TallyPieChart *self,
                                   TallyPieMeasure measure);
 /* The text summary that is also the accessible label. */
 const char *tally_pie_chart_get_summary (TallyPieChart *self);
-/* The slice under the pointer (on the ring or its legend row), or -1. */
+/* The slice shown (under the pointer, on the ring or its legend row, or
+ * stepped to with the keys), or -1. */
 int tally_pie_chart_get_hover_index (TallyPieChart *self);
 
 G_END_DECLS

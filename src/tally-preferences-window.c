@@ -379,6 +379,8 @@ tally_preferences_window_init (TallyPreferencesWindow *self)
     _ ("Input Tokens"),
     _ ("Output Tokens"),
     _ ("Cache Tokens"),
+    _ ("Cost (Billed and List)"),
+    _ ("Tokens (Input, Output, Cache)"),
     NULL,
   };
 

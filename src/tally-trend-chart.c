@@ -5,7 +5,8 @@
  * The widget only keeps caches (its base, TallyChart, routes the events): the
  * values are normalised once per model or series change (TallyTrendChartData),
  * placed once per size or font change (TallyTrendChartLayout) and painted once
- * per palette and scale into a texture. A pointer move only adds the hover marker on top.
+ * per palette and scale into a texture. A pointer move or a key step only adds
+ * the hover marker and the readout on top.
  *
  * The base is a texture rather than a cairo node on purpose: a cairo node
  * records the drawing and replays it on every frame, while a texture is
@@ -33,6 +34,7 @@ struct _TallyTrendChart
   TallyChart parent_instance;
 
   TallyTrendSeries series;
+  char *now;
 
   TallyTrendChartData *data;
   TallyTrendChartLayout *layout;
@@ -45,6 +47,7 @@ enum
 {
   PROP_0,
   PROP_SERIES,
+  PROP_NOW,
   N_PROPS
 };
 
@@ -63,7 +66,7 @@ tally_trend_chart_reload (TallyChart *chart,
   TallyTrendChart *self = TALLY_TREND_CHART (chart);
 
   g_clear_pointer (&self->data, tally_trend_chart_data_unref);
-  self->data = tally_trend_chart_data_new (model, self->series);
+  self->data = tally_trend_chart_data_new_at (model, self->series, self->now);
 
   return tally_trend_chart_data_describe (self->data);
 }
@@ -101,29 +104,35 @@ tally_trend_chart_hit_test (TallyChart *chart,
   return tally_trend_chart_layout_hit_test (self->layout, x, y);
 }
 
-static void
-tally_trend_chart_set_item_tooltip (TallyChart *chart,
-                                    int index,
-                                    int x,
-                                    int y,
-                                    GtkTooltip *tooltip)
+static guint
+tally_trend_chart_get_n_items (TallyChart *chart)
 {
   TallyTrendChart *self = TALLY_TREND_CHART (chart);
-  g_autofree char *text = NULL;
-  graphene_rect_t area;
 
-  /* Plain text: dates and numbers only, never markup. */
-  text = tally_trend_chart_data_describe_bucket (self->data, index);
-  gtk_tooltip_set_text (tooltip, text);
+  if (tally_trend_chart_data_is_empty (self->data))
+    return 0;
 
-  if (tally_trend_chart_layout_get_bucket_area (self->layout, index, &area))
-    gtk_tooltip_set_tip_area (tooltip,
-                              &(GdkRectangle){
-                                  (int) area.origin.x,
-                                  (int) area.origin.y,
-                                  MAX (1, (int) area.size.width),
-                                  (int) area.size.height,
-                              });
+  return tally_trend_chart_data_get_n_shown (self->data);
+}
+
+static char *
+tally_trend_chart_describe_item (TallyChart *chart,
+                                 int index)
+{
+  TallyTrendChart *self = TALLY_TREND_CHART (chart);
+
+  return tally_trend_chart_data_describe_bucket (self->data, (guint) index);
+}
+
+static TallyChartReadout *
+tally_trend_chart_new_readout (TallyChart *chart,
+                               int index,
+                               const TallyChartPalette *palette,
+                               PangoContext *context)
+{
+  TallyTrendChart *self = TALLY_TREND_CHART (chart);
+
+  return tally_trend_chart_layout_new_readout (self->layout, (guint) index, palette, context);
 }
 
 static void
@@ -201,6 +210,8 @@ tally_trend_chart_snapshot (GtkWidget *widget,
       tally_trend_chart_draw_hover (cr, self->layout, palette, hover_index);
       cairo_destroy (cr);
     }
+
+  _tally_chart_snapshot_readout (chart, snapshot);
 }
 
 static void
@@ -222,6 +233,16 @@ tally_trend_chart_dispose (GObject *object)
 }
 
 static void
+tally_trend_chart_finalize (GObject *object)
+{
+  TallyTrendChart *self = (TallyTrendChart *) object;
+
+  g_clear_pointer (&self->now, g_free);
+
+  G_OBJECT_CLASS (tally_trend_chart_parent_class)->finalize (object);
+}
+
+static void
 tally_trend_chart_get_property (GObject *object,
                                 guint prop_id,
                                 GValue *value,
@@ -233,6 +254,10 @@ tally_trend_chart_get_property (GObject *object,
     {
       case PROP_SERIES:
         g_value_set_enum (value, self->series);
+        break;
+
+      case PROP_NOW:
+        g_value_set_string (value, self->now);
         break;
 
       default:
@@ -254,6 +279,10 @@ tally_trend_chart_set_property (GObject *object,
         tally_trend_chart_set_series (self, g_value_get_enum (value));
         break;
 
+      case PROP_NOW:
+        tally_trend_chart_set_now (self, g_value_get_string (value));
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -267,6 +296,7 @@ tally_trend_chart_class_init (TallyTrendChartClass *klass)
   TallyChartClass *chart_class = TALLY_CHART_CLASS (klass);
 
   object_class->dispose = tally_trend_chart_dispose;
+  object_class->finalize = tally_trend_chart_finalize;
   object_class->get_property = tally_trend_chart_get_property;
   object_class->set_property = tally_trend_chart_set_property;
 
@@ -280,13 +310,21 @@ tally_trend_chart_class_init (TallyTrendChartClass *klass)
   chart_class->build_layout = tally_trend_chart_build_layout;
   chart_class->drop_layout = tally_trend_chart_drop_layout;
   chart_class->hit_test = tally_trend_chart_hit_test;
-  chart_class->set_item_tooltip = tally_trend_chart_set_item_tooltip;
+  chart_class->get_n_items = tally_trend_chart_get_n_items;
+  chart_class->describe_item = tally_trend_chart_describe_item;
+  chart_class->new_readout = tally_trend_chart_new_readout;
   chart_class->palette_changed = tally_trend_chart_palette_changed;
 
   properties[PROP_SERIES] = g_param_spec_enum ("series", NULL, NULL,
                                                TALLY_TYPE_TREND_SERIES,
                                                TALLY_TREND_SERIES_BILLED_COST,
                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The server's wall-clock time the data is as of, "YYYY-MM-DD HH:MM"
+   * (NULL = every bucket is complete): see tally_trend_chart_data_new_at(). */
+  properties[PROP_NOW] = g_param_spec_string ("now", NULL, NULL,
+                                              NULL,
+                                              (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -351,6 +389,29 @@ tally_trend_chart_set_series (TallyTrendChart *self,
   self->series = series;
   _tally_chart_reload (TALLY_CHART (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIES]);
+}
+
+const char *
+tally_trend_chart_get_now (TallyTrendChart *self)
+{
+  g_return_val_if_fail (TALLY_IS_TREND_CHART (self), NULL);
+
+  return self->now;
+}
+
+void
+tally_trend_chart_set_now (TallyTrendChart *self,
+                           const char *now)
+{
+  g_return_if_fail (TALLY_IS_TREND_CHART (self));
+
+  if (g_strcmp0 (self->now, now) == 0)
+    return;
+
+  g_free (self->now);
+  self->now = g_strdup (now);
+  _tally_chart_reload (TALLY_CHART (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOW]);
 }
 
 const char *

@@ -22,9 +22,14 @@ void tally_trend_chart_set_model (TallyTrendChart *self,
 TallyTrendSeries tally_trend_chart_get_series (TallyTrendChart *self);
 void tally_trend_chart_set_series (TallyTrendChart *self,
                                    TallyTrendSeries series);
+/* The server's wall-clock time the data is as of, "YYYY-MM-DD HH:MM" (NULL =
+ * every bucket complete): its bucket is drawn as "so far", later ones not. */
+const char *tally_trend_chart_get_now (TallyTrendChart *self);
+void tally_trend_chart_set_now (TallyTrendChart *self,
+                                const char *now);
 /* The text summary that is also the accessible label. */
 const char *tally_trend_chart_get_summary (TallyTrendChart *self);
-/* The bucket under the pointer, or -1. */
+/* The bucket shown (under the pointer or stepped to with the keys), or -1. */
 int tally_trend_chart_get_hover_index (TallyTrendChart *self);
 
 G_END_DECLS

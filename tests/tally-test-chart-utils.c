@@ -134,3 +134,40 @@ tally_test_pixel_luma (const guchar *data,
 
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
+
+void
+tally_test_assert_description (GtkWidget *widget,
+                               const char *expected)
+{
+  g_autofree char *error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                               GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+
+  if (error != NULL)
+    g_error ("accessible description: %s (expected %s)", error, expected);
+}
+
+void
+tally_test_press_key (GtkEventController *keys,
+                      guint keyval)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, 0, &handled);
+  g_assert_true (handled);
+}
+
+GtkWidget *
+tally_test_present_chart (GtkWidget *chart,
+                          int width,
+                          int height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  tally_test_wait_for_size (chart, width, height);
+
+  return window;
+}

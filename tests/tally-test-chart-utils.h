@@ -41,6 +41,23 @@ void tally_test_destroy_window (GtkWidget *window);
 GtkEventController *tally_test_find_controller (GtkWidget *widget,
                                                 GType type);
 
+/* A new undecorated window holding @chart, presented at @width × @height
+ * (tally_test_wait_for_size()); destroy it with tally_test_destroy_window(). */
+GtkWidget *tally_test_present_chart (GtkWidget *chart,
+                                     int width,
+                                     int height);
+
+/* Fails the test unless @widget's accessible description is @expected
+ * (checked by hand: gtk_test_accessible_assert_property() would take a '%'
+ * in it for a conversion). */
+void tally_test_assert_description (GtkWidget *widget,
+                                    const char *expected);
+
+/* Emits "key-pressed" with @keyval on the key controller @keys and asserts
+ * that it was handled. */
+void tally_test_press_key (GtkEventController *keys,
+                           guint keyval);
+
 /* The colour of pixel (@x, @y) of premultiplied ARGB32 @data (a cairo image
  * or a downloaded GdkTexture), unpremultiplied; transparent reads as black. */
 void tally_test_pixel_rgb (const guchar *data,

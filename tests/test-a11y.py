@@ -287,7 +287,9 @@ def run(proc):
          and name_of(n).startswith('Billed cost per day, ')), None))
     trend_name = name_of(trend)
     print('ok trend chart %r' % trend_name)
-    m = re.search(r': total (\$[0-9.,]+), peak (\$[0-9.,]+) on (\d{4}-\d\d-\d\d)$', trend_name)
+    # the day still running is said to be so far
+    m = re.search(r': total (\$[0-9.,]+), peak (\$[0-9.,]+) on (\d{4}-\d\d-\d\d)(?:; \d{4}-\d\d-\d\d so far)?$',
+                  trend_name)
     if m is None:
         fail('trend chart summary %r has no total and peak' % trend_name)
     billed_in_range = in_range['Billed in Range'][1][1]

@@ -25,6 +25,7 @@
 #include "tally-stat-card.h"
 #include "tally-user.h"
 #include "tally-test-demo.h"
+#include "tally-test-chart-utils.h"
 #include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
@@ -599,17 +600,98 @@ test_stale (void)
   tally_demo_server_stop (server);
 }
 
+/* A demo on a frozen clock at 12:40 server time: the "Today" trend ends with
+ * the 12:00 bucket, drawn as "so far", and nothing after it; the last 7 days
+ * end with today so far. */
+static void
+check_partial_trend (TallyDemoGeneration generation)
+{
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) charts = g_ptr_array_new ();
+  TallySession *session = tally_session_new ();
+  GAsyncResult *slot = NULL;
+  TallyWindow *window;
+  TallyDashboard *dashboard;
+  TallyTrendChart *chart;
+  GListModel *trend;
+  GtkEventController *keys;
+  gboolean handled = FALSE;
+
+  server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) (NOW + 40 * 60),
+                         "utc-offset", 28800, "rows", 3000, "generation", generation, NULL);
+  tally_session_start_demo_async (session, TALLY_DEMO_BACKEND (server), NULL, tally_test_store_result_cb, &slot);
+  result = tally_test_wait_result (&slot);
+  g_assert_true (tally_session_start_demo_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result); /* it holds the session */
+  g_assert_cmpint (tally_session_get_server_now (session), ==, NOW + 40 * 60);
+
+  window = tally_window_new (NULL, session);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 1600);
+  gtk_window_present (GTK_WINDOW (window));
+  dashboard = tally_window_get_dashboard (window);
+  wait_idle (dashboard);
+
+  tally_test_collect_widgets (GTK_WIDGET (window), TALLY_TYPE_TREND_CHART, charts);
+  g_assert_cmpuint (charts->len, ==, 1);
+  chart = g_ptr_array_index (charts, 0);
+  g_assert_cmpstr (tally_trend_chart_get_now (chart), ==, "2026-01-15 12:40");
+
+  /* Last 7 days: today is the last day, so far */
+  g_assert_true (g_str_has_suffix (tally_trend_chart_get_summary (chart), "; 2026-01-15 so far"));
+
+  tally_dashboard_set_range (dashboard, "2026-01-15", "2026-01-15");
+  wait_idle (dashboard);
+  trend = tally_dashboard_get_trend (dashboard);
+  g_assert_cmpuint (g_list_model_get_n_items (trend), ==, 24);
+  g_assert_true (g_str_has_suffix (tally_trend_chart_get_summary (chart), "; 2026-01-15 12:00 so far"));
+
+  /* End goes to the last bucket drawn: 12:00, not 23:00. */
+  keys = tally_test_find_controller (GTK_WIDGET (chart), GTK_TYPE_EVENT_CONTROLLER_KEY);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_End, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpint (tally_trend_chart_get_hover_index (chart), ==, 12);
+  {
+    g_autoptr (TallyTrendPoint) point = g_list_model_get_item (trend, 12);
+    g_autofree char *cost = tally_format_cost_styled (tally_trend_point_get_actual_cost (point), tally_number_style_locale ());
+    g_autofree char *expected = g_strdup_printf ("12:00 (so far): billed cost %s", cost);
+    g_autofree char *failure = gtk_test_accessible_check_property (GTK_ACCESSIBLE (chart),
+                                                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+
+    /* the demo's 12:00 hour has its first 40 minutes of requests */
+    g_assert_cmpfloat (tally_trend_point_get_actual_cost (point), >, 0);
+    if (failure != NULL)
+      g_error ("description: %s", failure);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  tally_test_assert_finalized (session);
+  tally_demo_server_stop (server);
+}
+
+static void
+test_partial_trend (void)
+{
+  check_partial_trend (TALLY_DEMO_GENERATION_CURRENT);
+  check_partial_trend (TALLY_DEMO_GENERATION_2025);
+}
+
 int
 main (int argc,
       char *argv[])
 {
-  tally_test_gtk_init (&argc, &argv);
+  tally_test_gtk_init_a11y (&argc, &argv);
 
   g_test_add_func ("/dashboard-page/keys-trend-range", test_page);
   g_test_add_func ("/dashboard-page/open-requests", test_open_requests);
   g_test_add_func ("/dashboard-page/zone-label", test_zone_label);
   g_test_add_func ("/dashboard-page/dead-server", test_dead_server);
   g_test_add_func ("/dashboard-page/stale", test_stale);
+
+  g_test_add_func ("/dashboard-page/partial-trend", test_partial_trend);
 
   return g_test_run ();
 }

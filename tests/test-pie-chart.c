@@ -140,12 +140,12 @@ test_fold (void)
                    "claude-opus-4-1 15.1%, <b>x</b> 9.5%, claude-haiku-4-5 3.0%, Other 3.5%");
 
   tooltip = tally_pie_chart_data_describe_slice (data, 3);
-  g_assert_cmpstr (tooltip, ==, "<b>x</b>\nBilled cost: $9.50 (9.5%)");
+  g_assert_cmpstr (tooltip, ==, "<b>x</b>: billed cost $9.50 (9.5%)");
 
   other_tooltip = tally_pie_chart_data_describe_slice (data, 5);
   g_assert_cmpstr (other_tooltip, ==,
-                   "Other (4 models)\nBilled cost: $3.50 (3.5%)\n"
-                   "gpt-5: $1.50\ngemini-2.5-pro: $1.00\nclaude-3-5-haiku: $0.50\ndeepseek-chat: $0.50");
+                   "Other (4 models): billed cost $3.50 (3.5%); "
+                   "gpt-5 $1.50, gemini-2.5-pro $1.00, claude-3-5-haiku $0.50, deepseek-chat $0.50");
 }
 
 static void
@@ -588,6 +588,78 @@ test_widget (void)
   tally_test_destroy_window (window);
 }
 
+static void
+test_keyboard (void)
+{
+  g_autoptr (GListModel) models = make_models ();
+  const TallyChartReadout *readout;
+  GtkEventController *keys;
+  GtkWidget *window;
+  GtkWidget *chart;
+  g_autofree char *text = NULL;
+
+  chart = tally_pie_chart_new ();
+  g_assert_true (gtk_widget_get_focusable (chart));
+  tally_pie_chart_set_model (TALLY_PIE_CHART (chart), models);
+
+  window = tally_test_present_chart (chart, 640, 280);
+  keys = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_KEY);
+
+  tally_test_press_key (keys, GDK_KEY_Right);
+  g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 0);
+  tally_test_assert_description (chart, "claude-sonnet-4-5: billed cost $45.20 (45.2%)");
+  readout = tally_chart_get_readout (TALLY_CHART (chart));
+  text = tally_chart_readout_to_string (readout);
+  g_assert_cmpstr (text, ==, "claude-sonnet-4-5\nBilled cost $45.20\nShare 45.2%");
+  g_clear_pointer (&text, g_free);
+
+  tally_test_press_key (keys, GDK_KEY_Right);
+  tally_test_assert_description (chart, "claude-sonnet-4: billed cost $23.70 (23.7%)");
+
+  tally_test_press_key (keys, GDK_KEY_End);
+  g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 5);
+  tally_test_assert_description (chart, "Other (4 models): billed cost $3.50 (3.5%); "
+                                        "gpt-5 $1.50, gemini-2.5-pro $1.00, claude-3-5-haiku $0.50, deepseek-chat $0.50");
+  readout = tally_chart_get_readout (TALLY_CHART (chart));
+  text = tally_chart_readout_to_string (readout);
+  g_assert_cmpstr (text, ==, "Other (4 models)\nBilled cost $3.50\nShare 3.5%\n"
+                             "gpt-5 $1.50\ngemini-2.5-pro $1.00\nclaude-3-5-haiku $0.50\ndeepseek-chat $0.50");
+  {
+    g_autoptr (GdkTexture) texture = tally_test_render_widget (window, "pie-widget-keyboard.png");
+
+    g_assert_nonnull (texture);
+  }
+
+  tally_test_press_key (keys, GDK_KEY_Left);
+  tally_test_assert_description (chart, "claude-haiku-4-5: billed cost $3.00 (3%)");
+  tally_test_press_key (keys, GDK_KEY_Home);
+  g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 0);
+
+  /* No readout covers its slice's anchor, at either size. */
+  for (int narrow = 0; narrow <= 1; narrow++)
+    {
+      g_autoptr (TallyPieChartLayout) layout = tally_pie_chart_layout_new_for_model (models, TALLY_PIE_MEASURE_BILLED_COST,
+                                                                                     narrow ? 360 : 640, narrow ? 220 : 280,
+                                                                                     NULL);
+      TallyChartPalette palette;
+
+      tally_chart_palette_init_light (&palette);
+      for (guint i = 0; i < tally_pie_chart_data_get_n_slices (tally_pie_chart_layout_get_data (layout)); i++)
+        {
+          g_autoptr (TallyChartReadout) slice_readout = tally_pie_chart_layout_new_readout (layout, i, &palette, NULL);
+          graphene_rect_t box;
+          graphene_rect_t overlap;
+          double x, y;
+
+          g_assert_true (tally_pie_chart_layout_get_anchor (layout, i, &x, &y));
+          tally_chart_readout_get_box (slice_readout, &box);
+          g_assert_false (graphene_rect_intersection (&box, &GRAPHENE_RECT_INIT (x - 4, y - 4, 8, 8), &overlap));
+        }
+    }
+
+  tally_test_destroy_window (window);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -604,6 +676,7 @@ main (int argc,
   g_test_add_func ("/pie-chart/hover-highlight", test_hover_highlight);
   g_test_add_func ("/pie-chart/empty", test_empty);
   g_test_add_func ("/pie-chart/widget", test_widget);
+  g_test_add_func ("/pie-chart/keyboard", test_keyboard);
 
   return g_test_run ();
 }

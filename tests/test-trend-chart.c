@@ -169,10 +169,14 @@ test_series_enum (void)
   GEnumValue *value;
 
   g_assert_true (G_TYPE_IS_ENUM (TALLY_TYPE_TREND_SERIES));
-  g_assert_cmpuint (klass->n_values, ==, 6);
+  g_assert_cmpuint (klass->n_values, ==, 8);
   value = g_enum_get_value_by_nick (klass, "cache-tokens");
   g_assert_nonnull (value);
   g_assert_cmpint (value->value, ==, TALLY_TREND_SERIES_CACHE_TOKENS);
+  /* the two series of several lines come after the single ones, so the
+   * values the "trend-series" setting stored keep their meaning */
+  g_assert_cmpint (g_enum_get_value_by_nick (klass, "costs")->value, ==, 6);
+  g_assert_cmpint (g_enum_get_value_by_nick (klass, "tokens")->value, ==, 7);
 }
 
 static void
@@ -205,14 +209,7 @@ test_data (void)
                    "Requests per day, 2026-01-08 to 2026-01-15: total 1,852, peak 263 on 2026-01-15");
 
   tooltip = tally_trend_chart_data_describe_bucket (data, 6);
-  g_assert_cmpstr (tooltip, ==,
-                   "2026-01-14\n"
-                   "Billed cost: $13.37\n"
-                   "List cost: $13.32\n"
-                   "Requests: 254\n"
-                   "Input tokens: 1.3M\n"
-                   "Output tokens: 300K\n"
-                   "Cache tokens: 4M");
+  g_assert_cmpstr (tooltip, ==, "Wed Jan 14: billed cost $13.37");
 }
 
 static void
@@ -619,6 +616,379 @@ test_render_empty (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Partial periods, readouts, several lines                                  */
+
+/* One server day, hourly, with requests in every hour (10..22) */
+static GListModel *
+make_hourly_day (void)
+{
+  GListStore *store = g_list_store_new (TALLY_TYPE_TREND_POINT);
+
+  for (guint i = 0; i < 24; i++)
+    {
+      g_autofree char *date = g_strdup_printf ("2026-01-14 %02u:00", i);
+      gint64 requests = 10 + (i * 7) % 13;
+      g_autoptr (TallyTrendPoint) point = make_point (date, requests, 1000 * requests, 300 * requests,
+                                                      2000 * requests, 0.012 * requests, 0.01 * requests);
+
+      g_list_store_append (store, point);
+    }
+
+  return G_LIST_MODEL (store);
+}
+
+/* The daily points with a list price twice the billed cost */
+static GListModel *
+make_daily_costs (void)
+{
+  GListStore *store = g_list_store_new (TALLY_TYPE_TREND_POINT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (daily_actual); i++)
+    {
+      g_autofree char *date = g_strdup_printf ("2026-01-%02u", 8 + i);
+      g_autoptr (TallyTrendPoint) point = make_point (date, 100, 1000, 1000, 1000, daily_actual[i] * 2, daily_actual[i]);
+
+      g_list_store_append (store, point);
+    }
+
+  return G_LIST_MODEL (store);
+}
+
+static void
+test_partial_data (void)
+{
+  g_autoptr (GListModel) hourly = make_hourly_day ();
+  g_autoptr (GListModel) daily = make_daily ();
+  g_autoptr (TallyTrendChartData) today = tally_trend_chart_data_new_at (hourly, TALLY_TREND_SERIES_REQUESTS,
+                                                                         "2026-01-14 13:20");
+  g_autoptr (TallyTrendChartData) week = tally_trend_chart_data_new_at (daily, TALLY_TREND_SERIES_BILLED_COST,
+                                                                        "2026-01-12 10:00");
+  g_autoptr (TallyTrendChartData) before = tally_trend_chart_data_new_at (daily, TALLY_TREND_SERIES_BILLED_COST,
+                                                                          "2026-01-01 00:00");
+  g_autoptr (TallyTrendChartData) after = tally_trend_chart_data_new_at (daily, TALLY_TREND_SERIES_BILLED_COST,
+                                                                         "2026-02-01 00:00");
+  g_autoptr (TallyTrendChartData) whole = tally_trend_chart_data_new (daily, TALLY_TREND_SERIES_BILLED_COST);
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
+  g_autofree char *today_summary = NULL;
+  g_autofree char *week_summary = NULL;
+  g_autofree char *title_13 = NULL;
+  g_autofree char *title_12 = NULL;
+  g_autofree char *title_4 = NULL;
+  g_autofree char *title_3 = NULL;
+  graphene_rect_t bucket;
+  double total = 0;
+
+  /* Today at 13:20: 00:00 … 13:00 are drawn, 13:00 so far, nothing after */
+  g_assert_cmpstr (tally_trend_chart_data_get_now (today), ==, "2026-01-14 13:20");
+  g_assert_cmpuint (tally_trend_chart_data_get_n_buckets (today), ==, 24);
+  g_assert_cmpuint (tally_trend_chart_data_get_n_shown (today), ==, 14);
+  g_assert_cmpint (tally_trend_chart_data_get_current_index (today), ==, 13);
+  for (guint i = 0; i < 14; i++)
+    total += 10 + (i * 7) % 13;
+  g_assert_cmpfloat (tally_trend_chart_data_get_total (today), ==, total);
+  g_assert_cmpfloat (tally_trend_chart_data_get_value (today, 13), ==, 10 + (13 * 7) % 13);
+  g_assert_cmpfloat (tally_trend_chart_data_get_value (today, 20), ==, 0);
+
+  title_13 = tally_trend_chart_data_format_bucket_title (today, 13);
+  title_12 = tally_trend_chart_data_format_bucket_title (today, 12);
+  g_assert_cmpstr (title_13, ==, "13:00 (so far)");
+  g_assert_cmpstr (title_12, ==, "12:00");
+  today_summary = tally_trend_chart_data_describe (today);
+  g_assert_cmpstr (today_summary, ==,
+                   "Requests per hour, 2026-01-14 00:00 to 2026-01-14 23:00: total 218, peak 22 at 2026-01-14 11:00; "
+                   "2026-01-14 13:00 so far");
+
+  /* The pointer finds nothing after now. */
+  layout = tally_trend_chart_layout_new (today, 640, 280, NULL);
+  g_assert_true (tally_trend_chart_layout_get_bucket_area (layout, 13, &bucket));
+  g_assert_cmpint (tally_trend_chart_layout_hit_test (layout, bucket.origin.x + 2, bucket.origin.y + 10), ==, 13);
+  g_assert_true (tally_trend_chart_layout_get_bucket_area (layout, 20, &bucket));
+  g_assert_cmpint (tally_trend_chart_layout_hit_test (layout, bucket.origin.x + 2, bucket.origin.y + 10), ==, -1);
+  g_assert_cmpuint (tally_trend_chart_layout_get_n_legend_entries (layout), ==, 1);
+  g_assert_cmpstr (tally_trend_chart_layout_get_legend_entry (layout, 0, NULL), ==, "so far");
+  g_assert_null (tally_trend_chart_layout_new_readout (layout, 20, &(TallyChartPalette){ 0 }, NULL));
+
+  /* Daily: the day holding now is the current one */
+  g_assert_cmpuint (tally_trend_chart_data_get_n_shown (week), ==, 5);
+  g_assert_cmpint (tally_trend_chart_data_get_current_index (week), ==, 4);
+  title_4 = tally_trend_chart_data_format_bucket_title (week, 4);
+  title_3 = tally_trend_chart_data_format_bucket_title (week, 3);
+  g_assert_cmpstr (title_4, ==, "Mon Jan 12 (so far)");
+  g_assert_cmpstr (title_3, ==, "Sun Jan 11");
+  week_summary = tally_trend_chart_data_describe (week);
+  g_assert_cmpstr (week_summary, ==,
+                   "Billed cost per day, 2026-01-08 to 2026-01-15: total $48.60, peak $11.40 on 2026-01-10; "
+                   "2026-01-12 so far");
+
+  /* A range after now shows nothing; one before now, or no now, everything */
+  g_assert_cmpuint (tally_trend_chart_data_get_n_shown (before), ==, 0);
+  g_assert_cmpint (tally_trend_chart_data_get_current_index (before), ==, -1);
+  g_assert_true (tally_trend_chart_data_is_empty (before));
+  g_assert_cmpuint (tally_trend_chart_data_get_n_shown (after), ==, 8);
+  g_assert_cmpint (tally_trend_chart_data_get_current_index (after), ==, -1);
+  g_assert_cmpuint (tally_trend_chart_data_get_n_shown (whole), ==, 8);
+  g_assert_cmpint (tally_trend_chart_data_get_current_index (whole), ==, -1);
+  g_assert_null (tally_trend_chart_data_get_now (whole));
+}
+
+/* The share of the points of the segment (x0, y0)–(x1, y1), between 20 % and
+ * 80 % of its length, that are in @color */
+static double
+segment_coverage (const Pixels *pixels,
+                  double x0,
+                  double y0,
+                  double x1,
+                  double y1,
+                  const TallyRGBA *color)
+{
+  double length = hypot (x1 - x0, y1 - y0);
+  guint n = (guint) MAX (4, length * 0.6);
+  guint hits = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      double t = 0.2 + 0.6 * i / (n - 1);
+      int x = (int) floor (x0 + t * (x1 - x0));
+      int y = (int) floor (y0 + t * (y1 - y0));
+
+      if (count_color (pixels, &GRAPHENE_RECT_INIT (x, y, 1, 1), color, 0.15) > 0)
+        hits++;
+    }
+
+  return (double) hits / n;
+}
+
+static void
+test_partial_pixels (void)
+{
+  g_autoptr (GListModel) hourly = make_hourly_day ();
+  TallyChartPalette palette;
+
+  tally_chart_palette_init_light (&palette);
+
+  for (int with_now = 1; with_now >= 0; with_now--)
+    {
+      g_autoptr (TallyTrendChartData) data = tally_trend_chart_data_new_at (hourly, TALLY_TREND_SERIES_REQUESTS,
+                                                                            with_now ? "2026-01-14 13:20" : NULL);
+      g_autoptr (TallyTrendChartLayout) layout = tally_trend_chart_layout_new (data, 640, 280, NULL);
+      g_autoptr (cairo_surface_t) image = draw_to_image (layout, &palette, FALSE);
+      g_autofree char *path = tally_test_output_path (with_now ? "trend-so-far.png" : "trend-whole-day.png");
+      graphene_rect_t plot;
+      graphene_rect_t after;
+      Pixels pixels;
+      double x12, y12, x13, y13;
+      double coverage;
+      guint after_accent;
+
+      g_assert_cmpint (cairo_surface_write_to_png (image, path), ==, CAIRO_STATUS_SUCCESS);
+      pixels = (Pixels){ cairo_image_surface_get_data (image), 640, 280, cairo_image_surface_get_stride (image) };
+      g_assert_true (tally_trend_chart_layout_get_plot_area (layout, &plot));
+      g_assert_true (tally_trend_chart_layout_get_point (layout, 12, &x12, &y12));
+      g_assert_true (tally_trend_chart_layout_get_point (layout, 13, &x13, &y13));
+
+      /* Every pixel column after the current bucket's point is empty of the line. */
+      graphene_rect_init (&after, x13 + 8, plot.origin.y, plot.origin.x + plot.size.width - (x13 + 8),
+                          plot.size.height - 2);
+      after_accent = count_color (&pixels, &after, &palette.accent, 0.1);
+      coverage = segment_coverage (&pixels, x12, y12, x13, y13, &palette.accent);
+      g_test_message ("now %s: %u accent pixels after 13:00, segment 12→13 %.0f %% accent",
+                      with_now ? "13:20" : "none", after_accent, coverage * 100);
+
+      if (with_now)
+        {
+          g_assert_cmpuint (after_accent, ==, 0);
+          /* dashed: the segment into the current bucket has gaps */
+          g_assert_cmpfloat (coverage, <, 0.85);
+          g_assert_cmpfloat (coverage, >, 0.3);
+          /* hollow: the current point's middle is the background */
+          g_assert_cmpfloat (pixel_luma (&pixels, (int) x13, (int) y13), >, 0.9);
+        }
+      else
+        {
+          g_assert_cmpuint (after_accent, >, 100);
+          g_assert_cmpfloat (coverage, >=, 0.95);
+          g_assert_cmpuint (count_color (&pixels, &GRAPHENE_RECT_INIT ((int) x13, (int) y13, 1, 1), &palette.accent, 0.1),
+                            ==, 1);
+        }
+    }
+}
+
+static void
+assert_readout_beside (const TallyChartReadout *readout,
+                       double x,
+                       double y,
+                       int width,
+                       int height)
+{
+  graphene_rect_t box;
+  graphene_rect_t marker = GRAPHENE_RECT_INIT (x - 5.5, y - 5.5, 11, 11);
+  graphene_rect_t overlap;
+
+  tally_chart_readout_get_box (readout, &box);
+  g_assert_false (graphene_rect_intersection (&box, &marker, &overlap));
+  g_assert_cmpfloat (box.origin.x, >=, 0);
+  g_assert_cmpfloat (box.origin.y, >=, 0);
+  g_assert_cmpfloat (box.origin.x + box.size.width, <=, width);
+  g_assert_cmpfloat (box.origin.y + box.size.height, <=, height);
+}
+
+static void
+test_readout (void)
+{
+  g_autoptr (GListModel) daily = make_daily ();
+  g_autoptr (GListModel) hourly = make_hourly_day ();
+  g_autoptr (TallyTrendChartLayout) layout = NULL;
+  g_autoptr (TallyChartReadout) last = NULL;
+  g_autoptr (TallyChartReadout) first = NULL;
+  g_autoptr (cairo_surface_t) image = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = tally_test_output_path ("trend-readout-right-edge.png");
+  TallyChartPalette palette;
+  graphene_rect_t box;
+  Pixels pixels;
+  double x, y;
+  cairo_t *cr;
+
+  tally_chart_palette_init_light (&palette);
+  layout = tally_trend_chart_layout_new_for_model (daily, TALLY_TREND_SERIES_BILLED_COST, 640, 280, NULL);
+
+  /* At the right edge the readout flips to the left of the point. */
+  last = tally_trend_chart_layout_new_readout (layout, 7, &palette, NULL);
+  text = tally_chart_readout_to_string (last);
+  g_assert_cmpstr (text, ==, "Thu Jan 15\nBilled cost $10.26");
+  g_assert_true (tally_trend_chart_layout_get_point (layout, 7, &x, &y));
+  tally_chart_readout_get_box (last, &box);
+  g_assert_cmpfloat (box.origin.x + box.size.width, <=, x - 13);
+  assert_readout_beside (last, x, y, 640, 280);
+
+  /* …and the point stays visible in the picture. */
+  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640, 280);
+  cr = cairo_create (image);
+  tally_trend_chart_draw (cr, layout, &palette, 7);
+  tally_chart_readout_draw (cr, last, &palette);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  g_assert_cmpint (cairo_surface_write_to_png (image, path), ==, CAIRO_STATUS_SUCCESS);
+  pixels = (Pixels){ cairo_image_surface_get_data (image), 640, 280, cairo_image_surface_get_stride (image) };
+  g_assert_cmpuint (count_color (&pixels, &GRAPHENE_RECT_INIT (x - 5, y - 5, 10, 10), &palette.accent, 0.1), >, 20);
+
+  /* On the left it goes to the right of the point. */
+  first = tally_trend_chart_layout_new_readout (layout, 0, &palette, NULL);
+  g_assert_cmpstr (tally_chart_readout_get_title (first), ==, "Thu Jan 8");
+  g_assert_true (tally_trend_chart_layout_get_point (layout, 0, &x, &y));
+  tally_chart_readout_get_box (first, &box);
+  g_assert_cmpfloat (box.origin.x, >=, x + 13);
+  assert_readout_beside (first, x, y, 640, 280);
+
+  /* At 360 px, no readout of any bucket covers its point. */
+  {
+    g_autoptr (TallyTrendChartData) data = tally_trend_chart_data_new_at (hourly, TALLY_TREND_SERIES_TOKENS,
+                                                                          "2026-01-14 13:20");
+    g_autoptr (TallyTrendChartLayout) narrow = tally_trend_chart_layout_new (data, 360, 220, NULL);
+
+    for (guint i = 0; i < tally_trend_chart_data_get_n_shown (data); i++)
+      {
+        g_autoptr (TallyChartReadout) readout = tally_trend_chart_layout_new_readout (narrow, i, &palette, NULL);
+
+        for (guint l = 0; l < 3; l++)
+          {
+            g_assert_true (tally_trend_chart_layout_get_line_point (narrow, l, i, &x, &y));
+            assert_readout_beside (readout, x, y, 360, 220);
+          }
+      }
+  }
+}
+
+static void
+test_two_series (void)
+{
+  g_autoptr (GListModel) costs = make_daily_costs ();
+  g_autoptr (GListModel) daily = make_daily ();
+  g_autoptr (TallyTrendChartData) cost_data = tally_trend_chart_data_new (costs, TALLY_TREND_SERIES_COSTS);
+  g_autoptr (TallyTrendChartData) token_data = tally_trend_chart_data_new_at (daily, TALLY_TREND_SERIES_TOKENS,
+                                                                              "2026-01-14 09:00");
+  g_autoptr (TallyTrendChartLayout) cost_layout = NULL;
+  g_autoptr (TallyTrendChartLayout) token_layout = NULL;
+  g_autoptr (TallyChartReadout) readout = NULL;
+  g_autoptr (TallyChartReadout) token_readout = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *bucket = NULL;
+  g_autofree char *token_bucket = NULL;
+  g_autofree char *readout_text = NULL;
+  g_autofree char *token_text = NULL;
+  TallyChartPalette palette;
+  TallyTrendSeries lines[TALLY_TREND_CHART_MAX_LINES];
+
+  tally_chart_palette_init_light (&palette);
+
+  g_assert_cmpuint (tally_trend_series_get_lines (TALLY_TREND_SERIES_REQUESTS, lines), ==, 1);
+  g_assert_cmpint (lines[0], ==, TALLY_TREND_SERIES_REQUESTS);
+  g_assert_cmpuint (tally_trend_series_get_lines (TALLY_TREND_SERIES_TOKENS, lines), ==, 3);
+  g_assert_cmpint (lines[2], ==, TALLY_TREND_SERIES_CACHE_TOKENS);
+
+  /* Billed and list cost: two lines on one scale */
+  g_assert_cmpuint (tally_trend_chart_data_get_n_lines (cost_data), ==, 2);
+  g_assert_cmpint (tally_trend_chart_data_get_line_series (cost_data, 1), ==, TALLY_TREND_SERIES_LIST_COST);
+  g_assert_cmpfloat_with_epsilon (tally_trend_chart_data_get_line_value (cost_data, 1, 6), 13.37 * 2, 1e-9);
+  g_assert_cmpfloat (tally_trend_chart_data_get_scale_max (cost_data), ==, 30); /* 26.74 / 4 → step 10 */
+  summary = tally_trend_chart_data_describe (cost_data);
+  g_assert_cmpstr (summary, ==, "Cost per day, 2026-01-08 to 2026-01-15: total billed cost $82.41, list cost $164.82");
+  bucket = tally_trend_chart_data_describe_bucket (cost_data, 6);
+  g_assert_cmpstr (bucket, ==, "Wed Jan 14: billed cost $13.37, list cost $26.74");
+
+  cost_layout = tally_trend_chart_layout_new (cost_data, 640, 280, NULL);
+  g_assert_cmpuint (tally_trend_chart_layout_get_n_legend_entries (cost_layout), ==, 2);
+  g_assert_cmpstr (tally_trend_chart_layout_get_legend_entry (cost_layout, 0, NULL), ==, "Billed");
+  g_assert_cmpstr (tally_trend_chart_layout_get_legend_entry (cost_layout, 1, NULL), ==, "List");
+  readout = tally_trend_chart_layout_new_readout (cost_layout, 6, &palette, NULL);
+  readout_text = tally_chart_readout_to_string (readout);
+  g_assert_cmpstr (readout_text, ==, "Wed Jan 14\nBilled $13.37\nList $26.74");
+
+  /* Input, output and cache tokens, today so far */
+  token_bucket = tally_trend_chart_data_describe_bucket (token_data, 6);
+  g_assert_cmpstr (token_bucket, ==, "Wed Jan 14 (so far): input tokens 1.3M, output tokens 300K, cache tokens 4M");
+  token_layout = tally_trend_chart_layout_new (token_data, 640, 280, NULL);
+  g_assert_cmpuint (tally_trend_chart_layout_get_n_legend_entries (token_layout), ==, 4);
+  g_assert_cmpstr (tally_trend_chart_layout_get_legend_entry (token_layout, 2, NULL), ==, "Cache");
+  g_assert_cmpstr (tally_trend_chart_layout_get_legend_entry (token_layout, 3, NULL), ==, "so far");
+  token_readout = tally_trend_chart_layout_new_readout (token_layout, 6, &palette, NULL);
+  token_text = tally_chart_readout_to_string (token_readout);
+  g_assert_cmpstr (token_text, ==, "Wed Jan 14 (so far)\nInput 1.3M\nOutput 300K\nCache 4M");
+
+  /* Every line is drawn in its own colour. */
+  {
+    g_autoptr (cairo_surface_t) cost_image = draw_to_image (cost_layout, &palette, FALSE);
+    g_autoptr (cairo_surface_t) token_image = draw_to_image (token_layout, &palette, FALSE);
+    g_autofree char *cost_path = tally_test_output_path ("trend-costs.png");
+    g_autofree char *token_path = tally_test_output_path ("trend-tokens.png");
+    Pixels cost_pixels = { cairo_image_surface_get_data (cost_image), 640, 280, cairo_image_surface_get_stride (cost_image) };
+    Pixels token_pixels = { cairo_image_surface_get_data (token_image), 640, 280, cairo_image_surface_get_stride (token_image) };
+    graphene_rect_t plot;
+
+    g_assert_cmpint (cairo_surface_write_to_png (cost_image, cost_path), ==, CAIRO_STATUS_SUCCESS);
+    g_assert_cmpint (cairo_surface_write_to_png (token_image, token_path), ==, CAIRO_STATUS_SUCCESS);
+
+    g_assert_true (tally_trend_chart_layout_get_plot_area (cost_layout, &plot));
+    g_assert_cmpuint (count_color (&cost_pixels, &plot, &palette.accent, 0.06), >, 100);
+    g_assert_cmpuint (count_color (&cost_pixels, &plot, tally_chart_palette_get_series_color (&palette, 1), 0.06), >, 100);
+    /* the list line itself, not only its dots: between Jan 10 and Jan 11 */
+    {
+      double x2, y2, x3, y3;
+
+      g_assert_true (tally_trend_chart_layout_get_line_point (cost_layout, 1, 2, &x2, &y2));
+      g_assert_true (tally_trend_chart_layout_get_line_point (cost_layout, 1, 3, &x3, &y3));
+      g_assert_cmpfloat (segment_coverage (&cost_pixels, x2, y2, x3, y3, tally_chart_palette_get_series_color (&palette, 1)),
+                         >=, 0.9);
+    }
+
+    g_assert_true (tally_trend_chart_layout_get_plot_area (token_layout, &plot));
+    g_assert_cmpuint (count_color (&token_pixels, &plot, &palette.accent, 0.06), >, 50);
+    g_assert_cmpuint (count_color (&token_pixels, &plot, tally_chart_palette_get_series_color (&palette, 1), 0.06), >, 50);
+    g_assert_cmpuint (count_color (&token_pixels, &plot, tally_chart_palette_get_series_color (&palette, 3), 0.06), >, 50);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Widget                                                                    */
 
 static void
@@ -753,6 +1123,94 @@ test_widget (void)
   tally_test_destroy_window (window);
 }
 
+static void
+assert_shown (GtkWidget *chart,
+              int index,
+              const char *title,
+              const char *description)
+{
+  const TallyChartReadout *readout;
+
+  g_assert_cmpint (tally_trend_chart_get_hover_index (TALLY_TREND_CHART (chart)), ==, index);
+  readout = tally_chart_get_readout (TALLY_CHART (chart));
+  g_assert_nonnull (readout);
+  g_assert_cmpstr (tally_chart_readout_get_title (readout), ==, title);
+  tally_test_assert_description (chart, description);
+}
+
+static void
+test_keyboard (void)
+{
+  g_autoptr (GListModel) points = make_daily ();
+  GtkEventController *keys;
+  GtkEventController *motion;
+  GtkWidget *window;
+  GtkWidget *chart;
+  gboolean handled = TRUE;
+
+  chart = tally_trend_chart_new ();
+  g_assert_true (gtk_widget_get_focusable (chart));
+  tally_trend_chart_set_model (TALLY_TREND_CHART (chart), points);
+
+  window = tally_test_present_chart (chart, 640, 280);
+  gtk_widget_grab_focus (chart);
+  g_assert_true (gtk_widget_has_focus (chart));
+
+  keys = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_KEY);
+  motion = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+
+  /* Right starts at the first point, End goes to the last, Left steps back */
+  tally_test_press_key (keys, GDK_KEY_Right);
+  assert_shown (chart, 0, "Thu Jan 8", "Thu Jan 8: billed cost $9.12");
+  tally_test_press_key (keys, GDK_KEY_Right);
+  assert_shown (chart, 1, "Fri Jan 9", "Fri Jan 9: billed cost $10.05");
+  tally_test_press_key (keys, GDK_KEY_End);
+  assert_shown (chart, 7, "Thu Jan 15", "Thu Jan 15: billed cost $10.26");
+  tally_test_press_key (keys, GDK_KEY_Right);
+  assert_shown (chart, 7, "Thu Jan 15", "Thu Jan 15: billed cost $10.26");
+  tally_test_press_key (keys, GDK_KEY_Left);
+  assert_shown (chart, 6, "Wed Jan 14", "Wed Jan 14: billed cost $13.37");
+  {
+    g_autoptr (GdkTexture) texture = tally_test_render_widget (window, "trend-widget-keyboard.png");
+
+    g_assert_nonnull (texture);
+  }
+  tally_test_press_key (keys, GDK_KEY_Home);
+  assert_shown (chart, 0, "Thu Jan 8", "Thu Jan 8: billed cost $9.12");
+
+  /* Other keys are left to the window. */
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_a, 0, 0, &handled);
+  g_assert_false (handled);
+
+  /* The pointer resting outside the plot or leaving does not take away what
+   * the keys chose; pointing at another point does. */
+  g_signal_emit_by_name (motion, "motion", 1.0, 1.0);
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_cmpint (tally_trend_chart_get_hover_index (TALLY_TREND_CHART (chart)), ==, 0);
+
+  /* As of Mon Jan 12, 10:00: End stops at the day so far. */
+  tally_trend_chart_set_now (TALLY_TREND_CHART (chart), "2026-01-12 10:00");
+  g_assert_cmpint (tally_trend_chart_get_hover_index (TALLY_TREND_CHART (chart)), ==, -1);
+  g_assert_null (tally_chart_get_readout (TALLY_CHART (chart)));
+  tally_test_spin (50);
+  tally_test_press_key (keys, GDK_KEY_End);
+  assert_shown (chart, 4, "Mon Jan 12 (so far)", "Mon Jan 12 (so far): billed cost $9.26");
+
+  /* Several lines: the description tells each */
+  tally_trend_chart_set_series (TALLY_TREND_CHART (chart), TALLY_TREND_SERIES_TOKENS);
+  tally_test_spin (50);
+  tally_test_press_key (keys, GDK_KEY_Left);
+  assert_shown (chart, 4, "Mon Jan 12 (so far)",
+                "Mon Jan 12 (so far): input tokens 1.2M, output tokens 300K, cache tokens 4M");
+  {
+    g_autoptr (GdkTexture) texture = tally_test_render_widget (window, "trend-widget-tokens-so-far.png");
+
+    g_assert_nonnull (texture);
+  }
+
+  tally_test_destroy_window (window);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -770,7 +1228,12 @@ main (int argc,
   g_test_add_func ("/trend-chart/render", test_render);
   g_test_add_func ("/trend-chart/render-empty", test_render_empty);
   g_test_add_func ("/trend-chart/dense-matches-path", test_dense_matches_path);
+  g_test_add_func ("/trend-chart/partial-data", test_partial_data);
+  g_test_add_func ("/trend-chart/partial-pixels", test_partial_pixels);
+  g_test_add_func ("/trend-chart/readout", test_readout);
+  g_test_add_func ("/trend-chart/two-series", test_two_series);
   g_test_add_func ("/trend-chart/widget", test_widget);
+  g_test_add_func ("/trend-chart/keyboard", test_keyboard);
 
   return g_test_run ();
 }

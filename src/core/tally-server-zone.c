@@ -198,6 +198,21 @@ tally_server_zone_today (const TallyServerZone *self,
   return tally_server_today (now_unix, tally_server_zone_get_offset_at (self, now_unix));
 }
 
+char *
+tally_server_zone_format_time (const TallyServerZone *self,
+                               gint64 unix_time)
+{
+  g_autoptr (GDateTime) wall = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* the wall clock as UTC fields: no zone database needed twice */
+  wall = g_date_time_new_from_unix_utc (unix_time + tally_server_zone_get_offset_at (self, unix_time));
+  g_return_val_if_fail (wall != NULL, NULL);
+
+  return g_date_time_format (wall, "%Y-%m-%d %H:%M");
+}
+
 /* Days since 1970-01-01 of "YYYY-MM-DD"; FALSE when invalid. */
 static gboolean
 parse_day (const char *ymd,

@@ -61,6 +61,11 @@ int tally_server_zone_get_offset_on (const TallyServerZone *self,
                                      const char *ymd,
                                      gint64 now_unix);
 
+/* The server's wall-clock time at @unix_time, "YYYY-MM-DD HH:MM"
+ * (1768449600 in UTC+08:00 → "2026-01-15 12:00"). */
+char *tally_server_zone_format_time (const TallyServerZone *self,
+                                     gint64 unix_time);
+
 /* The server's calendar day ("YYYY-MM-DD") at @now_unix. */
 char *tally_server_zone_today (const TallyServerZone *self,
                                gint64 now_unix);

@@ -736,6 +736,23 @@ tally_session_get_server_zone (TallySession *self)
   return self->server_zone;
 }
 
+gint64
+tally_session_get_server_now (TallySession *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (TALLY_IS_SESSION (self), now);
+
+  /* A demo on a frozen clock: its data ends at its "now". */
+  if (self->demo_server != NULL && tally_demo_backend_get_now (self->demo_server) > 0)
+    return tally_demo_backend_get_now (self->demo_server);
+
+  if (self->client != NULL)
+    now += tally_client_get_clock_skew (self->client);
+
+  return now;
+}
+
 gboolean
 tally_session_get_demo (TallySession *self)
 {
@@ -750,21 +767,6 @@ tally_session_get_demo_backend (TallySession *self)
   g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
 
   return self->demo ? self->demo_server : NULL;
-}
-
-gint64
-tally_session_get_server_now (TallySession *self)
-{
-  TallyDemoBackend *demo;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  g_return_val_if_fail (TALLY_IS_SESSION (self), now);
-
-  demo = tally_session_get_demo_backend (self);
-  if (demo != NULL && tally_demo_backend_get_now (demo) > 0)
-    return tally_demo_backend_get_now (demo);
-
-  return now + (self->client != NULL ? tally_client_get_clock_skew (self->client) : 0);
 }
 
 gboolean

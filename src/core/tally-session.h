@@ -78,12 +78,12 @@ TallyServerZone *tally_session_get_server_zone (TallySession *self);
  * the server names its zone or @timestamp is not the newest. */
 void tally_session_note_server_timestamp (TallySession *self,
                                           GDateTime *timestamp);
+/* The server's clock now, unix seconds: ours corrected by the Date header of
+ * its last answer, or a demo server's frozen clock. */
+gint64 tally_session_get_server_now (TallySession *self);
 gboolean tally_session_get_demo (TallySession *self);
 /* The in-process demo server while "demo" is TRUE, else NULL. */
 TallyDemoBackend *tally_session_get_demo_backend (TallySession *self);
-/* The server's clock now, unix seconds: ours plus the skew of the last Date
- * header; a demo with a frozen clock (TALLY_DEMO_NOW) gives that instead. */
-gint64 tally_session_get_server_now (TallySession *self);
 GListModel *tally_session_get_keys (TallySession *self); /* TallyApiKey, all pages */
 /* The no-parameter trend of the last load (server default range: the 8 days
  * ending today, daily buckets, gaps not filled); NULL until loaded. */

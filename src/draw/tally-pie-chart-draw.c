@@ -416,11 +416,44 @@ tally_pie_chart_data_describe (TallyPieChartData *data)
     }
 }
 
+/* The measure in running text: "billed cost", "tokens", "requests" */
+static const char *
+measure_name (TallyPieMeasure measure)
+{
+  switch (measure)
+    {
+      case TALLY_PIE_MEASURE_BILLED_COST:
+        /* Translators: the model chart's measure inside a sentence */
+        return _ ("billed cost");
+      case TALLY_PIE_MEASURE_TOKENS:
+        /* Translators: the model chart's measure inside a sentence */
+        return _ ("tokens");
+      case TALLY_PIE_MEASURE_REQUESTS:
+        /* Translators: the model chart's measure inside a sentence */
+        return _ ("requests");
+      default:
+        g_return_val_if_reached ("");
+    }
+}
+
+/* "claude-sonnet-4-5", or "Other (3 models)" */
+static char *
+slice_title (const Slice *slice)
+{
+  if (slice->other)
+    /* Translators: the title of the folded slice, "Other (3 models)" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u model)", "%s (%u models)", slice->n_models),
+                            slice->name, slice->n_models);
+
+  return g_strdup (slice->name);
+}
+
 char *
 tally_pie_chart_data_describe_slice (TallyPieChartData *data,
                                      guint index)
 {
   const Slice *slice;
+  g_autofree char *title = NULL;
   g_autofree char *value = NULL;
   g_autofree char *percent = NULL;
   GString *text;
@@ -429,21 +462,13 @@ tally_pie_chart_data_describe_slice (TallyPieChartData *data,
   g_return_val_if_fail (index < data->slices->len, NULL);
 
   slice = get_slice (data, index);
+  title = slice_title (slice);
   value = tally_pie_chart_data_format_value (data, slice->value);
   percent = tally_format_percent_styled (slice->fraction, tally_number_style_locale ());
 
   text = g_string_new (NULL);
-  if (slice->other)
-    g_string_append_printf (text,
-                            /* Translators: tooltip title of the folded slice, "Other (3 models)" */
-                            g_dngettext (GETTEXT_PACKAGE, "%s (%u model)", "%s (%u models)", slice->n_models),
-                            slice->name, slice->n_models);
-  else
-    g_string_append (text, slice->name);
-
-  g_string_append_c (text, '\n');
-  /* Translators: a chart tooltip line: "Billed cost: $20.99 (45.2%)" */
-  g_string_append_printf (text, _ ("%s: %s (%s)"), tally_pie_measure_get_title (data->measure), value, percent);
+  /* Translators: a slice of the model chart in words: "claude-sonnet-4-5: billed cost $20.99 (45.2%)" */
+  g_string_append_printf (text, _ ("%s: %s %s (%s)"), title, measure_name (data->measure), value, percent);
 
   if (slice->other)
     {
@@ -452,12 +477,14 @@ tally_pie_chart_data_describe_slice (TallyPieChartData *data,
           const Entry *entry = &g_array_index (data->folded, Entry, i);
           g_autofree char *entry_value = tally_pie_chart_data_format_value (data, entry->value);
 
-          /* Translators: a model inside "Other" in a tooltip: "claude-haiku: $0.12" */
-          g_string_append_printf (text, _ ("\n%s: %s"), entry->name, entry_value);
+          /* Translators: before the first model inside "Other" in its description, then between them */
+          g_string_append (text, i == 0 ? _ ("; ") : _ (", "));
+          /* Translators: a model inside "Other" in its description: "claude-haiku $0.12" */
+          g_string_append_printf (text, _ ("%s %s"), entry->name, entry_value);
         }
 
       if (data->folded->len > MAX_TOOLTIP_MODELS)
-        g_string_append (text, "\n…");
+        g_string_append (text, "…");
     }
 
   return g_string_free (text, FALSE);
@@ -971,6 +998,89 @@ tally_pie_chart_layout_hit_test (const TallyPieChartLayout *layout,
     }
 
   return -1;
+}
+
+static const TallyRGBA *slice_color (const TallyPieChartLayout *layout,
+                                     const TallyChartPalette *palette,
+                                     guint index);
+
+/* Clear of the slice's edge, even when it is pulled out on hover */
+#define READOUT_CLEARANCE (HOVER_OFFSET + 8.0)
+
+TallyChartReadout *
+tally_pie_chart_layout_new_readout (const TallyPieChartLayout *layout,
+                                    guint index,
+                                    const TallyChartPalette *palette,
+                                    PangoContext *context)
+{
+  TallyPieChartData *data;
+  const Slice *slice;
+  g_autofree char *title = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *percent = NULL;
+  TallyChartReadout *readout;
+  double x;
+  double y;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (palette != NULL, NULL);
+
+  if (!tally_pie_chart_layout_get_anchor (layout, index, &x, &y))
+    return NULL;
+
+  data = layout->data;
+  slice = get_slice (data, index);
+  title = slice_title (slice);
+  value = tally_pie_chart_data_format_value (data, slice->value);
+  percent = tally_format_percent_styled (slice->fraction, tally_number_style_locale ());
+
+  readout = tally_chart_readout_new (context, title);
+  tally_chart_readout_add_row (readout, slice_color (layout, palette, index),
+                               tally_pie_measure_get_title (data->measure), value);
+  /* Translators: the readout row of a slice's share of the total */
+  tally_chart_readout_add_row (readout, NULL, _ ("Share"), percent);
+
+  if (slice->other)
+    {
+      for (guint i = 0; i < data->folded->len && i < MAX_TOOLTIP_MODELS; i++)
+        {
+          const Entry *entry = &g_array_index (data->folded, Entry, i);
+          g_autofree char *entry_value = tally_pie_chart_data_format_value (data, entry->value);
+
+          tally_chart_readout_add_row (readout, NULL, entry->name, entry_value);
+        }
+
+      if (data->folded->len > MAX_TOOLTIP_MODELS)
+        tally_chart_readout_add_row (readout, NULL, "…", "");
+    }
+
+  tally_chart_readout_place (readout, x, y, READOUT_CLEARANCE,
+                             &GRAPHENE_RECT_INIT (0, 0, layout->width, layout->height));
+
+  return readout;
+}
+
+gboolean
+tally_pie_chart_layout_get_anchor (const TallyPieChartLayout *layout,
+                                   guint index,
+                                   double *x,
+                                   double *y)
+{
+  double middle;
+
+  g_return_val_if_fail (layout != NULL, FALSE);
+
+  if (!layout->has_donut || index >= layout->data->slices->len)
+    return FALSE;
+
+  /* the middle of the slice's outer edge; angles run clockwise from 12 o'clock */
+  middle = (layout->angles[index] + layout->angles[index + 1]) / 2;
+  if (x != NULL)
+    *x = layout->cx + layout->outer * sin (middle);
+  if (y != NULL)
+    *y = layout->cy - layout->outer * cos (middle);
+
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */

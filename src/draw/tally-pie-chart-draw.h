@@ -15,6 +15,7 @@
 #include <pango/pangocairo.h>
 
 #include "tally-chart-palette.h"
+#include "tally-chart-readout.h"
 #include "tally-model-stat.h"
 
 #include "tally-draw-enums.h"
@@ -72,7 +73,9 @@ char *tally_pie_chart_data_format_value (TallyPieChartData *data,
                                          double value);
 /* "Share of billed cost by model: claude-sonnet-4-5 45.2%, …" */
 char *tally_pie_chart_data_describe (TallyPieChartData *data);
-/* Plain-text tooltip of one slice */
+/* One slice in words, the accessible description while it is shown:
+ * "claude-sonnet-4-5: billed cost $20.99 (45.2%)"; "Other (3 models): billed
+ * cost $1.10 (2.3%); gpt-5 $0.60, …" (plain text) */
 char *tally_pie_chart_data_describe_slice (TallyPieChartData *data,
                                            guint index);
 
@@ -123,6 +126,18 @@ const char *tally_pie_chart_layout_get_legend_text (const TallyPieChartLayout *l
 int tally_pie_chart_layout_hit_test (const TallyPieChartLayout *layout,
                                      double x,
                                      double y);
+
+/* The middle of slice @index's outer edge, where its readout is anchored. */
+gboolean tally_pie_chart_layout_get_anchor (const TallyPieChartLayout *layout,
+                                            guint index,
+                                            double *x,
+                                            double *y);
+/* The readout of slice @index: its name, its value and share (and the
+ * models folded into "Other"), beside the anchor and never over it. */
+TallyChartReadout *tally_pie_chart_layout_new_readout (const TallyPieChartLayout *layout,
+                                                       guint index,
+                                                       const TallyChartPalette *palette,
+                                                       PangoContext *context);
 
 /* 3. Drawing. @hover_index highlights a slice and its legend row (-1 = none). */
 void tally_pie_chart_draw (cairo_t *cr,

@@ -60,7 +60,7 @@ build_series_masks (TallyTrendChartLayout *layout,
                     double scale)
 {
   const double *xy = layout->xy;
-  guint n = tally_trend_chart_data_get_n_buckets (layout->data);
+  guint n = layout->n_drawn;
   double first_x = xy[0] * scale;
   double last_x = xy[2 * (n - 1)] * scale;
   double top = layout->plot.origin.y * scale;

@@ -17,351 +17,10 @@
 #include "tally-server-time.h"
 #include "tally-trend-chart-draw-private.h"
 
-#define TARGET_INTERVALS 4
 #define EDGE_PAD 4.0
 #define LABEL_GAP 8.0
 #define X_LABEL_SPACING 14.0
 #define MIN_PLOT_SIZE 24.0
-
-/* ------------------------------------------------------------------------ */
-/* Series and scale                                                          */
-
-const char *
-tally_trend_series_get_title (TallyTrendSeries series)
-{
-  switch (series)
-    {
-      case TALLY_TREND_SERIES_BILLED_COST:
-        return _ ("Billed cost");
-      case TALLY_TREND_SERIES_LIST_COST:
-        return _ ("List cost");
-      case TALLY_TREND_SERIES_REQUESTS:
-        return _ ("Requests");
-      case TALLY_TREND_SERIES_INPUT_TOKENS:
-        return _ ("Input tokens");
-      case TALLY_TREND_SERIES_OUTPUT_TOKENS:
-        return _ ("Output tokens");
-      case TALLY_TREND_SERIES_CACHE_TOKENS:
-        return _ ("Cache tokens");
-      default:
-        g_return_val_if_reached ("");
-    }
-}
-
-static gboolean
-series_is_cost (TallyTrendSeries series)
-{
-  return series == TALLY_TREND_SERIES_BILLED_COST || series == TALLY_TREND_SERIES_LIST_COST;
-}
-
-static double
-series_value (TallyTrendPoint *point,
-              TallyTrendSeries series)
-{
-  double value;
-
-  switch (series)
-    {
-      case TALLY_TREND_SERIES_BILLED_COST:
-        value = tally_trend_point_get_actual_cost (point);
-        break;
-      case TALLY_TREND_SERIES_LIST_COST:
-        value = tally_trend_point_get_cost (point);
-        break;
-      case TALLY_TREND_SERIES_REQUESTS:
-        value = (double) tally_trend_point_get_requests (point);
-        break;
-      case TALLY_TREND_SERIES_INPUT_TOKENS:
-        value = (double) tally_trend_point_get_input_tokens (point);
-        break;
-      case TALLY_TREND_SERIES_OUTPUT_TOKENS:
-        value = (double) tally_trend_point_get_output_tokens (point);
-        break;
-      case TALLY_TREND_SERIES_CACHE_TOKENS:
-        value = (double) tally_trend_point_get_cache_tokens (point);
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-
-  /* The chart has no negative side; NAN would poison the path. */
-  return tally_draw_nonnegative (value);
-}
-
-void
-tally_trend_chart_nice_scale (double max,
-                              gboolean integral,
-                              double *step,
-                              guint *n_intervals)
-{
-  static const double multipliers[] = { 1, 2, 2.5, 5, 10 };
-  double raw;
-  double magnitude;
-  double chosen = 0;
-  double n;
-
-  g_return_if_fail (step != NULL);
-  g_return_if_fail (n_intervals != NULL);
-
-  if (!isfinite (max) || max <= 0)
-    max = 1;
-
-  raw = max / TARGET_INTERVALS;
-  magnitude = pow (10, floor (log10 (raw)));
-
-  for (guint i = 0; i < G_N_ELEMENTS (multipliers); i++)
-    {
-      double candidate = multipliers[i] * magnitude;
-
-      if (integral && candidate < 1)
-        continue;
-      if (integral && multipliers[i] == 2.5 && magnitude < 10)
-        continue;
-      if (candidate >= raw * (1 - 1e-9))
-        {
-          chosen = candidate;
-          break;
-        }
-    }
-
-  if (chosen == 0)
-    chosen = integral ? MAX (1, 10 * magnitude) : 10 * magnitude;
-
-  n = ceil (max / chosen - 1e-9);
-  *step = chosen;
-  *n_intervals = (guint) MAX (1, n);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Data                                                                      */
-
-struct _TallyTrendChartData
-{
-  gatomicrefcount ref_count;
-  TallyTrendSeries series;
-  GPtrArray *points;
-  GArray *values;
-  double total;
-  double max;
-  int peak;
-  gboolean hourly;
-  double step;
-  guint n_intervals;
-};
-
-/**
- * tally_trend_chart_data_new:
- * @points: a #GListModel of #TallyTrendPoint, zero-filled and in order
- * @series: which value to plot
- *
- * Reads every point once. The data keeps references to the points, not to
- * @points, so later changes of the model need a new data.
- *
- * Returns: (transfer full): the data
- */
-TallyTrendChartData *
-tally_trend_chart_data_new (GListModel *points,
-                            TallyTrendSeries series)
-{
-  TallyTrendChartData *data;
-  guint n;
-
-  g_return_val_if_fail (points == NULL || G_IS_LIST_MODEL (points), NULL);
-
-  n = points != NULL ? g_list_model_get_n_items (points) : 0;
-
-  data = g_new0 (TallyTrendChartData, 1);
-  g_atomic_ref_count_init (&data->ref_count);
-  data->series = series;
-  data->points = g_ptr_array_new_full (n, g_object_unref);
-  data->values = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
-  data->peak = -1;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (GObject) item = g_list_model_get_item (points, i);
-      TallyTrendPoint *point;
-      double value;
-
-      if (!TALLY_IS_TREND_POINT (item))
-        {
-          g_critical ("Item %u of a trend model is not a TallyTrendPoint", i);
-          continue;
-        }
-
-      point = TALLY_TREND_POINT (item);
-      value = series_value (point, series);
-
-      if (strchr (tally_trend_point_get_date (point), ' ') != NULL)
-        data->hourly = TRUE;
-
-      data->total += value;
-      if (data->peak < 0 || value > data->max)
-        {
-          data->max = value;
-          data->peak = data->values->len;
-        }
-
-      g_array_append_val (data->values, value);
-      g_ptr_array_add (data->points, g_steal_pointer (&item));
-    }
-
-  tally_trend_chart_nice_scale (data->max, !series_is_cost (series), &data->step, &data->n_intervals);
-
-  return data;
-}
-
-TallyTrendChartData *
-tally_trend_chart_data_ref (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, NULL);
-
-  g_atomic_ref_count_inc (&data->ref_count);
-
-  return data;
-}
-
-void
-tally_trend_chart_data_unref (TallyTrendChartData *data)
-{
-  g_return_if_fail (data != NULL);
-
-  if (g_atomic_ref_count_dec (&data->ref_count))
-    {
-      g_ptr_array_unref (data->points);
-      g_array_unref (data->values);
-      g_free (data);
-    }
-}
-
-TallyTrendSeries
-tally_trend_chart_data_get_series (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, TALLY_TREND_SERIES_BILLED_COST);
-
-  return data->series;
-}
-
-guint
-tally_trend_chart_data_get_n_buckets (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, 0);
-
-  return data->values->len;
-}
-
-/**
- * tally_trend_chart_data_get_point:
- *
- * Returns: (transfer none): the point of bucket @index
- */
-TallyTrendPoint *
-tally_trend_chart_data_get_point (TallyTrendChartData *data,
-                                  guint index)
-{
-  g_return_val_if_fail (data != NULL, NULL);
-  g_return_val_if_fail (index < data->points->len, NULL);
-
-  return g_ptr_array_index (data->points, index);
-}
-
-double
-tally_trend_chart_data_get_value (TallyTrendChartData *data,
-                                  guint index)
-{
-  g_return_val_if_fail (data != NULL, 0);
-  g_return_val_if_fail (index < data->values->len, 0);
-
-  return g_array_index (data->values, double, index);
-}
-
-gboolean
-tally_trend_chart_data_get_hourly (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, FALSE);
-
-  return data->hourly;
-}
-
-double
-tally_trend_chart_data_get_total (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, 0);
-
-  return data->total;
-}
-
-double
-tally_trend_chart_data_get_max (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, 0);
-
-  return data->max;
-}
-
-int
-tally_trend_chart_data_get_peak_index (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, -1);
-
-  return data->peak;
-}
-
-gboolean
-tally_trend_chart_data_is_empty (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, TRUE);
-
-  return data->values->len == 0 || data->max <= 0;
-}
-
-guint
-tally_trend_chart_data_get_n_ticks (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, 0);
-
-  return data->n_intervals + 1;
-}
-
-double
-tally_trend_chart_data_get_tick (TallyTrendChartData *data,
-                                 guint index)
-{
-  g_return_val_if_fail (data != NULL, 0);
-  g_return_val_if_fail (index <= data->n_intervals, 0);
-
-  return index * data->step;
-}
-
-double
-tally_trend_chart_data_get_scale_max (TallyTrendChartData *data)
-{
-  g_return_val_if_fail (data != NULL, 1);
-
-  return data->n_intervals * data->step;
-}
-
-char *
-tally_trend_chart_data_format_value (TallyTrendChartData *data,
-                                     double value)
-{
-  g_return_val_if_fail (data != NULL, NULL);
-
-  switch (data->series)
-    {
-      case TALLY_TREND_SERIES_BILLED_COST:
-      case TALLY_TREND_SERIES_LIST_COST:
-        return tally_format_cost_styled (value, tally_number_style_locale ());
-      case TALLY_TREND_SERIES_REQUESTS:
-        return tally_format_count_styled ((gint64) llround (value), tally_number_style_locale ());
-      case TALLY_TREND_SERIES_INPUT_TOKENS:
-      case TALLY_TREND_SERIES_OUTPUT_TOKENS:
-      case TALLY_TREND_SERIES_CACHE_TOKENS:
-        return tally_format_tokens_styled ((gint64) llround (value), tally_number_style_locale ());
-      default:
-        g_return_val_if_reached (NULL);
-    }
-}
 
 /* The fewest decimals (at most 6) that write every multiple of @step exactly. */
 static guint
@@ -382,7 +41,7 @@ static char *
 format_tick (TallyTrendChartData *data,
              double value)
 {
-  if (series_is_cost (data->series))
+  if (_tally_trend_series_is_cost (data->series))
     {
       guint decimals = value == 0 ? 0 : step_decimals (data->step);
 
@@ -393,94 +52,6 @@ format_tick (TallyTrendChartData *data,
     }
 
   return tally_trend_chart_data_format_value (data, value);
-}
-
-static const char *
-bucket_date (TallyTrendChartData *data,
-             guint index)
-{
-  return tally_trend_point_get_date (g_ptr_array_index (data->points, index));
-}
-
-char *
-tally_trend_chart_data_describe (TallyTrendChartData *data)
-{
-  const char *title;
-  g_autofree char *what = NULL;
-  g_autofree char *total = NULL;
-  g_autofree char *peak = NULL;
-  const char *first;
-  const char *last;
-
-  g_return_val_if_fail (data != NULL, NULL);
-
-  title = tally_trend_series_get_title (data->series);
-
-  if (data->values->len == 0)
-    /* Translators: accessible summary of an empty chart; %s is e.g. "Billed cost" */
-    return g_strdup_printf (_ ("%s: no usage in this range"), title);
-
-  if (data->hourly)
-    /* Translators: %s is a series name, e.g. "Requests per hour" */
-    what = g_strdup_printf (_ ("%s per hour"), title);
-  else
-    /* Translators: %s is a series name, e.g. "Billed cost per day" */
-    what = g_strdup_printf (_ ("%s per day"), title);
-
-  first = bucket_date (data, 0);
-  last = bucket_date (data, data->values->len - 1);
-
-  if (tally_trend_chart_data_is_empty (data))
-    /* Translators: accessible summary: "Requests per day, 2026-01-08 to 2026-01-15: no usage" */
-    return g_strdup_printf (_ ("%s, %s to %s: no usage"), what, first, last);
-
-  total = tally_trend_chart_data_format_value (data, data->total);
-  peak = tally_trend_chart_data_format_value (data, data->max);
-
-  if (data->hourly)
-    /* Translators: accessible summary of the trend chart, e.g. "Requests per hour,
-     * 2026-01-14 00:00 to 2026-01-14 23:00: total 263, peak 31 at 2026-01-14 13:00" */
-    return g_strdup_printf (_ ("%s, %s to %s: total %s, peak %s at %s"),
-                            what, first, last, total, peak, bucket_date (data, data->peak));
-  else
-    /* Translators: accessible summary of the trend chart, e.g. "Billed cost per day,
-     * 2026-01-08 to 2026-01-15: total $82.41, peak $13.37 on 2026-01-14" */
-    return g_strdup_printf (_ ("%s, %s to %s: total %s, peak %s on %s"),
-                            what, first, last, total, peak, bucket_date (data, data->peak));
-}
-
-char *
-tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
-                                        guint index)
-{
-  TallyTrendPoint *point;
-  GString *text;
-
-  g_return_val_if_fail (data != NULL, NULL);
-  g_return_val_if_fail (index < data->points->len, NULL);
-
-  point = g_ptr_array_index (data->points, index);
-  text = g_string_new (tally_trend_point_get_date (point));
-
-  /* every series, in the order of the enum */
-  for (TallyTrendSeries series = TALLY_TREND_SERIES_BILLED_COST; series <= TALLY_TREND_SERIES_CACHE_TOKENS; series++)
-    {
-      double value = series_value (point, series);
-      g_autofree char *formatted = NULL;
-
-      if (series_is_cost (series))
-        formatted = tally_format_cost_styled (value, tally_number_style_locale ());
-      else if (series == TALLY_TREND_SERIES_REQUESTS)
-        formatted = tally_format_count_styled ((gint64) llround (value), tally_number_style_locale ());
-      else
-        formatted = tally_format_tokens_styled ((gint64) llround (value), tally_number_style_locale ());
-
-      g_string_append_c (text, '\n');
-      /* Translators: one line of a chart tooltip, e.g. "Requests: 263" */
-      g_string_append_printf (text, _ ("%s: %s"), tally_trend_series_get_title (series), formatted);
-    }
-
-  return g_string_free (text, FALSE);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -514,31 +85,6 @@ caption_font (PangoContext *context)
   return font;
 }
 
-/* "2026-01-14" or "2026-01-14 13:00" → "Jan 14" */
-static char *
-axis_date (const char *label)
-{
-  g_autoptr (GDateTime) datetime = NULL;
-  char ymd[11];
-  GDate date;
-  char *text;
-
-  if (strlen (label) < 10)
-    return g_strdup (label);
-
-  memcpy (ymd, label, 10);
-  ymd[10] = '\0';
-  if (!tally_date_parse (ymd, &date))
-    return g_strndup (label, 10);
-
-  datetime = g_date_time_new_utc (g_date_get_year (&date), g_date_get_month (&date),
-                                  g_date_get_day (&date), 0, 0, 0);
-  /* Translators: a date on a chart's time axis, in g_date_time_format() syntax ("Jan 14") */
-  text = g_date_time_format (datetime, _ ("%b %-d"));
-
-  return text != NULL ? text : g_strdup (ymd);
-}
-
 /* "2026-01-14 13:00" → 13, -1 when there is no hour */
 static int
 bucket_hour (const char *label)
@@ -554,12 +100,12 @@ x_label_text (TallyTrendChartData *data,
               guint index,
               guint step)
 {
-  const char *date = bucket_date (data, index);
+  const char *date = _tally_trend_bucket_date (data, index);
 
   if (data->hourly && step < 24 && bucket_hour (date) > 0)
     return g_strdup (date + 11);
 
-  return axis_date (date);
+  return _tally_trend_axis_date (date);
 }
 
 static guint
@@ -599,7 +145,7 @@ layout_x_labels (TallyTrendChartLayout *layout,
   /* Estimate the widest label from the first date (and an hour) so that only
    * the labels actually shown get shaped. */
   {
-    g_autofree char *sample = axis_date (bucket_date (data, 0));
+    g_autofree char *sample = _tally_trend_axis_date (_tally_trend_bucket_date (data, 0));
     g_autoptr (PangoLayout) probe = tally_draw_text_new (context, font, TRUE, sample);
     int w;
 
@@ -640,6 +186,61 @@ layout_x_labels (TallyTrendChartLayout *layout,
     }
 }
 
+static void
+legend_entry_clear (gpointer data)
+{
+  LegendEntry *entry = data;
+
+  g_clear_object (&entry->text);
+}
+
+/* The legend flows from the plot's left edge, wrapping when a row is full;
+ * returns the height it takes (0 without one). */
+static double
+layout_legend (TallyTrendChartLayout *layout,
+               PangoContext *context,
+               const PangoFontDescription *font,
+               int label_height)
+{
+  TallyTrendChartData *data = layout->data;
+  double left = layout->plot.origin.x;
+  double right = layout->width - EDGE_PAD;
+  double x = left;
+  double y = EDGE_PAD;
+  guint n_entries = (data->n_lines > 1 ? data->n_lines : 0) + (data->current >= 0 ? 1 : 0);
+
+  if (n_entries == 0)
+    return 0;
+
+  for (guint i = 0; i < n_entries; i++)
+    {
+      gboolean so_far = i == n_entries - 1 && data->current >= 0;
+      LegendEntry entry = { 0 };
+      double w;
+      int text_w;
+      int text_h;
+
+      entry.line = so_far ? -1 : (int) i;
+      entry.text = tally_draw_text_new (context, font, FALSE,
+                                        /* Translators: the legend entry of a chart's dashed last segment */
+                                        so_far ? _ ("so far") : _tally_trend_line_short_name (data->line_series[i]));
+      tally_draw_text_get_size (entry.text, &text_w, &text_h);
+      w = LEGEND_SAMPLE + LEGEND_SAMPLE_GAP + text_w;
+
+      if (x > left && x + w > right)
+        {
+          x = left;
+          y += label_height + 2;
+        }
+
+      graphene_rect_init (&entry.area, x, y, w, text_h);
+      g_array_append_val (layout->legend, entry);
+      x += w + X_LABEL_SPACING;
+    }
+
+  return y + label_height + LABEL_GAP - EDGE_PAD;
+}
+
 /**
  * tally_trend_chart_layout_new:
  * @data: the data
@@ -676,6 +277,8 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
   g_array_set_clear_func (layout->y_labels, label_clear);
   layout->x_labels = g_array_new (FALSE, TRUE, sizeof (Label));
   g_array_set_clear_func (layout->x_labels, label_clear);
+  layout->legend = g_array_new (FALSE, TRUE, sizeof (LegendEntry));
+  g_array_set_clear_func (layout->legend, legend_entry_clear);
   graphene_rect_init (&layout->plot, 0, 0, 0, 0);
 
   if (context == NULL)
@@ -719,12 +322,14 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
 
   layout->plot.origin.x = EDGE_PAD + gutter + LABEL_GAP;
   layout->plot.origin.y = ceil (label_height / 2.0) + EDGE_PAD;
+  layout->plot.origin.y += layout_legend (layout, context, font, label_height);
   layout->plot.size.width = layout->width - layout->plot.origin.x - 2 * EDGE_PAD;
   layout->plot.size.height = layout->height - layout->plot.origin.y - label_height - 6 - EDGE_PAD;
 
   if (layout->plot.size.width < MIN_PLOT_SIZE || layout->plot.size.height < MIN_PLOT_SIZE)
     {
       g_array_set_size (layout->y_labels, 0);
+      g_array_set_size (layout->legend, 0);
       graphene_rect_init (&layout->plot, 0, 0, 0, 0);
       g_clear_object (&own_context);
       return layout;
@@ -752,14 +357,21 @@ tally_trend_chart_layout_new (TallyTrendChartData *data,
       label->y = layout->tick_y[i] - h / 2.0;
     }
 
-  layout->xy = g_new (double, 2 * n);
-  for (guint i = 0; i < n; i++)
+  layout->n_drawn = data->n_shown;
+  for (guint l = 0; l < data->n_lines; l++)
     {
-      double value = g_array_index (data->values, double, i);
+      double *xy = g_new (double, 2 * n);
 
-      layout->xy[2 * i] = layout->plot.origin.x + (i + 0.5) * layout->bucket_width;
-      layout->xy[2 * i + 1] = baseline - value / scale_max * layout->plot.size.height;
+      for (guint i = 0; i < n; i++)
+        {
+          double value = g_array_index (data->lines[l], double, i);
+
+          xy[2 * i] = layout->plot.origin.x + (i + 0.5) * layout->bucket_width;
+          xy[2 * i + 1] = baseline - value / scale_max * layout->plot.size.height;
+        }
+      layout->line_xy[l] = xy;
     }
+  layout->xy = layout->line_xy[0];
 
   layout_x_labels (layout, context, font, baseline + 6);
   g_clear_object (&own_context);
@@ -790,7 +402,10 @@ tally_trend_chart_layout_free (TallyTrendChartLayout *layout)
     return;
 
   g_clear_pointer (&layout->data, tally_trend_chart_data_unref);
-  g_clear_pointer (&layout->xy, g_free);
+  for (guint l = 0; l < TALLY_TREND_CHART_MAX_LINES; l++)
+    g_clear_pointer (&layout->line_xy[l], g_free);
+  layout->xy = NULL;
+  g_clear_pointer (&layout->legend, g_array_unref);
   g_clear_pointer (&layout->tick_y, g_free);
   g_clear_pointer (&layout->y_labels, g_array_unref);
   g_clear_pointer (&layout->x_labels, g_array_unref);
@@ -883,6 +498,106 @@ tally_trend_chart_layout_get_point (const TallyTrendChartLayout *layout,
   return TRUE;
 }
 
+gboolean
+tally_trend_chart_layout_get_line_point (const TallyTrendChartLayout *layout,
+                                         guint line,
+                                         guint index,
+                                         double *x,
+                                         double *y)
+{
+  g_return_val_if_fail (layout != NULL, FALSE);
+
+  if (!layout->has_plot || line >= layout->data->n_lines || index >= layout->data->values->len)
+    return FALSE;
+
+  if (x != NULL)
+    *x = layout->line_xy[line][2 * index];
+  if (y != NULL)
+    *y = layout->line_xy[line][2 * index + 1];
+
+  return TRUE;
+}
+
+guint
+tally_trend_chart_layout_get_n_legend_entries (const TallyTrendChartLayout *layout)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->legend->len;
+}
+
+const char *
+tally_trend_chart_layout_get_legend_entry (const TallyTrendChartLayout *layout,
+                                           guint index,
+                                           graphene_rect_t *area)
+{
+  const LegendEntry *entry;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (index < layout->legend->len, NULL);
+
+  entry = &g_array_index (layout->legend, LegendEntry, index);
+  if (area != NULL)
+    *area = entry->area;
+
+  return pango_layout_get_text (entry->text);
+}
+
+const TallyRGBA *
+_tally_trend_chart_line_color (const TallyChartPalette *palette,
+                               guint line)
+{
+  /* blue (the accent), then green and orange */
+  static const guint series_of_line[TALLY_TREND_CHART_MAX_LINES] = { 0, 1, 3 };
+
+  if (line == 0)
+    return &palette->accent;
+
+  return tally_chart_palette_get_series_color (palette, series_of_line[MIN (line, TALLY_TREND_CHART_MAX_LINES - 1)]);
+}
+
+/* Clear of the hover marker (5.5 px) and a little air */
+#define READOUT_CLEARANCE 14.0
+
+TallyChartReadout *
+tally_trend_chart_layout_new_readout (const TallyTrendChartLayout *layout,
+                                      guint index,
+                                      const TallyChartPalette *palette,
+                                      PangoContext *context)
+{
+  TallyTrendChartData *data;
+  g_autofree char *title = NULL;
+  TallyChartReadout *readout;
+  double x = 0;
+  double top = G_MAXDOUBLE;
+
+  g_return_val_if_fail (layout != NULL, NULL);
+  g_return_val_if_fail (palette != NULL, NULL);
+
+  data = layout->data;
+  if (!layout->has_plot || index >= layout->n_drawn)
+    return NULL;
+
+  title = tally_trend_chart_data_format_bucket_title (data, index);
+  readout = tally_chart_readout_new (context, title);
+
+  for (guint l = 0; l < data->n_lines; l++)
+    {
+      g_autofree char *value = _tally_trend_format_series_value (data->line_series[l], g_array_index (data->lines[l], double, index));
+
+      tally_chart_readout_add_row (readout, data->n_lines > 1 ? _tally_trend_chart_line_color (palette, l) : NULL,
+                                   data->n_lines > 1 ? _tally_trend_line_short_name (data->line_series[l]) : tally_trend_series_get_title (data->series),
+                                   value);
+      x = layout->line_xy[l][2 * index];
+      top = MIN (top, layout->line_xy[l][2 * index + 1]);
+    }
+
+  tally_chart_readout_place (readout, x, top, READOUT_CLEARANCE,
+                             &GRAPHENE_RECT_INIT (EDGE_PAD, EDGE_PAD, layout->width - 2 * EDGE_PAD, layout->height - 2 * EDGE_PAD));
+
+  return readout;
+}
+
 guint
 tally_trend_chart_layout_get_n_y_labels (const TallyTrendChartLayout *layout)
 {
@@ -944,8 +659,10 @@ tally_trend_chart_layout_hit_test (const TallyTrendChartLayout *layout,
     return -1;
 
   index = (int) floor ((x - plot->origin.x) / layout->bucket_width);
+  index = CLAMP (index, 0, (int) layout->data->values->len - 1);
 
-  return CLAMP (index, 0, (int) layout->data->values->len - 1);
+  /* nothing is drawn after the current bucket */
+  return index < (int) layout->n_drawn ? index : -1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -964,16 +681,94 @@ draw_labels (cairo_t *cr,
     }
 }
 
+/* The polyline of @xy from bucket @from to bucket @to (inclusive) */
 static void
 line_path (cairo_t *cr,
-           const TallyTrendChartLayout *layout)
+           const double *xy,
+           guint from,
+           guint to)
 {
-  const double *xy = layout->xy;
-  guint n = layout->data->values->len;
-
-  cairo_move_to (cr, xy[0], xy[1]);
-  for (guint i = 1; i < n; i++)
+  cairo_move_to (cr, xy[2 * from], xy[2 * from + 1]);
+  for (guint i = from + 1; i <= to; i++)
     cairo_line_to (cr, xy[2 * i], xy[2 * i + 1]);
+}
+
+/* The background under the chart, for holes in markers */
+static TallyRGBA
+hole_color (const TallyChartPalette *palette)
+{
+  if (palette->background.alpha > 0)
+    return palette->background;
+  if (palette->dark)
+    return (TallyRGBA){ 0.14f, 0.14f, 0.14f, 1 };
+
+  return (TallyRGBA){ 1, 1, 1, 1 };
+}
+
+static void
+draw_legend (cairo_t *cr,
+             const TallyTrendChartLayout *layout,
+             const TallyChartPalette *palette)
+{
+  for (guint i = 0; i < layout->legend->len; i++)
+    {
+      const LegendEntry *entry = &g_array_index (layout->legend, LegendEntry, i);
+      double mid = floor (entry->area.origin.y + entry->area.size.height / 2) + 0.5;
+      double x = entry->area.origin.x;
+
+      cairo_save (cr);
+      cairo_set_line_width (cr, 2);
+      cairo_move_to (cr, x, mid);
+      cairo_line_to (cr, x + LEGEND_SAMPLE, mid);
+      if (entry->line < 0)
+        {
+          cairo_set_dash (cr, (const double[]){ SO_FAR_DASH, SO_FAR_GAP }, 2, 0);
+          tally_rgba_set_source (cr, &palette->dim_foreground);
+        }
+      else
+        tally_rgba_set_source (cr, _tally_trend_chart_line_color (palette, (guint) entry->line));
+      cairo_stroke (cr);
+      cairo_restore (cr);
+
+      tally_rgba_set_source (cr, &palette->dim_foreground);
+      cairo_move_to (cr, x + LEGEND_SAMPLE + LEGEND_SAMPLE_GAP, entry->area.origin.y);
+      pango_cairo_show_layout (cr, entry->text);
+    }
+}
+
+/* One line: solid up to the last complete bucket, dashed into the current one */
+static void
+draw_line (cairo_t *cr,
+           const TallyTrendChartLayout *layout,
+           const double *xy,
+           const TallyRGBA *color)
+{
+  int current = layout->data->current;
+  guint n = layout->n_drawn;
+  /* the last point of the solid part: before the current bucket */
+  int solid_end = current >= 0 ? current - 1 : (int) n - 1;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, layout->line_width);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  tally_rgba_set_source (cr, color);
+
+  if (solid_end >= 1)
+    {
+      line_path (cr, xy, 0, (guint) solid_end);
+      cairo_stroke (cr);
+    }
+
+  if (current >= 1)
+    {
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      cairo_set_dash (cr, (const double[]){ SO_FAR_DASH, SO_FAR_GAP }, 2, 0);
+      line_path (cr, xy, current - 1, current);
+      cairo_stroke (cr);
+    }
+
+  cairo_restore (cr);
 }
 
 void
@@ -983,6 +778,7 @@ tally_trend_chart_draw (cairo_t *cr,
                         int hover_index)
 {
   const graphene_rect_t *plot;
+  TallyTrendChartData *data;
   guint n;
   double baseline;
 
@@ -1006,7 +802,8 @@ tally_trend_chart_draw (cairo_t *cr,
     }
 
   plot = &layout->plot;
-  n = layout->data->values->len;
+  data = layout->data;
+  n = layout->n_drawn;
   baseline = plot->origin.y + plot->size.height;
 
   /* Grid: thin horizontal lines, the baseline a little stronger. */
@@ -1029,13 +826,22 @@ tally_trend_chart_draw (cairo_t *cr,
   draw_labels (cr, layout->y_labels);
   draw_labels (cr, layout->x_labels);
 
-  /* The area under the line, fading towards the baseline, then the line */
-  if (n > 1 && !_tally_trend_chart_draw_dense (cr, layout, palette))
+  draw_legend (cr, layout, palette);
+
+  if (n == 0)
+    {
+      cairo_restore (cr);
+      return;
+    }
+
+  /* One line: the area under it, fading towards the baseline, then the line
+   * (dense series on images in one go, see tally-trend-chart-dense.c) */
+  if (data->n_lines == 1 && n > 1 && !_tally_trend_chart_draw_dense (cr, layout, palette))
     {
       cairo_pattern_t *gradient;
       const TallyRGBA *accent = &palette->accent;
 
-      line_path (cr, layout);
+      line_path (cr, layout->xy, 0, n - 1);
       cairo_line_to (cr, layout->xy[2 * (n - 1)], baseline);
       cairo_line_to (cr, layout->xy[0], baseline);
       cairo_close_path (cr);
@@ -1047,25 +853,48 @@ tally_trend_chart_draw (cairo_t *cr,
       cairo_fill (cr);
       cairo_pattern_destroy (gradient);
 
-      line_path (cr, layout);
-      cairo_set_line_width (cr, layout->line_width);
-      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      tally_rgba_set_source (cr, accent);
-      cairo_stroke (cr);
+      draw_line (cr, layout, layout->xy, accent);
+    }
+  else if (data->n_lines > 1 && n > 1)
+    {
+      /* Several lines: no area, the first line on top */
+      for (guint l = data->n_lines; l-- > 0;)
+        draw_line (cr, layout, layout->line_xy[l], _tally_trend_chart_line_color (palette, l));
     }
 
-  if (layout->dots || n == 1)
+  for (guint l = data->n_lines; l-- > 0;)
     {
-      double radius = n == 1 ? 4.0 : 2.5;
+      const TallyRGBA *color = _tally_trend_chart_line_color (palette, l);
+      const double *xy = layout->line_xy[l];
 
-      for (guint i = 0; i < n; i++)
+      if (layout->dots || n == 1)
         {
-          cairo_new_sub_path (cr);
-          cairo_arc (cr, layout->xy[2 * i], layout->xy[2 * i + 1], radius, 0, 2 * G_PI);
+          double radius = n == 1 ? 4.0 : 2.5;
+
+          for (guint i = 0; i < n; i++)
+            if ((int) i != data->current)
+              {
+                cairo_new_sub_path (cr);
+                cairo_arc (cr, xy[2 * i], xy[2 * i + 1], radius, 0, 2 * G_PI);
+              }
+          tally_rgba_set_source (cr, color);
+          cairo_fill (cr);
         }
-      tally_rgba_set_source (cr, &palette->accent);
-      cairo_fill (cr);
+
+      /* The current bucket's point: hollow, it is not final */
+      if (data->current >= 0)
+        {
+          TallyRGBA hole = hole_color (palette);
+          double x = xy[2 * data->current];
+          double y = xy[2 * data->current + 1];
+
+          cairo_arc (cr, x, y, 4.5, 0, 2 * G_PI);
+          tally_rgba_set_source (cr, color);
+          cairo_fill (cr);
+          cairo_arc (cr, x, y, 2.5, 0, 2 * G_PI);
+          tally_rgba_set_source (cr, &hole);
+          cairo_fill (cr);
+        }
     }
 
   cairo_restore (cr);
@@ -1088,12 +917,12 @@ tally_trend_chart_draw_hover (cairo_t *cr,
   g_return_if_fail (layout != NULL);
   g_return_if_fail (palette != NULL);
 
-  if (hover_index < 0 || !layout->has_plot || (guint) hover_index >= layout->data->values->len)
+  if (hover_index < 0 || !layout->has_plot || (guint) hover_index >= layout->n_drawn)
     return;
 
   x = layout->xy[2 * hover_index];
-  y = layout->xy[2 * hover_index + 1];
   guide_x = floor (x) + 0.5;
+  hole = hole_color (palette);
 
   cairo_save (cr);
 
@@ -1104,20 +933,17 @@ tally_trend_chart_draw_hover (cairo_t *cr,
   tally_rgba_set_source_with_alpha (cr, &palette->foreground, 0.35);
   cairo_stroke (cr);
 
-  /* The marker: an accent ring around a hole of the background colour */
-  if (palette->background.alpha > 0)
-    hole = palette->background;
-  else if (palette->dark)
-    hole = (TallyRGBA){ 0.14f, 0.14f, 0.14f, 1 };
-  else
-    hole = (TallyRGBA){ 1, 1, 1, 1 };
-
-  cairo_arc (cr, x, y, 5.5, 0, 2 * G_PI);
-  tally_rgba_set_source (cr, &palette->accent);
-  cairo_fill (cr);
-  cairo_arc (cr, x, y, 2.5, 0, 2 * G_PI);
-  tally_rgba_set_source (cr, &hole);
-  cairo_fill (cr);
+  /* The markers: a ring in each line's colour around a hole of the background */
+  for (guint l = layout->data->n_lines; l-- > 0;)
+    {
+      y = layout->line_xy[l][2 * hover_index + 1];
+      cairo_arc (cr, x, y, 5.5, 0, 2 * G_PI);
+      tally_rgba_set_source (cr, _tally_trend_chart_line_color (palette, l));
+      cairo_fill (cr);
+      cairo_arc (cr, x, y, 2.5, 0, 2 * G_PI);
+      tally_rgba_set_source (cr, &hole);
+      cairo_fill (cr);
+    }
 
   cairo_restore (cr);
 }

@@ -21,6 +21,7 @@
 #include <pango/pangocairo.h>
 
 #include "tally-chart-palette.h"
+#include "tally-chart-readout.h"
 #include "tally-trend-point.h"
 
 #include "tally-draw-enums.h"
@@ -35,6 +36,11 @@ G_BEGIN_DECLS
  * @TALLY_TREND_SERIES_INPUT_TOKENS: input_tokens
  * @TALLY_TREND_SERIES_OUTPUT_TOKENS: output_tokens
  * @TALLY_TREND_SERIES_CACHE_TOKENS: cache_tokens
+ * @TALLY_TREND_SERIES_COSTS: two lines, billed and list cost
+ * @TALLY_TREND_SERIES_TOKENS: three lines, input, output and cache tokens
+ *
+ * New values go at the end: the "trend-series" setting stores the nicks and
+ * the series choosers list the values in this order.
  */
 typedef enum
 {
@@ -44,10 +50,19 @@ typedef enum
   TALLY_TREND_SERIES_INPUT_TOKENS,
   TALLY_TREND_SERIES_OUTPUT_TOKENS,
   TALLY_TREND_SERIES_CACHE_TOKENS,
+  TALLY_TREND_SERIES_COSTS,
+  TALLY_TREND_SERIES_TOKENS,
 } TallyTrendSeries;
 
-/* "Billed cost", "Requests", … (translated). */
+/* The most lines a series draws (TALLY_TREND_SERIES_TOKENS). */
+#define TALLY_TREND_CHART_MAX_LINES 3
+
+/* "Billed cost", "Requests", … "Cost", "Tokens" (translated). */
 const char *tally_trend_series_get_title (TallyTrendSeries series);
+/* The single series of each line of @series: itself, or billed and list
+ * cost, or input, output and cache tokens. Returns the number of lines. */
+guint tally_trend_series_get_lines (TallyTrendSeries series,
+                                    TallyTrendSeries lines[TALLY_TREND_CHART_MAX_LINES]);
 
 /* The axis rule: the smallest step of 1, 2, 2.5 or 5 × 10^n that divides
  * @max into at most 4 intervals (integral series never use a step below 1 or
@@ -64,6 +79,13 @@ typedef struct _TallyTrendChartData TallyTrendChartData;
 
 TallyTrendChartData *tally_trend_chart_data_new (GListModel *points,
                                                  TallyTrendSeries series);
+/* The same, as of the server's wall-clock time @now ("YYYY-MM-DD HH:MM",
+ * NULL = every bucket is complete): the bucket holding @now (the day, or the
+ * hour of an hourly series) is the current one, drawn as "so far", and the
+ * buckets after it are not drawn at all (they have no data yet). */
+TallyTrendChartData *tally_trend_chart_data_new_at (GListModel *points,
+                                                    TallyTrendSeries series,
+                                                    const char *now);
 TallyTrendChartData *tally_trend_chart_data_ref (TallyTrendChartData *data);
 void tally_trend_chart_data_unref (TallyTrendChartData *data);
 TallyTrendSeries tally_trend_chart_data_get_series (TallyTrendChartData *data);
@@ -73,9 +95,24 @@ TallyTrendPoint *tally_trend_chart_data_get_point (TallyTrendChartData *data,
 double tally_trend_chart_data_get_value (TallyTrendChartData *data,
                                          guint index);
 gboolean tally_trend_chart_data_get_hourly (TallyTrendChartData *data);
+/* NULL when every bucket is complete */
+const char *tally_trend_chart_data_get_now (TallyTrendChartData *data);
+/* The buckets drawn: those up to and including the current one (all of them
+ * without a "now"; 0 when the range starts after it). */
+guint tally_trend_chart_data_get_n_shown (TallyTrendChartData *data);
+/* The bucket holding "now", drawn as "so far"; -1 when none. */
+int tally_trend_chart_data_get_current_index (TallyTrendChartData *data);
+/* 1 for a single series, 2 for COSTS, 3 for TOKENS */
+guint tally_trend_chart_data_get_n_lines (TallyTrendChartData *data);
+TallyTrendSeries tally_trend_chart_data_get_line_series (TallyTrendChartData *data,
+                                                         guint line);
+/* The value of @line at bucket @index (tally_trend_chart_data_get_value() is line 0). */
+double tally_trend_chart_data_get_line_value (TallyTrendChartData *data,
+                                              guint line,
+                                              guint index);
 double tally_trend_chart_data_get_total (TallyTrendChartData *data);
 double tally_trend_chart_data_get_max (TallyTrendChartData *data);
-/* -1 when empty */
+/* Total, max and peak of line 0 over the buckets shown; -1 when empty */
 int tally_trend_chart_data_get_peak_index (TallyTrendChartData *data);
 /* TRUE when there are no buckets or every value is zero */
 gboolean tally_trend_chart_data_is_empty (TallyTrendChartData *data);
@@ -90,7 +127,13 @@ char *tally_trend_chart_data_format_value (TallyTrendChartData *data,
 /* The accessible summary, e.g. "Billed cost per day, 2026-01-08 to
  * 2026-01-15: total $82.41, peak $13.37 on 2026-01-14". */
 char *tally_trend_chart_data_describe (TallyTrendChartData *data);
-/* Plain-text tooltip of one bucket: its date, then one line per series. */
+/* The bucket's date as the readout titles it, in the axis's format: "Wed Jan
+ * 14" for a day, "13:00" for an hour of a one-day range ("Jan 14 13:00" when
+ * the range has more days), with " (so far)" on the current bucket. */
+char *tally_trend_chart_data_format_bucket_title (TallyTrendChartData *data,
+                                                  guint index);
+/* The bucket in words, for the accessible description: its title and every
+ * line's value, e.g. "Wed Jan 14: billed cost $13.37, list cost $13.32". */
 char *tally_trend_chart_data_describe_bucket (TallyTrendChartData *data,
                                               guint index);
 
@@ -127,6 +170,25 @@ gboolean tally_trend_chart_layout_get_point (const TallyTrendChartLayout *layout
                                              guint index,
                                              double *x,
                                              double *y);
+/* The point of @line at bucket @index (get_point() is line 0). */
+gboolean tally_trend_chart_layout_get_line_point (const TallyTrendChartLayout *layout,
+                                                  guint line,
+                                                  guint index,
+                                                  double *x,
+                                                  double *y);
+/* The legend above the plot: one entry per line when there are several, and
+ * "so far" when a bucket is current. */
+guint tally_trend_chart_layout_get_n_legend_entries (const TallyTrendChartLayout *layout);
+const char *tally_trend_chart_layout_get_legend_entry (const TallyTrendChartLayout *layout,
+                                                       guint index,
+                                                       graphene_rect_t *area);
+/* The readout of bucket @index: its title, a row per line (with the line's
+ * colour in @palette), placed beside the bucket's highest point inside the
+ * layout, never over it. NULL when @index has no point. */
+TallyChartReadout *tally_trend_chart_layout_new_readout (const TallyTrendChartLayout *layout,
+                                                         guint index,
+                                                         const TallyChartPalette *palette,
+                                                         PangoContext *context);
 guint tally_trend_chart_layout_get_n_y_labels (const TallyTrendChartLayout *layout);
 const char *tally_trend_chart_layout_get_y_label (const TallyTrendChartLayout *layout,
                                                   guint index);
@@ -141,8 +203,9 @@ int tally_trend_chart_layout_hit_test (const TallyTrendChartLayout *layout,
 
 /* 3. Drawing, in layout coordinates (0, 0)–(width, height). */
 
-/* Everything: background (when opaque), grid, labels, area and line, then the
- * hover guide and marker of @hover_index (-1 = none). */
+/* Everything: background (when opaque), grid, labels, legend, area and lines
+ * (the current bucket's segment dashed and its point hollow), then the hover
+ * guide and marker of @hover_index (-1 = none). */
 void tally_trend_chart_draw (cairo_t *cr,
                              const TallyTrendChartLayout *layout,
                              const TallyChartPalette *palette,
