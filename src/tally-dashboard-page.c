@@ -267,9 +267,15 @@ static char *
 describe_versus (int n_days,
                  const char *until)
 {
+  /* (glibc refuses a format that skips a positional argument: no "%2$s"
+   * without "%1$d", so the one-day case has a string of its own) */
+  if (until != NULL && n_days == 1)
+    /* Translators: comparison basis of a day still running, e.g. "vs previous day until 10:00" (both days up to that hour) */
+    return g_strdup_printf (_ ("vs previous day until %s"), until);
+
   if (until != NULL)
     /* Translators: comparison basis of a range still running, e.g. "vs previous 7 days until 10:00" (both periods up to that hour) */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "vs previous day until %2$s", "vs previous %1$d days until %2$s",
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "vs previous %d day until %s", "vs previous %d days until %s",
                                          n_days),
                             n_days, until);
 

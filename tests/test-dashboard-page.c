@@ -647,6 +647,24 @@ check_partial_trend (TallyDemoGeneration generation)
   trend = tally_dashboard_get_trend (dashboard);
   g_assert_cmpuint (g_list_model_get_n_items (trend), ==, 24);
   g_assert_true (g_str_has_suffix (tally_trend_chart_get_summary (chart), "; 2026-01-15 12:00 so far"));
+  /* Today compares with yesterday up to the same hour (one day: a string of its own) */
+  {
+    g_autoptr (GPtrArray) cards = g_ptr_array_new ();
+    guint n_until = 0;
+
+    tally_test_collect_widgets (GTK_WIDGET (window), TALLY_TYPE_STAT_CARD, cards);
+    for (guint i = 0; i < cards->len; i++)
+      {
+        const char *caption = tally_stat_card_get_caption (g_ptr_array_index (cards, i));
+
+        if (caption != NULL && strstr (caption, "until") != NULL)
+          {
+            g_assert_true (g_str_has_suffix (caption, "vs previous day until 12:00"));
+            n_until++;
+          }
+      }
+    g_assert_cmpuint (n_until, ==, 4);
+  }
 
   /* End goes to the last bucket drawn: 12:00, not 23:00. */
   keys = tally_test_find_controller (GTK_WIDGET (chart), GTK_TYPE_EVENT_CONTROLLER_KEY);

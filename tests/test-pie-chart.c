@@ -631,7 +631,7 @@ test_keyboard (void)
   }
 
   tally_test_press_key (keys, GDK_KEY_Left);
-  tally_test_assert_description (chart, "claude-haiku-4-5: billed cost $3.00 (3%)");
+  tally_test_assert_description (chart, "claude-haiku-4-5: billed cost $3.00 (3.0%)");
   tally_test_press_key (keys, GDK_KEY_Home);
   g_assert_cmpint (tally_pie_chart_get_hover_index (TALLY_PIE_CHART (chart)), ==, 0);
 
