@@ -801,10 +801,22 @@ resize (Ctx *ctx,
         int width,
         Predicate done)
 {
-  /* a shown window keeps its size: shown again, it takes the new one */
-  gtk_widget_hide (ctx->window);
-  gtk_window_set_default_size (GTK_WINDOW (ctx->window), width, 760);
-  gtk_window_present (GTK_WINDOW (ctx->window));
+  /* A shown window keeps its size: shown again, it takes the new one. On a
+   * loaded X server the new size can be lost (the server answers the map
+   * with the old configure): show it again until the page follows. */
+  for (guint attempt = 0; attempt < 5 && !done (ctx); attempt++)
+    {
+      gint64 deadline = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+
+      gtk_widget_hide (ctx->window);
+      gtk_window_set_default_size (GTK_WINDOW (ctx->window), width, 760);
+      gtk_window_present (GTK_WINDOW (ctx->window));
+      while (!done (ctx) && g_get_monotonic_time () < deadline)
+        {
+          if (!g_main_context_iteration (NULL, FALSE))
+            g_usleep (10000);
+        }
+    }
   wait_until (done, ctx, "the page follows the width");
   tally_test_wait_painted (ctx->window);
 }
