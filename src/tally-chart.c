@@ -30,6 +30,10 @@ typedef struct
 
   char *summary;
   int hover_index;
+  /* where the pointer was last seen over the chart (has_pointer) */
+  gboolean has_pointer;
+  double pointer_x;
+  double pointer_y;
   gboolean hover_from_keys; /* stepped to with the keys, not under the pointer */
   TallyChartReadout *readout;
   int readout_index;
@@ -340,7 +344,17 @@ on_motion (TallyChart *self,
            GtkEventControllerMotion *controller)
 {
   TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+  gboolean moved = !priv->has_pointer || x != priv->pointer_x || y != priv->pointer_y;
   int index = -1;
+
+  priv->has_pointer = TRUE;
+  priv->pointer_x = x;
+  priv->pointer_y = y;
+
+  /* A pointer that did not move (the crossing events of a window mapped or
+   * redrawn under a resting pointer) does not take what the keys chose. */
+  if (!moved && priv->hover_from_keys)
+    return;
 
   if (priv->has_layout)
     index = TALLY_CHART_GET_CLASS (self)->hit_test (self, x, y);
@@ -354,10 +368,32 @@ on_motion (TallyChart *self,
 }
 
 static void
+on_enter (TallyChart *self,
+          double x,
+          double y,
+          GtkEventControllerMotion *controller)
+{
+  TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  /* entering is not pointing: what the keys chose stays */
+  if (priv->hover_from_keys)
+    {
+      priv->has_pointer = TRUE;
+      priv->pointer_x = x;
+      priv->pointer_y = y;
+      return;
+    }
+
+  on_motion (self, x, y, controller);
+}
+
+static void
 on_leave (TallyChart *self,
           GtkEventControllerMotion *controller)
 {
   TallyChartPrivate *priv = tally_chart_get_instance_private (self);
+
+  priv->has_pointer = FALSE;
 
   /* what the keys stepped to stays while the chart has the focus */
   if (!priv->hover_from_keys)
@@ -473,7 +509,7 @@ tally_chart_init (TallyChart *self)
   priv->readout_index = -1;
 
   motion = gtk_event_controller_motion_new ();
-  g_signal_connect_object (motion, "enter", G_CALLBACK (on_motion), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "enter", G_CALLBACK (on_enter), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
