@@ -185,6 +185,18 @@ tally_test_add_generations (const char *prefix,
 }
 
 void
+tally_test_add_data_generations (const char *prefix,
+                                 const char *name,
+                                 GTestDataFunc func)
+{
+  g_autofree char *current = g_strdup_printf ("%s/%s", prefix, name);
+  g_autofree char *old = g_strdup_printf ("%s/%s-2025", prefix, name);
+
+  g_test_add_data_func (current, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), func);
+  g_test_add_data_func (old, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), func);
+}
+
+void
 tally_test_sum_rows (SoupSession *session,
                      const char *base_url,
                      const char *token,

@@ -112,6 +112,11 @@ void tally_test_add_generations (const char *prefix,
                                  GTestFixtureFunc func,
                                  GTestFixtureFunc teardown);
 
+/* The same for a test without a fixture. */
+void tally_test_add_data_generations (const char *prefix,
+                                      const char *name,
+                                      GTestDataFunc func);
+
 /* Asserts that @stats are the exact sums of the rows: every count equal, each
  * cost the double nearest to the decimal sum and printed (shortest,
  * tally_format_number_exact ()) as that decimal byte for byte, the average

@@ -363,35 +363,16 @@ int
 main (int argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    TallyDemoGeneration generation;
-  } generations[] = {
-    { "current", TALLY_DEMO_GENERATION_CURRENT },
-    { "2025", TALLY_DEMO_GENERATION_2025 },
-  };
-
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli-args/help", test_help);
   g_test_add_func ("/cli-args/version", test_version);
   g_test_add_func ("/cli-args/unknown-command", test_unknown_command);
-  for (guint i = 0; i < G_N_ELEMENTS (generations); i++)
-    {
-      gconstpointer generation = GINT_TO_POINTER (generations[i].generation);
-      g_autofree char *key_name = g_strdup_printf ("/cli-args/%s/key-by-name", generations[i].name);
-      g_autofree char *ambiguous = g_strdup_printf ("/cli-args/%s/key-name-ambiguous", generations[i].name);
-      g_autofree char *range = g_strdup_printf ("/cli-args/%s/default-range", generations[i].name);
-      g_autofree char *pipe = g_strdup_printf ("/cli-args/%s/closed-pipe", generations[i].name);
-      g_autofree char *names = g_strdup_printf ("/cli-args/%s/demo-names", generations[i].name);
-
-      g_test_add_data_func (key_name, generation, test_key_by_name);
-      g_test_add_data_func (ambiguous, generation, test_key_name_ambiguous);
-      g_test_add_data_func (range, generation, test_default_range);
-      g_test_add_data_func (pipe, generation, test_closed_pipe);
-      g_test_add_data_func (names, generation, test_demo_names);
-    }
+  tally_test_add_data_generations ("/cli-args", "key-by-name", test_key_by_name);
+  tally_test_add_data_generations ("/cli-args", "key-name-ambiguous", test_key_name_ambiguous);
+  tally_test_add_data_generations ("/cli-args", "default-range", test_default_range);
+  tally_test_add_data_generations ("/cli-args", "closed-pipe", test_closed_pipe);
+  tally_test_add_data_generations ("/cli-args", "demo-names", test_demo_names);
 
   return g_test_run ();
 }

@@ -280,34 +280,24 @@ test_session_clock (Fixture *f,
   assert_totals (tally_dashboard_get_previous_totals (f->dashboard), raw_stats (f, "2026-01-02", "2026-01-08", 0), 7);
 }
 
+static void
+add (const char *name,
+     void (*func) (Fixture *, gconstpointer))
+{
+  tally_test_add_generations ("/dashboard-scope", name, sizeof (Fixture), (GTestFixtureFunc) fixture_setup,
+                              (GTestFixtureFunc) func, (GTestFixtureFunc) fixture_teardown);
+}
+
 int
 main (int argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    TallyDemoGeneration generation;
-  } generations[] = {
-    { "current", TALLY_DEMO_GENERATION_CURRENT },
-    { "2025", TALLY_DEMO_GENERATION_2025 },
-  };
-
   g_test_init (&argc, &argv, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (generations); i++)
-    {
-      gconstpointer gen = GUINT_TO_POINTER (generations[i].generation);
-      g_autofree char *last_7 = g_strdup_printf ("/dashboard-scope/%s/last-7-days", generations[i].name);
-      g_autofree char *today = g_strdup_printf ("/dashboard-scope/%s/today", generations[i].name);
-      g_autofree char *past = g_strdup_printf ("/dashboard-scope/%s/past-range", generations[i].name);
-      g_autofree char *clock = g_strdup_printf ("/dashboard-scope/%s/session-clock", generations[i].name);
-
-      g_test_add (last_7, Fixture, gen, fixture_setup, test_last_7_days, fixture_teardown);
-      g_test_add (today, Fixture, gen, fixture_setup, test_today, fixture_teardown);
-      g_test_add (past, Fixture, gen, fixture_setup, test_past_range, fixture_teardown);
-      g_test_add (clock, Fixture, gen, fixture_setup, test_session_clock, fixture_teardown);
-    }
+  add ("last-7-days", test_last_7_days);
+  add ("today", test_today);
+  add ("past-range", test_past_range);
+  add ("session-clock", test_session_clock);
 
   return g_test_run ();
 }

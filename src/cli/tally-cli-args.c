@@ -178,8 +178,35 @@ tally_cli_resolve_key (Cli *cli)
 
 /* ----------------------------------------------------------- the range */
 
+/* The server's day: the end_date the trend answers with when asked for no
+ * dates (API.md §7), checked to be a date. */
+char *
+tally_cli_learn_server_today (Cli *cli,
+                              GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (TallyTrend) trend = NULL;
+  GAsyncResult *slot = NULL;
+  const char *today;
+
+  tally_client_get_trend_async (cli->client, NULL, NULL, TALLY_GRANULARITY_DAY, NULL,
+                                tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
+  trend = tally_client_get_trend_finish (cli->client, result, error);
+  if (trend == NULL)
+    return NULL;
+
+  today = tally_trend_get_end_date (trend);
+  if (!tally_date_parse (today, NULL))
+    {
+      g_set_error (error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE, _ ("The server sent an invalid date “%s”"), today);
+      return NULL;
+    }
+  return g_strdup (today);
+}
+
 /* The window's "Last 7 Days": the 7 server days ending with --to, or with the
- * server's today (the end_date the trend answers with when asked for no dates). */
+ * server's today. */
 int
 tally_cli_apply_default_range (Cli *cli)
 {
@@ -193,26 +220,9 @@ tally_cli_apply_default_range (Cli *cli)
 
   if (cli->to != NULL)
     end = g_strdup (cli->to);
-  else
-    {
-      g_autoptr (GAsyncResult) result = NULL;
-      g_autoptr (TallyTrend) trend = NULL;
-      GAsyncResult *slot = NULL;
+  else if ((end = tally_cli_learn_server_today (cli, &error)) == NULL)
+    return tally_cli_fail_with_error (cli, error);
 
-      tally_client_get_trend_async (cli->client, NULL, NULL, TALLY_GRANULARITY_DAY, NULL,
-                                    tally_cli_store_result_cb, &slot);
-      result = tally_cli_wait_result (&slot);
-      trend = tally_client_get_trend_finish (cli->client, result, &error);
-      if (trend == NULL)
-        return tally_cli_fail_with_error (cli, error);
-      end = g_strdup (tally_trend_get_end_date (trend));
-    }
-
-  if (!tally_date_parse (end, NULL))
-    {
-      g_set_error (&error, TALLY_ERROR, TALLY_ERROR_BAD_RESPONSE, _ ("The server sent an invalid date “%s”"), end);
-      return tally_cli_fail_with_error (cli, error);
-    }
   tally_date_preset_range (TALLY_DATE_PRESET_LAST_7_DAYS, end, &start, &last);
 
   cli->from = g_steal_pointer (&start);

@@ -124,6 +124,10 @@ int tally_cli_run_program_option (Cli *cli,
 int tally_cli_parse_key (Cli *cli);
 /* Connected: a --key name becomes the id of the one key of that name. */
 int tally_cli_resolve_key (Cli *cli);
+/* Connected: the server's today ("YYYY-MM-DD"), from the trend; NULL and
+ * @error if the server does not answer with a date. */
+char *tally_cli_learn_server_today (Cli *cli,
+                                    GError **error);
 /* Connected: without --from, the 7 server days ending with --to or today. */
 int tally_cli_apply_default_range (Cli *cli);
 

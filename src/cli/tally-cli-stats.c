@@ -26,24 +26,6 @@
 
 #include "tally-cli-private.h"
 
-/* The server's day: the end of the trend's default range (API.md §7). */
-static char *
-learn_server_today (Cli *cli,
-                    GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (TallyTrend) trend = NULL;
-  GAsyncResult *slot = NULL;
-
-  tally_client_get_trend_async (cli->client, NULL, NULL, TALLY_GRANULARITY_DAY, NULL,
-                                tally_cli_store_result_cb, &slot);
-  result = tally_cli_wait_result (&slot);
-  trend = tally_client_get_trend_finish (cli->client, result, error);
-  if (trend == NULL)
-    return NULL;
-  return g_strdup (tally_trend_get_end_date (trend));
-}
-
 /* Fills the range the options left open, as described at the top. */
 static gboolean
 complete_range (Cli *cli,
@@ -58,7 +40,7 @@ complete_range (Cli *cli,
   if (end != NULL)
     return TRUE;
 
-  today = learn_server_today (cli, error);
+  today = tally_cli_learn_server_today (cli, error);
   if (today == NULL)
     return FALSE;
   if (start == NULL)
