@@ -47,25 +47,32 @@ static const struct
   const char *child; /* template child */
   const char *label;
   gboolean numeric; /* right-aligned, header too */
+  int sort;         /* a TallyLogSort, or -1: the header does not sort */
 } columns[] = {
-  { "time", "col_time", N_ ("Time"), FALSE },
-  { "key", "col_key", N_ ("Key"), FALSE },
-  { "model", "col_model", N_ ("Model"), FALSE },
-  { "tokens", "col_tokens", N_ ("Tokens"), TRUE },
-  { "type", "col_type", N_ ("Type"), FALSE },
-  { "input", "col_input", N_ ("Input"), TRUE },
-  { "output", "col_output", N_ ("Output"), TRUE },
-  { "cache-write", "col_cache_write", N_ ("Cache Write"), TRUE },
-  { "cache-read", "col_cache_read", N_ ("Cache Read"), TRUE },
-  { "billed", "col_billed", N_ ("Billed"), TRUE },
-  { "list", "col_list", N_ ("List Price"), TRUE },
-  { "multiplier", "col_multiplier", N_ ("Multiplier"), TRUE },
-  { "billing", "col_billing", N_ ("Billing"), FALSE },
-  { "first-token", "col_first_token", N_ ("First Token"), TRUE },
-  { "duration", "col_duration", N_ ("Duration"), TRUE },
+  { "time", "col_time", N_ ("Time"), FALSE, TALLY_LOG_SORT_TIME },
+  { "key", "col_key", N_ ("Key"), FALSE, -1 },
+  { "model", "col_model", N_ ("Model"), FALSE, TALLY_LOG_SORT_MODEL },
+  { "tokens", "col_tokens", N_ ("Tokens"), TRUE, TALLY_LOG_SORT_TOKENS },
+  { "type", "col_type", N_ ("Type"), FALSE, TALLY_LOG_SORT_STREAM },
+  { "input", "col_input", N_ ("Input"), TRUE, TALLY_LOG_SORT_INPUT_TOKENS },
+  { "output", "col_output", N_ ("Output"), TRUE, TALLY_LOG_SORT_OUTPUT_TOKENS },
+  { "cache-write", "col_cache_write", N_ ("Cache Write"), TRUE, TALLY_LOG_SORT_CACHE_WRITE_TOKENS },
+  { "cache-read", "col_cache_read", N_ ("Cache Read"), TRUE, TALLY_LOG_SORT_CACHE_READ_TOKENS },
+  { "billed", "col_billed", N_ ("Billed"), TRUE, TALLY_LOG_SORT_BILLED },
+  { "list", "col_list", N_ ("List Price"), TRUE, TALLY_LOG_SORT_LIST_PRICE },
+  { "multiplier", "col_multiplier", N_ ("Multiplier"), TRUE, TALLY_LOG_SORT_MULTIPLIER },
+  { "billing", "col_billing", N_ ("Billing"), FALSE, TALLY_LOG_SORT_BILLING_TYPE },
+  { "first-token", "col_first_token", N_ ("First Token"), TRUE, TALLY_LOG_SORT_FIRST_TOKEN },
+  { "duration", "col_duration", N_ ("Duration"), TRUE, TALLY_LOG_SORT_DURATION },
 };
 
 #define N_COLUMNS G_N_ELEMENTS (columns)
+
+typedef struct
+{
+  TallyUsagePage *self;
+  int sort;
+} SortProbe;
 
 struct _TallyUsagePage
 {
@@ -99,6 +106,7 @@ struct _TallyUsagePage
   GtkColumnView *column_view;
   GtkListView *narrow_list;
   GtkSpinner *loading_spinner;
+  GtkLabel *sorting_label;
   AdwStatusPage *error_status;
   GtkColumnViewColumn *col_key; /* columns[1] */
 
@@ -106,12 +114,18 @@ struct _TallyUsagePage
   TallyUsage *usage;
   GSignalGroup *usage_signals;
   GSignalGroup *log_signals;
+  GSignalGroup *sorted_signals;
   GtkSingleSelection *selection;
   GSettings *settings;
   GSimpleActionGroup *column_actions;
   GMenu *columns_menu;
 
   GtkColumnViewColumn *columns[N_COLUMNS];
+
+  /* The headers' sorters only tell which column the user chose (see
+   * sort_changed()): each sets probed to its column's TallyLogSort. */
+  SortProbe probes[N_COLUMNS];
+  int probed;
 
   gboolean narrow;
 };
@@ -430,20 +444,82 @@ show_toast (TallyUsagePage *self,
     g_debug ("%s", message);
 }
 
+/* The rows shown: the lazy list (newest first) or the sorted one. */
+static void
+get_rows_state (TallyUsagePage *self,
+                guint *n_items,
+                gboolean *loading,
+                gboolean *ready,
+                const char **error)
+{
+  if (tally_usage_get_sorted_active (self->usage))
+    {
+      TallySortedLog *sorted = tally_usage_get_sorted (self->usage);
+
+      *n_items = g_list_model_get_n_items (G_LIST_MODEL (sorted));
+      *loading = tally_sorted_log_get_loading (sorted);
+      *ready = tally_sorted_log_get_ready (sorted);
+      *error = tally_sorted_log_get_error (sorted);
+    }
+  else
+    {
+      TallyLogList *log = tally_usage_get_log (self->usage);
+
+      *n_items = tally_log_list_get_n_items (log);
+      *loading = tally_log_list_get_loading (log);
+      *ready = tally_log_list_get_ready (log);
+      *error = tally_log_list_get_error (log);
+    }
+}
+
+/* "Sorting… 4,200 of 10,000 requests" under the spinner while every row of
+ * the query is collected for a sort. */
+static void
+update_sorting_label (TallyUsagePage *self)
+{
+  TallySortedLog *sorted = tally_usage_get_sorted (self->usage);
+  const TallyNumberStyle *style = tally_number_style_locale ();
+  gint64 total = tally_sorted_log_get_total (sorted);
+  g_autofree char *label = NULL;
+
+  if (!tally_usage_get_sorted_active (self->usage) || !tally_sorted_log_get_loading (sorted))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->sorting_label), FALSE);
+      return;
+    }
+
+  if (total < 0)
+    {
+      label = g_strdup (_ ("Sorting…"));
+    }
+  else
+    {
+      g_autofree char *collected = tally_format_count_styled (tally_sorted_log_get_collected (sorted), style);
+      g_autofree char *of = tally_format_count_styled (total, style);
+
+      /* Translators: every request is read to sort them; requests read of all requests */
+      label = g_strdup_printf (_ ("Sorting… %s of %s requests"), collected, of);
+    }
+  gtk_label_set_text (self->sorting_label, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->sorting_label), TRUE);
+}
+
 static void
 update_state (TallyUsagePage *self)
 {
-  TallyLogList *log = tally_usage_get_log (self->usage);
-  guint n = tally_log_list_get_n_items (log);
-  gboolean loading = tally_log_list_get_loading (log);
-  const char *error = tally_log_list_get_error (log);
+  guint n;
+  gboolean loading;
+  gboolean ready;
+  const char *error;
   const char *page;
+
+  get_rows_state (self, &n, &loading, &ready, &error);
 
   if (n > 0)
     page = self->narrow ? "list" : "table";
   else if (error != NULL)
     page = "error";
-  else if (loading || !tally_log_list_get_ready (log))
+  else if (loading || !ready)
     page = tally_usage_get_logged_in (self->usage) ? "loading" : "empty";
   else
     page = "empty";
@@ -458,6 +534,7 @@ update_state (TallyUsagePage *self)
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
   gtk_spinner_set_spinning (self->spinner, tally_usage_get_busy (self->usage));
+  update_sorting_label (self);
 }
 
 /* "12 new requests · Show": rows that arrived since the list was loaded are
@@ -485,13 +562,102 @@ update_new_rows (TallyUsagePage *self)
 static void
 log_error_changed (TallyUsagePage *self)
 {
-  TallyLogList *log = tally_usage_get_log (self->usage);
-  const char *error = tally_log_list_get_error (log);
+  guint n;
+  gboolean loading;
+  gboolean ready;
+  const char *error;
 
   /* The rows already shown stay; the error is a toast over them. */
-  if (error != NULL && tally_log_list_get_n_items (log) > 0)
+  get_rows_state (self, &n, &loading, &ready, &error);
+  if (error != NULL && n > 0)
     show_toast (self, error);
   update_state (self);
+}
+
+/* A query of more rows than a sort collects: back to newest first, and say
+ * why. */
+static void
+sorted_too_many_changed (TallyUsagePage *self)
+{
+  TallySortedLog *sorted = tally_usage_get_sorted (self->usage);
+  g_autofree char *total = NULL;
+  g_autofree char *most = NULL;
+  g_autofree char *message = NULL;
+
+  if (!tally_sorted_log_get_too_many (sorted))
+    return;
+
+  total = tally_format_count_styled (tally_sorted_log_get_total (sorted), tally_number_style_locale ());
+  most = tally_format_count_styled (tally_sorted_log_get_max_rows (sorted), tally_number_style_locale ());
+  /* Translators: the first %s is how many requests the filter matches, the second the most a sort reads */
+  message = g_strdup_printf (_ ("%s requests are too many to sort (at most %s); showing the newest first. "
+                                "Narrow the range or the filters to sort."),
+                             total, most);
+  gtk_column_view_sort_by_column (self->column_view, self->columns[0], GTK_SORT_DESCENDING);
+  show_toast (self, message);
+}
+
+static void
+rows_changed (TallyUsagePage *self)
+{
+  gtk_single_selection_set_model (self->selection, tally_usage_get_rows (self->usage));
+  update_state (self);
+}
+
+/* ------------------------------------------------------------------ sort */
+
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer user_data)
+{
+  SortProbe *probe = user_data;
+
+  probe->self->probed = probe->sort;
+  return GTK_ORDERING_LARGER;
+}
+
+/* GTK 4.8 has no public way to ask the column view which header sorts (4.10
+ * added GtkColumnViewSorter's getters), so its sorter is asked to compare two
+ * objects: it asks the primary column's sorter first, which says who it is and
+ * "larger", and turns that into "smaller" when the column sorts descending.
+ * The rows are never sorted by these sorters; TallyUsage sorts them. */
+static void
+sort_changed (TallyUsagePage *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  GtkOrdering order;
+
+  self->probed = -1;
+  /* two different objects: GtkSorter answers "equal" for an item and itself
+   * without asking */
+  order = gtk_sorter_compare (sorter, self, self->column_view);
+  if (self->probed < 0)
+    {
+      /* no column: newest first */
+      tally_usage_set_sort (self->usage, TALLY_LOG_SORT_TIME, TRUE);
+      return;
+    }
+  tally_usage_set_sort (self->usage, self->probed, order == GTK_ORDERING_SMALLER);
+}
+
+static void
+setup_sorting (TallyUsagePage *self)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      g_autoptr (GtkSorter) sorter = NULL;
+
+      if (columns[i].sort < 0)
+        continue;
+      self->probes[i].self = self;
+      self->probes[i].sort = columns[i].sort;
+      sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, &self->probes[i], NULL));
+      gtk_column_view_column_set_sorter (self->columns[i], sorter);
+    }
+  gtk_column_view_sort_by_column (self->column_view, self->columns[0], GTK_SORT_DESCENDING);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sort_changed), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -732,6 +898,7 @@ setup_columns (TallyUsagePage *self)
   gtk_menu_button_set_menu_model (self->columns_button, G_MENU_MODEL (self->columns_menu));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (self->column_actions));
   align_numeric_headers (self);
+  setup_sorting (self);
 
   self->settings = g_settings_new (BASE_ID);
   g_signal_connect_object (self->settings, "changed::usage-hidden-columns",
@@ -901,6 +1068,10 @@ tally_usage_page_dispose (GObject *object)
   /* the last reference to a signal group disconnects its handlers */
   g_clear_object (&self->usage_signals);
   g_clear_object (&self->log_signals);
+  g_clear_object (&self->sorted_signals);
+  /* the columns leave the sorter as the column view goes */
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_column_view_get_sorter (self->column_view), sort_changed, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_USAGE_PAGE);
 
@@ -1017,6 +1188,7 @@ tally_usage_page_class_init (TallyUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, column_view);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, narrow_list);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, sorting_label);
   gtk_widget_class_bind_template_child (widget_class, TallyUsagePage, error_status);
   for (guint i = 0; i < N_COLUMNS; i++)
     gtk_widget_class_bind_template_child_full (widget_class, columns[i].child, FALSE, 0);
@@ -1060,6 +1232,15 @@ tally_usage_page_init (TallyUsagePage *self)
   g_signal_group_connect_object (self->log_signals, "notify::ready", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->log_signals, "notify::error", G_CALLBACK (log_error_changed), self, G_CONNECT_SWAPPED);
 
+  self->sorted_signals = g_signal_group_new (TALLY_TYPE_SORTED_LOG);
+  g_signal_group_connect_object (self->sorted_signals, "items-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->sorted_signals, "notify::loading", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->sorted_signals, "notify::ready", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->sorted_signals, "notify::collected", G_CALLBACK (update_sorting_label), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->sorted_signals, "notify::total", G_CALLBACK (update_sorting_label), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->sorted_signals, "notify::error", G_CALLBACK (log_error_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->sorted_signals, "notify::too-many", G_CALLBACK (sorted_too_many_changed), self, G_CONNECT_SWAPPED);
+
   self->usage_signals = g_signal_group_new (TALLY_TYPE_USAGE);
   g_signal_group_connect_object (self->usage_signals, "notify::session", G_CALLBACK (usage_session_changed), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::n-new", G_CALLBACK (update_new_rows), self, G_CONNECT_SWAPPED);
@@ -1072,6 +1253,7 @@ tally_usage_page_init (TallyUsagePage *self)
   g_signal_group_connect_object (self->usage_signals, "notify::stats-error", G_CALLBACK (update_updated), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::busy", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->usage_signals, "notify::logged-in", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->usage_signals, "notify::rows", G_CALLBACK (rows_changed), self, G_CONNECT_SWAPPED);
 
   setup_columns (self);
 
@@ -1144,7 +1326,9 @@ tally_usage_page_set_usage (TallyUsagePage *self,
 
   g_signal_group_set_target (self->usage_signals, usage);
   g_signal_group_set_target (self->log_signals, tally_usage_get_log (usage));
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tally_usage_get_log (usage)));
+  g_signal_group_set_target (self->sorted_signals, tally_usage_get_sorted (usage));
+  sort_changed (self);
+  gtk_single_selection_set_model (self->selection, tally_usage_get_rows (usage));
   tally_usage_filter_bar_set_usage (self->filter_bar, usage);
 
   update_totals (self);

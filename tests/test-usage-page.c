@@ -15,9 +15,12 @@
 #include "tally-demo-server.h"
 #include "tally-format.h"
 #include "tally-log-list.h"
+#include "tally-log-row.h"
 #include "tally-resources.h"
 #include "tally-server-time.h"
 #include "tally-session.h"
+#include "tally-sorted-log.h"
+#include "tally-usage.h"
 #include "tally-test-demo.h"
 #include "tally-test-gtk-utils.h"
 #include "tally-test-utils.h"
@@ -592,6 +595,128 @@ test_columns (Ctx *ctx,
   g_assert_cmpfloat (header_xalign (column_view, "Time"), ==, 0);
 }
 
+/* The same against the generation in the test data (a TallyDemoGeneration). */
+static void
+setup_demo_generation (Ctx *ctx,
+                       gconstpointer data)
+{
+  g_setenv ("TALLY_DEMO_GENERATION", GPOINTER_TO_UINT (data) == TALLY_DEMO_GENERATION_2025 ? "2025" : "current", TRUE);
+  setup_demo (ctx, data);
+  g_unsetenv ("TALLY_DEMO_GENERATION");
+}
+
+static GtkColumnViewColumn *
+column_titled (GtkColumnView *column_view,
+               const char *title)
+{
+  GListModel *view_columns = gtk_column_view_get_columns (column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  g_error ("no column “%s”", title);
+}
+
+static gboolean
+sorted_collected (gpointer data)
+{
+  Ctx *ctx = data;
+  TallySortedLog *sorted = tally_usage_get_sorted (tally_usage_page_get_usage (ctx->page));
+
+  return tally_sorted_log_get_ready (sorted) && !tally_sorted_log_get_loading (sorted);
+}
+
+/* The model behind the table, under its selection. */
+static GListModel *
+shown_rows (GtkColumnView *column_view)
+{
+  return gtk_single_selection_get_model (GTK_SINGLE_SELECTION (gtk_column_view_get_model (column_view)));
+}
+
+static gboolean
+back_to_newest (gpointer data)
+{
+  Ctx *ctx = data;
+
+  return !tally_usage_get_sorted_active (tally_usage_page_get_usage (ctx->page));
+}
+
+/* A header sorts the rows: newest first is the lazy list; any other order
+ * is every row of the query, sorted; a query of too many rows goes back to
+ * newest first. */
+static void
+test_sort (Ctx *ctx,
+           gconstpointer data)
+{
+  GtkColumnView *column_view = GTK_COLUMN_VIEW (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-log"));
+  TallyUsage *usage = tally_usage_page_get_usage (ctx->page);
+  TallySortedLog *sorted = tally_usage_get_sorted (usage);
+  GtkColumnViewColumn *billed = column_titled (column_view, "Billed");
+  GtkColumnViewColumn *model = column_titled (column_view, "Model");
+  GtkColumnViewColumn *time = column_titled (column_view, "Time");
+  g_autoptr (JsonObject) page1 = NULL;
+  GListModel *rows;
+  gint64 total;
+  double previous = G_MAXDOUBLE;
+
+  wait_until (log_settled, ctx, "the log is loaded");
+  g_assert_true (shown_rows (column_view) == ctx->log);
+  g_assert_false (tally_usage_get_sorted_active (usage));
+  g_assert_null (gtk_column_view_column_get_sorter (column_titled (column_view, "Key")));
+  page1 = fetch_first_page (ctx);
+  total = json_object_get_int_member (page1, "total");
+
+  /* Billed, largest first: every row of the range, in that order */
+  gtk_column_view_sort_by_column (column_view, billed, GTK_SORT_DESCENDING);
+  g_assert_true (tally_usage_get_sorted_active (usage));
+  g_assert_cmpint (tally_usage_get_sort (usage), ==, TALLY_LOG_SORT_BILLED);
+  g_assert_true (tally_usage_get_descending (usage));
+  wait_until (sorted_collected, ctx, "the rows are sorted");
+  rows = shown_rows (column_view);
+  g_assert_true (rows == G_LIST_MODEL (sorted));
+  g_assert_cmpint (g_list_model_get_n_items (rows), ==, total);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr (TallyLogRow) row = g_list_model_get_item (rows, i);
+      double cost = tally_usage_log_get_actual_cost (tally_log_row_get_log (row));
+
+      g_assert_cmpfloat (cost, <=, previous);
+      previous = cost;
+    }
+  g_assert_true (gtk_widget_get_child_visible (gtk_widget_get_parent (GTK_WIDGET (column_view))));
+
+  /* the other way: the same rows, sorted again at once (no collection) */
+  gtk_column_view_sort_by_column (column_view, billed, GTK_SORT_ASCENDING);
+  g_assert_false (tally_usage_get_descending (usage));
+  g_assert_false (tally_sorted_log_get_loading (sorted));
+  g_assert_cmpint (g_list_model_get_n_items (rows), ==, total);
+  {
+    g_autoptr (TallyLogRow) first = g_list_model_get_item (rows, 0);
+
+    g_assert_cmpfloat (tally_usage_log_get_actual_cost (tally_log_row_get_log (first)), ==, previous);
+  }
+
+  /* newest first again: the lazy list */
+  gtk_column_view_sort_by_column (column_view, time, GTK_SORT_DESCENDING);
+  g_assert_false (tally_usage_get_sorted_active (usage));
+  g_assert_true (shown_rows (column_view) == ctx->log);
+
+  /* more rows than a sort reads: back to newest first */
+  tally_sorted_log_set_max_rows (sorted, 10);
+  gtk_column_view_sort_by_column (column_view, model, GTK_SORT_ASCENDING);
+  g_assert_true (tally_usage_get_sorted_active (usage));
+  wait_until (back_to_newest, ctx, "newest first again");
+  g_assert_true (tally_sorted_log_get_too_many (sorted) || !tally_usage_get_sorted_active (usage));
+  g_assert_cmpint (tally_usage_get_sort (usage), ==, TALLY_LOG_SORT_TIME);
+  g_assert_true (tally_usage_get_descending (usage));
+  g_assert_true (shown_rows (column_view) == ctx->log);
+  tally_sorted_log_set_max_rows (sorted, TALLY_SORTED_LOG_MAX_ROWS);
+}
+
 /* Ctrl+F's action puts the focus in the filter bar. */
 static void
 test_focus_filter (Ctx *ctx,
@@ -1019,6 +1144,8 @@ main (int argc,
   g_test_add ("/usage-page/columns", Ctx, NULL, setup_demo, test_columns, teardown);
   g_test_add ("/usage-page/focus-filter", Ctx, NULL, setup_demo, test_focus_filter, teardown);
   g_test_add ("/usage-page/narrow", Ctx, NULL, setup_demo, test_narrow, teardown);
+  g_test_add ("/usage-page/sort", Ctx, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), setup_demo_generation, test_sort, teardown);
+  g_test_add ("/usage-page/sort-2025", Ctx, GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), setup_demo_generation, test_sort, teardown);
   g_test_add ("/usage-page/new-rows", Ctx, NULL, setup_live_demo, test_new_rows, teardown);
   g_test_add_data_func ("/usage-page/filtered-totals", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_filtered_totals);
   g_test_add_data_func ("/usage-page/filtered-totals-2025", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_filtered_totals);

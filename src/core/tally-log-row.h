@@ -27,7 +27,7 @@ TallyUsageLog *tally_log_row_get_log (TallyLogRow *self);
 /* Property "loaded": TRUE once "log" is set. */
 gboolean tally_log_row_get_loaded (TallyLogRow *self);
 
-/* For TallyLogList only. */
+/* For TallyLogList and TallySortedLog only. */
 TallyLogRow *_tally_log_row_new (guint position,
                                  TallyUsageLog *log);
 void _tally_log_row_set_log (TallyLogRow *self,

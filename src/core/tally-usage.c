@@ -16,6 +16,7 @@
 #include "tally-usage-query.h"
 #include "tally-usage-stats.h"
 #include "tally-usage-totals.h"
+#include "tally-sorted-log.h"
 #include "tally-usage.h"
 
 struct _TallyUsage
@@ -26,6 +27,7 @@ struct _TallyUsage
   TallySession *session;
   GSignalGroup *session_signals;
   TallyLogList *log;
+  TallySortedLog *sorted;
   GCancellable *stats_cancellable;
   TallyUsageStats *stats;
   GCancellable *models_cancellable;
@@ -45,6 +47,8 @@ struct _TallyUsage
   gint64 count_total;
   gboolean busy;
   gboolean details_loaded;
+  TallyLogSort sort;
+  gboolean descending;
 };
 
 G_DEFINE_FINAL_TYPE (TallyUsage, tally_usage, G_TYPE_OBJECT)
@@ -55,6 +59,8 @@ enum
   PROP_SESSION,
   PROP_QUERY,
   PROP_LOG,
+  PROP_ROWS,
+  PROP_SORTED,
   PROP_LOGGED_IN,
   PROP_N_NEW,
   PROP_BUSY,
@@ -165,7 +171,7 @@ logged_in_client (TallyUsage *self)
 static void
 update_busy (TallyUsage *self)
 {
-  gboolean busy = self->stats_loading || tally_log_list_get_loading (self->log);
+  gboolean busy = self->stats_loading || tally_log_list_get_loading (self->log) || tally_sorted_log_get_loading (self->sorted);
 
   if (busy != self->busy)
     {
@@ -498,6 +504,26 @@ apply_default_range (TallyUsage *self)
     tally_session_set_usage_query (self->session, ranged);
 }
 
+/* Newest first is the lazy list; any other order is the sorted list, which
+ * follows the client and the query only while it is shown. */
+static gboolean
+is_sorted (TallyUsage *self)
+{
+  return self->sort != TALLY_LOG_SORT_TIME || !self->descending;
+}
+
+static void
+update_sorted (TallyUsage *self)
+{
+  if (!is_sorted (self))
+    {
+      tally_sorted_log_set_source (self->sorted, NULL, NULL);
+      return;
+    }
+  tally_sorted_log_set_source (self->sorted, logged_in_client (self), current_query (self));
+  tally_sorted_log_set_sort (self->sorted, self->sort, self->descending);
+}
+
 static void
 query_changed (TallyUsage *self)
 {
@@ -506,6 +532,7 @@ query_changed (TallyUsage *self)
   /* New filter: the old totals do not apply any more. */
   set_stats (self, NULL);
   tally_log_list_set_query (self->log, current_query (self));
+  update_sorted (self);
   load_stats (self);
   load_models (self);
 
@@ -521,6 +548,7 @@ client_changed (TallyUsage *self)
   g_object_freeze_notify (G_OBJECT (self));
   set_logged_in (self, client != NULL);
   tally_log_list_set_client (self->log, client);
+  update_sorted (self);
   set_stats (self, NULL);
   load_stats (self);
   g_object_thaw_notify (G_OBJECT (self));
@@ -550,6 +578,12 @@ log_loading_changed (TallyUsage *self)
 }
 
 static void
+sorted_loading_changed (TallyUsage *self)
+{
+  update_busy (self);
+}
+
+static void
 log_n_new_changed (TallyUsage *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_NEW]);
@@ -571,6 +605,7 @@ tally_usage_dispose (GObject *object)
   if (self->log != NULL)
     g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->log);
+  g_clear_object (&self->sorted);
   g_clear_object (&self->session);
   g_clear_object (&self->stats);
   g_clear_object (&self->details_row);
@@ -612,6 +647,14 @@ tally_usage_get_property (GObject *object,
 
       case PROP_LOG:
         g_value_set_object (value, self->log);
+        break;
+
+      case PROP_ROWS:
+        g_value_set_object (value, tally_usage_get_rows (self));
+        break;
+
+      case PROP_SORTED:
+        g_value_set_object (value, self->sorted);
         break;
 
       case PROP_LOGGED_IN:
@@ -724,6 +767,8 @@ tally_usage_class_init (TallyUsageClass *klass)
                                                TALLY_TYPE_USAGE_QUERY,
                                                (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_LOG] = g_param_spec_object ("log", NULL, NULL, TALLY_TYPE_LOG_LIST, ro);
+  properties[PROP_ROWS] = g_param_spec_object ("rows", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_SORTED] = g_param_spec_object ("sorted", NULL, NULL, TALLY_TYPE_SORTED_LOG, ro);
   properties[PROP_LOGGED_IN] = g_param_spec_boolean ("logged-in", NULL, NULL, FALSE, ro);
   properties[PROP_N_NEW] = g_param_spec_uint ("n-new", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, ro);
@@ -751,6 +796,10 @@ tally_usage_init (TallyUsage *self)
   self->log = tally_log_list_new (NULL, NULL);
   g_signal_connect_object (self->log, "notify::loading", G_CALLBACK (log_loading_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log, "notify::n-new", G_CALLBACK (log_n_new_changed), self, G_CONNECT_SWAPPED);
+  self->sort = TALLY_LOG_SORT_TIME;
+  self->descending = TRUE;
+  self->sorted = tally_sorted_log_new ();
+  g_signal_connect_object (self->sorted, "notify::loading", G_CALLBACK (sorted_loading_changed), self, G_CONNECT_SWAPPED);
 
   self->session_signals = g_signal_group_new (TALLY_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::usage-query",
@@ -835,6 +884,67 @@ tally_usage_get_log (TallyUsage *self)
   g_return_val_if_fail (TALLY_IS_USAGE (self), NULL);
 
   return self->log;
+}
+
+TallySortedLog *
+tally_usage_get_sorted (TallyUsage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE (self), NULL);
+
+  return self->sorted;
+}
+
+GListModel *
+tally_usage_get_rows (TallyUsage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE (self), NULL);
+
+  return is_sorted (self) ? G_LIST_MODEL (self->sorted) : G_LIST_MODEL (self->log);
+}
+
+gboolean
+tally_usage_get_sorted_active (TallyUsage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE (self), FALSE);
+
+  return is_sorted (self);
+}
+
+void
+tally_usage_set_sort (TallyUsage *self,
+                      TallyLogSort sort,
+                      gboolean descending)
+{
+  gboolean was_sorted;
+
+  g_return_if_fail (TALLY_IS_USAGE (self));
+
+  descending = !!descending;
+  if (self->sort == sort && self->descending == descending)
+    return;
+
+  was_sorted = is_sorted (self);
+  self->sort = sort;
+  self->descending = descending;
+  update_sorted (self);
+  if (was_sorted != is_sorted (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROWS]);
+}
+
+TallyLogSort
+tally_usage_get_sort (TallyUsage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE (self), TALLY_LOG_SORT_TIME);
+
+  return self->sort;
+}
+
+gboolean
+tally_usage_get_descending (TallyUsage *self)
+{
+  g_return_val_if_fail (TALLY_IS_USAGE (self), TRUE);
+
+  return self->descending;
 }
 
 gboolean
@@ -962,8 +1072,11 @@ tally_usage_refresh (TallyUsage *self)
   g_return_if_fail (TALLY_IS_USAGE (self));
 
   /* a list on screen stays put: a refresh only looks for new rows (offered
-   * above the list); one that failed or never loaded is loaded again */
-  if (tally_log_list_get_ready (self->log) && tally_log_list_get_error (self->log) == NULL)
+   * above the list); one that failed or never loaded is loaded again. A
+   * sorted list is collected again (its rows stay until then). */
+  if (is_sorted (self))
+    tally_sorted_log_reload (self->sorted);
+  else if (tally_log_list_get_ready (self->log) && tally_log_list_get_error (self->log) == NULL)
     tally_log_list_check_new (self->log);
   else
     tally_log_list_reload (self->log);
@@ -975,8 +1088,12 @@ tally_usage_show_new (TallyUsage *self)
 {
   g_return_if_fail (TALLY_IS_USAGE (self));
 
-  /* back to the head: page 1 again, the new rows on top */
-  tally_log_list_reload (self->log);
+  /* back to the head: page 1 again, the new rows on top (a sorted list
+   * takes them in where they sort) */
+  if (is_sorted (self))
+    tally_sorted_log_reload (self->sorted);
+  else
+    tally_log_list_reload (self->log);
   load_stats (self);
 }
 

@@ -15,6 +15,11 @@
  *   TallyUsage). It has the session's client while the session is logged in
  *   ("logged-in": LOADING or READY) and the query. New rows are offered, not
  *   inserted: "n-new" is the list's count, tally_usage_show_new() takes them.
+ * - "sort", tally_usage_set_sort(): the order of the rows. Newest first (the
+ *   default: TALLY_LOG_SORT_TIME, descending) is "log"; any other order is
+ *   "sorted", a TallySortedLog of every row of the query, collected while
+ *   that order is chosen (and again on a refresh). "rows" is the one of the
+ *   two to show, notified when it changes.
  * - "stats": the totals of the whole query, every filter honoured
  *   (tally_usage_totals_async(): /usage/stats, or the filtered rows counted on
  *   a December 2025 server); NULL until loaded, and always NULL for a query
@@ -46,6 +51,7 @@
 #include "tally-core-types.h"
 #include "tally-log-list.h"
 #include "tally-session.h"
+#include "tally-sorted-log.h"
 
 G_BEGIN_DECLS
 
@@ -66,6 +72,16 @@ void tally_usage_set_query (TallyUsage *self,
                             const TallyUsageQuery *query);
 
 TallyLogList *tally_usage_get_log (TallyUsage *self);
+TallySortedLog *tally_usage_get_sorted (TallyUsage *self);
+/* "log" or "sorted", as the sort says (TallyLogRow items). */
+GListModel *tally_usage_get_rows (TallyUsage *self);
+/* TRUE when the rows are "sorted" (any order but newest first). */
+gboolean tally_usage_get_sorted_active (TallyUsage *self);
+void tally_usage_set_sort (TallyUsage *self,
+                           TallyLogSort sort,
+                           gboolean descending);
+TallyLogSort tally_usage_get_sort (TallyUsage *self);
+gboolean tally_usage_get_descending (TallyUsage *self);
 gboolean tally_usage_get_logged_in (TallyUsage *self);
 guint tally_usage_get_n_new (TallyUsage *self);
 /* TRUE while the list or the totals are loading. */
