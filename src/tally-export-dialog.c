@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "tally-a11y.h"
+#include "tally-api-key.h"
 #include "tally-client.h"
 #include "tally-export-dialog.h"
 #include "tally-format.h"
@@ -50,7 +51,6 @@ struct _TallyExportDialog
   AdwComboRow *kind_row;
   AdwActionRow *range_row;
   AdwActionRow *filter_row;
-  AdwActionRow *file_row;
   GtkLabel *note_label;
   GtkLabel *error_label;
   GtkProgressBar *progress_bar;
@@ -116,22 +116,70 @@ default_name (TallyExportDialog *self)
 static void
 update_actions (TallyExportDialog *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.start", !self->running && self->file != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.choose-file", !self->running);
+  /* Export asks for the file first (choose_file()), then exports */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.start", !self->running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.cancel", self->running);
 }
 
-static void
-update_file_row (TallyExportDialog *self)
+static const char *
+find_key_name (TallyExportDialog *self,
+               gint64 id)
 {
-  if (self->file != NULL)
-    {
-      g_autofree char *name = g_file_get_parse_name (self->file);
+  GListModel *keys = tally_session_get_keys (self->session);
+  guint n = keys != NULL ? g_list_model_get_n_items (keys) : 0;
 
-      adw_action_row_set_subtitle (self->file_row, name);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
+
+      if (tally_api_key_get_id (key) == id)
+        return tally_api_key_get_name (key);
     }
+
+  return NULL;
+}
+
+/* The filter without the dates (the range row shows them), with the key's
+ * name, not its id; it follows the session's key list as it loads. */
+static void
+update_filter_row (TallyExportDialog *self)
+{
+  g_autoptr (TallyUsageQuery) rest = tally_usage_query_copy (self->query);
+  g_autoptr (TallyUsageQuery) everything = tally_usage_query_new ();
+  gint64 key_id = tally_usage_query_get_api_key_id (self->query);
+  g_autofree char *key = NULL;
+  g_autofree char *others = NULL;
+  g_autofree char *filter = NULL;
+
+  tally_usage_query_set_range (rest, NULL, NULL, NULL);
+  if (tally_usage_query_equal (rest, everything))
+    {
+      adw_action_row_set_subtitle (self->filter_row, _ ("None: every key, model and request type"));
+      return;
+    }
+
+  if (key_id > 0)
+    {
+      const char *name = find_key_name (self, key_id);
+
+      if (name != NULL && name[0] != '\0')
+        /* Translators: the key filter of an export, with the key's name */
+        key = g_strdup_printf (_ ("key “%s”"), name);
+      else
+        /* Translators: the key filter of an export, a key whose name is not known */
+        key = g_strdup_printf (_ ("key #%" G_GINT64_FORMAT), key_id);
+      tally_usage_query_set_api_key_id (rest, 0);
+    }
+
+  if (!tally_usage_query_equal (rest, everything))
+    others = tally_usage_query_describe (rest);
+
+  if (key != NULL && others != NULL)
+    /* Translators: the key filter, then the other filters */
+    filter = g_strdup_printf (_ ("%s, %s"), key, others);
   else
-    adw_action_row_set_subtitle (self->file_row, _ ("No file chosen"));
+    filter = g_strdup (key != NULL ? key : others);
+  adw_action_row_set_subtitle (self->filter_row, filter);
 }
 
 static void
@@ -447,7 +495,10 @@ chooser_response_cb (GtkNativeDialog *dialog,
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        tally_export_dialog_set_file (self, file);
+        {
+          tally_export_dialog_set_file (self, file);
+          tally_export_dialog_start (self);
+        }
     }
 
   g_clear_object (&self->chooser);
@@ -499,12 +550,13 @@ choose_file (TallyExportDialog *self)
 
 /* ------------------------------------------------------------- actions */
 
+/* Export opens the save dialog; accepting it starts the export. */
 static void
 start_action (GtkWidget *widget,
               const char *action_name,
               GVariant *parameter)
 {
-  tally_export_dialog_start (TALLY_EXPORT_DIALOG (widget));
+  choose_file (TALLY_EXPORT_DIALOG (widget));
 }
 
 static void
@@ -513,14 +565,6 @@ cancel_action (GtkWidget *widget,
                GVariant *parameter)
 {
   tally_export_dialog_cancel (TALLY_EXPORT_DIALOG (widget));
-}
-
-static void
-choose_file_action (GtkWidget *widget,
-                    const char *action_name,
-                    GVariant *parameter)
-{
-  choose_file (TALLY_EXPORT_DIALOG (widget));
 }
 
 /* When the kind changes, a chosen file keeps its folder and takes the new default name. */
@@ -580,9 +624,6 @@ tally_export_dialog_constructed (GObject *object)
   const char *start;
   const char *end;
   g_autofree char *range = NULL;
-  g_autofree char *filter = NULL;
-  g_autoptr (TallyUsageQuery) unfiltered = NULL;
-  g_autoptr (TallyUsageQuery) everything = tally_usage_query_new ();
 
   G_OBJECT_CLASS (tally_export_dialog_parent_class)->constructed (object);
 
@@ -603,20 +644,12 @@ tally_export_dialog_constructed (GObject *object)
     range = g_strdup (_ ("All time (the summaries use the server’s default range)"));
   adw_action_row_set_subtitle (self->range_row, range);
 
-  /* the filter without the dates, which the range row shows */
-  unfiltered = tally_usage_query_copy (self->query);
-  tally_usage_query_set_range (unfiltered, NULL, NULL, NULL);
-  if (tally_usage_query_equal (unfiltered, everything))
-    filter = g_strdup (_ ("None: every key, model and request type"));
-  else
-    filter = tally_usage_query_describe (unfiltered);
-  adw_action_row_set_subtitle (self->filter_row, filter);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->range_row), FALSE);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->filter_row), FALSE);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->file_row), FALSE);
 
+  update_filter_row (self);
+  g_signal_connect_object (self->session, "notify::keys", G_CALLBACK (update_filter_row), self, G_CONNECT_SWAPPED);
   update_note (self);
-  update_file_row (self);
   update_actions (self);
 }
 
@@ -780,7 +813,6 @@ tally_export_dialog_class_init (TallyExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyExportDialog, kind_row);
   gtk_widget_class_bind_template_child (widget_class, TallyExportDialog, range_row);
   gtk_widget_class_bind_template_child (widget_class, TallyExportDialog, filter_row);
-  gtk_widget_class_bind_template_child (widget_class, TallyExportDialog, file_row);
   gtk_widget_class_bind_template_child (widget_class, TallyExportDialog, note_label);
   gtk_widget_class_bind_template_child (widget_class, TallyExportDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, TallyExportDialog, progress_bar);
@@ -788,7 +820,6 @@ tally_export_dialog_class_init (TallyExportDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "export.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "export.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "export.choose-file", NULL, choose_file_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -871,9 +902,16 @@ tally_export_dialog_set_file (TallyExportDialog *self,
     return;
 
   g_set_object (&self->file, file);
-  update_file_row (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+}
+
+GtkFileChooser *
+tally_export_dialog_get_chooser (TallyExportDialog *self)
+{
+  g_return_val_if_fail (TALLY_IS_EXPORT_DIALOG (self), NULL);
+
+  return self->chooser != NULL ? GTK_FILE_CHOOSER (self->chooser) : NULL;
 }
 
 gboolean

@@ -45,10 +45,13 @@ const TallyUsageQuery *tally_export_dialog_get_query (TallyExportDialog *self);
 TallyExportKind tally_export_dialog_get_kind (TallyExportDialog *self);
 void tally_export_dialog_set_kind (TallyExportDialog *self,
                                    TallyExportKind kind);
-/* The target chosen with the file chooser (or set by tests); NULL until then. */
+/* The target chosen with the save dialog (or set by tests); NULL until then. */
 GFile *tally_export_dialog_get_file (TallyExportDialog *self);
 void tally_export_dialog_set_file (TallyExportDialog *self,
                                    GFile *file);
+/* The save dialog that Export ("export.start") opens, while it is open, or
+ * NULL; accepting it sets the file and starts the export. For tests. */
+GtkFileChooser *tally_export_dialog_get_chooser (TallyExportDialog *self);
 /* Property "running": TRUE while an export is in progress. */
 gboolean tally_export_dialog_get_running (TallyExportDialog *self);
 /* The progress text, e.g. "12,300 rows, 123 pages". */
@@ -56,7 +59,7 @@ const char *tally_export_dialog_get_progress_text (TallyExportDialog *self);
 /* The error shown in the dialog after a failed export, or NULL. */
 const char *tally_export_dialog_get_error_text (TallyExportDialog *self);
 
-/* Starts the export (the "export.start" action); needs a file. */
+/* Starts the export to the file set (the save dialog's accept); needs a file. */
 void tally_export_dialog_start (TallyExportDialog *self);
 /* Cancels a running export: no file is written, an existing one is untouched. */
 void tally_export_dialog_cancel (TallyExportDialog *self);

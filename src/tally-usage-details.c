@@ -29,7 +29,8 @@ struct _TallyUsageDetails
   /* Template Widgets */
   GtkSpinner *spinner;
   GtkLabel *error_label;
-  GtkGrid *grid;
+  GtkLabel *billed_label;
+  GtkBox *groups;
 
   /* Owned References */
   TallyUsage *usage;
@@ -37,6 +38,7 @@ struct _TallyUsageDetails
   TallyUsageLog *log; /* from /usage/:id */
   char *error;
   GHashTable *values; /* field id → value GtkLabel (borrowed) */
+  GHashTable *lists;  /* group id → its GtkListBox (borrowed) */
   GtkWidget *copy_button;
 
   gboolean loaded;
@@ -86,12 +88,47 @@ copy_clicked_cb (GtkButton *button,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
 }
 
-/* One "name: value" row; the value is plain, selectable text. The rows are
- * made once and only their text changes (never remove a label that may have
- * the focus). */
+/* The boxed list of group @id ("group-request" …) under its heading, made
+ * the first time and appended: the groups come in the order of
+ * update_fields(). */
+static GtkListBox *
+group (TallyUsageDetails *self,
+       const char *id,
+       const char *title)
+{
+  GtkWidget *list = g_hash_table_lookup (self->lists, id);
+
+  if (list == NULL)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *heading = gtk_label_new (title);
+
+      gtk_widget_set_name (box, id);
+      gtk_label_set_xalign (GTK_LABEL (heading), 0);
+      gtk_widget_add_css_class (heading, "heading");
+      gtk_box_append (GTK_BOX (box), heading);
+
+      list = gtk_list_box_new ();
+      gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+      gtk_widget_add_css_class (list, "boxed-list");
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (list),
+                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, heading, NULL,
+                                      -1);
+      gtk_box_append (GTK_BOX (box), list);
+
+      gtk_box_append (self->groups, box);
+      g_hash_table_insert (self->lists, (gpointer) id, list);
+    }
+
+  return GTK_LIST_BOX (list);
+}
+
+/* One "name  value" row of @list; the value is plain, selectable text. The
+ * rows are made once and only their text changes (never remove a label that
+ * may have the focus). */
 static GtkWidget *
 add_field (TallyUsageDetails *self,
-           int *row,
+           GtkListBox *list,
            const char *id,
            const char *title,
            const char *value)
@@ -100,14 +137,23 @@ add_field (TallyUsageDetails *self,
 
   if (value_label == NULL)
     {
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
       GtkWidget *name_label = gtk_label_new (title);
+
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 12);
+      gtk_widget_set_margin_top (box, 10);
+      gtk_widget_set_margin_bottom (box, 10);
 
       gtk_label_set_xalign (GTK_LABEL (name_label), 0);
       gtk_widget_set_valign (name_label, GTK_ALIGN_BASELINE);
-      gtk_widget_add_css_class (name_label, "dim-label");
 
       value_label = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (value_label), 0);
+      gtk_label_set_xalign (GTK_LABEL (value_label), 1);
+      gtk_label_set_justify (GTK_LABEL (value_label), GTK_JUSTIFY_RIGHT);
+      gtk_widget_add_css_class (value_label, "dim-label");
       gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
       gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
@@ -118,62 +164,73 @@ add_field (TallyUsageDetails *self,
                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY, name_label, NULL,
                                       -1);
 
-      gtk_grid_attach (self->grid, name_label, 0, *row, 1, 1);
-      gtk_grid_attach (self->grid, value_label, 1, *row, 1, 1);
+      gtk_box_append (GTK_BOX (box), name_label);
+      gtk_box_append (GTK_BOX (box), value_label);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_list_box_append (list, row);
       g_hash_table_insert (self->values, (gpointer) id, value_label);
     }
 
   gtk_label_set_text (GTK_LABEL (value_label), value != NULL && value[0] != '\0' ? value : NO_VALUE);
-  (*row)++;
 
   return value_label;
 }
 
 static void
 add_count (TallyUsageDetails *self,
-           int *row,
+           GtkListBox *list,
            const char *id,
            const char *title,
            gint64 value)
 {
   g_autofree char *text = tally_format_count_styled (value, tally_number_style_locale ());
 
-  add_field (self, row, id, title, text);
+  add_field (self, list, id, title, text);
 }
 
 static void
 add_cost (TallyUsageDetails *self,
-          int *row,
+          GtkListBox *list,
           const char *id,
           const char *title,
           double value)
 {
   g_autofree char *text = dollars (value);
 
-  add_field (self, row, id, title, text);
+  add_field (self, list, id, title, text);
 }
 
 static void
 add_duration (TallyUsageDetails *self,
-              int *row,
+              GtkListBox *list,
               const char *id,
               const char *title,
               gint64 ms)
 {
   g_autofree char *text = ms >= 0 ? tally_format_duration_ms_styled (ms, tally_number_style_locale ()) : NULL;
 
-  add_field (self, row, id, title, text);
+  add_field (self, list, id, title, text);
 }
 
+/* The billed amount first, large and with every digit, then the groups:
+ * request, tokens, cost, timing. */
 static void
 update_fields (TallyUsageDetails *self)
 {
   TallyUsageLog *log = self->log != NULL ? self->log : self->row;
-  int row = 0;
+  GtkListBox *list;
 
   if (log == NULL)
     return;
 
+  {
+    g_autofree char *billed = dollars (tally_usage_log_get_actual_cost (log));
+
+    gtk_label_set_text (self->billed_label, billed);
+  }
+
+  /* Translators: a group of the request details */
+  list = group (self, "group-request", _ ("Request"));
   {
     GDateTime *created = tally_usage_log_get_created_at (log);
     g_autofree char *text = NULL;
@@ -188,12 +245,12 @@ update_fields (TallyUsageDetails *self)
         /* Translators: a time and the server's zone, e.g. "2026-01-15 11:59:58 (UTC+08:00)" */
         text = g_strdup_printf (_ ("%s (%s)"), time, zone);
       }
-    add_field (self, &row, "time-value", _ ("Time"), text != NULL ? text : tally_usage_log_get_created_at_raw (log));
+    add_field (self, list, "time-value", _ ("Time"), text != NULL ? text : tally_usage_log_get_created_at_raw (log));
   }
 
   {
     const char *request_id = tally_usage_log_get_request_id (log);
-    GtkWidget *label = add_field (self, &row, "request-id-value", _ ("Request ID"), request_id);
+    GtkWidget *label = add_field (self, list, "request-id-value", _ ("Request ID"), request_id);
 
     if (self->copy_button == NULL)
       {
@@ -205,7 +262,7 @@ update_fields (TallyUsageDetails *self)
         gtk_widget_set_valign (self->copy_button, GTK_ALIGN_CENTER);
         gtk_widget_set_name (self->copy_button, "copy-request-id");
         g_signal_connect_object (self->copy_button, "clicked", G_CALLBACK (copy_clicked_cb), self, 0);
-        gtk_grid_attach_next_to (self->grid, self->copy_button, label, GTK_POS_RIGHT, 1, 1);
+        gtk_box_append (GTK_BOX (gtk_widget_get_parent (label)), self->copy_button);
       }
     g_object_set_data_full (G_OBJECT (self->copy_button), "text", g_strdup (request_id), g_free);
     gtk_widget_set_sensitive (self->copy_button, request_id[0] != '\0');
@@ -215,18 +272,18 @@ update_fields (TallyUsageDetails *self)
     g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, tally_usage_log_get_id (log));
     g_autofree char *key = key_name (self, log);
 
-    add_field (self, &row, "log-id-value", _ ("Log Number"), id);
-    add_field (self, &row, "key-value", _ ("API Key"), key);
+    add_field (self, list, "log-id-value", _ ("Log Number"), id);
+    add_field (self, list, "key-value", _ ("API Key"), key);
   }
 
-  add_field (self, &row, "model-value", _ ("Model"), tally_usage_log_get_model (log));
-  add_field (self, &row, "type-value", _ ("Type"), tally_usage_log_get_stream (log) ? _ ("Stream") : _ ("Sync"));
+  add_field (self, list, "model-value", _ ("Model"), tally_usage_log_get_model (log));
+  add_field (self, list, "type-value", _ ("Type"), tally_usage_log_get_stream (log) ? _ ("Stream") : _ ("Sync"));
 
   {
     gint64 billing = tally_usage_log_get_billing_type (log);
     g_autofree char *other = g_strdup_printf (_ ("Type %" PRId64), billing);
 
-    add_field (self, &row, "billing-value", _ ("Billing"), billing == 0 ? _ ("Balance") : billing == 1 ? _ ("Subscription")
+    add_field (self, list, "billing-value", _ ("Billing"), billing == 0 ? _ ("Balance") : billing == 1 ? _ ("Subscription")
                                                                                                        : other);
   }
 
@@ -234,31 +291,36 @@ update_fields (TallyUsageDetails *self)
     gint64 subscription = tally_usage_log_get_subscription_id (log);
     g_autofree char *text = subscription >= 0 ? g_strdup_printf ("#%" G_GINT64_FORMAT, subscription) : NULL;
 
-    add_field (self, &row, "subscription-value", _ ("Subscription"), text);
+    add_field (self, list, "subscription-value", _ ("Subscription"), text);
   }
 
-  add_count (self, &row, "input-tokens-value", _ ("Input Tokens"), tally_usage_log_get_input_tokens (log));
-  add_count (self, &row, "output-tokens-value", _ ("Output Tokens"), tally_usage_log_get_output_tokens (log));
-  add_count (self, &row, "cache-write-tokens-value", _ ("Cache Write Tokens"), tally_usage_log_get_cache_creation_tokens (log));
-  add_count (self, &row, "cache-read-tokens-value", _ ("Cache Read Tokens"), tally_usage_log_get_cache_read_tokens (log));
-  add_count (self, &row, "total-tokens-value", _ ("Total Tokens"), tally_usage_log_get_total_tokens (log));
+  /* Translators: a group of the request details */
+  list = group (self, "group-tokens", _ ("Tokens"));
+  add_count (self, list, "input-tokens-value", _ ("Input"), tally_usage_log_get_input_tokens (log));
+  add_count (self, list, "output-tokens-value", _ ("Output"), tally_usage_log_get_output_tokens (log));
+  add_count (self, list, "cache-write-tokens-value", _ ("Cache Write"), tally_usage_log_get_cache_creation_tokens (log));
+  add_count (self, list, "cache-read-tokens-value", _ ("Cache Read"), tally_usage_log_get_cache_read_tokens (log));
+  add_count (self, list, "total-tokens-value", _ ("Total"), tally_usage_log_get_total_tokens (log));
 
-  add_cost (self, &row, "input-cost-value", _ ("Input Cost"), tally_usage_log_get_input_cost (log));
-  add_cost (self, &row, "output-cost-value", _ ("Output Cost"), tally_usage_log_get_output_cost (log));
-  add_cost (self, &row, "cache-write-cost-value", _ ("Cache Write Cost"), tally_usage_log_get_cache_creation_cost (log));
-  add_cost (self, &row, "cache-read-cost-value", _ ("Cache Read Cost"), tally_usage_log_get_cache_read_cost (log));
-  add_cost (self, &row, "list-cost-value", _ ("List Price"), tally_usage_log_get_total_cost (log));
-
+  /* Translators: a group of the request details */
+  list = group (self, "group-cost", _ ("Cost"));
+  add_cost (self, list, "billed-cost-value", _ ("Billed"), tally_usage_log_get_actual_cost (log));
+  add_cost (self, list, "list-cost-value", _ ("List Price"), tally_usage_log_get_total_cost (log));
   {
     g_autofree char *number = tally_format_number_exact_styled (tally_usage_log_get_rate_multiplier (log), tally_number_style_locale ());
     g_autofree char *text = g_strdup_printf (_ ("×%s"), number);
 
-    add_field (self, &row, "multiplier-value", _ ("Multiplier"), text);
+    add_field (self, list, "multiplier-value", _ ("Multiplier"), text);
   }
+  add_cost (self, list, "input-cost-value", _ ("Input Cost"), tally_usage_log_get_input_cost (log));
+  add_cost (self, list, "output-cost-value", _ ("Output Cost"), tally_usage_log_get_output_cost (log));
+  add_cost (self, list, "cache-write-cost-value", _ ("Cache Write Cost"), tally_usage_log_get_cache_creation_cost (log));
+  add_cost (self, list, "cache-read-cost-value", _ ("Cache Read Cost"), tally_usage_log_get_cache_read_cost (log));
 
-  add_cost (self, &row, "billed-cost-value", _ ("Billed"), tally_usage_log_get_actual_cost (log));
-  add_duration (self, &row, "first-token-value", _ ("First Token"), tally_usage_log_get_first_token_ms (log));
-  add_duration (self, &row, "duration-value", _ ("Duration"), tally_usage_log_get_duration_ms (log));
+  /* Translators: a group of the request details */
+  list = group (self, "group-timing", _ ("Timing"));
+  add_duration (self, list, "first-token-value", _ ("First Token"), tally_usage_log_get_first_token_ms (log));
+  add_duration (self, list, "duration-value", _ ("Duration"), tally_usage_log_get_duration_ms (log));
 }
 
 static void
@@ -315,6 +377,8 @@ tally_usage_details_dispose (GObject *object)
   g_clear_object (&self->log);
   if (self->values != NULL)
     g_hash_table_remove_all (self->values);
+  if (self->lists != NULL)
+    g_hash_table_remove_all (self->lists);
   self->copy_button = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_USAGE_DETAILS);
@@ -329,6 +393,7 @@ tally_usage_details_finalize (GObject *object)
 
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->values, g_hash_table_unref);
+  g_clear_pointer (&self->lists, g_hash_table_unref);
 
   G_OBJECT_CLASS (tally_usage_details_parent_class)->finalize (object);
 }
@@ -378,7 +443,8 @@ tally_usage_details_class_init (TallyUsageDetailsClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/tally-usage-details.ui");
   gtk_widget_class_bind_template_child (widget_class, TallyUsageDetails, spinner);
   gtk_widget_class_bind_template_child (widget_class, TallyUsageDetails, error_label);
-  gtk_widget_class_bind_template_child (widget_class, TallyUsageDetails, grid);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsageDetails, billed_label);
+  gtk_widget_class_bind_template_child (widget_class, TallyUsageDetails, groups);
 
   gtk_widget_class_install_action (widget_class, "details.close", NULL, close_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "details.close", NULL);
@@ -390,6 +456,7 @@ tally_usage_details_init (TallyUsageDetails *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->values = g_hash_table_new (g_str_hash, g_str_equal);
+  self->lists = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 TallyUsageDetails *

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tally-api-key.h"
 #include "tally-client.h"
 #include "tally-csv.h"
 #include "tally-demo-server.h"
@@ -167,6 +168,219 @@ expected_csv (Fixture *f,
                     g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream)));
 }
 
+typedef struct
+{
+  GtkFileChooser *chooser;
+  GFile *folder;
+  GFile *file;
+} ChooserWait;
+
+static gboolean
+chooser_has_file (gpointer data)
+{
+  ChooserWait *wait = data;
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (wait->chooser);
+
+  return file != NULL && g_file_equal (file, wait->file);
+}
+
+static gboolean
+chooser_in_folder (gpointer data)
+{
+  ChooserWait *wait = data;
+  g_autoptr (GFile) folder = gtk_file_chooser_get_current_folder (wait->chooser);
+
+  if (folder != NULL && g_file_equal (folder, wait->folder))
+    return TRUE;
+
+  /* GTK's own chooser may still move to its start folder once while it maps:
+   * ask again */
+  gtk_file_chooser_set_current_folder (wait->chooser, wait->folder, NULL);
+  return FALSE;
+}
+
+/* Export as a person does: the Export button opens the save dialog, which
+ * proposes the default name; accepting it in @dir as @name (owned) starts the
+ * export. Returns the dialog's file. */
+static GFile *
+export_through_save_dialog (TallyExportDialog *dialog,
+                            const char *dir,
+                            char *name)
+{
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  g_autoptr (GFile) target = g_file_get_child (folder, name);
+  ChooserWait wait;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *proposed = NULL;
+  g_autofree char *expected = NULL;
+  const TallyUsageQuery *query = tally_export_dialog_get_query (dialog);
+  GtkFileChooser *chooser;
+
+  g_assert_null (tally_export_dialog_get_chooser (dialog));
+  g_assert_false (tally_export_dialog_get_running (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
+  chooser = tally_export_dialog_get_chooser (dialog);
+  g_assert_nonnull (chooser);
+  g_assert_cmpint (gtk_file_chooser_get_action (chooser), ==, GTK_FILE_CHOOSER_ACTION_SAVE);
+  /* Export alone writes nothing until the save dialog is accepted */
+  g_assert_false (tally_export_dialog_get_running (dialog));
+  proposed = gtk_file_chooser_get_current_name (chooser);
+  expected = tally_export_dialog_default_name (tally_export_dialog_get_kind (dialog),
+                                               tally_usage_query_get_start_date (query),
+                                               tally_usage_query_get_end_date (query));
+  g_assert_cmpstr (proposed, ==, expected);
+
+  /* the chooser loads the folder, then takes the name */
+  wait.chooser = chooser;
+  wait.folder = folder;
+  wait.file = target;
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, &error));
+  g_assert_no_error (error);
+  tally_test_wait_until (chooser_in_folder, &wait, 100, 20, "the save dialog is in the folder");
+  gtk_file_chooser_set_current_name (chooser, name);
+  g_free (name);
+  tally_test_wait_until (chooser_has_file, &wait, 20, 20, "the save dialog has the file");
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
+  g_assert_null (tally_export_dialog_get_chooser (dialog));
+
+  return tally_export_dialog_get_file (dialog);
+}
+
+/* Cancelling the save dialog exports nothing; Export opens it again. */
+static void
+test_save_dialog_cancel (Fixture *f,
+                         gconstpointer data)
+{
+  g_autoptr (TallyUsageQuery) query = make_query (f, 0);
+  TallyExportDialog *dialog = new_dialog (f, query);
+  g_autofree char *names = NULL;
+  GtkFileChooser *chooser;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
+  chooser = tally_export_dialog_get_chooser (dialog);
+  g_assert_nonnull (chooser);
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (tally_export_dialog_get_chooser (dialog));
+  g_assert_false (tally_export_dialog_get_running (dialog));
+  g_assert_null (tally_export_dialog_get_file (dialog));
+  tally_test_spin (20);
+  g_assert_cmpuint (f->n_done, ==, 0);
+  names = tally_test_list_dir (f->dir);
+  g_assert_cmpstr (names, ==, "");
+
+  /* the second time through, accepting exports */
+  export_through_save_dialog (dialog, f->dir, g_strdup ("second.csv"));
+  g_assert_true (tally_export_dialog_get_running (dialog));
+  g_object_ref (dialog);
+  wait_not_running (dialog);
+  g_assert_cmpuint (f->n_done, ==, 1);
+  g_assert_true (g_file_test (f->dir, G_FILE_TEST_IS_DIR));
+  g_clear_pointer (&names, g_free);
+  names = tally_test_list_dir (f->dir);
+  g_assert_cmpstr (names, ==, "second.csv");
+  g_object_unref (dialog);
+  tally_test_spin (20);
+}
+
+static gboolean
+keys_loaded (gpointer data)
+{
+  GListModel *keys = tally_session_get_keys (data);
+
+  return keys != NULL && g_list_model_get_n_items (keys) > 0;
+}
+
+/* The filter row names the key by its name, never by its id alone. */
+static void
+test_filter_key_name (Fixture *f,
+                      gconstpointer data)
+{
+  g_autoptr (TallyUsageQuery) query = NULL;
+  g_autoptr (TallyApiKey) key = NULL;
+  g_autofree char *expected = NULL;
+  TallyExportDialog *dialog;
+  AdwActionRow *row;
+
+  tally_test_wait_until (keys_loaded, f->session, 50, 20, "the keys are loaded");
+  key = g_list_model_get_item (tally_session_get_keys (f->session), 0);
+  g_assert_cmpstr (tally_api_key_get_name (key), !=, "");
+
+  /* the key alone */
+  query = make_query (f, tally_api_key_get_id (key));
+  dialog = new_dialog (f, query);
+  row = ADW_ACTION_ROW (tally_test_find_named (GTK_WIDGET (dialog), "filter-row"));
+  expected = g_strdup_printf ("key “%s”", tally_api_key_get_name (key));
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, expected);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_clear_pointer (&expected, g_free);
+
+  /* the key with another filter */
+  tally_usage_query_set_model (query, "gpt-4o");
+  dialog = new_dialog (f, query);
+  row = ADW_ACTION_ROW (tally_test_find_named (GTK_WIDGET (dialog), "filter-row"));
+  expected = g_strdup_printf ("key “%s”, model “gpt-4o”", tally_api_key_get_name (key));
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, expected);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_clear_pointer (&expected, g_free);
+
+  /* a key the session does not know (deleted): its number */
+  tally_usage_query_set_model (query, NULL);
+  tally_usage_query_set_api_key_id (query, 987654);
+  dialog = new_dialog (f, query);
+  row = ADW_ACTION_ROW (tally_test_find_named (GTK_WIDGET (dialog), "filter-row"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "key #987654");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* no filter */
+  tally_usage_query_set_api_key_id (query, 0);
+  dialog = new_dialog (f, query);
+  row = ADW_ACTION_ROW (tally_test_find_named (GTK_WIDGET (dialog), "filter-row"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "None: every key, model and request type");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  tally_test_spin (20);
+}
+
+static void
+collect_mnemonics (GtkWidget *widget,
+                   GHashTable *seen)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    {
+      guint keyval = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+
+      if (keyval != GDK_KEY_VoidSymbol)
+        {
+          const char *other = g_hash_table_lookup (seen, GUINT_TO_POINTER (keyval));
+
+          if (other != NULL)
+            g_error ("“%s” and “%s” share the mnemonic %s", other, gtk_label_get_label (GTK_LABEL (widget)),
+                     gdk_keyval_name (keyval));
+          g_hash_table_insert (seen, GUINT_TO_POINTER (keyval), (gpointer) gtk_label_get_label (GTK_LABEL (widget)));
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_mnemonics (child, seen);
+}
+
+/* Each underlined letter of the dialog belongs to one widget only. */
+static void
+test_mnemonics (Fixture *f,
+                gconstpointer data)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  TallyExportDialog *dialog = new_dialog (f, NULL);
+
+  collect_mnemonics (GTK_WIDGET (dialog), seen);
+  /* _Cancel, _Export, _What, C_ancel Export */
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 4);
+  g_assert_nonnull (g_hash_table_lookup (seen, GUINT_TO_POINTER (GDK_KEY_e)));
+  g_assert_nonnull (g_hash_table_lookup (seen, GUINT_TO_POINTER (GDK_KEY_w)));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  tally_test_spin (20);
+}
+
 static void
 test_defaults (Fixture *f,
                gconstpointer data)
@@ -179,8 +393,12 @@ test_defaults (Fixture *f,
   g_assert_null (tally_export_dialog_get_file (dialog));
   g_assert_false (tally_export_dialog_get_running (dialog));
   g_assert_true (tally_usage_query_equal (tally_export_dialog_get_query (dialog), query));
-  /* nothing to export to yet */
-  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL) && tally_export_dialog_get_running (dialog));
+  /* nothing to export to yet: Export asks for the file first */
+  g_assert_null (tally_export_dialog_get_chooser (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
+  g_assert_nonnull (tally_export_dialog_get_chooser (dialog));
+  g_assert_false (tally_export_dialog_get_running (dialog));
+  g_assert_null (tally_export_dialog_get_file (dialog));
 
   name = tally_export_dialog_default_name (TALLY_EXPORT_LOGS, "2026-01-01", "2026-01-31");
   g_assert_cmpstr (name, ==, "tally-usage-2026-01-01_to_2026-01-31.csv");
@@ -229,8 +447,7 @@ test_csv_kinds (Fixture *f,
       g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
       f->n_progress_updates = 0;
       tally_export_dialog_set_kind (dialog, kinds[i]);
-      tally_export_dialog_set_file (dialog, file);
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
+      g_assert_true (g_file_equal (export_through_save_dialog (dialog, f->dir, g_path_get_basename (path)), file));
       g_assert_true (tally_export_dialog_get_running (dialog));
 
       /* the view moves on: the export keeps its own copy */
@@ -561,6 +778,11 @@ main (int argc,
   tally_test_gtk_init (&argc, &argv);
 
   g_test_add ("/export-dialog/defaults", Fixture, NULL, fixture_setup, test_defaults, fixture_teardown);
+  g_test_add ("/export-dialog/save-dialog-cancel", Fixture, NULL, fixture_setup, test_save_dialog_cancel,
+              fixture_teardown);
+  g_test_add ("/export-dialog/filter-key-name", Fixture, NULL, fixture_setup, test_filter_key_name,
+              fixture_teardown);
+  g_test_add ("/export-dialog/mnemonics", Fixture, NULL, fixture_setup, test_mnemonics, fixture_teardown);
   g_test_add ("/export-dialog/csv-kinds", Fixture, NULL, fixture_setup, test_csv_kinds, fixture_teardown);
   g_test_add ("/export-dialog/rate-limit-wait", Fixture, NULL, fixture_setup_limited, test_rate_limit_wait,
               fixture_teardown);

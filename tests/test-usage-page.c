@@ -389,6 +389,8 @@ test_details (Ctx *ctx,
   GtkColumnView *column_view;
   GListModel *toplevels;
   JsonObject *first;
+  JsonArray *items;
+  guint position = 0;
 
   key1 = pick_key (ctx, 1);
   page1 = fetch_first_page (ctx);
@@ -396,11 +398,19 @@ test_details (Ctx *ctx,
   wait_first_row_drawn (ctx, page1);
   column_view = GTK_COLUMN_VIEW (tally_test_find_named (GTK_WIDGET (ctx->page), "usage-log"));
 
-  first = json_array_get_object_element (json_object_get_array_member (page1, "items"), 0);
+  /* a row whose billed amount is not its list price, if the page has one */
+  items = json_object_get_array_member (page1, "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (json_object_get_double_member (json_array_get_object_element (items, i), "rate_multiplier") != 1.0)
+      {
+        position = i;
+        break;
+      }
+  first = json_array_get_object_element (items, position);
   id_path = g_strdup_printf ("/usage/%" G_GINT64_FORMAT, json_object_get_int_member (first, "id"));
   single = tally_test_fetch_data (ctx->session, id_path);
 
-  g_signal_emit_by_name (column_view, "activate", 0);
+  g_signal_emit_by_name (column_view, "activate", position);
   toplevels = gtk_window_get_toplevels ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
@@ -444,6 +454,38 @@ test_details (Ctx *ctx,
   g_assert_cmpint (json_object_get_int_member (single, "id"), ==, json_object_get_int_member (first, "id"));
   expected_key = g_strdup_printf ("%s (#1)", key1);
   g_assert_cmpstr (label_text (GTK_WIDGET (ctx->details), "key-value"), ==, expected_key);
+
+  /* The billed amount first, with every digit the server sent, then the
+   * groups in order: request, tokens, cost, timing. */
+  {
+    static const char *const order[] = { "group-request", "group-tokens", "group-cost", "group-timing" };
+    GtkWidget *root = GTK_WIDGET (ctx->details);
+    GtkWidget *billed = tally_test_find_named (root, "billed-amount");
+    GtkWidget *groups = gtk_widget_get_parent (tally_test_find_named (root, "group-request"));
+    g_autofree char *expected_billed = tally_format_cost_exact_styled (json_object_get_double_member (single, "actual_cost"),
+                                                                       tally_number_style_locale ());
+    GtkWidget *child;
+    guint i = 0;
+
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (billed)), ==, expected_billed);
+    g_assert_cmpstr (label_text (root, "billed-cost-value"), ==, expected_billed);
+    /* the amount comes before the groups in the same column */
+    for (child = billed; child != NULL && child != groups; child = gtk_widget_get_next_sibling (child))
+      ;
+    g_assert_true (child == groups);
+    for (child = gtk_widget_get_first_child (groups); child != NULL; child = gtk_widget_get_next_sibling (child), i++)
+      {
+        g_assert_cmpuint (i, <, G_N_ELEMENTS (order));
+        g_assert_cmpstr (gtk_widget_get_name (child), ==, order[i]);
+      }
+    g_assert_cmpuint (i, ==, G_N_ELEMENTS (order));
+    /* each field in its group */
+    g_assert_true (gtk_widget_is_ancestor (tally_test_find_named (root, "request-id-value"), tally_test_find_named (root, "group-request")));
+    g_assert_true (gtk_widget_is_ancestor (tally_test_find_named (root, "copy-request-id"), tally_test_find_named (root, "group-request")));
+    g_assert_true (gtk_widget_is_ancestor (tally_test_find_named (root, "total-tokens-value"), tally_test_find_named (root, "group-tokens")));
+    g_assert_true (gtk_widget_is_ancestor (tally_test_find_named (root, "multiplier-value"), tally_test_find_named (root, "group-cost")));
+    g_assert_true (gtk_widget_is_ancestor (tally_test_find_named (root, "duration-value"), tally_test_find_named (root, "group-timing")));
+  }
 
   tally_test_save_png (GTK_WIDGET (ctx->details), "test-usage-details.png");
   gtk_window_destroy (ctx->details);
