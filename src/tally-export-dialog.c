@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "tally-a11y.h"
 #include "tally-api-key.h"
@@ -167,7 +168,7 @@ update_filter_row (TallyExportDialog *self)
         key = g_strdup_printf (_ ("key “%s”"), name);
       else
         /* Translators: the key filter of an export, a key whose name is not known */
-        key = g_strdup_printf (_ ("key #%" G_GINT64_FORMAT), key_id);
+        key = g_strdup_printf (_ ("key #%" PRId64), key_id);
       tally_usage_query_set_api_key_id (rest, 0);
     }
 
