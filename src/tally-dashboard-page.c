@@ -376,12 +376,13 @@ current_error (TallyDashboardPage *self)
   return error;
 }
 
-/* "Updated 10:42" (the user's clock), stale while a refresh fails */
+/* "Updated 10:42" (the server's clock), stale while a refresh fails */
 static void
 update_updated (TallyDashboardPage *self)
 {
   tally_updated_label_update (self->updated_label,
                               self->dashboard != NULL ? tally_dashboard_get_updated_at (self->dashboard) : 0,
+                              self->session != NULL ? tally_session_get_server_zone (self->session) : NULL,
                               current_error (self));
 }
 

@@ -11,6 +11,7 @@
 
 char *
 tally_updated_text (gint64 updated_at,
+                    const TallyServerZone *zone,
                     const char *error)
 {
   g_autoptr (GDateTime) when = NULL;
@@ -19,7 +20,18 @@ tally_updated_text (gint64 updated_at,
   if (updated_at <= 0)
     return NULL;
 
-  when = g_date_time_new_from_unix_local (updated_at / G_USEC_PER_SEC);
+  if (zone != NULL)
+    {
+      gint64 unix_time = updated_at / G_USEC_PER_SEC;
+      g_autoptr (GTimeZone) tz = g_time_zone_new_offset (tally_server_zone_get_offset_at (zone, unix_time));
+      g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+
+      when = g_date_time_to_timezone (utc, tz);
+    }
+  else
+    {
+      when = g_date_time_new_from_unix_local (updated_at / G_USEC_PER_SEC);
+    }
   /* Translators: a time of day (strftime), e.g. "10:42" */
   time = g_date_time_format (when, _ ("%H:%M"));
   if (error != NULL)
@@ -33,9 +45,10 @@ tally_updated_text (gint64 updated_at,
 void
 tally_updated_label_update (GtkLabel *label,
                             gint64 updated_at,
+                            const TallyServerZone *zone,
                             const char *error)
 {
-  g_autofree char *text = tally_updated_text (updated_at, error);
+  g_autofree char *text = tally_updated_text (updated_at, zone, error);
 
   g_return_if_fail (GTK_IS_LABEL (label));
 

@@ -670,12 +670,15 @@ stats_error_changed (TallyUsagePage *self)
     show_toast (self, error);
 }
 
-/* "Updated 10:42" (the user's clock) over the totals; stale while a refresh
- * of them fails. */
+/* "Updated 10:42" (the server's clock) under the totals; stale while a
+ * refresh of them fails. */
 static void
 update_updated (TallyUsagePage *self)
 {
+  TallySession *session = tally_usage_get_session (self->usage);
+
   tally_updated_label_update (self->updated_label, self->updated_at,
+                              session != NULL ? tally_session_get_server_zone (session) : NULL,
                               self->updated_at != 0 ? tally_usage_get_stats_error (self->usage) : NULL);
 }
 

@@ -538,7 +538,13 @@ test_stale (void)
   wait_idle (dashboard);
   page = GTK_WIDGET (tally_window_get_dashboard_page (window));
 
-  loaded = g_date_time_new_from_unix_local (tally_dashboard_get_updated_at (dashboard) / G_USEC_PER_SEC);
+  /* on the server's clock (UTC+08:00), like the rows */
+  {
+    g_autoptr (GTimeZone) zone = g_time_zone_new_offset (28800);
+    g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (tally_dashboard_get_updated_at (dashboard) / G_USEC_PER_SEC);
+
+    loaded = g_date_time_to_timezone (utc, zone);
+  }
   g_assert_cmpint (tally_dashboard_get_updated_at (dashboard), <=, g_get_real_time ());
   g_assert_cmpint (tally_dashboard_get_updated_at (dashboard), >, g_get_real_time () - 60 * G_USEC_PER_SEC);
   fresh = g_date_time_format (loaded, "Updated %H:%M");
