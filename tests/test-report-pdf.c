@@ -216,7 +216,8 @@ test_pdf_content (Fixture *f,
   models = fetch_raw (f, "/usage/dashboard/models?start_date=2026-01-01&end_date=2026-01-15");
   model_list = json_object_get_array_member (json_node_get_object (models), "models");
   g_assert_cmpuint (json_array_get_length (model_list), >, 0);
-  assert_contains (text, json_object_get_string_member (json_array_get_object_element (model_list, 0), "model"));
+  for (guint i = 0; i < json_array_get_length (model_list) && i < 10; i++)
+    assert_contains (text, json_object_get_string_member (json_array_get_object_element (model_list, i), "model"));
 
   keys = fetch_raw (f, "/keys?page=1&page_size=100");
   key_list = json_object_get_array_member (json_node_get_object (keys), "items");
@@ -335,6 +336,35 @@ gather (Fixture *f,
 }
 
 /* core gathers what the page shows: the server's own figures, keys by billed cost */
+/* No text on the page is cut: the headers, the numbers and names up to two
+ * lines of their column are drawn whole; only a name longer than that ends
+ * in "…". (The PDF keeps the whole string of an ellipsized text, so this
+ * counts what is drawn.) */
+static void
+test_pdf_nothing_cut (Fixture *f,
+                      gconstpointer data)
+{
+  g_autoptr (TallyUsageQuery) query = tally_usage_query_new ();
+  g_autoptr (TallyReportPdfData) report = NULL;
+  g_autoptr (TallyReportPdfData) absurd = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) long_name = g_string_new (NULL);
+
+  g_assert_true (tally_usage_query_set_range (query, "2026-01-01", "2026-01-15", &error));
+  /* 44 characters with its id: wider than a third of the page */
+  g_assert_true (tally_demo_server_set_key_name (f->server, 1, "nightly-import-from-warehouse-cluster-01"));
+  report = gather (f, query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tally_report_pdf_count_cut_texts (report), ==, 0);
+
+  while (long_name->len < 400)
+    g_string_append (long_name, "a-very-long-key-name ");
+  g_assert_true (tally_demo_server_set_key_name (f->server, 1, long_name->str));
+  absurd = gather (f, query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tally_report_pdf_count_cut_texts (absurd), >, 0);
+}
+
 static void
 test_pdf_data (Fixture *f,
                gconstpointer data)
@@ -569,6 +599,7 @@ main (int argc,
               fixture_teardown);
   g_test_add ("/report-pdf/unwritable", Fixture, NULL, fixture_setup, test_pdf_unwritable, fixture_teardown);
   g_test_add ("/report-pdf/data", Fixture, NULL, fixture_setup, test_pdf_data, fixture_teardown);
+  g_test_add ("/report-pdf/nothing-cut", Fixture, NULL, fixture_setup, test_pdf_nothing_cut, fixture_teardown);
   g_test_add ("/report-pdf/write-fails", Fixture, NULL, fixture_setup, test_pdf_write_fails, fixture_teardown);
 
   return g_test_run ();

@@ -45,6 +45,7 @@ struct _TallyReportPdfData
   gboolean offset_known;
   int utc_offset;        /* older servers: the newest row's offset */
   TallyServerZone *zone; /* the zone /settings/public names, or NULL */
+  gint64 server_now;     /* the server's clock when the data came, unix s */
 
   /* the deleted keys' row, computed once complete */
   gboolean has_deleted;
@@ -180,6 +181,7 @@ gather_complete (GTask *task)
     }
 
   finish_data (gather->data);
+  gather->data->server_now = g_get_real_time () / G_USEC_PER_SEC + tally_client_get_clock_skew (gather->client);
   g_task_return_pointer (task, g_object_ref (gather->data), g_object_unref);
 }
 
@@ -589,6 +591,34 @@ tally_report_pdf_data_get_zone (TallyReportPdfData *self)
   g_return_val_if_fail (TALLY_IS_REPORT_PDF_DATA (self), NULL);
 
   return self->zone;
+}
+
+gint64
+tally_report_pdf_data_get_server_now (TallyReportPdfData *self)
+{
+  g_return_val_if_fail (TALLY_IS_REPORT_PDF_DATA (self), 0);
+
+  return self->server_now;
+}
+
+char *
+tally_report_pdf_data_format_server_now (TallyReportPdfData *self)
+{
+  int offset;
+
+  g_return_val_if_fail (TALLY_IS_REPORT_PDF_DATA (self), NULL);
+
+  if (self->server_now <= 0)
+    return NULL;
+  if (self->zone != NULL)
+    return tally_server_zone_format_time (self->zone, self->server_now);
+  if (tally_report_pdf_data_get_utc_offset (self, &offset))
+    {
+      g_autoptr (TallyServerZone) zone = tally_server_zone_new_offset (offset);
+
+      return tally_server_zone_format_time (zone, self->server_now);
+    }
+  return NULL;
 }
 
 gboolean

@@ -44,6 +44,20 @@ typedef struct
 
 /* ------------------------------------------------------------- drawing */
 
+/* tally_report_pdf_count_cut_texts() counts, through the cairo_t, the texts
+ * drawn shorter than they are (ellipsized). */
+static const cairo_user_data_key_t cut_texts_key;
+
+static void
+note_if_cut (cairo_t *cr,
+             PangoLayout *layout)
+{
+  guint *cut = cairo_get_user_data (cr, &cut_texts_key);
+
+  if (cut != NULL && pango_layout_is_ellipsized (layout))
+    (*cut)++;
+}
+
 static PangoLayout *
 new_layout (cairo_t *cr,
             const char *font,
@@ -81,6 +95,7 @@ draw_text (cairo_t *cr,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
     }
   pango_layout_get_size (layout, &width, &height);
+  note_if_cut (cr, layout);
 
   tally_rgba_set_source (cr, color);
   cairo_move_to (cr, x - align * width / (double) PANGO_SCALE, y);
@@ -128,59 +143,177 @@ draw_rule (cairo_t *cr,
 typedef struct
 {
   const char *title;
-  double width;     /* fraction of CONTENT_WIDTH */
+  double weight;    /* a share of the width the others leave; 0: as wide as its widest cell */
   gboolean numeric; /* right-aligned */
 } Column;
 
-/* One table row; @cells has one text per column. Returns the row height. */
-static double
-draw_table_row (cairo_t *cr,
-                const Column *columns,
-                guint n_columns,
-                const char *const *cells,
-                double y,
-                gboolean bold,
-                const TallyChartPalette *palette)
+#define MAX_COLUMNS 8
+#define CELL_PADDING 8.0
+/* Text cells wrap onto this many lines before the end is ellipsized */
+#define MAX_CELL_LINES 2
+
+/* One row of a table: its cells (owned) and whether it is the total */
+typedef struct
 {
-  const char *font = bold ? "Sans Bold 8" : "Sans 8";
-  double x = MARGIN;
+  GStrv cells;
+  gboolean total;
+} TableRow;
 
-  for (guint i = 0; i < n_columns; i++)
-    {
-      double width = columns[i].width * CONTENT_WIDTH;
+static void
+table_row_free (TableRow *row)
+{
+  g_strfreev (row->cells);
+  g_free (row);
+}
 
-      if (columns[i].numeric)
-        draw_text (cr, font, cells[i], x + width - 2, y, width - 6, 1.0, &palette->foreground);
-      else
-        draw_text (cr, font, cells[i], x, y, width - 6, 0.0, &palette->foreground);
-      x += width;
-    }
+static void
+table_add (GPtrArray *rows,
+           GStrv cells,
+           gboolean total)
+{
+  TableRow *row = g_new0 (TableRow, 1);
 
-  return ROW_HEIGHT;
+  row->cells = cells;
+  row->total = total;
+  g_ptr_array_add (rows, row);
 }
 
 static double
-draw_table_header (cairo_t *cr,
-                   const Column *columns,
-                   guint n_columns,
-                   double y,
-                   const TallyChartPalette *palette)
+text_width (cairo_t *cr,
+            const char *font,
+            const char *text)
 {
-  double x = MARGIN;
+  g_autoptr (PangoLayout) layout = new_layout (cr, font, text);
+  int width;
+
+  pango_layout_get_size (layout, &width, NULL);
+  return width / (double) PANGO_SCALE;
+}
+
+/* Numbers and headers are never cut: a column of weight 0 (the numbers, a
+ * status) is as wide as its widest cell or title; the others share the rest
+ * by weight. */
+static void
+table_widths (cairo_t *cr,
+              const Column *columns,
+              guint n_columns,
+              GPtrArray *rows,
+              double *widths)
+{
+  double rest = CONTENT_WIDTH;
+  double weights = 0;
 
   for (guint i = 0; i < n_columns; i++)
     {
-      double width = columns[i].width * CONTENT_WIDTH;
+      widths[i] = text_width (cr, "Sans Bold 8", _ (columns[i].title)) + CELL_PADDING;
+      if (columns[i].weight > 0)
+        {
+          weights += columns[i].weight;
+          continue;
+        }
+      for (guint r = 0; r < rows->len; r++)
+        {
+          const TableRow *row = g_ptr_array_index (rows, r);
 
-      if (columns[i].numeric)
-        draw_text (cr, "Sans Bold 8", _ (columns[i].title), x + width - 2, y, width - 6, 1.0, &palette->dim_foreground);
-      else
-        draw_text (cr, "Sans Bold 8", _ (columns[i].title), x, y, width - 6, 0.0, &palette->dim_foreground);
-      x += width;
+          widths[i] = MAX (widths[i], text_width (cr, row->total ? "Sans Bold 8" : "Sans 8", row->cells[i]) + CELL_PADDING);
+        }
+      rest -= widths[i];
     }
-  draw_rule (cr, y + ROW_HEIGHT, &palette->grid);
 
-  return ROW_HEIGHT + 3;
+  for (guint i = 0; i < n_columns; i++)
+    if (columns[i].weight > 0)
+      widths[i] = MAX (widths[i], rest * columns[i].weight / weights);
+}
+
+/* A text cell: wrapped at @width, at most MAX_CELL_LINES lines. Returns its
+ * height. */
+static double
+draw_cell_text (cairo_t *cr,
+                const char *font,
+                const char *text,
+                double x,
+                double y,
+                double width,
+                const TallyRGBA *color)
+{
+  g_autoptr (PangoLayout) layout = new_layout (cr, font, text != NULL ? text : "");
+  int height;
+
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (layout, -MAX_CELL_LINES);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_get_size (layout, NULL, &height);
+  note_if_cut (cr, layout);
+
+  tally_rgba_set_source (cr, color);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+
+  return height / (double) PANGO_SCALE;
+}
+
+/* One row: @cells has one text per column. Returns the row height. */
+static double
+draw_cells (cairo_t *cr,
+            const Column *columns,
+            guint n_columns,
+            const double *widths,
+            const char *const *cells,
+            const char *font,
+            double y,
+            const TallyRGBA *color)
+{
+  double x = MARGIN;
+  double height = ROW_HEIGHT;
+
+  for (guint i = 0; i < n_columns; i++)
+    {
+      if (columns[i].numeric)
+        draw_text (cr, font, cells[i], x + widths[i] - 2, y, 0, 1.0, color);
+      else
+        height = MAX (height, draw_cell_text (cr, font, cells[i], x, y, widths[i] - CELL_PADDING, color) + 1);
+      x += widths[i];
+    }
+
+  return height;
+}
+
+/* The header, the rows, and a rule above the total. Returns the new y. */
+static double
+draw_table (cairo_t *cr,
+            const Column *columns,
+            guint n_columns,
+            GPtrArray *rows,
+            double y,
+            const TallyChartPalette *palette)
+{
+  double widths[MAX_COLUMNS];
+  const char *titles[MAX_COLUMNS];
+
+  g_assert (n_columns <= MAX_COLUMNS);
+  table_widths (cr, columns, n_columns, rows, widths);
+
+  for (guint i = 0; i < n_columns; i++)
+    titles[i] = _ (columns[i].title);
+  y += draw_cells (cr, columns, n_columns, widths, titles, "Sans Bold 8", y, &palette->dim_foreground);
+  draw_rule (cr, y, &palette->grid);
+  y += 3;
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const TableRow *row = g_ptr_array_index (rows, r);
+
+      if (row->total)
+        {
+          draw_rule (cr, y, &palette->grid);
+          y += 2;
+        }
+      y += draw_cells (cr, columns, n_columns, widths, (const char *const *) row->cells,
+                       row->total ? "Sans Bold 8" : "Sans 8", y, &palette->foreground);
+    }
+
+  return y;
 }
 
 static double
@@ -193,13 +326,13 @@ draw_section_title (cairo_t *cr,
 }
 
 static const Column model_columns[] = {
-  { N_ ("Model"), 0.31, FALSE },
-  { N_ ("Requests"), 0.10, TRUE },
-  { N_ ("Input"), 0.10, TRUE },
-  { N_ ("Output"), 0.10, TRUE },
-  { N_ ("Tokens"), 0.11, TRUE },
-  { N_ ("List price"), 0.14, TRUE },
-  { N_ ("Billed"), 0.14, TRUE },
+  { N_ ("Model"), 1, FALSE },
+  { N_ ("Requests"), 0, TRUE },
+  { N_ ("Input"), 0, TRUE },
+  { N_ ("Output"), 0, TRUE },
+  { N_ ("Tokens"), 0, TRUE },
+  { N_ ("List price"), 0, TRUE },
+  { N_ ("Billed"), 0, TRUE },
 };
 
 /* The figures of one table row */
@@ -252,24 +385,23 @@ stats_figures (TallyUsageStats *stats)
   };
 }
 
-static double
-draw_model_row (cairo_t *cr,
-                const char *name,
-                const Figures *figures,
-                double y,
-                gboolean bold,
-                const TallyChartPalette *palette)
+static void
+add_model_row (GPtrArray *rows,
+               const char *name,
+               const Figures *figures,
+               gboolean total)
 {
   const TallyNumberStyle *style = tally_number_style_locale ();
-  g_autofree char *r = tally_format_count_styled (figures->requests, style);
-  g_autofree char *in = tally_format_tokens_styled (figures->input_tokens, style);
-  g_autofree char *out = tally_format_tokens_styled (figures->output_tokens, style);
-  g_autofree char *t = tally_format_tokens_styled (figures->tokens, style);
-  g_autofree char *c = tally_format_cost_table_styled (figures->cost, style);
-  g_autofree char *a = tally_format_cost_table_styled (figures->actual_cost, style);
-  const char *cells[] = { name, r, in, out, t, c, a };
+  GStrv cells = g_new0 (char *, G_N_ELEMENTS (model_columns) + 1);
 
-  return draw_table_row (cr, model_columns, G_N_ELEMENTS (model_columns), cells, y, bold, palette);
+  cells[0] = g_strdup (name);
+  cells[1] = tally_format_count_styled (figures->requests, style);
+  cells[2] = tally_format_tokens_styled (figures->input_tokens, style);
+  cells[3] = tally_format_tokens_styled (figures->output_tokens, style);
+  cells[4] = tally_format_tokens_styled (figures->tokens, style);
+  cells[5] = tally_format_cost_table_styled (figures->cost, style);
+  cells[6] = tally_format_cost_table_styled (figures->actual_cost, style);
+  table_add (rows, cells, total);
 }
 
 static double
@@ -281,14 +413,17 @@ draw_models (cairo_t *cr,
   GListModel *models = tally_report_pdf_data_get_models (data);
   guint n_models = g_list_model_get_n_items (models);
   guint shown = n_models > MAX_TABLE_ROWS + 1 ? MAX_TABLE_ROWS : n_models;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) table_row_free);
   Figures total = { 0 };
   Figures others = { 0 };
 
   y += draw_section_title (cr, _ ("By model"), y, palette);
-  y += draw_table_header (cr, model_columns, G_N_ELEMENTS (model_columns), y, palette);
 
   if (n_models == 0)
-    return y + draw_text (cr, "Sans Italic 8", _ ("No usage in this range"), MARGIN, y, CONTENT_WIDTH, 0.0, &palette->dim_foreground);
+    {
+      y = draw_table (cr, model_columns, G_N_ELEMENTS (model_columns), rows, y, palette);
+      return y + draw_text (cr, "Sans Italic 8", _ ("No usage in this range"), MARGIN, y, CONTENT_WIDTH, 0.0, &palette->dim_foreground);
+    }
 
   for (guint i = 0; i < n_models; i++)
     {
@@ -298,7 +433,7 @@ draw_models (cairo_t *cr,
       figures_add (&total, &row);
 
       if (i < shown)
-        y += draw_model_row (cr, tally_model_stat_get_model (stat), &row, y, FALSE, palette);
+        add_model_row (rows, tally_model_stat_get_model (stat), &row, FALSE);
       else
         figures_add (&others, &row);
     }
@@ -309,42 +444,40 @@ draw_models (cairo_t *cr,
                                                              "%u other models", n_models - shown),
                                                 n_models - shown);
 
-      y += draw_model_row (cr, label, &others, y, FALSE, palette);
+      add_model_row (rows, label, &others, FALSE);
     }
 
-  draw_rule (cr, y, &palette->grid);
-  y += 2;
-  y += draw_model_row (cr, _ ("Total"), &total, y, TRUE, palette);
+  add_model_row (rows, _ ("Total"), &total, TRUE);
 
-  return y;
+  return draw_table (cr, model_columns, G_N_ELEMENTS (model_columns), rows, y, palette);
 }
 
 static const Column key_columns[] = {
-  { N_ ("Key"), 0.37, FALSE },
-  { N_ ("Status"), 0.12, FALSE },
-  { N_ ("Requests"), 0.10, TRUE },
-  { N_ ("Tokens"), 0.13, TRUE },
-  { N_ ("List price"), 0.14, TRUE },
-  { N_ ("Billed"), 0.14, TRUE },
+  { N_ ("Key"), 1, FALSE },
+  { N_ ("Status"), 0, FALSE },
+  { N_ ("Requests"), 0, TRUE },
+  { N_ ("Tokens"), 0, TRUE },
+  { N_ ("List price"), 0, TRUE },
+  { N_ ("Billed"), 0, TRUE },
 };
 
-static double
-draw_key_row (cairo_t *cr,
-              const char *name,
-              const char *status,
-              const Figures *figures,
-              double y,
-              gboolean bold,
-              const TallyChartPalette *palette)
+static void
+add_key_row (GPtrArray *rows,
+             const char *name,
+             const char *status,
+             const Figures *figures,
+             gboolean total)
 {
   const TallyNumberStyle *style = tally_number_style_locale ();
-  g_autofree char *r = figures->requests >= 0 ? tally_format_count_styled (figures->requests, style) : g_strdup ("");
-  g_autofree char *t = figures->tokens >= 0 ? tally_format_tokens_styled (figures->tokens, style) : g_strdup ("");
-  g_autofree char *c = tally_format_cost_table_styled (figures->cost, style);
-  g_autofree char *a = tally_format_cost_table_styled (figures->actual_cost, style);
-  const char *cells[] = { name, status, r, t, c, a };
+  GStrv cells = g_new0 (char *, G_N_ELEMENTS (key_columns) + 1);
 
-  return draw_table_row (cr, key_columns, G_N_ELEMENTS (key_columns), cells, y, bold, palette);
+  cells[0] = g_strdup (name);
+  cells[1] = g_strdup (status);
+  cells[2] = figures->requests >= 0 ? tally_format_count_styled (figures->requests, style) : g_strdup ("");
+  cells[3] = figures->tokens >= 0 ? tally_format_tokens_styled (figures->tokens, style) : g_strdup ("");
+  cells[4] = tally_format_cost_table_styled (figures->cost, style);
+  cells[5] = tally_format_cost_table_styled (figures->actual_cost, style);
+  table_add (rows, cells, total);
 }
 
 static double
@@ -358,9 +491,9 @@ draw_keys (cairo_t *cr,
   Figures others = { 0 };
   Figures deleted = { 0 };
   Figures total = stats_figures (tally_report_pdf_data_get_totals (data));
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) table_row_free);
 
   y += draw_section_title (cr, _ ("By API key"), y, palette);
-  y += draw_table_header (cr, key_columns, G_N_ELEMENTS (key_columns), y, palette);
 
   for (guint i = 0; i < n_keys; i++)
     {
@@ -373,7 +506,7 @@ draw_keys (cairo_t *cr,
                                                    tally_api_key_get_name (key),
                                                    tally_api_key_get_id (key));
 
-          y += draw_key_row (cr, name, tally_api_key_get_status (key), &row, y, FALSE, palette);
+          add_key_row (rows, name, tally_api_key_get_status (key), &row, FALSE);
         }
       else
         figures_add (&others, &row);
@@ -385,19 +518,17 @@ draw_keys (cairo_t *cr,
                                                              "%u other keys", n_keys - shown),
                                                 n_keys - shown);
 
-      y += draw_key_row (cr, label, "", &others, y, FALSE, palette);
+      add_key_row (rows, label, "", &others, FALSE);
     }
 
   /* Usage of deleted keys counts in the totals but no key lists it (API.md §5.6). */
   if (tally_report_pdf_data_get_deleted_keys (data, &deleted.requests, &deleted.tokens, &deleted.cost,
                                               &deleted.actual_cost))
-    y += draw_key_row (cr, _ ("Deleted keys"), "", &deleted, y, FALSE, palette);
+    add_key_row (rows, _ ("Deleted keys"), "", &deleted, FALSE);
 
-  draw_rule (cr, y, &palette->grid);
-  y += 2;
-  y += draw_key_row (cr, _ ("Total"), "", &total, y, TRUE, palette);
+  add_key_row (rows, _ ("Total"), "", &total, TRUE);
 
-  return y;
+  return draw_table (cr, key_columns, G_N_ELEMENTS (key_columns), rows, y, palette);
 }
 
 static double
@@ -518,8 +649,14 @@ draw_trend (cairo_t *cr,
   y += draw_section_title (cr, _ ("Billed cost per day"), y, palette);
 
   pango_context_set_font_description (context, font);
-  layout = tally_trend_chart_layout_new_for_model (tally_report_pdf_data_get_days (data), TALLY_TREND_SERIES_BILLED_COST,
-                                                   (int) CONTENT_WIDTH, CHART_HEIGHT, context);
+  /* today so far is drawn as "so far", as in the window */
+  {
+    g_autofree char *now = tally_report_pdf_data_format_server_now (data);
+    g_autoptr (TallyTrendChartData) chart_data = tally_trend_chart_data_new_at (tally_report_pdf_data_get_days (data),
+                                                                                TALLY_TREND_SERIES_BILLED_COST, now);
+
+    layout = tally_trend_chart_layout_new (chart_data, (int) CONTENT_WIDTH, CHART_HEIGHT, context);
+  }
   cairo_save (cr);
   cairo_translate (cr, MARGIN, y);
   tally_trend_chart_draw (cr, layout, palette, -1);
@@ -566,6 +703,43 @@ write_to_stream (void *closure,
  *
  * Returns: %TRUE, or %FALSE with a TALLY_ERROR_IO in @error
  */
+static void
+draw_page (cairo_t *cr,
+           TallyReportPdfData *data,
+           const TallyChartPalette *palette)
+{
+  double y = MARGIN;
+
+  y = draw_header (cr, data, y, palette);
+  y = draw_totals (cr, data, y, palette);
+  y = draw_trend (cr, data, y, palette);
+  y = draw_models (cr, data, y, palette);
+  y += 12;
+  draw_keys (cr, data, y, palette);
+  draw_footer (cr, palette);
+}
+
+guint
+tally_report_pdf_count_cut_texts (TallyReportPdfData *data)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  TallyChartPalette palette;
+  guint cut = 0;
+
+  g_return_val_if_fail (TALLY_IS_REPORT_PDF_DATA (data), 0);
+
+  tally_chart_palette_init_light (&palette);
+  surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cr = cairo_create (surface);
+  cairo_set_user_data (cr, &cut_texts_key, &cut, NULL);
+  draw_page (cr, data, &palette);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  return cut;
+}
+
 gboolean
 tally_report_pdf_write (TallyReportPdfData *data,
                         GOutputStream *out,
@@ -576,7 +750,6 @@ tally_report_pdf_write (TallyReportPdfData *data,
   cairo_t *cr;
   TallyChartPalette palette;
   cairo_status_t status;
-  double y = MARGIN;
 
   g_return_val_if_fail (TALLY_IS_REPORT_PDF_DATA (data), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
@@ -589,13 +762,7 @@ tally_report_pdf_write (TallyReportPdfData *data,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Tally");
   cr = cairo_create (surface);
 
-  y = draw_header (cr, data, y, &palette);
-  y = draw_totals (cr, data, y, &palette);
-  y = draw_trend (cr, data, y, &palette);
-  y = draw_models (cr, data, y, &palette);
-  y += 12;
-  draw_keys (cr, data, y, &palette);
-  draw_footer (cr, &palette);
+  draw_page (cr, data, &palette);
 
   cairo_show_page (cr);
   status = cairo_status (cr);

@@ -28,4 +28,9 @@ gboolean tally_report_pdf_write (TallyReportPdfData *data,
                                  GOutputStream *out,
                                  GError **error);
 
+/* How many texts the page draws shorter than they are (ellipsized: a name
+ * longer than two lines of its column, a header that does not fit). For
+ * tests: cairo's PDF text keeps the whole string, so pdftotext cannot tell. */
+guint tally_report_pdf_count_cut_texts (TallyReportPdfData *data);
+
 G_END_DECLS
