@@ -762,6 +762,8 @@ tally_dashboard_page_init (TallyDashboardPage *self)
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::server-zone",
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::server-zone",
+                                 G_CALLBACK (update_updated), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::utc-offset-known",
                                  G_CALLBACK (update_server_time), self, G_CONNECT_SWAPPED);
 
