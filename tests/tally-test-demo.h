@@ -112,6 +112,12 @@ void tally_test_add_generations (const char *prefix,
                                  GTestFixtureFunc func,
                                  GTestFixtureFunc teardown);
 
+/* tally_test_add_generations() for @func (Fixture *, gconstpointer) and the
+ * fixture functions @setup and @teardown of the type @Fixture. */
+#define TALLY_TEST_ADD_GENERATIONS(prefix, name, Fixture, setup, func, teardown)              \
+  tally_test_add_generations ((prefix), (name), sizeof (Fixture), (GTestFixtureFunc) (setup), \
+                              (GTestFixtureFunc) (func), (GTestFixtureFunc) (teardown))
+
 /* The same for a test without a fixture. */
 void tally_test_add_data_generations (const char *prefix,
                                       const char *name,

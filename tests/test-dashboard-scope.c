@@ -280,13 +280,7 @@ test_session_clock (Fixture *f,
   assert_totals (tally_dashboard_get_previous_totals (f->dashboard), raw_stats (f, "2026-01-02", "2026-01-08", 0), 7);
 }
 
-static void
-add (const char *name,
-     void (*func) (Fixture *, gconstpointer))
-{
-  tally_test_add_generations ("/dashboard-scope", name, sizeof (Fixture), (GTestFixtureFunc) fixture_setup,
-                              (GTestFixtureFunc) func, (GTestFixtureFunc) fixture_teardown);
-}
+#define add(name, func) TALLY_TEST_ADD_GENERATIONS ("/dashboard-scope", name, Fixture, fixture_setup, func, fixture_teardown)
 
 int
 main (int argc,

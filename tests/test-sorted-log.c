@@ -344,13 +344,7 @@ test_new_source_cancels (Fixture *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->sorted)), ==, 0);
 }
 
-static void
-add (const char *name,
-     void (*func) (Fixture *, gconstpointer))
-{
-  tally_test_add_generations ("/sorted-log", name, sizeof (Fixture), (GTestFixtureFunc) fixture_setup,
-                              (GTestFixtureFunc) func, (GTestFixtureFunc) fixture_teardown);
-}
+#define add(name, func) TALLY_TEST_ADD_GENERATIONS ("/sorted-log", name, Fixture, fixture_setup, func, fixture_teardown)
 
 int
 main (int argc,

@@ -346,13 +346,7 @@ test_cancel (Fixture *f,
   tally_demo_server_set_delay (f->demo.server, 0);
 }
 
-static void
-add (const char *name,
-     void (*func) (Fixture *, gconstpointer))
-{
-  tally_test_add_generations ("/usage-totals", name, sizeof (Fixture), (GTestFixtureFunc) fixture_setup,
-                              (GTestFixtureFunc) func, (GTestFixtureFunc) fixture_teardown);
-}
+#define add(name, func) TALLY_TEST_ADD_GENERATIONS ("/usage-totals", name, Fixture, fixture_setup, func, fixture_teardown)
 
 int
 main (int argc,

@@ -650,13 +650,7 @@ test_logout (Fixture *f,
   g_assert_null (tally_usage_get_keys (f->usage));
 }
 
-static void
-add (const char *name,
-     void (*func) (Fixture *, gconstpointer))
-{
-  tally_test_add_generations ("/usage", name, sizeof (Fixture), (GTestFixtureFunc) fixture_setup,
-                              (GTestFixtureFunc) func, (GTestFixtureFunc) fixture_teardown);
-}
+#define add(name, func) TALLY_TEST_ADD_GENERATIONS ("/usage", name, Fixture, fixture_setup, func, fixture_teardown)
 
 int
 main (int argc,
