@@ -666,6 +666,9 @@ tally_export_dialog_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
 
+  /* an export in flight keeps the dialog alive past dispose */
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TALLY_TYPE_EXPORT_DIALOG);
 
   watch_rate_limit (self, NULL);

@@ -1370,7 +1370,8 @@ tally_usage_page_show_details (TallyUsagePage *self,
 
   g_return_val_if_fail (TALLY_IS_USAGE_PAGE (self), NULL);
 
-  row = g_list_model_get_item (G_LIST_MODEL (tally_usage_get_log (self->usage)), position);
+  /* the rows shown: sorted by a header, or newest first */
+  row = g_list_model_get_item (tally_usage_get_rows (self->usage), position);
   if (row == NULL || tally_log_row_get_log (row) == NULL)
     return NULL;
 

@@ -36,17 +36,23 @@ guard_fired_cb (gpointer data)
 }
 
 /* The guard of the waits below, in ms: 20 s, or TALLY_TEST_GUARD_MS (for the
- * test of the guard itself). */
+ * test of the guard itself); TALLY_TEST_GUARD_SCALE multiplies it (the
+ * valgrind and ASan setups, where everything, the `tally` processes a test
+ * starts included, runs several times slower). */
 static guint
 guard_ms (guint guard_seconds)
 {
   const char *env = g_getenv ("TALLY_TEST_GUARD_MS");
+  const char *scale_env = g_getenv ("TALLY_TEST_GUARD_SCALE");
   guint64 ms = 0;
+  guint64 scale = 1;
 
   if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT, &ms, NULL))
     return (guint) ms;
+  if (scale_env != NULL && !g_ascii_string_to_unsigned (scale_env, 10, 1, 20, &scale, NULL))
+    scale = 1;
 
-  return guard_seconds * 1000;
+  return (guint) (guard_seconds * 1000 * scale);
 }
 
 gboolean

@@ -191,6 +191,26 @@ test_unknown_command (void)
     }
 }
 
+/* The window's options may come first: `tally --demo keys --json` is
+ * `tally keys --demo --json`. */
+static void
+test_options_first (void)
+{
+  const char *late[] = { "--demo", "keys", "--json", NULL };
+  const char *usual[] = { "keys", "--demo", "--json", NULL };
+  Result first = { 0 };
+  Result second = { 0 };
+
+  run_tally_v (NULL, NULL, &first, late);
+  run_tally_v (NULL, NULL, &second, usual);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpstr (first.err, ==, "");
+  g_assert_cmpstr (first.out, ==, second.out);
+  g_assert_true (g_str_has_prefix (first.out, "["));
+  result_clear (&first);
+  result_clear (&second);
+}
+
 static JsonArray *
 parse_array (const char *text,
              JsonParser *parser)
@@ -368,6 +388,7 @@ main (int argc,
   g_test_add_func ("/cli-args/help", test_help);
   g_test_add_func ("/cli-args/version", test_version);
   g_test_add_func ("/cli-args/unknown-command", test_unknown_command);
+  g_test_add_func ("/cli-args/options-first", test_options_first);
   tally_test_add_data_generations ("/cli-args", "key-by-name", test_key_by_name);
   tally_test_add_data_generations ("/cli-args", "key-name-ambiguous", test_key_name_ambiguous);
   tally_test_add_data_generations ("/cli-args", "default-range", test_default_range);

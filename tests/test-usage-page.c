@@ -731,6 +731,16 @@ test_sort (Ctx *ctx,
     }
   g_assert_true (gtk_widget_get_child_visible (gtk_widget_get_parent (GTK_WIDGET (column_view))));
 
+  /* a row opens its own details: the most expensive request, not the newest */
+  {
+    g_autoptr (TallyLogRow) first = g_list_model_get_item (rows, 0);
+    GtkWindow *details = tally_usage_page_show_details (ctx->page, 0);
+
+    g_assert_nonnull (details);
+    g_assert_true (tally_usage_get_details_row (usage) == tally_log_row_get_log (first));
+    gtk_window_destroy (details);
+  }
+
   /* the other way: the same rows, sorted again at once (no collection) */
   gtk_column_view_sort_by_column (column_view, billed, GTK_SORT_ASCENDING);
   g_assert_false (tally_usage_get_descending (usage));

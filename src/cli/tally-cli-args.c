@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -28,25 +27,49 @@ window_option_takes_value (const char *arg)
   return g_str_equal (arg, "--server");
 }
 
-/* The first argument that is neither an option of the window nor the value
- * of one: what the user meant as a command. NULL when there is none. */
-static const char *
-find_stray_argument (int argc,
-                     char **argv)
+/* The index of the first argument that is neither an option of the window
+ * nor the value of one: what the user meant as a command. -1 when there is
+ * none. */
+static int
+find_stray_index (int argc,
+                  char **argv)
 {
   for (int i = 1; i < argc; i++)
     {
       const char *arg = argv[i];
 
       if (g_str_equal (arg, "--"))
-        return i + 1 < argc ? argv[i + 1] : NULL;
+        return i + 1 < argc ? i + 1 : -1;
       if (arg[0] != '-' || arg[1] == '\0')
-        return arg;
+        return i;
       if (window_option_takes_value (arg))
         i++;
     }
 
-  return NULL;
+  return -1;
+}
+
+static const char *
+find_stray_argument (int argc,
+                     char **argv)
+{
+  int i = find_stray_index (argc, argv);
+
+  return i >= 0 ? argv[i] : NULL;
+}
+
+int
+tally_cli_find_late_command (int argc,
+                             char **argv)
+{
+  int i;
+
+  g_return_val_if_fail (argv != NULL, -1);
+
+  if (argc < 2 || argv[1][0] != '-')
+    return -1;
+  i = find_stray_index (argc, argv);
+  return i > 1 && tally_cli_is_command (argv[i]) && !g_str_equal (argv[i - 1], "--") ? i : -1;
 }
 
 gboolean

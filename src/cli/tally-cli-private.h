@@ -117,6 +117,10 @@ void tally_cli_print_overview (void);
 
 /* tally-cli-args.c */
 /* argv[1] is an option (`--help`, `--version`) or a window option before a stray word. */
+/* `tally --demo summary`: the index of a command that comes after options,
+ * else -1. */
+int tally_cli_find_late_command (int argc,
+                                 char **argv);
 int tally_cli_run_program_option (Cli *cli,
                                   int argc,
                                   char **argv);

@@ -20,7 +20,6 @@
 #include "tally-format.h"
 #include "tally-model-json.h"
 #include "tally-server-time.h"
-#include "tally-trend.h"
 #include "tally-usage-stats.h"
 #include "tally-usage-totals.h"
 
@@ -32,22 +31,15 @@ complete_range (Cli *cli,
                 GError **error)
 {
   const char *start = tally_usage_query_get_start_date (cli->query);
-  const char *end = tally_usage_query_get_end_date (cli->query);
   g_autofree char *today = NULL;
-  g_autofree char *week_start = NULL;
-  g_autofree char *week_end = NULL;
 
-  if (end != NULL)
+  /* without --from, tally_cli_apply_default_range() set both dates */
+  if (tally_usage_query_get_end_date (cli->query) != NULL)
     return TRUE;
 
   today = tally_cli_learn_server_today (cli, error);
   if (today == NULL)
     return FALSE;
-  if (start == NULL)
-    {
-      tally_date_preset_range (TALLY_DATE_PRESET_LAST_7_DAYS, today, &week_start, &week_end);
-      return tally_usage_query_set_range (cli->query, week_start, week_end, error);
-    }
   return tally_usage_query_set_range (cli->query, start, today, error);
 }
 

@@ -436,8 +436,24 @@ cli_main (Cli *cli,
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) args = NULL;
   g_autofree char *prgname = NULL;
+  g_autofree char **reordered = NULL;
   const CliCommand *command;
+  int late = tally_cli_find_late_command (argc, argv);
   int status;
+
+  /* `tally --demo summary` is `tally summary --demo` */
+  if (late > 0)
+    {
+      int n = 0;
+
+      reordered = g_new0 (char *, argc + 1);
+      reordered[n++] = argv[0];
+      reordered[n++] = argv[late];
+      for (int i = 1; i < argc; i++)
+        if (i != late)
+          reordered[n++] = argv[i];
+      argv = reordered;
+    }
 
   if (argv[1][0] == '-')
     return tally_cli_run_program_option (cli, argc, argv);

@@ -593,14 +593,6 @@ tally_report_pdf_data_get_zone (TallyReportPdfData *self)
   return self->zone;
 }
 
-gint64
-tally_report_pdf_data_get_server_now (TallyReportPdfData *self)
-{
-  g_return_val_if_fail (TALLY_IS_REPORT_PDF_DATA (self), 0);
-
-  return self->server_now;
-}
-
 char *
 tally_report_pdf_data_format_server_now (TallyReportPdfData *self)
 {

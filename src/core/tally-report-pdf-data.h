@@ -76,10 +76,9 @@ gboolean tally_report_pdf_data_get_deleted_keys (TallyReportPdfData *self,
                                                  double *actual_cost);
 /* The zone /settings/public names (servers since Jul 2026), or NULL. */
 TallyServerZone *tally_report_pdf_data_get_zone (TallyReportPdfData *self);
-/* The server's clock when the data was gathered (unix seconds: ours
- * corrected by its Date header), and the same as its wall-clock time
- * ("YYYY-MM-DD HH:MM", NULL when neither its zone nor its offset is known). */
-gint64 tally_report_pdf_data_get_server_now (TallyReportPdfData *self);
+/* The server's wall-clock time when the data was gathered ("YYYY-MM-DD
+ * HH:MM": our clock corrected by its Date header), NULL when neither its zone
+ * nor its offset is known. */
 char *tally_report_pdf_data_format_server_now (TallyReportPdfData *self);
 /* Older servers: the UTC offset of the newest usage row, in seconds. Returns
  * FALSE when the log had no row to tell it. */

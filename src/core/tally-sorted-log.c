@@ -464,20 +464,6 @@ tally_sorted_log_set_sort (TallySortedLog *self,
     collect (self);
 }
 
-TallyLogSort
-tally_sorted_log_get_sort (TallySortedLog *self)
-{
-  g_return_val_if_fail (TALLY_IS_SORTED_LOG (self), TALLY_LOG_SORT_TIME);
-  return self->sort;
-}
-
-gboolean
-tally_sorted_log_get_descending (TallySortedLog *self)
-{
-  g_return_val_if_fail (TALLY_IS_SORTED_LOG (self), FALSE);
-  return self->descending;
-}
-
 void
 tally_sorted_log_set_max_rows (TallySortedLog *self,
                                gint64 max_rows)

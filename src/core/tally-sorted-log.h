@@ -74,8 +74,6 @@ void tally_sorted_log_set_source (TallySortedLog *self,
 void tally_sorted_log_set_sort (TallySortedLog *self,
                                 TallyLogSort sort,
                                 gboolean descending);
-TallyLogSort tally_sorted_log_get_sort (TallySortedLog *self);
-gboolean tally_sorted_log_get_descending (TallySortedLog *self);
 /* The most rows collected (TALLY_SORTED_LOG_MAX_ROWS unless set, for tests);
  * applies from the next collection. */
 void tally_sorted_log_set_max_rows (TallySortedLog *self,

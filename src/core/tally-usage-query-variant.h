@@ -10,7 +10,6 @@
 G_BEGIN_DECLS
 
 /* The parameter type of app.show-usage. */
-#define TALLY_USAGE_QUERY_VARIANT_TYPE G_VARIANT_TYPE_VARDICT
 
 /* A new query from @dict (a{sv}); every filter it does not name is "any":
  *

@@ -105,6 +105,9 @@ tally_usage_totals_may_count (const TallyUsageQuery *query)
 static gint64
 cost_units (double usd)
 {
+  /* a hostile or broken server: no undefined conversion, the sum saturates */
+  if (!isfinite (usd) || fabs (usd) >= 9e8)
+    return usd < 0 ? -(G_MAXINT64 / 2) : G_MAXINT64 / 2;
   return (gint64) llround (usd * UNITS_PER_USD);
 }
 
@@ -164,15 +167,16 @@ count_rows_cb (TallyUsageSnapshot *snapshot,
       gint64 duration = tally_usage_log_get_duration_ms (log);
 
       data->requests++;
-      data->input_tokens += tally_usage_log_get_input_tokens (log);
-      data->output_tokens += tally_usage_log_get_output_tokens (log);
-      data->cache_creation_tokens += tally_usage_log_get_cache_creation_tokens (log);
-      data->cache_read_tokens += tally_usage_log_get_cache_read_tokens (log);
-      data->cost_units += cost_units (tally_usage_log_get_total_cost (log));
-      data->actual_cost_units += cost_units (tally_usage_log_get_actual_cost (log));
+      /* sums of server numbers saturate instead of overflowing */
+      data->input_tokens = _tally_add_saturating (data->input_tokens, tally_usage_log_get_input_tokens (log));
+      data->output_tokens = _tally_add_saturating (data->output_tokens, tally_usage_log_get_output_tokens (log));
+      data->cache_creation_tokens = _tally_add_saturating (data->cache_creation_tokens, tally_usage_log_get_cache_creation_tokens (log));
+      data->cache_read_tokens = _tally_add_saturating (data->cache_read_tokens, tally_usage_log_get_cache_read_tokens (log));
+      data->cost_units = _tally_add_saturating (data->cost_units, cost_units (tally_usage_log_get_total_cost (log)));
+      data->actual_cost_units = _tally_add_saturating (data->actual_cost_units, cost_units (tally_usage_log_get_actual_cost (log)));
       /* NULL durations count as 0, as in /usage/stats */
       if (duration > 0)
-        data->duration_sum += duration;
+        data->duration_sum = _tally_add_saturating (data->duration_sum, duration);
     }
 
   data->total = tally_usage_snapshot_get_total (snapshot);
@@ -187,7 +191,7 @@ stats_from_sums (TotalsData *data,
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
-  gint64 cache = data->cache_creation_tokens + data->cache_read_tokens;
+  gint64 cache = _tally_add_saturating (data->cache_creation_tokens, data->cache_read_tokens);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "total_requests");
@@ -199,7 +203,7 @@ stats_from_sums (TotalsData *data,
   json_builder_set_member_name (builder, "total_cache_tokens");
   json_builder_add_int_value (builder, cache);
   json_builder_set_member_name (builder, "total_tokens");
-  json_builder_add_int_value (builder, data->input_tokens + data->output_tokens + cache);
+  json_builder_add_int_value (builder, _tally_add_saturating (_tally_add_saturating (data->input_tokens, data->output_tokens), cache));
   /* an exact integer over an exact power of ten, correctly rounded */
   json_builder_set_member_name (builder, "total_cost");
   json_builder_add_double_value (builder, (double) data->cost_units / UNITS_PER_USD);

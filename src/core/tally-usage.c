@@ -605,6 +605,12 @@ tally_usage_dispose (GObject *object)
   if (self->log != NULL)
     g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->log);
+  /* a view may still hold the sorted list: stop its walk and its signals */
+  if (self->sorted != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->sorted, self);
+      tally_sorted_log_set_source (self->sorted, NULL, NULL);
+    }
   g_clear_object (&self->sorted);
   g_clear_object (&self->session);
   g_clear_object (&self->stats);

@@ -190,32 +190,6 @@ tally_chart_readout_get_title (const TallyChartReadout *readout)
   return pango_layout_get_text (readout->title);
 }
 
-guint
-tally_chart_readout_get_n_rows (const TallyChartReadout *readout)
-{
-  g_return_val_if_fail (readout != NULL, 0);
-
-  return readout->rows->len;
-}
-
-void
-tally_chart_readout_get_row (const TallyChartReadout *readout,
-                             guint index,
-                             const char **label,
-                             const char **value)
-{
-  const Row *row;
-
-  g_return_if_fail (readout != NULL);
-  g_return_if_fail (index < readout->rows->len);
-
-  row = &g_array_index (readout->rows, Row, index);
-  if (label != NULL)
-    *label = pango_layout_get_text (row->label);
-  if (value != NULL)
-    *value = pango_layout_get_text (row->value);
-}
-
 char *
 tally_chart_readout_to_string (const TallyChartReadout *readout)
 {

@@ -34,12 +34,6 @@ void tally_chart_readout_add_row (TallyChartReadout *readout,
                                   const char *value);
 
 const char *tally_chart_readout_get_title (const TallyChartReadout *readout);
-guint tally_chart_readout_get_n_rows (const TallyChartReadout *readout);
-/* Either out argument may be NULL. */
-void tally_chart_readout_get_row (const TallyChartReadout *readout,
-                                  guint index,
-                                  const char **label,
-                                  const char **value);
 /* "Title\nlabel value\n…", what the box shows, for tests and logs */
 char *tally_chart_readout_to_string (const TallyChartReadout *readout);
 
