@@ -6,7 +6,8 @@
  * tally-cli-output.c: stdout, tables, CSV and JSON; tally-cli-auth.c:
  * connecting, login and logout; tally-cli-usage.c: summary, keys, trend and
  * models; tally-cli-logs.c: logs and the PDF report; tally-cli-stats.c: the
- * totals of a filter; tally-cli-args.c: `tally --help`, `--version`, stray
+ * totals of a filter; tally-cli-budget.c: budgets and the forecast;
+ * tally-cli-args.c: `tally --help`, `--version`, stray
  * words, `--key` by name, the default range.
  */
 
@@ -17,6 +18,7 @@
 #include "tally-client.h"
 #include "tally-demo-server.h"
 #include "tally-report.h"
+#include "tally-server-zone.h"
 #include "tally-usage-query.h"
 
 #include "tally-cli.h"
@@ -37,6 +39,8 @@ typedef enum
   OPT_OUTPUT = 1 << 7,
   OPT_EMAIL = 1 << 8,
   OPT_PDF = 1 << 9,
+  OPT_BUDGET = 1 << 10, /* --set, --clear */
+  OPT_KEY = 1 << 11,    /* --key alone */
 } CliOptions;
 
 typedef enum
@@ -73,6 +77,8 @@ struct _Cli
   char *output;
   char *email;
   gboolean pdf;
+  char *budget_set; /* --set AMOUNT */
+  gboolean budget_clear;
   gboolean help;
   gboolean quiet;
 
@@ -194,6 +200,9 @@ int tally_cli_run_summary (Cli *cli);
 int tally_cli_run_keys (Cli *cli);
 int tally_cli_run_trend (Cli *cli);
 int tally_cli_run_models (Cli *cli);
+/* The server's zone: the one /settings/public names, else the fixed offset
+ * of the newest usage row; NULL when neither is known. */
+TallyServerZone *tally_cli_learn_server_zone (Cli *cli);
 
 /* tally-cli-logs.c */
 int tally_cli_run_logs (Cli *cli);
@@ -201,5 +210,10 @@ int tally_cli_run_report_pdf (Cli *cli);
 
 /* tally-cli-stats.c */
 int tally_cli_run_stats (Cli *cli);
+
+/* tally-cli-budget.c */
+/* Before connecting: --set, --clear and --key make sense together. */
+int tally_cli_validate_budget (Cli *cli);
+int tally_cli_run_budget (Cli *cli);
 
 G_END_DECLS

@@ -34,8 +34,8 @@
 /* The server's zone (API-2026.md §4): the one /settings/public names, else
  * the fixed offset of the newest usage row; NULL when neither is known
  * (errors here only cost the label, never the command). */
-static TallyServerZone *
-learn_server_zone (Cli *cli)
+TallyServerZone *
+tally_cli_learn_server_zone (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -108,7 +108,7 @@ tally_cli_run_summary (Cli *cli)
     return tally_cli_fail_with_error (cli, error);
 
   /* The server's zone, with the offset of the server's today. */
-  zone = learn_server_zone (cli);
+  zone = tally_cli_learn_server_zone (cli);
   if (zone != NULL)
     offset_label = tally_format_utc_offset (tally_server_zone_get_offset_on (zone, tally_trend_get_end_date (trend),
                                                                              g_get_real_time () / G_USEC_PER_SEC));
@@ -363,7 +363,7 @@ tally_cli_run_trend (Cli *cli)
 
   /* Hourly: only the hours the server's days have (a DST day has 23 or 25). */
   if (cli->granularity == TALLY_GRANULARITY_HOUR)
-    zone = learn_server_zone (cli);
+    zone = tally_cli_learn_server_zone (cli);
   filled = tally_trend_zero_fill_in_zone (tally_trend_get_points (trend),
                                           tally_trend_get_start_date (trend),
                                           tally_trend_get_end_date (trend),

@@ -47,6 +47,7 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->billing_name, g_free);
   g_clear_pointer (&cli->output, g_free);
   g_clear_pointer (&cli->email, g_free);
+  g_clear_pointer (&cli->budget_set, g_free);
   g_clear_pointer (&cli->account_email, g_free);
 }
 
@@ -201,6 +202,7 @@ static const CliCommand commands[] = {
   { "models", N_ ("Cost and usage per model"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_models },
   { "logs", N_ ("Every request of a filter"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_logs },
   { "stats", N_ ("The totals of a filter: cost, requests and tokens"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_JSON | OPT_OUTPUT, tally_cli_run_stats },
+  { "budget", N_ ("The month's billed cost against a monthly budget, and the month-end forecast"), OPT_SERVER | OPT_DEMO | OPT_KEY | OPT_BUDGET | OPT_JSON | OPT_OUTPUT, tally_cli_run_budget },
   { "report", N_ ("A one-page PDF summary of a range: totals, daily chart, models and keys"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, tally_cli_run_report_pdf },
   { "help", N_ ("Show help for a command"), 0, run_help },
 };
@@ -257,6 +259,10 @@ build_context (Cli *cli,
       N_ ("The account's email address"), N_ ("ADDRESS") },
     { "pdf", 0, 0, G_OPTION_ARG_NONE, &cli->pdf,
       N_ ("Write a one-page PDF summary (needs --output)"), NULL },
+    { "set", 0, 0, G_OPTION_ARG_STRING, &cli->budget_set,
+      N_ ("Keep a monthly budget in US dollars (with --key: the key's)"), N_ ("AMOUNT") },
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &cli->budget_clear,
+      N_ ("Remove the monthly budget (with --key: the key's)"), NULL },
   };
   const guint entry_flags[] = {
     OPT_SERVER,
@@ -264,7 +270,7 @@ build_context (Cli *cli,
     OPT_RANGE,
     OPT_RANGE,
     OPT_GRANULARITY,
-    OPT_FILTERS,
+    OPT_FILTERS | OPT_KEY,
     OPT_FILTERS,
     OPT_FILTERS,
     OPT_FILTERS,
@@ -273,6 +279,8 @@ build_context (Cli *cli,
     OPT_OUTPUT,
     OPT_EMAIL,
     OPT_PDF,
+    OPT_BUDGET,
+    OPT_BUDGET,
   };
   g_autoptr (GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   const GOptionEntry help_entry = {
@@ -314,7 +322,8 @@ tally_cli_print_overview (void)
   g_string_append (out, "\n");
   g_string_append (out, _ ("Run `tally help COMMAND` or `tally COMMAND --help` for its options.\n"));
   g_string_append (out, _ ("Exit status: 0 done, 1 bad arguments, 2 authentication, "
-                           "3 server or network error, 4 local I/O error.\n"));
+                           "3 server or network error, 4 local I/O error, "
+                           "5 over budget or a limit used up (`tally budget`).\n"));
   g_string_append (out, _ ("Environment: TALLY_TOKEN (an access token), TALLY_SERVER.\n"));
 
   fputs (out->str, stdout);
@@ -395,6 +404,8 @@ validate_options (Cli *cli)
 
   status = tally_cli_parse_key (cli);
   if (status != TALLY_CLI_EXIT_OK)
+    return status;
+  if ((cli->command->options & OPT_BUDGET) != 0 && (status = tally_cli_validate_budget (cli)) != TALLY_CLI_EXIT_OK)
     return status;
 
   if (cli->model != NULL)

@@ -17,6 +17,8 @@ typedef enum
   TALLY_CLI_EXIT_AUTH = 2,
   TALLY_CLI_EXIT_SERVER = 3,
   TALLY_CLI_EXIT_IO = 4,
+  /* `tally budget`: a month-to-date or forecast over its budget, or a limit used up */
+  TALLY_CLI_EXIT_OVER_BUDGET = 5,
 } TallyCliExit;
 
 /* TRUE when @arg names a subcommand (login, logout, summary, keys, trend, models, logs, ...) */
