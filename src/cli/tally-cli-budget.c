@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "tally-api-key.h"
 #include "tally-budget-store.h"
@@ -131,7 +132,7 @@ run_change (Cli *cli)
         return fail_store (error);
       if (key_id != 0)
         /* Translators: "Budget of API key 12: $50.00 a month" */
-        g_string_append_printf (out, _ ("Budget of API key %" G_GINT64_FORMAT ": %s a month\n"), key_id, amount);
+        g_string_append_printf (out, _ ("Budget of API key %" PRId64 ": %s a month\n"), key_id, amount);
       else
         /* Translators: "Budget of alice@example.com: $300.00 a month" */
         g_string_append_printf (out, _ ("Budget of %s: %s a month\n"), account.email, amount);
@@ -141,7 +142,7 @@ run_change (Cli *cli)
       if (!tally_budget_store_clear (account.server, account.email, key_id, &error))
         return fail_store (error);
       if (key_id != 0)
-        g_string_append_printf (out, _ ("No budget for API key %" G_GINT64_FORMAT "\n"), key_id);
+        g_string_append_printf (out, _ ("No budget for API key %" PRId64 "\n"), key_id);
       else
         g_string_append_printf (out, _ ("No budget for %s\n"), account.email);
     }
@@ -467,10 +468,10 @@ append_table (Account *account,
 
           if (line->name[0] != '\0')
             /* Translators: an API key: "alpha (12)" */
-            name = g_strdup_printf (_ ("%s (%" G_GINT64_FORMAT ")"), clean, line->key_id);
+            name = g_strdup_printf (_ ("%s (%" PRId64 ")"), clean, line->key_id);
           else
             /* Translators: an API key the server no longer lists */
-            name = g_strdup_printf (_ ("deleted key (%" G_GINT64_FORMAT ")"), line->key_id);
+            name = g_strdup_printf (_ ("deleted key (%" PRId64 ")"), line->key_id);
           tally_cli_table_add_row (keys, name, key_billed, key_budget, key_forecast, describe_state (line));
         }
       tally_cli_table_render (keys, out);
