@@ -15,6 +15,7 @@
 #include "tally-dashboard-page.h"
 #include "tally-dashboard.h"
 #include "tally-key-cost-row.h"
+#include "tally-month-budget.h"
 #include "tally-pie-chart.h"
 #include "tally-trend-chart.h"
 #include "tally-dashboard-stats.h"
@@ -44,6 +45,7 @@ struct _TallyDashboardPage
   TallyStatCard *today_cost_card;
   TallyStatCard *throughput_card;
   TallyStatCard *keys_card;
+  TallyStatCard *month_card;
   GtkLabel *server_time_label;
   GtkLabel *updated_label;
   GtkStack *content_stack;
@@ -63,6 +65,8 @@ struct _TallyDashboardPage
   /* Owned References */
   TallySession *session;
   GSignalGroup *session_signals;
+  TallyMonthBudget *month_budget;
+  GSignalGroup *month_signals;
   TallyDashboard *dashboard;
   GSignalGroup *dashboard_signals;
 
@@ -122,6 +126,53 @@ update_user (TallyDashboardPage *self)
 
 /* The "right now" strip: today so far, throughput and keys (the session's
  * dashboard stats; they do not follow the range). */
+/* "This Month": the month's billed cost so far, and "On pace for $412 of
+ * $300" (the forecast against the budget), in the error colour when it is
+ * over; the tooltip says how the forecast is made. */
+static void
+update_month (TallyDashboardPage *self)
+{
+  TallyForecast *forecast = self->month_budget != NULL ? tally_month_budget_get_forecast (self->month_budget) : NULL;
+  const TallyNumberStyle *style = tally_number_style_locale ();
+  g_autofree char *value = NULL;
+  g_autofree char *pace = NULL;
+  g_autofree char *caption = NULL;
+  g_autofree char *method = NULL;
+  double budget;
+
+  if (forecast == NULL)
+    {
+      set_card (self->month_card, NULL, NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->month_card), NULL);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->month_card), "over-budget");
+      return;
+    }
+
+  budget = tally_month_budget_get_budget (self->month_budget);
+  value = tally_format_cost_styled (tally_forecast_get_month_to_date (forecast), style);
+  pace = tally_format_cost_styled (tally_forecast_get_forecast (forecast), style);
+  if (budget > 0)
+    {
+      g_autofree char *of = tally_format_cost_styled (budget, style);
+
+      /* Translators: the month-end forecast and the monthly budget: "On pace for $412.00 of $300.00" */
+      caption = g_strdup_printf (_ ("On pace for %s of %s"), pace, of);
+    }
+  else
+    {
+      /* Translators: the month-end forecast without a budget: "On pace for $412.00" */
+      caption = g_strdup_printf (_ ("On pace for %s"), pace);
+    }
+  set_card (self->month_card, value, caption);
+
+  method = tally_forecast_describe_method (forecast);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->month_card), method);
+  if (tally_month_budget_get_over (self->month_budget))
+    gtk_widget_add_css_class (GTK_WIDGET (self->month_card), "over-budget");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->month_card), "over-budget");
+}
+
 static void
 update_stats (TallyDashboardPage *self)
 {
@@ -615,6 +666,10 @@ tally_dashboard_page_dispose (GObject *object)
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
   g_clear_object (&self->session_signals);
+  if (self->month_signals != NULL)
+    g_signal_group_set_target (self->month_signals, NULL);
+  g_clear_object (&self->month_signals);
+  g_clear_object (&self->month_budget);
   if (self->dashboard_signals != NULL)
     g_signal_group_set_target (self->dashboard_signals, NULL);
   g_clear_object (&self->dashboard_signals);
@@ -711,6 +766,7 @@ tally_dashboard_page_class_init (TallyDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, cards_box);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, balance_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, today_cost_card);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, month_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, throughput_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, keys_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, server_time_label);
@@ -746,6 +802,10 @@ tally_dashboard_page_init (TallyDashboardPage *self)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     gtk_widget_set_focusable (child, FALSE);
+
+  self->month_signals = g_signal_group_new (TALLY_TYPE_MONTH_BUDGET);
+  g_signal_group_connect_object (self->month_signals, "notify::forecast", G_CALLBACK (update_month), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->month_signals, "notify::budget", G_CALLBACK (update_month), self, G_CONNECT_SWAPPED);
 
   self->session_signals = g_signal_group_new (TALLY_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::user",
@@ -843,10 +903,24 @@ tally_dashboard_page_set_session (TallyDashboardPage *self,
   if (!g_set_object (&self->session, session))
     return;
 
+  g_clear_object (&self->month_budget);
+  if (session != NULL)
+    self->month_budget = tally_month_budget_new (session);
+  g_signal_group_set_target (self->month_signals, self->month_budget);
+  update_month (self);
+
   g_signal_group_set_target (self->session_signals, session);
   update_all (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+TallyMonthBudget *
+tally_dashboard_page_get_month_budget (TallyDashboardPage *self)
+{
+  g_return_val_if_fail (TALLY_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->month_budget;
 }
 
 TallyDashboard *

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "tally-dashboard.h"
+#include "tally-month-budget.h"
 #include "tally-session.h"
 #include "tally-trend-chart-draw.h"
 
@@ -30,5 +31,8 @@ void tally_dashboard_page_set_series (TallyDashboardPage *self,
                                       TallyTrendSeries series);
 /* "filled": TRUE once a frame with every value in has been painted. */
 gboolean tally_dashboard_page_get_filled (TallyDashboardPage *self);
+
+/* This month's billed cost, forecast and budget (NULL without a session). */
+TallyMonthBudget *tally_dashboard_page_get_month_budget (TallyDashboardPage *self);
 
 G_END_DECLS

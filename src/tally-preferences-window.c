@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "tally-a11y.h"
+#include "tally-budget-store.h"
 #include "tally-preferences-window.h"
 #include "tally-trend-chart.h"
 #include "tally-user.h"
@@ -27,10 +28,13 @@ struct _TallyPreferencesWindow
   AdwComboRow *style_row;
   AdwComboRow *auto_refresh_row;
   AdwComboRow *series_row;
+  AdwEntryRow *budget_row;
 
   /* Owned References */
   TallySession *session;
   GSignalGroup *session_signals;
+  TallyMonthBudget *month_budget;
+  GSignalGroup *budget_signals;
   GSettings *settings;
 };
 
@@ -213,6 +217,41 @@ update_account (TallyPreferencesWindow *self)
   gtk_widget_set_sensitive (self->logout_button, logged_in);
 }
 
+/* The budget as typed ("300", "12.5"); empty without one. */
+static void
+update_budget (TallyPreferencesWindow *self)
+{
+  double budget = self->month_budget != NULL ? tally_month_budget_get_budget (self->month_budget) : 0;
+  char text[G_ASCII_DTOSTR_BUF_SIZE] = "";
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->budget_row), self->month_budget != NULL);
+  if (budget > 0)
+    g_ascii_formatd (text, sizeof text, "%.2f", budget);
+  gtk_editable_set_text (GTK_EDITABLE (self->budget_row), text);
+}
+
+static void
+budget_apply_cb (TallyPreferencesWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->budget_row));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  double usd = 0;
+
+  if (self->month_budget == NULL)
+    return;
+  if (stripped[0] != '\0' && !tally_budget_parse_amount (stripped, &usd))
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_ ("A budget is an amount in US dollars above 0, such as 300 or 12.50")));
+      update_budget (self);
+      return;
+    }
+  if (!tally_month_budget_set_budget (self->month_budget, usd, &error))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+  update_budget (self);
+}
+
 static void
 logout_clicked_cb (TallyPreferencesWindow *self)
 {
@@ -289,6 +328,10 @@ tally_preferences_window_dispose (GObject *object)
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
   g_clear_object (&self->session_signals);
+  if (self->budget_signals != NULL)
+    g_signal_group_set_target (self->budget_signals, NULL);
+  g_clear_object (&self->budget_signals);
+  g_clear_object (&self->month_budget);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -409,6 +452,22 @@ tally_preferences_window_init (TallyPreferencesWindow *self)
   self->user_name_row = add_value_row (self->account_group, _ ("User Name"));
   adw_preferences_page_add (page, self->account_group);
 
+  /* Budget */
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _ ("Budget"));
+  adw_preferences_group_set_description (group, _ ("The dashboard compares this month’s billed cost and its month-end forecast with it; `tally budget` uses the same budget"));
+  self->budget_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->budget_row), _ ("Monthly Budget in US Dollars"));
+  adw_entry_row_set_show_apply_button (self->budget_row, TRUE);
+  adw_entry_row_set_input_purpose (self->budget_row, GTK_INPUT_PURPOSE_NUMBER);
+  gtk_widget_set_name (GTK_WIDGET (self->budget_row), "budget-row");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->budget_row), FALSE);
+  g_signal_connect_object (self->budget_row, "apply", G_CALLBACK (budget_apply_cb), self, G_CONNECT_SWAPPED);
+  adw_preferences_group_add (group, GTK_WIDGET (self->budget_row));
+  adw_preferences_page_add (page, group);
+  self->budget_signals = g_signal_group_new (TALLY_TYPE_MONTH_BUDGET);
+  g_signal_group_connect_object (self->budget_signals, "notify::budget", G_CALLBACK (update_budget), self, G_CONNECT_SWAPPED);
+
   /* Appearance */
   group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (group, _ ("Appearance"));
@@ -470,6 +529,19 @@ tally_preferences_window_new (GtkWindow *parent,
                        "transient-for", parent,
                        "session", session,
                        NULL);
+}
+
+void
+tally_preferences_window_set_month_budget (TallyPreferencesWindow *self,
+                                           TallyMonthBudget *month_budget)
+{
+  g_return_if_fail (TALLY_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (month_budget == NULL || TALLY_IS_MONTH_BUDGET (month_budget));
+
+  if (!g_set_object (&self->month_budget, month_budget))
+    return;
+  g_signal_group_set_target (self->budget_signals, month_budget);
+  update_budget (self);
 }
 
 TallySession *

@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 
+#include "tally-month-budget.h"
 #include "tally-session.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,9 @@ G_DECLARE_FINAL_TYPE (TallyPreferencesWindow, tally_preferences_window, TALLY, P
 /* A new preferences window for @session, transient for @parent (may be NULL).
  * "Log Out" activates "win.logout" on @parent (or, without a parent that has
  * it, logs @session out) and closes the window. */
+/* The account's budget (the dashboard's); the Budget row edits it. */
+void tally_preferences_window_set_month_budget (TallyPreferencesWindow *self,
+                                                TallyMonthBudget *month_budget);
 GtkWindow *tally_preferences_window_new (GtkWindow *parent,
                                          TallySession *session);
 TallySession *tally_preferences_window_get_session (TallyPreferencesWindow *self);

@@ -415,6 +415,8 @@ preferences_action (GtkWidget *widget,
   TallyWindow *self = TALLY_WINDOW (widget);
   GtkWindow *preferences = tally_preferences_window_new (GTK_WINDOW (self), self->session);
 
+  tally_preferences_window_set_month_budget (TALLY_PREFERENCES_WINDOW (preferences),
+                                             tally_dashboard_page_get_month_budget (self->dashboard_page));
   gtk_window_present (preferences);
 }
 
