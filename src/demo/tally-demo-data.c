@@ -216,7 +216,7 @@ init_subscriptions (TallyDemoData *data,
 }
 
 /* Today's servers' key quotas: "default" at about 90 % of a quota in whole
- * $10 over everything it has billed, with a 1-day and a 7-day limit; the CI
+ * dollars over everything it has billed, with a 1-day and a 7-day limit; the CI
  * key expiring in 2 days and 6 hours; "gemini-batch" with a 5-hour limit. */
 static void
 init_key_quotas (TallyDemoData *data,
@@ -233,7 +233,7 @@ init_key_quotas (TallyDemoData *data,
         billed += costs.actual;
       }
 
-  data->keys[0].quota = MAX ((billed * 10 / 9 + 10 * USD_UNITS - 1) / (10 * USD_UNITS), 1) * 10 * USD_UNITS;
+  data->keys[0].quota = MAX ((billed * 10 / 9 + USD_UNITS - 1) / USD_UNITS, 1) * USD_UNITS;
   data->keys[0].rate_limits[1] = 5 * USD_UNITS;
   data->keys[0].rate_limits[2] = 30 * USD_UNITS;
   data->keys[2].expires_at = now_s + 2 * SECONDS_PER_DAY + 6 * 3600;
