@@ -198,4 +198,7 @@ int tally_cli_run_report_pdf (Cli *cli);
 /* tally-cli-stats.c */
 int tally_cli_run_stats (Cli *cli);
 
+/* tally-cli-subscriptions.c */
+int tally_cli_run_subscriptions (Cli *cli);
+
 G_END_DECLS
