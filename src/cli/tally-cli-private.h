@@ -6,7 +6,8 @@
  * tally-cli-output.c: stdout, tables, CSV and JSON; tally-cli-auth.c:
  * connecting, login and logout; tally-cli-usage.c: summary, keys, trend and
  * models; tally-cli-logs.c: logs and the PDF report; tally-cli-stats.c: the
- * totals of a filter; tally-cli-args.c: `tally --help`, `--version`, stray
+ * totals of a filter; tally-cli-subscriptions.c: the subscription windows;
+ * tally-cli-args.c: `tally --help`, `--version`, stray
  * words, `--key` by name, the default range.
  */
 
