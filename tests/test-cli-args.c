@@ -123,7 +123,7 @@ generation_of (gconstpointer data)
 static void
 test_help (void)
 {
-  static const char *const commands[] = { "login", "logout", "summary", "keys", "trend", "models", "logs", "report", "help" };
+  static const char *const commands[] = { "login", "logout", "summary", "keys", "trend", "models", "logs", "subscriptions", "report", "help" };
   Result help = { 0 };
   Result h = { 0 };
   Result overview = { 0 };
@@ -134,7 +134,8 @@ test_help (void)
                                              "  tally --version\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *line = g_strdup_printf ("\n  %-9s", commands[i]);
+      /* the names in a column as wide as the longest ("subscriptions") and two spaces */
+      g_autofree char *line = g_strdup_printf ("\n  %-15s", commands[i]);
 
       g_assert_nonnull (strstr (help.out, line));
     }

@@ -1590,6 +1590,119 @@ test_trend_dst_day (Fixture *f,
   }
 }
 
+/* ------------------------------------------------------------ subscriptions */
+
+static void
+assert_same_time (JsonObject *printed,
+                  JsonObject *server,
+                  const char *member)
+{
+  g_autoptr (GDateTime) a = g_date_time_new_from_iso8601 (json_object_get_string_member (printed, member), NULL);
+  g_autoptr (GDateTime) e = g_date_time_new_from_iso8601 (json_object_get_string_member (server, member), NULL);
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (e);
+  g_assert_true (g_date_time_equal (a, e));
+  g_assert_cmpint (g_date_time_get_utc_offset (a), ==, g_date_time_get_utc_offset (e));
+}
+
+static void
+test_subscriptions_json (Fixture *f,
+                         gconstpointer data)
+{
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
+  Run run = {
+    0,
+  };
+  g_autoptr (JsonNode) raw = tally_test_demo_fetch_raw (&f->demo, "GET", "/subscriptions/progress", NULL);
+  g_autoptr (JsonNode) out = NULL;
+  JsonArray *items = json_node_get_array (raw);
+  JsonArray *printed;
+  const char *windows[] = { "daily", "weekly", "monthly" };
+  const char *numbers[] = { "limit_usd", "used_usd", "remaining_usd", "percentage" };
+
+  run_tally (f, &options, &run, "subscriptions", "--json", "--server", tally_demo_server_get_url (f->demo.server));
+  assert_ok (&run);
+  out = parse_json (run.out);
+  printed = json_node_get_array (out);
+  g_assert_cmpuint (json_array_get_length (printed), ==, json_array_get_length (items));
+  g_assert_cmpuint (json_array_get_length (printed), ==, 2);
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *e = json_object_get_object_member (json_array_get_object_element (items, i), "progress");
+      JsonObject *a = json_array_get_object_element (printed, i);
+
+      g_assert_cmpint (json_object_get_int_member (a, "id"), ==, json_object_get_int_member (e, "id"));
+      g_assert_cmpstr (json_object_get_string_member (a, "group_name"), ==, json_object_get_string_member (e, "group_name"));
+      g_assert_cmpint (json_object_get_int_member (a, "expires_in_days"), ==, json_object_get_int_member (e, "expires_in_days"));
+      assert_same_time (a, e, "expires_at");
+      for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+        {
+          JsonObject *ew, *aw;
+
+          /* absent stays absent */
+          g_assert_cmpint (json_object_has_member (a, windows[w]), ==, json_object_has_member (e, windows[w]));
+          if (!json_object_has_member (e, windows[w]))
+            continue;
+          ew = json_object_get_object_member (e, windows[w]);
+          aw = json_object_get_object_member (a, windows[w]);
+          for (guint n = 0; n < G_N_ELEMENTS (numbers); n++)
+            g_assert_cmpfloat (json_object_get_double_member (aw, numbers[n]), ==, json_object_get_double_member (ew, numbers[n]));
+          g_assert_cmpint (json_object_get_int_member (aw, "resets_in_seconds"), ==, json_object_get_int_member (ew, "resets_in_seconds"));
+          assert_same_time (aw, ew, "window_start");
+          assert_same_time (aw, ew, "resets_at");
+        }
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (a, "subscription"), "group_id"), ==,
+                       json_object_get_int_member (json_object_get_object_member (json_array_get_object_element (items, i), "subscription"), "group_id"));
+    }
+  g_assert_false (json_object_has_member (json_array_get_object_element (printed, 1), "daily"));
+
+  run_clear (&run);
+}
+
+static void
+test_subscriptions_table (Fixture *f,
+                          gconstpointer data)
+{
+  RunOptions options = { f->demo.token, NULL, 0, 0 };
+  Run run = {
+    0,
+  };
+  g_auto (GStrv) lines = NULL;
+
+  run_tally (f, &options, &run, "subscriptions", "--server", tally_demo_server_get_url (f->demo.server));
+  assert_ok (&run);
+  lines = g_strsplit (run.out, "\n", -1);
+
+  /* a header, three windows of Claude Max, one of GPT Plus */
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+  g_assert_cmpstr (lines[5], ==, "");
+  g_assert_true (g_str_has_prefix (lines[0], "Group"));
+  g_assert_nonnull (strstr (lines[1], "Claude Max 订阅"));
+  g_assert_nonnull (strstr (lines[1], "Daily"));
+  g_assert_nonnull (strstr (lines[1], "$50.0000     $50.0000    $0.0000  100.0%  used up"));
+  g_assert_nonnull (strstr (lines[1], "2026-01-15 00:00:00 +08:00  2026-01-16 00:00:00 +08:00 (resets in 12 h)"));
+  g_assert_nonnull (strstr (lines[1], "expires in 5 days (2026-01-21 00:00:00 +08:00)"));
+  g_assert_nonnull (strstr (lines[2], "Weekly"));
+  g_assert_nonnull (strstr (lines[2], "$255.0000    $300.0000   $45.0000   85.0%  nearly used up"));
+  g_assert_nonnull (strstr (lines[2], "(resets in 4 days 12 h)"));
+  g_assert_nonnull (strstr (lines[3], "Monthly"));
+  g_assert_nonnull (strstr (lines[3], "$400.0000  $1,000.0000  $600.0000   40.0%"));
+  g_assert_null (strstr (lines[3], "used up"));
+  g_assert_nonnull (strstr (lines[4], "GPT Plus 订阅"));
+  g_assert_nonnull (strstr (lines[4], "Monthly"));
+  g_assert_nonnull (strstr (lines[4], "$20.0000    $100.0000   $80.0000   20.0%"));
+  g_assert_nonnull (strstr (lines[4], "expires in 40 days (2026-02-25 00:00:00 +08:00)"));
+  g_assert_null (strstr (run.out, "\033"));
+  run_clear (&run);
+
+  run_tally (f, NULL, &run, "help");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "\n  subscriptions  Subscription windows"));
+  run_clear (&run);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -1624,6 +1737,8 @@ main (int argc,
   g_test_add ("/cli/logout-revokes", Fixture, NULL, fixture_setup, test_logout_revokes, fixture_teardown);
   g_test_add ("/cli/help", Fixture, NULL, fixture_setup, test_help, fixture_teardown);
   g_test_add ("/cli/demo", Fixture, NULL, fixture_setup, test_demo, fixture_teardown);
+  TALLY_TEST_ADD_GENERATIONS ("/cli/subscriptions", "json", Fixture, fixture_setup, test_subscriptions_json, fixture_teardown);
+  TALLY_TEST_ADD_GENERATIONS ("/cli/subscriptions", "table", Fixture, fixture_setup, test_subscriptions_table, fixture_teardown);
 
   return g_test_run ();
 }

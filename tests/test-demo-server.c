@@ -1760,6 +1760,225 @@ test_captcha (void)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* Subscriptions and quotas (API-2026.md §5)                                */
+
+static void
+assert_window (JsonObject *progress,
+               const char *name,
+               double limit,
+               double used,
+               double remaining,
+               double percentage,
+               const char *window_start,
+               const char *resets_at,
+               gint64 resets_in_seconds)
+{
+  JsonObject *window = json_object_get_object_member (progress, name);
+
+  g_assert_nonnull (window);
+  g_assert_cmpuint (json_object_get_size (window), ==, 7);
+  g_assert_cmpfloat (json_object_get_double_member (window, "limit_usd"), ==, limit);
+  g_assert_cmpfloat (json_object_get_double_member (window, "used_usd"), ==, used);
+  g_assert_cmpfloat (json_object_get_double_member (window, "remaining_usd"), ==, remaining);
+  g_assert_cmpfloat (json_object_get_double_member (window, "percentage"), ==, percentage);
+  g_assert_cmpstr (json_object_get_string_member (window, "window_start"), ==, window_start);
+  g_assert_cmpstr (json_object_get_string_member (window, "resets_at"), ==, resets_at);
+  g_assert_cmpint (json_object_get_int_member (window, "resets_in_seconds"), ==, resets_in_seconds);
+}
+
+static void
+test_subscriptions (gconstpointer data)
+{
+  TallyDemoGeneration generation = GPOINTER_TO_UINT (data);
+  g_autoptr (TallyDemoServer) server = start_server_of (SEED, generation);
+  g_autofree char *token = login (server);
+  const char *lists[] = { "/api/v1/subscriptions", "/api/v1/subscriptions/active" };
+  Reply *reply;
+  JsonArray *items;
+  JsonObject *item, *sub, *progress;
+
+  /* the same handler since December 2025: the same answer in both generations */
+  reply = get (server, "/api/v1/subscriptions/progress", token);
+  g_assert_cmpuint (reply->status, ==, 200);
+  items = json_object_get_array_member (root (reply), "data");
+  g_assert_cmpuint (json_array_get_length (items), ==, 2);
+
+  item = json_array_get_object_element (items, 0);
+  sub = json_object_get_object_member (item, "subscription");
+  progress = json_object_get_object_member (item, "progress");
+  g_assert_cmpint (json_object_get_int_member (sub, "id"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (sub, "group_id"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sub, "group"), "name"), ==, "Claude Max 订阅");
+  g_assert_cmpint (json_object_get_int_member (progress, "id"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (progress, "group_name"), ==, "Claude Max 订阅");
+  g_assert_cmpstr (json_object_get_string_member (progress, "expires_at"), ==, "2026-01-21T00:00:00+08:00");
+  g_assert_cmpint (json_object_get_int_member (progress, "expires_in_days"), ==, 5);
+  /* used up: remaining 0, percentage 100 */
+  assert_window (progress, "daily", 50, 50, 0, 100, "2026-01-15T00:00:00+08:00", "2026-01-16T00:00:00+08:00", 12 * 3600);
+  assert_window (progress, "weekly", 300, 255, 45, 85, "2026-01-13T00:00:00+08:00", "2026-01-20T00:00:00+08:00", 108 * 3600);
+  /* 30 days, rolling: not the calendar month */
+  assert_window (progress, "monthly", 1000, 400, 600, 40, "2026-01-04T00:00:00+08:00", "2026-02-03T00:00:00+08:00", 444 * 3600);
+
+  item = json_array_get_object_element (items, 1);
+  sub = json_object_get_object_member (item, "subscription");
+  progress = json_object_get_object_member (item, "progress");
+  g_assert_cmpint (json_object_get_int_member (progress, "id"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (progress, "group_name"), ==, "GPT Plus 订阅");
+  g_assert_cmpint (json_object_get_int_member (progress, "expires_in_days"), ==, 40);
+  /* no daily or weekly limit, windows not started: absent, not null */
+  g_assert_false (json_object_has_member (progress, "daily"));
+  g_assert_false (json_object_has_member (progress, "weekly"));
+  g_assert_cmpuint (json_object_get_size (progress), ==, 5);
+  assert_window (progress, "monthly", 100, 20, 80, 20, "2026-01-09T00:00:00+08:00", "2026-02-08T00:00:00+08:00", 564 * 3600);
+  g_assert_true (json_node_is_null (json_object_get_member (sub, "daily_window_start")));
+  g_assert_true (json_node_is_null (json_object_get_member (sub, "weekly_window_start")));
+  g_assert_cmpfloat (json_object_get_double_member (sub, "monthly_usage_usd"), ==, 20);
+  reply_free (reply);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      reply = get (server, lists[i], token);
+      g_assert_cmpuint (reply->status, ==, 200);
+      items = json_object_get_array_member (root (reply), "data");
+      g_assert_cmpuint (json_array_get_length (items), ==, 2);
+      sub = json_array_get_object_element (items, 0);
+      g_assert_cmpint (json_object_get_int_member (sub, "user_id"), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (sub, "status"), ==, "active");
+      g_assert_cmpstr (json_object_get_string_member (sub, "starts_at"), ==, "2025-12-21T00:00:00+08:00");
+      g_assert_cmpstr (json_object_get_string_member (sub, "expires_at"), ==, "2026-01-21T00:00:00+08:00");
+      g_assert_cmpstr (json_object_get_string_member (sub, "daily_window_start"), ==, "2026-01-15T00:00:00+08:00");
+      g_assert_cmpfloat (json_object_get_double_member (sub, "daily_usage_usd"), ==, 50);
+      g_assert_cmpfloat (json_object_get_double_member (sub, "weekly_usage_usd"), ==, 255);
+      g_assert_cmpfloat (json_object_get_double_member (sub, "monthly_usage_usd"), ==, 400);
+      g_assert_false (json_object_has_member (sub, "revoked_at"));
+      reply_free (reply);
+    }
+
+  /* per-platform quotas: today's servers only */
+  reply = get (server, "/api/v1/user/platform-quotas", token);
+  if (generation == TALLY_DEMO_GENERATION_2025)
+    {
+      g_assert_cmpuint (reply->status, ==, 404);
+      g_assert_cmpstr (reply->body, ==, "404 page not found");
+    }
+  else
+    {
+      JsonObject *quota;
+
+      items = json_object_get_array_member (data_object (reply), "platform_quotas");
+      g_assert_cmpuint (json_array_get_length (items), ==, 2);
+      quota = json_array_get_object_element (items, 0);
+      g_assert_cmpstr (json_object_get_string_member (quota, "platform"), ==, "anthropic");
+      g_assert_cmpfloat (json_object_get_double_member (quota, "daily_limit_usd"), ==, 20);
+      g_assert_cmpfloat (json_object_get_double_member (quota, "daily_usage_usd"), >, 0);
+      g_assert_cmpstr (json_object_get_string_member (quota, "daily_window_resets_at"), ==, "2026-01-16T00:00:00+08:00");
+      g_assert_true (json_node_is_null (json_object_get_member (quota, "weekly_limit_usd")));
+      g_assert_true (json_node_is_null (json_object_get_member (quota, "weekly_window_resets_at")));
+      /* 2026-01-15 is a Thursday; the month ends on the 31st */
+      g_assert_cmpstr (json_object_get_string_member (quota, "monthly_window_resets_at"), ==, "2026-02-01T00:00:00+08:00");
+      g_assert_cmpfloat (json_object_get_double_member (quota, "monthly_usage_usd"), >=,
+                         json_object_get_double_member (quota, "daily_usage_usd"));
+      quota = json_array_get_object_element (items, 1);
+      g_assert_cmpstr (json_object_get_string_member (quota, "platform"), ==, "openai");
+      g_assert_cmpstr (json_object_get_string_member (quota, "weekly_window_resets_at"), ==, "2026-01-19T00:00:00+08:00");
+      g_assert_true (json_node_is_null (json_object_get_member (quota, "daily_limit_usd")));
+    }
+  reply_free (reply);
+
+  g_assert_finalize_object (g_steal_pointer (&server));
+}
+
+static JsonObject *
+find_key (JsonArray *keys,
+          gint64 id)
+{
+  for (guint i = 0; i < json_array_get_length (keys); i++)
+    if (json_object_get_int_member (json_array_get_object_element (keys, i), "id") == id)
+      return json_array_get_object_element (keys, i);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_key_quotas (gconstpointer data)
+{
+  TallyDemoGeneration generation = GPOINTER_TO_UINT (data);
+  g_autoptr (TallyDemoServer) server = start_server_of (SEED, generation);
+  g_autofree char *token = login (server);
+  g_autoptr (Reply) reply = get (server, "/api/v1/keys?page_size=100", token);
+  JsonArray *keys = json_object_get_array_member (data_object (reply), "items");
+  JsonObject *key;
+  const char *members[] = { "quota", "quota_used", "expires_at", "rate_limit_5h", "usage_5h", "window_5h_start" };
+
+  if (generation == TALLY_DEMO_GENERATION_2025)
+    {
+      for (guint i = 0; i < json_array_get_length (keys); i++)
+        for (guint j = 0; j < G_N_ELEMENTS (members); j++)
+          g_assert_false (json_object_has_member (json_array_get_object_element (keys, i), members[j]));
+      g_assert_finalize_object (g_steal_pointer (&server));
+      return;
+    }
+
+  /* "default": about 90 % of a quota in whole dollars, what it billed in total */
+  key = find_key (keys, 1);
+  {
+    double quota = json_object_get_double_member (key, "quota");
+    double used = json_object_get_double_member (key, "quota_used");
+    g_autoptr (Reply) usage = post (server, "/api/v1/usage/dashboard/api-keys-usage", token, "{\"api_key_ids\":[1]}");
+    JsonObject *stats = json_object_get_object_member (json_object_get_object_member (data_object (usage), "stats"), "1");
+
+    g_assert_cmpfloat (fmod (quota, 1), ==, 0);
+    g_assert_cmpfloat (used / quota, >=, 0.8);
+    g_assert_cmpfloat (used / quota, <, 1.0);
+    g_assert_cmpfloat_with_epsilon (used, json_object_get_double_member (stats, "total_actual_cost"), 1e-6);
+  }
+  g_assert_cmpstr (json_object_get_string_member (key, "status"), ==, "active");
+  g_assert_true (json_node_is_null (json_object_get_member (key, "expires_at")));
+  g_assert_cmpfloat (json_object_get_double_member (key, "rate_limit_5h"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (key, "rate_limit_1d"), ==, 5);
+  g_assert_cmpfloat (json_object_get_double_member (key, "rate_limit_7d"), ==, 30);
+  g_assert_cmpfloat (json_object_get_double_member (key, "usage_5h"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (key, "usage_1d"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (key, "usage_7d"), >=, json_object_get_double_member (key, "usage_1d"));
+  g_assert_true (json_node_is_null (json_object_get_member (key, "window_5h_start")));
+  g_assert_false (json_object_has_member (key, "reset_5h_at"));
+  {
+    g_autoptr (GDateTime) start = g_date_time_new_from_iso8601 (json_object_get_string_member (key, "window_1d_start"), NULL);
+    g_autoptr (GDateTime) reset = g_date_time_new_from_iso8601 (json_object_get_string_member (key, "reset_1d_at"), NULL);
+
+    /* the window began with the key's first request of the last day */
+    g_assert_cmpint (g_date_time_difference (reset, start), ==, G_TIME_SPAN_DAY);
+    g_assert_cmpint (g_date_time_to_unix (start), >=, NOW - 86400);
+    g_assert_cmpint (g_date_time_to_unix (start), <=, NOW);
+  }
+
+  /* the CI key expires in 2 days and 6 hours */
+  key = find_key (keys, 3);
+  g_assert_cmpstr (json_object_get_string_member (key, "expires_at"), ==, "2026-01-17T18:00:00+08:00");
+  g_assert_cmpfloat (json_object_get_double_member (key, "quota"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (key, "quota_used"), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *windows[] = { "5h", "1d", "7d" };
+      g_autofree char *start = g_strdup_printf ("window_%s_start", windows[i]);
+      g_autofree char *reset = g_strdup_printf ("reset_%s_at", windows[i]);
+
+      g_assert_true (json_node_is_null (json_object_get_member (key, start)));
+      g_assert_false (json_object_has_member (key, reset));
+    }
+
+  /* the nested key of a usage row has none of it */
+  {
+    g_autoptr (Reply) rows = get (server, "/api/v1/usage?page_size=1", token);
+    JsonObject *row = json_array_get_object_element (json_object_get_array_member (data_object (rows), "items"), 0);
+
+    g_assert_false (json_object_has_member (json_object_get_object_member (row, "api_key"), "quota"));
+  }
+
+  g_assert_finalize_object (g_steal_pointer (&server));
+}
+
 int
 main (int argc,
       char *argv[])
@@ -1791,6 +2010,10 @@ main (int argc,
   g_test_add_func ("/demo-server/zone/near-midnight", test_zone_near_midnight);
   g_test_add_func ("/demo-server/zone/settings-2025", test_settings_2025);
   g_test_add_func ("/demo-server/captcha", test_captcha);
+  g_test_add_data_func ("/demo-server/subscriptions", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_subscriptions);
+  g_test_add_data_func ("/demo-server/subscriptions-2025", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_subscriptions);
+  g_test_add_data_func ("/demo-server/key-quotas", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_key_quotas);
+  g_test_add_data_func ("/demo-server/key-quotas-2025", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_key_quotas);
 
   shared_session = soup_session_new ();
   ret = g_test_run ();

@@ -7,6 +7,7 @@
  * connecting, login and logout; tally-cli-usage.c: summary, keys, trend and
  * models; tally-cli-logs.c: logs and the PDF report; tally-cli-stats.c: the
  * totals of a filter; tally-cli-budget.c: budgets and the forecast;
+ * tally-cli-subscriptions.c: the subscription windows;
  * tally-cli-args.c: `tally --help`, `--version`, stray
  * words, `--key` by name, the default range.
  */
@@ -215,5 +216,7 @@ int tally_cli_run_stats (Cli *cli);
 /* Before connecting: --set, --clear and --key make sense together. */
 int tally_cli_validate_budget (Cli *cli);
 int tally_cli_run_budget (Cli *cli);
+/* tally-cli-subscriptions.c */
+int tally_cli_run_subscriptions (Cli *cli);
 
 G_END_DECLS

@@ -203,6 +203,7 @@ static const CliCommand commands[] = {
   { "logs", N_ ("Every request of a filter"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_CSV | OPT_JSON | OPT_OUTPUT, tally_cli_run_logs },
   { "stats", N_ ("The totals of a filter: cost, requests and tokens"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_FILTERS | OPT_JSON | OPT_OUTPUT, tally_cli_run_stats },
   { "budget", N_ ("The month's billed cost against a monthly budget, and the month-end forecast"), OPT_SERVER | OPT_DEMO | OPT_KEY | OPT_BUDGET | OPT_JSON | OPT_OUTPUT, tally_cli_run_budget },
+  { "subscriptions", N_ ("Subscription windows: used, limit, remaining and when each resets"), OPT_SERVER | OPT_DEMO | OPT_JSON | OPT_OUTPUT, tally_cli_run_subscriptions },
   { "report", N_ ("A one-page PDF summary of a range: totals, daily chart, models and keys"), OPT_SERVER | OPT_DEMO | OPT_RANGE | OPT_PDF | OPT_OUTPUT, tally_cli_run_report_pdf },
   { "help", N_ ("Show help for a command"), 0, run_help },
 };
@@ -314,11 +315,16 @@ void
 tally_cli_print_overview (void)
 {
   g_autoptr (GString) out = g_string_new (NULL);
+  int width = 0;
+
+  /* the names in a column as wide as the longest and two spaces */
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    width = MAX (width, (int) strlen (commands[i].name) + 2);
 
   g_string_append (out, _ ("Usage:\n  tally COMMAND [OPTION…]\n  tally [--demo] [--server URL]   open the window\n  tally --version\n\n"));
   g_string_append (out, _ ("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (out, "  %-9s%s\n", commands[i].name, _ (commands[i].summary));
+    g_string_append_printf (out, "  %-*s%s\n", width, commands[i].name, _ (commands[i].summary));
   g_string_append (out, "\n");
   g_string_append (out, _ ("Run `tally help COMMAND` or `tally COMMAND --help` for its options.\n"));
   g_string_append (out, _ ("Exit status: 0 done, 1 bad arguments, 2 authentication, "

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "tally-model-json.h"
@@ -28,6 +30,24 @@ struct _TallyApiKey
 
   TallyGroup *group;
   char *masked_key;
+
+  /* today's servers only (quota_fields) */
+  gboolean has_quota;
+  double quota;
+  double quota_used;
+  GDateTime *expires_at;
+  double rate_limit_5h;
+  double rate_limit_1d;
+  double rate_limit_7d;
+  double usage_5h;
+  double usage_1d;
+  double usage_7d;
+  GDateTime *window_5h_start;
+  GDateTime *window_1d_start;
+  GDateTime *window_7d_start;
+  GDateTime *reset_5h_at;
+  GDateTime *reset_1d_at;
+  GDateTime *reset_7d_at;
 };
 
 G_DEFINE_FINAL_TYPE (TallyApiKey, tally_api_key, G_TYPE_OBJECT)
@@ -40,6 +60,26 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyApiKey, group_id, INT_NULLABLE, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyApiKey, created_at, TIME, TALLY_FIELD_REQUIRED),
   TALLY_FIELD (TallyApiKey, updated_at, TIME, TALLY_FIELD_REQUIRED),
+};
+
+/* Decoded when the key has "quota" (today's servers), written back only
+ * then; unknown (NAN, NULL) otherwise. */
+static const TallyField quota_fields[] = {
+  TALLY_FIELD (TallyApiKey, quota, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, quota_used, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, expires_at, TIME, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyApiKey, rate_limit_5h, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, rate_limit_1d, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, rate_limit_7d, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, usage_5h, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, usage_1d, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, usage_7d, DOUBLE_NULLABLE, TALLY_FIELD_REQUIRED),
+  TALLY_FIELD (TallyApiKey, window_5h_start, TIME, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyApiKey, window_1d_start, TIME, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyApiKey, window_7d_start, TIME, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyApiKey, reset_5h_at, TIME, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyApiKey, reset_1d_at, TIME, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyApiKey, reset_7d_at, TIME, TALLY_FIELD_OPTIONAL),
 };
 
 enum
@@ -97,6 +137,7 @@ tally_api_key_finalize (GObject *object)
   TallyApiKey *self = (TallyApiKey *) object;
 
   _tally_json_fields_clear (fields, G_N_ELEMENTS (fields), self);
+  _tally_json_fields_clear (quota_fields, G_N_ELEMENTS (quota_fields), self);
   g_clear_pointer (&self->masked_key, g_free);
 
   G_OBJECT_CLASS (tally_api_key_parent_class)->finalize (object);
@@ -142,6 +183,32 @@ write_json_group_and_masked_key (gconstpointer instance,
     }
   _tally_json_append_member (out, "masked_key");
   tally_model_json_append_string (out, self->masked_key);
+
+  /* the quota fields as the server sent them (a reset time only while its
+   * window runs), none from a server without them */
+  if (!self->has_quota)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (quota_fields); i++)
+    {
+      const TallyField *field = &quota_fields[i];
+      gconstpointer member = G_STRUCT_MEMBER_P (self, field->offset);
+
+      if (field->type == TALLY_FIELD_TIME)
+        {
+          GDateTime *dt = *(GDateTime *const *) member;
+          g_autofree char *iso = dt != NULL ? g_date_time_format_iso8601 (dt) : NULL;
+
+          if (dt == NULL && g_str_has_prefix (field->name, "reset_"))
+            continue;
+          _tally_json_append_member (out, field->name);
+          tally_model_json_append_string (out, iso);
+        }
+      else
+        {
+          _tally_json_append_member (out, field->name);
+          tally_model_json_append_double (out, *(const double *) member);
+        }
+    }
 }
 
 static const TallyJsonModel json_model = { fields, G_N_ELEMENTS (fields), NULL, write_json_group_and_masked_key };
@@ -170,6 +237,7 @@ static void
 tally_api_key_init (TallyApiKey *self)
 {
   _tally_json_fields_init (fields, G_N_ELEMENTS (fields), self);
+  _tally_json_fields_init (quota_fields, G_N_ELEMENTS (quota_fields), self);
 
   self->masked_key = g_strdup ("");
 }
@@ -202,6 +270,10 @@ _tally_api_key_new_from_json (JsonNode *node,
   if (!_tally_json_decode_optional (object, "group", TYPE_NAME,
                                     (TallyItemFromJson) _tally_group_new_from_json,
                                     (gpointer *) &self->group, error))
+    return NULL;
+
+  self->has_quota = json_object_has_member (object, "quota");
+  if (self->has_quota && !_tally_json_fields_decode (quota_fields, G_N_ELEMENTS (quota_fields), object, TYPE_NAME, self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -306,4 +378,76 @@ tally_api_key_collect_ids (GListModel *keys)
     }
 
   return ids;
+}
+
+gboolean
+tally_api_key_has_quota (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), FALSE);
+
+  return self->has_quota;
+}
+
+double
+tally_api_key_get_quota (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NAN);
+
+  return self->quota;
+}
+
+double
+tally_api_key_get_quota_used (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NAN);
+
+  return self->quota_used;
+}
+
+GDateTime *
+tally_api_key_get_expires_at (TallyApiKey *self)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+
+  return self->expires_at;
+}
+
+double
+tally_api_key_get_rate_limit (TallyApiKey *self,
+                              TallyKeyWindow window)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NAN);
+  g_return_val_if_fail (window < TALLY_KEY_N_WINDOWS, NAN);
+
+  return (double[]){ self->rate_limit_5h, self->rate_limit_1d, self->rate_limit_7d }[window];
+}
+
+double
+tally_api_key_get_window_usage (TallyApiKey *self,
+                                TallyKeyWindow window)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NAN);
+  g_return_val_if_fail (window < TALLY_KEY_N_WINDOWS, NAN);
+
+  return (double[]){ self->usage_5h, self->usage_1d, self->usage_7d }[window];
+}
+
+GDateTime *
+tally_api_key_get_window_start (TallyApiKey *self,
+                                TallyKeyWindow window)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+  g_return_val_if_fail (window < TALLY_KEY_N_WINDOWS, NULL);
+
+  return (GDateTime *[]){ self->window_5h_start, self->window_1d_start, self->window_7d_start }[window];
+}
+
+GDateTime *
+tally_api_key_get_window_reset (TallyApiKey *self,
+                                TallyKeyWindow window)
+{
+  g_return_val_if_fail (TALLY_IS_API_KEY (self), NULL);
+  g_return_val_if_fail (window < TALLY_KEY_N_WINDOWS, NULL);
+
+  return (GDateTime *[]){ self->reset_5h_at, self->reset_1d_at, self->reset_7d_at }[window];
 }

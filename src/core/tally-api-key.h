@@ -32,6 +32,34 @@ const char *tally_api_key_get_masked_key (TallyApiKey *self);
 
 gboolean tally_api_key_is_active (TallyApiKey *self);
 
+/* The quota fields of today's servers (API-2026.md §5). A December 2025
+ * server sends none: has_quota is FALSE and every value is unknown (NAN,
+ * NULL), not 0. quota 0 is no quota; a rate limit 0 is no limit. The rolling
+ * windows are 5 h, 1 d and 7 d. */
+typedef enum
+{
+  TALLY_KEY_WINDOW_5H,
+  TALLY_KEY_WINDOW_1D,
+  TALLY_KEY_WINDOW_7D,
+} TallyKeyWindow;
+
+#define TALLY_KEY_N_WINDOWS 3
+
+gboolean tally_api_key_has_quota (TallyApiKey *self);
+double tally_api_key_get_quota (TallyApiKey *self);
+double tally_api_key_get_quota_used (TallyApiKey *self);
+/* NULL: never expires, or unknown */
+GDateTime *tally_api_key_get_expires_at (TallyApiKey *self);
+double tally_api_key_get_rate_limit (TallyApiKey *self,
+                                     TallyKeyWindow window);
+double tally_api_key_get_window_usage (TallyApiKey *self,
+                                       TallyKeyWindow window);
+/* NULL while no window runs */
+GDateTime *tally_api_key_get_window_start (TallyApiKey *self,
+                                           TallyKeyWindow window);
+GDateTime *tally_api_key_get_window_reset (TallyApiKey *self,
+                                           TallyKeyWindow window);
+
 /* The ids of @keys (a list of TallyApiKey), in order: a new GArray of gint64. */
 GArray *tally_api_key_collect_ids (GListModel *keys);
 

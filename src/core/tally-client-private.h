@@ -45,6 +45,9 @@ struct _TallyClient
   TallyScheduler *scheduler;
   guint n_rate_waiting; /* requests of this client held back by a rate limit */
   gint64 rate_limit_wait;
+
+  /* /user/platform-quotas answered a plain 404 once (tally-client-quotas.c) */
+  gboolean no_platform_quotas;
 };
 
 typedef gpointer (*DecodeFunc) (JsonNode *data,

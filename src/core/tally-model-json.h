@@ -13,7 +13,10 @@
  * (invalid UTF-8 made valid), null for NULL. One line, no blanks.
  *
  * Models with a writer: TallyUser, TallyGroup, TallyApiKey, TallyUsageLog,
- * TallyDashboardStats, TallyTrendPoint, TallyModelStat, TallyModelBreakdown.
+ * TallyDashboardStats, TallyTrendPoint, TallyModelStat, TallyModelBreakdown,
+ * TallySubscription, TallySubscriptionProgress (its windows as the server sent
+ * them, then its subscription), TallyQuotaWindow, TallyPlatformQuota. An API
+ * key's quota fields follow its masked key when the server sent them.
  * (TallyAuthResult has none: it holds tokens.)
  */
 

@@ -82,7 +82,9 @@ static const KeySpec key_specs[] = {
 };
 
 #define N_KEYS G_N_ELEMENTS (key_specs)
-#define N_GROUPS 4
+#define N_GROUPS 5
+#define N_SUBSCRIPTIONS 2
+#define USD_UNITS G_GINT64_CONSTANT (10000000000) /* 1e-10 USD per dollar */
 #define N_USERS 2
 
 /* Relative traffic per server-local hour of a working day. */
@@ -130,6 +132,7 @@ struct _TallyDemoData
   TallyDemoUser users[N_USERS];
   TallyDemoGroup groups[N_GROUPS];
   TallyDemoKey keys[N_KEYS];
+  TallyDemoSubscription subscriptions[N_SUBSCRIPTIONS];
   GPtrArray *key_names; /* owned names set by tally_demo_data_set_key_name () */
 
   TallyDemoRow *rows;
@@ -175,6 +178,66 @@ standard_group (gint64 id,
     .created_at = created_at,
     .updated_at = updated_at,
   };
+}
+
+/* Claude Max: the day used up, the week at 85 %, the 30 days at 40 %, ending
+ * in 5 days (and a half, so that "expires in 5 days" holds for half a day);
+ * GPT Plus: only its 30 days, at 20 %, ending in 40 days. */
+static void
+init_subscriptions (TallyDemoData *data,
+                    gint64 now_s)
+{
+  gint64 today_s = tally_demo_data_day_start_us (data, data->today) / TALLY_DEMO_US_PER_SECOND;
+
+  data->subscriptions[0] = (TallyDemoSubscription){
+    .id = 1,
+    .user_id = TALLY_DEMO_USER_ID,
+    .group_id = 2,
+    .status = "active",
+    .starts_at = now_s - 25 * SECONDS_PER_DAY - 12 * 3600,
+    .expires_at = now_s + 5 * SECONDS_PER_DAY + 12 * 3600,
+    .window_start = { today_s, today_s - 2 * SECONDS_PER_DAY, today_s - 11 * SECONDS_PER_DAY },
+    .usage = { 50 * USD_UNITS, 255 * USD_UNITS, 400 * USD_UNITS },
+    .created_at = now_s - 25 * SECONDS_PER_DAY - 12 * 3600,
+    .updated_at = now_s - 600,
+  };
+  data->subscriptions[1] = (TallyDemoSubscription){
+    .id = 2,
+    .user_id = TALLY_DEMO_USER_ID,
+    .group_id = 5,
+    .status = "active",
+    .starts_at = now_s - 20 * SECONDS_PER_DAY,
+    .expires_at = now_s + 40 * SECONDS_PER_DAY + 12 * 3600,
+    .window_start = { 0, 0, today_s - 6 * SECONDS_PER_DAY },
+    .usage = { 0, 0, 20 * USD_UNITS },
+    .created_at = now_s - 20 * SECONDS_PER_DAY,
+    .updated_at = now_s - 3 * SECONDS_PER_DAY,
+  };
+}
+
+/* Today's servers' key quotas: "default" at about 90 % of a quota in whole
+ * dollars over everything it has billed, with a 1-day and a 7-day limit; the CI
+ * key expiring in 2 days and 6 hours; "gemini-batch" with a 5-hour limit. */
+static void
+init_key_quotas (TallyDemoData *data,
+                 gint64 now_s)
+{
+  gint64 billed = 0;
+
+  for (guint i = 0; i < data->n_rows; i++)
+    if (data->rows[i].key == 0)
+      {
+        TallyDemoCosts costs;
+
+        tally_demo_row_costs (data, &data->rows[i], &costs);
+        billed += costs.actual;
+      }
+
+  data->keys[0].quota = MAX ((billed * 10 / 9 + USD_UNITS - 1) / USD_UNITS, 1) * USD_UNITS;
+  data->keys[0].rate_limits[1] = 5 * USD_UNITS;
+  data->keys[0].rate_limits[2] = 30 * USD_UNITS;
+  data->keys[2].expires_at = now_s + 2 * SECONDS_PER_DAY + 6 * 3600;
+  data->keys[4].rate_limits[0] = USD_UNITS / 2;
 }
 
 static void
@@ -235,6 +298,14 @@ init_entities (TallyDemoData *data,
                                     start_s - 200 * SECONDS_PER_DAY, start_s - 26 * SECONDS_PER_DAY);
   data->groups[3] = standard_group (4, "Gemini Pro", "Gemini 渠道, 1.5 倍率", "gemini", 1500,
                                     start_s - 190 * SECONDS_PER_DAY, start_s - 24 * SECONDS_PER_DAY);
+  /* a monthly plan no key of the demo uses */
+  data->groups[4] = standard_group (5, "GPT Plus 订阅", "OpenAI 订阅套餐（月限额）", "openai", 1000,
+                                    start_s - 120 * SECONDS_PER_DAY, start_s - 20 * SECONDS_PER_DAY);
+  data->groups[4].is_exclusive = TRUE;
+  data->groups[4].subscription_type = "subscription";
+  data->groups[4].monthly_limit_usd = 100;
+
+  init_subscriptions (data, now_s);
 
   /* The secrets come from their own stream so they do not depend on the rows. */
   _tally_demo_rng_init (&rng, data->seed ^ G_GUINT64_CONSTANT (0x6b65797365637265));
@@ -622,6 +693,7 @@ tally_demo_data_new_in_zone (guint64 seed,
   init_entities (data, start_s, now_unix);
   data->start_us = tally_demo_data_day_start_us (data, data->today - (gint64) days + 1);
   generate_rows (data, days, rows);
+  init_key_quotas (data, now_unix);
 
   return data;
 }
@@ -750,6 +822,14 @@ tally_demo_data_get_groups (TallyDemoData *data,
 {
   *n_groups = N_GROUPS;
   return data->groups;
+}
+
+const TallyDemoSubscription *
+tally_demo_data_get_subscriptions (TallyDemoData *data,
+                                   guint *n_subscriptions)
+{
+  *n_subscriptions = N_SUBSCRIPTIONS;
+  return data->subscriptions;
 }
 
 const TallyDemoKey *

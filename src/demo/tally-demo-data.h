@@ -73,6 +73,12 @@ typedef struct
   gboolean deleted;
   gint64 created_at;
   gint64 updated_at;
+  /* today's servers only (API-2026.md §5): the quota in 1e-10 USD (0 =
+   * unlimited), the expiry (unix seconds, 0 = null) and the limits of the
+   * rolling 5 h, 1 d and 7 d windows (1e-10 USD, 0 = none) */
+  gint64 quota;
+  gint64 expires_at;
+  gint64 rate_limits[3];
 } TallyDemoKey;
 
 typedef struct
@@ -82,6 +88,34 @@ typedef struct
   const char *platform;
   const char *type;
 } TallyDemoAccount;
+
+typedef enum
+{
+  TALLY_DEMO_WINDOW_DAILY,
+  TALLY_DEMO_WINDOW_WEEKLY,
+  TALLY_DEMO_WINDOW_MONTHLY,
+  TALLY_DEMO_N_WINDOWS
+} TallyDemoWindow;
+
+/* A UserSubscription (API-2026.md §5). Its windows are those of its group
+ * (a NAN limit: none); a window starts at window_start (unix seconds, 0 =
+ * not started) and lasts 24 h, 7 days or 30 days (rolling); usage is what
+ * it had used at the data's "now" (1e-10 USD). The figures are the demo's
+ * own, not sums of its subscription-billed rows: a believable plan's limits
+ * are far above what the generated rows cost. */
+typedef struct
+{
+  gint64 id;
+  gint64 user_id;
+  gint64 group_id;
+  const char *status;
+  gint64 starts_at; /* unix seconds */
+  gint64 expires_at;
+  gint64 window_start[TALLY_DEMO_N_WINDOWS];
+  gint64 usage[TALLY_DEMO_N_WINDOWS];
+  gint64 created_at;
+  gint64 updated_at;
+} TallyDemoSubscription;
 
 typedef struct
 {
@@ -181,6 +215,9 @@ const TallyDemoGroup *tally_demo_data_get_group (TallyDemoData *data,
                                                  gint64 id);
 const TallyDemoGroup *tally_demo_data_get_groups (TallyDemoData *data,
                                                   guint *n_groups);
+/* The subscriptions of every user, by id ascending. */
+const TallyDemoSubscription *tally_demo_data_get_subscriptions (TallyDemoData *data,
+                                                                guint *n_subscriptions);
 /* All keys, deleted and foreign ones included, ordered by id ascending. */
 const TallyDemoKey *tally_demo_data_get_keys (TallyDemoData *data,
                                               guint *n_keys);

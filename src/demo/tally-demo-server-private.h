@@ -185,6 +185,10 @@ void _tally_demo_write_user (TallyDemoServer *self,
                              const char *key,
                              const TallyDemoUser *user,
                              gboolean with_notes);
+void _tally_demo_write_group (TallyDemoServer *self,
+                              TallyDemoJson *json,
+                              const char *key,
+                              const TallyDemoGroup *group);
 void _tally_demo_write_usage_row (TallyDemoServer *self,
                                   TallyDemoJson *json,
                                   const char *name,
@@ -252,5 +256,27 @@ void _tally_demo_handle_models (TallyDemoServer *self,
 void _tally_demo_handle_keys_usage (TallyDemoServer *self,
                                     Request *req,
                                     Response *resp);
+
+/* tally-demo-server-routes-subs.c */
+void _tally_demo_handle_subscriptions (TallyDemoServer *self,
+                                       Request *req,
+                                       Response *resp);
+void _tally_demo_handle_subscriptions_active (TallyDemoServer *self,
+                                              Request *req,
+                                              Response *resp);
+void _tally_demo_handle_subscriptions_progress (TallyDemoServer *self,
+                                                Request *req,
+                                                Response *resp);
+void _tally_demo_handle_platform_quotas (TallyDemoServer *self,
+                                         Request *req,
+                                         Response *resp);
+/* A key's status: on today's servers "expired" or "quota_exhausted" when
+ * its expiry or quota says so. */
+const char *_tally_demo_key_status (TallyDemoServer *self,
+                                    const TallyDemoKey *key);
+/* Today's servers' quota fields of a key (nothing on a 2025 server). */
+void _tally_demo_write_key_quota (TallyDemoServer *self,
+                                  TallyDemoJson *json,
+                                  const TallyDemoKey *key);
 
 G_END_DECLS

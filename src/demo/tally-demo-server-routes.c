@@ -147,11 +147,11 @@ _tally_demo_write_user (TallyDemoServer *self,
   tally_demo_json_end_object (json);
 }
 
-static void
-write_group (TallyDemoServer *self,
-             TallyDemoJson *json,
-             const char *key,
-             const TallyDemoGroup *group)
+void
+_tally_demo_write_group (TallyDemoServer *self,
+                         TallyDemoJson *json,
+                         const char *key,
+                         const TallyDemoGroup *group)
 {
   tally_demo_json_begin_object (json, key);
   tally_demo_json_int (json, "id", group->id);
@@ -189,13 +189,16 @@ write_key (TallyDemoServer *self,
     tally_demo_json_int (json, "group_id", key->group_id);
   else
     tally_demo_json_null (json, "group_id");
-  tally_demo_json_string (json, "status", key->status);
+  /* the quota fields (and a status from them) on the key routes, not in usage rows */
+  tally_demo_json_string (json, "status", with_group ? _tally_demo_key_status (self, key) : key->status);
+  if (with_group)
+    _tally_demo_write_key_quota (self, json, key);
   tally_demo_json_time (json, "created_at", seconds_to_us (key->created_at), tally_demo_data_offset_at (self->data, seconds_to_us (key->created_at)));
   tally_demo_json_time (json, "updated_at", seconds_to_us (key->updated_at), tally_demo_data_offset_at (self->data, seconds_to_us (key->updated_at)));
   if (with_user)
     _tally_demo_write_user (self, json, "user", tally_demo_data_get_user (self->data, key->user_id), TRUE);
   if (with_group && group != NULL)
-    write_group (self, json, "group", group);
+    _tally_demo_write_group (self, json, "group", group);
   tally_demo_json_end_object (json);
 }
 
@@ -292,7 +295,7 @@ _tally_demo_write_usage_row (TallyDemoServer *self,
         write_key (self, json, "api_key", key, FALSE, FALSE);
       write_account (self, json, "account", account);
       if (group != NULL)
-        write_group (self, json, "group", group);
+        _tally_demo_write_group (self, json, "group", group);
     }
   tally_demo_json_end_object (json);
 }
@@ -541,7 +544,7 @@ handle_groups_available (TallyDemoServer *self,
 
   tally_demo_json_begin_array (json, "data");
   for (guint i = 0; i < n_groups; i++)
-    write_group (self, json, NULL, &groups[i]);
+    _tally_demo_write_group (self, json, NULL, &groups[i]);
   tally_demo_json_end_array (json);
   _tally_demo_success_end (resp);
 }
@@ -629,6 +632,10 @@ static const Route routes[] = {
   { "GET", "/api/v1/usage/dashboard/trend", API_ROUTE, _tally_demo_handle_trend },
   { "GET", "/api/v1/usage/dashboard/models", API_ROUTE, _tally_demo_handle_models },
   { "POST", "/api/v1/usage/dashboard/api-keys-usage", API_ROUTE, _tally_demo_handle_keys_usage },
+  { "GET", "/api/v1/subscriptions", API_ROUTE, _tally_demo_handle_subscriptions },
+  { "GET", "/api/v1/subscriptions/active", API_ROUTE, _tally_demo_handle_subscriptions_active },
+  { "GET", "/api/v1/subscriptions/progress", API_ROUTE, _tally_demo_handle_subscriptions_progress },
+  { "GET", "/api/v1/user/platform-quotas", API_ROUTE | ROUTE_CURRENT, _tally_demo_handle_platform_quotas },
   { "GET", "/api/v1/keys/:id", API_ROUTE, handle_key },
   { "GET", "/api/v1/usage/:id", API_ROUTE, _tally_demo_handle_usage_get },
 };
