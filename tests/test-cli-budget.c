@@ -38,6 +38,9 @@ fixture_setup (Fixture *f,
   /* the data of `tally --demo` with TALLY_DEMO_NOW (default seed and rows) */
   f->generation = GPOINTER_TO_UINT (data);
   tally_test_demo_start (&f->demo, "now", TALLY_TEST_DEMO_NOW, "generation", f->generation, NULL);
+  /* the demo's used-up daily window would make every run exit 5: the budget
+   * tests start below it; test_limits puts it back */
+  g_assert_true (tally_demo_server_set_subscription_usage (f->demo.server, 1, 0, 30.0));
   f->config = g_dir_make_tmp ("tally-budget-XXXXXX", &error);
   g_assert_no_error (error);
 }
@@ -237,7 +240,8 @@ test_report (Fixture *f,
   g_assert_true (json_object_get_null_member (root, "budget"));
   g_assert_false (json_object_get_boolean_member (root, "over_budget"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "keys")), ==, 0);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "limits")), ==, 0);
+  /* the subscription windows and key quotas are in test_limits */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "limits")), ==, f->generation == TALLY_DEMO_GENERATION_2025 ? 4 : 5);
   /* our clock is past the pinned server day: today counts as over */
   assert_figures (f, out, 1.0);
 }
@@ -251,14 +255,63 @@ test_demo_clock (Fixture *f,
   g_autofree char *err = NULL;
   g_autofree char *server = NULL;
 
-  g_assert_cmpint (run_budget (f, &out, &err, "--demo", "--json", NULL), ==, 0);
+  /* the product demo shows a used-up daily window: exit 5 */
+  g_assert_cmpint (run_budget (f, &out, &err, "--demo", "--json", NULL), ==, EXIT_OVER_BUDGET);
   g_assert_cmpstr (err, ==, "");
   server = json_value_text (out, "server");
   g_assert_cmpstr (server, ==, "\"demo\"");
   assert_figures (f, out, 0.5);
 }
 
+/* A used-up subscription window or key quota is exit status 5 too, and the
+ * report lists every window and key quota with the server's figures. */
+static void
+test_limits (Fixture *f,
+             gconstpointer data)
+{
+  g_autofree char *out = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) progress = NULL;
+  JsonArray *limits;
+  JsonArray *subs;
+  guint n_windows = 0;
+
+  g_assert_cmpint (run_budget (f, &out, NULL, "--json", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+
+  /* the daily window of "Claude Max" at its limit */
+  g_assert_true (tally_demo_server_set_subscription_usage (f->demo.server, 1, 0, 50.0));
+  g_assert_cmpint (run_budget (f, &out, NULL, "--json", NULL), ==, EXIT_OVER_BUDGET);
+  limits = json_object_get_array_member (parse_object (parser, out), "limits");
+
+  progress = tally_test_demo_fetch_raw (&f->demo, "GET", "/subscriptions/progress", NULL);
+  subs = json_node_get_array (progress);
+  for (guint i = 0; i < json_array_get_length (subs); i++)
+    {
+      JsonObject *p = json_object_get_object_member (json_array_get_object_element (subs, i), "progress");
+      const char *periods[] = { "daily", "weekly", "monthly" };
+
+      for (guint w = 0; w < G_N_ELEMENTS (periods); w++)
+        {
+          JsonObject *window = json_object_has_member (p, periods[w]) ? json_object_get_object_member (p, periods[w]) : NULL;
+          JsonObject *limit;
+
+          if (window == NULL)
+            continue;
+          limit = json_array_get_object_element (limits, n_windows++);
+          g_assert_true (g_str_has_prefix (json_object_get_string_member (limit, "name"), json_object_get_string_member (p, "group_name")));
+          g_assert_cmpfloat (json_object_get_double_member (limit, "used_usd"), ==, json_object_get_double_member (window, "used_usd"));
+          g_assert_cmpfloat (json_object_get_double_member (limit, "limit_usd"), ==, json_object_get_double_member (window, "limit_usd"));
+          g_assert_true (json_object_get_boolean_member (limit, "used_up") == (json_object_get_double_member (window, "remaining_usd") <= 0));
+        }
+    }
+  g_assert_cmpuint (n_windows, ==, 4);
+  /* today's servers add the key with a quota; a 2025 server has none */
+  g_assert_cmpuint (json_array_get_length (limits), ==, f->generation == TALLY_DEMO_GENERATION_2025 ? 4 : 5);
+}
+
 /* The budget against month-to-date and forecast: exit 5 when either is over. */
+
 static void
 test_exit_codes (Fixture *f,
                  gconstpointer data)
@@ -508,7 +561,7 @@ test_help (void)
   g_assert_no_error (error);
   tally_test_communicate (process, &out, &err);
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  g_assert_nonnull (strstr (out, "  budget   The month's billed cost against a monthly budget, and the month-end forecast\n"));
+  g_assert_nonnull (strstr (out, "  budget         The month's billed cost against a monthly budget, and the month-end forecast\n"));
   g_assert_nonnull (strstr (out, "4 local I/O error, 5 over budget or a limit used up (`tally budget`).\n"));
   g_clear_object (&process);
   g_clear_pointer (&out, g_free);
@@ -534,6 +587,7 @@ main (int argc,
   TALLY_TEST_ADD_GENERATIONS ("/cli-budget", "report", Fixture, fixture_setup, test_report, fixture_teardown);
   TALLY_TEST_ADD_GENERATIONS ("/cli-budget", "demo-clock", Fixture, fixture_setup, test_demo_clock, fixture_teardown);
   TALLY_TEST_ADD_GENERATIONS ("/cli-budget", "exit-codes", Fixture, fixture_setup, test_exit_codes, fixture_teardown);
+  TALLY_TEST_ADD_GENERATIONS ("/cli-budget", "limits", Fixture, fixture_setup, test_limits, fixture_teardown);
   TALLY_TEST_ADD_GENERATIONS ("/cli-budget", "key-budget", Fixture, fixture_setup, test_key_budget, fixture_teardown);
   TALLY_TEST_ADD_GENERATIONS ("/cli-budget", "key-name", Fixture, fixture_setup, test_key_name, fixture_teardown);
   TALLY_TEST_ADD_GENERATIONS ("/cli-budget", "arguments", Fixture, fixture_setup, test_arguments, fixture_teardown);

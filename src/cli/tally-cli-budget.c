@@ -8,8 +8,8 @@
  * month, the budget, the month-end forecast (tally-forecast.h) and its
  * method, for the account and every key with a budget. For cron: the exit
  * status is TALLY_CLI_EXIT_OVER_BUDGET (5) when a month-to-date or a
- * forecast is over its budget, or a limit of budget_collect_limits() is used
- * up; 0 otherwise.
+ * forecast is over its budget, or a subscription window or a key quota is
+ * used up (budget_collect_limits()); 0 otherwise.
  *
  * "Now" is the server's: ours plus the skew of its Date header, or the
  * frozen clock of an in-process demo; held inside the server's today.
@@ -24,10 +24,12 @@
 
 #include "tally-api-key.h"
 #include "tally-budget-store.h"
+#include "tally-client-quotas.h"
 #include "tally-demo-backend.h"
 #include "tally-forecast.h"
 #include "tally-format.h"
 #include "tally-model-json.h"
+#include "tally-quota-format.h"
 #include "tally-server-zone.h"
 #include "tally-trend.h"
 #include "tally-usage-stats.h"
@@ -168,20 +170,78 @@ budget_limit_free (BudgetLimit *limit)
   g_free (limit);
 }
 
-/* ===================================================================
- * LIMITS — the one place for subscription windows and key quotas.
- *
- * The "subscriptions" part of issue 15 (GET /subscriptions/progress, key
- * quotas) fills this in: one BudgetLimit per window and quota, used_up
- * when the server says it is (percentage 100, quota_exhausted). They are
- * printed and make the exit status 5 when one is used up. Until then:
- * none (an empty array).
- * =================================================================== */
+static void
+add_limit (GPtrArray *limits,
+           char *name,
+           double used,
+           double limit,
+           gboolean used_up)
+{
+  BudgetLimit *item = g_new0 (BudgetLimit, 1);
+
+  item->name = name;
+  item->used_usd = used;
+  item->limit_usd = limit;
+  item->used_up = used_up;
+  g_ptr_array_add (limits, item);
+}
+
+/* The limits besides the budgets: every window of every subscription
+ * (GET /subscriptions/progress), used up as the server measured it, and the
+ * quota of every key that has one (newer servers), used up at 100 % or with
+ * the status quota_exhausted. */
 static GPtrArray *
 budget_collect_limits (Cli *cli,
                        GError **error)
 {
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) budget_limit_free);
+  g_autoptr (GPtrArray) limits = g_ptr_array_new_with_free_func ((GDestroyNotify) budget_limit_free);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) keys_result = NULL;
+  g_autoptr (GListModel) progress = NULL;
+  g_autoptr (GListModel) keys = NULL;
+  GAsyncResult *slot = NULL;
+
+  tally_client_get_subscription_progress_async (cli->client, NULL, tally_cli_store_result_cb, &slot);
+  result = tally_cli_wait_result (&slot);
+  progress = tally_client_get_subscription_progress_finish (cli->client, result, error);
+  if (progress == NULL)
+    return NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (progress); i++)
+    {
+      g_autoptr (TallySubscriptionProgress) item = g_list_model_get_item (progress, i);
+
+      for (TallyQuotaPeriod period = 0; period < TALLY_QUOTA_N_PERIODS; period++)
+        {
+          TallyQuotaWindow *window = tally_subscription_progress_get_window (item, period);
+
+          if (window == NULL)
+            continue;
+          /* Translators: a subscription window: "Claude Max · Daily" */
+          add_limit (limits, g_strdup_printf (_ ("%s · %s"), tally_subscription_progress_get_group_name (item), tally_quota_period_get_title (period)),
+                     tally_quota_window_get_used_usd (window), tally_quota_window_get_limit_usd (window),
+                     tally_quota_window_get_state (window) == TALLY_QUOTA_STATE_USED_UP);
+        }
+    }
+
+  tally_client_list_all_keys_async (cli->client, NULL, tally_cli_store_result_cb, &slot);
+  keys_result = tally_cli_wait_result (&slot);
+  keys = tally_client_list_all_keys_finish (cli->client, keys_result, error);
+  if (keys == NULL)
+    return NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (keys); i++)
+    {
+      g_autoptr (TallyApiKey) key = g_list_model_get_item (keys, i);
+
+      if (!tally_api_key_has_quota (key) || !(tally_api_key_get_quota (key) > 0))
+        continue;
+      /* Translators: a key's quota: "ci-runner · quota" */
+      add_limit (limits, g_strdup_printf (_ ("%s · quota"), tally_api_key_get_name (key)),
+                 tally_api_key_get_quota_used (key), tally_api_key_get_quota (key),
+                 tally_api_key_get_quota_state (key) == TALLY_QUOTA_STATE_USED_UP);
+    }
+
+  return g_steal_pointer (&limits);
 }
 
 /* --------------------------------------------------------------- report */

@@ -1196,6 +1196,23 @@ tally_demo_data_use_believable_names (TallyDemoData *data)
 }
 
 gboolean
+tally_demo_data_set_subscription_usage (TallyDemoData *data,
+                                        gint64 id,
+                                        TallyDemoWindow window,
+                                        gint64 usage)
+{
+  g_return_val_if_fail (window < TALLY_DEMO_N_WINDOWS, FALSE);
+
+  for (guint i = 0; i < N_SUBSCRIPTIONS; i++)
+    if (data->subscriptions[i].id == id)
+      {
+        data->subscriptions[i].usage[window] = usage;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
 tally_demo_data_set_key_name (TallyDemoData *data,
                               gint64 id,
                               const char *name)

@@ -226,6 +226,12 @@ const TallyDemoKey *tally_demo_data_get_keys (TallyDemoData *data,
  * names a user would choose (`tally --demo` shows these). */
 void tally_demo_data_use_believable_names (TallyDemoData *data);
 /* Renames key @id (a copy of @name); FALSE for an unknown id. */
+/* For tests: what subscription @id has used in @window (1e-10 USD). FALSE
+ * for an unknown id. */
+gboolean tally_demo_data_set_subscription_usage (TallyDemoData *data,
+                                                 gint64 id,
+                                                 TallyDemoWindow window,
+                                                 gint64 usage);
 gboolean tally_demo_data_set_key_name (TallyDemoData *data,
                                        gint64 id,
                                        const char *name);

@@ -1257,6 +1257,18 @@ tally_demo_server_get_today (TallyDemoServer *self)
 }
 
 gboolean
+tally_demo_server_set_subscription_usage (TallyDemoServer *self,
+                                          gint64 id,
+                                          guint window,
+                                          double usd)
+{
+  g_return_val_if_fail (TALLY_IS_DEMO_SERVER (self), FALSE);
+  g_return_val_if_fail (self->data != NULL, FALSE);
+
+  return tally_demo_data_set_subscription_usage (self->data, id, window, (gint64) llround (usd * 1e10));
+}
+
+gboolean
 tally_demo_server_set_key_name (TallyDemoServer *self,
                                 gint64 id,
                                 const char *name)

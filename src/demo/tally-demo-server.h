@@ -130,6 +130,13 @@ char *tally_demo_server_issue_token (TallyDemoServer *self,
 /* Every answer is held back @ms milliseconds (0 = none). */
 void tally_demo_server_set_delay (TallyDemoServer *self,
                                   guint ms);
+/* For tests: what subscription @id of a started server has used in @window
+ * (a TallyDemoWindow: 0 daily, 1 weekly, 2 monthly), in USD, until it
+ * stops. FALSE for an unknown id or window. */
+gboolean tally_demo_server_set_subscription_usage (TallyDemoServer *self,
+                                                   gint64 id,
+                                                   guint window,
+                                                   double usd);
 /* For tests: renames key @id of a started server until it stops (two keys of
  * one name, a long name). FALSE for an unknown id. */
 gboolean tally_demo_server_set_key_name (TallyDemoServer *self,
