@@ -17,6 +17,7 @@
 #include "tally-key-cost-row.h"
 #include "tally-month-budget.h"
 #include "tally-pie-chart.h"
+#include "tally-quota-format.h"
 #include "tally-trend-chart.h"
 #include "tally-dashboard-stats.h"
 #include "tally-format.h"
@@ -46,6 +47,10 @@ struct _TallyDashboardPage
   TallyStatCard *throughput_card;
   TallyStatCard *keys_card;
   TallyStatCard *month_card;
+  GtkWidget *subscriptions_box;
+  GtkListBox *subscriptions_list;
+  GtkSizeGroup *window_titles; /* the windows' titles and texts line up across subscriptions */
+  GtkSizeGroup *window_texts;
   GtkLabel *server_time_label;
   GtkLabel *updated_label;
   GtkStack *content_stack;
@@ -171,6 +176,131 @@ update_month (TallyDashboardPage *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->month_card), "over-budget");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->month_card), "over-budget");
+}
+
+/* One window of a subscription: "Daily", a bar, "$42.10 of $50.00 · resets
+ * in 4 h 12 min"; the bar turns the warning colour from 80 % and the error
+ * colour when it is used up, and the text says "used up". */
+static void
+add_window_row (TallyDashboardPage *self,
+                GtkGrid *grid,
+                int line,
+                TallyQuotaPeriod period,
+                TallyQuotaWindow *window)
+{
+  const TallyNumberStyle *style = tally_number_style_locale ();
+  TallyQuotaState state = tally_quota_window_get_state (window);
+  double limit = tally_quota_window_get_limit_usd (window);
+  double used = tally_quota_window_get_used_usd (window);
+  g_autofree char *used_text = tally_format_cost_styled (used, style);
+  g_autofree char *limit_text = tally_format_cost_styled (limit, style);
+  g_autofree char *resets = tally_format_resets_in (tally_quota_window_get_resets_in_seconds (window));
+  g_autofree char *text = NULL;
+  GtkWidget *title = gtk_label_new (tally_quota_period_get_title (period));
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+  GtkWidget *label;
+
+  if (state == TALLY_QUOTA_STATE_USED_UP)
+    /* Translators: a used-up subscription window: "$50.00 of $50.00 · used up · resets in 4 h 12 min" */
+    text = g_strdup_printf (_ ("%s of %s · used up · %s"), used_text, limit_text, resets);
+  else
+    /* Translators: a subscription window: "$42.10 of $50.00 · resets in 4 h 12 min" */
+    text = g_strdup_printf (_ ("%s of %s · %s"), used_text, limit_text, resets);
+  label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "dim-label");
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), limit > 0 ? CLAMP (used / limit, 0, 1) : 0);
+  gtk_widget_set_hexpand (bar, TRUE);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (bar, "quota");
+  if (state == TALLY_QUOTA_STATE_USED_UP)
+    gtk_widget_add_css_class (bar, "used-up");
+  else if (state == TALLY_QUOTA_STATE_WARNING)
+    gtk_widget_add_css_class (bar, "warning");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  tally_quota_period_get_title (period), -1);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "numeric");
+  if (state == TALLY_QUOTA_STATE_USED_UP)
+    gtk_widget_add_css_class (label, "error");
+
+  gtk_size_group_add_widget (self->window_titles, title);
+  gtk_size_group_add_widget (self->window_texts, label);
+  gtk_grid_attach (grid, title, 0, line, 1, 1);
+  gtk_grid_attach (grid, bar, 1, line, 1, 1);
+  gtk_grid_attach (grid, label, 2, line, 1, 1);
+}
+
+static GtkWidget *
+subscription_row (TallyDashboardPage *self,
+                  TallySubscriptionProgress *progress)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *name = gtk_label_new (tally_subscription_progress_get_group_name (progress));
+  gint64 days = tally_subscription_progress_get_expires_in_days (progress);
+  g_autofree char *expiry_text = tally_format_expires_in_days (days);
+  GtkWidget *expiry = gtk_label_new (expiry_text);
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *row = gtk_list_box_row_new ();
+  int line = 0;
+
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_widget_add_css_class (expiry, "caption");
+  if (tally_quota_state_for_expiry (days * 86400) != TALLY_QUOTA_STATE_OK)
+    gtk_widget_add_css_class (expiry, "warning");
+  else
+    gtk_widget_add_css_class (expiry, "dim-label");
+  gtk_box_append (GTK_BOX (header), name);
+  gtk_box_append (GTK_BOX (header), expiry);
+  gtk_box_append (GTK_BOX (box), header);
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  for (TallyQuotaPeriod period = 0; period < TALLY_QUOTA_N_PERIODS; period++)
+    {
+      TallyQuotaWindow *window = tally_subscription_progress_get_window (progress, period);
+
+      /* a window the server does not send is not drawn */
+      if (window != NULL)
+        add_window_row (self, GTK_GRID (grid), line++, period, window);
+    }
+  gtk_widget_set_visible (grid, line > 0);
+  gtk_box_append (GTK_BOX (box), grid);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
+}
+
+static void
+update_subscriptions (TallyDashboardPage *self)
+{
+  GListModel *list = self->month_budget != NULL ? tally_month_budget_get_subscriptions (self->month_budget) : NULL;
+  guint n = list != NULL ? g_list_model_get_n_items (list) : 0;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->subscriptions_list))) != NULL)
+    gtk_list_box_remove (self->subscriptions_list, child);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (TallySubscriptionProgress) progress = g_list_model_get_item (list, i);
+
+      gtk_list_box_append (self->subscriptions_list, subscription_row (self, progress));
+    }
+  gtk_widget_set_visible (self->subscriptions_box, n > 0);
 }
 
 static void
@@ -670,6 +800,8 @@ tally_dashboard_page_dispose (GObject *object)
     g_signal_group_set_target (self->month_signals, NULL);
   g_clear_object (&self->month_signals);
   g_clear_object (&self->month_budget);
+  g_clear_object (&self->window_titles);
+  g_clear_object (&self->window_texts);
   if (self->dashboard_signals != NULL)
     g_signal_group_set_target (self->dashboard_signals, NULL);
   g_clear_object (&self->dashboard_signals);
@@ -767,6 +899,8 @@ tally_dashboard_page_class_init (TallyDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, balance_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, today_cost_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, month_card);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, subscriptions_box);
+  gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, subscriptions_list);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, throughput_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, keys_card);
   gtk_widget_class_bind_template_child (widget_class, TallyDashboardPage, server_time_label);
@@ -803,9 +937,12 @@ tally_dashboard_page_init (TallyDashboardPage *self)
        child = gtk_widget_get_next_sibling (child))
     gtk_widget_set_focusable (child, FALSE);
 
+  self->window_titles = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->window_texts = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   self->month_signals = g_signal_group_new (TALLY_TYPE_MONTH_BUDGET);
   g_signal_group_connect_object (self->month_signals, "notify::forecast", G_CALLBACK (update_month), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->month_signals, "notify::budget", G_CALLBACK (update_month), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->month_signals, "notify::subscriptions", G_CALLBACK (update_subscriptions), self, G_CONNECT_SWAPPED);
 
   self->session_signals = g_signal_group_new (TALLY_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::user",
@@ -908,6 +1045,7 @@ tally_dashboard_page_set_session (TallyDashboardPage *self,
     self->month_budget = tally_month_budget_new (session);
   g_signal_group_set_target (self->month_signals, self->month_budget);
   update_month (self);
+  update_subscriptions (self);
 
   g_signal_group_set_target (self->session_signals, session);
   update_all (self);

@@ -27,6 +27,8 @@
 #include "tally-test-demo.h"
 #include "tally-test-chart-utils.h"
 #include "tally-test-gtk-utils.h"
+#include "tally-month-budget.h"
+#include "tally-quota-format.h"
 #include "tally-test-utils.h"
 #include "tally-trend-chart.h"
 #include "tally-usage-page.h"
@@ -279,8 +281,8 @@ test_open_requests (void)
   static const char *once[] = {
     "/api/v1/auth/me",
     "/api/v1/usage/dashboard/stats",
-    "/api/v1/usage/dashboard/trend",
     "/api/v1/keys",
+    "/api/v1/subscriptions/progress", /* the Subscriptions section */
     "/api/v1/usage/dashboard/models",
     "/api/v1/usage/dashboard/api-keys-usage",
     "/api/v1/settings/public", /* the server's zone, once */
@@ -318,17 +320,19 @@ test_open_requests (void)
       g_test_message ("%s", once[i]);
       g_assert_cmpuint (tally_demo_server_get_request_count (server, once[i]), ==, 1);
     }
+  /* the trend: the range's, and the month's for This Month's forecast */
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage/dashboard/trend"), ==, 2);
   /* /usage/stats: the 7 days before the range (the default trend holds 8),
    * and the range's cost of each key (every key of the demo has usage) */
   n_stats = 1 + g_list_model_get_n_items (tally_session_get_keys (session));
   g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage/stats"), ==, n_stats);
   /* Nothing else: no usage log, no second load. */
   g_assert_cmpuint (tally_demo_server_get_request_count (server, "/api/v1/usage"), ==, 0);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once) + n_stats);
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once) + 2 + n_stats);
 
   /* Nothing more arrives later either. */
   tally_test_spin (300);
-  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once) + n_stats);
+  g_assert_cmpuint (tally_demo_server_get_request_count (server, NULL), ==, G_N_ELEMENTS (once) + 2 + n_stats);
 
   gtk_window_destroy (GTK_WINDOW (window));
   tally_test_spin (50);
@@ -508,6 +512,30 @@ test_dead_server (void)
 
 /* Loaded, then a refresh fails: the figures stay, marked "Updated HH:MM ·
  * Could not refresh: …" (our clock), until a refresh works again. */
+/* A pinned demo of @generation (seed 7, 3000 rows, UTC+08:00), @session
+ * restored on it with a fresh token (*token), and a 1100×900 window. */
+static TallyWindow *
+open_pinned_window (TallyDemoGeneration generation,
+                    TallySession *session,
+                    TallyDemoServer **server,
+                    char **token)
+{
+  g_autoptr (GError) error = NULL;
+  TallyWindow *window;
+
+  *server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
+                          "utc-offset", 28800, "rows", 3000, "generation", generation, NULL);
+  g_assert_true (tally_demo_server_start (*server, &error));
+  g_assert_no_error (error);
+  *token = tally_demo_server_issue_token (*server, 3600);
+  tally_test_restore_session (session, tally_demo_server_get_url (*server), *token);
+
+  window = tally_window_new (NULL, session);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
 static void
 test_stale (void)
 {
@@ -525,15 +553,7 @@ test_stale (void)
   TallyStatCard *range_card = NULL;
   GtkWidget *page;
 
-  server = g_object_new (TALLY_TYPE_DEMO_SERVER, "seed", (guint64) 7, "now", (gint64) NOW,
-                         "utc-offset", 28800, "rows", 3000, NULL);
-  g_assert_true (tally_demo_server_start (server, &error));
-  token = tally_demo_server_issue_token (server, 3600);
-  tally_test_restore_session (session, tally_demo_server_get_url (server), token);
-
-  window = tally_window_new (NULL, session);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
-  gtk_window_present (GTK_WINDOW (window));
+  window = open_pinned_window (TALLY_DEMO_GENERATION_CURRENT, session, &server, &token);
   dashboard = tally_window_get_dashboard (window);
   wait_idle (dashboard);
   page = GTK_WIDGET (tally_window_get_dashboard_page (window));
@@ -696,6 +716,112 @@ check_partial_trend (TallyDemoGeneration generation)
   tally_demo_server_stop (server);
 }
 
+static gboolean
+month_loaded (gpointer data)
+{
+  TallyMonthBudget *budget = data;
+
+  return tally_month_budget_get_forecast (budget) != NULL && tally_month_budget_get_subscriptions (budget) != NULL && !tally_month_budget_get_loading (budget);
+}
+
+static gboolean
+label_shown (GtkWidget *root,
+             const char *text)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  tally_test_collect_widgets (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* This Month and the subscriptions: the server's windows as it sent them
+ * (a window it leaves out is not drawn), the forecast against the budget. */
+static void
+test_month_and_subscriptions (gconstpointer data)
+{
+  TallyDemoGeneration generation = GPOINTER_TO_UINT (data);
+  g_autoptr (TallyDemoServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupSession) soup = soup_session_new ();
+  g_autoptr (JsonNode) progress = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *month_to_date = NULL;
+  g_autofree char *pace = NULL;
+  TallySession *session = tally_session_new ();
+  TallyWindow *window;
+  TallyMonthBudget *budget;
+  GtkWidget *page;
+  GtkWidget *list;
+  JsonArray *subs;
+  guint n_rows = 0;
+
+  window = open_pinned_window (generation, session, &server, &token);
+  wait_idle (tally_window_get_dashboard (window));
+  page = GTK_WIDGET (tally_window_get_dashboard_page (window));
+  budget = tally_dashboard_page_get_month_budget (TALLY_DASHBOARD_PAGE (page));
+  tally_test_wait_until (month_loaded, budget, 20, 20, "the month and the subscriptions");
+
+  /* every window the server sent, with its figures */
+  progress = tally_test_fetch_raw (soup, tally_demo_server_get_url (server), token, "GET", "/subscriptions/progress", NULL);
+  subs = json_node_get_array (progress);
+  g_assert_cmpuint (json_array_get_length (subs), ==, 2);
+  for (guint i = 0; i < json_array_get_length (subs); i++)
+    {
+      JsonObject *p = json_object_get_object_member (json_array_get_object_element (subs, i), "progress");
+      const char *periods[] = { "daily", "weekly", "monthly" };
+
+      g_assert_true (label_shown (page, json_object_get_string_member (p, "group_name")));
+      for (guint w = 0; w < G_N_ELEMENTS (periods); w++)
+        {
+          JsonObject *win = json_object_has_member (p, periods[w]) ? json_object_get_object_member (p, periods[w]) : NULL;
+          g_autofree char *used = NULL;
+          g_autofree char *limit = NULL;
+          g_autofree char *resets = NULL;
+          g_autofree char *text = NULL;
+
+          if (win == NULL)
+            continue;
+          used = tally_format_cost (json_object_get_double_member (win, "used_usd"));
+          limit = tally_format_cost (json_object_get_double_member (win, "limit_usd"));
+          resets = tally_format_resets_in (json_object_get_int_member (win, "resets_in_seconds"));
+          if (json_object_get_double_member (win, "remaining_usd") <= 0)
+            text = g_strdup_printf ("%s of %s · used up · %s", used, limit, resets);
+          else
+            text = g_strdup_printf ("%s of %s · %s", used, limit, resets);
+          g_assert_true (label_shown (page, text));
+        }
+    }
+  list = tally_test_find_named (page, "subscriptions");
+  g_assert_true (gtk_widget_get_visible (list));
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (gtk_widget_get_last_child (list))); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n_rows++;
+  g_assert_cmpuint (n_rows, ==, 2);
+
+  /* This Month: month-to-date and the forecast; a budget below it is "over" */
+  month_to_date = tally_format_cost (tally_forecast_get_month_to_date (tally_month_budget_get_forecast (budget)));
+  g_assert_true (label_shown (page, month_to_date));
+  g_assert_true (tally_month_budget_set_budget (budget, 0.01, &error));
+  g_assert_no_error (error);
+  g_assert_true (tally_month_budget_get_over (budget));
+  {
+    g_autofree char *forecast = tally_format_cost (tally_forecast_get_forecast (tally_month_budget_get_forecast (budget)));
+
+    pace = g_strdup_printf ("On pace for %s of $0.01", forecast);
+  }
+  g_assert_true (label_shown (page, pace));
+  g_assert_true (gtk_widget_has_css_class (tally_test_find_named (page, "month-card"), "over-budget"));
+  g_assert_true (tally_month_budget_set_budget (budget, 0, &error));
+  g_assert_false (gtk_widget_has_css_class (tally_test_find_named (page, "month-card"), "over-budget"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  tally_test_spin (50);
+  tally_demo_server_stop (server);
+  g_object_unref (session);
+}
+
 static void
 test_partial_trend (void)
 {
@@ -716,6 +842,8 @@ main (int argc,
   g_test_add_func ("/dashboard-page/stale", test_stale);
 
   g_test_add_func ("/dashboard-page/partial-trend", test_partial_trend);
+  g_test_add_data_func ("/dashboard-page/month-and-subscriptions", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_CURRENT), test_month_and_subscriptions);
+  g_test_add_data_func ("/dashboard-page/month-and-subscriptions-2025", GUINT_TO_POINTER (TALLY_DEMO_GENERATION_2025), test_month_and_subscriptions);
 
   return g_test_run ();
 }

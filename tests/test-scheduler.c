@@ -819,9 +819,11 @@ test_priorities (Fixture *f,
   assert_walk_exact (&run.walk);
   g_assert_cmpuint (run.walk.pages, >=, 10);
   /* 3 pages were queued ahead of it and one in flight: it went before the
-   * queued ones, so at most the page in flight (and the one delivered in
-   * order with it) arrived in between */
-  g_assert_cmpuint (run.probe.pages_when_done, <=, run.pages_when_asked + 1);
+   * queued ones, so only the page in flight (and the one delivered in order
+   * with it) can arrive in between, and on a loaded machine (ASan, CI) the
+   * next page's answer may be decoded while the probe's is: at most 2, where
+   * without the priority all 3 queued pages and the one in flight would */
+  g_assert_cmpuint (run.probe.pages_when_done, <=, run.pages_when_asked + 2);
 
   tally_demo_server_set_delay (f->demo.server, 0);
   walk_clear (&run.walk);

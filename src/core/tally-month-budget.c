@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "tally-budget-store.h"
+#include "tally-client-quotas.h"
 #include "tally-client.h"
 #include "tally-error.h"
 #include "tally-month-budget.h"
@@ -24,6 +25,8 @@ struct _TallyMonthBudget
   TallySession *session;
   GCancellable *cancellable;
   TallyForecast *forecast;
+  GListModel *subscriptions;
+  GCancellable *subscriptions_cancellable;
   double budget;
   char *error;
 };
@@ -36,6 +39,7 @@ enum
   PROP_LOADING,
   PROP_ERROR,
   PROP_OVER,
+  PROP_SUBSCRIPTIONS,
   N_PROPS
 };
 
@@ -174,6 +178,47 @@ trend_cb (GObject *object,
 }
 
 static void
+subscriptions_cb (GObject *object,
+                  GAsyncResult *result,
+                  gpointer user_data)
+{
+  g_autoptr (GCancellable) cancellable = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) list = tally_client_get_subscription_progress_finish (TALLY_CLIENT (object), result, &error);
+  TallyMonthBudget *self;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    return;
+  self = g_object_get_data (G_OBJECT (cancellable), "tally-month-budget");
+  g_clear_object (&self->subscriptions_cancellable);
+  /* a failure keeps the last list; the forecast's error is what the card says */
+  if (list == NULL)
+    return;
+  g_set_object (&self->subscriptions, list);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBSCRIPTIONS]);
+}
+
+static void
+stop_subscriptions (TallyMonthBudget *self)
+{
+  if (self->subscriptions_cancellable != NULL)
+    g_cancellable_cancel (self->subscriptions_cancellable);
+  g_clear_object (&self->subscriptions_cancellable);
+}
+
+static void
+load_subscriptions (TallyMonthBudget *self,
+                    TallyClient *client)
+{
+  stop_subscriptions (self);
+  self->subscriptions_cancellable = g_cancellable_new ();
+  /* the cancellable carries the object: it is cancelled before that goes */
+  g_object_set_data (G_OBJECT (self->subscriptions_cancellable), "tally-month-budget", self);
+  tally_client_get_subscription_progress_async (client, self->subscriptions_cancellable, subscriptions_cb,
+                                                g_object_ref (self->subscriptions_cancellable));
+}
+
+static void
 cancel_load (TallyMonthBudget *self)
 {
   if (self->cancellable == NULL)
@@ -209,6 +254,7 @@ tally_month_budget_reload (TallyMonthBudget *self)
   load->cancellable = g_object_ref (self->cancellable);
   load->today = g_strdup (today);
   tally_client_get_trend_async (client, start, end, TALLY_GRANULARITY_DAY, self->cancellable, trend_cb, load);
+  load_subscriptions (self, client);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -219,6 +265,12 @@ session_state_cb (TallyMonthBudget *self)
     return;
   g_object_freeze_notify (G_OBJECT (self));
   cancel_load (self);
+  stop_subscriptions (self);
+  if (self->subscriptions != NULL)
+    {
+      g_clear_object (&self->subscriptions);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBSCRIPTIONS]);
+    }
   set_forecast (self, NULL);
   set_error (self, NULL);
   read_budget (self);
@@ -279,6 +331,13 @@ tally_month_budget_set_budget (TallyMonthBudget *self,
   return ok;
 }
 
+GListModel *
+tally_month_budget_get_subscriptions (TallyMonthBudget *self)
+{
+  g_return_val_if_fail (TALLY_IS_MONTH_BUDGET (self), NULL);
+  return self->subscriptions;
+}
+
 gboolean
 tally_month_budget_get_loading (TallyMonthBudget *self)
 {
@@ -310,6 +369,8 @@ tally_month_budget_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  stop_subscriptions (self);
+  g_clear_object (&self->subscriptions);
   g_clear_object (&self->session);
   g_clear_object (&self->forecast);
 
@@ -351,6 +412,9 @@ tally_month_budget_get_property (GObject *object,
       case PROP_OVER:
         g_value_set_boolean (value, tally_month_budget_get_over (self));
         break;
+      case PROP_SUBSCRIPTIONS:
+        g_value_set_object (value, self->subscriptions);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -371,6 +435,7 @@ tally_month_budget_class_init (TallyMonthBudgetClass *klass)
   properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, ro);
   properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, ro);
   properties[PROP_OVER] = g_param_spec_boolean ("over", NULL, NULL, FALSE, ro);
+  properties[PROP_SUBSCRIPTIONS] = g_param_spec_object ("subscriptions", NULL, NULL, G_TYPE_LIST_MODEL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

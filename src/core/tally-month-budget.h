@@ -1,4 +1,4 @@
-/* tally-month-budget.h: this month's billed cost, its forecast and the budget, for the window
+/* tally-month-budget.h: this month's billed cost, its forecast, the budget and the subscriptions, for the window
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -11,6 +11,8 @@
  * store (0 = none), the same file the CLI writes; tally_month_budget_set_budget()
  * writes it. The account is the session's server (or TALLY_BUDGET_DEMO_SERVER
  * for the demo) and email.
+ *
+ * With the same load it asks GET /subscriptions/progress ("subscriptions").
  *
  * A failed load keeps the last forecast and sets "error" (plain text); a new
  * load or logging out cancels the one in flight; logging out clears it all.
@@ -40,6 +42,10 @@ double tally_month_budget_get_budget (TallyMonthBudget *self);
 gboolean tally_month_budget_set_budget (TallyMonthBudget *self,
                                         double usd,
                                         GError **error);
+/* "subscriptions": GET /subscriptions/progress of the same load
+ * (TallySubscriptionProgress items); NULL until it came. A failure keeps the
+ * last list. */
+GListModel *tally_month_budget_get_subscriptions (TallyMonthBudget *self);
 gboolean tally_month_budget_get_loading (TallyMonthBudget *self);
 const char *tally_month_budget_get_error (TallyMonthBudget *self);
 /* TRUE when a budget is set and month-to-date or the forecast is above it. */
