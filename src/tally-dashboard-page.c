@@ -49,8 +49,6 @@ struct _TallyDashboardPage
   TallyStatCard *month_card;
   GtkWidget *subscriptions_box;
   GtkListBox *subscriptions_list;
-  GtkSizeGroup *window_titles; /* the windows' titles and texts line up across subscriptions */
-  GtkSizeGroup *window_texts;
   GtkLabel *server_time_label;
   GtkLabel *updated_label;
   GtkStack *content_stack;
@@ -178,12 +176,11 @@ update_month (TallyDashboardPage *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->month_card), "over-budget");
 }
 
-/* One window of a subscription: "Daily", a bar, "$42.10 of $50.00 · resets
+/* One window of a subscription: "Daily" and "$42.10 of $50.00 · resets
  * in 4 h 12 min"; the bar turns the warning colour from 80 % and the error
  * colour when it is used up, and the text says "used up". */
 static void
-add_window_row (TallyDashboardPage *self,
-                GtkGrid *grid,
+add_window_row (GtkGrid *grid,
                 int line,
                 TallyQuotaPeriod period,
                 TallyQuotaWindow *window)
@@ -229,16 +226,18 @@ add_window_row (TallyDashboardPage *self,
   if (state == TALLY_QUOTA_STATE_USED_UP)
     gtk_widget_add_css_class (label, "error");
 
-  gtk_size_group_add_widget (self->window_titles, title);
-  gtk_size_group_add_widget (self->window_texts, label);
-  gtk_grid_attach (grid, title, 0, line, 1, 1);
-  gtk_grid_attach (grid, bar, 1, line, 1, 1);
-  gtk_grid_attach (grid, label, 2, line, 1, 1);
+  /* the title and the figures on one line, the bar under them: it keeps its
+   * width down to 360 px */
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_valign (title, GTK_ALIGN_START);
+  gtk_widget_set_margin_bottom (bar, 4);
+  gtk_grid_attach (grid, title, 0, 2 * line, 1, 1);
+  gtk_grid_attach (grid, label, 1, 2 * line, 1, 1);
+  gtk_grid_attach (grid, bar, 0, 2 * line + 1, 2, 1);
 }
 
 static GtkWidget *
-subscription_row (TallyDashboardPage *self,
-                  TallySubscriptionProgress *progress)
+subscription_row (TallySubscriptionProgress *progress)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -268,14 +267,14 @@ subscription_row (TallyDashboardPage *self,
   gtk_box_append (GTK_BOX (box), header);
 
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
   for (TallyQuotaPeriod period = 0; period < TALLY_QUOTA_N_PERIODS; period++)
     {
       TallyQuotaWindow *window = tally_subscription_progress_get_window (progress, period);
 
       /* a window the server does not send is not drawn */
       if (window != NULL)
-        add_window_row (self, GTK_GRID (grid), line++, period, window);
+        add_window_row (GTK_GRID (grid), line++, period, window);
     }
   gtk_widget_set_visible (grid, line > 0);
   gtk_box_append (GTK_BOX (box), grid);
@@ -298,7 +297,7 @@ update_subscriptions (TallyDashboardPage *self)
     {
       g_autoptr (TallySubscriptionProgress) progress = g_list_model_get_item (list, i);
 
-      gtk_list_box_append (self->subscriptions_list, subscription_row (self, progress));
+      gtk_list_box_append (self->subscriptions_list, subscription_row (progress));
     }
   gtk_widget_set_visible (self->subscriptions_box, n > 0);
 }
@@ -800,8 +799,6 @@ tally_dashboard_page_dispose (GObject *object)
     g_signal_group_set_target (self->month_signals, NULL);
   g_clear_object (&self->month_signals);
   g_clear_object (&self->month_budget);
-  g_clear_object (&self->window_titles);
-  g_clear_object (&self->window_texts);
   if (self->dashboard_signals != NULL)
     g_signal_group_set_target (self->dashboard_signals, NULL);
   g_clear_object (&self->dashboard_signals);
@@ -937,8 +934,6 @@ tally_dashboard_page_init (TallyDashboardPage *self)
        child = gtk_widget_get_next_sibling (child))
     gtk_widget_set_focusable (child, FALSE);
 
-  self->window_titles = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-  self->window_texts = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   self->month_signals = g_signal_group_new (TALLY_TYPE_MONTH_BUDGET);
   g_signal_group_connect_object (self->month_signals, "notify::forecast", G_CALLBACK (update_month), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->month_signals, "notify::budget", G_CALLBACK (update_month), self, G_CONNECT_SWAPPED);
