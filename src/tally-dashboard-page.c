@@ -281,6 +281,14 @@ subscription_row (TallySubscriptionProgress *progress)
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  /* nothing to do with a row: no focus stop; its name is what it shows */
+  gtk_widget_set_focusable (row, FALSE);
+  {
+    /* Translators: a subscription for screen readers: "Claude Max, expires in 5 days" */
+    g_autofree char *name_text = g_strdup_printf (_ ("%s, %s"), tally_subscription_progress_get_group_name (progress), expiry_text);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name_text, -1);
+  }
   return row;
 }
 

@@ -1160,6 +1160,10 @@ test_keyboard (void)
 
   keys = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_KEY);
   motion = tally_test_find_controller (chart, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  /* the keys only: the machine's real pointer may rest over the window (a
+   * CI screen puts it in the middle, where the window maps); the pointer's
+   * part below emits the controller's signals itself */
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_NONE);
 
   /* Right starts at the first point, End goes to the last, Left steps back */
   tally_test_press_key (keys, GDK_KEY_Right);

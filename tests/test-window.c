@@ -146,8 +146,8 @@ test_dashboard (void)
   me = tally_test_fetch_data (session, "/auth/me");
 
   tally_test_collect_widgets (dashboard_page, TALLY_TYPE_STAT_CARD, cards);
-  /* the "right now" strip (4) and the range's cards (4) */
-  g_assert_cmpuint (cards->len, ==, 8);
+  /* the "right now" strip (5, with This Month) and the range's cards (4) */
+  g_assert_cmpuint (cards->len, ==, 9);
 
 #define I(name) json_object_get_int_member (stats, name)
 #define D(name) json_object_get_double_member (stats, name)
