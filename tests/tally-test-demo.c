@@ -69,6 +69,23 @@ tally_test_demo_start_pinned (TallyTestDemo *demo,
 }
 
 void
+tally_test_demo_start_sized (TallyTestDemo *demo,
+                             guint64 seed,
+                             guint days,
+                             guint rows,
+                             TallyDemoGeneration generation)
+{
+  tally_test_demo_start (demo,
+                         "seed", seed,
+                         "days", days,
+                         "rows", rows,
+                         "now", TALLY_TEST_DEMO_NOW,
+                         "utc-offset", TALLY_TEST_DEMO_OFFSET,
+                         "generation", generation,
+                         NULL);
+}
+
+void
 tally_test_demo_restart (TallyTestDemo *demo,
                          const char *first_property_name,
                          ...)

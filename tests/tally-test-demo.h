@@ -45,6 +45,15 @@ void tally_test_demo_start (TallyTestDemo *demo,
                             const char *first_property_name,
                             ...);
 
+/* tally_test_demo_start () with "seed" @seed, "days" @days, "rows" @rows,
+ * the pinned clock (TALLY_TEST_DEMO_NOW, TALLY_TEST_DEMO_OFFSET) and
+ * "generation" @generation. */
+void tally_test_demo_start_sized (TallyTestDemo *demo,
+                                  guint64 seed,
+                                  guint days,
+                                  guint rows,
+                                  TallyDemoGeneration generation);
+
 /* tally_test_demo_start () with "seed" @seed, "rows" @rows, the pinned clock
  * (TALLY_TEST_DEMO_NOW, TALLY_TEST_DEMO_OFFSET) and "generation" @generation. */
 void tally_test_demo_start_pinned (TallyTestDemo *demo,

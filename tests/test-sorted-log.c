@@ -56,14 +56,7 @@ fixture_setup (Fixture *f,
                gconstpointer data)
 {
   f->generation = GPOINTER_TO_UINT (data);
-  tally_test_demo_start (&f->demo,
-                         "seed", (guint64) SEED,
-                         "days", DAYS,
-                         "rows", ROWS,
-                         "now", TALLY_TEST_DEMO_NOW,
-                         "utc-offset", TALLY_TEST_DEMO_OFFSET,
-                         "generation", f->generation,
-                         NULL);
+  tally_test_demo_start_sized (&f->demo, SEED, DAYS, ROWS, f->generation);
   f->query = tally_usage_query_new ();
   g_assert_true (tally_usage_query_set_range (f->query, FROM, TO, NULL));
   f->raw = fetch_raw_rows (f, "start_date=" FROM "&end_date=" TO);

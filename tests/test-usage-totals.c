@@ -37,14 +37,7 @@ fixture_setup (Fixture *f,
                gconstpointer data)
 {
   f->generation = GPOINTER_TO_UINT (data);
-  tally_test_demo_start (&f->demo,
-                         "seed", (guint64) SEED,
-                         "days", DAYS,
-                         "rows", ROWS,
-                         "now", TALLY_TEST_DEMO_NOW,
-                         "utc-offset", TALLY_TEST_DEMO_OFFSET,
-                         "generation", f->generation,
-                         NULL);
+  tally_test_demo_start_sized (&f->demo, SEED, DAYS, ROWS, f->generation);
 }
 
 static void

@@ -87,4 +87,19 @@ _tally_add_saturating (gint64 a,
   return a + b;
 }
 
+/* Replaces the string in *@slot with a copy of @value and notifies @pspec
+ * of @object, unless it is the same text. */
+static inline void
+_tally_set_string_notify (GObject *object,
+                          char **slot,
+                          const char *value,
+                          GParamSpec *pspec)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  g_object_notify_by_pspec (object, pspec);
+}
+
 G_END_DECLS

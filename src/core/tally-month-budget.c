@@ -13,6 +13,7 @@
 #include "tally-client-quotas.h"
 #include "tally-client.h"
 #include "tally-error.h"
+#include "tally-models-private.h"
 #include "tally-month-budget.h"
 #include "tally-server-zone.h"
 #include "tally-trend.h"
@@ -66,11 +67,7 @@ static void
 set_error (TallyMonthBudget *self,
            const char *error)
 {
-  if (g_strcmp0 (self->error, error) == 0)
-    return;
-  g_free (self->error);
-  self->error = g_strdup (error);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+  _tally_set_string_notify (G_OBJECT (self), &self->error, error, properties[PROP_ERROR]);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "tally-client.h"
 #include "tally-log-row.h"
+#include "tally-models-private.h"
 #include "tally-sorted-log.h"
 #include "tally-usage-log.h"
 #include "tally-usage-query.h"
@@ -257,11 +258,7 @@ static void
 set_error (TallySortedLog *self,
            const char *error)
 {
-  if (g_strcmp0 (self->error, error) == 0)
-    return;
-  g_free (self->error);
-  self->error = g_strdup (error);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+  _tally_set_string_notify (G_OBJECT (self), &self->error, error, properties[PROP_ERROR]);
 }
 
 static void
