@@ -104,6 +104,13 @@ read_cards (TallyWindow *window)
 
       tally_test_collect_widgets (g_ptr_array_index (cards, i), GTK_TYPE_LABEL, labels);
       g_assert_cmpuint (labels->len, ==, 3);
+      /* This Month's forecast counts the part of today still to come: it moves
+       * with the clock between two loads of the same data. Its value stays. */
+      if (g_str_equal (gtk_label_get_text (g_ptr_array_index (labels, 0)), "This Month"))
+        {
+          g_string_append_printf (out, "This Month=%s;\n", gtk_label_get_text (g_ptr_array_index (labels, 1)));
+          continue;
+        }
       g_string_append_printf (out, "%s=%s|%s;\n",
                               gtk_label_get_text (g_ptr_array_index (labels, 0)),
                               gtk_label_get_text (g_ptr_array_index (labels, 1)),

@@ -255,6 +255,14 @@ tally_month_budget_reload (TallyMonthBudget *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* A load that failed kept the session's last data: so do we. */
+static void
+session_reloaded_cb (TallyMonthBudget *self)
+{
+  if (tally_session_get_last_error (self->session) == NULL || self->forecast == NULL)
+    tally_month_budget_reload (self);
+}
+
 static void
 session_state_cb (TallyMonthBudget *self)
 {
@@ -285,7 +293,7 @@ tally_month_budget_new (TallySession *session)
 
   self = g_object_new (TALLY_TYPE_MONTH_BUDGET, NULL);
   self->session = g_object_ref (session);
-  g_signal_connect_object (session, "reloaded", G_CALLBACK (tally_month_budget_reload), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "reloaded", G_CALLBACK (session_reloaded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self, G_CONNECT_SWAPPED);
   tally_month_budget_reload (self);
 

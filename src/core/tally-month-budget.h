@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * TallyMonthBudget follows a TallySession: after each of its loads
- * ("reloaded") it asks the daily trend of the days a forecast needs
+ * TallyMonthBudget follows a TallySession: after each of its loads that
+ * succeeded ("reloaded" without "last-error"; a failed one keeps what is on
+ * screen) it asks the daily trend of the days a forecast needs
  * (tally_forecast_trend_range(): the month so far and the 7 days before
  * today) and makes "forecast" from it (tally_forecast_new_from_trend(), the
  * server's clock and zone, the account's first day), the same figures as
