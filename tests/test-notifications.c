@@ -7,7 +7,8 @@
  * notification backend sends to when it has an owner. Every AddNotification
  * call is recorded: each state the demo has arrives once, with the alert's id,
  * title, body and default action; a reload sends nothing again; the default
- * action app.show-dashboard presents the dashboard.
+ * action app.show-dashboard presents the dashboard; the user's low-balance
+ * threshold of Preferences applies.
  */
 
 #include "config.h"
@@ -97,7 +98,7 @@ static gboolean
 all_came (gpointer data)
 {
   return has_prefix ("window:1:daily:100:") && has_prefix ("window:1:weekly:80:") && has_prefix ("key-quota:1:80")
-         && has_prefix ("key-expiry:3:");
+         && has_prefix ("key-expiry:3:") && has_prefix ("balance:200.00");
 }
 
 static const char *
@@ -160,6 +161,11 @@ scenario (void)
   target = lookup_string (key, "default-action-target");
   g_assert_cmpstr (target, ==, "{'key': <int64 1>}");
 
+  /* the user's own threshold (Preferences), the demo's server has none */
+  g_clear_pointer (&title, g_free);
+  title = lookup_string ("balance:200.00", "title");
+  g_assert_cmpstr (title, ==, "'Balance below $200.00'");
+
   /* a reload sends nothing again */
   n = run.ids->len;
   tally_session_reload (tally_window_get_session (run.window));
@@ -194,6 +200,7 @@ test_notifications (void)
   g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (introspection, NULL);
   g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   g_autoptr (GError) error = NULL;
+  g_autoptr (GSettings) settings = NULL;
   guint registration;
   guint owner;
   int status;
@@ -223,12 +230,15 @@ test_notifications (void)
 
   run.ids = g_ptr_array_new_with_free_func (g_free);
   run.notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
+  settings = g_settings_new (BASE_ID);
+  g_settings_set_double (settings, "low-balance-threshold", 200);
   run.app = tally_application_new ();
   g_signal_connect_after (run.app, "activate", G_CALLBACK (activate_cb), NULL);
   status = g_application_run (G_APPLICATION (run.app), 2, argv);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (run.done);
   g_clear_object (&run.app);
+  g_settings_reset (settings, "low-balance-threshold");
   g_bus_unown_name (owner);
   g_dbus_connection_unregister_object (bus, registration);
   g_clear_pointer (&run.ids, g_ptr_array_unref);
