@@ -256,7 +256,9 @@ main (int argc,
   GTestDBus *bus;
   int status;
 
-  /* nothing sent before: a memory and a budget of our own */
+  /* notifications on (tests/meson.build turns them off for the others);
+   * nothing sent before: a memory and a budget of our own */
+  g_unsetenv ("TALLY_NOTIFICATIONS");
   g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
 
