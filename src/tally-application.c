@@ -17,6 +17,8 @@
 #include "tally-demo-server.h"
 #include "tally-error.h"
 #include "tally-resources.h"
+#include "tally-alerts.h"
+#include "tally-dashboard-page.h"
 #include "tally-timing.h"
 #include "tally-usage-query-variant.h"
 #include "tally-usage-query.h"
@@ -30,6 +32,7 @@ struct _TallyApplication
   TallySession *session;
   GCancellable *cancellable;
   GSettings *settings;
+  TallyAlerts *alerts; /* of the window's month budget, made with the window */
 
   /* Command-line options */
   char *server_url;
@@ -146,6 +149,47 @@ dashboard_filled_cb (TallyDashboardPage *page,
   tally_timing_mark ("dashboard-filled");
 }
 
+/* One alert of TallyAlerts as a desktop notification: its id is the
+ * notification's, so a repeat replaces rather than piles up. */
+static void
+alert_cb (TallyApplication *self,
+          const char *id,
+          const char *title,
+          const char *body,
+          const char *action,
+          GVariant *target)
+{
+  g_autoptr (GNotification) notification = g_notification_new (title);
+
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target_value (notification, action, target);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+apply_balance_threshold (TallyApplication *self)
+{
+  if (self->alerts != NULL)
+    tally_alerts_set_balance_threshold (self->alerts, g_settings_get_double (self->settings, "low-balance-threshold"));
+}
+
+/* The alerts follow the session and the month budget of @window's dashboard.
+ * TALLY_NOTIFICATIONS=off sends none (the tests' environment: without a
+ * notification server GLib warns of each one). */
+static void
+watch_alerts (TallyApplication *self,
+              TallyWindow *window)
+{
+  TallyMonthBudget *budget = tally_dashboard_page_get_month_budget (tally_window_get_dashboard_page (window));
+
+  g_clear_object (&self->alerts);
+  if (budget == NULL || g_strcmp0 (g_getenv ("TALLY_NOTIFICATIONS"), "off") == 0)
+    return;
+  self->alerts = tally_alerts_new (self->session, budget);
+  g_signal_connect_object (self->alerts, "alert", G_CALLBACK (alert_cb), self, G_CONNECT_SWAPPED);
+  apply_balance_threshold (self);
+}
+
 static void
 tally_application_activate (GApplication *app)
 {
@@ -163,6 +207,7 @@ tally_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = tally_window_new (GTK_APPLICATION (self), self->session);
+      watch_alerts (self, window);
       tally_timing_mark ("window-built");
       if (tally_timing_enabled () && !self->filled_marked)
         g_signal_connect_object (tally_window_get_dashboard_page (window), "notify::filled",
@@ -302,11 +347,34 @@ show_usage_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* app.show-dashboard a{sv} ({"server": <s>, "email": <s>}, the account an
+ * alert was about): presents the window on the dashboard. Opens the window
+ * when there is none. */
+static void
+show_dashboard_action (GSimpleAction *action,
+                       GVariant *parameter,
+                       gpointer user_data)
+{
+  TallyApplication *self = user_data;
+  TallyWindow *window = get_window (self);
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = get_window (self);
+    }
+  g_return_if_fail (window != NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-dashboard", NULL);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_entries[] = {
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
   { .name = "shortcuts", .activate = shortcuts_action },
   { .name = "show-usage", .activate = show_usage_action, .parameter_type = "a{sv}" },
+  { .name = "show-dashboard", .activate = show_dashboard_action, .parameter_type = "a{sv}" },
 };
 
 static void
@@ -330,6 +398,8 @@ tally_application_startup (GApplication *app)
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (apply_color_scheme), self, G_CONNECT_SWAPPED);
   apply_color_scheme (self);
+  g_signal_connect_object (self->settings, "changed::low-balance-threshold",
+                           G_CALLBACK (apply_balance_threshold), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -350,6 +420,7 @@ tally_application_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->alerts);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 

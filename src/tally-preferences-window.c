@@ -29,6 +29,7 @@ struct _TallyPreferencesWindow
   AdwComboRow *auto_refresh_row;
   AdwComboRow *series_row;
   AdwEntryRow *budget_row;
+  GtkSpinButton *low_balance_spin;
 
   /* Owned References */
   TallySession *session;
@@ -468,6 +469,27 @@ tally_preferences_window_init (TallyPreferencesWindow *self)
   self->budget_signals = g_signal_group_new (TALLY_TYPE_MONTH_BUDGET);
   g_signal_group_connect_object (self->budget_signals, "notify::budget", G_CALLBACK (update_budget), self, G_CONNECT_SWAPPED);
 
+  /* Notifications */
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _ ("Notifications"));
+  adw_preferences_group_set_description (group, _ ("Tally also notifies when a subscription window or a key’s quota is nearly used up, when a key is about to expire and when the month is on pace to go over the budget"));
+  {
+    AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+    GtkWidget *spin = gtk_spin_button_new_with_range (0, 1000000, 1);
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Low Balance in US Dollars"));
+    adw_action_row_set_subtitle (row, _ ("Notify when the balance falls below it; 0 turns it off. A server that warns of a low balance itself uses its own amount"));
+    gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
+    gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+    gtk_widget_set_name (spin, "low-balance-spin");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Low balance in US dollars"), -1);
+    adw_action_row_add_suffix (row, spin);
+    adw_action_row_set_activatable_widget (row, spin);
+    adw_preferences_group_add (group, GTK_WIDGET (row));
+    self->low_balance_spin = GTK_SPIN_BUTTON (spin);
+  }
+  adw_preferences_page_add (page, group);
+
   /* Appearance */
   group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (group, _ ("Appearance"));
@@ -499,6 +521,7 @@ tally_preferences_window_init (TallyPreferencesWindow *self)
                                 G_SETTINGS_BIND_DEFAULT,
                                 color_scheme_to_position, position_to_color_scheme,
                                 NULL, NULL);
+  g_settings_bind (self->settings, "low-balance-threshold", self->low_balance_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "trend-series",
                                 self->series_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,

@@ -522,6 +522,35 @@ test_trend_series (void)
   g_assert_finalize_object (session);
 }
 
+/* The low-balance row writes the user's threshold of the alerts. */
+static void
+test_low_balance (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (BASE_ID);
+  TallySession *session = tally_session_new ();
+  GtkWindow *preferences;
+  GtkSpinButton *spin;
+
+  g_assert_cmpfloat (g_settings_get_double (settings, "low-balance-threshold"), ==, 0);
+  g_settings_set_double (settings, "low-balance-threshold", 12.5);
+  preferences = tally_preferences_window_new (NULL, session);
+  g_object_add_weak_pointer (G_OBJECT (preferences), (gpointer *) &preferences);
+  gtk_window_present (preferences);
+  tally_test_spin (50);
+  spin = GTK_SPIN_BUTTON (tally_test_find_named (GTK_WIDGET (preferences), "low-balance-spin"));
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 12.5);
+  gtk_spin_button_set_value (spin, 40);
+  g_assert_cmpfloat (g_settings_get_double (settings, "low-balance-threshold"), ==, 40);
+  gtk_spin_button_set_value (spin, 0);
+  g_assert_cmpfloat (g_settings_get_double (settings, "low-balance-threshold"), ==, 0);
+
+  g_settings_reset (settings, "low-balance-threshold");
+  gtk_window_destroy (preferences);
+  tally_test_spin (50);
+  g_assert_null (preferences);
+  g_assert_finalize_object (session);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -532,6 +561,7 @@ main (int argc,
   g_test_add_func ("/preferences/plain-text", test_plain_text);
   g_test_add_func ("/preferences/color-scheme", test_color_scheme);
   g_test_add_func ("/preferences/trend-series", test_trend_series);
+  g_test_add_func ("/preferences/low-balance", test_low_balance);
 
   return g_test_run ();
 }

@@ -27,6 +27,8 @@ struct _TallyPublicSettings
   char *server_utc_offset;
   gboolean tencent_captcha_enabled;
   gboolean aliyun_captcha_enabled;
+  gboolean balance_low_notify_enabled;
+  double balance_low_notify_threshold;
 };
 
 static const TallyField fields[] = {
@@ -40,6 +42,8 @@ static const TallyField fields[] = {
   TALLY_FIELD (TallyPublicSettings, server_utc_offset, STRING, TALLY_FIELD_OPTIONAL),
   TALLY_FIELD (TallyPublicSettings, tencent_captcha_enabled, BOOL, TALLY_FIELD_OPTIONAL),
   TALLY_FIELD (TallyPublicSettings, aliyun_captcha_enabled, BOOL, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, balance_low_notify_enabled, BOOL, TALLY_FIELD_OPTIONAL),
+  TALLY_FIELD (TallyPublicSettings, balance_low_notify_threshold, DOUBLE, TALLY_FIELD_OPTIONAL),
 };
 
 TALLY_DEFINE_JSON_MODEL (TallyPublicSettings, tally_public_settings, fields, NULL)
@@ -130,4 +134,20 @@ tally_public_settings_get_aliyun_captcha_enabled (TallyPublicSettings *self)
   g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), FALSE);
 
   return self->aliyun_captcha_enabled;
+}
+
+gboolean
+tally_public_settings_get_balance_low_notify_enabled (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), FALSE);
+
+  return self->balance_low_notify_enabled;
+}
+
+double
+tally_public_settings_get_balance_low_notify_threshold (TallyPublicSettings *self)
+{
+  g_return_val_if_fail (TALLY_IS_PUBLIC_SETTINGS (self), 0);
+
+  return self->balance_low_notify_threshold;
 }

@@ -29,6 +29,11 @@ const char *tally_public_settings_get_server_utc_offset (TallyPublicSettings *se
 gboolean tally_public_settings_get_tencent_captcha_enabled (TallyPublicSettings *self);
 gboolean tally_public_settings_get_aliyun_captcha_enabled (TallyPublicSettings *self);
 
+/* Today's servers (API-2026.md §4): whether the server warns of a low
+ * balance, and below what (USD; 0 when not sent). */
+gboolean tally_public_settings_get_balance_low_notify_enabled (TallyPublicSettings *self);
+double tally_public_settings_get_balance_low_notify_threshold (TallyPublicSettings *self);
+
 /* Every field is optional: missing → FALSE / "". */
 
 G_END_DECLS

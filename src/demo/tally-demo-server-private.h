@@ -62,8 +62,9 @@ struct _TallyDemoServer
   TallyDemoFault fault;
   gboolean turnstile;
   gboolean two_factor;
-  char *captcha;     /* "tencent", "aliyun" or NULL */
-  guint fault_limit; /* answers left with the fault, 0 = no limit */
+  char *captcha;                /* "tencent", "aliyun" or NULL */
+  guint fault_limit;            /* answers left with the fault, 0 = no limit */
+  double balance_low_threshold; /* USD; 0 = the server does not warn */
 
   /* rate limiter (fixed windows) and random faults; see tally_demo_server_set_rate_limit() */
   guint limit_heavy;

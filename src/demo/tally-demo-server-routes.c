@@ -506,9 +506,22 @@ handle_public_settings (TallyDemoServer *self,
         tally_demo_json_string (json, "server_timezone", zone);
       tally_demo_json_string (json, "server_utc_offset", offset_text);
       tally_demo_json_string (json, "version", "0.2.25");
+      tally_demo_json_bool (json, "balance_low_notify_enabled", self->balance_low_threshold > 0);
+      tally_demo_json_double (json, "balance_low_notify_threshold", self->balance_low_threshold);
+      tally_demo_json_string (json, "balance_low_notify_recharge_url", "");
     }
   tally_demo_json_end_object (json);
   _tally_demo_success_end (resp);
+}
+
+void
+tally_demo_server_set_balance_low_notify (TallyDemoServer *self,
+                                          double threshold_usd)
+{
+  g_return_if_fail (TALLY_IS_DEMO_SERVER (self));
+  g_return_if_fail (threshold_usd >= 0);
+
+  self->balance_low_threshold = threshold_usd;
 }
 
 static void

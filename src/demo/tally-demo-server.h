@@ -137,6 +137,11 @@ gboolean tally_demo_server_set_subscription_usage (TallyDemoServer *self,
                                                    gint64 id,
                                                    guint window,
                                                    double usd);
+/* For tests: the low-balance warning of /settings/public on today's server
+ * (balance_low_notify_enabled when @threshold_usd > 0, and the threshold;
+ * default 0: off). A December 2025 server sends neither. */
+void tally_demo_server_set_balance_low_notify (TallyDemoServer *self,
+                                               double threshold_usd);
 /* For tests: renames key @id of a started server until it stops (two keys of
  * one name, a long name). FALSE for an unknown id. */
 gboolean tally_demo_server_set_key_name (TallyDemoServer *self,
