@@ -34,11 +34,7 @@ struct _TallyAlerts
   TallyMonthBudget *budget;
   double balance_threshold;
 
-  /* /settings/public, once per client: the server's low-balance threshold */
-  TallyClient *settings_client; /* the client it was read from (weak) */
-  GCancellable *settings_cancellable;
-  gboolean settings_known; /* read, or failed: then the user's threshold applies */
-  double server_threshold; /* 0: the server does not warn */
+  guint first_check_id; /* the first check, after the caller connected */
 };
 
 enum
@@ -264,6 +260,22 @@ check_keys (TallyAlerts *self,
     }
 }
 
+/* ---------------------------------------------------------------- settings */
+
+/* The server's low-balance threshold from the /settings/public the session
+ * read; 0 when the server does not warn (or the settings are not known). */
+static double
+server_threshold (TallyAlerts *self)
+{
+  TallyPublicSettings *settings = tally_session_get_public_settings (self->session);
+  double threshold;
+
+  if (settings == NULL || !tally_public_settings_get_balance_low_notify_enabled (settings))
+    return 0;
+  threshold = tally_public_settings_get_balance_low_notify_threshold (settings);
+  return isfinite (threshold) && threshold > 0 ? threshold : 0;
+}
+
 static void
 check_balance (TallyAlerts *self,
                Check *check)
@@ -274,12 +286,14 @@ check_balance (TallyAlerts *self,
   g_autofree char *limit = NULL;
   g_autofree char *left = NULL;
 
-  if (!self->settings_known || user == NULL)
+  if (!tally_alerts_get_settings_known (self) || user == NULL)
     {
       g_ptr_array_add (check->keep_prefixes, (gpointer) "balance:");
       return;
     }
-  threshold = self->server_threshold > 0 ? self->server_threshold : self->balance_threshold;
+  threshold = server_threshold (self);
+  if (threshold <= 0)
+    threshold = self->balance_threshold;
   if (threshold <= 0 || !(tally_user_get_balance (user) < threshold))
     return; /* a balance back above the threshold re-arms it */
 
@@ -451,68 +465,20 @@ check_now (TallyAlerts *self)
     }
 }
 
-/* ---------------------------------------------------------------- settings */
-
-static void
-settings_cb (GObject *object,
-             GAsyncResult *result,
-             gpointer user_data)
-{
-  g_autoptr (GCancellable) cancellable = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TallyPublicSettings) settings = tally_client_get_public_settings_finish (TALLY_CLIENT (object), result, &error);
-  TallyAlerts *self;
-
-  if (g_cancellable_is_cancelled (cancellable))
-    return;
-  /* the cancellable carries the object: it is cancelled before that goes */
-  self = g_object_get_data (G_OBJECT (cancellable), "tally-alerts");
-  g_clear_object (&self->settings_cancellable);
-  self->settings_known = TRUE;
-  self->server_threshold = 0;
-  if (settings != NULL && tally_public_settings_get_balance_low_notify_enabled (settings))
-    {
-      double threshold = tally_public_settings_get_balance_low_notify_threshold (settings);
-
-      self->server_threshold = isfinite (threshold) && threshold > 0 ? threshold : 0;
-    }
-  check_now (self);
-}
-
-static void
-stop_settings (TallyAlerts *self)
-{
-  if (self->settings_cancellable != NULL)
-    g_cancellable_cancel (self->settings_cancellable);
-  g_clear_object (&self->settings_cancellable);
-}
-
-/* Reads /settings/public once per client (settings_cb checks when it is
- * read); TRUE when it started that. */
-static gboolean
-read_settings (TallyAlerts *self)
-{
-  TallyClient *client = tally_session_get_client (self->session);
-
-  if (client == NULL || client == self->settings_client
-      || tally_session_get_state (self->session) != TALLY_SESSION_STATE_READY)
-    return FALSE;
-  stop_settings (self);
-  g_set_weak_pointer (&self->settings_client, client);
-  self->settings_known = FALSE;
-  self->server_threshold = 0;
-  self->settings_cancellable = g_cancellable_new ();
-  g_object_set_data (G_OBJECT (self->settings_cancellable), "tally-alerts", self);
-  tally_client_get_public_settings_async (client, self->settings_cancellable, settings_cb,
-                                          g_object_ref (self->settings_cancellable));
-  return TRUE;
-}
-
 static void
 data_changed_cb (TallyAlerts *self)
 {
-  read_settings (self);
   check_now (self);
+}
+
+static gboolean
+first_check_cb (gpointer data)
+{
+  TallyAlerts *self = data;
+
+  self->first_check_id = 0;
+  check_now (self);
+  return G_SOURCE_REMOVE;
 }
 
 /* ---------------------------------------------------------------- public */
@@ -533,9 +499,8 @@ tally_alerts_new (TallySession *session,
   g_signal_connect_object (budget, "notify::subscriptions", G_CALLBACK (data_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (budget, "notify::forecast", G_CALLBACK (data_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (budget, "notify::budget", G_CALLBACK (data_changed_cb), self, G_CONNECT_SWAPPED);
-  /* the first check comes with the server's settings (or the first
-   * "reloaded"): never before the caller connects to "alert" */
-  read_settings (self);
+  /* the first check: never before the caller connects to "alert" */
+  self->first_check_id = g_idle_add (first_check_cb, self);
 
   return self;
 }
@@ -564,7 +529,10 @@ gboolean
 tally_alerts_get_settings_known (TallyAlerts *self)
 {
   g_return_val_if_fail (TALLY_IS_ALERTS (self), FALSE);
-  return self->settings_known;
+  /* a finished load read /settings/public, or it failed: then the user's
+   * threshold applies */
+  return tally_session_get_public_settings (self->session) != NULL
+         || tally_session_get_state (self->session) == TALLY_SESSION_STATE_READY;
 }
 
 void
@@ -581,8 +549,7 @@ tally_alerts_dispose (GObject *object)
 {
   TallyAlerts *self = TALLY_ALERTS (object);
 
-  stop_settings (self);
-  g_clear_weak_pointer (&self->settings_client);
+  g_clear_handle_id (&self->first_check_id, g_source_remove);
   g_clear_object (&self->budget);
   g_clear_object (&self->session);
 

@@ -66,8 +66,8 @@ void tally_alerts_set_balance_threshold (TallyAlerts *self,
                                          double usd);
 double tally_alerts_get_balance_threshold (TallyAlerts *self);
 
-/* TRUE once /settings/public of the session's server was read (or failed):
- * until then no balance alert is computed. */
+/* TRUE once the session read /settings/public of its server (or a load
+ * finished without it): until then no balance alert is computed. */
 gboolean tally_alerts_get_settings_known (TallyAlerts *self);
 
 /* Computes the alerts now (what every change of the data does). */

@@ -298,6 +298,7 @@ load_settings_cb (GObject *object,
       LoadData *load = g_task_get_task_data (task);
 
       self->settings_known = TRUE;
+      g_set_object (&self->public_settings, settings);
       g_clear_pointer (&self->zone_settings, tally_server_zone_unref);
       self->zone_settings = tally_server_zone_new_from_settings (tally_public_settings_get_server_timezone (settings),
                                                                  tally_public_settings_get_server_utc_offset (settings));

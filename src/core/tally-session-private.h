@@ -43,11 +43,12 @@ struct _TallySession
   TallyTrend *recent_trend; /* the no-parameter (default range) trend */
   int utc_offset;
   gboolean utc_offset_known;
-  TallyServerZone *server_zone;   /* zone_settings, else zone_evidence; NULL = unknown */
-  TallyServerZone *zone_settings; /* from /settings/public (Jul 2026 servers) */
-  TallyServerZone *zone_evidence; /* older servers: the offset of the newest timestamp */
-  gint64 evidence_time;           /* unix seconds of that timestamp */
-  gboolean settings_known;        /* /settings/public read for this server */
+  TallyServerZone *server_zone;         /* zone_settings, else zone_evidence; NULL = unknown */
+  TallyServerZone *zone_settings;       /* from /settings/public (Jul 2026 servers) */
+  TallyServerZone *zone_evidence;       /* older servers: the offset of the newest timestamp */
+  gint64 evidence_time;                 /* unix seconds of that timestamp */
+  gboolean settings_known;              /* /settings/public read for this server */
+  TallyPublicSettings *public_settings; /* its answer, while settings_known */
   gboolean demo;
   gboolean busy;
   TallyUsageQuery *usage_query; /* the usage view's filter; never NULL */

@@ -195,6 +195,7 @@ clear_zone (TallySession *self)
   g_clear_pointer (&self->zone_evidence, tally_server_zone_unref);
   self->evidence_time = G_MININT64;
   self->settings_known = FALSE;
+  g_clear_object (&self->public_settings);
   _tally_session_update_zone (self);
 }
 
@@ -397,6 +398,7 @@ tally_session_finalize (GObject *object)
   g_clear_pointer (&self->server_zone, tally_server_zone_unref);
   g_clear_pointer (&self->zone_settings, tally_server_zone_unref);
   g_clear_pointer (&self->zone_evidence, tally_server_zone_unref);
+  g_clear_object (&self->public_settings);
   g_clear_pointer (&self->usage_query, tally_usage_query_free);
 
   G_OBJECT_CLASS (tally_session_parent_class)->finalize (object);
@@ -726,6 +728,14 @@ tally_session_get_utc_offset_known (TallySession *self)
   g_return_val_if_fail (TALLY_IS_SESSION (self), FALSE);
 
   return self->utc_offset_known;
+}
+
+TallyPublicSettings *
+tally_session_get_public_settings (TallySession *self)
+{
+  g_return_val_if_fail (TALLY_IS_SESSION (self), NULL);
+
+  return self->public_settings;
 }
 
 TallyServerZone *

@@ -68,6 +68,9 @@ TallyDashboardStats *tally_session_get_dashboard_stats (TallySession *self); /* 
 const char *tally_session_get_server_today (TallySession *self);             /* "YYYY-MM-DD" or NULL */
 int tally_session_get_utc_offset (TallySession *self);                       /* seconds east of UTC */
 gboolean tally_session_get_utc_offset_known (TallySession *self);
+/* GET /settings/public of the session's server, read once per server by
+ * the first load that could; NULL until then (or while it fails). */
+TallyPublicSettings *tally_session_get_public_settings (TallySession *self);
 /* The server's zone ("server-zone"; NULL until known): the one /settings/public
  * names (servers since Jul 2026), else a fixed offset taken from the newest
  * timestamp seen (the first usage row; never the account's created_at).
